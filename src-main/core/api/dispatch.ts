@@ -1,0 +1,47 @@
+// Turns an untrusted (method, payload) pair into a typed handler call. Both transports (Electron IPC
+// and serve mode) go through here, so validation and scope checks live in exactly one place.
+import { contract, isMethodName, type ApiError, type MethodName, type Output, type ParsedInput, type Result, type Scope } from '@shared/contract'
+
+export interface CallContext {
+  annotatorId: number
+  scope: Scope
+}
+
+export type Handlers = {
+  [M in MethodName]: (input: ParsedInput<M>, ctx: CallContext) => Output<M> | Promise<Output<M>>
+}
+
+/** An error a handler throws on purpose; its message is shown to the user. */
+export class ApiFailure extends Error {
+  constructor(
+    readonly code: ApiError['code'],
+    message: string
+  ) {
+    super(message)
+  }
+}
+
+export async function dispatch(handlers: Handlers, method: string, payload: unknown, ctx: CallContext): Promise<Result<unknown>> {
+  if (!isMethodName(method)) return fail('not_found', `unknown method "${method.slice(0, 80)}"`)
+  const spec = contract[method]
+  if (spec.scope === 'owner' && ctx.scope !== 'owner') return fail('forbidden', `"${method}" is not allowed for annotator sessions`)
+  const parsed = spec.input.safeParse(payload ?? {})
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    const where = issue?.path.length ? issue.path.join('.') : 'input'
+    return fail('bad_request', `${method}: ${where}: ${issue?.message ?? 'invalid input'}`)
+  }
+  try {
+    const handler = handlers[method] as (input: unknown, ctx: CallContext) => unknown
+    const value = await handler(parsed.data, ctx)
+    return { ok: true, value }
+  } catch (err) {
+    if (err instanceof ApiFailure) return fail(err.code, err.message)
+    const message = err instanceof Error ? err.message : String(err)
+    return fail('internal', message)
+  }
+}
+
+function fail(code: ApiError['code'], message: string): Result<never> {
+  return { ok: false, error: { code, message } }
+}
