@@ -1,0 +1,225 @@
+/**
+ * Seedable pseudo-random numbers for the engine.
+ *
+ * Generator: xoshiro128** (Blackman & Vigna), 4 x uint32 of state. It is fast in plain JS
+ * (only 32-bit integer ops via Math.imul and >>>), has period 2^128 - 1, and its whole state is
+ * four numbers, so a checkpoint can store it as JSON and a resumed run continues the exact same
+ * stream (kill-and-resume must reproduce losses bit for bit).
+ *
+ * Normals use Box-Muller, which yields two values per draw; the spare is cached IN the state so
+ * that serialising between the two halves still resumes identically.
+ */
+
+/** Plain-JSON snapshot of a generator; round-trips through JSON.stringify/parse. */
+export interface RngState {
+  readonly algorithm: 'xoshiro128**'
+  /** Four uint32 words; never all zero. */
+  readonly s: readonly [number, number, number, number]
+  /** Cached second Box-Muller output, or null when none is pending. */
+  readonly spare: number | null
+}
+
+const TWO_POW_32 = 4294967296
+const TWO_POW_53 = 9007199254740992
+
+/** SplitMix32 step: spreads a seed over the 128-bit state (recommended seeding for xoshiro). */
+function splitmix32(seed: number): () => number {
+  let x = seed >>> 0
+  return () => {
+    x = (x + 0x9e3779b9) >>> 0
+    let z = x
+    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b) >>> 0
+    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0
+    return (z ^ (z >>> 16)) >>> 0
+  }
+}
+
+function assertSeed(seed: number): void {
+  if (!Number.isSafeInteger(seed)) {
+    throw new Error(`rng seed must be a safe integer, got ${String(seed)}`)
+  }
+}
+
+/** Mixes a seed and stream labels into one 32-bit value (FNV-1a over the decimal text). */
+function hashSeedParts(parts: readonly (number | string)[]): number {
+  let h = 0x811c9dc5
+  const text = parts.map((p) => String(p)).join('\u0001')
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i)
+    h = Math.imul(h, 0x01000193) >>> 0
+  }
+  return h >>> 0
+}
+
+export class Rng {
+  private s0 = 0
+  private s1 = 0
+  private s2 = 0
+  private s3 = 0
+  private spare: number | null = null
+
+  /** Seeds from any safe integer (negative and >32-bit values are distinct seeds). */
+  constructor(seed: number) {
+    assertSeed(seed)
+    // Fold the high bits in so that seeds differing only above bit 31 still differ.
+    const lo = seed >>> 0
+    const hi = Math.floor(seed / TWO_POW_32) >>> 0
+    const next = splitmix32(lo ^ Math.imul(hi, 0x9e3779b1))
+    this.s0 = next()
+    this.s1 = next() ^ hi
+    this.s2 = next()
+    this.s3 = next()
+    if ((this.s0 | this.s1 | this.s2 | this.s3) === 0) this.s0 = 1
+  }
+
+  /**
+   * An independent stream derived from a seed and labels, e.g. Rng.derive(runSeed, 'noise', step).
+   * Lets callers give each purpose its own stream so adding draws in one place does not shift
+   * another.
+   */
+  static derive(seed: number, ...labels: (number | string)[]): Rng {
+    assertSeed(seed)
+    const mixed = hashSeedParts([seed, ...labels])
+    return new Rng(mixed + TWO_POW_32 * (hashSeedParts([...labels, seed]) & 0x1fffff))
+  }
+
+  /** Restores a generator saved by getState(); rejects anything malformed. */
+  static fromState(state: unknown): Rng {
+    if (typeof state !== 'object' || state === null) {
+      throw new Error('rng state must be an object')
+    }
+    const st = state as Record<string, unknown>
+    if (st.algorithm !== 'xoshiro128**') {
+      throw new Error(`rng state has unknown algorithm ${JSON.stringify(st.algorithm)}`)
+    }
+    const s = st.s
+    if (
+      !Array.isArray(s) ||
+      s.length !== 4 ||
+      !s.every((w) => Number.isInteger(w) && w >= 0 && w < TWO_POW_32)
+    ) {
+      throw new Error('rng state field "s" must be four uint32 integers')
+    }
+    if (s.every((w) => w === 0)) throw new Error('rng state "s" must not be all zero')
+    const spare = st.spare
+    if (spare !== null && (typeof spare !== 'number' || !Number.isFinite(spare))) {
+      throw new Error('rng state field "spare" must be a finite number or null')
+    }
+    const rng = new Rng(0)
+    rng.s0 = s[0] as number
+    rng.s1 = s[1] as number
+    rng.s2 = s[2] as number
+    rng.s3 = s[3] as number
+    rng.spare = spare as number | null
+    return rng
+  }
+
+  getState(): RngState {
+    return { algorithm: 'xoshiro128**', s: [this.s0, this.s1, this.s2, this.s3], spare: this.spare }
+  }
+
+  clone(): Rng {
+    return Rng.fromState(this.getState())
+  }
+
+  /** Next raw uint32. */
+  nextUint32(): number {
+    const s0 = this.s0
+    const s1 = this.s1
+    const s2 = this.s2
+    const s3 = this.s3
+    // result = rotl(s1 * 5, 7) * 9
+    const m = Math.imul(s1, 5)
+    const result = Math.imul((m << 7) | (m >>> 25), 9) >>> 0
+    const t = s1 << 9
+    let n2 = s2 ^ s0
+    let n3 = s3 ^ s1
+    const n1 = s1 ^ n2
+    const n0 = s0 ^ n3
+    n2 ^= t
+    n3 = (n3 << 11) | (n3 >>> 21)
+    this.s0 = n0 >>> 0
+    this.s1 = n1 >>> 0
+    this.s2 = n2 >>> 0
+    this.s3 = n3 >>> 0
+    return result
+  }
+
+  /** Uniform in [0, 1) with 53 random bits. */
+  uniform(): number {
+    const hi = this.nextUint32() >>> 5 // 27 bits
+    const lo = this.nextUint32() >>> 6 // 26 bits
+    return (hi * 67108864 + lo) / TWO_POW_53
+  }
+
+  /** Standard normal via Box-Muller; every second call returns the cached spare. */
+  normal(): number {
+    if (this.spare !== null) {
+      const z = this.spare
+      this.spare = null
+      return z
+    }
+    // 1 - uniform() lies in (0, 1], so log never sees 0.
+    const u1 = 1 - this.uniform()
+    const u2 = this.uniform()
+    const radius = Math.sqrt(-2 * Math.log(u1))
+    const angle = 2 * Math.PI * u2
+    this.spare = radius * Math.sin(angle)
+    return radius * Math.cos(angle)
+  }
+
+  /** Uniform integer in [0, n), unbiased (rejection on the top partial block). */
+  int(n: number): number {
+    if (!Number.isInteger(n) || n <= 0 || n > TWO_POW_32) {
+      throw new Error(`rng.int bound must be an integer in [1, 2^32], got ${String(n)}`)
+    }
+    const limit = TWO_POW_32 - (TWO_POW_32 % n)
+    for (;;) {
+      const x = this.nextUint32()
+      if (x < limit) return x % n
+    }
+  }
+
+  /** In-place Fisher-Yates shuffle; returns the same array. */
+  shuffle<T>(items: T[]): T[] {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = this.int(i + 1)
+      const tmp = items[i] as T
+      items[i] = items[j] as T
+      items[j] = tmp
+    }
+    return items
+  }
+
+  /** A random permutation of 0..n-1. */
+  permutation(n: number): Int32Array {
+    const out = new Int32Array(n)
+    for (let i = 0; i < n; i++) out[i] = i
+    for (let i = n - 1; i > 0; i--) {
+      const j = this.int(i + 1)
+      const tmp = out[i]
+      out[i] = out[j]
+      out[j] = tmp
+    }
+    return out
+  }
+
+  /** Fills `out` with N(mean, std^2) draws; returns `out`. */
+  fillNormal<A extends Float32Array | Float64Array>(out: A, mean = 0, std = 1): A {
+    for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal()
+    return out
+  }
+
+  /** Fills `out` with uniform draws in [lo, hi); returns `out`. */
+  fillUniform<A extends Float32Array | Float64Array>(out: A, lo = 0, hi = 1): A {
+    const span = hi - lo
+    for (let i = 0; i < out.length; i++) out[i] = lo + span * this.uniform()
+    return out
+  }
+
+  /** Fills `out` with uniform integers in [0, n); returns `out`. */
+  fillInt(out: Int32Array, n: number): Int32Array {
+    for (let i = 0; i < out.length; i++) out[i] = this.int(n)
+    return out
+  }
+}
