@@ -1,0 +1,144 @@
+// A thin, typed wrapper over an onnxruntime-node InferenceSession, shared by the sampler (OrtDenoiser) and
+// the attribute-classifier runner. It owns the session options this project relies on (see
+// ENGINE-NOTES.md §7): 2 intra-op threads, sequential execution, and the SkipLayerNormFusion optimiser
+// disabled because it segfaults onnxruntime 1.30 at session creation on DiT-like graphs.
+
+import { readFile } from 'node:fs/promises'
+import * as ort from 'onnxruntime-node'
+
+/** A dense float32 tensor in row-major order. */
+export interface FloatTensor {
+  data: Float32Array
+  dims: readonly number[]
+}
+
+export interface OrtRunnerOptions {
+  /** Intra-op threads; the development machines have 2 cores. */
+  threads?: number
+  /**
+   * 'safe' (default) is full optimisation minus SkipLayerNormFusion; 'basic' is ORT's basic level, the
+   * documented fallback (5-10% slower).
+   */
+  optimization?: 'safe' | 'basic'
+}
+
+export function sessionOptions(opts: OrtRunnerOptions = {}): ort.InferenceSession.SessionOptions {
+  const base: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: opts.threads ?? 2,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    executionProviders: ['cpu']
+  }
+  if (opts.optimization === 'basic') return { ...base, graphOptimizationLevel: 'basic' }
+  return {
+    ...base,
+    graphOptimizationLevel: 'all',
+    extra: { optimization: { disable_specified_optimizers: 'SkipLayerNormFusion' } }
+  }
+}
+
+function elementCount(dims: readonly number[]): number {
+  return dims.reduce((a, b) => a * b, 1)
+}
+
+export class OrtRunner {
+  private constructor(private readonly session: ort.InferenceSession) {}
+
+  static async fromBytes(bytes: Uint8Array, opts: OrtRunnerOptions = {}): Promise<OrtRunner> {
+    if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new Error('onnx runner: model bytes are empty')
+    try {
+      return new OrtRunner(await ort.InferenceSession.create(bytes, sessionOptions(opts)))
+    } catch (e) {
+      throw new Error(`onnx runner: onnxruntime could not load the model: ${(e as Error).message}`)
+    }
+  }
+
+  static async fromFile(path: string, opts: OrtRunnerOptions = {}): Promise<OrtRunner> {
+    let bytes: Uint8Array
+    try {
+      bytes = await readFile(path)
+    } catch (e) {
+      throw new Error(`onnx runner: cannot read model file ${path}: ${(e as Error).message}`)
+    }
+    return OrtRunner.fromBytes(bytes, opts)
+  }
+
+  get inputNames(): readonly string[] {
+    return this.session.inputNames
+  }
+
+  get outputNames(): readonly string[] {
+    return this.session.outputNames
+  }
+
+  /** Runs the graph once. All outputs are returned unless `outputs` names a subset. */
+  async run(inputs: Readonly<Record<string, FloatTensor>>, outputs?: readonly string[]): Promise<Record<string, FloatTensor>> {
+    const feeds: Record<string, ort.Tensor> = {}
+    for (const name of this.session.inputNames) {
+      const t = inputs[name]
+      if (!t) throw new Error(`onnx runner: missing input "${name}" (model inputs: ${this.session.inputNames.join(', ')})`)
+      if (t.data.length !== elementCount(t.dims)) {
+        throw new Error(`onnx runner: input "${name}" has ${t.data.length} values but dims [${t.dims.join(',')}]`)
+      }
+      feeds[name] = new ort.Tensor('float32', t.data, t.dims)
+    }
+    for (const name of Object.keys(inputs)) {
+      if (!this.session.inputNames.includes(name)) throw new Error(`onnx runner: the model has no input "${name}"`)
+    }
+    const wanted = outputs ?? this.session.outputNames
+    for (const name of wanted) {
+      if (!this.session.outputNames.includes(name)) throw new Error(`onnx runner: the model has no output "${name}"`)
+    }
+    const result = await this.session.run(feeds, wanted as string[])
+    const out: Record<string, FloatTensor> = {}
+    for (const name of wanted) {
+      const t = result[name]
+      if (t.type !== 'float32') throw new Error(`onnx runner: output "${name}" is ${t.type}, expected float32`)
+      out[name] = { data: t.data as Float32Array, dims: t.dims }
+    }
+    return out
+  }
+
+  /**
+   * Runs a batch of any size in chunks of `chunk` rows along dimension 0 of every input, concatenating the
+   * outputs along dimension 0. Bounds memory for large classification jobs.
+   */
+  async runBatched(inputs: Readonly<Record<string, FloatTensor>>, chunk: number, outputs?: readonly string[]): Promise<Record<string, FloatTensor>> {
+    if (!Number.isInteger(chunk) || chunk <= 0) throw new Error(`onnx runner: chunk must be a positive integer, got ${chunk}`)
+    const names = Object.keys(inputs)
+    if (names.length === 0) throw new Error('onnx runner: no inputs given')
+    const rows = inputs[names[0]].dims[0]
+    for (const n of names) {
+      if (inputs[n].dims.length === 0 || inputs[n].dims[0] !== rows) {
+        throw new Error(`onnx runner: input "${n}" has leading dimension ${inputs[n].dims[0]}, expected ${rows} like "${names[0]}"`)
+      }
+    }
+    const parts: Record<string, FloatTensor>[] = []
+    for (let start = 0; start < rows; start += chunk) {
+      const n = Math.min(chunk, rows - start)
+      const slice: Record<string, FloatTensor> = {}
+      for (const name of names) {
+        const t = inputs[name]
+        const row = elementCount(t.dims.slice(1))
+        slice[name] = { data: t.data.subarray(start * row, (start + n) * row), dims: [n, ...t.dims.slice(1)] }
+      }
+      parts.push(await this.run(slice, outputs))
+    }
+    const out: Record<string, FloatTensor> = {}
+    for (const name of Object.keys(parts[0] ?? {})) {
+      const total = parts.reduce((s, p) => s + p[name].data.length, 0)
+      const data = new Float32Array(total)
+      let o = 0
+      for (const p of parts) {
+        data.set(p[name].data, o)
+        o += p[name].data.length
+      }
+      out[name] = { data, dims: [rows, ...parts[0][name].dims.slice(1)] }
+    }
+    return out
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release()
+  }
+}
