@@ -1,0 +1,10 @@
+// Every migration the code knows, in order. Add a new module and append it here; never edit a
+// migration that has shipped.
+import { migration0001 } from './0001_core'
+import { migration0002 } from './0002_annotation'
+import { migration0003 } from './0003_jobs'
+import type { Migration } from './migration'
+
+export type { Migration } from './migration'
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003]
+export const LATEST_SCHEMA_VERSION = migrations.length
