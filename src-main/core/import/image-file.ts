@@ -1,0 +1,139 @@
+// Reads one image file exactly once, then hashes, checks and thumbnails it from that one buffer.
+// The full decode happens only once, inside the thumbnail step (JPEG shrink-on-load keeps it
+// cheap), and it is also what proves the file is not truncated or corrupt.
+import { createHash } from 'node:crypto'
+import { access, open, rename, unlink, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import sharp from 'sharp'
+import { IMPORT_IMAGE_FORMATS, THUMB_SIZE, type ImportLimits } from './limits'
+
+/** A file that cannot be imported; `message` is the reason shown in the import report. */
+export class ImageRejectedError extends Error {
+  override readonly name = 'ImageRejectedError'
+}
+
+export interface LoadedImage {
+  bytes: Buffer
+  sha256: string
+  size: number
+  format: 'png' | 'jpeg' | 'webp'
+  /** Dimensions as displayed (EXIF orientation applied). */
+  width: number
+  height: number
+}
+
+/** Reads, hashes and header-checks `file`. Throws ImageRejectedError with a reason on failure. */
+export async function loadImage(file: string, limits: ImportLimits): Promise<LoadedImage> {
+  const bytes = await readCapped(file, limits.maxFileBytes)
+  if (bytes.length === 0) throw new ImageRejectedError('empty file (0 bytes)')
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+
+  let meta: sharp.Metadata
+  try {
+    // Header only: cheap, and enough to refuse decompression bombs before any pixel is decoded.
+    meta = await sharp(bytes, { limitInputPixels: false }).metadata()
+  } catch (err) {
+    throw new ImageRejectedError(describeSharpError(err))
+  }
+  const format = meta.format ?? ''
+  if (!IMPORT_IMAGE_FORMATS.includes(format)) {
+    throw new ImageRejectedError(`unsupported image format "${format || 'unknown'}" (only PNG, JPEG and WebP are imported)`)
+  }
+  const width = meta.autoOrient?.width ?? meta.width
+  const height = meta.autoOrient?.height ?? meta.height
+  if (!width || !height) throw new ImageRejectedError('image has no dimensions')
+  if (width > limits.maxDimension || height > limits.maxDimension) {
+    throw new ImageRejectedError(`image is ${width}x${height} px, over the ${limits.maxDimension} px limit`)
+  }
+  if (width * height > limits.maxPixels) {
+    throw new ImageRejectedError(`image has ${width * height} pixels, over the ${limits.maxPixels} pixel limit`)
+  }
+  return { bytes, sha256, size: bytes.length, format: format as LoadedImage['format'], width, height }
+}
+
+/** Path of the cached thumbnail for a content hash. */
+export function thumbnailPath(thumbsDir: string, sha256: string): string {
+  if (!/^[0-9a-f]{64}$/.test(sha256)) throw new Error(`not a sha256 hex digest: ${sha256.slice(0, 80)}`)
+  return path.join(thumbsDir, `${sha256}.webp`)
+}
+
+/**
+ * Decodes `image` fully and writes `<thumbsDir>/<sha256>.webp` (atomically: temp file + rename, so a
+ * kill mid-write never leaves a half thumbnail under the final name). An existing thumbnail is kept:
+ * it is content-addressed, and its existence proves these exact bytes decoded before.
+ */
+export async function writeThumbnail(image: LoadedImage, thumbsDir: string, size = THUMB_SIZE): Promise<string> {
+  const target = thumbnailPath(thumbsDir, image.sha256)
+  if (await exists(target)) return target
+  let webp: Buffer
+  try {
+    webp = await sharp(image.bytes, { failOn: 'truncated', limitInputPixels: false, sequentialRead: true })
+      .autoOrient()
+      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 75, effort: 2 })
+      .toBuffer()
+  } catch (err) {
+    throw new ImageRejectedError(describeSharpError(err))
+  }
+  const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+  try {
+    await writeFile(temp, webp)
+    await rename(temp, target)
+  } catch (err) {
+    await unlink(temp).catch(() => {})
+    throw err
+  }
+  return target
+}
+
+/** Turns libvips' wording into a reason a user can act on, keeping the original for detail. */
+export function describeSharpError(err: unknown): string {
+  const raw = (err instanceof Error ? err.message : String(err)).trim().split('\n')[0].slice(0, 200)
+  const msg = raw.toLowerCase()
+  if (msg.includes('unsupported image format')) return 'not an image (unrecognised file format)'
+  if (msg.includes('empty')) return 'empty file (0 bytes)'
+  if (msg.includes('premature end') || msg.includes('truncated') || msg.includes('unexpected end') || msg.includes('not enough data')) {
+    return `truncated image: the data ends early (${raw})`
+  }
+  if (msg.includes('pixel limit')) return `image is too large to decode (${raw})`
+  return `corrupt image (${raw})`
+}
+
+/** Reads a whole file, refusing (without reading it) one larger than `maxBytes`. */
+async function readCapped(file: string, maxBytes: number): Promise<Buffer> {
+  let handle
+  try {
+    handle = await open(file, 'r')
+  } catch (err) {
+    throw new ImageRejectedError(`cannot open file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+  }
+  try {
+    const stat = await handle.stat()
+    if (!stat.isFile()) throw new ImageRejectedError('not a regular file')
+    if (stat.size > maxBytes) {
+      throw new ImageRejectedError(`file is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit`)
+    }
+    try {
+      return await handle.readFile()
+    } catch (err) {
+      throw new ImageRejectedError(`cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+    }
+  } finally {
+    await handle.close()
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`
+  return `${n} bytes`
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file)
+    return true
+  } catch {
+    return false
+  }
+}
