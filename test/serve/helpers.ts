@@ -1,0 +1,55 @@
+// Test helpers for serve mode: raw HTTP requests (so Host, Origin and Cookie can be set freely) and
+// small real handler functions standing in for the workspace store.
+import { request } from 'node:http'
+import { ApiFailure, type Handlers } from '../../src-main/core/api/dispatch'
+import { methodNames, type Project } from '@shared/contract'
+
+export interface RawResponse {
+  status: number
+  headers: Record<string, string | string[] | undefined>
+  body: Buffer
+  text: string
+  json<T = unknown>(): T
+}
+
+export function http(port: number, path: string, opts: { method?: string; headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: opts.method ?? 'GET', headers: { host: `127.0.0.1:${port}`, ...opts.headers } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => {
+        const body = Buffer.concat(chunks)
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body, text: body.toString('utf8'), json: <T>() => JSON.parse(body.toString('utf8')) as T })
+      })
+      res.on('error', reject)
+    })
+    // A server that answers early (413) may close before the whole body is written.
+    req.on('error', reject)
+    if (opts.body !== undefined) req.end(opts.body)
+    else req.end()
+  })
+}
+
+/** A tiny in-memory studio: real functions with real behaviour, enough to exercise the transport. */
+export function fakeStudioHandlers(): { handlers: Handlers; projects: Project[] } {
+  const projects: Project[] = []
+  const base = Object.fromEntries(
+    methodNames.map((m) => [
+      m,
+      () => {
+        throw new ApiFailure('not_found', `${m} is not part of this test`)
+      }
+    ])
+  ) as unknown as Handlers
+  const handlers: Handlers = {
+    ...base,
+    'session.whoami': (_input, ctx) => ({ annotator: { id: ctx.annotatorId, name: ctx.annotatorId === 1 ? 'Owner' : `Annotator ${ctx.annotatorId}`, kind: 'human' }, scope: ctx.scope }),
+    'projects.list': () => projects,
+    'projects.create': (input) => {
+      const p: Project = { id: projects.length + 1, name: input.name, description: input.description, createdAt: new Date(0).toISOString() }
+      projects.push(p)
+      return p
+    }
+  }
+  return { handlers, projects }
+}
