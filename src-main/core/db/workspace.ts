@@ -1,7 +1,18 @@
-// An open workspace: the connection plus lifecycle helpers. Repositories hang off it so every part
-// of the app shares one connection and one set of prepared statements.
+// An open workspace: one connection, its repositories (one per aggregate, prepared statements
+// made once), and lifecycle helpers.
+import { basename, dirname, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { removeMarker } from './marker'
+import { annotatorsRepo } from './repos/annotators'
+import { axesRepo } from './repos/axes'
+import { imagesRepo } from './repos/images'
+import { importFilesRepo } from './repos/import-files'
+import { jobsRepo } from './repos/jobs'
+import { judgementsRepo } from './repos/judgements'
+import { projectsRepo } from './repos/projects'
+import { promptsRepo } from './repos/prompts'
+import { pairsRepo, setsRepo } from './repos/sets'
+import { tokensRepo } from './repos/tokens'
 
 export interface CheckpointResult {
   /** 1 when a reader or writer prevented a full checkpoint. */
@@ -11,9 +22,28 @@ export interface CheckpointResult {
   checkpointed: number
 }
 
-export interface Workspace {
+export function workspaceRepos(db: Database.Database, thumbDir: string) {
+  return {
+    projects: projectsRepo(db),
+    prompts: promptsRepo(db),
+    axes: axesRepo(db),
+    images: imagesRepo(db, thumbDir),
+    sets: setsRepo(db),
+    pairs: pairsRepo(db),
+    annotators: annotatorsRepo(db),
+    tokens: tokensRepo(db),
+    judgements: judgementsRepo(db),
+    jobs: jobsRepo(db),
+    importFiles: importFilesRepo(db)
+  }
+}
+export type WorkspaceRepos = ReturnType<typeof workspaceRepos>
+
+export interface Workspace extends WorkspaceRepos {
   readonly file: string
   readonly db: Database.Database
+  /** Folder next to the database where thumbnails are cached (`<db file>.thumbs`); the only root thumbs are served from. */
+  readonly thumbDir: string
   /** True when this open found the previous session's marker and ran quick_check (which passed). */
   readonly recoveredFromUncleanExit: boolean
   /** Copies the WAL into the database and truncates it, so the -wal file cannot grow unbounded. */
@@ -24,11 +54,18 @@ export interface Workspace {
   close(): void
 }
 
+export function thumbDirFor(dbFile: string): string {
+  return join(dirname(dbFile), `${basename(dbFile)}.thumbs`)
+}
+
 export function createWorkspace(db: Database.Database, file: string, info: { recoveredFromUncleanExit: boolean }): Workspace {
   let closed = false
+  const thumbDir = thumbDirFor(file)
   return {
+    ...workspaceRepos(db, thumbDir),
     file,
     db,
+    thumbDir,
     recoveredFromUncleanExit: info.recoveredFromUncleanExit,
     checkpoint: () => checkpointTruncate(db),
     integrityCheck: () => (db.pragma('integrity_check') as Array<{ integrity_check: string }>).map((r) => r.integrity_check),
