@@ -128,6 +128,36 @@ describe('graph builder + onnxruntime', () => {
     expectClose(out.gemm.data, [0.5 * (0 + 4), 0.5 * (2 + 3 + 4 + 5)])
   })
 
+  it('runs a small CNN (Conv with ints attributes, Relu, GlobalAveragePool, Flatten) like the JS loop', async () => {
+    // 1 input channel 4x4, 2 output channels, 3x3 kernel, padding 1: checks NCHW layout and ints attributes.
+    const g = new GraphBuilder('cnn')
+    const x = g.input('x', ['N', 1, 4, 4])
+    const kernel = randArray(2 * 9, 5)
+    const bias = Float32Array.from([0.1, -0.2])
+    const conv = g.op('Conv', [x, g.weight('k', kernel, [2, 1, 3, 3]), g.weight('kb', bias, [2])], { pads: [1, 1, 1, 1], kernel_shape: [3, 3] })
+    g.output(g.op('Flatten', [g.op('GlobalAveragePool', [g.relu(conv)])], { axis: 1 }), 'feat', ['N', 2])
+    const runner = await OrtRunner.fromBytes(g.toBytes())
+    const img = randArray(16, 6)
+    const out = await runner.run({ x: { data: img, dims: [1, 1, 4, 4] } })
+    const expected = [0, 1].map((o) => {
+      let acc = 0
+      for (let y = 0; y < 4; y++)
+        for (let xx = 0; xx < 4; xx++) {
+          let s = bias[o]
+          for (let ky = 0; ky < 3; ky++)
+            for (let kx = 0; kx < 3; kx++) {
+              const iy = y + ky - 1
+              const ix = xx + kx - 1
+              if (iy >= 0 && iy < 4 && ix >= 0 && ix < 4) s += img[iy * 4 + ix] * kernel[o * 9 + ky * 3 + kx]
+            }
+          acc += Math.max(0, s)
+        }
+      return acc / 16
+    })
+    expect(out.feat.dims).toEqual([1, 2])
+    expectClose(out.feat.data, expected)
+  })
+
   it('runs large batches in chunks with identical results', async () => {
     const g = new GraphBuilder('chunks')
     const x = g.input('x', ['N', 4])
