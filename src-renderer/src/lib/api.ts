@@ -3,6 +3,7 @@
 // Result: transport failures become `{ok:false}` too, so callers have one error path to show.
 // Types only from the contract: the renderer never needs the zod schemas at run time.
 import type { EventName, EventPayload, ImageVariant, Input, MethodName, Output, Result } from '@shared/contract'
+import type { WindowApi } from '@shared/window-api'
 
 export interface ApiClient {
   call<M extends MethodName>(method: M, input: Input<M>): Promise<Result<Output<M>>>
@@ -11,13 +12,6 @@ export interface ApiClient {
   imageUrl(imageId: number, variant: ImageVariant): string
   /** Human-readable transport name, shown in the status bar. */
   readonly transport: 'electron' | 'serve'
-}
-
-/** The bridge the Electron preload exposes (declared by the shell in src-main/shared/window-api.ts). */
-export interface PreloadBridge {
-  invoke(method: string, input: unknown): Promise<Result<unknown>>
-  onEvent(listener: (name: string, payload: unknown) => void): (() => void) | void
-  imageUrl(imageId: number, variant: ImageVariant): string
 }
 
 type Listener = (payload: unknown) => void
@@ -53,14 +47,14 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
 
-export function createElectronClient(bridge: PreloadBridge): ApiClient {
+export function createElectronClient(bridge: WindowApi): ApiClient {
   const hub = new EventHub()
-  bridge.onEvent((name, payload) => hub.emit(name, payload))
+  bridge.onEvent((event) => hub.emit(event.name, event.payload))
   return {
     transport: 'electron',
     async call(method, input) {
       try {
-        return (await bridge.invoke(method, input)) as Result<Output<typeof method>>
+        return await bridge.invoke(method, input)
       } catch (err) {
         return transportError(`${method}: ${errorText(err)}`)
       }
@@ -167,9 +161,7 @@ export function createServeClient(env: ServeEnvironment): ApiClient {
 
 /** Picks the transport for this page: the preload bridge inside Electron, HTTP in a browser. */
 export function createClient(): ApiClient {
-  // Read structurally: the shell owns the global `Window.api` declaration.
-  const bridge = (window as unknown as { api?: PreloadBridge }).api
-  if (bridge && typeof bridge.invoke === 'function') return createElectronClient(bridge)
+  if (window.api && typeof window.api.invoke === 'function') return createElectronClient(window.api)
   return createServeClient({
     origin: window.location.origin,
     fetch: window.fetch.bind(window),
