@@ -1,0 +1,190 @@
+// The domain side of the API: one function per contract method, over the workspace store. Input
+// has already been validated by the contract's schemas (core/api/dispatch.ts); what is checked here
+// is what only the database knows (does it exist, does it belong together). User errors are thrown
+// as ApiFailure so both transports show the message.
+import { randomInt } from 'node:crypto'
+import type { Criterion, ImageSet, ImportReport, Job, Judgement, PairTask, Progress, Project, SetPair } from '@shared/contract'
+import { ApiFailure, type CallContext, type Handlers } from '../api/dispatch'
+import type { Workspace } from '../db/open'
+import { AxisError } from '../db/repos/axes'
+import { publicJob } from '../db/repos/jobs'
+import { JudgementConflict, type StoredJudgement } from '../db/repos/judgements'
+import { SetMembershipError } from '../db/repos/sets'
+import { sampleDistinct, seededRandom } from './random'
+
+/** The import pipeline (core/import) as the API sees it. */
+export interface ImportService {
+  start(projectId: number, folder: string): Job
+  report(jobId: number): ImportReport
+}
+
+/** The job runner (core/jobs) as the API sees it. */
+export interface JobControl {
+  cancel(jobId: number): Job
+}
+
+export interface HandlerDeps {
+  ws: Workspace
+  imports: ImportService
+  jobs: JobControl
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const { ws } = deps
+
+  const project = (projectId: number): Project => ws.projects.get(projectId) ?? notFound(`project ${projectId} does not exist`)
+  const promptOf = (projectId: number, promptId: number) => {
+    const prompt = ws.prompts.get(promptId)
+    if (!prompt || prompt.projectId !== projectId) notFound(`prompt ${promptId} does not exist in project ${projectId}`)
+    return prompt
+  }
+  const job = (jobId: number) => ws.jobs.get(jobId) ?? notFound(`job ${jobId} does not exist`)
+  const pair = (pairId: number): SetPair => ws.pairs.get(pairId) ?? notFound(`set pair ${pairId} does not exist`)
+  const progress = (ctx: CallContext, projectId: number, criterion: Criterion): Progress => ws.judgements.progress(ctx.annotatorId, projectId, criterion)
+
+  const createRandomSets = ws.db.transaction((projectId: number, promptId: number, k: number, count: number, seed: number): ImageSet[] => {
+    const pool = ws.images.idsOfPrompt(promptId)
+    if (pool.length < k) throw new ApiFailure('bad_request', `prompt ${promptId} has ${pool.length} image(s); a set of ${k} needs at least ${k}`)
+    const random = seededRandom(seed)
+    return Array.from({ length: count }, () => ws.sets.create(projectId, promptId, 'random', sampleDistinct(pool, k, random)))
+  })
+
+  return {
+    'session.whoami': (_input, ctx) => {
+      const annotator = ws.annotators.get(ctx.annotatorId)
+      if (!annotator) throw new ApiFailure('unauthorized', 'this session belongs to an annotator that no longer exists')
+      return { annotator, scope: ctx.scope }
+    },
+
+    'projects.list': () => ws.projects.list(),
+    'projects.create': ({ name, description }) => ws.projects.create(name, description),
+    'projects.get': ({ projectId }) => project(projectId),
+
+    'prompts.list': ({ projectId }) => {
+      project(projectId)
+      return ws.prompts.list(projectId)
+    },
+    'axes.list': ({ projectId }) => {
+      project(projectId)
+      return ws.axes.list(projectId)
+    },
+    'axes.save': ({ projectId, name, classes, ideal }) => {
+      project(projectId)
+      return userErrors(() => ws.axes.save(projectId, name, classes, ideal))
+    },
+
+    'images.list': ({ projectId, promptId, offset, limit }) => {
+      project(projectId)
+      if (promptId !== undefined) promptOf(projectId, promptId)
+      return ws.images.list(projectId, { promptId, offset, limit })
+    },
+
+    'import.start': ({ projectId, folder }) => {
+      project(projectId)
+      return deps.imports.start(projectId, folder)
+    },
+    'import.report': ({ jobId }) => {
+      if (job(jobId).kind !== 'import') throw new ApiFailure('bad_request', `job ${jobId} is not an import`)
+      return deps.imports.report(jobId)
+    },
+
+    'jobs.list': ({ projectId }) => {
+      if (projectId !== undefined) project(projectId)
+      return ws.jobs.list(projectId).map(publicJob)
+    },
+    'jobs.get': ({ jobId }) => publicJob(job(jobId)),
+    'jobs.cancel': ({ jobId }) => {
+      job(jobId)
+      return deps.jobs.cancel(jobId)
+    },
+
+    'sets.list': ({ projectId, promptId }) => {
+      project(projectId)
+      if (promptId !== undefined) promptOf(projectId, promptId)
+      return ws.sets.list(projectId, promptId)
+    },
+    'sets.create': ({ projectId, promptId, imageIds }) => {
+      project(projectId)
+      promptOf(projectId, promptId)
+      return userErrors(() => ws.sets.create(projectId, promptId, 'manual', imageIds))
+    },
+    'sets.createRandom': ({ projectId, promptId, k, count, seed }) => {
+      project(projectId)
+      promptOf(projectId, promptId)
+      // Without a seed we still record nothing random-looking in the data: the sets themselves
+      // are the record. A crypto seed keeps two unseeded calls from repeating each other.
+      return userErrors(() => createRandomSets.immediate(projectId, promptId, k, count, seed ?? randomInt(0, 2 ** 47)))
+    },
+
+    'pairs.createAll': ({ projectId, promptId }) => {
+      project(projectId)
+      if (promptId !== undefined) promptOf(projectId, promptId)
+      return { created: ws.pairs.createAllMissing(projectId, promptId) }
+    },
+    'pairs.list': ({ projectId }) => {
+      project(projectId)
+      return ws.pairs.list(projectId)
+    },
+
+    'label.next': ({ projectId, criterion }, ctx): PairTask | null => {
+      project(projectId)
+      const pairId = ws.judgements.nextUnjudgedPair(ctx.annotatorId, projectId, criterion)
+      if (pairId === null) return null
+      const p = pair(pairId)
+      return {
+        pair: p,
+        promptText: ws.prompts.get(p.promptId)!.text,
+        setA: ws.sets.get(p.setA)!,
+        setB: ws.sets.get(p.setB)!,
+        // Which set appears on the left is drawn fresh each time and recorded with the decision,
+        // so position bias can be measured and cancelled.
+        shownLeft: randomInt(2) === 0 ? 'a' : 'b',
+        progress: progress(ctx, projectId, criterion)
+      }
+    },
+    'label.judge': ({ pairId, criterion, choice, shownLeft, responseMs, idempotencyKey }, ctx) => {
+      const p = pair(pairId)
+      const { judgement } = userErrors(() =>
+        ws.judgements.record({ pairId, annotatorId: ctx.annotatorId, criterion, choice, shownLeft, responseMs, idempotencyKey })
+      )
+      return { judgement: publicJudgement(judgement), progress: progress(ctx, p.projectId, criterion) }
+    },
+    'label.undo': ({ projectId, criterion }, ctx) => {
+      project(projectId)
+      const undone = ws.judgements.undoLatest(ctx.annotatorId, projectId, criterion)
+      return { undone: undone && publicJudgement(undone), progress: progress(ctx, projectId, criterion) }
+    },
+    'label.progress': ({ projectId, criterion }, ctx) => {
+      project(projectId)
+      return progress(ctx, projectId, criterion)
+    }
+  }
+}
+
+function notFound(message: string): never {
+  throw new ApiFailure('not_found', message)
+}
+
+/** Turns the store's domain errors into failures the user sees; anything else stays internal. */
+function userErrors<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (err) {
+    if (err instanceof SetMembershipError || err instanceof AxisError) throw new ApiFailure('bad_request', err.message)
+    if (err instanceof JudgementConflict) throw new ApiFailure('conflict', err.message)
+    throw err
+  }
+}
+
+function publicJudgement(j: StoredJudgement): Judgement {
+  return {
+    id: j.id,
+    pairId: j.pairId,
+    annotatorId: j.annotatorId,
+    criterion: j.criterion,
+    choice: j.choice,
+    shownLeft: j.shownLeft,
+    responseMs: j.responseMs,
+    createdAt: j.createdAt
+  }
+}
