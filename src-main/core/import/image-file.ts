@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto'
 import { access, open, rename, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import sharp from 'sharp'
+import sharp, { type Metadata } from 'sharp'
 import { IMPORT_IMAGE_FORMATS, THUMB_SIZE, type ImportLimits } from './limits'
 
 /** A file that cannot be imported; `message` is the reason shown in the import report. */
@@ -28,7 +28,7 @@ export async function loadImage(file: string, limits: ImportLimits): Promise<Loa
   if (bytes.length === 0) throw new ImageRejectedError('empty file (0 bytes)')
   const sha256 = createHash('sha256').update(bytes).digest('hex')
 
-  let meta: sharp.Metadata
+  let meta: Metadata
   try {
     // Header only: cheap, and enough to refuse decompression bombs before any pixel is decoded.
     meta = await sharp(bytes, { limitInputPixels: false }).metadata()
@@ -113,11 +113,15 @@ async function readCapped(file: string, maxBytes: number): Promise<Buffer> {
     if (stat.size > maxBytes) {
       throw new ImageRejectedError(`file is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit`)
     }
+    let bytes: Buffer
     try {
-      return await handle.readFile()
+      bytes = await handle.readFile()
     } catch (err) {
       throw new ImageRejectedError(`cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
     }
+    // The file may have grown since stat (still being written by a generator).
+    if (bytes.length > maxBytes) throw new ImageRejectedError(`file is over the ${formatBytes(maxBytes)} limit`)
+    return bytes
   } finally {
     await handle.close()
   }

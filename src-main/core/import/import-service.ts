@@ -1,0 +1,194 @@
+// Import as a resumable background job.
+//
+// Plan: the folder's manifest is listed in the import_files ledger (all `pending`, manifest-level
+// problems already `failed`) in one transaction together with `planned: true` in the job payload.
+// Work: pending files are read, hashed, checked and thumbnailed a few at a time; each chunk's
+// outcome (prompt, image row, ledger status, progress) is committed in one transaction. A kill at
+// any point therefore leaves every file either done (with its image row) or still pending, and the
+// resumed job redoes only the pending ones. Thumbnails are content-addressed and written atomically,
+// so redoing one is harmless.
+import { mkdirSync, realpathSync, statSync } from 'node:fs'
+import path from 'node:path'
+import type { ImportReport, Job } from '@shared/contract'
+import { ApiFailure } from '../api/dispatch'
+import { imagesRepo } from '../db/repos/images'
+import { importFilesRepo } from '../db/repos/import-files'
+import { promptsRepo } from '../db/repos/prompts'
+import type { Workspace } from '../db/workspace'
+import type { JobContext, JobRunner } from '../jobs/runner'
+import { ImageRejectedError, loadImage, writeThumbnail, type LoadedImage } from './image-file'
+import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits'
+import { buildManifest, type ManifestEntry } from './manifest'
+import { mapLimit } from './map-limit'
+
+export interface ImportServiceDeps {
+  ws: Workspace
+  runner: JobRunner
+  /** Folder of the workspace; thumbnails go to `<workspaceDir>/thumbs/<sha256>.webp`. */
+  workspaceDir: string
+  limits?: Partial<ImportLimits>
+  /** Files decoded at once. libvips is multi-threaded per image, so a few is enough on small machines. */
+  concurrency?: number
+  /** Files per committed chunk: bigger is faster (fewer fsyncs), smaller loses less on a kill. */
+  chunkSize?: number
+}
+
+export interface ImportService {
+  start(projectId: number, folder: string): Job
+  report(jobId: number): ImportReport
+}
+
+interface ImportPayload {
+  folder: string
+  planned: boolean
+}
+
+type Outcome = { rowId: number; entry: ManifestEntry; image: LoadedImage; thumb: string } | { rowId: number; reason: string }
+
+export function thumbsDirOf(workspaceDir: string): string {
+  return path.join(workspaceDir, 'thumbs')
+}
+
+export function createImportService(deps: ImportServiceDeps): ImportService {
+  const db = deps.ws.db
+  const limits: ImportLimits = { ...DEFAULT_IMPORT_LIMITS, ...deps.limits }
+  const concurrency = deps.concurrency ?? 4
+  const chunkSize = deps.chunkSize ?? 32
+  const thumbsDir = thumbsDirOf(deps.workspaceDir)
+  const files = importFilesRepo(db)
+  const images = imagesRepo(db, thumbsDir)
+  const prompts = promptsRepo(db)
+  const projectExists = db.prepare<[number], number>('SELECT 1 FROM projects WHERE id = ?').pluck()
+  const jobOf = db.prepare<[number], { kind: string }>('SELECT kind FROM jobs WHERE id = ?')
+  const listFile = db.prepare<[number, string]>('INSERT INTO import_files (job_id, rel_path) VALUES (?, ?) ON CONFLICT (job_id, rel_path) DO NOTHING')
+  const failFile = db.prepare<[string, number, string]>("UPDATE import_files SET status = 'failed', reason = ? WHERE job_id = ? AND rel_path = ?")
+  const doneCount = db.prepare<[number], number>("SELECT count(*) FROM import_files WHERE job_id = ? AND status <> 'pending'").pluck()
+  const totalCount = db.prepare<[number], number>('SELECT count(*) FROM import_files WHERE job_id = ?').pluck()
+  const savePlan = db.prepare<[string, number, number]>(
+    "UPDATE jobs SET payload = ?, total = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?"
+  )
+  const saveDone = db.prepare<[number, string, number]>(
+    "UPDATE jobs SET done = ?, message = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND state = 'running'"
+  )
+
+  /** Lists the manifest in the ledger; all or nothing, so a kill mid-plan simply plans again. */
+  const plan = db.transaction((jobId: number, folder: string, entries: ManifestEntry[]) => {
+    for (const e of entries) listFile.run(jobId, e.relPath)
+    for (const e of entries) if (e.problem) failFile.run(e.problem, jobId, e.relPath)
+    savePlan.run(JSON.stringify({ folder, planned: true } satisfies ImportPayload), entries.length, jobId)
+  })
+
+  /** Records one chunk of outcomes; prompt ids are cached across chunks of the job. */
+  const commit = db.transaction((jobId: number, projectId: number, folder: string, outcomes: Outcome[], promptIds: Map<string, number>) => {
+    for (const o of outcomes) {
+      if ('reason' in o) {
+        files.mark(o.rowId, 'failed', { reason: o.reason })
+        continue
+      }
+      const text = o.entry.prompt!
+      let promptId = promptIds.get(text)
+      if (promptId === undefined) {
+        // New prompts are identity-neutral until the owner says otherwise.
+        promptId = prompts.ensure({ projectId, text, kind: 'neutral' }).id
+        promptIds.set(text, promptId)
+      }
+      const { image, duplicate } = images.add({
+        projectId,
+        promptId,
+        sha256: o.image.sha256,
+        filePath: o.entry.absPath!,
+        rootPath: folder,
+        width: o.image.width,
+        height: o.image.height,
+        bytes: o.image.size,
+        seed: o.entry.seed,
+        generator: o.entry.generator,
+        provenance: { ...o.entry.provenance, importedFrom: o.entry.relPath, format: o.image.format },
+        thumbPath: o.thumb
+      })
+      files.mark(o.rowId, duplicate ? 'duplicate' : 'imported', { imageId: image.id })
+    }
+    const done = doneCount.get(jobId)!
+    saveDone.run(done, `imported ${done} of ${totalCount.get(jobId)!} files`, jobId)
+    return done
+  })
+
+  async function processOne(rowId: number, entry: ManifestEntry | undefined): Promise<Outcome> {
+    if (!entry) return { rowId, reason: 'file is no longer in the folder (removed before it was imported)' }
+    if (entry.problem || !entry.absPath || entry.prompt === null) return { rowId, reason: entry.problem ?? 'no prompt' }
+    try {
+      const image = await loadImage(entry.absPath, limits)
+      const thumb = await writeThumbnail(image, thumbsDir)
+      // Drop the bytes now: outcomes wait for the chunk to finish, and 32 full images add up.
+      return { rowId, entry, image: { ...image, bytes: Buffer.alloc(0) }, thumb }
+    } catch (err) {
+      if (err instanceof ImageRejectedError) return { rowId, reason: err.message }
+      return { rowId, reason: `cannot import: ${err instanceof Error ? err.message : String(err)}` }
+    }
+  }
+
+  async function runImport(ctx: JobContext): Promise<{ message: string }> {
+    const payload = parsePayload(ctx.payload)
+    const projectId = ctx.projectId
+    if (projectId === null) throw new Error('import job has no project')
+    mkdirSync(thumbsDir, { recursive: true })
+
+    // The manifest is rebuilt on resume too: it is derived from the folder, and rebuilding is
+    // cheaper and simpler than storing prompts and provenance for every pending file.
+    const manifest = buildManifest(payload.folder, limits)
+    const byRel = new Map(manifest.entries.map((e) => [e.relPath, e]))
+    if (!payload.planned) plan(ctx.jobId, manifest.folder, manifest.entries)
+
+    const total = totalCount.get(ctx.jobId)!
+    const pending = files.pending(ctx.jobId)
+    let done = doneCount.get(ctx.jobId)!
+    ctx.progress({ done, total, message: `importing ${total} files` })
+    const promptIds = new Map<string, number>()
+
+    for (let i = 0; i < pending.length; i += chunkSize) {
+      if (ctx.signal.aborted) break
+      const chunk = pending.slice(i, i + chunkSize)
+      const outcomes = await mapLimit(chunk, concurrency, (row) => processOne(row.id, byRel.get(row.relPath)))
+      // Checked again after the awaits: a cancel during the chunk must not write more rows.
+      if (ctx.signal.aborted) break
+      done = commit(ctx.jobId, projectId, manifest.folder, outcomes, promptIds)
+      ctx.progress({ done, total, message: `imported ${done} of ${total} files` })
+    }
+    const c = files.counts(ctx.jobId)
+    return { message: `${c.imported} imported, ${c.duplicate} duplicates, ${c.failed} failed` }
+  }
+
+  deps.runner.register('import', runImport)
+
+  return {
+    start(projectId, folder) {
+      if (!projectExists.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
+      const real = checkFolder(folder)
+      return deps.runner.start('import', { projectId, payload: { folder: real, planned: false } satisfies ImportPayload, message: `scanning ${real}` })
+    },
+    report(jobId) {
+      const job = jobOf.get(jobId)
+      if (!job) throw new ApiFailure('not_found', `job ${jobId} does not exist`)
+      if (job.kind !== 'import') throw new ApiFailure('bad_request', `job ${jobId} is not an import (it is a ${job.kind} job)`)
+      return files.report(jobId)
+    }
+  }
+}
+
+function checkFolder(folder: string): string {
+  if (!path.isAbsolute(folder)) throw new ApiFailure('bad_request', `import folder must be an absolute path: ${folder.slice(0, 200)}`)
+  let isDir = false
+  try {
+    isDir = statSync(folder).isDirectory()
+  } catch {
+    throw new ApiFailure('bad_request', `import folder does not exist: ${folder.slice(0, 200)}`)
+  }
+  if (!isDir) throw new ApiFailure('bad_request', `import folder is not a folder: ${folder.slice(0, 200)}`)
+  return realpathSync(folder)
+}
+
+function parsePayload(raw: unknown): ImportPayload {
+  const p = raw as Partial<ImportPayload> | null
+  if (!p || typeof p.folder !== 'string' || typeof p.planned !== 'boolean') throw new Error('import job payload is damaged (no folder)')
+  return { folder: p.folder, planned: p.planned }
+}
