@@ -91,7 +91,11 @@ export class DiTModel {
     this.params = new Map()
     // Unnamed variables: tfjs names must be globally unique and a policy and its frozen reference
     // copy share parameter names.
-    for (const spec of ditParameters(config)) this.params.set(spec.name, tf.variable(tf.tensor(values[spec.name], spec.shape), trainable))
+    for (const spec of ditParameters(config)) {
+      const initial = tf.tensor(values[spec.name], spec.shape)
+      this.params.set(spec.name, tf.variable(initial, trainable))
+      initial.dispose() // the variable holds its own reference to the buffer
+    }
   }
 
   /** Parameter count, for logs and FLOP estimates. */

@@ -1,0 +1,86 @@
+// Checkpoint files on disk: atomic writes (temp file, fsync, rename, fsync of the directory), so a
+// crash or SIGKILL leaves either the old file or the new one, never half of one; and discovery of the
+// newest readable checkpoint of a run for resuming.
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { join } from 'node:path'
+import type { TrainState } from '../train/trainer'
+import { decodeTrainState, encodeTrainState } from './train-checkpoint'
+
+const NAME = /^step-(\d{9})\.ckpt$/
+
+export function checkpointFileName(step: number): string {
+  return `step-${String(step).padStart(9, '0')}.ckpt`
+}
+
+export function writeFileAtomic(path: string, data: Uint8Array): void {
+  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`
+  const fd = openSync(tmp, 'w', 0o644)
+  try {
+    let off = 0
+    while (off < data.length) off += writeSync(fd, data, off, data.length - off)
+    fsyncSync(fd)
+  } finally {
+    closeSync(fd)
+  }
+  try {
+    renameSync(tmp, path)
+  } catch (err) {
+    rmSync(tmp, { force: true })
+    throw err
+  }
+  // Persist the rename itself. Directories cannot be opened for fsync on Windows; skip there.
+  if (process.platform !== 'win32') {
+    const dirFd = openSync(join(path, '..'), 'r')
+    try {
+      fsyncSync(dirFd)
+    } finally {
+      closeSync(dirFd)
+    }
+  }
+}
+
+/** Writes the state as <dir>/step-NNNNNNNNN.ckpt and keeps only the newest `keep` checkpoints. */
+export function saveCheckpoint(dir: string, state: TrainState, keep = 3): string {
+  const path = join(dir, checkpointFileName(state.step))
+  writeFileAtomic(path, encodeTrainState(state))
+  const all = listCheckpoints(dir)
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old.path, { force: true })
+  return path
+}
+
+export function loadCheckpoint(path: string): TrainState {
+  return decodeTrainState(readFileSync(path), path)
+}
+
+/** Checkpoints of a run directory, oldest first (temp files from interrupted writes are ignored). */
+export function listCheckpoints(dir: string): { step: number; path: string }[] {
+  let names: string[]
+  try {
+    names = readdirSync(dir)
+  } catch {
+    return []
+  }
+  return names
+    .map((n) => ({ m: NAME.exec(n), n }))
+    .filter((x) => x.m)
+    .map((x) => ({ step: Number(x.m![1]), path: join(dir, x.n) }))
+    .sort((a, b) => a.step - b.step)
+}
+
+/**
+ * The newest checkpoint that parses. Unreadable newer ones are reported in `skipped` rather than
+ * silently resumed past; null when the run has none.
+ */
+export function latestCheckpoint(dir: string): { state: TrainState; path: string; skipped: string[] } | null {
+  const skipped: string[] = []
+  const all = listCheckpoints(dir)
+  for (let i = all.length - 1; i >= 0; i--) {
+    try {
+      return { state: loadCheckpoint(all[i].path), path: all[i].path, skipped }
+    } catch (err) {
+      skipped.push(`${all[i].path}: ${(err as Error).message}`)
+    }
+  }
+  if (skipped.length > 0) throw new Error(`no readable checkpoint in ${dir}:\n${skipped.join('\n')}`)
+  return null
+}

@@ -1,0 +1,141 @@
+// Epsilon-prediction diffusion training of the tfjs DiT: one object holding the model, Adam, the
+// RNG stream and the loss log, able to snapshot all of it for a checkpoint and to resume from one
+// bit for bit.
+import type * as TF from '@tensorflow/tfjs'
+import { Rng, type RngState } from '../rng'
+import { makeSchedule, type NoiseSchedule } from '../diffusion/schedule'
+import { lossWeights } from '../diffusion/weights'
+import { patchDim, tokenCount } from '../model/dit-spec'
+import { DiTModel, initDiTParams, type DiTParams } from '../model/dit-tf'
+import type { Tf } from '../tf/backend'
+import { Adam, type AdamState } from './adam'
+import { drawBatch, type PreparedBatch } from './batch'
+import { parseTrainConfig, type TrainConfig } from './config'
+import type { DataSource } from './data-source'
+
+/** Everything a checkpoint must hold to continue a run exactly. */
+export interface TrainState {
+  config: TrainConfig
+  step: number
+  rng: RngState
+  params: DiTParams
+  adam: AdamState
+  /** Loss of every step so far (the UI's curve survives a resume). */
+  losses: number[]
+}
+
+/**
+ * Turns per-sample ε-MSEs [B] into the scalar to minimise. The default is mean_i w(t_i)·mse_i;
+ * DPO/PopAlign fine-tuning passes sum_i g_i·mse_i with g computed from these MSEs and a frozen
+ * reference model's (see perSampleMse).
+ */
+export type LossHook = (mse: TF.Tensor1D, batch: PreparedBatch, tf: Tf) => TF.Scalar
+
+export const weightedMeanLoss: LossHook = (mse, batch, tf) => tf.mean(tf.mul(mse, tf.tensor1d(batch.weights)))
+
+/** Per-sample mean squared error of the model's ε̂ against the batch's ε. Call inside tidy/grad. */
+export function perSampleMse(tf: Tf, model: DiTModel, batch: PreparedBatch): TF.Tensor1D {
+  const c = model.config
+  const B = batch.batchSize
+  const T = tokenCount(c)
+  const P = patchDim(c)
+  const pred = model.forward(tf.tensor(batch.xt, [B, T, P]), tf.tensor(batch.tfeat, [B, c.timeFeatures]), tf.tensor(batch.cond, [B, c.vocabSize]))
+  const diff = tf.sub(tf.reshape(pred, [B, T * P]), tf.tensor(batch.eps, [B, T * P]))
+  return tf.mean(tf.square(diff), 1) as TF.Tensor1D
+}
+
+export class Trainer {
+  readonly config: TrainConfig
+  readonly model: DiTModel
+  readonly schedule: NoiseSchedule
+  readonly losses: number[]
+  private readonly adam: Adam
+  private readonly weightTable: Float64Array
+  private rng: Rng
+
+  /** A fresh run (weights from the seed, or `initial` e.g. a base model to fine-tune) or a resumed one. */
+  constructor(
+    private readonly tf: Tf,
+    config: TrainConfig,
+    private readonly data: DataSource,
+    from?: { state?: TrainState; initialParams?: DiTParams }
+  ) {
+    this.config = parseTrainConfig(from?.state?.config ?? config)
+    if (from?.state && JSON.stringify(parseTrainConfig(config)) !== JSON.stringify(this.config)) {
+      throw new Error('trainer: the checkpoint was written by a run with a different config; start a new run instead of resuming')
+    }
+    this.schedule = makeSchedule(this.config.schedule, this.config.timesteps)
+    this.weightTable = lossWeights(this.config.weighting, this.schedule, this.config.weightOptions)
+    const initRng = Rng.derive(this.config.seed, 'init')
+    const params = from?.state?.params ?? from?.initialParams ?? initDiTParams(this.config.model, () => initRng.normal())
+    this.model = new DiTModel(tf, this.config.model, params)
+    this.adam = new Adam(tf, this.model.params, {
+      learningRate: this.config.learningRate,
+      beta1: this.config.beta1,
+      beta2: this.config.beta2,
+      eps: this.config.adamEps
+    })
+    if (from?.state) {
+      const s = from.state
+      if (s.adam.step !== s.step) throw new Error(`trainer: checkpoint step ${s.step} and optimiser step ${s.adam.step} disagree`)
+      if (s.losses.length !== s.step) throw new Error(`trainer: checkpoint has ${s.losses.length} losses for ${s.step} steps`)
+      this.adam.loadState(s.adam)
+      this.rng = Rng.fromState(s.rng)
+      this.losses = [...s.losses]
+    } else {
+      this.rng = Rng.derive(this.config.seed, 'train')
+      this.losses = []
+    }
+  }
+
+  get step(): number {
+    return this.adam.step
+  }
+
+  get done(): boolean {
+    return this.step >= this.config.steps
+  }
+
+  /** The next batch from the run's own RNG stream. */
+  nextBatch(): PreparedBatch {
+    return drawBatch(this.config, this.schedule, this.weightTable, this.data, this.rng)
+  }
+
+  /** One optimiser step on the next batch; returns its loss. */
+  trainStep(): number {
+    return this.stepOnBatch(this.nextBatch())
+  }
+
+  /** One optimiser step on a given batch with an optional custom loss; returns the loss value. */
+  stepOnBatch(batch: PreparedBatch, hook: LossHook = weightedMeanLoss): number {
+    const tf = this.tf
+    const vars = [...this.model.params.values()]
+    const { value, grads } = tf.variableGrads(() => hook(perSampleMse(tf, this.model, batch), batch, tf), vars)
+    const byName = new Map<string, TF.Tensor>()
+    let i = 0
+    for (const name of this.model.params.keys()) byName.set(name, grads[vars[i++].name])
+    this.adam.apply(byName)
+    const loss = value.dataSync()[0]
+    value.dispose()
+    tf.dispose(Object.values(grads))
+    if (!Number.isFinite(loss)) throw new Error(`trainer: loss became ${loss} at step ${this.step}; lower the learning rate or check the data`)
+    this.losses.push(loss)
+    return loss
+  }
+
+  snapshot(): TrainState {
+    return {
+      config: this.config,
+      step: this.step,
+      rng: this.rng.getState(),
+      params: this.model.exportParams(),
+      adam: this.adam.exportState(),
+      losses: [...this.losses]
+    }
+  }
+
+  dispose(): void {
+    this.adam.dispose()
+    this.model.dispose()
+  }
+}
