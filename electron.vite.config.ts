@@ -11,7 +11,9 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         input: {
-          index: resolve(__dirname, 'src-main/main/index.ts')
+          index: resolve(__dirname, 'src-main/main/index.ts'),
+          // Plain-Node entry for serve mode (no Electron): node out/main/serve.js
+          serve: resolve(__dirname, 'src-main/serve.ts')
         },
         // Native and wasm-loading packages stay as runtime requires.
         external: ['better-sqlite3', 'onnxruntime-node', 'sharp', 'ws', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']

@@ -1,6 +1,60 @@
-// Electron main process entry: wires the app together (filled in by the shell work).
-import { app } from 'electron'
+// Electron main process: wires the hardened shell to the studio core. Little logic lives here; the
+// security decisions are pure functions in ./security and ./harden.ts, tested under Node.
+import { join } from 'node:path'
+import { BrowserWindow, app, ipcMain, session, shell } from 'electron'
+import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/window-api'
+import { openStudio, defaultWorkspaceDir, type Studio } from '../core/studio'
+import { hardenWebContents } from './harden'
+import { createInvokeHandler } from './ipc'
+import { handleSchemes, registerPrivilegedSchemes } from './protocol'
+import { decidePermission } from './security/permissions'
+import { APP_ENTRY_URL } from './security/urls'
+import { mainWindowOptions } from './security/window-options'
 
-app.whenReady().then(() => {
-  // placeholder until the shell lands
+const log = (line: string): void => console.warn(`[main] ${line}`)
+
+// Every renderer is sandboxed, whatever a window's own options say.
+app.enableSandbox()
+registerPrivilegedSchemes()
+
+app.on('web-contents-created', (_event, contents) => {
+  hardenWebContents(contents, { openExternal: (url) => void shell.openExternal(url), log })
+})
+
+let studio: Studio | null = null
+let mainWindow: BrowserWindow | null = null
+
+async function start(): Promise<void> {
+  const ses = session.defaultSession
+  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(decidePermission(permission, details.requestingUrl)))
+  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => decidePermission(permission, requestingOrigin))
+  ses.setDevicePermissionHandler(() => false)
+
+  studio = await openStudio({ workspaceDir: process.env.POPALIGN_WORKSPACE || defaultWorkspaceDir() })
+  const owner = await studio.verifyToken(studio.ownerToken)
+  if (!owner) throw new Error('the workspace owner token does not verify')
+
+  handleSchemes({ rendererDir: join(__dirname, '../renderer'), imageFile: studio.imageFile, log })
+  ipcMain.handle(IPC_INVOKE_CHANNEL, createInvokeHandler({ handlers: studio.handlers, owner, log }))
+  studio.onEvent((name, payload) => {
+    if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(IPC_EVENT_CHANNEL, name, payload)
+  })
+
+  mainWindow = new BrowserWindow(mainWindowOptions(join(__dirname, '../preload/index.js')))
+  mainWindow.once('ready-to-show', () => mainWindow?.show())
+  mainWindow.on('closed', () => {
+    mainWindow = null
+  })
+  await mainWindow.loadURL(APP_ENTRY_URL)
+}
+
+app.whenReady().then(start).catch((err: unknown) => {
+  console.error(`PopAlign Studio failed to start: ${err instanceof Error ? err.message : String(err)}`)
+  app.exit(1)
+})
+
+app.on('window-all-closed', () => app.quit())
+app.on('will-quit', () => {
+  studio?.close()
+  studio = null
 })

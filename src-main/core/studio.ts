@@ -1,0 +1,116 @@
+// Composition root: opens a workspace folder and builds everything both transports need (the API
+// handlers, image lookup by id, token verification, pushed events). Electron's main process and the
+// plain-Node serve entry both start here, so the desktop app and serve mode run the same core.
+import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import type { EventName, EventPayload } from '@shared/contract'
+import type { Handlers } from './api/dispatch'
+import { openWorkspace, type Workspace } from './db/open'
+import { imagesRepo } from './db/repos/images'
+import { createImportService, thumbsDirOf } from './import/import-service'
+import { createJobRunner, type JobRunner } from './jobs/runner'
+import { defaultWorkspaceDir as workspaceDirFrom } from './serve/args'
+import type { ImageFileLookup } from './serve/image-files'
+import type { VerifyToken } from './serve/sessions'
+import { createHandlers } from './service/handlers'
+
+export const WORKSPACE_DB_FILE = 'workspace.db'
+export const OWNER_TOKEN_FILE = 'owner-token'
+
+export type StudioEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void
+
+export interface Studio {
+  readonly workspaceDir: string
+  readonly workspace: Workspace
+  readonly handlers: Handlers
+  readonly imageFile: ImageFileLookup
+  readonly verifyToken: VerifyToken
+  /** The owner's access token (full scope); kept in `<workspace>/owner-token`, mode 0600. */
+  readonly ownerToken: string
+  /** Subscribes to pushed events (job progress); returns the unsubscribe function. */
+  onEvent(listener: StudioEventListener): () => void
+  /** Stops jobs at their next safe point (they resume on the next start) and closes the database. */
+  close(): Promise<void>
+}
+
+/** $POPALIGN_WORKSPACE or ~/.popalign-studio. */
+export function defaultWorkspaceDir(): string {
+  return workspaceDirFrom(process.env, homedir())
+}
+
+export async function openStudio(opts: { workspaceDir: string; log?: (line: string) => void }): Promise<Studio> {
+  const log = opts.log ?? ((line: string) => console.warn(line))
+  const workspaceDir = opts.workspaceDir
+  // 0700: the folder holds the database and the owner token.
+  mkdirSync(workspaceDir, { recursive: true, mode: 0o700 })
+  const workspace = openWorkspace(join(workspaceDir, WORKSPACE_DB_FILE))
+
+  const listeners = new Set<StudioEventListener>()
+  let runner: JobRunner
+  try {
+    runner = createJobRunner({
+      db: workspace.db,
+      log,
+      onEvent: (name, job) => {
+        for (const listener of listeners) {
+          try {
+            listener(name, job)
+          } catch (err) {
+            log(`event listener failed: ${err instanceof Error ? err.message : String(err)}`)
+          }
+        }
+      }
+    })
+  } catch (err) {
+    workspace.close()
+    throw err
+  }
+  const imports = createImportService({ ws: workspace, runner, workspaceDir })
+  const handlers = createHandlers({ ws: workspace, imports, jobs: runner })
+  // Thumbnails are served from the folder the import pipeline writes them to, and nowhere else.
+  const images = imagesRepo(workspace.db, thumbsDirOf(workspaceDir))
+  const ownerToken = ownerTokenOf(workspaceDir, workspace)
+  // Jobs left running by a killed process carry on, now that every kind is registered.
+  runner.resumePending()
+
+  let closed = false
+  return {
+    workspaceDir,
+    workspace,
+    handlers,
+    imageFile: (id, variant) => images.imageFile(id, variant),
+    verifyToken: (token) => workspace.tokens.verify(token),
+    ownerToken,
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      listeners.clear()
+      await runner.shutdown()
+      workspace.close()
+    }
+  }
+}
+
+/**
+ * The owner token kept in the workspace folder (as VS Code keeps its connection token), so the
+ * printed address stays the same across restarts. A missing, unreadable or revoked token is
+ * replaced by a fresh one. Only the token's digest is in the database.
+ */
+function ownerTokenOf(workspaceDir: string, ws: Workspace): string {
+  const file = join(workspaceDir, OWNER_TOKEN_FILE)
+  if (existsSync(file)) {
+    const saved = readFileSync(file, 'utf8').trim()
+    if (ws.tokens.verify(saved)?.scope === 'owner') return saved
+  }
+  const token = ws.tokens.create(ws.annotators.owner().id, 'owner')
+  const tmp = `${file}.${process.pid}.tmp`
+  writeFileSync(tmp, token + '\n', { mode: 0o600 })
+  chmodSync(tmp, 0o600)
+  renameSync(tmp, file)
+  return token
+}

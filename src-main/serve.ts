@@ -1,0 +1,67 @@
+// Serve mode entry for plain Node: `node out/main/serve.js [--workspace DIR] [--port N] [--host H]`.
+// Serves the same UI and API as the desktop app at http://127.0.0.1:<port>, for browsers (remote
+// annotators, or machines where the Electron binary is not available). Prints one line with the
+// owner's address, token included; tests and users open that.
+import { existsSync } from 'node:fs'
+import { homedir } from 'node:os'
+import { join } from 'node:path'
+import { openStudio } from './core/studio'
+import { UsageError, parseServeArgs } from './core/serve/args'
+import { startServeMode } from './core/serve/server'
+
+async function main(): Promise<void> {
+  const args = parseServeArgs(process.argv.slice(2), process.env, homedir())
+  // Built layout: out/main/serve.js next to out/renderer/.
+  const rendererDir = join(__dirname, '../renderer')
+  if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`the built UI is missing at ${rendererDir}; run "npm run build" first`)
+
+  const studio = await openStudio({ workspaceDir: args.workspaceDir })
+  let server: Awaited<ReturnType<typeof startServeMode>>
+  try {
+    server = await startServeMode({
+      handlers: studio.handlers,
+      imageFile: studio.imageFile,
+      verifyToken: studio.verifyToken,
+      rendererDir,
+      host: args.host,
+      port: args.port,
+      publicOrigin: args.publicOrigin
+    })
+  } catch (err) {
+    await studio.close()
+    throw err
+  }
+  const stopEvents = studio.onEvent((name, payload) => server.broadcast(name, payload))
+  console.log(`PopAlign Studio serving at ${server.url}/?token=${studio.ownerToken}`)
+  console.log(`Workspace: ${studio.workspaceDir}`)
+
+  let stopping = false
+  const stop = (signal: string): void => {
+    if (stopping) return
+    stopping = true
+    console.log(`PopAlign Studio stopping (${signal})`)
+    stopEvents()
+    // Close the server first so no request writes after the database is closed.
+    server
+      .close()
+      .then(() => studio.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(`PopAlign Studio: error while stopping: ${err instanceof Error ? err.message : String(err)}`)
+          process.exit(1)
+        }
+      )
+  }
+  process.on('SIGINT', () => stop('SIGINT'))
+  process.on('SIGTERM', () => stop('SIGTERM'))
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(err.message)
+    process.exit(2)
+  }
+  console.error(`PopAlign Studio could not start: ${err instanceof Error ? err.message : String(err)}`)
+  process.exit(1)
+})
