@@ -2,10 +2,13 @@
 // every decision the child acknowledged is there, and no transaction is half-applied.
 import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
+import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { migrate } from '../../src-main/core/db/migrate'
+import { LATEST_SCHEMA_VERSION, migrations } from '../../src-main/core/db/migrations'
 import { openWorkspace } from '../../src-main/core/db/open'
 import { addImages } from './fixtures'
-import { tempDir } from './helpers'
+import { tableNames, tempDir } from './helpers'
 
 const root = resolve(__dirname, '../..')
 const SET_SIZE = 4
@@ -87,6 +90,43 @@ describe('crash safety (SIGKILL mid-stream)', () => {
       expect(next).not.toBeNull()
     } finally {
       after.close()
+    }
+  })
+})
+
+describe('crash safety (SIGKILL during a migration)', () => {
+  it('leaves user_version and the schema exactly as before, then migrates cleanly', async () => {
+    const tmp = tempDir('popalign-migcrash-')
+    try {
+      const file = join(tmp.dir, 'ws.sqlite')
+      const v1 = new Database(file)
+      v1.pragma('journal_mode = WAL')
+      migrate(v1, migrations.slice(0, 1))
+      v1.prepare("INSERT INTO projects (name) VALUES ('kept')").run()
+      const tablesBefore = tableNames(v1)
+      v1.close()
+
+      await new Promise<void>((done, fail) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', join(__dirname, 'migrate-crash-child.ts'), file], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
+        let stderr = ''
+        child.stderr.on('data', (d) => (stderr += d))
+        child.stdout.on('data', (d: Buffer) => {
+          if (d.toString().includes('inside')) child.kill('SIGKILL')
+        })
+        child.on('close', (code, signal) => (signal === 'SIGKILL' ? done() : fail(new Error(`child exited ${code}: ${stderr.slice(0, 2000)}`))))
+      })
+
+      const raw = new Database(file)
+      expect(raw.pragma('user_version', { simple: true })).toBe(1)
+      expect(tableNames(raw)).toEqual(tablesBefore) // no table from steps 2..N nor the half-done one
+      expect(raw.pragma('integrity_check', { simple: true })).toBe('ok')
+      raw.close()
+      const ws = openWorkspace(file)
+      expect(ws.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
+      expect(ws.projects.list().map((p) => p.name)).toEqual(['kept'])
+      ws.close()
+    } finally {
+      tmp.cleanup()
     }
   })
 })

@@ -1,6 +1,6 @@
 // An open workspace: one connection, its repositories (one per aggregate, prepared statements
 // made once), and lifecycle helpers.
-import { basename, dirname, join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type Database from 'better-sqlite3'
 import { removeMarker } from './marker'
 import { annotatorsRepo } from './repos/annotators'
@@ -42,7 +42,7 @@ export type WorkspaceRepos = ReturnType<typeof workspaceRepos>
 export interface Workspace extends WorkspaceRepos {
   readonly file: string
   readonly db: Database.Database
-  /** Folder next to the database where thumbnails are cached (`<db file>.thumbs`); the only root thumbs are served from. */
+  /** `<workspace folder>/thumbs`, where the import pipeline caches thumbnails; the only root thumbs are served from. */
   readonly thumbDir: string
   /** True when this open found the previous session's marker and ran quick_check (which passed). */
   readonly recoveredFromUncleanExit: boolean
@@ -54,8 +54,9 @@ export interface Workspace extends WorkspaceRepos {
   close(): void
 }
 
+/** Same folder as core/import's thumbsDirOf(workspace folder): the database lives in that folder. */
 export function thumbDirFor(dbFile: string): string {
-  return join(dirname(dbFile), `${basename(dbFile)}.thumbs`)
+  return join(dirname(dbFile), 'thumbs')
 }
 
 export function createWorkspace(db: Database.Database, file: string, info: { recoveredFromUncleanExit: boolean }): Workspace {
