@@ -5,8 +5,8 @@ import { ditReferenceForward } from '../../../src-main/core/engine/model/dit-ref
 import { patchDim, tokenCount, type DiTConfig } from '../../../src-main/core/engine/model/dit-spec'
 import { maxRelError, randomInputs, randomParams, smallConfig } from './helpers'
 
-async function onnxForward(config: DiTConfig, params: Record<string, Float32Array>, batch: number, seed: number) {
-  const runner = await OrtRunner.fromBytes(exportDiTOnnx(config, params))
+async function onnxForward(config: DiTConfig, params: Record<string, Float32Array>, batch: number, seed: number, optimization?: 'basic') {
+  const runner = await OrtRunner.fromBytes(exportDiTOnnx(config, params), { optimization })
   const { xp, tfeat, cond } = randomInputs(config, batch, seed)
   const T = tokenCount(config)
   const P = patchDim(config)
@@ -34,6 +34,11 @@ describe('DiT ONNX export', () => {
   it('matches the reference on a second shape (4 heads, depth 3, patch 4, one channel)', async () => {
     const config: DiTConfig = { ...smallConfig, channels: 1, patch: 4, imageSize: 16, width: 24, heads: 4, depth: 3, mlpRatio: 3, timeFeatures: 6, vocabSize: 4 }
     const { eps, reference } = await onnxForward(config, randomParams(config, 5), 2, 6)
+    expect(maxRelError(eps.data, reference)).toBeLessThan(1e-4)
+  })
+
+  it('gives the same result under the basic optimisation level (the documented fallback)', async () => {
+    const { eps, reference } = await onnxForward(smallConfig, randomParams(smallConfig, 8), 2, 9, 'basic')
     expect(maxRelError(eps.data, reference)).toBeLessThan(1e-4)
   })
 

@@ -49,6 +49,15 @@ export class OrtRunner {
     try {
       return new OrtRunner(await ort.InferenceSession.create(bytes, sessionOptions(opts)))
     } catch (e) {
+      // If an ORT build rejects the optimiser options themselves, 'basic' is the documented fallback;
+      // a model that is really broken fails again there and the original error is reported.
+      if (opts.optimization === undefined) {
+        try {
+          return new OrtRunner(await ort.InferenceSession.create(bytes, sessionOptions({ ...opts, optimization: 'basic' })))
+        } catch {
+          // fall through to the first error
+        }
+      }
       throw new Error(`onnx runner: onnxruntime could not load the model: ${(e as Error).message}`)
     }
   }
