@@ -6,8 +6,8 @@ import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/window-api'
 import { openStudio, defaultWorkspaceDir, type Studio } from '../core/studio'
 import { hardenWebContents } from './harden'
 import { createInvokeHandler } from './ipc'
+import { lockDownSession } from './lockdown'
 import { handleSchemes, registerPrivilegedSchemes } from './protocol'
-import { decidePermission } from './security/permissions'
 import { APP_ENTRY_URL } from './security/urls'
 import { mainWindowOptions } from './security/window-options'
 
@@ -25,10 +25,7 @@ let studio: Studio | null = null
 let mainWindow: BrowserWindow | null = null
 
 async function start(): Promise<void> {
-  const ses = session.defaultSession
-  ses.setPermissionRequestHandler((_wc, permission, callback, details) => callback(decidePermission(permission, details.requestingUrl)))
-  ses.setPermissionCheckHandler((_wc, permission, requestingOrigin) => decidePermission(permission, requestingOrigin))
-  ses.setDevicePermissionHandler(() => false)
+  lockDownSession(session.defaultSession, log)
 
   studio = await openStudio({ workspaceDir: process.env.POPALIGN_WORKSPACE || defaultWorkspaceDir() })
   const owner = await studio.verifyToken(studio.ownerToken)
