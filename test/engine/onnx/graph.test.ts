@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { ProtoWriter } from '../../../src-main/core/engine/onnx/proto'
 import { GraphBuilder, floatAttr } from '../../../src-main/core/engine/onnx/graph'
-import { OrtRunner } from '../../../src-main/core/engine/onnx/ort-runner'
+import { OrtRunner, describeOrtBackend } from '../../../src-main/core/engine/onnx/ort-runner'
 
 function rng(seed: number): () => number {
   let s = seed >>> 0
@@ -168,6 +171,27 @@ describe('graph builder + onnxruntime', () => {
     const chunked = await runner.runBatched({ x: { data, dims: [37, 4] } }, 8)
     expect(chunked.p.dims).toEqual([37, 3])
     expectClose(chunked.p.data, whole.p.data, 1e-6)
+  })
+
+  it('loads a model from a file, and names the path when it cannot', async () => {
+    const g = new GraphBuilder('file')
+    g.output(g.relu(g.input('x', ['N', 2])), 'y')
+    const dir = mkdtempSync(join(tmpdir(), 'ort-runner-'))
+    try {
+      const path = join(dir, 'm.onnx')
+      writeFileSync(path, g.toBytes())
+      const runner = await OrtRunner.fromFile(path)
+      const out = await runner.run({ x: { data: Float32Array.from([-1, 2]), dims: [1, 2] } })
+      expect(Array.from(out.y.data)).toEqual([0, 2])
+      await expect(OrtRunner.fromFile(join(dir, 'missing.onnx'))).rejects.toThrow(/cannot read model file .*missing\.onnx/)
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('describes the backend for the status bar', () => {
+    expect(describeOrtBackend()).toMatch(/^onnxruntime-node 1\.\d+\.\d+ \(CPU, 2 threads\)$/)
+    expect(describeOrtBackend({ threads: 1, optimization: 'basic' })).toMatch(/1 thread, basic optimisation\)$/)
   })
 
   it('gives clear errors for bad graphs and bad feeds', async () => {

@@ -37,6 +37,14 @@ export function sessionOptions(opts: OrtRunnerOptions = {}): ort.InferenceSessio
   }
 }
 
+/** One line for logs and the status bar, e.g. "onnxruntime-node 1.30.0 (CPU, 2 threads)". */
+export function describeOrtBackend(opts: OrtRunnerOptions = {}): string {
+  const version = ort.env.versions.node ?? ort.env.versions.common
+  const threads = opts.threads ?? 2
+  const level = opts.optimization === 'basic' ? ', basic optimisation' : ''
+  return `onnxruntime-node ${version} (CPU, ${threads} thread${threads === 1 ? '' : 's'}${level})`
+}
+
 function elementCount(dims: readonly number[]): number {
   return dims.reduce((a, b) => a * b, 1)
 }
