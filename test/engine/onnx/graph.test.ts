@@ -83,6 +83,9 @@ describe('graph builder + onnxruntime', () => {
     expect(one.y.dims).toEqual([1, 2])
     const two = await runner.run({ x: { data: Float32Array.from([1, 1, 1, 0, 1, 0]), dims: [2, 3] } })
     expectClose(two.y.data, [9.5, 11, 3.5, 3])
+    // Outputs are owned by the caller: a later run of the same shape must not overwrite an earlier result.
+    await runner.run({ x: { data: Float32Array.from([9, 9, 9]), dims: [1, 3] } })
+    expectClose(one.y.data, [1 - 5 + 0.5, 2 - 6 - 1])
     await runner.dispose()
   })
 
