@@ -1,0 +1,52 @@
+// Messages between the training host (main process / CLI) and the engine worker thread.
+// Plain JSON-compatible objects only: they cross a structured-clone boundary.
+import type { TrainConfig } from './config'
+
+/** How the worker builds its data source: a module exporting `createDataSource(options, model)`. */
+export interface DataSpec {
+  /** 'toy' for the built-in test set, or an absolute module path / package name. */
+  module: string
+  options?: unknown
+}
+
+export interface TrainJob {
+  config: TrainConfig
+  /** Checkpoints are written here as step-NNNNNNNNN.ckpt. */
+  runDir: string
+  data: DataSpec
+  /** Continue from the newest checkpoint in runDir when there is one. */
+  resume: boolean
+  /** Optional starting weights (a base model checkpoint) for a fresh run. */
+  initFrom?: string
+  /** Minimum milliseconds between progress messages (default 250, i.e. <= 4/s). */
+  progressIntervalMs?: number
+}
+
+export type HostMessage =
+  | { type: 'start'; job: TrainJob }
+  | { type: 'pause' }
+  | { type: 'resume' }
+  | { type: 'cancel' }
+
+export interface Progress {
+  step: number
+  totalSteps: number
+  loss: number
+  /** Steps per second over the recent window. */
+  itPerSec: number
+  etaSeconds: number
+}
+
+export type WorkerMessage =
+  | { type: 'log'; level: 'info' | 'warn'; message: string }
+  | ({ type: 'progress' } & Progress)
+  | { type: 'checkpoint'; step: number; path: string }
+  | { type: 'paused'; step: number }
+  | { type: 'resumed'; step: number }
+  | { type: 'done'; step: number; cancelled: boolean; checkpoint: string | null; losses: number[] }
+  | { type: 'error'; message: string }
+
+export function isHostMessage(m: unknown): m is HostMessage {
+  const t = (m as { type?: unknown } | null)?.type
+  return t === 'start' || t === 'pause' || t === 'resume' || t === 'cancel'
+}
