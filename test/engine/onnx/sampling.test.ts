@@ -53,25 +53,38 @@ describe('OrtDenoiser', () => {
 describe('sampleImages', () => {
   const base = { config, sampler: 'ddim' as const, steps: 4, guidance: 2 }
 
-  it('equals sampleLoop driven by the float64 reference forward, then unpatchify', async () => {
-    const cond = prompts(2)
-    const images = await sampleImages({ ...base, params, cond, seed: 7 })
-    const reference = await sampleLoop({
-      denoise: async (x, t, c, batch) => Float32Array.from(ditReferenceForward(config, params, x, timeFeatures(t, config.timeFeatures), c, batch)),
-      schedule: makeSchedule('cosine'),
-      sampler: 'ddim',
-      steps: 4,
-      guidance: 2,
-      cond,
-      nullCond: nullCondition(V),
-      batch: 2,
-      sampleSize: T * P,
-      seed: imageSeeds(7, 2),
-      clipX0: true
+  for (const [sampler, guidance] of [['ddim', 2], ['ddpm', 1]] as const) {
+    it(`equals sampleLoop driven by the float64 reference forward, then unpatchify (${sampler}, guidance ${guidance})`, async () => {
+      const cond = prompts(2)
+      const images = await sampleImages({ ...base, sampler, guidance, params, cond, seed: 7 })
+      const reference = await sampleLoop({
+        denoise: async (x, t, c, batch) => Float32Array.from(ditReferenceForward(config, params, x, timeFeatures(t, config.timeFeatures), c, batch)),
+        schedule: makeSchedule('cosine'),
+        sampler,
+        steps: 4,
+        guidance,
+        cond,
+        nullCond: nullCondition(V),
+        batch: 2,
+        sampleSize: T * P,
+        seed: imageSeeds(7, 2),
+        clipX0: true
+      })
+      const expected = unpatchify(reference.map((v) => Math.min(1, Math.max(-1, v))), 2, config)
+      expect(images.length).toBe(2 * config.imageSize * config.imageSize * config.channels)
+      expect(maxRelError(images, expected)).toBeLessThan(1e-3)
     })
-    const expected = unpatchify(reference.map((v) => Math.min(1, Math.max(-1, v))), 2, config)
-    expect(images.length).toBe(2 * config.imageSize * config.imageSize * config.channels)
-    expect(maxRelError(images, expected)).toBeLessThan(1e-3)
+  }
+
+  it('reports progress per chunk and stops when cancelled', async () => {
+    const denoiser = await OrtDenoiser.fromParams(config, params)
+    const seen: string[] = []
+    await sampleImages({ ...base, denoiser, cond: prompts(3), seed: 1, chunk: 2, onProgress: (p) => seen.push(`${p.chunk}/${p.chunks}:${p.step}/${p.total}`) })
+    expect(seen).toEqual(['0/2:1/4', '0/2:2/4', '0/2:3/4', '0/2:4/4', '1/2:1/4', '1/2:2/4', '1/2:3/4', '1/2:4/4'])
+    const controller = new AbortController()
+    controller.abort()
+    await expect(sampleImages({ ...base, denoiser, cond: prompts(1), seed: 1, signal: controller.signal })).rejects.toMatchObject({ name: 'AbortError' })
+    await denoiser.dispose()
   })
 
   it('is deterministic for a seed, differs across seeds, and does not depend on chunking', async () => {
