@@ -1,7 +1,7 @@
 // Checkpoint files on disk: atomic writes (temp file, fsync, rename, fsync of the directory), so a
 // crash or SIGKILL leaves either the old file or the new one, never half of one; and discovery of the
 // newest readable checkpoint of a run for resuming.
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TrainState } from '../train/trainer'
 import { decodeTrainState, encodeTrainState } from './train-checkpoint'
@@ -41,6 +41,7 @@ export function writeFileAtomic(path: string, data: Uint8Array): void {
 
 /** Writes the state as <dir>/step-NNNNNNNNN.ckpt and keeps only the newest `keep` checkpoints. */
 export function saveCheckpoint(dir: string, state: TrainState, keep = 3): string {
+  mkdirSync(dir, { recursive: true })
   const path = join(dir, checkpointFileName(state.step))
   writeFileAtomic(path, encodeTrainState(state))
   const all = listCheckpoints(dir)
