@@ -1,6 +1,7 @@
 // The import job end to end on a real workspace: the fixture folder, the CSV variant, re-import
 // (all duplicates), and bad requests.
-import { cpSync, existsSync, readdirSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
+import sharp from 'sharp'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Job } from '@shared/contract'
@@ -121,7 +122,37 @@ describe('import service', () => {
     expect(() => imports.report(12345)).toThrow(/job 12345 does not exist/)
   })
 
-  it('a cancelled import stops and keeps what it committed', async () => {
+  it('a cancel mid-import stops committing, keeps what was committed, and is not resumed', async () => {
+    const folder = path.join(tmp.dir, 'many')
+    mkdirSync(folder)
+    for (let i = 0; i < 80; i++) {
+      const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i, g: 2 * i, b: 9 } } }).png().toBuffer()
+      writeFileSync(path.join(folder, `${i}.png`), png)
+      writeFileSync(path.join(folder, `${i}.json`), JSON.stringify({ prompt: 'p' }))
+    }
+    const job = imports.start(projectId, folder)
+    // Cancel from inside the progress listener, as soon as the first batch is committed.
+    const cancelled = new Promise<void>((resolve) => {
+      const poll = setInterval(() => {
+        if (events.some((e) => e.id === job.id && e.done > 0)) {
+          clearInterval(poll)
+          runner.cancel(job.id)
+          resolve()
+        }
+      }, 1)
+    })
+    await cancelled
+    await runner.idle()
+    const after = runner.get(job.id)
+    expect(after.state).toBe('cancelled')
+    const status = (s: string) => ws.db.prepare('SELECT count(*) FROM import_files WHERE job_id = ? AND status = ?').pluck().get(job.id, s) as number
+    expect(status('imported')).toBeGreaterThan(0)
+    expect(status('pending')).toBeGreaterThan(0)
+    expect(ws.db.prepare('SELECT count(*) FROM images').pluck().get()).toBe(status('imported'))
+    expect(runner.resumePending()).toHaveLength(0)
+  })
+
+  it('an import cancelled before it began does nothing', async () => {
     const folder = path.join(tmp.dir, 'copy')
     cpSync(FIXTURE, folder, { recursive: true })
     const job = imports.start(projectId, folder)

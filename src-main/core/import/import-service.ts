@@ -145,15 +145,27 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
     ctx.progress({ done, total, message: `importing ${total} files` })
     const promptIds = new Map<string, number>()
 
-    for (let i = 0; i < pending.length; i += chunkSize) {
-      if (ctx.signal.aborted) break
-      const chunk = pending.slice(i, i + chunkSize)
-      const outcomes = await mapLimit(chunk, concurrency, (row) => processOne(row.id, byRel.get(row.relPath)))
-      // Checked again after the awaits: a cancel during the chunk must not write more rows.
-      if (ctx.signal.aborted) break
-      done = commit(ctx.jobId, projectId, manifest.folder, outcomes, promptIds)
+    // A sliding window rather than chunk-by-chunk: decoders never wait for the slowest file of a
+    // chunk. Outcomes are committed in batches (one transaction and one fsync per batch); commits
+    // are synchronous, so no other outcome lands while one runs.
+    let batch: Outcome[] = []
+    let lastFlush = Date.now()
+    const flush = (): void => {
+      if (batch.length === 0 || ctx.signal.aborted) return
+      done = commit(ctx.jobId, projectId, manifest.folder, batch, promptIds)
+      batch = []
+      lastFlush = Date.now()
       ctx.progress({ done, total, message: `imported ${done} of ${total} files` })
     }
+    await mapLimit(pending, concurrency, async (row) => {
+      // A cancel stops new work; files already read are simply left pending.
+      if (ctx.signal.aborted) return
+      const outcome = await processOne(row.id, byRel.get(row.relPath))
+      batch.push(outcome)
+      // Large images arrive slowly: commit at least once a second so progress keeps moving.
+      if (batch.length >= chunkSize || Date.now() - lastFlush > 1000) flush()
+    })
+    flush()
     const c = files.counts(ctx.jobId)
     return { message: `${c.imported} imported, ${c.duplicate} duplicates, ${c.failed} failed` }
   }
