@@ -51,7 +51,14 @@ app.whenReady().then(start).catch((err: unknown) => {
 })
 
 app.on('window-all-closed', () => app.quit())
-app.on('will-quit', () => {
-  studio?.close()
+// Jobs stop at a safe point and the database closes cleanly before the process goes.
+app.on('will-quit', (event) => {
+  const closing = studio
+  if (!closing) return
   studio = null
+  event.preventDefault()
+  closing
+    .close()
+    .catch((err: unknown) => log(`closing the workspace failed: ${err instanceof Error ? err.message : String(err)}`))
+    .finally(() => app.exit(0))
 })
