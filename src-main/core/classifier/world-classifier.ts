@@ -1,0 +1,59 @@
+// The built-in world's classifier as shipped in resources/classifier/: its identity, its mapping, where
+// the files live, and a one-call `classifyImages` for engine code that has HWC [-1, 1] renders/samples.
+
+import { resolve } from 'node:path'
+import { CONCEPTS, SILHOUETTES, TONES, AXIS_A, AXIS_B } from '../world/taxonomy'
+import { FEATURES_OUTPUT, INPUT_NAME } from './export-onnx'
+import type { ClassifierMapping } from './mapping'
+import type { ClassifierArchitecture } from './model'
+import { AttributeClassifier, type Classification } from './runner'
+
+export const WORLD_CLASSIFIER_ID = 'popalign-world-classifier'
+/** Bump when the architecture, the training recipe or the renderer changes. */
+export const WORLD_CLASSIFIER_VERSION = '1.0.0'
+export const WORLD_CLASSIFIER_ONNX = 'world-classifier.onnx'
+export const WORLD_CLASSIFIER_MAPPING = 'world-classifier.mapping.json'
+export const WORLD_CLASSIFIER_LOG = 'world-classifier.training-log.json'
+
+export function worldClassifierMapping(arch: ClassifierArchitecture): ClassifierMapping {
+  return {
+    formatVersion: 1,
+    id: WORLD_CLASSIFIER_ID,
+    version: WORLD_CLASSIFIER_VERSION,
+    model: WORLD_CLASSIFIER_ONNX,
+    input: { name: INPUT_NAME, width: arch.imageSize, height: arch.imageSize, channels: 3, layout: 'NHWC', range: [-1, 1], resize: 'area' },
+    detection: { output: 'visible', threshold: 0.5 },
+    concept: { output: 'concept', classes: [...CONCEPTS] },
+    axes: [
+      { name: AXIS_A.name, output: 'silhouette', classes: [...SILHOUETTES] },
+      { name: AXIS_B.name, output: 'tone', classes: [...TONES] }
+    ],
+    features: { output: FEATURES_OUTPUT, size: arch.features },
+    confidenceThreshold: 0.6
+  }
+}
+
+/**
+ * Folder holding the shipped classifier: $POPALIGN_RESOURCES/classifier when set (the packaged app
+ * points it at its resources), else resources/classifier under the working directory (repo checkouts).
+ */
+export function worldClassifierDir(): string {
+  const root = process.env.POPALIGN_RESOURCES ?? resolve(process.cwd(), 'resources')
+  return resolve(root, 'classifier')
+}
+
+let shared: Promise<AttributeClassifier> | null = null
+
+/** Loads the shipped classifier once per process. */
+export function loadWorldClassifier(dir: string = worldClassifierDir()): Promise<AttributeClassifier> {
+  if (!shared) {
+    shared = AttributeClassifier.load(resolve(dir, WORLD_CLASSIFIER_MAPPING))
+    shared.catch(() => (shared = null))
+  }
+  return shared
+}
+
+/** Classifies `n` HWC [-1, 1] images of the world with the shipped classifier. */
+export async function classifyImages(images: Float32Array, n: number): Promise<Classification[]> {
+  return (await loadWorldClassifier()).classify(images, n)
+}
