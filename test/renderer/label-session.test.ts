@@ -75,7 +75,7 @@ describe('LabelSession', () => {
     expect(api.judged.every((j) => j.responseMs === 250)).toBe(true)
     expect(s.finished).toBe(true)
     expect(s.progress).toEqual({ done: 3, total: 3 })
-    expect(s.save).toEqual({ kind: 'saved', savedCount: 3 })
+    expect(s.save).toEqual({ kind: 'saved', seq: 3 })
     expect(s.announcement).toBe('Tie. Saved, 3 of 3.')
   })
 

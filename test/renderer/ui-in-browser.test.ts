@@ -59,7 +59,7 @@ describe('renderer in Chromium (fake server)', () => {
     await expect.poll(() => save.getAttribute('data-state')).toBe('error')
     expect(await save.textContent()).toContain('disk I/O error')
     await page.getByRole('button', { name: 'Retry' }).click()
-    await expect.poll(() => save.getAttribute('data-saved-count')).toBe('2')
+    await expect.poll(() => save.getAttribute('data-save-seq')).toBe('2')
     expect(studio.judgements).toHaveLength(2)
     const judgeCalls = studio.calls.filter((c) => c.method === 'label.judge')
     expect(judgeCalls).toHaveLength(3)

@@ -9,7 +9,7 @@ import { choiceForScreen, describeChoice } from '../sides'
 export type SaveState =
   | { kind: 'idle' }
   | { kind: 'saving' }
-  | { kind: 'saved'; savedCount: number }
+  | { kind: 'saved'; seq: number }
   | { kind: 'error'; message: string }
 
 export interface LabelSessionOptions {
@@ -33,6 +33,8 @@ export class LabelSession {
 
   readonly busy = $derived(this.loading || this.save.kind === 'saving')
   /** A decision that reached no acknowledgement and waits for Retry (same idempotency key). */
+  /** Counts acknowledgements in this session (never goes down, even on undo): "Saved" #n. */
+  private saveSeq = 0
   private pending: Input<'label.judge'> | null = null
   private pendingChoice: ScreenChoice | null = null
   private shownAt = 0
@@ -120,7 +122,7 @@ export class LabelSession {
     this.pendingChoice = null
     this.acknowledged = [...this.acknowledged, { pairId: input.pairId, judgementId: result.value.judgement.id, choice }]
     this.progress = result.value.progress
-    this.save = { kind: 'saved', savedCount: this.acknowledged.length }
+    this.save = { kind: 'saved', seq: ++this.saveSeq }
     this.announcement = `${describeChoice(choice)}. Saved, ${this.progress.done} of ${this.progress.total}.`
     await this.loadNext()
   }
