@@ -3,8 +3,8 @@
 //
 // Graph signature (N is a symbolic batch, so one export serves guidance batches of any size):
 //   inputs  xp [N, T, P], tfeat [N, F], cond [N, V]      output  eps [N, T, P]
-// Linear layers use MatMul with the engine's [in, out] weight layout; 3-D activations multiply 2-D weights
-// directly (ORT folds the leading dims into one GEMM).
+// Weights keep the engine's [in, out] layout. Per-sample linears (time MLP, adaLN) are MatMul + Add on
+// [N, k]; per-token linears are a 2-D Gemm over [N*T, in] (see tokenLinear below).
 
 import { checkDiTParams } from '../model/dit-reference'
 import { ditParameters, patchDim, tokenCount, validateDiTConfig, type DiTConfig } from '../model/dit-spec'
