@@ -1,9 +1,9 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ImageRejectedError, describeSharpError, loadImage, thumbnailPath, writeThumbnail } from '../../src-main/core/import/image-file'
+import { ImageRejectedError, describeSharpError, loadImage, removeStaleThumbnailTemps, thumbnailPath, writeThumbnail } from '../../src-main/core/import/image-file'
 import { DEFAULT_IMPORT_LIMITS } from '../../src-main/core/import/limits'
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'import-basic')
@@ -105,5 +105,19 @@ describe('describeSharpError', () => {
     ['Input buffer has corrupt header: xyz', /corrupt image \(Input buffer has corrupt header: xyz\)/]
   ])('%s', (raw, want) => {
     expect(describeSharpError(new Error(raw))).toMatch(want)
+  })
+})
+
+describe('removeStaleThumbnailTemps', () => {
+  it('removes temp files of dead writers only', async () => {
+    const dir = path.join(tmp, 'stale')
+    mkdirSync(dir)
+    const sha = 'a'.repeat(64)
+    writeFileSync(path.join(dir, `${sha}.webp.111.abc.tmp`), 'x')
+    writeFileSync(path.join(dir, `${sha}.webp.222.def.tmp`), 'x')
+    writeFileSync(path.join(dir, `${sha}.webp`), 'x')
+    const removed = await removeStaleThumbnailTemps(dir, (pid) => pid === 222)
+    expect(removed).toBe(1)
+    expect(readdirSync(dir).sort()).toEqual([`${sha}.webp`, `${sha}.webp.222.def.tmp`])
   })
 })

@@ -2,7 +2,7 @@
 // The full decode happens only once, inside the thumbnail step (JPEG shrink-on-load keeps it
 // cheap), and it is also what proves the file is not truncated or corrupt.
 import { createHash } from 'node:crypto'
-import { access, open, rename, unlink, writeFile } from 'node:fs/promises'
+import { access, open, readdir, rename, unlink, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import sharp, { type Metadata } from 'sharp'
 import { IMPORT_IMAGE_FORMATS, THUMB_SIZE, type ImportLimits } from './limits'
@@ -84,6 +84,32 @@ export async function writeThumbnail(image: LoadedImage, thumbsDir: string, size
     throw err
   }
   return target
+}
+
+/**
+ * Removes temp files that a killed import left in the thumbnail cache. The writer's pid is part of
+ * the temp name, so files of a live process (another import running now) are left alone.
+ */
+export async function removeStaleThumbnailTemps(thumbsDir: string, isAlive: (pid: number) => boolean = pidIsAlive): Promise<number> {
+  let removed = 0
+  for (const name of await readdir(thumbsDir).catch(() => [] as string[])) {
+    const m = /^[0-9a-f]{64}\.webp\.(\d+)\.[0-9a-z]+\.tmp$/.exec(name)
+    if (!m || isAlive(Number(m[1]))) continue
+    await unlink(path.join(thumbsDir, name)).catch(() => {})
+    removed++
+  }
+  return removed
+}
+
+function pidIsAlive(pid: number): boolean {
+  if (pid === process.pid) return true
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM'
+  }
 }
 
 /** Turns libvips' wording into a reason a user can act on, keeping the original for detail. */

@@ -16,7 +16,7 @@ import { importFilesRepo } from '../db/repos/import-files'
 import { promptsRepo } from '../db/repos/prompts'
 import type { Workspace } from '../db/workspace'
 import type { JobContext, JobRunner } from '../jobs/runner'
-import { ImageRejectedError, loadImage, writeThumbnail, type LoadedImage } from './image-file'
+import { ImageRejectedError, loadImage, removeStaleThumbnailTemps, writeThumbnail, type LoadedImage } from './image-file'
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits'
 import { buildManifest, type ManifestEntry } from './manifest'
 import { mapLimit } from './map-limit'
@@ -132,6 +132,7 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
     const projectId = ctx.projectId
     if (projectId === null) throw new Error('import job has no project')
     mkdirSync(thumbsDir, { recursive: true })
+    await removeStaleThumbnailTemps(thumbsDir)
 
     // The manifest is rebuilt on resume too: it is derived from the folder, and rebuilding is
     // cheaper and simpler than storing prompts and provenance for every pending file.
