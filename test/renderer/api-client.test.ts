@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createElectronClient, createServeClient, CSRF_HEADER } from '../../src-renderer/src/lib/api'
-import type { WindowApi } from '@shared/window-api'
+import type { ApiEvent, WindowApi } from '@shared/window-api'
 
 function jsonResponse(status: number, body: unknown): Response {
   return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } })
@@ -78,7 +78,7 @@ describe('serve-mode client', () => {
 
 describe('electron client', () => {
   it('forwards calls and fans events out by name', async () => {
-    let listener: Parameters<WindowApi['onEvent']>[0] = () => {}
+    let listener: (event: ApiEvent) => void = () => {}
     const bridge = {
       invoke: async (method: string, input: unknown) => ({ ok: true, value: { method, input } }),
       onEvent: (l: typeof listener) => ((listener = l), () => {}),
