@@ -112,6 +112,24 @@ describe('import service', () => {
     ])
   })
 
+  it('reports files over the size caps and imports the rest', async () => {
+    const strict = createImportService({
+      ws,
+      runner: createJobRunner({ db: ws.db }),
+      workspaceDir: tmp.dir,
+      limits: { maxFileBytes: 1000 }
+    })
+    // A second runner on the same workspace: wait for it through the job row.
+    const job = strict.start(projectId, FIXTURE)
+    for (let i = 0; i < 200 && runner.get(job.id).state === 'running'; i++) await new Promise((r) => setTimeout(r, 10))
+    const report = strict.report(job.id)
+    const big = report.failures.filter((f) => /over the 1000 bytes limit/.test(f.reason)).map((f) => f.file)
+    // The three PNGs of 2.6 KB (one of them the duplicate) and the no-prompt PNG is reported for its prompt.
+    expect(big).toHaveLength(3)
+    expect(big.every((f) => f.endsWith('.png'))).toBe(true)
+    expect(report.imported).toBe(4)
+  })
+
   it('refuses bad requests with clear errors before creating a job', () => {
     expect(() => imports.start(999, FIXTURE)).toThrow(/project 999 does not exist/)
     expect(() => imports.start(projectId, path.join(tmp.dir, 'nope'))).toThrow(/does not exist/)

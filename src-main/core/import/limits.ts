@@ -12,15 +12,18 @@ export interface ImportLimits {
   maxDimension: number
   /** Largest width x height accepted. */
   maxPixels: number
-  /** Largest sidecar JSON or CSV manifest read, in bytes. */
+  /** Largest CSV manifest read, in bytes. */
   maxManifestBytes: number
+  /** Largest sidecar JSON read, in bytes (a real one is a few hundred bytes). */
+  maxSidecarBytes: number
 }
 
 export const DEFAULT_IMPORT_LIMITS: Readonly<ImportLimits> = Object.freeze({
   maxFileBytes: 50 * 1024 * 1024,
   maxDimension: 16_384,
   maxPixels: 100_000_000,
-  maxManifestBytes: 64 * 1024 * 1024
+  maxManifestBytes: 64 * 1024 * 1024,
+  maxSidecarBytes: 1024 * 1024
 })
 
 /** Thumbnail edge length in pixels (the longer side). */

@@ -96,7 +96,7 @@ function applySidecar(
   let data: Record<string, unknown> | null = null
   let problem: string | null = null
   try {
-    data = readJsonObject(path.join(root, jsonName), limits.maxManifestBytes)
+    data = readJsonObject(path.join(root, jsonName), limits.maxSidecarBytes)
   } catch (err) {
     problem = `sidecar ${jsonName}: ${reasonOf(err)}`
   }
