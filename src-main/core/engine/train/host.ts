@@ -26,9 +26,11 @@ const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(i
 
 /** The worker entry: the bundled engine.worker.js beside the main bundle, or the TypeScript source. */
 export function defaultWorkerPath(): string {
-  const bundled = join(here, 'engine.worker.js')
-  if (existsSync(bundled)) return bundled
-  return resolve(here, '../../../worker/engine.worker.ts')
+  // Bundled: out/main/engine.worker.js, seen from out/main or from a chunk in out/main/chunks.
+  for (const candidate of [join(here, 'engine.worker.js'), join(here, '..', 'engine.worker.js')]) if (existsSync(candidate)) return candidate
+  const source = resolve(here, '../../../worker/engine.worker.ts')
+  if (existsSync(source)) return source
+  throw new Error(`engine worker not found: no engine.worker.js beside ${here} and no source at ${source}`)
 }
 
 export function startTraining(job: TrainJob, options: HostOptions = {}): TrainHandle {
