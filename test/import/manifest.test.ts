@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync, copyFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEFAULT_IMPORT_LIMITS } from '../../src-main/core/import/limits'
-import { buildManifest, type ManifestEntry } from '../../src-main/core/import/manifest'
+import { buildManifest, type Manifest, type ManifestEntry } from '../../src-main/core/import/manifest'
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'import-basic')
 const tmp = mkdtempSync(path.join(tmpdir(), 'manifest-'))
@@ -14,8 +14,12 @@ function byRel(entries: ManifestEntry[]): Map<string, ManifestEntry> {
 }
 
 describe('buildManifest on the sidecar fixture', () => {
-  const m = buildManifest(FIXTURE, DEFAULT_IMPORT_LIMITS)
-  const entries = byRel(m.entries)
+  let m: Manifest
+  let entries: Map<string, ManifestEntry>
+  beforeAll(async () => {
+    m = await buildManifest(FIXTURE, DEFAULT_IMPORT_LIMITS)
+    entries = byRel(m.entries)
+  })
 
   it('lists the top-level images only (the csv-variant sub folder is not swept in)', () => {
     expect(m.entries).toHaveLength(12)
@@ -43,8 +47,12 @@ describe('buildManifest on the sidecar fixture', () => {
 })
 
 describe('buildManifest on the CSV fixture', () => {
-  const m = buildManifest(path.join(FIXTURE, 'csv-variant'), DEFAULT_IMPORT_LIMITS)
-  const entries = byRel(m.entries)
+  let m: Manifest
+  let entries: Map<string, ManifestEntry>
+  beforeAll(async () => {
+    m = await buildManifest(path.join(FIXTURE, 'csv-variant'), DEFAULT_IMPORT_LIMITS)
+    entries = byRel(m.entries)
+  })
 
   it('reads quoted prompts and paths into sub folders', () => {
     expect(entries.get('a.png')!.prompt).toBe('a photo of a teacher, smiling')
@@ -68,7 +76,7 @@ describe('buildManifest on the CSV fixture', () => {
 })
 
 describe('buildManifest refuses hostile and odd inputs', () => {
-  it('refuses a sidecar file_path that leads outside and a symlinked image pointing out', () => {
+  it('refuses a sidecar file_path that leads outside and a symlinked image pointing out', async () => {
     const dir = path.join(tmp, 'hostile')
     mkdirSync(dir)
     writeFileSync(path.join(tmp, 'secret.png'), 'x')
@@ -76,27 +84,27 @@ describe('buildManifest refuses hostile and odd inputs', () => {
     symlinkSync(path.join(tmp, 'secret.png'), path.join(dir, 'link.png'))
     writeFileSync(path.join(dir, 'link.json'), JSON.stringify({ prompt: 'p' }))
     writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ some: 'setting' }))
-    const entries = byRel(buildManifest(dir, DEFAULT_IMPORT_LIMITS).entries)
+    const entries = byRel((await buildManifest(dir, DEFAULT_IMPORT_LIMITS)).entries)
     expect(entries.get('orphan.json')!.problem).toMatch(/file_path "\.\.\/secret\.png" is unusable: .*outside/)
     expect(entries.get('link.png')!.problem).toMatch(/symlink/)
     expect(entries.has('config.json')).toBe(false)
   })
 
-  it('follows a sidecar file_path when there is no same-stem image, and reports bad JSON', () => {
+  it('follows a sidecar file_path when there is no same-stem image, and reports bad JSON', async () => {
     const dir = path.join(tmp, 'paths')
     mkdirSync(path.join(dir, 'outputs'), { recursive: true })
     copyFileSync(path.join(FIXTURE, 'no-prompt.png'), path.join(dir, 'outputs', 'x.png'))
     writeFileSync(path.join(dir, 'meta.json'), JSON.stringify({ file_path: 'outputs/x.png', prompt: 'a cook' }))
     copyFileSync(path.join(FIXTURE, 'no-prompt.png'), path.join(dir, 'y.png'))
     writeFileSync(path.join(dir, 'y.json'), '{ not json')
-    const entries = byRel(buildManifest(dir, DEFAULT_IMPORT_LIMITS).entries)
+    const entries = byRel((await buildManifest(dir, DEFAULT_IMPORT_LIMITS)).entries)
     expect(entries.get('outputs/x.png')!.prompt).toBe('a cook')
     expect(entries.get('y.png')!.problem).toMatch(/sidecar y\.json: not valid JSON/)
   })
 
-  it('throws for a missing or relative folder', () => {
-    expect(() => buildManifest(path.join(tmp, 'nope'), DEFAULT_IMPORT_LIMITS)).toThrow(/does not exist/)
-    expect(() => buildManifest('relative/dir', DEFAULT_IMPORT_LIMITS)).toThrow(/absolute/)
-    expect(() => buildManifest(path.join(FIXTURE, 'empty.png'), DEFAULT_IMPORT_LIMITS)).toThrow(/not a folder/)
+  it('throws for a missing or relative folder', async () => {
+    await expect(buildManifest(path.join(tmp, 'nope'), DEFAULT_IMPORT_LIMITS)).rejects.toThrow(/does not exist/)
+    await expect(buildManifest('relative/dir', DEFAULT_IMPORT_LIMITS)).rejects.toThrow(/absolute/)
+    await expect(buildManifest(path.join(FIXTURE, 'empty.png'), DEFAULT_IMPORT_LIMITS)).rejects.toThrow(/not a folder/)
   })
 })

@@ -136,7 +136,7 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
 
     // The manifest is rebuilt on resume too: it is derived from the folder, and rebuilding is
     // cheaper and simpler than storing prompts and provenance for every pending file.
-    const manifest = buildManifest(payload.folder, limits)
+    const manifest = await buildManifest(payload.folder, limits)
     const byRel = new Map(manifest.entries.map((e) => [e.relPath, e]))
     if (!payload.planned) plan(ctx.jobId, manifest.folder, manifest.entries)
 

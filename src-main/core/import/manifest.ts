@@ -36,8 +36,12 @@ export interface Manifest {
 const MAX_PROMPT_LENGTH = 10_000
 const SIDECAR_RESERVED = new Set(['prompt', 'file_path'])
 
+/** Files handled between two yields to the event loop (the import runs in the app's main process). */
+const YIELD_EVERY = 256
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
 /** Builds the manifest of `folder`. Throws only when the folder itself is unusable. */
-export function buildManifest(folder: string, limits: ImportLimits): Manifest {
+export async function buildManifest(folder: string, limits: ImportLimits): Promise<Manifest> {
   const root = realFolder(folder)
   const byRel = new Map<string, ManifestEntry>()
   const names = readdirSync(root, { withFileTypes: true })
@@ -46,8 +50,13 @@ export function buildManifest(folder: string, limits: ImportLimits): Manifest {
     .sort()
 
   // 1. Every image at the top level is a candidate; it still needs a prompt from somewhere.
+  let handled = 0
+  const breathe = async (): Promise<void> => {
+    if (++handled % YIELD_EVERY === 0) await yieldToEventLoop()
+  }
   for (const name of names) {
     if (!IMPORT_IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase())) continue
+    await breathe()
     const entry = blankEntry(name)
     try {
       entry.absPath = resolveInside(root, name, { decode: false, extensions: IMPORT_IMAGE_EXTENSIONS })
@@ -67,6 +76,7 @@ export function buildManifest(folder: string, limits: ImportLimits): Manifest {
   for (const key of byRel.keys()) imageByStem.set(key.replace(/\.[^.]+$/, '').toLowerCase(), key)
   for (const name of names) {
     if (path.extname(name).toLowerCase() !== '.json') continue
+    await breathe()
     applySidecar(root, name, imageByStem.get(name.slice(0, -'.json'.length).toLowerCase()), byRel, limits)
   }
 
