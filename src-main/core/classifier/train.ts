@@ -114,47 +114,51 @@ export async function trainWorldClassifier(options: TrainClassifierOptions = {})
 
   const init = initialWeights(arch, opts.seed)
   const vars: Record<string, Variable> = {}
-  for (const p of classifierParameters(arch)) vars[p.name] = tf.variable(tf.tensor(init[p.name], p.shape), true, `cls_${p.name}`)
+  for (const p of classifierParameters(arch)) vars[p.name] = tf.variable(tf.tensor(init[p.name], p.shape), true)
   const optimizer = tf.train.adam(opts.learningRate)
   const rng = Rng.derive(opts.seed, 'classifier-batches')
   const d = inputSize(arch)
 
   let running = 0
-  for (let step = 1; step <= opts.steps; step++) {
-    const b = makeBatch(data, rng, opts.batchSize, opts.maxAugmentNoise)
-    const B = opts.batchSize
-    // Cosine decay keeps the last steps small so the final weights do not depend on one noisy batch.
-    ;(optimizer as unknown as { learningRate: number }).learningRate = opts.learningRate * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / opts.steps))
-    const loss = tf.tidy((): Scalar => {
-      const x = tf.tensor2d(b.x, [B, d])
-      const yc = tf.tensor2d(b.concept, [B, CONCEPTS.length])
-      const yv = tf.tensor2d(b.visible, [B, 1])
-      const ys = tf.tensor2d(b.silhouette, [B, SILHOUETTES.length])
-      const yt = tf.tensor2d(b.tone, [B, TONES.length])
-      const mask = tf.tensor1d(b.visible)
-      return optimizer.minimize(
-        () => {
-          const out = forward(tf, vars, x)
-          const conceptLoss = crossEntropy(tf, yc, out.concept)
-          const visibleLoss = tf.reshape(tf.losses.sigmoidCrossEntropy(yv, out.visible, undefined, undefined, tf.Reduction.NONE), [B])
-          const attrLoss = tf.mul(mask, tf.add(crossEntropy(tf, ys, out.silhouette), crossEntropy(tf, yt, out.tone)))
-          return tf.mean(tf.add(tf.add(conceptLoss, visibleLoss), attrLoss)) as Scalar
-        },
-        true,
-        Object.values(vars)
-      ) as Scalar
-    })
-    const value = (await loss.data())[0]
-    loss.dispose()
-    if (!Number.isFinite(value)) throw new Error(`train classifier: loss became ${value} at step ${step}; lower the learning rate`)
-    running = step === 1 ? value : 0.95 * running + 0.05 * value
-    if (step % opts.logEvery === 0 || step === opts.steps) say(`step ${step}/${opts.steps} loss ${value.toFixed(4)} (smoothed ${running.toFixed(4)})`)
-  }
-
   const weights: ClassifierWeights = {}
-  for (const p of classifierParameters(arch)) weights[p.name] = new Float32Array(await vars[p.name].data())
-  for (const v of Object.values(vars)) v.dispose()
-  optimizer.dispose()
+  try {
+    for (let step = 1; step <= opts.steps; step++) {
+      const b = makeBatch(data, rng, opts.batchSize, opts.maxAugmentNoise)
+      const B = opts.batchSize
+      // Cosine decay keeps the last steps small so the final weights do not depend on one noisy batch.
+      ;(optimizer as unknown as { learningRate: number }).learningRate = opts.learningRate * 0.5 * (1 + Math.cos((Math.PI * (step - 1)) / opts.steps))
+      const loss = tf.tidy((): Scalar => {
+        const x = tf.tensor2d(b.x, [B, d])
+        const yc = tf.tensor2d(b.concept, [B, CONCEPTS.length])
+        const yv = tf.tensor2d(b.visible, [B, 1])
+        const ys = tf.tensor2d(b.silhouette, [B, SILHOUETTES.length])
+        const yt = tf.tensor2d(b.tone, [B, TONES.length])
+        const mask = tf.tensor1d(b.visible)
+        return optimizer.minimize(
+          () => {
+            const out = forward(tf, vars, x)
+            const conceptLoss = crossEntropy(tf, yc, out.concept)
+            const visibleLoss = tf.reshape(tf.losses.sigmoidCrossEntropy(yv, out.visible, undefined, undefined, tf.Reduction.NONE), [B])
+            const attrLoss = tf.mul(mask, tf.add(crossEntropy(tf, ys, out.silhouette), crossEntropy(tf, yt, out.tone)))
+            return tf.mean(tf.add(tf.add(conceptLoss, visibleLoss), attrLoss)) as Scalar
+          },
+          true,
+          Object.values(vars)
+        ) as Scalar
+      })
+      const value = (await loss.data())[0]
+      loss.dispose()
+      if (!Number.isFinite(value)) throw new Error(`train classifier: loss became ${value} at step ${step}; lower the learning rate`)
+      running = step === 1 ? value : 0.95 * running + 0.05 * value
+      if (step === 1 || step % opts.logEvery === 0 || step === opts.steps) say(`step ${step}/${opts.steps} loss ${value.toFixed(4)} (smoothed ${running.toFixed(4)})`)
+    }
+
+    for (const p of classifierParameters(arch)) weights[p.name] = new Float32Array(await vars[p.name].data())
+  } finally {
+    // Unnamed variables and this cleanup let several trainings share one tfjs engine (tests, retries).
+    for (const v of Object.values(vars)) v.dispose()
+    optimizer.dispose()
+  }
   const seconds = (Date.now() - started) / 1000
   say(`trained in ${seconds.toFixed(1)} s`)
   return { weights, architecture: arch, backend, log, seconds, options: opts }
