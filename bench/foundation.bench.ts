@@ -99,24 +99,34 @@ async function importBench(label: string, count: number, make: (i: number) => Pr
   }
 }
 
-/** Runs the renderer engineer's paint bench if it exists and returns the table rows it printed. */
-function paintBench(): Row[] | string[] {
+/**
+ * Runs the renderer's paint bench (bench/paint.bench.ts) if present and returns the table it
+ * printed (its own columns), or a row of ours saying why there is none.
+ */
+function paintBench(): { table: string[] } | { row: Row } {
   const file = path.join(REPO, 'bench', 'paint.bench.ts')
-  if (!existsSync(file)) return [{ bench: 'pair paint time', value: 'n/a', unit: '', notes: 'bench/paint.bench.ts not present' }]
-  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: REPO, env: process.env, encoding: 'utf8', timeout: 300_000 })
-  if (run.status !== 0) {
-    return [{ bench: 'pair paint time', value: 'failed', unit: '', notes: (run.stderr || run.stdout || '').trim().split('\n').slice(-1)[0]?.slice(0, 120) ?? '' }]
+  if (!existsSync(file)) return { row: { bench: 'pair paint time', value: 'n/a', unit: '', notes: 'bench/paint.bench.ts not present' } }
+  // It drives the built renderer in Chromium against serve mode, so it needs a build.
+  if (!existsSync(path.join(REPO, 'out', 'renderer', 'index.html'))) {
+    process.stderr.write('building the app for the paint bench (electron-vite build)...\n')
+    const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: REPO, stdio: ['ignore', 'ignore', 'inherit'] })
+    if (build.status !== 0) return { row: { bench: 'pair paint time', value: 'failed', unit: '', notes: 'electron-vite build failed' } }
   }
-  // Its own table rows (lines starting with `|`, minus header and separator) go into ours.
-  const rows = run.stdout.split('\n').filter((l) => l.startsWith('|') && !/^\|\s*-/.test(l) && !/^\|\s*bench\s*\|/i.test(l))
-  return rows.length > 0 ? rows : [{ bench: 'pair paint time', value: '?', unit: '', notes: run.stdout.trim().split('\n').slice(-1)[0] ?? '' }]
+  process.stderr.write('running bench/paint.bench.ts...\n')
+  const run = spawnSync(process.execPath, ['--import', 'tsx', file], { cwd: REPO, env: process.env, encoding: 'utf8', timeout: 300_000 })
+  const table = (run.stdout ?? '').split('\n').filter((l) => l.startsWith('|'))
+  if (run.status !== 0 || table.length === 0) {
+    const last = `${run.stderr ?? ''}\n${run.stdout ?? ''}`.trim().split('\n').at(-1) ?? ''
+    return { row: { bench: 'pair paint time', value: 'failed', unit: '', notes: last.slice(0, 160) } }
+  }
+  return { table }
 }
 
 async function main(): Promise<void> {
   const sharp = (await import('sharp')).default
   const count = Number(process.env.BENCH_IMPORT_COUNT ?? 2000)
   const sdxlCount = Number(process.env.BENCH_SDXL_COUNT ?? 100)
-  const rows: Array<Row | string> = []
+  const rows: Row[] = []
 
   rows.push(
     await importBench(`${count} x 64x64 PNG + sidecar JSON`, count, async (i) => ({
@@ -132,12 +142,16 @@ async function main(): Promise<void> {
       }))
     )
   }
-  rows.push(...paintBench())
+  const paint = paintBench()
+  if ('row' in paint) rows.push(paint.row)
 
-  const header = '| bench | value | unit | notes |'
-  console.log(header)
+  console.log('| bench | value | unit | notes |')
   console.log('|---|---:|---|---|')
-  for (const r of rows) console.log(typeof r === 'string' ? r : `| ${r.bench} | ${r.value} | ${r.unit} | ${r.notes} |`)
+  for (const r of rows) console.log(`| ${r.bench} | ${r.value} | ${r.unit} | ${r.notes} |`)
+  if ('table' in paint) {
+    console.log('')
+    for (const line of paint.table) console.log(line)
+  }
 }
 
 main().catch((err) => {

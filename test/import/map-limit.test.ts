@@ -1,0 +1,32 @@
+import { describe, expect, it } from 'vitest'
+import { mapLimit } from '../../src-main/core/import/map-limit'
+
+describe('mapLimit', () => {
+  it('keeps input order and never exceeds the limit', async () => {
+    let inFlight = 0
+    let peak = 0
+    const out = await mapLimit([5, 1, 4, 2, 3, 0], 2, async (n) => {
+      inFlight++
+      peak = Math.max(peak, inFlight)
+      await new Promise((r) => setTimeout(r, n))
+      inFlight--
+      return n * 10
+    })
+    expect(out).toEqual([50, 10, 40, 20, 30, 0])
+    expect(peak).toBe(2)
+  })
+
+  it('handles an empty list and rejects a bad limit', async () => {
+    expect(await mapLimit([], 3, async () => 1)).toEqual([])
+    await expect(mapLimit([1], 0, async () => 1)).rejects.toThrow(/positive integer/)
+  })
+
+  it('propagates the first error', async () => {
+    await expect(
+      mapLimit([1, 2, 3], 2, async (n) => {
+        if (n === 2) throw new Error('boom')
+        return n
+      })
+    ).rejects.toThrow('boom')
+  })
+})
