@@ -21,12 +21,17 @@ describe('mapLimit', () => {
     await expect(mapLimit([1], 0, async () => 1)).rejects.toThrow(/positive integer/)
   })
 
-  it('propagates the first error', async () => {
+  it('propagates the first error and starts no new item after it', async () => {
+    const started: number[] = []
     await expect(
-      mapLimit([1, 2, 3], 2, async (n) => {
+      mapLimit([1, 2, 3, 4, 5, 6], 2, async (n) => {
+        started.push(n)
+        await new Promise((r) => setTimeout(r, 1))
         if (n === 2) throw new Error('boom')
         return n
       })
     ).rejects.toThrow('boom')
+    // 1 and 2 start together; 2 fails; 3 may already have been taken by the worker that ran 1.
+    expect(started.length).toBeLessThanOrEqual(3)
   })
 })
