@@ -1,0 +1,115 @@
+// Small dense symmetric linear algebra for the Frechet distance: row-major Float64Array matrices, a
+// cyclic Jacobi eigendecomposition (simple, unconditionally stable for symmetric input, and accurate
+// for the small eigenvalues a covariance has) and the PSD square root built from it.
+
+export interface SymmetricEigen {
+  values: Float64Array
+  /** Column j is the eigenvector of values[j] (row-major n x n); null when only values were asked for. */
+  vectors: Float64Array | null
+}
+
+const MAX_SWEEPS = 60
+
+/**
+ * Eigenvalues (and optionally eigenvectors) of the symmetric n x n matrix `a`. The input is not
+ * modified. Asymmetry beyond rounding is an error: the caller passed the wrong matrix.
+ */
+export function symmetricEigen(a: Float64Array, n: number, wantVectors = true): SymmetricEigen {
+  if (a.length !== n * n) throw new Error(`matrix must have ${n}x${n} = ${n * n} entries, got ${a.length}`)
+  const m = new Float64Array(a)
+  let scale = 0
+  for (let i = 0; i < m.length; i++) {
+    if (!Number.isFinite(m[i])) throw new Error(`matrix entry ${i} is ${m[i]}`)
+    scale = Math.max(scale, Math.abs(m[i]))
+  }
+  for (let i = 0; i < n; i++) {
+    for (let j = i + 1; j < n; j++) {
+      if (Math.abs(m[i * n + j] - m[j * n + i]) > 1e-8 * Math.max(1, scale)) throw new Error(`matrix is not symmetric at (${i}, ${j})`)
+      // Average the two halves so rounding asymmetry does not bias the rotations.
+      const avg = 0.5 * (m[i * n + j] + m[j * n + i])
+      m[i * n + j] = avg
+      m[j * n + i] = avg
+    }
+  }
+  const v = wantVectors ? identity(n) : null
+  for (let sweep = 0; sweep < MAX_SWEEPS; sweep++) {
+    let off = 0
+    for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) off += m[i * n + j] * m[i * n + j]
+    if (off <= 1e-30 * Math.max(1e-300, scale * scale)) break
+    for (let p = 0; p < n; p++) {
+      for (let q = p + 1; q < n; q++) {
+        const apq = m[p * n + q]
+        if (apq === 0) continue
+        const app = m[p * n + p]
+        const aqq = m[q * n + q]
+        // Rotation angle that zeroes m[p][q] (Golub & Van Loan, "symmetric Schur decomposition").
+        const theta = (aqq - app) / (2 * apq)
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1))
+        const c = 1 / Math.sqrt(t * t + 1)
+        const s = t * c
+        for (let k = 0; k < n; k++) {
+          const mkp = m[k * n + p]
+          const mkq = m[k * n + q]
+          m[k * n + p] = c * mkp - s * mkq
+          m[k * n + q] = s * mkp + c * mkq
+        }
+        for (let k = 0; k < n; k++) {
+          const mpk = m[p * n + k]
+          const mqk = m[q * n + k]
+          m[p * n + k] = c * mpk - s * mqk
+          m[q * n + k] = s * mpk + c * mqk
+        }
+        if (v) {
+          for (let k = 0; k < n; k++) {
+            const vkp = v[k * n + p]
+            const vkq = v[k * n + q]
+            v[k * n + p] = c * vkp - s * vkq
+            v[k * n + q] = s * vkp + c * vkq
+          }
+        }
+      }
+    }
+  }
+  const values = new Float64Array(n)
+  for (let i = 0; i < n; i++) values[i] = m[i * n + i]
+  return { values, vectors: v }
+}
+
+export function identity(n: number): Float64Array {
+  const out = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) out[i * n + i] = 1
+  return out
+}
+
+export function matmul(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const aik = a[i * n + k]
+      if (aik === 0) continue
+      for (let j = 0; j < n; j++) out[i * n + j] += aik * b[k * n + j]
+    }
+  }
+  return out
+}
+
+/**
+ * Square root of a symmetric positive semi-definite matrix: V diag(sqrt(max(lambda, 0))) V^T. Tiny
+ * negative eigenvalues are rounding noise of a PSD matrix and are clamped to zero.
+ */
+export function psdSqrt(a: Float64Array, n: number): Float64Array {
+  const { values, vectors } = symmetricEigen(a, n, true)
+  const v = vectors as Float64Array
+  const root = new Float64Array(n)
+  for (let i = 0; i < n; i++) root[i] = Math.sqrt(Math.max(0, values[i]))
+  const out = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      let s = 0
+      for (let k = 0; k < n; k++) s += v[i * n + k] * root[k] * v[j * n + k]
+      out[i * n + j] = s
+      out[j * n + i] = s
+    }
+  }
+  return out
+}
