@@ -82,7 +82,7 @@ async function main(): Promise<void> {
     log: trained.log
   }
   await writeAtomic(resolve(outDir, WORLD_CLASSIFIER_LOG), JSON.stringify(log, null, 2) + '\n')
-  const worst = Math.min(heldOut.conceptAccuracy, heldOut.silhouetteAccuracy, heldOut.toneAccuracy, heldOut.hiddenNoDetection)
+  const worst = Math.min(heldOut.conceptAccuracy, heldOut.silhouetteAccuracy, heldOut.toneAccuracy, heldOut.hiddenNoDetection, heldOut.nonFigureNoDetection)
   if (worst < 0.98) {
     console.error(`held-out accuracy ${worst.toFixed(4)} is below the 0.98 target`)
     process.exitCode = 2

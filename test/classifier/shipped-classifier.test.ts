@@ -36,6 +36,17 @@ describe('shipped world classifier', () => {
     expect(report.silhouetteAccuracy).toBeGreaterThanOrEqual(0.98)
     expect(report.toneAccuracy).toBeGreaterThanOrEqual(0.98)
     expect(report.hiddenNoDetection).toBeGreaterThanOrEqual(0.98)
+    expect(report.nonFigureNoDetection).toBeGreaterThanOrEqual(0.98)
+  })
+
+  it('gives no_detection, not a guess, for a blank frame and a flat dark image', async () => {
+    const blank = new Float32Array(16 * 16 * 3).fill(0.8)
+    const dark = new Float32Array(16 * 16 * 3).fill(-0.9)
+    const both = new Float32Array(blank.length * 2)
+    both.set(blank, 0)
+    both.set(dark, blank.length)
+    const results = await classifier.classify(both, 2)
+    expect(results.map((r) => r.status)).toEqual(['no_detection', 'no_detection'])
   })
 
   it('returns statuses, verdicts and penultimate features per image', async () => {

@@ -3,7 +3,7 @@
 
 import { CONCEPTS, SILHOUETTES, TONES, HIDDEN_CONCEPT, AXIS_A, AXIS_B } from '../world/taxonomy'
 import type { AttributeClassifier } from './runner'
-import { balancedRenders } from './training-data'
+import { balancedRenders, nonFigureImages } from './training-data'
 
 export interface HeldOutReport {
   images: number
@@ -16,11 +16,14 @@ export interface HeldOutReport {
   toneAccuracy: number
   /** Over astronauts: share with status no_detection. */
   hiddenNoDetection: number
+  /** Over images with no figure (blank, flat colour, noise): share with status no_detection. */
+  nonFigureNoDetection: number
   statusCounts: Record<string, number>
 }
 
-export async function evaluateOnRenders(classifier: AttributeClassifier, count: number, seed: number): Promise<HeldOutReport> {
+export async function evaluateOnRenders(classifier: AttributeClassifier, count: number, seed: number, nonFigures = Math.ceil(count / 10)): Promise<HeldOutReport> {
   const data = balancedRenders(count, seed)
+  const empties = await classifier.classify(nonFigureImages(nonFigures, seed), nonFigures)
   const results = await classifier.classify(data.images, data.count)
   let concept = 0
   let visible = 0
@@ -50,6 +53,7 @@ export async function evaluateOnRenders(classifier: AttributeClassifier, count: 
     silhouetteAccuracy: silhouette / Math.max(1, visible),
     toneAccuracy: tone / Math.max(1, visible),
     hiddenNoDetection: hiddenNone / Math.max(1, hidden),
+    nonFigureNoDetection: empties.filter((r) => r.status === 'no_detection').length / nonFigures,
     statusCounts
   }
 }

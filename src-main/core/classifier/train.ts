@@ -2,16 +2,17 @@
 // engine's kernel shim, or a native binding when one is installed).
 //
 // Loss per example: CE(concept) + BCE(visible) + visible * (CE(silhouette) + CE(tone)). The attribute
-// heads learn only from figures whose attributes can be seen; the astronaut teaches the visible head.
-// Training images get extra Gaussian pixel noise of a random strength so that the classifier also
-// reads imperfect images, such as the samples of a partly trained diffusion model.
+// heads learn only from figures whose attributes can be seen; the astronaut and a few images with no
+// figure at all (blank, flat colour, noise) teach the visible head.
+// Training images get extra Gaussian pixel noise of a random strength, some blur and a small colour
+// cast, so that the classifier also reads imperfect images such as a diffusion model's samples.
 
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs'
 import { Rng } from '../engine/rng'
 import { describeBackend, loadTf, type Tf } from '../engine/tf/backend'
 import { CONCEPTS, SILHOUETTES, TONES } from '../world/taxonomy'
 import { classifierParameters, initialWeights, inputSize, type ClassifierArchitecture, type ClassifierWeights, DEFAULT_ARCHITECTURE } from './model'
-import { balancedRenders, type LabelledRenders } from './training-data'
+import { balancedRenders, NO_FIGURE, type LabelledRenders } from './training-data'
 
 export interface TrainClassifierOptions {
   seed?: number
@@ -19,6 +20,8 @@ export interface TrainClassifierOptions {
   steps?: number
   batchSize?: number
   learningRate?: number
+  /** Share of training images with no figure at all (blank, flat colour, noise), default 0.06. */
+  nonFigureFraction?: number
   /** Largest extra pixel-noise std (in [-1, 1] units) used as augmentation. */
   maxAugmentNoise?: number
   architecture?: ClassifierArchitecture
@@ -48,6 +51,25 @@ function oneHotInto(out: Float32Array, row: number, classes: number, index: numb
   out[row * classes + index] = 1
 }
 
+/** Mean of the 3x3 neighbourhood (clipped at the border) of HWC element k in an S x S image. */
+function boxMean(img: Float32Array, S: number, k: number): number {
+  const c = k % 3
+  const p = (k - c) / 3
+  const y = Math.floor(p / S)
+  const x = p % S
+  let sum = 0
+  let n = 0
+  for (let dy = -1; dy <= 1; dy++)
+    for (let dx = -1; dx <= 1; dx++) {
+      const yy = y + dy
+      const xx = x + dx
+      if (yy < 0 || yy >= S || xx < 0 || xx >= S) continue
+      sum += img[(yy * S + xx) * 3 + c]
+      n++
+    }
+  return sum / n
+}
+
 function makeBatch(data: LabelledRenders, rng: Rng, batchSize: number, maxNoise: number): Batch {
   const d = data.imageSize * data.imageSize * 3
   const b: Batch = {
@@ -57,14 +79,22 @@ function makeBatch(data: LabelledRenders, rng: Rng, batchSize: number, maxNoise:
     silhouette: new Float32Array(batchSize * SILHOUETTES.length),
     tone: new Float32Array(batchSize * TONES.length)
   }
+  const S = data.imageSize
   for (let r = 0; r < batchSize; r++) {
     const i = rng.int(data.count)
     const sigma = maxNoise * rng.uniform()
+    // Imperfections a diffusion sample shows: softness (a partial 3x3 blur) and a small colour cast.
+    const blur = rng.uniform() < 0.3 ? 0.6 * rng.uniform() : 0
+    const cast = [0.08 * (2 * rng.uniform() - 1), 0.08 * (2 * rng.uniform() - 1), 0.08 * (2 * rng.uniform() - 1)]
+    const src = data.images.subarray(i * d, (i + 1) * d)
     for (let k = 0; k < d; k++) {
-      const v = data.images[i * d + k] + sigma * rng.normal()
+      let v = src[k]
+      if (blur > 0) v = (1 - blur) * v + blur * boxMean(src, S, k)
+      v += cast[k % 3] + sigma * rng.normal()
       b.x[r * d + k] = v < -1 ? -1 : v > 1 ? 1 : v
     }
-    oneHotInto(b.concept, r, CONCEPTS.length, data.concept[i])
+    // A no-figure image has an all-zero concept row, so it adds nothing to the concept loss.
+    if (data.concept[i] !== NO_FIGURE) oneHotInto(b.concept, r, CONCEPTS.length, data.concept[i])
     oneHotInto(b.silhouette, r, SILHOUETTES.length, data.silhouette[i])
     oneHotInto(b.tone, r, TONES.length, data.tone[i])
     b.visible[r] = data.visible[i]
@@ -93,10 +123,11 @@ export async function trainWorldClassifier(options: TrainClassifierOptions = {})
     batchSize: options.batchSize ?? 128,
     learningRate: options.learningRate ?? 1e-3,
     maxAugmentNoise: options.maxAugmentNoise ?? 0.12,
+    nonFigureFraction: options.nonFigureFraction ?? 0.06,
     logEvery: options.logEvery ?? 100
   }
   for (const [k, val] of Object.entries(opts)) {
-    if (typeof val !== 'number' || !Number.isFinite(val) || (k !== 'seed' && k !== 'maxAugmentNoise' && val <= 0)) throw new Error(`train classifier: ${k} must be a positive number, got ${String(val)}`)
+    if (typeof val !== 'number' || !Number.isFinite(val) || (!['seed', 'maxAugmentNoise', 'nonFigureFraction'].includes(k) && val <= 0)) throw new Error(`train classifier: ${k} must be a positive number, got ${String(val)}`)
   }
   const arch = options.architecture ?? DEFAULT_ARCHITECTURE
   const log: string[] = []
@@ -109,7 +140,7 @@ export async function trainWorldClassifier(options: TrainClassifierOptions = {})
   const backend = describeBackend(info)
   say(`backend: ${backend}`)
 
-  const data = balancedRenders(opts.trainImages, opts.seed, arch.imageSize)
+  const data = balancedRenders(opts.trainImages, opts.seed, arch.imageSize, opts.nonFigureFraction)
   say(`rendered ${data.count} balanced training images in ${((Date.now() - started) / 1000).toFixed(1)} s`)
 
   const init = initialWeights(arch, opts.seed)

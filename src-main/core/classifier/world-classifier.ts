@@ -10,7 +10,7 @@ import { AttributeClassifier, type Classification } from './runner'
 
 export const WORLD_CLASSIFIER_ID = 'popalign-world-classifier'
 /** Bump when the architecture, the training recipe or the renderer changes. */
-export const WORLD_CLASSIFIER_VERSION = '1.0.0'
+export const WORLD_CLASSIFIER_VERSION = '1.1.0'
 export const WORLD_CLASSIFIER_ONNX = 'world-classifier.onnx'
 export const WORLD_CLASSIFIER_MAPPING = 'world-classifier.mapping.json'
 export const WORLD_CLASSIFIER_LOG = 'world-classifier.training-log.json'

@@ -201,11 +201,7 @@ function checkSize(size: number): void {
  */
 export function renderFigureInto(out: Float32Array, offset: number, spec: FigureSpec, rng: Rng, options: RenderOptions = {}): void {
   validateFigureSpec(spec)
-  const size = options.size ?? DEFAULT_IMAGE_SIZE
-  checkSize(size)
-  const noise = options.noise ?? 0.02
-  if (out.length < offset + size * size * CHANNELS) throw new Error(`output buffer too small for a ${size}x${size} image at offset ${offset}`)
-
+  const size = checkedTarget(out, offset, options)
   const placement: Placement = { cx: uniformIn(rng, 7, 9), hy: uniformIn(rng, 5.2, 6.2) }
   const bg = backgroundColour(rng)
   const shapes: Shape[] = []
@@ -216,7 +212,26 @@ export function renderFigureInto(out: Float32Array, offset: number, spec: Figure
     const tone = jitterColour(rng, TONE_RGB[spec.tone], 0.06)
     shapes.push(...look.behind, bodyShape(spec, placement, look.outfit), ...look.onBody, headShape(spec, placement, tone), ...look.onHead)
   }
+  rasterise(out, offset, size, bg, shapes, options.noise ?? 0.02, rng)
+}
 
+/**
+ * Draws a background with no figure at all: the "nothing to detect" case, used to teach the
+ * classifier's detection head that an empty frame is not a figure.
+ */
+export function renderEmptyInto(out: Float32Array, offset: number, rng: Rng, options: RenderOptions = {}): void {
+  const size = checkedTarget(out, offset, options)
+  rasterise(out, offset, size, backgroundColour(rng), [], options.noise ?? 0.02, rng)
+}
+
+function checkedTarget(out: Float32Array, offset: number, options: RenderOptions): number {
+  const size = options.size ?? DEFAULT_IMAGE_SIZE
+  checkSize(size)
+  if (out.length < offset + size * size * CHANNELS) throw new Error(`output buffer too small for a ${size}x${size} image at offset ${offset}`)
+  return size
+}
+
+function rasterise(out: Float32Array, offset: number, size: number, bg: { top: RGB; bottom: RGB }, shapes: readonly Shape[], noise: number, rng: Rng): void {
   const scale = DESIGN / size
   for (let py = 0; py < size; py++) {
     const y = (py + 0.5) * scale
