@@ -63,5 +63,7 @@ describe('DiT ONNX export', () => {
     expect(() => exportDiTOnnx(smallConfig, { ...params, extra: new Float32Array(1) })).toThrow(/unexpected tensor extra/)
     expect(() => exportDiTOnnx(smallConfig, { ...params, pos: new Float32Array(3) })).toThrow(/pos has 3 values/)
     expect(() => exportDiTOnnx({ ...smallConfig, heads: 3 }, params)).toThrow(/heads 3 does not divide/)
+    const diverged = { ...params, 't.b2': params['t.b2'].map((v, i) => (i === 4 ? NaN : v)) }
+    expect(() => exportDiTOnnx(smallConfig, diverged)).toThrow(/t\.b2 holds a non-finite value \(NaN\) at index 4/)
   })
 })

@@ -16,10 +16,20 @@ export const DIT_OUTPUT = 'eps'
 const LN_EPS = 1e-6
 const BATCH = 'N'
 
+/** A diverged checkpoint would otherwise export fine and sample NaN images; say so up front. */
+function assertFinite(params: Readonly<Record<string, Float32Array>>): void {
+  for (const [name, values] of Object.entries(params)) {
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i])) throw new Error(`model params: ${name} holds a non-finite value (${values[i]}) at index ${i}`)
+    }
+  }
+}
+
 /** Builds the forward graph and returns the serialised ONNX model. */
 export function exportDiTOnnx(config: DiTConfig, params: Readonly<Record<string, Float32Array>>): Uint8Array {
   validateDiTConfig(config)
   checkDiTParams(config, params)
+  assertFinite(params)
   const D = config.width
   const T = tokenCount(config)
   const P = patchDim(config)
