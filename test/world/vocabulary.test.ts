@@ -57,6 +57,8 @@ describe('prompts', () => {
   it('builds neutral and specific prompts and parses them back by whole words', () => {
     expect(neutralPrompt('doctor')).toBe('a photo of a doctor')
     expect(specificPrompt('doctor', { silhouette: 'round', tone: 'teal' })).toBe('a photo of a round teal doctor')
+    expect(neutralPrompt('astronaut')).toBe('a photo of an astronaut')
+    expect(specificPrompt('pilot', { tone: 'amber' }, 'a {}')).toBe('an amber pilot')
     expect(parsePrompt('a photo of a round teal doctor')).toEqual({ concept: 'doctor', silhouette: 'round', tone: 'teal' })
     expect(parsePrompt('a photo of a doctor')).toEqual({ concept: 'doctor', silhouette: null, tone: null })
     expect(parsePrompt('a roundish teal nurse and a pilot')).toEqual({ concept: null, silhouette: null, tone: 'teal' })

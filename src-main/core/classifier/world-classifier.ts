@@ -42,15 +42,18 @@ export function worldClassifierDir(): string {
   return resolve(root, 'classifier')
 }
 
-let shared: Promise<AttributeClassifier> | null = null
+const loaded = new Map<string, Promise<AttributeClassifier>>()
 
-/** Loads the shipped classifier once per process. */
+/** Loads the shipped classifier from `dir` once per process (a failed load is retried next time). */
 export function loadWorldClassifier(dir: string = worldClassifierDir()): Promise<AttributeClassifier> {
-  if (!shared) {
-    shared = AttributeClassifier.load(resolve(dir, WORLD_CLASSIFIER_MAPPING))
-    shared.catch(() => (shared = null))
+  const key = resolve(dir)
+  let pending = loaded.get(key)
+  if (!pending) {
+    pending = AttributeClassifier.load(resolve(key, WORLD_CLASSIFIER_MAPPING))
+    loaded.set(key, pending)
+    pending.catch(() => loaded.delete(key))
   }
-  return shared
+  return pending
 }
 
 /** Classifies `n` HWC [-1, 1] images of the world with the shipped classifier. */

@@ -19,7 +19,8 @@ export interface PromptAttributes {
 
 function fill(template: string, words: string): string {
   if (!template.includes('{}')) throw new Error(`prompt template "${template}" has no {} placeholder`)
-  return template.replace('{}', words)
+  // "a" becomes "an" before a vowel ("an astronaut", "an amber doctor"); both are vocabulary words.
+  return template.replace('{}', words).replace(/\ba (?=[aeiou])/g, 'an ')
 }
 
 /** "a photo of a doctor" */
