@@ -1,0 +1,165 @@
+// CSV export: one row per model x axis x prompt x metric (plus pooled rows with scope "pooled" and an
+// empty prompt), so the numbers drop into a spreadsheet or a model card without the JSON.
+
+import { csvText } from './encode'
+import type { Distribution, Estimate, Report } from './report-model'
+
+export const CSV_COLUMNS = ['model_id', 'model_label', 'axis', 'scope', 'prompt_id', 'prompt_text', 'metric', 'class', 'value', 'ci_low', 'ci_high', 'n'] as const
+
+export interface CsvRow {
+  model_id: string
+  model_label: string
+  axis: string
+  scope: 'pooled' | 'prompt'
+  prompt_id: string
+  prompt_text: string
+  metric: string
+  class: string
+  value: number | null
+  ci_low: number | null
+  ci_high: number | null
+  n: number
+}
+
+/** All rows of the report, in a stable order (models, model-level metrics, then axes and prompts). */
+export function reportRows(report: Report): CsvRow[] {
+  const rows: CsvRow[] = []
+  for (const m of report.models) {
+    const promptText = new Map(m.prompts.map((p) => [p.promptId, p.text]))
+    const push = (axis: string, promptId: string | null, metric: string, cls: string, e: Estimate | null): void => {
+      if (!e) return
+      rows.push({
+        model_id: m.id,
+        model_label: m.label,
+        axis,
+        scope: promptId === null ? 'pooled' : 'prompt',
+        prompt_id: promptId ?? '',
+        prompt_text: promptId === null ? '' : (promptText.get(promptId) ?? ''),
+        metric,
+        class: cls,
+        value: e.value,
+        ci_low: e.ciLow,
+        ci_high: e.ciHigh,
+        n: e.n
+      })
+    }
+    const pushDistribution = (axis: string, promptId: string | null, d: Distribution): void => {
+      push(axis, promptId, 'discrepancy', '', d.discrepancy)
+      for (const c of d.classes) push(axis, promptId, 'share', c.cls, c.share)
+    }
+    push('', null, 'coverage', '', m.coverage.ratio)
+    push('', null, 'concept_accuracy', '', m.conceptAccuracy)
+    push('', null, 'frechet_distance', '', m.frechet)
+    push('', null, 'recall_overall', '', m.recallOverall)
+    for (const p of m.prompts) push('', p.promptId, 'coverage', '', p.coverage.ratio)
+    for (const a of m.axes) {
+      pushDistribution(a.axis, null, a.pooled)
+      push(a.axis, null, 'recall', '', a.recall)
+      for (const p of a.prompts) {
+        pushDistribution(a.axis, p.promptId, p.distribution)
+        push(a.axis, p.promptId, 'recall', p.askedClass ?? '', p.recall)
+      }
+    }
+  }
+  return rows
+}
+
+function num(x: number | null): string {
+  return x === null ? '' : String(x)
+}
+
+export function reportToCsv(report: Report): string {
+  const lines = [CSV_COLUMNS.join(',')]
+  for (const r of reportRows(report)) {
+    lines.push(
+      [
+        csvText(r.model_id),
+        csvText(r.model_label),
+        csvText(r.axis),
+        r.scope,
+        csvText(r.prompt_id),
+        csvText(r.prompt_text),
+        r.metric,
+        csvText(r.class),
+        num(r.value),
+        num(r.ci_low),
+        num(r.ci_high),
+        String(r.n)
+      ].join(',')
+    )
+  }
+  return `${lines.join('\r\n')}\r\n`
+}
+
+/** RFC 4180 parser (quoted fields, doubled quotes, CRLF or LF); used to check exports round-trip. */
+export function parseCsv(text: string): string[][] {
+  const rows: string[][] = []
+  let row: string[] = []
+  let field = ''
+  let quoted = false
+  let i = 0
+  while (i < text.length) {
+    const c = text[i]
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i += 2
+        continue
+      }
+      if (c === '"') quoted = false
+      else field += c
+      i++
+      continue
+    }
+    if (c === '"' && field === '') quoted = true
+    else if (c === ',') {
+      row.push(field)
+      field = ''
+    } else if (c === '\n' || c === '\r') {
+      row.push(field)
+      rows.push(row)
+      row = []
+      field = ''
+      if (c === '\r' && text[i + 1] === '\n') i++
+    } else field += c
+    i++
+  }
+  if (quoted) throw new Error('CSV ends inside a quoted field')
+  if (field !== '' || row.length > 0) {
+    row.push(field)
+    rows.push(row)
+  }
+  return rows
+}
+
+/** Reads a CSV written by reportToCsv back into rows (numbers parsed, empty = null). */
+export function parseReportCsv(text: string): CsvRow[] {
+  const [header, ...body] = parseCsv(text)
+  if (!header || header.join(',') !== CSV_COLUMNS.join(',')) throw new Error(`CSV header must be: ${CSV_COLUMNS.join(',')}`)
+  const number = (s: string, line: number, col: string): number | null => {
+    if (s === '') return null
+    const x = Number(s)
+    if (!Number.isFinite(x)) throw new Error(`CSV line ${line}: ${col} "${s}" is not a number`)
+    return x
+  }
+  return body.map((cells, i) => {
+    const line = i + 2
+    if (cells.length !== CSV_COLUMNS.length) throw new Error(`CSV line ${line} has ${cells.length} fields, expected ${CSV_COLUMNS.length}`)
+    const [model_id, model_label, axis, scope, prompt_id, prompt_text, metric, cls, value, lo, hi, n] = cells
+    if (scope !== 'pooled' && scope !== 'prompt') throw new Error(`CSV line ${line}: scope "${scope}" must be pooled or prompt`)
+    return {
+      model_id,
+      model_label,
+      axis,
+      scope,
+      prompt_id,
+      prompt_text,
+      metric,
+      class: cls,
+      value: number(value, line, 'value'),
+      ci_low: number(lo, line, 'ci_low'),
+      ci_high: number(hi, line, 'ci_high'),
+      n: number(n, line, 'n') ?? 0
+    }
+  })
+}
