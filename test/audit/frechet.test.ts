@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src-main/core/engine/rng'
 import { fitGaussian, frechetDistance, frechetDistanceOfFeatures, momentsOf, type GaussianFit } from '../../src-main/core/audit/frechet'
-import { matmul, psdSqrt, symmetricEigen } from '../../src-main/core/audit/linalg'
+import { identity, matmul, psdSqrt, symmetricEigen, symmetricEigenvalues } from '../../src-main/core/audit/linalg'
 
 function fit(mean: number[], cov: number[]): GaussianFit {
   return { dim: mean.length, count: 100, mean: Float64Array.from(mean), cov: Float64Array.from(cov) }
@@ -40,6 +40,31 @@ describe('symmetric eigendecomposition (Jacobi)', () => {
     const r = psdSqrt(a, n)
     const back = matmul(r, r, n)
     for (let i = 0; i < n * n; i++) expect(back[i]).toBeCloseTo(a[i], 9)
+  })
+
+  it('Householder + QL eigenvalues agree with Jacobi, including repeated and trivial cases', () => {
+    const sorted = (x: Float64Array) => Array.from(x).sort((p, q) => p - q)
+    for (const [n, seed] of [[20, 1], [33, 2], [3, 4]]) {
+      const a = randomSpd(n, new Rng(seed))
+      const q = sorted(symmetricEigenvalues(a, n))
+      const j = sorted(symmetricEigen(a, n, false).values)
+      for (let i = 0; i < n; i++) expect(q[i]).toBeCloseTo(j[i], 9)
+    }
+    expect(sorted(symmetricEigenvalues(identity(5), 5))).toEqual([1, 1, 1, 1, 1])
+    expect(sorted(symmetricEigenvalues(Float64Array.from([2, 1, 1, 2]), 2))).toEqual([expect.closeTo(1, 12), expect.closeTo(3, 12)])
+    expect(Array.from(symmetricEigenvalues(Float64Array.of(7), 1))).toEqual([7])
+    // Rank-deficient with zero rows, like the covariance of ReLU features with dead units.
+    const n = 24
+    const rng = new Rng(8)
+    const x = rng.fillNormal(new Float64Array(n * 3))
+    const low = new Float64Array(n * n)
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) if (i % 3 && j % 3) for (let k = 0; k < 3; k++) low[i * n + j] += x[i * 3 + k] * x[j * 3 + k]
+    const ql = sorted(symmetricEigenvalues(low, n))
+    const jac = sorted(symmetricEigen(low, n, false).values)
+    for (let i = 0; i < n; i++) expect(ql[i]).toBeCloseTo(jac[i], 9)
+    // Already tridiagonal with a zero coupling (splits into blocks).
+    const t = Float64Array.from([4, 1, 0, 1, 4, 0, 0, 0, 9])
+    expect(sorted(symmetricEigenvalues(t, 3))).toEqual([expect.closeTo(3, 12), expect.closeTo(5, 12), expect.closeTo(9, 12)])
   })
 
   it('rejects asymmetric or non-finite input', () => {
