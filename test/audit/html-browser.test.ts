@@ -63,8 +63,8 @@ describe('exported HTML in Chromium, offline', () => {
     await page.goto(pathToFileURL(file).href, { waitUntil: 'load' })
 
     const state = await page.evaluate(() => {
-      const svgs = [...document.querySelectorAll('svg')]
-      const imgs = [...document.querySelectorAll('img')]
+      const svgs = Array.from(document.querySelectorAll('svg'))
+      const imgs = Array.from(document.querySelectorAll('img'))
       return {
         title: document.title,
         h1: document.querySelector('h1')?.textContent ?? '',
@@ -72,7 +72,7 @@ describe('exported HTML in Chromium, offline', () => {
         svgCount: svgs.length,
         svgBoxes: svgs.map((s) => {
           const box = s.getBoundingClientRect()
-          const bars = [...s.querySelectorAll('rect')].filter((r) => r.getBoundingClientRect().width > 0).length
+          const bars = Array.from(s.querySelectorAll('rect')).filter((r) => r.getBoundingClientRect().width > 0).length
           return { w: box.width, h: box.height, bars }
         }),
         whiskers: document.querySelectorAll('svg .whisker line').length,

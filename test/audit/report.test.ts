@@ -142,7 +142,7 @@ describe('buildReport with features and concept verdicts', () => {
     for (let i = 0; i < 60; i++) {
       const p = `p${i % 3}`
       records.push(rec('same', p, `prompt ${p}`, 'ok', 'round', 'amber', { features: ref[i], conceptCorrect: i % 4 !== 0 }))
-      const shifted = Float32Array.from(ref[i], (x) => x + 2)
+      const shifted = Float32Array.from(ref[i], (x: number) => x + 2)
       records.push(rec('shifted', p, `prompt ${p}`, 'ok', 'round', 'amber', { features: shifted }))
     }
     const report = buildReport({
