@@ -129,6 +129,205 @@ export type Annotator = z.infer<typeof Annotator>
 export const Session = z.object({ annotator: Annotator, scope: Scope })
 export type Session = z.infer<typeof Session>
 
+// ---- Issue 6: MCMC set refinement and team annotation (schemas) ----
+
+export const McmcJudge = z.enum(['human', 'auto', 'mixed'])
+export type McmcJudge = z.infer<typeof McmcJudge>
+export const McmcDecision = z.enum(['accept', 'reject', 'stop'])
+export type McmcDecision = z.infer<typeof McmcDecision>
+/** Replace the member at `position` (the image `outImageId`) by `inImageId`. */
+export const McmcProposal = z.object({ position: z.number().int().nonnegative(), outImageId: Id, inImageId: Id })
+export type McmcProposal = z.infer<typeof McmcProposal>
+/** Classifier counts of the current set on one axis; `unseen` members have no usable verdict. */
+export const AxisTally = z.object({
+  axis: z.string(),
+  counts: z.array(z.object({ cls: z.string(), count: z.number().int().nonnegative() })),
+  unseen: z.number().int().nonnegative()
+})
+export type AxisTally = z.infer<typeof AxisTally>
+export const McmcChain = z.object({
+  id: Id,
+  projectId: Id,
+  promptId: Id,
+  judge: McmcJudge,
+  state: z.enum(['running', 'finished']),
+  setSize: z.number().int().positive(),
+  imageIds: z.array(Id),
+  /** The pending swap; null when the chain is finished or no image outside the set is left. */
+  proposal: McmcProposal.nullable(),
+  /** Who must judge the pending proposal: a person, or the classifier (call mcmc.runAuto). */
+  awaiting: z.enum(['human', 'auto']).nullable(),
+  step: z.number().int().nonnegative(),
+  accepted: z.number().int().nonnegative(),
+  rejected: z.number().int().nonnegative(),
+  /** accepted / (accepted + rejected); null before the first decision. */
+  acceptanceRate: z.number().min(0).max(1).nullable(),
+  resultSetId: Id.nullable(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  /** Only when asked for (hidden by default so it does not anchor the judge). */
+  tally: z.array(AxisTally).nullable()
+})
+export type McmcChain = z.infer<typeof McmcChain>
+export const McmcLogEntry = z.object({
+  step: z.number().int().nonnegative(),
+  decision: McmcDecision,
+  proposal: McmcProposal.nullable(),
+  judgeKind: z.enum(['human', 'auto']),
+  annotatorId: Id,
+  /** Classifier distance to the target (summed L2 over axes) before and after the swap; auto decisions only. */
+  distanceBefore: z.number().nullable(),
+  distanceAfter: z.number().nullable(),
+  createdAt: z.string()
+})
+export type McmcLogEntry = z.infer<typeof McmcLogEntry>
+
+export const TeamMember = z.object({ id: Id, name: Name, kind: z.enum(['human', 'classifier']), revoked: z.boolean(), createdAt: z.string() })
+export type TeamMember = z.infer<typeof TeamMember>
+export const Invite = z.object({
+  /** Shown once; only its digest is stored. */
+  code: z.string(),
+  /** Path to open on the served studio, e.g. `/invite/<code>`. */
+  path: z.string(),
+  expiresAt: z.string()
+})
+export type Invite = z.infer<typeof Invite>
+export const Interval = z.object({ low: z.number(), high: z.number() })
+export const AnnotatorProgress = z.object({ annotator: Annotator, assigned: z.number().int().nonnegative(), done: z.number().int().nonnegative() })
+export const Agreement = z.object({
+  criterion: Criterion,
+  /** Pairs with at least two usable answers (can't-judge is missing data). */
+  units: z.number().int().nonnegative(),
+  answers: z.number().int().nonnegative(),
+  percentAgreement: z.number().min(0).max(1).nullable(),
+  /** Krippendorff's alpha (nominal); null when there is no variation to measure against. */
+  alpha: z.number().nullable(),
+  alphaCi: Interval.nullable(),
+  resamples: z.number().int().nonnegative()
+})
+export type Agreement = z.infer<typeof Agreement>
+export const ChoiceCounts = z.object({ a: z.number().int(), b: z.number().int(), tie: z.number().int(), cant_judge: z.number().int() })
+export const AdjudicationItem = z.object({
+  pairId: Id,
+  counts: ChoiceCounts,
+  answers: z.number().int().nonnegative(),
+  /** 1 - share of the most frequent answer: 0 is unanimous. */
+  disagreement: z.number().min(0).max(1)
+})
+export const BiasReport = z.object({
+  annotator: Annotator,
+  /** Decisions for a or b (ties and can't-judge say nothing about sides). */
+  sidedDecisions: z.number().int().nonnegative(),
+  leftChosen: z.number().int().nonnegative(),
+  leftShare: z.number().min(0).max(1).nullable(),
+  /** Wilson 95% interval of the left share. */
+  leftShareCi: Interval.nullable(),
+  /** True when 0.5 lies outside the interval. */
+  sideBiased: z.boolean(),
+  medianResponseMs: z.number().nullable(),
+  /** Judgements whose response time is an outlier (robust z-score of log time above 3.5). */
+  responseOutliers: z.array(z.object({ judgementId: Id, responseMs: z.number().int().nonnegative() }))
+})
+export const JudgementEdit = z.object({ judgementId: Id, oldChoice: Choice, newChoice: Choice, editedBy: Id, createdAt: z.string() })
+export const RecentJudgement = Judgement.extend({ edits: z.number().int().nonnegative() })
+
+// ---- Issue 3: the diffusion engine in the app (train and sample jobs) — schemas ----
+
+export const LossWeightingName = z.enum(['constant', 'debias', 'min_snr', 'p2'])
+export const ScheduleName = z.enum(['linear', 'cosine'])
+/** Architecture presets of the built-in DiT (16x16 world images). */
+export const ModelSize = z.enum(['tiny', 'small', 'base'])
+export type ModelSize = z.infer<typeof ModelSize>
+export const SamplerName = z.enum(['ddpm', 'ddim'])
+/** A model by id, never by path: "base" (the shipped model) or "run:<jobId>" / "run:<jobId>@<step>" (newest checkpoint when no step). */
+export const ModelRef = z.string().regex(/^(base|run:[1-9][0-9]{0,15}(@[0-9]{1,12})?)$/, 'a model id: "base" or "run:<jobId>[@<step>]"')
+const Count = z.number().int().nonnegative()
+export const EngineInfo = z.object({
+  training: z.object({
+    /** tfjs backend name ('wasm', 'tensorflow'). */
+    backend: z.string(),
+    package: z.string(),
+    /** One line for the UI, e.g. "tfjs wasm + kernel shim, 1 thread". */
+    description: z.string(),
+    threads: Count,
+    shimmedKernels: z.array(z.string()),
+    /** Why each faster backend was not used. */
+    skipped: z.array(z.object({ package: z.string(), reason: z.string() }))
+  }),
+  sampling: z.object({
+    backend: z.enum(['onnxruntime-node', 'tfjs']),
+    ortAvailable: z.boolean(),
+    ortVersion: z.string().nullable(),
+    /** Why onnxruntime-node is not used, when it is not. */
+    reason: z.string().nullable()
+  })
+})
+export type EngineInfo = z.infer<typeof EngineInfo>
+export const ModelArch = z.object({ imageSize: Count, patch: Count, width: Count, depth: Count, heads: Count })
+export const ModelEntry = z.object({
+  id: z.string(),
+  label: z.string(),
+  source: z.enum(['builtin', 'run']),
+  /** The training job that wrote it (run checkpoints). */
+  jobId: Id.nullable(),
+  step: Count,
+  totalSteps: Count,
+  arch: ModelArch,
+  weighting: z.string(),
+  schedule: z.string(),
+  seed: z.number().int(),
+  path: z.string()
+})
+export type ModelEntry = z.infer<typeof ModelEntry>
+export const TrainSettings = z
+  .object({
+    size: ModelSize.default('tiny'),
+    steps: z.number().int().min(1).max(1_000_000).default(200),
+    batchSize: z.number().int().min(1).max(1024).default(16),
+    learningRate: z.number().positive().lt(1).default(1e-3),
+    weighting: LossWeightingName.default('constant'),
+    schedule: ScheduleName.default('cosine'),
+    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    condDropout: z.number().min(0).max(1).default(0.1),
+    checkpointEvery: z.number().int().min(1).max(1_000_000).default(50)
+  })
+  .strict()
+export type TrainSettings = z.infer<typeof TrainSettings>
+export const LossPoint = z.object({ step: Count, loss: z.number() })
+export const TrainMetrics = z.object({
+  jobId: Id,
+  state: JobState,
+  step: Count,
+  totalSteps: Count,
+  loss: z.number().nullable(),
+  itPerSec: z.number().nullable(),
+  /** Null while unknown (no rate yet). */
+  etaSeconds: z.number().nullable(),
+  /** The curve, thinned to at most maxPoints; totalPoints says how many were recorded. */
+  points: z.array(LossPoint),
+  totalPoints: Count,
+  backend: z.string().nullable(),
+  /** The newest checkpoint as a model id for sample.start. */
+  checkpoint: z.object({ step: Count, modelId: z.string() }).nullable()
+})
+export type TrainMetrics = z.infer<typeof TrainMetrics>
+export const SampleProvenance = z.object({
+  model: z.string(),
+  modelLabel: z.string(),
+  checkpoint: z.string(),
+  step: Count,
+  prompt: z.string(),
+  seed: z.number().int(),
+  sampler: SamplerName,
+  steps: Count,
+  guidance: z.number(),
+  backend: z.string(),
+  jobId: Id
+})
+export type SampleProvenance = z.infer<typeof SampleProvenance>
+export const SampleResult = z.object({ imageId: Id, promptId: Id, provenance: SampleProvenance })
+export type SampleResult = z.infer<typeof SampleResult>
+
 /** A method: strict input schema, output schema, and the least scope allowed to call it. */
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   input: I
@@ -197,7 +396,117 @@ export const contract = {
     z.object({ undone: Judgement.nullable(), progress: Progress }),
     'annotate'
   ),
-  'label.progress': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), Progress, 'annotate')
+  'label.progress': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), Progress, 'annotate'),
+
+  // ---- Issue 6: MCMC set refinement (paper App. B) ----
+  'mcmc.start': method(
+    z.object({
+      projectId: Id,
+      promptId: Id,
+      size: z.number().int().min(1).max(64).default(5),
+      judge: McmcJudge.default('human'),
+      seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+      /** Which classifier's verdicts the automatic judge reads; the latest of any when left out. */
+      classifierId: z.string().min(1).max(200).optional()
+    }).strict(),
+    McmcChain
+  ),
+  'mcmc.get': method(z.object({ chainId: Id, tally: z.boolean().default(false) }).strict(), McmcChain, 'annotate'),
+  'mcmc.list': method(z.object({ projectId: Id }).strict(), z.array(McmcChain), 'annotate'),
+  'mcmc.decide': method(
+    z.object({
+      chainId: Id,
+      decision: McmcDecision,
+      /** The step the judge saw; a decision for a step that has passed is refused, not applied twice. */
+      step: z.number().int().nonnegative().optional(),
+      idempotencyKey: z.string().min(8).max(100)
+    }).strict(),
+    McmcChain,
+    'annotate'
+  ),
+  'mcmc.runAuto': method(
+    z.object({ chainId: Id, maxSteps: z.number().int().min(1).max(10_000).default(100), stopAtEnd: z.boolean().default(false) }).strict(),
+    z.object({ chain: McmcChain, decided: z.number().int().nonnegative(), needsHuman: z.boolean() })
+  ),
+  'mcmc.log': method(z.object({ chainId: Id }).strict(), z.array(McmcLogEntry), 'annotate'),
+  /** Pairs a finished chain's set with another set of its prompt and records the owner's fairness decision for the chain's set. */
+  'mcmc.makePair': method(
+    z.object({ chainId: Id, loserSetId: Id, idempotencyKey: z.string().min(8).max(100) }).strict(),
+    z.object({ pair: SetPair, judgement: Judgement })
+  ),
+
+  // ---- Issue 6: team annotation ----
+  'team.createAnnotator': method(z.object({ name: Name }).strict(), TeamMember),
+  'team.listAnnotators': method(none, z.array(TeamMember)),
+  'team.invite': method(z.object({ annotatorId: Id, ttlHours: z.number().positive().max(24 * 30).default(72) }).strict(), Invite),
+  'team.revoke': method(
+    z.object({ annotatorId: Id }).strict(),
+    z.object({ annotator: TeamMember, tokensRevoked: z.number().int().nonnegative(), invitesRevoked: z.number().int().nonnegative() })
+  ),
+  /** Routes every pair of the project to k annotators (incremental; switches routing on for the project). */
+  'team.route': method(
+    z.object({
+      projectId: Id,
+      k: z.number().int().min(1).max(50).default(3),
+      annotatorIds: z.array(Id).min(1).max(500).optional(),
+      seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()
+    }).strict(),
+    z.object({ assigned: z.number().int().nonnegative(), pairs: z.number().int().nonnegative(), short: z.number().int().nonnegative() })
+  ),
+  'team.progress': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), z.array(AnnotatorProgress)),
+  'team.agreement': method(
+    z.object({ projectId: Id, criterion: Criterion.default('fairness'), resamples: z.number().int().min(0).max(10_000).default(1000), seed: z.number().int().min(0).max(2 ** 32 - 1).default(1) }).strict(),
+    Agreement
+  ),
+  'team.adjudicationQueue': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), z.array(AdjudicationItem)),
+  'team.adjudicate': method(
+    z.object({ pairId: Id, criterion: Criterion, choice: Choice }).strict(),
+    z.object({ pairId: Id, criterion: Criterion, choice: Choice, createdAt: z.string() })
+  ),
+  'team.biasCheck': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), z.array(BiasReport)),
+  'team.editTrail': method(z.object({ projectId: Id }).strict(), z.array(JudgementEdit)),
+  /** The caller's own recent decisions, newest first: the ones label.edit may change. */
+  'label.recent': method(
+    z.object({ projectId: Id, criterion: Criterion.default('fairness'), limit: z.number().int().min(1).max(100).default(20) }).strict(),
+    z.array(RecentJudgement),
+    'annotate'
+  ),
+  'label.edit': method(z.object({ judgementId: Id, choice: Choice }).strict(), z.object({ judgement: Judgement, edited: z.boolean() }), 'annotate'),
+
+  // ---- Issue 3: the diffusion engine in the app (train and sample jobs) ----
+  'engine.info': method(none, EngineInfo),
+  'models.list': method(none, z.array(ModelEntry)),
+  'train.start': method(
+    z.object({
+      projectId: Id,
+      config: TrainSettings.prefault({}),
+      /** Start from scratch, or fine-tune a model / checkpoint (its architecture wins over `size`). */
+      init: z.union([z.literal('scratch'), ModelRef]).default('scratch'),
+      data: z.literal('world').default('world')
+    }).strict(),
+    Job
+  ),
+  'train.pause': method(z.object({ jobId: Id }).strict(), Job),
+  'train.resume': method(z.object({ jobId: Id }).strict(), Job),
+  'train.cancel': method(z.object({ jobId: Id }).strict(), Job),
+  'train.metrics': method(z.object({ jobId: Id, maxPoints: z.number().int().min(10).max(5000).default(500) }).strict(), TrainMetrics),
+  'sample.start': method(
+    z.object({
+      projectId: Id,
+      model: ModelRef,
+      prompts: z.array(z.string().trim().min(1).max(300)).min(1).max(64),
+      seedStart: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+      count: z.number().int().min(1).max(256).default(4),
+      steps: z.number().int().min(1).max(1000).default(50),
+      sampler: SamplerName.default('ddim'),
+      guidance: z.number().min(0).max(30).default(3)
+    })
+      .strict()
+      .refine((o) => o.prompts.length * o.count <= 4096, 'prompts x count must be at most 4096 images')
+      .refine((o) => o.seedStart + o.count - 1 <= 2 ** 32 - 1, 'seeds must stay below 2^32'),
+    Job
+  ),
+  'sample.results': method(z.object({ jobId: Id }).strict(), z.array(SampleResult))
 } as const
 
 export type Contract = typeof contract

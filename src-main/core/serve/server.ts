@@ -5,6 +5,9 @@
  * Endpoints for the browser client:
  *   GET  /?token=T                 exchange an access token for a session: sets an HttpOnly,
  *                                  SameSite=Strict cookie and answers 303 -> `/` (token leaves the URL).
+ *   GET  /invite/<code>            redeem a one-time invite: the code is spent and a session with the
+ *                                  annotator's own annotate-scope token starts (cookie + 303 -> `/`).
+ *                                  A reused, revoked, expired or unknown code -> 401.
  *   GET  / , /assets/...           the built renderer (CSP, nosniff, X-Frame-Options DENY).
  *   GET  /api/session              -> 200 {csrfToken, annotator: {id,name,kind}, scope: 'owner'|'annotate'}
  *   POST /api/<method>             body: the method's JSON input (Content-Type: application/json,
@@ -40,6 +43,18 @@ export const MAX_BODY_BYTES = 1024 * 1024
 export const MAX_WS_MESSAGE_BYTES = 4 * 1024
 const WS_HEARTBEAT_MS = 30_000
 
+/** Why an invite code did not open a session (shown to the person holding the link). */
+export type InviteFailure = 'unknown' | 'redeemed' | 'revoked' | 'expired'
+/** Spends a one-time invite code; on success returns the access token the new session runs on. */
+export type RedeemInvite = (code: string) => (Principal & { token: string }) | { failure: InviteFailure } | Promise<(Principal & { token: string }) | { failure: InviteFailure }>
+
+const INVITE_REFUSALS: Record<InviteFailure, string> = {
+  unknown: 'this invite link is not valid',
+  redeemed: 'this invite link has already been used; ask the project owner for a new one',
+  revoked: 'this invite link was revoked',
+  expired: 'this invite link has expired; ask the project owner for a new one'
+}
+
 /** Who may receive each pushed event. A Record over EventName, so a new event must pick a scope. */
 const EVENT_SCOPE: Record<EventName, Scope> = {
   'job.progress': 'owner'
@@ -49,6 +64,8 @@ export interface ServeOptions {
   handlers: Handlers
   imageFile: ImageFileLookup
   verifyToken: VerifyToken
+  /** One-time invites for annotators (`GET /invite/<code>`); without it that path is 404. */
+  redeemInvite?: RedeemInvite
   /** The built renderer (out/renderer). */
   rendererDir: string
   /** Address to bind; anything but loopback is an explicit opt-in and prints a warning. */
@@ -119,6 +136,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
     const method = req.method ?? 'GET'
 
     if (method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) return exchangeToken(res, url.searchParams.get('token') ?? '')
+    if (method === 'GET' && url.pathname.startsWith('/invite/')) return redeemInvite(res, url.pathname.slice('/invite/'.length))
 
     const auth = await authenticate(req)
     if (!auth) return sendText(res, 401, 'Unauthorized: open the address printed by PopAlign Studio (it ends in ?token=...)')
@@ -136,6 +154,18 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
   async function exchangeToken(res: ServerResponse, token: string): Promise<void> {
     const who = token.length > 0 && token.length <= 512 ? await opts.verifyToken(token) : null
     if (!who) return sendText(res, 401, 'Unauthorized: this access link is not valid (wrong or revoked token)')
+    startSession(res, token, who)
+  }
+
+  async function redeemInvite(res: ServerResponse, code: string): Promise<void> {
+    if (!opts.redeemInvite) return sendText(res, 404, 'Not Found')
+    const result = code.length > 0 && code.length <= 100 ? await opts.redeemInvite(code) : { failure: 'unknown' as const }
+    if ('failure' in result) return sendText(res, 401, `Unauthorized: ${INVITE_REFUSALS[result.failure]}`)
+    // The session runs on the annotator's own token, so revoking the annotator ends it at once.
+    startSession(res, result.token, { annotatorId: result.annotatorId, scope: result.scope })
+  }
+
+  function startSession(res: ServerResponse, token: string, who: Principal): void {
     const session = sessions.create(token, who)
     const cookie = `${cookieName}=${session.id}; HttpOnly; SameSite=Strict; Path=/${secureCookie ? '; Secure' : ''}`
     res.writeHead(303, { ...baseHeaders(), 'Set-Cookie': cookie, Location: '/', 'Cache-Control': 'no-store' })

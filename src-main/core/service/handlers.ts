@@ -10,7 +10,11 @@ import { AxisError } from '../db/repos/axes'
 import { publicJob } from '../db/repos/jobs'
 import { JudgementConflict, type StoredJudgement } from '../db/repos/judgements'
 import { SetMembershipError } from '../db/repos/sets'
+import { createMcmcService } from '../mcmc/chain-service'
+import { createTeamService, type TeamService } from '../team/team-service'
+import { mcmcHandlers } from './mcmc-handlers'
 import { sampleDistinct, seededRandom } from './random'
+import { teamHandlers } from './team-handlers'
 
 /** The import pipeline (core/import) as the API sees it. */
 export interface ImportService {
@@ -27,10 +31,14 @@ export interface HandlerDeps {
   ws: Workspace
   imports: ImportService
   jobs: JobControl
+  /** Team annotation (routing, invites); made over `ws` when left out. Serve mode shares it to redeem invites. */
+  team?: TeamService
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { ws } = deps
+  const team = deps.team ?? createTeamService(ws)
+  const mcmc = createMcmcService(ws)
 
   const project = (projectId: number): Project => ws.projects.get(projectId) ?? notFound(`project ${projectId} does not exist`)
   const promptOf = (projectId: number, promptId: number) => {
@@ -40,7 +48,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
   const job = (jobId: number) => ws.jobs.get(jobId) ?? notFound(`job ${jobId} does not exist`)
   const pair = (pairId: number): SetPair => ws.pairs.get(pairId) ?? notFound(`set pair ${pairId} does not exist`)
-  const progress = (ctx: CallContext, projectId: number, criterion: Criterion): Progress => ws.judgements.progress(ctx.annotatorId, projectId, criterion)
+  // Under team routing, progress counts only the pairs routed to the caller.
+  const progress = (ctx: CallContext, projectId: number, criterion: Criterion): Progress => team.progress(ctx.annotatorId, projectId, criterion)
 
   const createRandomSets = ws.db.transaction((projectId: number, promptId: number, k: number, count: number, seed: number): ImageSet[] => {
     const pool = ws.images.idsOfPrompt(promptId)
@@ -128,7 +137,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'label.next': ({ projectId, criterion }, ctx): PairTask | null => {
       project(projectId)
-      const pairId = ws.judgements.nextUnjudgedPair(ctx.annotatorId, projectId, criterion)
+      const pairId = team.nextPair(ctx.annotatorId, projectId, criterion)
       if (pairId === null) return null
       const p = pair(pairId)
       return {
@@ -144,6 +153,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'label.judge': ({ pairId, criterion, choice, shownLeft, responseMs, idempotencyKey }, ctx) => {
       const p = pair(pairId)
+      team.assertMayJudge(ctx.annotatorId, pairId)
       const { judgement } = userErrors(() =>
         ws.judgements.record({ pairId, annotatorId: ctx.annotatorId, criterion, choice, shownLeft, responseMs, idempotencyKey })
       )
@@ -157,7 +167,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'label.progress': ({ projectId, criterion }, ctx) => {
       project(projectId)
       return progress(ctx, projectId, criterion)
-    }
+    },
+
+    ...mcmcHandlers(ws, mcmc),
+    ...teamHandlers(team, () => randomInt(0, 2 ** 47))
   }
 }
 

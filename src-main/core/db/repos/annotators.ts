@@ -13,11 +13,25 @@ interface AnnotatorRow {
 
 const toAnnotator = (r: AnnotatorRow): Annotator => ({ id: r.id, name: r.name, kind: r.kind })
 
+/** An annotator with the fields only the owner sees (migration 0004 added revoked_at). */
+export interface AnnotatorStatus extends Annotator {
+  revoked: boolean
+  createdAt: string
+}
+interface StatusRow extends AnnotatorRow {
+  created_at: string
+  revoked_at: string | null
+}
+const toStatus = (r: StatusRow): AnnotatorStatus => ({ ...toAnnotator(r), revoked: r.revoked_at !== null, createdAt: r.created_at })
+
 export function annotatorsRepo(db: Database.Database) {
   const insert = db.prepare<[string, string], AnnotatorRow>('INSERT INTO annotators (name, kind) VALUES (?, ?) RETURNING id, name, kind')
   const byId = db.prepare<[number], AnnotatorRow>('SELECT id, name, kind FROM annotators WHERE id = ?')
   const byName = db.prepare<[string], AnnotatorRow>('SELECT id, name, kind FROM annotators WHERE name = ?')
   const all = db.prepare<[], AnnotatorRow>('SELECT id, name, kind FROM annotators ORDER BY id')
+  const statusById = db.prepare<[number], StatusRow>('SELECT id, name, kind, created_at, revoked_at FROM annotators WHERE id = ?')
+  const allStatus = db.prepare<[], StatusRow>('SELECT id, name, kind, created_at, revoked_at FROM annotators ORDER BY id')
+  const markRevoked = db.prepare<[number]>("UPDATE annotators SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND revoked_at IS NULL")
   const get = (id: number): Annotator | null => {
     const row = byId.get(id)
     return row ? toAnnotator(row) : null
@@ -41,6 +55,17 @@ export function annotatorsRepo(db: Database.Database) {
     },
     classifier(): Annotator {
       return named(CLASSIFIER_ANNOTATOR)!
+    },
+    status(id: number): AnnotatorStatus | null {
+      const row = statusById.get(id)
+      return row ? toStatus(row) : null
+    },
+    listStatus(): AnnotatorStatus[] {
+      return allStatus.all().map(toStatus)
+    },
+    /** Stamps revoked_at (history stays); returns whether the annotator was live before. */
+    revoke(id: number): boolean {
+      return markRevoked.run(id).changes > 0
     }
   }
 }

@@ -1,0 +1,61 @@
+// One-time invite codes for annotators (serve mode). Only SHA-256 digests are stored; a code is
+// redeemed at most once, inside the transaction that marks it, and only before it expires or is
+// revoked. The clock is injected so expiry can be tested.
+import { createHash, randomBytes } from 'node:crypto'
+import type Database from 'better-sqlite3'
+
+const CODE_SHAPE = /^[A-Za-z0-9_-]{43}$/
+
+function digestHex(code: string): string {
+  return createHash('sha256').update(code, 'utf8').digest('hex')
+}
+
+interface InviteRow {
+  id: number
+  annotator_id: number
+  expires_at: string
+  redeemed_at: string | null
+  revoked_at: string | null
+}
+
+export type RedeemFailure = 'unknown' | 'redeemed' | 'revoked' | 'expired'
+
+export function invitesRepo(db: Database.Database, now: () => Date = () => new Date()) {
+  const insert = db.prepare<[number, string, string, string]>('INSERT INTO invites (annotator_id, code_sha256, created_at, expires_at) VALUES (?, ?, ?, ?)')
+  const byDigest = db.prepare<[string], InviteRow>('SELECT id, annotator_id, expires_at, redeemed_at, revoked_at FROM invites WHERE code_sha256 = ?')
+  // The WHERE clause is the one-time guarantee: a second redemption changes no row.
+  const markRedeemed = db.prepare<[string, number]>('UPDATE invites SET redeemed_at = ? WHERE id = ? AND redeemed_at IS NULL AND revoked_at IS NULL')
+  const revokeOpen = db.prepare<[string, number]>('UPDATE invites SET revoked_at = ? WHERE annotator_id = ? AND redeemed_at IS NULL AND revoked_at IS NULL')
+
+  return {
+    /** A fresh 256-bit code for the annotator; returns the plaintext (never stored) and its expiry. */
+    create(annotatorId: number, ttlMs: number): { code: string; expiresAt: string } {
+      if (!(ttlMs > 0)) throw new Error(`an invite needs a positive lifetime, got ${ttlMs} ms`)
+      const code = randomBytes(32).toString('base64url')
+      const created = now()
+      const expiresAt = new Date(created.getTime() + ttlMs).toISOString()
+      insert.run(annotatorId, digestHex(code), created.toISOString(), expiresAt)
+      return { code, expiresAt }
+    },
+    /**
+     * Marks the code redeemed and returns its annotator, or why it cannot be redeemed. Must run
+     * inside the caller's transaction together with whatever the redemption grants.
+     */
+    redeem(code: string): { annotatorId: number } | { failure: RedeemFailure } {
+      if (typeof code !== 'string' || !CODE_SHAPE.test(code)) return { failure: 'unknown' }
+      const row = byDigest.get(digestHex(code))
+      if (!row) return { failure: 'unknown' }
+      if (row.revoked_at !== null) return { failure: 'revoked' }
+      if (row.redeemed_at !== null) return { failure: 'redeemed' }
+      const at = now().toISOString()
+      if (row.expires_at <= at) return { failure: 'expired' }
+      if (markRedeemed.run(at, row.id).changes !== 1) return { failure: 'redeemed' }
+      return { annotatorId: row.annotator_id }
+    },
+    /** Revokes every unredeemed invite of the annotator; returns how many. */
+    revokeOpenFor(annotatorId: number): number {
+      return revokeOpen.run(now().toISOString(), annotatorId).changes
+    }
+  }
+}
+export type InvitesRepo = ReturnType<typeof invitesRepo>

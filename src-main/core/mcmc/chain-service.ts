@@ -1,0 +1,243 @@
+// Human-in-the-loop MCMC set refinement (paper App. B) over the workspace. Each decision (accept,
+// reject, stop) is one IMMEDIATE transaction that appends the log entry and rewrites the chain row,
+// so the chain survives a restart at any point and a retried decision (same idempotency key) is
+// applied once. Judges: a person, the classifier (auto), or the classifier with people taking the
+// swaps it cannot see (mixed).
+import type { Judgement, McmcChain, McmcDecision, McmcLogEntry, SetPair } from '@shared/contract'
+import { ApiFailure } from '../api/dispatch'
+import type { Workspace } from '../db/open'
+import { classificationsRepo } from '../db/repos/classifications'
+import { JudgementConflict } from '../db/repos/judgements'
+import { mcmcChainsRepo, type ChainRecord } from '../db/repos/mcmc-chains'
+import { SetMembershipError } from '../db/repos/sets'
+import { classifierCannotSee, judgeAutomatically, tallySet, targetOf, type TargetAxis, type Verdict } from './auto-judge'
+import { applyProposal, drawInitialSet, drawProposal } from './proposal'
+import { ChainRng, initialRngState } from './rng'
+
+export interface StartChain {
+  projectId: number
+  promptId: number
+  size: number
+  judge: McmcChain['judge']
+  seed: number
+  classifierId?: string
+  createdBy: number
+}
+
+interface Judged {
+  decision: McmcDecision
+  judgeKind: 'human' | 'auto'
+  annotatorId: number
+  idempotencyKey: string
+  distanceBefore?: number
+  distanceAfter?: number
+}
+
+export function createMcmcService(ws: Workspace) {
+  const chains = mcmcChainsRepo(ws.db)
+  const classifications = classificationsRepo(ws.db)
+
+  const chainOrFail = (id: number): ChainRecord => chains.get(id) ?? fail('not_found', `MCMC chain ${id} does not exist`)
+  const axesOf = (projectId: number): TargetAxis[] => ws.axes.list(projectId).map(targetOf)
+  const verdict = (chain: ChainRecord, imageId: number): Verdict | null => classifications.latest(imageId, chain.classifierId)
+
+  /** Who must judge the chain's pending proposal. */
+  function awaiting(chain: ChainRecord): McmcChain['awaiting'] {
+    if (chain.state !== 'running' || !chain.proposal) return null
+    if (chain.judge === 'human') return 'human'
+    if (chain.judge === 'auto') return 'auto'
+    const { outImageId, inImageId } = chain.proposal
+    return classifierCannotSee(verdict(chain, outImageId)) || classifierCannotSee(verdict(chain, inImageId)) ? 'human' : 'auto'
+  }
+
+  function view(chain: ChainRecord, withTally = false): McmcChain {
+    const decided = chain.accepted + chain.rejected
+    return {
+      id: chain.id,
+      projectId: chain.projectId,
+      promptId: chain.promptId,
+      judge: chain.judge,
+      state: chain.state,
+      setSize: chain.setSize,
+      imageIds: chain.members,
+      proposal: chain.proposal,
+      awaiting: awaiting(chain),
+      step: chain.step,
+      accepted: chain.accepted,
+      rejected: chain.rejected,
+      acceptanceRate: decided > 0 ? chain.accepted / decided : null,
+      resultSetId: chain.resultSetId,
+      createdAt: chain.createdAt,
+      updatedAt: chain.updatedAt,
+      tally: withTally
+        ? tallySet(
+            chain.members.map((id) => verdict(chain, id)),
+            axesOf(chain.projectId)
+          )
+        : null
+    }
+  }
+
+  /** Applies one decision to the chain; runs inside `decideTx`. */
+  function apply(chain: ChainRecord, j: Judged): ChainRecord {
+    chains.appendStep({
+      chainId: chain.id,
+      step: chain.step,
+      decision: j.decision,
+      proposal: chain.proposal,
+      judgeKind: j.judgeKind,
+      annotatorId: j.annotatorId,
+      distanceBefore: j.distanceBefore ?? null,
+      distanceAfter: j.distanceAfter ?? null,
+      idempotencyKey: j.idempotencyKey
+    })
+    if (j.decision === 'stop') {
+      const set = ws.sets.create(chain.projectId, chain.promptId, 'mcmc', chain.members)
+      return chains.update(chain.id, { ...chain, state: 'finished', proposal: null, step: chain.step + 1, resultSetId: set.id })
+    }
+    if (!chain.proposal) throw new Error('unreachable: accept/reject without a proposal')
+    // Reject is the back-track: the set stays as it was before the proposal.
+    const members = j.decision === 'accept' ? applyProposal(chain.members, chain.proposal) : chain.members
+    const rng = new ChainRng(chain.rngState)
+    const proposal = drawProposal(members, ws.images.idsOfPrompt(chain.promptId), rng)
+    return chains.update(chain.id, {
+      ...chain,
+      members,
+      proposal,
+      step: chain.step + 1,
+      accepted: chain.accepted + (j.decision === 'accept' ? 1 : 0),
+      rejected: chain.rejected + (j.decision === 'reject' ? 1 : 0),
+      rngState: rng.state
+    })
+  }
+
+  const decideTx = ws.db.transaction((chainId: number, j: Judged, expectedStep: number | undefined): ChainRecord => {
+    const previous = chains.stepByKey(j.idempotencyKey)
+    if (previous) {
+      if (previous.chainId !== chainId || previous.decision !== j.decision) fail('conflict', 'this idempotency key was already used for a different decision')
+      return chainOrFail(chainId) // a retry of a committed decision: nothing more to do
+    }
+    const chain = chainOrFail(chainId)
+    if (chain.state === 'finished') fail('conflict', `MCMC chain ${chainId} is finished`)
+    if (expectedStep !== undefined && expectedStep !== chain.step) {
+      fail('conflict', `step ${expectedStep} of chain ${chainId} has already been decided; the chain is at step ${chain.step}`)
+    }
+    if (j.decision !== 'stop') {
+      if (!chain.proposal) fail('conflict', `chain ${chainId} has no proposal to judge: every image of the prompt is in the set; stop the chain`)
+      const who = awaiting(chain)
+      if (j.judgeKind === 'human' && who !== 'human') fail('conflict', `the pending proposal of chain ${chainId} is judged by the classifier; run the automatic judge`)
+    }
+    return apply(chain, j)
+  })
+
+  function decide(chainId: number, j: Judged, expectedStep?: number): ChainRecord {
+    try {
+      return decideTx.immediate(chainId, j, expectedStep)
+    } catch (err) {
+      if (err instanceof SetMembershipError) throw new ApiFailure('conflict', `the refined set cannot be saved: ${err.message}`)
+      throw err
+    }
+  }
+
+  return {
+    start(s: StartChain): McmcChain {
+      if (s.judge !== 'human' && ws.axes.list(s.projectId).length === 0) {
+        fail('bad_request', `project ${s.projectId} has no attribute axes; the ${s.judge} judge needs at least one to measure fairness`)
+      }
+      const pool = ws.images.idsOfPrompt(s.promptId)
+      if (pool.length < s.size) fail('bad_request', `prompt ${s.promptId} has ${pool.length} image(s); a chain over sets of ${s.size} needs at least ${s.size}`)
+      const rng = new ChainRng(initialRngState(s.seed))
+      const members = drawInitialSet(pool, s.size, rng)
+      const proposal = drawProposal(members, pool, rng)
+      const chain = chains.create({
+        projectId: s.projectId,
+        promptId: s.promptId,
+        judge: s.judge,
+        setSize: s.size,
+        members,
+        proposal,
+        seed: s.seed,
+        rngState: rng.state,
+        classifierId: s.classifierId ?? null,
+        createdBy: s.createdBy
+      })
+      return view(chain)
+    },
+
+    get(chainId: number, withTally = false): McmcChain {
+      return view(chainOrFail(chainId), withTally)
+    },
+
+    list(projectId: number): McmcChain[] {
+      return chains.list(projectId).map((c) => view(c))
+    },
+
+    /** A person's decision. */
+    decide(chainId: number, decision: McmcDecision, annotatorId: number, idempotencyKey: string, expectedStep?: number): McmcChain {
+      return view(decide(chainId, { decision, judgeKind: 'human', annotatorId, idempotencyKey }, expectedStep))
+    },
+
+    /**
+     * Lets the classifier judge up to `maxSteps` proposals, each committed on its own. Stops early
+     * when a proposal needs a person (mixed mode) or the pool is exhausted.
+     */
+    runAuto(chainId: number, maxSteps: number, stopAtEnd: boolean): { chain: McmcChain; decided: number; needsHuman: boolean } {
+      let chain = chainOrFail(chainId)
+      if (chain.judge === 'human') fail('bad_request', `chain ${chainId} is judged by a person, not the classifier`)
+      if (chain.state === 'finished') fail('conflict', `MCMC chain ${chainId} is finished`)
+      const judgeId = ws.annotators.classifier().id
+      const axes = axesOf(chain.projectId)
+      let decided = 0
+      let needsHuman = false
+      while (decided < maxSteps && chain.state === 'running' && chain.proposal) {
+        if (awaiting(chain) === 'human') {
+          needsHuman = true
+          break
+        }
+        const current = chain.members.map((id) => verdict(chain, id))
+        const proposed = applyProposal(chain.members, chain.proposal).map((id) => verdict(chain, id))
+        const auto = judgeAutomatically(current, proposed, axes)
+        chain = decide(chain.id, { ...auto, judgeKind: 'auto', annotatorId: judgeId, idempotencyKey: `auto:${chain.id}:${chain.step}` }, chain.step)
+        decided++
+      }
+      if (stopAtEnd && !needsHuman && chain.state === 'running') {
+        chain = decide(chain.id, { decision: 'stop', judgeKind: 'auto', annotatorId: judgeId, idempotencyKey: `auto:${chain.id}:${chain.step}` }, chain.step)
+      }
+      return { chain: view(chain), decided, needsHuman }
+    },
+
+    log(chainId: number): McmcLogEntry[] {
+      chainOrFail(chainId)
+      return chains.log(chainId).map(({ chainId: _c, idempotencyKey: _k, ...entry }) => entry)
+    },
+
+    /** Pairs the finished chain's set with another set and records `annotatorId`'s fairness decision for the chain's set. */
+    makePair(chainId: number, loserSetId: number, annotatorId: number, idempotencyKey: string): { pair: SetPair; judgement: Judgement } {
+      const chain = chainOrFail(chainId)
+      if (chain.state !== 'finished' || chain.resultSetId === null) fail('conflict', `chain ${chainId} is not finished; stop it before using its set`)
+      const winner = chain.resultSetId
+      if (loserSetId === winner) fail('bad_request', 'the chain set cannot be paired with itself')
+      const loser = ws.sets.get(loserSetId) ?? fail('not_found', `set ${loserSetId} does not exist`)
+      if (loser.projectId !== chain.projectId || loser.promptId !== chain.promptId) fail('bad_request', `set ${loserSetId} is not a set of the chain's prompt`)
+      return ws.db.transaction(() => {
+        const pair =
+          ws.pairs.create(winner, loserSetId) ??
+          ws.pairs.list(chain.projectId).find((p) => (p.setA === winner && p.setB === loserSetId) || (p.setA === loserSetId && p.setB === winner))!
+        const side = pair.setA === winner ? 'a' : 'b'
+        try {
+          const { judgement } = ws.judgements.record({ pairId: pair.id, annotatorId, criterion: 'fairness', choice: side, shownLeft: side, responseMs: 0, idempotencyKey })
+          const { idempotencyKey: _k, undoneAt: _u, ...pub } = judgement
+          return { pair, judgement: pub }
+        } catch (err) {
+          if (err instanceof JudgementConflict) throw new ApiFailure('conflict', err.message)
+          throw err
+        }
+      }).immediate()
+    }
+  }
+}
+export type McmcService = ReturnType<typeof createMcmcService>
+
+function fail(code: 'not_found' | 'conflict' | 'bad_request', message: string): never {
+  throw new ApiFailure(code, message)
+}

@@ -1,0 +1,32 @@
+// The mcmc.* methods of the contract, over the chain service (core/mcmc).
+import { randomInt } from 'node:crypto'
+import type { Handlers } from '../api/dispatch'
+import { ApiFailure } from '../api/dispatch'
+import type { Workspace } from '../db/open'
+import type { McmcService } from '../mcmc/chain-service'
+
+type McmcMethods = Pick<Handlers, 'mcmc.start' | 'mcmc.get' | 'mcmc.list' | 'mcmc.decide' | 'mcmc.runAuto' | 'mcmc.log' | 'mcmc.makePair'>
+
+export function mcmcHandlers(ws: Workspace, mcmc: McmcService): McmcMethods {
+  const project = (projectId: number) => {
+    if (!ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
+  }
+  return {
+    'mcmc.start': ({ projectId, promptId, size, judge, seed, classifierId }, ctx) => {
+      project(projectId)
+      const prompt = ws.prompts.get(promptId)
+      if (!prompt || prompt.projectId !== projectId) throw new ApiFailure('not_found', `prompt ${promptId} does not exist in project ${projectId}`)
+      // The seed is stored with the chain, so even an unseeded chain can be replayed from its row.
+      return mcmc.start({ projectId, promptId, size, judge, seed: seed ?? randomInt(0, 2 ** 47), classifierId, createdBy: ctx.annotatorId })
+    },
+    'mcmc.get': ({ chainId, tally }) => mcmc.get(chainId, tally),
+    'mcmc.list': ({ projectId }) => {
+      project(projectId)
+      return mcmc.list(projectId)
+    },
+    'mcmc.decide': ({ chainId, decision, step, idempotencyKey }, ctx) => mcmc.decide(chainId, decision, ctx.annotatorId, idempotencyKey, step),
+    'mcmc.runAuto': ({ chainId, maxSteps, stopAtEnd }) => mcmc.runAuto(chainId, maxSteps, stopAtEnd),
+    'mcmc.log': ({ chainId }) => mcmc.log(chainId),
+    'mcmc.makePair': ({ chainId, loserSetId, idempotencyKey }, ctx) => mcmc.makePair(chainId, loserSetId, ctx.annotatorId, idempotencyKey)
+  }
+}
