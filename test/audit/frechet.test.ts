@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Rng } from '../../src-main/core/engine/rng'
 import { fitGaussian, frechetDistance, frechetDistanceOfFeatures, momentsOf, type GaussianFit } from '../../src-main/core/audit/frechet'
-import { identity, matmul, psdSqrt, symmetricEigen, symmetricEigenvalues } from '../../src-main/core/audit/linalg'
+import { identity, matmul, matmulSymmetricResult, psdSqrt, symmetricEigen, symmetricEigenvalues } from '../../src-main/core/audit/linalg'
 
 function fit(mean: number[], cov: number[]): GaussianFit {
   return { dim: mean.length, count: 100, mean: Float64Array.from(mean), cov: Float64Array.from(cov) }
@@ -65,6 +65,15 @@ describe('symmetric eigendecomposition (Jacobi)', () => {
     // Already tridiagonal with a zero coupling (splits into blocks).
     const t = Float64Array.from([4, 1, 0, 1, 4, 0, 0, 0, 9])
     expect(sorted(symmetricEigenvalues(t, 3))).toEqual([expect.closeTo(3, 12), expect.closeTo(5, 12), expect.closeTo(9, 12)])
+  })
+
+  it('the symmetric-result product equals the full product for R S R', () => {
+    const n = 9
+    const r = randomSpd(n, new Rng(21))
+    const s = randomSpd(n, new Rng(22))
+    const full = matmul(matmul(r, s, n), r, n)
+    const half = matmulSymmetricResult(matmul(r, s, n), r, n)
+    for (let i = 0; i < n * n; i++) expect(half[i]).toBeCloseTo(full[i], 9)
   })
 
   it('rejects asymmetric or non-finite input', () => {

@@ -3,7 +3,7 @@
 // The trace of the matrix square root is the sum of sqrt(eigenvalues) of the symmetric PSD matrix
 // S1^1/2 S2 S1^1/2, so only one extra eigendecomposition is needed per distance.
 
-import { matmul, psdSqrt, symmetricEigenvalues } from './linalg'
+import { matmul, matmulSymmetricResult, psdSqrt, symmetricEigenvalues } from './linalg'
 
 export interface GaussianFit {
   dim: number
@@ -96,7 +96,7 @@ export function frechetToReference(ref: PreparedReference, other: GaussianFit): 
     meanTerm += diff * diff
     otherTrace += other.cov[i * d + i]
   }
-  const inner = matmul(matmul(ref.covSqrt, other.cov, d), ref.covSqrt, d)
+  const inner = matmulSymmetricResult(matmul(ref.covSqrt, other.cov, d), ref.covSqrt, d)
   const values = symmetricEigenvalues(inner, d)
   let traceRoot = 0
   for (const lambda of values) traceRoot += Math.sqrt(Math.max(0, lambda))

@@ -94,6 +94,23 @@ export function matmul(a: Float64Array, b: Float64Array, n: number): Float64Arra
 }
 
 /**
+ * a * b when the caller knows the product is symmetric (e.g. (R S) R with R, S symmetric): only the
+ * upper triangle is computed and then mirrored, which saves half the multiply-adds of that product.
+ */
+export function matmulSymmetricResult(a: Float64Array, b: Float64Array, n: number): Float64Array {
+  const out = new Float64Array(n * n)
+  for (let i = 0; i < n; i++) {
+    for (let k = 0; k < n; k++) {
+      const aik = a[i * n + k]
+      if (aik === 0) continue
+      for (let j = i; j < n; j++) out[i * n + j] += aik * b[k * n + j]
+    }
+  }
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) out[j * n + i] = out[i * n + j]
+  return out
+}
+
+/**
  * Square root of a symmetric positive semi-definite matrix: V diag(sqrt(max(lambda, 0))) V^T. Tiny
  * negative eigenvalues are rounding noise of a PSD matrix and are clamped to zero.
  */
