@@ -14,6 +14,7 @@ import { createMcmcService } from '../mcmc/chain-service'
 import { createTeamService, type TeamService } from '../team/team-service'
 import { mcmcHandlers } from './mcmc-handlers'
 import { sampleDistinct, seededRandom } from './random'
+import { sandbox1dHandlers } from './sandbox1d-handlers'
 import { teamHandlers } from './team-handlers'
 
 /** The import pipeline (core/import) as the API sees it. */
@@ -170,7 +171,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     ...mcmcHandlers(ws, mcmc),
-    ...teamHandlers(team, () => randomInt(0, 2 ** 47))
+    ...teamHandlers(team, () => randomInt(0, 2 ** 47)),
+    ...sandbox1dHandlers()
   }
 }
 
