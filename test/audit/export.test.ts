@@ -6,8 +6,9 @@ import { base64, escapeHtml } from '../../src-main/core/audit/encode'
 import { parseCsv, parseReportCsv, reportRows, reportToCsv } from '../../src-main/core/audit/export-csv'
 import { HTML_CSP, renderReportHtml } from '../../src-main/core/audit/export-html'
 import { parseReportJson, reportToJson } from '../../src-main/core/audit/export-json'
-import { renderReportPdf } from '../../src-main/core/audit/export-pdf'
-import { PdfDocument, toWinAnsi } from '../../src-main/core/audit/pdf-writer'
+import { renderReportPdf, wrapText } from '../../src-main/core/audit/export-pdf'
+import { escapeMarkdown, modelCardSection } from '../../src-main/core/audit/export-model-card'
+import { PdfDocument, textWidth, toWinAnsi } from '../../src-main/core/audit/pdf-writer'
 import { buildReport } from '../../src-main/core/audit/report'
 import { writeReportFiles } from '../../src-main/core/audit/write-report-files'
 import { handInput } from './fixtures'
@@ -140,6 +141,30 @@ describe('PDF export', () => {
     const pdf = inspectPdf(doc.toBytes())
     expect(pdf.pageTexts[0]).toBe('a (b) \\ c')
     expect(() => new PdfDocument().toBytes()).toThrow(/at least one page/)
+  })
+})
+
+describe('PDF text layout', () => {
+  it('measures Helvetica widths and wraps within the width', () => {
+    expect(textWidth('Hello', 1000)).toBeCloseTo(722 + 556 + 222 + 222 + 556, 9)
+    const lines = wrapText('the quick brown fox jumps over the lazy dog again and again', 80, 10)
+    expect(lines.length).toBeGreaterThan(2)
+    for (const line of lines) expect(textWidth(line, 10)).toBeLessThanOrEqual(80)
+    expect(lines.join(' ')).toBe('the quick brown fox jumps over the lazy dog again and again')
+    const long = wrapText('x'.repeat(100), 50, 10)
+    expect(long.join('')).toBe('x'.repeat(100))
+    for (const line of long) expect(textWidth(line, 10)).toBeLessThanOrEqual(50)
+  })
+})
+
+describe('model card section', () => {
+  it('has one table row per model x axis with intervals, and escapes report strings', () => {
+    const md = modelCardSection(hostileReport())
+    expect(md).toContain('## Fairness evaluation')
+    expect(md.match(/^\| Base /gm)).toHaveLength(2)
+    expect(md).toMatch(/\| silhouette \| 0\.177 \[\d\.\d{3}, \d\.\d{3}\] \(n = 8\) \|/)
+    expect(md).not.toContain('<script>')
+    expect(escapeMarkdown('a|b <i>*x*</i> & [l](u)\nz')).toBe('a\\|b \\<i\\>\\*x\\*\\</i\\> &amp; \\[l\\](u) z')
   })
 })
 
