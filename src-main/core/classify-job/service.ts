@@ -1,0 +1,167 @@
+// Classification as a resumable background job. The plan (which classifier, which images: those of the
+// project or prompt that existed at start) is the job's payload; the work list is "images in scope
+// without a verdict of this classifier version", so the table itself is the ledger: each batch of
+// verdicts is committed in one transaction, and a restarted job simply continues with what is missing.
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, isAbsolute, join, resolve } from 'node:path'
+import type { Job } from '@shared/contract'
+import { ApiFailure } from '../api/dispatch'
+import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
+import type { Workspace } from '../db/workspace'
+import type { JobContext, JobRunner } from '../jobs/runner'
+import { OnnxAttributeClassifier, type Verdict } from './classifier'
+import { checkAgainstTaxonomy, MappingError, parseMapping, type ClassifierSpec } from './mapping'
+import { classifyStore, type ClassifierSummary, type ClassifyStore, type StatusCounts } from './store'
+
+export type ClassifierChoice = 'builtin' | { onnxPath?: string; mappingPath: string }
+
+/** Where the model and mapping files are; `model` overrides the mapping's own model path. */
+export interface ClassifierFiles {
+  mappingPath: string
+  modelPath: string | null
+}
+
+export interface ClassifyPayload {
+  files: ClassifierFiles
+  classifierId: string
+  classifierVersion: string
+  promptId: number | null
+  maxImageId: number
+}
+
+export interface ClassifyServiceDeps {
+  ws: Pick<Workspace, 'db' | 'axes' | 'projects' | 'prompts'>
+  runner: JobRunner
+  /** Folder of the shipped classifier (default: resources/classifier). */
+  builtinDir?: string
+  /** Images per ONNX run and per committed transaction. */
+  batchSize?: number
+}
+
+export interface ClassifyService {
+  start(projectId: number, opts: { promptId?: number; classifier?: ClassifierChoice }): Job
+  summary(projectId: number): ClassifierSummary[]
+  /** Resolves a choice to files and a validated spec (also used by the acquisition job). */
+  resolveClassifier(projectId: number, choice: ClassifierChoice | undefined): { files: ClassifierFiles; spec: ClassifierSpec }
+}
+
+export function createClassifyService(deps: ClassifyServiceDeps): ClassifyService {
+  const store = classifyStore(deps.ws.db)
+  const batchSize = deps.batchSize ?? 64
+
+  function resolveClassifier(projectId: number, choice: ClassifierChoice | undefined): { files: ClassifierFiles; spec: ClassifierSpec } {
+    const c = choice ?? 'builtin'
+    const files: ClassifierFiles =
+      c === 'builtin'
+        ? { mappingPath: join(deps.builtinDir ?? worldClassifierDir(), WORLD_CLASSIFIER_MAPPING), modelPath: null }
+        : { mappingPath: c.mappingPath, modelPath: c.onnxPath ?? null }
+    for (const p of [files.mappingPath, files.modelPath]) {
+      if (p !== null && !isAbsolute(p)) throw new ApiFailure('bad_request', `classifier files must be absolute paths: ${p.slice(0, 200)}`)
+    }
+    let text: string
+    try {
+      text = readFileSync(files.mappingPath, 'utf8')
+    } catch (e) {
+      throw new ApiFailure('bad_request', `cannot read classifier mapping ${files.mappingPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
+    }
+    try {
+      const spec = parseMapping(text, `classifier mapping ${files.mappingPath}`)
+      checkAgainstTaxonomy(spec, deps.ws.axes.list(projectId))
+      const model = files.modelPath ?? resolve(dirname(files.mappingPath), spec.model)
+      if (!existsSync(model)) throw new MappingError(`classifier model file not found: ${model}`)
+      if (spec.detector && !existsSync(resolve(dirname(files.mappingPath), spec.detector.model))) {
+        throw new MappingError(`classifier detector file not found: ${resolve(dirname(files.mappingPath), spec.detector.model)}`)
+      }
+      return { files, spec }
+    } catch (e) {
+      if (e instanceof MappingError) throw new ApiFailure('bad_request', e.message)
+      throw e
+    }
+  }
+
+  async function run(ctx: JobContext): Promise<{ message: string }> {
+    const p = parsePayload(ctx.payload)
+    const projectId = ctx.projectId
+    if (projectId === null) throw new Error('classification job has no project')
+    const key = { id: p.classifierId, version: p.classifierVersion }
+    const scope = { projectId, promptId: p.promptId, maxImageId: p.maxImageId }
+    const total = store.total(scope)
+    ctx.progress({ done: total - store.pendingCount(scope, key), total, message: `classifying ${total} images with ${key.id} ${key.version}` })
+    const classifier = await loadClassifier(p.files)
+    if (classifier.id !== key.id || classifier.version !== key.version) {
+      await classifier.dispose()
+      throw new Error(`the classifier files now hold ${classifier.id} ${classifier.version}, but this job was started for ${key.id} ${key.version}; start a new job`)
+    }
+    try {
+      await classifyPending(classifier, store, (limit) => store.pending(scope, key, limit), batchSize, ctx.signal, () => {
+        const done = total - store.pendingCount(scope, key)
+        ctx.progress({ done, total, message: `classified ${done} of ${total} images` })
+      })
+    } finally {
+      await classifier.dispose()
+    }
+    return { message: describeCounts(store.counts(scope, key)) }
+  }
+
+  deps.runner.register('classify', run)
+
+  return {
+    resolveClassifier,
+    start(projectId, opts) {
+      if (!deps.ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
+      const promptId = opts.promptId ?? null
+      if (promptId !== null) {
+        const prompt = deps.ws.prompts.get(promptId)
+        if (!prompt || prompt.projectId !== projectId) throw new ApiFailure('not_found', `prompt ${promptId} does not exist in project ${projectId}`)
+      }
+      const { files, spec } = resolveClassifier(projectId, opts.classifier)
+      const payload: ClassifyPayload = { files, classifierId: spec.id, classifierVersion: spec.version, promptId, maxImageId: store.maxImageId(projectId, promptId) }
+      const total = store.total({ projectId, promptId, maxImageId: payload.maxImageId })
+      return deps.runner.start('classify', { projectId, payload, total, message: `queued: ${total} images for ${spec.id} ${spec.version}` })
+    },
+    summary: (projectId) => {
+      if (!deps.ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
+      return store.summary(projectId)
+    }
+  }
+}
+
+export async function loadClassifier(files: ClassifierFiles): Promise<OnnxAttributeClassifier> {
+  return OnnxAttributeClassifier.load(files.mappingPath, files.modelPath ?? undefined)
+}
+
+/**
+ * Classifies, a batch at a time, the images `next` hands out (those still without a verdict of this
+ * classifier version), committing each batch at once. Stops between batches when `signal` aborts.
+ * Shared with the acquisition job, whose `next` lists only its own images.
+ */
+export async function classifyPending(
+  classifier: OnnxAttributeClassifier,
+  store: ClassifyStore,
+  next: (limit: number) => { id: number; path: string }[],
+  batchSize: number,
+  signal: AbortSignal,
+  onBatch: () => void
+): Promise<void> {
+  const key = { id: classifier.id, version: classifier.version }
+  while (!signal.aborted) {
+    const batch = next(batchSize)
+    if (batch.length === 0) return
+    const verdicts: Verdict[] = await classifier.classifyFiles(batch.map((b) => b.path))
+    if (signal.aborted) return
+    store.write(key, batch.map((b, i) => ({ imageId: b.id, verdict: verdicts[i] })))
+    onBatch()
+  }
+}
+
+export function describeCounts(c: StatusCounts): string {
+  return `${c.ok} ok, ${c.no_detection} no detection, ${c.low_confidence} low confidence, ${c.error} error`
+}
+
+function parsePayload(raw: unknown): ClassifyPayload {
+  const p = raw as Partial<ClassifyPayload> | null
+  if (!p || typeof p.files?.mappingPath !== 'string' || typeof p.classifierId !== 'string' || typeof p.classifierVersion !== 'string' || typeof p.maxImageId !== 'number') {
+    throw new Error('classification job payload is damaged')
+  }
+  return { files: { mappingPath: p.files.mappingPath, modelPath: p.files.modelPath ?? null }, classifierId: p.classifierId, classifierVersion: p.classifierVersion, promptId: p.promptId ?? null, maxImageId: p.maxImageId }
+}
