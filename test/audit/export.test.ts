@@ -109,6 +109,25 @@ describe('HTML export (static checks)', () => {
   })
 })
 
+describe('HTML fairness-quality frontier', () => {
+  it('plots one point per model with whiskers when models have a Frechet distance', () => {
+    const input = handInput()
+    const features = (shift: number, i: number) => Float32Array.of(Math.sin(i) + shift, Math.cos(3 * i) + shift)
+    const second = input.records.map((r, i) => ({ ...r, modelId: 'tuned', imageId: `t-${i}`, features: features(1, i) }))
+    input.records = [...input.records.map((r, i) => ({ ...r, features: features(0, i) })), ...second]
+    input.models = [...input.models, { ...input.models[0], id: 'tuned', label: 'Tuned <run>' }]
+    const ref = Array.from({ length: 30 }, (_, i) => features(0, i + 100))
+    const report = buildReport({ ...input, reference: { label: 'fair', features: ref }, bootstrap: { resamples: 50, frechetResamples: 20 } })
+    const html = renderReportHtml(report)
+    const frontiers = html.match(/<svg class="chart frontier-chart"[\s\S]*?<\/svg>/g)!
+    expect(frontiers).toHaveLength(2)
+    expect(frontiers[0].match(/<circle /g)).toHaveLength(2)
+    expect(frontiers[0]).toContain('Tuned &#60;run&#62;')
+    expect(frontiers[0]).toContain('Frechet distance to fair')
+    expect(renderReportHtml(buildReport(handInput()))).not.toContain('frontier-chart')
+  })
+})
+
 describe('PDF export', () => {
   it('writes a valid file: xref offsets, page tree and stream lengths check out', () => {
     const report = hostileReport()
@@ -122,6 +141,7 @@ describe('PDF export', () => {
     expect(pdf.pageTexts[1]).toContain('Pooled discrepancy (neutral prompts) with 95% interval')
     expect(pdf.pageTexts[2]).toMatch(/^Axis tone/)
     expect(pdf.pageTexts[2]).toContain('slate')
+    pdf.pageTexts.forEach((t, i) => expect(t).toContain(`page ${i + 1} of 3`))
   })
 
   it('continues long tables on extra pages instead of cutting them off', () => {

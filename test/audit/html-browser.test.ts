@@ -37,8 +37,9 @@ describe('exported HTML in Chromium, offline', () => {
       [86, 180, 233],
       [0, 158, 115]
     ]
-    input.records = await Promise.all(input.records.map(async (r, i) => ({ ...r, thumbnail: await png(...colours[i % 3]) })))
-    const report = buildReport(input)
+    input.records = await Promise.all(input.records.map(async (r, i) => ({ ...r, thumbnail: await png(...colours[i % 3]), features: Float32Array.of(Math.sin(i), Math.cos(2 * i)) })))
+    const reference = Array.from({ length: 20 }, (_, i) => Float32Array.of(Math.cos(i), Math.sin(3 * i)))
+    const report = buildReport({ ...input, reference: { label: 'fair renders', features: reference }, bootstrap: { resamples: 100, frechetResamples: 20 } })
     const file = join(dir, 'report.html')
     writeFileSync(file, renderReportHtml(report, { thumbnails: thumbnailsOf(input.records), exemplarsPerPrompt: 3 }))
 
@@ -72,7 +73,7 @@ describe('exported HTML in Chromium, offline', () => {
         svgCount: svgs.length,
         svgBoxes: svgs.map((s) => {
           const box = s.getBoundingClientRect()
-          const bars = Array.from(s.querySelectorAll('rect')).filter((r) => r.getBoundingClientRect().width > 0).length
+          const bars = Array.from(s.querySelectorAll('rect, circle')).filter((r) => r.getBoundingClientRect().width > 0).length
           return { w: box.width, h: box.height, bars }
         }),
         whiskers: document.querySelectorAll('svg .whisker line').length,
@@ -88,8 +89,8 @@ describe('exported HTML in Chromium, offline', () => {
     expect(state.scripts).toBe(0)
     expect(state.title).toBe(input.title)
     expect(state.h1).toBe(input.title)
-    // Per axis: pooled CI chart, pooled share chart, per-prompt CI chart, one share chart per prompt (3).
-    expect(state.svgCount).toBe(2 * 6)
+    // Per axis: pooled CI chart, pooled share chart, frontier, per-prompt CI chart, one share chart per prompt (3).
+    expect(state.svgCount).toBe(2 * 7)
     for (const box of state.svgBoxes) {
       expect(box.w).toBeGreaterThan(100)
       expect(box.h).toBeGreaterThan(30)

@@ -5,7 +5,7 @@
 import { base64, escapeHtml, isPng } from './encode'
 import type { AxisReport, Coverage, Estimate, ModelReport, Report } from './report-model'
 import { fmt } from './sentences'
-import { ciChart, shareChart, type CiItem } from './svg-charts'
+import { ciChart, frontierChart, shareChart, type CiItem } from './svg-charts'
 
 export const HTML_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 
@@ -102,6 +102,17 @@ function axisSection(report: Report, axisIndex: number, opts: Required<Omit<Html
     ciChart(`${axis.name}: pooled discrepancy with 95% interval`, pooledItems),
     shareChart(`${axis.name}: pooled class distribution`, axis.classes, axis.ideal, perModel.map(({ m, a }) => ({ label: m.label, shares: sharesOf(a.pooled) })))
   ]
+  if (report.models.some((m) => m.frechet?.value != null)) {
+    const item = (label: string, e: Estimate | null): CiItem => ({ label, value: e?.value ?? null, low: e?.ciLow ?? null, high: e?.ciHigh ?? null })
+    parts.push(
+      frontierChart(
+        `${axis.name}: fairness against quality across models`,
+        `Frechet distance to ${report.reference?.label ?? 'reference'}`,
+        `${axis.name} discrepancy`,
+        perModel.map(({ m, a }) => ({ label: m.label, x: item(m.label, m.frechet), y: item(m.label, a.pooled.discrepancy) }))
+      )
+    )
+  }
   for (const { m, a } of perModel) {
     parts.push(`<h3>${text(m.label)}</h3>`, estimateBlock(`${axis.name} discrepancy (neutral prompts, pooled)`, a.pooled.discrepancy, limit))
     parts.push(estimateBlock(`${axis.name} recall (identity-specific prompts)`, a.recall, limit))

@@ -267,5 +267,10 @@ export function renderReportPdf(report: Report): Uint8Array {
     flow.paragraph('Per prompt', 10, { bold: true })
     flow.table(['model', 'prompt', 'metric', 'value', '95% interval', 'n'], [0.18, 0.34, 0.14, 0.1, 0.16, 0.08], rows)
   })
+  const total = doc.pageCount
+  doc.allPages.forEach((page, i) => {
+    const footer = `${report.title} - page ${i + 1} of ${total}`
+    page.text(MARGIN, A4.height - MARGIN / 2, clip(footer, A4.width - 2 * MARGIN, 7), 7, { colour: GREY })
+  })
   return doc.toBytes()
 }

@@ -101,6 +101,11 @@ export class PdfDocument {
     return this.pages.length
   }
 
+  /** Pages in order, e.g. to add "page i of n" footers once the layout is done. */
+  get allPages(): readonly PdfPage[] {
+    return this.pages
+  }
+
   /** The finished file. Object numbers: 1 catalog, 2 page tree, 3-4 fonts, 5 info, then page + content pairs. */
   toBytes(): Uint8Array {
     if (this.pages.length === 0) throw new Error('a PDF needs at least one page')

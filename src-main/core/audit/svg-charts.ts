@@ -110,3 +110,59 @@ export function shareChart(title: string, classes: readonly string[], ideal: rea
   parts.push('</svg>')
   return parts.join('')
 }
+
+export interface FrontierPoint {
+  label: string
+  x: CiItem
+  y: CiItem
+}
+
+/**
+ * Fairness against quality across runs: one point per model with interval whiskers on both axes. Both
+ * axes start at 0 and lower is better on both, so the best runs sit nearest the origin.
+ */
+export function frontierChart(title: string, xLabel: string, yLabel: string, points: readonly FrontierPoint[]): string {
+  const shown = points.filter((p) => p.x.value !== null && p.y.value !== null)
+  const left = 56
+  const top = 28
+  const plotW = 420
+  const plotH = 260
+  const width = left + plotW + 160
+  const height = top + plotH + 44
+  const maxOf = (get: (p: FrontierPoint) => CiItem): number => {
+    let m = 0
+    for (const p of shown) m = Math.max(m, get(p).value ?? 0, get(p).high ?? 0)
+    return m <= 0 ? 1 : m * 1.1
+  }
+  const maxX = maxOf((p) => p.x)
+  const maxY = maxOf((p) => p.y)
+  const sx = (v: number): number => left + (v / maxX) * plotW
+  const sy = (v: number): number => top + plotH - (v / maxY) * plotH
+  const parts: string[] = [
+    `<svg class="chart frontier-chart" role="img" aria-label="${escapeHtml(title)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
+    `<text x="0" y="16" class="chart-title">${escapeHtml(title)}</text>`,
+    `<line x1="${left}" y1="${top + plotH}" x2="${left + plotW}" y2="${top + plotH}" stroke="#888"/>`,
+    `<line x1="${left}" y1="${top}" x2="${left}" y2="${top + plotH}" stroke="#888"/>`,
+    `<text x="${left + plotW / 2}" y="${height - 6}" text-anchor="middle" class="label">${escapeHtml(xLabel)}</text>`,
+    `<text x="12" y="${top + plotH / 2}" text-anchor="middle" class="label" transform="rotate(-90 12 ${top + plotH / 2})">${escapeHtml(yLabel)}</text>`
+  ]
+  for (let t = 0; t <= 4; t++) {
+    parts.push(`<text x="${sx((maxX * t) / 4).toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" class="tick">${fmt((maxX * t) / 4)}</text>`)
+    parts.push(`<text x="${left - 4}" y="${(sy((maxY * t) / 4) + 4).toFixed(1)}" text-anchor="end" class="tick">${fmt((maxY * t) / 4)}</text>`)
+  }
+  shown.forEach((p, i) => {
+    const x = sx(p.x.value as number)
+    const y = sy(p.y.value as number)
+    const whiskers: string[] = []
+    if (p.x.low !== null && p.x.high !== null) whiskers.push(`<line x1="${sx(p.x.low).toFixed(1)}" y1="${y.toFixed(1)}" x2="${sx(p.x.high).toFixed(1)}" y2="${y.toFixed(1)}"/>`)
+    if (p.y.low !== null && p.y.high !== null) whiskers.push(`<line x1="${x.toFixed(1)}" y1="${sy(p.y.low).toFixed(1)}" x2="${x.toFixed(1)}" y2="${sy(p.y.high).toFixed(1)}"/>`)
+    parts.push(
+      `<g class="whisker" stroke="#222" stroke-width="1">${whiskers.join('')}</g>`,
+      `<circle class="point" cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="5" fill="${classColour(i)}" stroke="#222"><title>${escapeHtml(`${p.label}: ${xLabel} ${fmt(p.x.value, 3)}, ${yLabel} ${fmt(p.y.value, 3)}`)}</title></circle>`,
+      `<text x="${(x + 8).toFixed(1)}" y="${(y - 6).toFixed(1)}" class="label">${escapeHtml(truncate(p.label, 24))}</text>`
+    )
+  })
+  if (shown.length < points.length) parts.push(`<text x="${left + 6}" y="${top + 12}" class="na">${points.length - shown.length} model(s) without both numbers are not shown</text>`)
+  parts.push('</svg>')
+  return parts.join('')
+}
