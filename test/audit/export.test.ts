@@ -188,6 +188,17 @@ describe('model card section', () => {
   })
 })
 
+describe('exports of a report with an empty model', () => {
+  it('render without failing and say n/a', () => {
+    const input = handInput()
+    const report = buildReport({ ...input, models: [...input.models, { ...input.models[0], id: 'empty', label: 'Empty' }] })
+    expect(renderReportHtml(report)).toContain('coverage: no images')
+    expect(inspectPdf(renderReportPdf(report)).pageCount).toBe(3)
+    expect(parseReportCsv(reportToCsv(report)).filter((r) => r.model_id === 'empty' && r.value === null).length).toBeGreaterThan(0)
+    expect(parseReportJson(reportToJson(report))).toEqual(report)
+  })
+})
+
 describe('writeReportFiles', () => {
   const dir = mkdtempSync(join(tmpdir(), 'audit-export-'))
   afterAll(() => rmSync(dir, { recursive: true, force: true }))

@@ -115,6 +115,21 @@ describe('buildReport on a hand-computed audit', () => {
   })
 })
 
+describe('buildReport with a model that has no images', () => {
+  it('reports n = 0 and explains instead of failing or inventing numbers', () => {
+    const input = handInput()
+    const report = buildReport({ ...input, models: [...input.models, { id: 'empty', label: 'Empty', lineage: lineage() }] })
+    const empty = report.models[1]
+    expect(empty.images).toBe(0)
+    expect(empty.coverage.ratio.value).toBeNull()
+    expect(empty.coverage.ratio.sentence).toBe('coverage: no images')
+    expect(empty.axes[0].pooled.discrepancy!.value).toBeNull()
+    expect(empty.axes[0].recall).toBeNull()
+    expect(empty.recallOverall).toBeNull()
+    expect(report.models[0].axes[0].pooled.discrepancy!.value).toBeCloseTo(Math.sqrt(2 * 0.125 ** 2), 12)
+  })
+})
+
 describe('buildReport input checks', () => {
   const base = handInput()
   const withRecord = (over: Partial<AuditRecord>): ReportInput => ({ ...base, records: [...base.records, { ...base.records[0], imageId: 'new', ...over }] })
