@@ -2,10 +2,15 @@
 export const projectScreens = ['import', 'browse', 'sets', 'pairs', 'label'] as const
 export type ProjectScreen = (typeof projectScreens)[number]
 
-export type Route = { screen: 'projects' } | { screen: ProjectScreen; projectId: number }
+/** Screens that belong to no project. */
+export const globalScreens = ['projects', 'sandbox1d'] as const
+export type GlobalScreen = (typeof globalScreens)[number]
+
+export type Route = { screen: GlobalScreen } | { screen: ProjectScreen; projectId: number }
 
 export function parseRoute(hash: string): Route {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean)
+  if (parts[0] === 'sandbox1d') return { screen: 'sandbox1d' }
   if (parts[0] === 'p' && parts.length >= 2) {
     const id = Number(parts[1])
     const screen = (parts[2] ?? 'browse') as ProjectScreen
@@ -15,11 +20,12 @@ export function parseRoute(hash: string): Route {
 }
 
 export function formatRoute(route: Route): string {
-  return route.screen === 'projects' ? '#/projects' : `#/p/${route.projectId}/${route.screen}`
+  return 'projectId' in route ? `#/p/${route.projectId}/${route.screen}` : `#/${route.screen}`
 }
 
 export const screenTitles: Record<Route['screen'], string> = {
   projects: 'Projects',
+  sandbox1d: '1-D sandbox',
   import: 'Import',
   browse: 'Browse',
   sets: 'Sets',

@@ -16,7 +16,7 @@ export class AppStore {
   notices = $state<Notice[]>([])
   private nextNoticeId = 1
 
-  readonly projectId = $derived(this.route.screen === 'projects' ? null : this.route.projectId)
+  readonly projectId = $derived('projectId' in this.route ? this.route.projectId : null)
   readonly project = $derived(this.projects.find((p) => p.id === this.projectId) ?? null)
   readonly isOwner = $derived(this.session?.scope === 'owner')
 
