@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { EventName, EventPayload } from '@shared/contract'
 import type { Handlers } from './api/dispatch'
 import { openWorkspace, type Workspace } from './db/open'
+import { createEngineService, type EngineServiceDeps } from './engine-service'
 import { imagesRepo } from './db/repos/images'
 import { createImportService, thumbsDirOf } from './import/import-service'
 import { createJobRunner, type JobRunner } from './jobs/runner'
@@ -39,7 +40,10 @@ export function defaultWorkspaceDir(): string {
   return workspaceDirFrom(process.env, homedir())
 }
 
-export async function openStudio(opts: { workspaceDir: string; log?: (line: string) => void }): Promise<Studio> {
+/** Engine settings tests and embedders may change (base model folder, worker script, sampling backend). */
+export type StudioEngineOptions = Partial<Pick<EngineServiceDeps, 'baseModelDir' | 'workerPath' | 'progressIntervalMs' | 'sampleChunk' | 'samplePrefer'>>
+
+export async function openStudio(opts: { workspaceDir: string; log?: (line: string) => void; engine?: StudioEngineOptions }): Promise<Studio> {
   const log = opts.log ?? ((line: string) => console.warn(line))
   const workspaceDir = opts.workspaceDir
   // 0700: the folder holds the database and the owner token.
@@ -47,27 +51,25 @@ export async function openStudio(opts: { workspaceDir: string; log?: (line: stri
   const workspace = openWorkspace(join(workspaceDir, WORKSPACE_DB_FILE))
 
   const listeners = new Set<StudioEventListener>()
+  const fanOut: StudioEventListener = (name, payload) => {
+    for (const listener of listeners) {
+      try {
+        listener(name, payload)
+      } catch (err) {
+        log(`event listener failed: ${err instanceof Error ? err.message : String(err)}`)
+      }
+    }
+  }
   let runner: JobRunner
   try {
-    runner = createJobRunner({
-      db: workspace.db,
-      log,
-      onEvent: (name, job) => {
-        for (const listener of listeners) {
-          try {
-            listener(name, job)
-          } catch (err) {
-            log(`event listener failed: ${err instanceof Error ? err.message : String(err)}`)
-          }
-        }
-      }
-    })
+    runner = createJobRunner({ db: workspace.db, log, onEvent: fanOut })
   } catch (err) {
     workspace.close()
     throw err
   }
   const imports = createImportService({ ws: workspace, runner, workspaceDir })
-  const handlers = createHandlers({ ws: workspace, imports, jobs: runner })
+  const engine = createEngineService({ ...opts.engine, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
+  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine })
   // Thumbnails are served from the folder the import pipeline writes them to, and nowhere else.
   const images = imagesRepo(workspace.db, thumbsDirOf(workspaceDir))
   const ownerToken = ownerTokenOf(workspaceDir, workspace)

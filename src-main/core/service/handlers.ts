@@ -10,8 +10,10 @@ import { AxisError } from '../db/repos/axes'
 import { publicJob } from '../db/repos/jobs'
 import { JudgementConflict, type StoredJudgement } from '../db/repos/judgements'
 import { SetMembershipError } from '../db/repos/sets'
+import type { EngineService } from '../engine-service'
 import { createMcmcService } from '../mcmc/chain-service'
 import { createTeamService, type TeamService } from '../team/team-service'
+import { engineHandlers } from './engine-handlers'
 import { mcmcHandlers } from './mcmc-handlers'
 import { sampleDistinct, seededRandom } from './random'
 import { sandbox1dHandlers } from './sandbox1d-handlers'
@@ -34,6 +36,8 @@ export interface HandlerDeps {
   jobs: JobControl
   /** Team annotation (routing, invites); made over `ws` when left out. Serve mode shares it to redeem invites. */
   team?: TeamService
+  /** The diffusion engine (train/sample jobs); its methods answer 'not running' when left out. */
+  engine?: EngineService
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -172,7 +176,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     ...mcmcHandlers(ws, mcmc),
     ...teamHandlers(team, () => randomInt(0, 2 ** 47)),
-    ...sandbox1dHandlers()
+    ...sandbox1dHandlers(),
+    ...engineHandlers(deps.engine)
   }
 }
 

@@ -1,0 +1,30 @@
+// The app's code version for run records: the version field of the studio's package.json, found by
+// walking up from this file (source tree: ../../..; bundle out/main: ../..).
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url));
+let cached = null;
+export function codeVersion() {
+    if (cached !== null)
+        return cached;
+    let dir = here;
+    for (let i = 0; i < 8; i++) {
+        const file = join(dir, 'package.json');
+        if (existsSync(file)) {
+            try {
+                const pkg = JSON.parse(readFileSync(file, 'utf8'));
+                if (pkg.name === 'popalign-studio' && typeof pkg.version === 'string')
+                    return (cached = `popalign-studio@${pkg.version}`);
+            }
+            catch {
+                // A foreign or broken package.json on the way up: keep looking.
+            }
+        }
+        const up = dirname(dir);
+        if (up === dir)
+            break;
+        dir = up;
+    }
+    return (cached = 'popalign-studio@unknown');
+}

@@ -1,0 +1,2 @@
+import type { EngineInfo } from '@shared/contract';
+export declare function engineInfo(): Promise<EngineInfo>;

@@ -1,0 +1,51 @@
+// The diffusion engine as the app uses it: backend info, the model catalogue, training jobs and
+// sampling jobs, all over one workspace and one job runner. Built by the composition root
+// (core/studio.ts) and served through the API handlers (core/service/engine-handlers.ts).
+import type { EngineInfo, Job, ModelEntry } from '@shared/contract'
+import type { Workspace } from '../db/workspace'
+import type { JobRunner } from '../jobs/runner'
+import { createCatalog } from './catalog'
+import { engineInfo } from './engine-info'
+import { defaultBaseModelDir } from './paths'
+import { createSampleJobs, type SampleJobs } from './sample-jobs'
+import { createTrainJobs, type TrainJobs } from './train-jobs'
+
+export interface EngineServiceDeps {
+  ws: Workspace
+  runner: JobRunner
+  workspaceDir: string
+  /** Folder of the shipped base model; $POPALIGN_RESOURCES/models/base or ./resources/models/base by default. */
+  baseModelDir?: string
+  /** Fan-out of job changes made outside the runner (pause, resume). */
+  emit: (job: Job) => void
+  log: (line: string) => void
+  /** Explicit engine worker script (tests). */
+  workerPath?: string
+  progressIntervalMs?: number
+  sampleChunk?: number
+  samplePrefer?: 'ort' | 'tfjs'
+}
+
+export interface EngineService {
+  info(): Promise<EngineInfo>
+  models(): ModelEntry[]
+  readonly train: TrainJobs
+  readonly sample: SampleJobs
+}
+
+/** Registers the 'train' and 'sample' job kinds on the runner; call before runner.resumePending(). */
+export function createEngineService(deps: EngineServiceDeps): EngineService {
+  const catalog = createCatalog({ workspaceDir: deps.workspaceDir, baseModelDir: deps.baseModelDir ?? defaultBaseModelDir(), log: deps.log })
+  const train = createTrainJobs({
+    ws: deps.ws,
+    runner: deps.runner,
+    catalog,
+    workspaceDir: deps.workspaceDir,
+    emit: deps.emit,
+    log: deps.log,
+    workerPath: deps.workerPath,
+    progressIntervalMs: deps.progressIntervalMs
+  })
+  const sample = createSampleJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, log: deps.log, chunk: deps.sampleChunk, prefer: deps.samplePrefer })
+  return { info: engineInfo, models: () => catalog.list(), train, sample }
+}

@@ -1,0 +1,213 @@
+// Training as a background job. The run itself happens in the engine worker (startTraining); this
+// module ties it to the job runner: progress is persisted and pushed as job.progress events, the
+// loss curve is appended to <run>/metrics.jsonl, pause/resume go to the worker, and cancel or
+// shutdown end the worker at a step boundary with a checkpoint. A job left `running` by a killed
+// process is relaunched by the runner and the worker continues from the run's newest checkpoint.
+import { mkdirSync } from 'node:fs';
+import { ApiFailure } from '../api/dispatch';
+import { publicJob } from '../db/repos/jobs';
+import { listCheckpoints } from '../engine/checkpoint/store';
+import { parseTrainConfig } from '../engine/train/config';
+import { startTraining } from '../engine/train/host';
+import { readCheckpointMeta } from './checkpoint-meta';
+import { codeVersion } from './code-version';
+import { appendMetrics, readMetrics, thin } from './metrics-log';
+import { trainConfigFrom } from './model-presets';
+import { runDirOf } from './paths';
+import { readRunRecord, writeRunRecordOnce } from './run-record';
+import { worldDataModule } from './world-data';
+/** Seconds as "1 h 02 min", "3 min 05 s" or "12 s" for the job's message line. */
+export function formatEta(seconds) {
+    if (seconds === null || !Number.isFinite(seconds))
+        return '…';
+    const s = Math.max(0, Math.round(seconds));
+    if (s >= 3600)
+        return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, '0')} min`;
+    if (s >= 60)
+        return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`;
+    return `${s} s`;
+}
+function parsePayload(raw) {
+    const p = raw;
+    if (!p || typeof p.config !== 'object' || typeof p.init !== 'object' || p.init === null)
+        throw new Error('train job payload is damaged (no config)');
+    return { config: parseTrainConfig(p.config), init: p.init };
+}
+export function createTrainJobs(deps) {
+    const { ws, runner, catalog } = deps;
+    const live = new Map();
+    const trainJob = (jobId) => {
+        const job = ws.jobs.get(jobId);
+        if (!job)
+            throw new ApiFailure('not_found', `job ${jobId} does not exist`);
+        if (job.kind !== 'train')
+            throw new ApiFailure('bad_request', `job ${jobId} is not a training job (it is a ${job.kind} job)`);
+        return job;
+    };
+    async function runTrain(ctx) {
+        const payload = parsePayload(ctx.payload);
+        const config = payload.config;
+        const runDir = runDirOf(deps.workspaceDir, ctx.jobId);
+        mkdirSync(runDir, { recursive: true });
+        const record = readRunRecord(runDir);
+        // The record is the run's identity: a folder whose record disagrees with the job is not resumed into.
+        if (record && JSON.stringify(record.config) !== JSON.stringify(config)) {
+            throw new Error(`run folder ${runDir} holds a different run (its run.json config does not match job ${ctx.jobId})`);
+        }
+        const resumedFrom = listCheckpoints(runDir).at(-1)?.step ?? 0;
+        ctx.progress({ done: resumedFrom, total: config.steps, message: resumedFrom > 0 ? `resuming at step ${resumedFrom}` : 'starting the engine worker' });
+        const run = { handle: null, backend: record?.backend ?? null };
+        const onMessage = (m) => {
+            switch (m.type) {
+                case 'log':
+                    if (m.message.startsWith('backend: ')) {
+                        run.backend = m.message.slice('backend: '.length);
+                        writeRunRecordOnce(runDir, {
+                            jobId: ctx.jobId,
+                            projectId: ctx.projectId,
+                            config,
+                            seed: config.seed,
+                            init: payload.init,
+                            data: { source: 'world', options: {} },
+                            backend: run.backend,
+                            codeVersion: codeVersion(),
+                            platform: `${process.platform}-${process.arch} node ${process.versions.node}`,
+                            createdAt: new Date().toISOString()
+                        });
+                    }
+                    else if (m.level === 'warn')
+                        deps.log(`train job ${ctx.jobId}: ${m.message}`);
+                    return;
+                case 'progress': {
+                    const eta = Number.isFinite(m.etaSeconds) ? m.etaSeconds : null;
+                    appendMetrics(runDir, { step: m.step, loss: m.loss, itPerSec: m.itPerSec, etaSeconds: eta, at: new Date().toISOString() });
+                    ctx.progress({
+                        done: m.step,
+                        total: m.totalSteps,
+                        message: `step ${m.step} of ${m.totalSteps} · loss ${m.loss.toFixed(4)} · ${m.itPerSec.toFixed(1)} it/s · ETA ${formatEta(eta)}`
+                    });
+                    return;
+                }
+                default:
+                    return;
+            }
+        };
+        run.handle = startTraining({
+            config,
+            runDir,
+            data: { module: worldDataModule(deps.workerPath), options: {} },
+            // Always resume: the newest checkpoint in the run folder wins over initFrom, which only seeds a fresh run.
+            resume: true,
+            initFrom: 'checkpoint' in payload.init ? payload.init.checkpoint : undefined,
+            progressIntervalMs: deps.progressIntervalMs ?? 200
+        }, { workerPath: deps.workerPath, onMessage });
+        live.set(ctx.jobId, run);
+        // Cancel and shutdown both stop at the next step boundary with a checkpoint; a worker that does
+        // not answer within 30 s is terminated (its last periodic checkpoint remains).
+        let killTimer = null;
+        const onAbort = () => {
+            run.handle.cancel();
+            killTimer = setTimeout(() => void run.handle.terminate(), 30_000);
+        };
+        ctx.signal.addEventListener('abort', onAbort, { once: true });
+        if (ctx.signal.aborted)
+            onAbort();
+        try {
+            const done = await run.handle.result;
+            const last = done.losses.at(-1);
+            return { message: `trained ${done.step} of ${config.steps} steps${last !== undefined ? ` · final loss ${last.toFixed(4)}` : ''}` };
+        }
+        finally {
+            if (killTimer)
+                clearTimeout(killTimer);
+            ctx.signal.removeEventListener('abort', onAbort);
+            live.delete(ctx.jobId);
+        }
+    }
+    runner.register('train', runTrain);
+    return {
+        start(projectId, settings, init) {
+            if (!ws.projects.get(projectId))
+                throw new ApiFailure('not_found', `project ${projectId} does not exist`);
+            let initRecord = { model: 'scratch' };
+            let initModel = null;
+            if (init !== 'scratch') {
+                const entry = catalog.resolve(init);
+                initRecord = { model: entry.id, checkpoint: entry.path, step: entry.step };
+                // Header only: the worker loads and checks the whole file when the run starts.
+                initModel = readCheckpointMeta(entry.path).config.model;
+            }
+            let config;
+            try {
+                config = trainConfigFrom(settings, initModel);
+            }
+            catch (err) {
+                throw new ApiFailure('bad_request', err instanceof Error ? err.message : String(err));
+            }
+            return runner.start('train', {
+                projectId,
+                total: config.steps,
+                payload: { config, init: initRecord },
+                message: init === 'scratch' ? 'training from scratch' : `fine-tuning ${init}`
+            });
+        },
+        pause(jobId) {
+            const job = trainJob(jobId);
+            if (job.state === 'paused')
+                return publicJob(job);
+            if (job.state !== 'running')
+                throw new ApiFailure('conflict', `job ${jobId} is ${job.state}; only a running job can be paused`);
+            const run = live.get(jobId);
+            if (!run)
+                throw new ApiFailure('conflict', `job ${jobId} is still starting; try again in a moment`);
+            run.handle.pause();
+            const paused = ws.jobs.update(jobId, { state: 'paused', message: `paused at step ${job.done} of ${job.total}` });
+            deps.emit(publicJob(paused));
+            return publicJob(paused);
+        },
+        resume(jobId) {
+            const job = trainJob(jobId);
+            if (job.state === 'running')
+                return publicJob(job);
+            if (job.state !== 'paused')
+                throw new ApiFailure('conflict', `job ${jobId} is ${job.state}; only a paused job can be resumed`);
+            const running = ws.jobs.update(jobId, { state: 'running', message: `resumed at step ${job.done} of ${job.total}` });
+            const run = live.get(jobId);
+            if (run)
+                run.handle.resume();
+            // Paused when the studio last closed: no worker is left, so the runner relaunches the job and
+            // the worker continues from the newest checkpoint.
+            else
+                runner.resumePending();
+            deps.emit(publicJob(running));
+            return publicJob(running);
+        },
+        cancel(jobId) {
+            trainJob(jobId);
+            return runner.cancel(jobId);
+        },
+        metrics(jobId, maxPoints) {
+            const job = trainJob(jobId);
+            const runDir = runDirOf(deps.workspaceDir, jobId);
+            const lines = readMetrics(runDir);
+            const last = lines.at(-1) ?? null;
+            const payload = parsePayload(job.payload);
+            const checkpoint = catalog.latestOfRun(jobId);
+            const running = job.state === 'running';
+            return {
+                jobId,
+                state: job.state,
+                step: last?.step ?? job.done,
+                totalSteps: payload.config.steps,
+                loss: last?.loss ?? null,
+                // Rate and ETA describe a run in motion; a paused or finished run has neither.
+                itPerSec: running ? (last?.itPerSec ?? null) : null,
+                etaSeconds: running ? (last?.etaSeconds ?? null) : null,
+                points: thin(lines, maxPoints).map((l) => ({ step: l.step, loss: l.loss })),
+                totalPoints: lines.length,
+                backend: live.get(jobId)?.backend ?? readRunRecord(runDir)?.backend ?? null,
+                checkpoint: checkpoint ? { step: checkpoint.step, modelId: checkpoint.id } : null
+            };
+        }
+    };
+}

@@ -1,0 +1,1 @@
+export declare function worldDataModule(workerPath?: string): string;
