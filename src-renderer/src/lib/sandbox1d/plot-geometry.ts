@@ -56,7 +56,8 @@ export function formatTick(v: number, step: number): string {
 export function yTop(referencePeak: number, curvePeaks: readonly number[]): number {
   const cap = 3 * referencePeak
   const want = Math.min(cap, Math.max(referencePeak, ...curvePeaks.filter(Number.isFinite)))
-  const step = niceStep(0, want * 1.08, 5)
+  // A fine rounding step keeps the headroom small; the tick step is chosen separately.
+  const step = niceStep(0, want * 1.08, 10)
   return Math.ceil((want * 1.08) / step) * step
 }
 
