@@ -1,6 +1,6 @@
 // Team annotation through the real dispatcher and handlers over a real workspace.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type MethodName, type Output } from '@shared/contract'
+import { contract, type MethodName, type Output, type TeamMember } from '@shared/contract'
 import { dispatch, type CallContext, type Handlers } from '../../src-main/core/api/dispatch'
 import type { Workspace } from '../../src-main/core/db/open'
 import { createHandlers } from '../../src-main/core/service/handlers'
@@ -80,7 +80,7 @@ describe('team annotation over the workspace', () => {
   afterEach(() => t.dispose())
 
   async function team(n: number) {
-    const people = []
+    const people: TeamMember[] = []
     for (let i = 0; i < n; i++) people.push(await call('team.createAnnotator', { name: `annotator ${i + 1}` }))
     return people
   }
