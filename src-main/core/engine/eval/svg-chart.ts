@@ -27,7 +27,7 @@ function ticks(lo: number, hi: number, count = 4): number[] {
   return out
 }
 
-const fmt = (v: number): string => (Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(0) : String(Number(v.toPrecision(3))))
+const fmt = (v: number): string => (Math.abs(v) >= 1000 ? String(Math.round(v)) : Math.abs(v) < 0.01 && v !== 0 ? v.toExponential(0) : String(Number(v.toPrecision(3))))
 
 export function lineChartSvg(panels: Panel[], caption: string): string {
   const W = 300
