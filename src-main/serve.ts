@@ -22,6 +22,7 @@ async function main(): Promise<void> {
       handlers: studio.handlers,
       imageFile: studio.imageFile,
       verifyToken: studio.verifyToken,
+      redeemInvite: studio.redeemInvite,
       rendererDir,
       host: args.host,
       port: args.port,

@@ -13,8 +13,10 @@ import { createImportService, thumbsDirOf } from './import/import-service'
 import { createJobRunner, type JobRunner } from './jobs/runner'
 import { defaultWorkspaceDir as workspaceDirFrom } from './serve/args'
 import type { ImageFileLookup } from './serve/image-files'
+import type { RedeemInvite } from './serve/server'
 import type { VerifyToken } from './serve/sessions'
 import { createHandlers } from './service/handlers'
+import { createTeamService } from './team/team-service'
 
 export const WORKSPACE_DB_FILE = 'workspace.db'
 export const OWNER_TOKEN_FILE = 'owner-token'
@@ -27,6 +29,8 @@ export interface Studio {
   readonly handlers: Handlers
   readonly imageFile: ImageFileLookup
   readonly verifyToken: VerifyToken
+  /** Spends a one-time invite code and returns the annotator's new labelling-only token. */
+  readonly redeemInvite: RedeemInvite
   /** The owner's access token (full scope); kept in `<workspace>/owner-token`, mode 0600. */
   readonly ownerToken: string
   /** Subscribes to pushed events (job progress); returns the unsubscribe function. */
@@ -69,7 +73,8 @@ export async function openStudio(opts: { workspaceDir: string; log?: (line: stri
   }
   const imports = createImportService({ ws: workspace, runner, workspaceDir })
   const engine = createEngineService({ ...opts.engine, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
-  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine })
+  const team = createTeamService(workspace)
+  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine, team })
   // Thumbnails are served from the folder the import pipeline writes them to, and nowhere else.
   const images = imagesRepo(workspace.db, thumbsDirOf(workspaceDir))
   const ownerToken = ownerTokenOf(workspaceDir, workspace)
@@ -83,6 +88,7 @@ export async function openStudio(opts: { workspaceDir: string; log?: (line: stri
     handlers,
     imageFile: (id, variant) => images.imageFile(id, variant),
     verifyToken: (token) => workspace.tokens.verify(token),
+    redeemInvite: (code) => team.redeemInvite(code),
     ownerToken,
     onEvent(listener) {
       listeners.add(listener)
