@@ -10,7 +10,8 @@ export interface PlotBox {
   readonly bottom: number
 }
 
-export const PLOT_BOX: PlotBox = { width: 760, height: 380, left: 64, right: 20, top: 20, bottom: 58 }
+/** The legend sits in the top margin, clear of the curves and the G1/G2/G3 labels. */
+export const PLOT_BOX: PlotBox = { width: 760, height: 380, left: 64, right: 20, top: 40, bottom: 58 }
 
 export interface Scale {
   readonly domain: readonly [number, number]
