@@ -5,7 +5,7 @@
 //
 //   npx tsx src-main/cli/debias-experiment.ts [--steps 1500] [--eval-every 250] [--seed 1]
 //        [--schedule linear] [--width 64] [--depth 3] [--patch 4] [--batch 64] [--lr 0.001]
-//        [--per-prompt 32] [--guidance 1] [--out docs/debias-experiment]
+//        [--per-prompt 32] [--sampler ddpm] [--sampler-steps 100] [--guidance 1] [--out docs/debias-experiment]
 
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
@@ -17,7 +17,7 @@ import { VOCAB_SIZE } from '../core/world/vocabulary'
 import { runDebiasExperiment, type ExperimentArm } from '../core/engine/eval/debias-experiment'
 import { lineChartSvg, type Panel } from '../core/engine/eval/svg-chart'
 
-const FLAGS = ['steps', 'eval-every', 'seed', 'schedule', 'width', 'depth', 'patch', 'batch', 'lr', 'per-prompt', 'guidance', 'sampler-steps', 'out']
+const FLAGS = ['steps', 'eval-every', 'seed', 'schedule', 'width', 'depth', 'patch', 'batch', 'lr', 'per-prompt', 'guidance', 'sampler', 'sampler-steps', 'out']
 
 function parseArgs(argv: string[]): Record<string, string> {
   const out: Record<string, string> = {}
@@ -86,7 +86,9 @@ async function main(): Promise<void> {
   })
   const evalEvery = Math.floor(num(args, 'eval-every', 250))
   const perPrompt = Math.floor(num(args, 'per-prompt', 32))
-  const sampling = { sampler: 'ddim' as const, steps: Math.floor(num(args, 'sampler-steps', 50)), guidance: num(args, 'guidance', 1), seed: 4321 }
+  const sampler = args.sampler ?? 'ddpm'
+  if (sampler !== 'ddpm' && sampler !== 'ddim') throw new Error(`--sampler must be ddpm or ddim, got "${sampler}"`)
+  const sampling = { sampler: sampler as 'ddpm' | 'ddim', steps: Math.floor(num(args, 'sampler-steps', 100)), guidance: num(args, 'guidance', 1), seed: 4321 }
   const outBase = resolve(args.out ?? 'docs/debias-experiment')
   const command = `npx tsx src-main/cli/debias-experiment.ts ${process.argv.slice(2).join(' ')}`.trim()
 
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
   await mkdir(resolve(outBase, '..'), { recursive: true })
   await writeFile(`${outBase}.json.tmp`, JSON.stringify(result, null, 2) + '\n')
   await rename(`${outBase}.json.tmp`, `${outBase}.json`)
-  const caption = `${config.steps} steps, batch ${config.batchSize}, ${config.schedule} schedule, seed ${config.seed}; DDIM ${sampling.steps}, guidance ${sampling.guidance}, ${perPrompt} images x 9 prompts`
+  const caption = `${config.steps} steps, batch ${config.batchSize}, ${config.schedule} schedule, seed ${config.seed}; ${sampling.sampler.toUpperCase()} ${sampling.steps}, guidance ${sampling.guidance}, ${perPrompt} images x 9 prompts`
   await writeFile(`${outBase}.svg`, figure(arms, caption))
   console.log(`wrote ${outBase}.json and ${outBase}.svg in ${(seconds / 60).toFixed(1)} min`)
   process.exit(0)
