@@ -76,6 +76,7 @@ describe('1-D sandbox against the real serve mode', () => {
     expect(d.suggestedFilename()).toBe('popalign-1d_diffusion_beta1_alpha0.5_steps600_seed0.svg')
     const markup = bytes.toString('utf8')
     expect(markup.startsWith('<?xml')).toBe(true)
+    expect(markup).toContain('β = 1, α = 0.5, 600 steps, seed 0') // the settings travel with the file
     const parsed = await page.evaluate((src) => {
       const doc = new DOMParser().parseFromString(src, 'image/svg+xml')
       return {
