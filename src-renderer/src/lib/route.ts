@@ -1,5 +1,5 @@
 // Hash routes (#/projects, #/p/12/label): survive a reload and work the same in Electron and serve mode.
-export const projectScreens = ['import', 'browse', 'sets', 'pairs', 'label'] as const
+export const projectScreens = ['import', 'browse', 'sets', 'pairs', 'label', 'train', 'sample'] as const
 export type ProjectScreen = (typeof projectScreens)[number]
 
 /** Screens that belong to no project. */
@@ -30,7 +30,9 @@ export const screenTitles: Record<Route['screen'], string> = {
   browse: 'Browse',
   sets: 'Sets',
   pairs: 'Pairs',
-  label: 'Label'
+  label: 'Label',
+  train: 'Train',
+  sample: 'Sample'
 }
 
 /** Screens an annotator token may open; the rest need the owner's token. */
