@@ -4,8 +4,9 @@ import { migration0001 } from './0001_core'
 import { migration0002 } from './0002_annotation'
 import { migration0003 } from './0003_jobs'
 import { migration0004 } from './0004_team_mcmc'
+import { migration0005 } from './0005_snapshots'
 import type { Migration } from './migration'
 
 export type { Migration } from './migration'
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004]
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005]
 export const LATEST_SCHEMA_VERSION = migrations.length
