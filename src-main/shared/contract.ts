@@ -559,7 +559,60 @@ export const contract = {
   'sample.results': method(z.object({ jobId: Id }).strict(), z.array(SampleResult)),
 
   // ---- Issue 4: the paper's 1-D experiment (PopAlign vs SFT densities; CPU-bound, so owner only) ----
-  'sandbox1d.run': method(Sandbox1dSettings, Sandbox1dRun)
+  'sandbox1d.run': method(Sandbox1dSettings, Sandbox1dRun),
+
+  // ---- Issues 4 and 5: classification job (any ONNX classifier + mapping) and automated preference acquisition ----
+  'classify.start': method(
+    z.object({
+      projectId: Id,
+      promptId: Id.optional(),
+      classifier: z.union([z.literal('builtin'), z.object({ onnxPath: FsPath.optional(), mappingPath: FsPath }).strict()]).default('builtin')
+    }).strict(),
+    Job
+  ),
+  'classify.summary': method(
+    z.object({ projectId: Id }).strict(),
+    z.array(
+      z.object({
+        classifierId: z.string(),
+        classifierVersion: z.string(),
+        counts: z.object({ ok: z.number().int(), no_detection: z.number().int(), low_confidence: z.number().int(), error: z.number().int() }),
+        unclassified: z.number().int().nonnegative(),
+        axes: z.array(z.object({ axis: z.string(), counts: z.array(z.object({ cls: z.string(), count: z.number().int() })) }))
+      })
+    )
+  ),
+  'acquire.start': method(
+    z.object({
+      projectId: Id,
+      neutralPrompts: z.array(z.string().trim().min(1).max(300)).min(1).max(500),
+      /** A checkpoint file, or a model id ('base'); the base model when both are left out. */
+      checkpoint: FsPath.optional(),
+      model: z.string().min(1).max(100).optional(),
+      nPerNeutral: z.number().int().min(1).max(1000).optional(),
+      mPerSpecific: z.number().int().min(1).max(1000).optional(),
+      k: z.number().int().min(1).max(64).default(5),
+      pairsPerPrompt: z.number().int().min(1).max(10_000).default(20),
+      seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
+      templates: z.array(z.string().min(1).max(500)).max(20).optional(),
+      sampling: z.object({ sampler: z.enum(['ddim', 'ddpm']).optional(), steps: z.number().int().min(1).max(1000).optional(), guidance: z.number().min(0).max(30).optional() }).strict().optional(),
+      classifier: z.union([z.literal('builtin'), z.object({ onnxPath: FsPath.optional(), mappingPath: FsPath }).strict()]).default('builtin')
+    }).strict(),
+    Job
+  ),
+  'acquire.ledger': method(
+    z.object({ jobId: Id }).strict(),
+    z.object({
+      jobId: Id,
+      counts: z.record(z.string(), z.number().int()),
+      kept: z.object({ neutral: z.number().int(), augmented: z.number().int() }),
+      pairs: z.number().int().nonnegative(),
+      swapped: z.number().int().nonnegative(),
+      drops: z.array(
+        z.object({ stage: z.enum(['sample', 'gate', 'pairs']), reason: z.string(), detail: z.string(), imageId: Id.nullable(), promptId: Id.nullable(), prompt: z.string().nullable() })
+      )
+    })
+  )
 } as const
 
 export type Contract = typeof contract

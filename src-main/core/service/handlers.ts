@@ -18,6 +18,9 @@ import { mcmcHandlers } from './mcmc-handlers'
 import { sampleDistinct, seededRandom } from './random'
 import { sandbox1dHandlers } from './sandbox1d-handlers'
 import { teamHandlers } from './team-handlers'
+import { acquireClassifyHandlers } from './acquire-classify-handlers'
+import type { AcquireService } from '../acquire/service'
+import type { ClassifyService } from '../classify-job/service'
 
 /** The import pipeline (core/import) as the API sees it. */
 export interface ImportService {
@@ -38,6 +41,9 @@ export interface HandlerDeps {
   team?: TeamService
   /** The diffusion engine (train/sample jobs); its methods answer 'not running' when left out. */
   engine?: EngineService
+  /** Classification job and preference acquisition; their methods answer 'not running' when left out. */
+  classify?: ClassifyService
+  acquire?: AcquireService
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -177,7 +183,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...mcmcHandlers(ws, mcmc),
     ...teamHandlers(team, () => randomInt(0, 2 ** 47)),
     ...sandbox1dHandlers(),
-    ...engineHandlers(deps.engine)
+    ...engineHandlers(deps.engine),
+    ...acquireClassifyHandlers(deps.classify, deps.acquire)
   }
 }
 
