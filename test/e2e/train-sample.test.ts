@@ -1,0 +1,115 @@
+// The Train and Sample screens end to end: the built UI in the bundled Chromium against the real
+// serve mode. A tiny training run on the built-in world draws its loss curve live, pauses (the step
+// stops), resumes, is cancelled; then 4 images are sampled from its checkpoint and appear in the
+// grid with their provenance.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from './browser'
+import { startServe, type ServeProcess } from './serve-process'
+
+let root: string
+let browser: Browser
+let page: Page
+let server: ServeProcess | null = null
+let projectId = 0
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'popalign-e2e-train-'))
+  server = await startServe(join(root, 'workspace'))
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.kill()
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+const stepNow = async (): Promise<number> => Number(((await page.getByTestId('train-step').textContent()) ?? '').split(' of ')[0])
+const curvePoints = async (): Promise<number> => Number(await page.getByTestId('loss-curve').getAttribute('data-points'))
+
+describe('Train and Sample screens against the real serve mode', () => {
+  it('shows the active backends and trains with a live loss curve, pause, resume and cancel', async () => {
+    await page.goto(server!.link)
+    await page.getByLabel('Name').fill('Engine')
+    await page.getByRole('button', { name: 'Create project' }).click()
+    await page.waitForURL(/#\/p\/\d+\/import$/)
+    projectId = Number(page.url().match(/#\/p\/(\d+)\//)![1])
+    await page.getByRole('link', { name: 'Train', exact: true }).click()
+    await page.waitForURL(/#\/p\/\d+\/train$/)
+
+    await expect.poll(() => page.getByTestId('training-backend').textContent(), { timeout: 30_000 }).toMatch(/tfjs|native/)
+    expect(await page.getByTestId('sampling-backend').textContent()).toMatch(/onnxruntime-node/)
+
+    await page.getByLabel('Steps').fill('3000')
+    await page.getByLabel('Batch').fill('4')
+    await page.getByLabel('Checkpoint every').fill('10')
+    await page.getByLabel('Loss weighting').selectOption('debias')
+    await page.getByRole('button', { name: 'Start training' }).click()
+
+    const run = page.getByTestId('train-run')
+    await expect.poll(() => curvePoints(), { timeout: 45_000 }).toBeGreaterThanOrEqual(2)
+    const before = await curvePoints()
+    await expect.poll(() => curvePoints(), { timeout: 20_000 }).toBeGreaterThan(before) // the curve grows live
+    expect(await page.getByTestId('train-speed').textContent()).toMatch(/it\/s/)
+    expect(await page.getByTestId('train-eta').textContent()).not.toBe('–')
+    expect(await page.getByTestId('train-step').textContent()).toMatch(/^\d+ of 3000$/)
+
+    // Pause from the keyboard: focus the button and press Enter.
+    await page.getByRole('button', { name: 'Pause' }).focus()
+    await page.keyboard.press('Enter')
+    await expect.poll(() => run.getAttribute('data-state')).toBe('paused')
+    await page.waitForTimeout(1500) // the step in flight lands, the next poll shows it
+    const pausedAt = await stepNow()
+    await page.waitForTimeout(1500)
+    expect(await stepNow()).toBe(pausedAt)
+
+    await page.getByRole('button', { name: 'Resume' }).click()
+    await expect.poll(() => run.getAttribute('data-state')).toBe('running')
+    await expect.poll(() => stepNow(), { timeout: 20_000 }).toBeGreaterThan(pausedAt + 10)
+
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    await expect.poll(() => run.getAttribute('data-state')).toBe('cancelled')
+    await expect.poll(() => page.getByText(/newest checkpoint: step \d+/).count(), { timeout: 20_000 }).toBe(1)
+  })
+
+  it('samples 4 images from the run checkpoint and shows them in the grid with provenance', async () => {
+    await page.getByRole('link', { name: 'Sample', exact: true }).click()
+    await page.waitForURL(/#\/p\/\d+\/sample$/)
+    const select = page.getByLabel('Model or checkpoint')
+    await expect.poll(() => select.locator('option[value^="run:"]').count()).toBeGreaterThan(0)
+    const newest = await select.locator('option[value^="run:"]').first().getAttribute('value')
+    await select.selectOption(newest!)
+    await page.getByLabel('Prompts (one per line)').fill('a photo of a doctor\na photo of a round teal nurse')
+    await page.getByLabel('First seed').fill('7')
+    await page.getByLabel('Images per prompt').fill('2')
+    await page.getByLabel('Steps').fill('10')
+    await page.getByRole('button', { name: 'Sample' }).click()
+
+    const grid = page.getByTestId('sample-grid')
+    await expect.poll(() => grid.locator('img').count(), { timeout: 45_000 }).toBe(4)
+    await expect.poll(() => page.getByTestId('sample-run').getAttribute('data-state')).toBe('done')
+    // Thumbnails really load (served by id from the workspace).
+    await expect.poll(() => grid.locator('img').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+    const title = await grid.locator('button').nth(3).getAttribute('title')
+    expect(title).toContain('a photo of a round teal nurse · seed 8')
+    await grid.locator('button').nth(3).click()
+    const provenance = page.getByTestId('sample-provenance')
+    await expect.poll(() => provenance.textContent()).toContain('a photo of a round teal nurse')
+    const text = (await provenance.textContent()) ?? ''
+    expect(text).toContain(newest!)
+    expect(text).toMatch(/ddim, 10 steps, guidance 3/)
+    expect(text).toContain('onnxruntime-node')
+
+    // The samples are workspace images of their prompts: Browse lists both prompts with 2 images each.
+    await page.goto(`${server!.origin}/#/p/${projectId}/browse`)
+    await expect.poll(() => page.getByRole('button', { name: /a photo of a round teal nurse/ }).textContent()).toContain('2')
+    expect(pageErrors).toEqual([])
+  })
+})
