@@ -1,11 +1,9 @@
 // Inputs of an audit: the models compared, the attribute axes with their ideal distributions, and one
 // record per generated image. Pure data; the report builder validates it and never mutates it.
 
-export const IMAGE_STATUSES = ['ok', 'no_detection', 'low_confidence', 'error'] as const
-export type ImageStatus = (typeof IMAGE_STATUSES)[number]
-
-/** Identity-neutral prompts measure discrepancy; identity-specific prompts measure recall. */
-export type PromptKind = 'neutral' | 'specific'
+// Statuses, prompt kinds and lineage are part of the report model (shared with the renderer).
+import type { ImageStatus, Lineage, PromptKind } from '../../shared/audit/report-model'
+export { IMAGE_STATUSES, type ImageStatus, type Lineage, type PromptKind } from '../../shared/audit/report-model'
 
 export interface AuditAxis {
   name: string
@@ -18,21 +16,6 @@ export interface AuditAxis {
    * The class name itself always counts. Matching is by whole words, never substrings.
    */
   promptWords?: Readonly<Record<string, readonly string[]>>
-}
-
-export interface Lineage {
-  checkpoint: string | null
-  run: string | null
-  snapshot: string | null
-  annotators: readonly string[]
-  /** Inter-annotator agreement (e.g. Krippendorff's alpha), null when not measured. */
-  agreement: number | null
-  classifier: { id: string; version: string }
-  /** Prompt set name or path. */
-  prompts: string
-  seeds: readonly number[]
-  sampler: string | null
-  guidance: number | null
 }
 
 export interface AuditModel {
