@@ -35,6 +35,8 @@ function electronPackageDir() {
 
 function main() {
   const args = process.argv.slice(2)
+  // `npm start` opens on the built-in world: a new workspace gets the demo project (tests leave this unset).
+  process.env.POPALIGN_DEMO ??= '1'
   const binary = findElectronBinary(electronPackageDir())
   if (binary) {
     const child = spawn(binary, [root, ...args], { stdio: 'inherit' })

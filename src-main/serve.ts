@@ -15,7 +15,13 @@ async function main(): Promise<void> {
   const rendererDir = join(__dirname, '../renderer')
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`the built UI is missing at ${rendererDir}; run "npm run build" first`)
 
-  const studio = await openStudio({ workspaceDir: args.workspaceDir })
+  // Built layout: out/main/serve.js, two levels below the repository's resources/ folder.
+  const resourcesDir = process.env.POPALIGN_RESOURCES ?? join(__dirname, '../../resources')
+  process.env.POPALIGN_RESOURCES = resourcesDir
+  const studio = await openStudio({
+    workspaceDir: args.workspaceDir,
+    demoResourcesDir: process.env.POPALIGN_DEMO === '1' ? resourcesDir : undefined
+  })
   let server: Awaited<ReturnType<typeof startServeMode>>
   try {
     server = await startServeMode({

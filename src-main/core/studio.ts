@@ -16,7 +16,10 @@ import type { ImageFileLookup } from './serve/image-files'
 import type { RedeemInvite } from './serve/server'
 import type { VerifyToken } from './serve/sessions'
 import { createHandlers } from './service/handlers'
+import { seedDemoProject } from './demo-seed'
 import { createTeamService } from './team/team-service'
+import { createClassifyService } from './classify-job/service'
+import { createAcquireService } from './acquire/service'
 
 export const WORKSPACE_DB_FILE = 'workspace.db'
 export const OWNER_TOKEN_FILE = 'owner-token'
@@ -47,7 +50,15 @@ export function defaultWorkspaceDir(): string {
 /** Engine settings tests and embedders may change (base model folder, worker script, sampling backend). */
 export type StudioEngineOptions = Partial<Pick<EngineServiceDeps, 'baseModelDir' | 'workerPath' | 'progressIntervalMs' | 'sampleChunk' | 'samplePrefer'>>
 
-export async function openStudio(opts: { workspaceDir: string; log?: (line: string) => void; engine?: StudioEngineOptions }): Promise<Studio> {
+export interface OpenStudioOptions {
+  workspaceDir: string
+  log?: (line: string) => void
+  engine?: StudioEngineOptions
+  /** Folder of the shipped world sample, classifier and base model; when set, a new workspace gets the demo project. */
+  demoResourcesDir?: string
+}
+
+export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
   const log = opts.log ?? ((line: string) => console.warn(line))
   const workspaceDir = opts.workspaceDir
   // 0700: the folder holds the database and the owner token.
@@ -74,12 +85,15 @@ export async function openStudio(opts: { workspaceDir: string; log?: (line: stri
   const imports = createImportService({ ws: workspace, runner, workspaceDir })
   const engine = createEngineService({ ...opts.engine, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
   const team = createTeamService(workspace)
-  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine, team })
+  const classify = createClassifyService({ ws: workspace, runner })
+  const acquire = createAcquireService({ ws: workspace, runner, classify, workspaceDir })
+  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire })
   // Thumbnails are served from the folder the import pipeline writes them to, and nowhere else.
   const images = imagesRepo(workspace.db, thumbsDirOf(workspaceDir))
   const ownerToken = ownerTokenOf(workspaceDir, workspace)
   // Jobs left running by a killed process carry on, now that every kind is registered.
   runner.resumePending()
+  if (opts.demoResourcesDir) seedDemoProject({ ws: workspace, workspaceDir, resourcesDir: opts.demoResourcesDir, imports })
 
   let closed = false
   return {

@@ -27,7 +27,10 @@ let mainWindow: BrowserWindow | null = null
 async function start(): Promise<void> {
   lockDownSession(session.defaultSession, log)
 
-  studio = await openStudio({ workspaceDir: process.env.POPALIGN_WORKSPACE || defaultWorkspaceDir() })
+  // Packaged: the resources folder ships beside app.asar; from a build: the repository's resources/.
+  const resourcesDir = process.env.POPALIGN_RESOURCES ?? (app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources'))
+  process.env.POPALIGN_RESOURCES = resourcesDir
+  studio = await openStudio({ workspaceDir: process.env.POPALIGN_WORKSPACE || defaultWorkspaceDir(), demoResourcesDir: resourcesDir })
   const owner = await studio.verifyToken(studio.ownerToken)
   if (!owner) throw new Error('the workspace owner token does not verify')
 
