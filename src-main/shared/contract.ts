@@ -378,6 +378,43 @@ export const Sandbox1dRun = z.object({
 })
 export type Sandbox1dRun = z.infer<typeof Sandbox1dRun>
 
+// ---- Issue 4: preference snapshots and exports for external trainers — schemas ----
+const RowCount = z.number().int().nonnegative()
+export const SnapshotCounts = z.object({
+  pairsInProject: RowCount,
+  pairsJudged: RowCount,
+  pairsUsed: RowCount,
+  /** Per-image training rows: positiveRows (winning sets) + negativeRows (losing sets). */
+  rows: RowCount,
+  positiveRows: RowCount,
+  negativeRows: RowCount,
+  judgements: RowCount,
+  undoneIgnored: RowCount,
+  excluded: z.object({ tie: RowCount, cantJudge: RowCount, voteTie: RowCount, noNeutralPrompt: RowCount })
+})
+export type SnapshotCounts = z.infer<typeof SnapshotCounts>
+export const PreferenceSnapshot = z.object({
+  id: Id,
+  projectId: Id,
+  version: z.number().int().positive(),
+  name: z.string(),
+  criterion: Criterion,
+  contentSha256: z.string().length(64),
+  counts: SnapshotCounts,
+  annotators: z.array(z.object({ id: Id, name: z.string(), kind: z.enum(['human', 'classifier']), judgements: RowCount })),
+  /** The automatic judge's share, and which classifier versions saw its pairs' images. */
+  classifier: z
+    .object({ annotatorId: Id, judgements: RowCount, versions: z.array(z.object({ classifierId: z.string(), classifierVersion: z.string(), images: RowCount })) })
+    .nullable(),
+  adjudications: RowCount,
+  createdAt: z.string()
+})
+export type PreferenceSnapshot = z.infer<typeof PreferenceSnapshot>
+export const PreferenceSnapshotDetail = PreferenceSnapshot.extend({ judgementIds: z.array(Id), adjudicationIds: z.array(Id) })
+export type PreferenceSnapshotDetail = z.infer<typeof PreferenceSnapshotDetail>
+export const ExportFormat = z.enum(['popalign_csv', 'pickapic_parquet', 'jsonl'])
+export type ExportFormat = z.infer<typeof ExportFormat>
+
 /** A method: strict input schema, output schema, and the least scope allowed to call it. */
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   input: I
@@ -612,6 +649,28 @@ export const contract = {
         z.object({ stage: z.enum(['sample', 'gate', 'pairs']), reason: z.string(), detail: z.string(), imageId: Id.nullable(), promptId: Id.nullable(), prompt: z.string().nullable() })
       )
     })
+  ),
+  // ---- Issue 4: preference snapshots (immutable, versioned) and exports for external trainers ----
+  'snapshots.create': method(
+    z.object({ projectId: Id, criterion: Criterion.default('fairness'), name: Name.optional() }).strict(),
+    PreferenceSnapshotDetail
+  ),
+  'snapshots.list': method(z.object({ projectId: Id }).strict(), z.array(PreferenceSnapshot)),
+  'snapshots.get': method(z.object({ snapshotId: Id }).strict(), PreferenceSnapshotDetail),
+  /** Streams a snapshot (or the project's current judgements) to `outPath` as a background job. */
+  'export.start': method(
+    z
+      .object({
+        snapshotId: Id.optional(),
+        projectId: Id.optional(),
+        criterion: Criterion.default('fairness'),
+        format: ExportFormat,
+        outPath: FsPath,
+        overwrite: z.boolean().default(false)
+      })
+      .strict()
+      .refine((o) => (o.snapshotId === undefined) !== (o.projectId === undefined), 'give exactly one of snapshotId or projectId'),
+    Job
   )
 } as const
 

@@ -17,6 +17,8 @@ import { engineHandlers } from './engine-handlers'
 import { mcmcHandlers } from './mcmc-handlers'
 import { sampleDistinct, seededRandom } from './random'
 import { sandbox1dHandlers } from './sandbox1d-handlers'
+import { snapshotHandlers } from './snapshot-handlers'
+import type { ExportService } from '../export/export-service'
 import { teamHandlers } from './team-handlers'
 import { acquireClassifyHandlers } from './acquire-classify-handlers'
 import type { AcquireService } from '../acquire/service'
@@ -44,6 +46,8 @@ export interface HandlerDeps {
   /** Classification job and preference acquisition; their methods answer 'not running' when left out. */
   classify?: ClassifyService
   acquire?: AcquireService
+  /** Exports for external trainers (a job kind); export.start answers 'not running' when left out. */
+  exports?: ExportService
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -184,7 +188,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...teamHandlers(team, () => randomInt(0, 2 ** 47)),
     ...sandbox1dHandlers(),
     ...engineHandlers(deps.engine),
-    ...acquireClassifyHandlers(deps.classify, deps.acquire)
+    ...acquireClassifyHandlers(deps.classify, deps.acquire),
+    ...snapshotHandlers(ws, deps.exports)
   }
 }
 
