@@ -2,7 +2,7 @@
 // one (`window.api`), and otherwise to serve mode over HTTP + WebSocket. Every call resolves to a
 // Result: transport failures become `{ok:false}` too, so callers have one error path to show.
 // Types only from the contract: the renderer never needs the zod schemas at run time.
-import type { EventName, EventPayload, ImageVariant, Input, MethodName, Output, Result } from '@shared/contract'
+import type { ApiError, EventName, EventPayload, ImageVariant, Input, MethodName, Output, Result } from '@shared/contract'
 import type { WindowApi } from '@shared/window-api'
 
 export interface ApiClient {
@@ -43,6 +43,23 @@ export function transportError(message: string): Result<never> {
   return { ok: false, error: { code: 'internal', message } }
 }
 
+/**
+ * Errors where no answer came back (the network dropped, the server was down, a proxy answered with
+ * something that is not ours). Only these are worth resending automatically: the request may or may
+ * not have been committed, and the idempotency key makes a resend safe either way.
+ */
+const unanswered = new WeakSet<ApiError>()
+
+export function unansweredError(message: string): Result<never> {
+  const error: ApiError = { code: 'internal', message }
+  unanswered.add(error)
+  return { ok: false, error }
+}
+
+export function isUnanswered(error: ApiError): boolean {
+  return unanswered.has(error)
+}
+
 function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err)
 }
@@ -71,6 +88,9 @@ export interface ServeEnvironment {
   openSocket?: (url: string) => WebSocket
 }
 
+/** The server answered the session handshake with a refusal (e.g. 401 after it restarted). */
+class SessionRefused extends Error {}
+
 export const SESSION_PATH = '/api/session'
 export const CSRF_HEADER = 'x-csrf-token'
 const RECONNECT_MS = [500, 1000, 2000, 5000]
@@ -84,7 +104,7 @@ export function createServeClient(env: ServeEnvironment): ApiClient {
   const csrfToken = (): Promise<string> => {
     csrf ??= (async () => {
       const res = await env.fetch(new URL(SESSION_PATH, env.origin), { credentials: 'same-origin' })
-      if (!res.ok) throw new Error(`session: HTTP ${res.status}${res.status === 401 ? ' (open the link with its ?token=… again)' : ''}`)
+      if (!res.ok) throw new SessionRefused(`session: HTTP ${res.status}${res.status === 401 ? ' (open the link with its ?token=… again)' : ''}`)
       const body = (await res.json()) as { csrfToken?: unknown }
       if (typeof body.csrfToken !== 'string' || !body.csrfToken) throw new Error('session: the server sent no CSRF token')
       return body.csrfToken
@@ -114,12 +134,14 @@ export function createServeClient(env: ServeEnvironment): ApiClient {
       try {
         body = JSON.parse(text)
       } catch {
-        return transportError(`${method}: HTTP ${res.status}: ${text.slice(0, 200) || 'empty response'}`)
+        return unansweredError(`${method}: HTTP ${res.status}: ${text.slice(0, 200) || 'empty response'}`)
       }
       if (body && typeof body === 'object' && 'ok' in body) return body as Result<unknown>
-      return transportError(`${method}: HTTP ${res.status}: unexpected response`)
+      return unansweredError(`${method}: HTTP ${res.status}: unexpected response`)
     } catch (err) {
-      return transportError(`${method}: ${errorText(err)}`)
+      // A refused session is an answer (resending will not help); anything else never reached us.
+      if (err instanceof SessionRefused) return transportError(`${method}: ${err.message}`)
+      return unansweredError(`${method}: ${errorText(err)}`)
     }
   }
 

@@ -1,6 +1,6 @@
 // Keyboard map of the labelling screen. Pure, so the whole table is unit-tested.
 export type ScreenChoice = 'left' | 'right' | 'tie' | 'cant_judge'
-export type LabelAction = { kind: 'choose'; choice: ScreenChoice } | { kind: 'undo' } | { kind: 'help' }
+export type LabelAction = { kind: 'choose'; choice: ScreenChoice } | { kind: 'undo' } | { kind: 'help' } | { kind: 'history' }
 
 export interface KeyLike {
   key: string
@@ -16,7 +16,9 @@ export const keyHelp: ReadonlyArray<{ keys: string[]; action: string }> = [
   { keys: ['='], action: 'Tie' },
   { keys: ['0'], action: "Can't judge" },
   { keys: ['Backspace'], action: 'Undo the last decision' },
-  { keys: ['?'], action: 'Show or hide these keys' }
+  { keys: ['h'], action: 'Show or hide your recent decisions (to change one)' },
+  { keys: ['?'], action: 'Show or hide these keys' },
+  { keys: ['Esc'], action: 'Close the open panel' }
 ]
 
 /** Maps a key press to a labelling action, or null when the key is not ours (then the browser keeps it). */
@@ -38,6 +40,8 @@ export function labelActionForKey(event: KeyLike): LabelAction | null {
       return { kind: 'undo' }
     case '?':
       return { kind: 'help' }
+    case 'h':
+      return { kind: 'history' }
     default:
       return null
   }

@@ -1,5 +1,5 @@
 // Hash routes (#/projects, #/p/12/label): survive a reload and work the same in Electron and serve mode.
-export const projectScreens = ['import', 'browse', 'sets', 'pairs', 'label', 'train', 'sample'] as const
+export const projectScreens = ['import', 'browse', 'sets', 'pairs', 'label', 'refine', 'team', 'train', 'sample'] as const
 export type ProjectScreen = (typeof projectScreens)[number]
 
 /** Screens that belong to no project. */
@@ -31,9 +31,11 @@ export const screenTitles: Record<Route['screen'], string> = {
   sets: 'Sets',
   pairs: 'Pairs',
   label: 'Label',
+  refine: 'Refine',
+  team: 'Team',
   train: 'Train',
   sample: 'Sample'
 }
 
 /** Screens an annotator token may open; the rest need the owner's token. */
-export const annotatorScreens: ReadonlySet<Route['screen']> = new Set(['projects', 'label'])
+export const annotatorScreens: ReadonlySet<Route['screen']> = new Set(['projects', 'label', 'refine'])

@@ -30,6 +30,8 @@ export class AppStore {
       return
     }
     this.session = who.value
+    // An opened address is checked like a followed one: annotators never land on owner screens.
+    this.follow(hash)
     await this.refreshProjects()
   }
 

@@ -5,10 +5,12 @@ import type { Criterion, Input, PairTask, Progress } from '@shared/contract'
 import type { ApiClient } from '../api'
 import { labelActionForKey, type KeyLike, type ScreenChoice } from '../label-keys'
 import { choiceForScreen, describeChoice } from '../sides'
+import { sendUntilAnswered, type ResendOptions } from '../resend'
 
 export type SaveState =
   | { kind: 'idle' }
-  | { kind: 'saving' }
+  /** `resend` counts automatic resends after the connection dropped (absent on the first try). */
+  | { kind: 'saving'; resend?: number }
   | { kind: 'saved'; seq: number }
   | { kind: 'error'; message: string }
 
@@ -16,6 +18,8 @@ export interface LabelSessionOptions {
   criterion?: Criterion
   now?: () => number
   newKey?: () => string
+  /** How unanswered decisions are resent (tests shorten the waits). */
+  resend?: Pick<ResendOptions, 'delaysMs' | 'sleep'>
 }
 
 export class LabelSession {
@@ -28,6 +32,7 @@ export class LabelSession {
   progress = $state<Progress>({ done: 0, total: 0 })
   announcement = $state('')
   helpOpen = $state(false)
+  historyOpen = $state(false)
   /** Decisions the server acknowledged in this session (newest last); undo removes the last one. */
   acknowledged = $state<Array<{ pairId: number; judgementId: number; choice: ScreenChoice }>>([])
 
@@ -41,6 +46,8 @@ export class LabelSession {
   private readonly criterion: Criterion
   private readonly now: () => number
   private readonly newKey: () => string
+  private readonly resend: Pick<ResendOptions, 'delaysMs' | 'sleep'>
+  private disposed = false
 
   constructor(
     private readonly api: ApiClient,
@@ -50,6 +57,12 @@ export class LabelSession {
     this.criterion = options.criterion ?? 'fairness'
     this.now = options.now ?? (() => performance.now())
     this.newKey = options.newKey ?? (() => crypto.randomUUID())
+    this.resend = options.resend ?? {}
+  }
+
+  /** The screen closed: stop resending (an unacknowledged decision stays unsaved, never half-saved). */
+  dispose = (): void => {
+    this.disposed = true
   }
 
   get hasUnsaved(): boolean {
@@ -112,7 +125,15 @@ export class LabelSession {
     const choice = this.pendingChoice
     if (!input || !choice) return
     this.save = { kind: 'saving' }
-    const result = await this.api.call('label.judge', input)
+    // The same input, key included, goes out each time: the server stores the decision once.
+    const result = await sendUntilAnswered(() => this.api.call('label.judge', input), {
+      ...this.resend,
+      cancelled: () => this.disposed,
+      onResend: (attempt) => {
+        this.save = { kind: 'saving', resend: attempt }
+        if (attempt === 1) this.announcement = 'Connection lost. Resending the decision…'
+      }
+    })
     if (!result.ok) {
       this.save = { kind: 'error', message: result.error.message }
       this.announcement = `Not saved: ${result.error.message}`
@@ -165,6 +186,7 @@ export class LabelSession {
     const action = labelActionForKey(event)
     if (!action) return false
     if (action.kind === 'help') this.toggleHelp()
+    else if (action.kind === 'history') this.historyOpen = !this.historyOpen
     else if (action.kind === 'undo') void this.undo()
     else void this.choose(action.choice)
     return true

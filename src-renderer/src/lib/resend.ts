@@ -1,0 +1,41 @@
+// Resends a decision that got no answer. Every decision carries an idempotency key made when the
+// user decided, so the server stores it once however many copies arrive; what this adds is that a
+// dropped connection does not leave the decision waiting for the user to notice a Retry button.
+import type { ApiError, Result } from '@shared/contract'
+import { isUnanswered } from './api'
+
+/** Waits before each resend: short at first (a blip), then every few seconds (a restart). */
+export const RESEND_DELAYS_MS: readonly number[] = [300, 700, 1500, 3000, 5000, 5000, 5000, 5000]
+
+export interface ResendOptions {
+  delaysMs?: readonly number[]
+  sleep?: (ms: number) => Promise<void>
+  /** Told before each resend, with its number (1 = the first resend). */
+  onResend?: (attempt: number, error: ApiError) => void
+  /** Checked before each resend: a closed screen stops resending (its decision shows as unsaved). */
+  cancelled?: () => boolean
+  /** Which failures are worth resending; by default those where no answer came back. */
+  shouldResend?: (error: ApiError) => boolean
+}
+
+const wait = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms))
+
+/**
+ * Calls `send` until it is answered, or the delays run out. The same input (same key) must be sent
+ * each time; this function never changes it. Answers that are errors (a refusal, a conflict) are
+ * returned at once: resending cannot change them.
+ */
+export async function sendUntilAnswered<T>(send: () => Promise<Result<T>>, opts: ResendOptions = {}): Promise<Result<T>> {
+  const delays = opts.delaysMs ?? RESEND_DELAYS_MS
+  const sleep = opts.sleep ?? wait
+  const shouldResend = opts.shouldResend ?? isUnanswered
+  let result = await send()
+  for (let attempt = 1; attempt <= delays.length; attempt++) {
+    if (result.ok || !shouldResend(result.error) || opts.cancelled?.()) return result
+    opts.onResend?.(attempt, result.error)
+    await sleep(delays[attempt - 1])
+    if (opts.cancelled?.()) return result
+    result = await send()
+  }
+  return result
+}

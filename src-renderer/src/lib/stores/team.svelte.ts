@@ -1,0 +1,50 @@
+// What the owner's team screen shows for one project and criterion, loaded together so every panel
+// describes the same moment: members, progress, agreement, the adjudication queue, bias, edits.
+import type { Agreement, Criterion, Output, TeamMember } from '@shared/contract'
+import type { AppStore } from './app.svelte'
+
+export type ProgressRow = Output<'team.progress'>[number]
+export type QueueItem = Output<'team.adjudicationQueue'>[number]
+export type BiasRow = Output<'team.biasCheck'>[number]
+export type EditRow = Output<'team.editTrail'>[number]
+
+export class TeamStore {
+  criterion = $state<Criterion>('fairness')
+  members = $state<TeamMember[]>([])
+  progress = $state<ProgressRow[]>([])
+  agreement = $state<Agreement | null>(null)
+  queue = $state<QueueItem[]>([])
+  bias = $state<BiasRow[]>([])
+  edits = $state<EditRow[]>([])
+  loading = $state(false)
+  loadedAt = $state<string | null>(null)
+
+  constructor(
+    private readonly app: AppStore,
+    readonly projectId: number
+  ) {}
+
+  load = async (): Promise<void> => {
+    const { projectId, criterion } = this
+    const api = this.app.api
+    this.loading = true
+    const [members, progress, agreement, queue, bias, edits] = await Promise.all([
+      api.call('team.listAnnotators', {}),
+      api.call('team.progress', { projectId, criterion }),
+      api.call('team.agreement', { projectId, criterion }),
+      api.call('team.adjudicationQueue', { projectId, criterion }),
+      api.call('team.biasCheck', { projectId, criterion }),
+      api.call('team.editTrail', { projectId })
+    ])
+    this.loading = false
+    if (this.app.check(members)) this.members = members.value
+    if (this.app.check(progress)) this.progress = progress.value
+    if (this.app.check(agreement)) this.agreement = agreement.value
+    if (this.app.check(queue)) this.queue = queue.value
+    if (this.app.check(bias)) this.bias = bias.value
+    if (this.app.check(edits)) this.edits = edits.value
+    this.loadedAt = new Date().toLocaleTimeString()
+  }
+
+  nameOf = (annotatorId: number): string => this.members.find((m) => m.id === annotatorId)?.name ?? `annotator ${annotatorId}`
+}
