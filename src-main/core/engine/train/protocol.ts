@@ -1,5 +1,7 @@
 // Messages between the training host (main process / CLI) and the engine worker thread.
 // Plain JSON-compatible objects only: they cross a structured-clone boundary.
+import type { FinetuneSpec } from '../../finetune/spec'
+import type { WindowMeans } from '../../finetune/window'
 import type { TrainConfig } from './config'
 
 /** How the worker builds its data source: a module exporting `createDataSource(options, model)`. */
@@ -20,6 +22,12 @@ export interface TrainJob {
   initFrom?: string
   /** Minimum milliseconds between progress messages (default 250, i.e. <= 4/s). */
   progressIntervalMs?: number
+  /**
+   * Preference fine-tuning (PopAlign / Diffusion-DPO / SFT) instead of plain ε-MSE training: the
+   * method, its hyperparameters and the decoded snapshot images (typed arrays survive the structured
+   * clone). Needs initFrom, which is also the frozen reference.
+   */
+  finetune?: FinetuneSpec
 }
 
 export type HostMessage =
@@ -35,6 +43,8 @@ export interface Progress {
   /** Steps per second over the recent window. */
   itPerSec: number
   etaSeconds: number
+  /** Fine-tuning only: means of the preference metrics over the steps since the last report. */
+  preference?: WindowMeans
 }
 
 export type WorkerMessage =

@@ -12,6 +12,8 @@ import type { DataSource } from './data-source'
 import type { Progress, TrainJob, WorkerMessage } from './protocol'
 import { toyDataSource } from './toy-source'
 import { Trainer } from './trainer'
+import { openFinetune } from '../../finetune/worker'
+import { metricsWindow } from '../../finetune/window'
 
 export interface RunControl {
   paused: boolean
@@ -79,6 +81,9 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
     const initialParams = job.initFrom ? loadCheckpoint(job.initFrom).params : undefined
     trainer = new Trainer(tf, config, data, { initialParams })
   }
+  // Preference fine-tuning replaces the plain ε-MSE step; everything else (checkpoints, control) is shared.
+  const stepper = job.finetune ? openFinetune(tf, trainer, job.finetune, job.initFrom) : null
+  const window = metricsWindow()
   const interval = job.progressIntervalMs ?? 250
   const meter = rateMeter()
   let lastProgress = 0
@@ -104,12 +109,18 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
         if (control.cancelled) break
         emit({ type: 'resumed', step: trainer.step })
       }
-      const loss = trainer.trainStep()
+      let loss: number
+      if (stepper) {
+        const metrics = stepper.step()
+        window.add(metrics)
+        loss = metrics.loss
+      } else loss = trainer.trainStep()
       const now = performance.now()
       const rate = meter.tick(now)
       if (now - lastProgress >= interval || trainer.done) {
         lastProgress = now
-        emit({ type: 'progress', ...progress(loss, rate) })
+        const preference = stepper ? window.take() : null
+        emit({ type: 'progress', ...progress(loss, rate), ...(preference ? { preference } : {}) })
       }
       if (trainer.step % config.checkpointEvery === 0 || trainer.done) checkpoint()
       await yieldToEvents() // let pause/resume/cancel messages in
@@ -118,6 +129,7 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
     if (control.cancelled && trainer.step > 0 && lastCheckpointStep !== trainer.step) checkpoint()
     emit({ type: 'done', step: trainer.step, cancelled: control.cancelled, checkpoint: lastCheckpoint, losses: trainer.losses })
   } finally {
+    stepper?.dispose()
     trainer.dispose()
   }
 }

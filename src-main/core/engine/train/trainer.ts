@@ -101,6 +101,14 @@ export class Trainer {
     return drawBatch(this.config, this.schedule, this.weightTable, this.data, this.rng)
   }
 
+  /**
+   * Draws from the run's own RNG stream with a caller's batch builder (fine-tuning builds paired
+   * preference batches), so the draws are checkpointed with the run and replay after a resume.
+   */
+  drawWith<T>(draw: (rng: Rng) => T): T {
+    return draw(this.rng)
+  }
+
   /** One optimiser step on the next batch; returns its loss. */
   trainStep(): number {
     return this.stepOnBatch(this.nextBatch())
