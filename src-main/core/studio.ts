@@ -20,6 +20,7 @@ import { seedDemoProject } from './demo-seed'
 import { createTeamService } from './team/team-service'
 import { createClassifyService } from './classify-job/service'
 import { createAcquireService } from './acquire/service'
+import { createExportService } from './export/export-service'
 
 export const WORKSPACE_DB_FILE = 'workspace.db'
 export const OWNER_TOKEN_FILE = 'owner-token'
@@ -87,7 +88,8 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
   const team = createTeamService(workspace)
   const classify = createClassifyService({ ws: workspace, runner })
   const acquire = createAcquireService({ ws: workspace, runner, classify, workspaceDir })
-  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire })
+  const exports = createExportService({ ws: workspace, runner })
+  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports })
   // Thumbnails are served from the folder the import pipeline writes them to, and nowhere else.
   const images = imagesRepo(workspace.db, thumbsDirOf(workspaceDir))
   const ownerToken = ownerTokenOf(workspaceDir, workspace)
