@@ -16,6 +16,7 @@ import type { ImageFileLookup } from './serve/image-files'
 import type { RedeemInvite } from './serve/server'
 import type { VerifyToken } from './serve/sessions'
 import { createHandlers } from './service/handlers'
+import { createAuditService } from './audit-service/service'
 import { seedDemoProject } from './demo-seed'
 import { createTeamService } from './team/team-service'
 import { createClassifyService } from './classify-job/service'
@@ -89,7 +90,9 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
   const classify = createClassifyService({ ws: workspace, runner })
   const acquire = createAcquireService({ ws: workspace, runner, classify, workspaceDir })
   const exports = createExportService({ ws: workspace, runner })
-  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports })
+  // Bias reports sample their models through the engine's sampling jobs (issue 5).
+  const audit = createAuditService({ ws: workspace, runner, workspaceDir, sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() } })
+  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit })
   // Thumbnails are served from the folder the import pipeline writes them to, and nowhere else.
   const images = imagesRepo(workspace.db, thumbsDirOf(workspaceDir))
   const ownerToken = ownerTokenOf(workspaceDir, workspace)

@@ -2,6 +2,7 @@
 // input and output, and served by two transports (Electron IPC and serve-mode HTTP/WebSocket).
 // Runtime-neutral: imports neither electron nor node:* (enforced by test/security/layers.test.ts).
 import { z } from 'zod'
+import { REPORT_SCHEMA, type Report as AuditReport } from './audit/report-model'
 
 export const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 const Name = z.string().trim().min(1).max(200)
@@ -415,6 +416,108 @@ export type PreferenceSnapshotDetail = z.infer<typeof PreferenceSnapshotDetail>
 export const ExportFormat = z.enum(['popalign_csv', 'pickapic_parquet', 'jsonl'])
 export type ExportFormat = z.infer<typeof ExportFormat>
 
+// ---- Issue 5: bias reports in the app (report jobs) — schemas ----
+
+/** What a report compares: a model sampled on the report's prompts with its fixed seeds, or images already in the workspace. */
+export const ReportSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('model'), model: ModelRef, label: Name.optional() }).strict(),
+  /** Every image the project holds of the report's prompts (imported or sampled earlier). */
+  z.object({ kind: z.literal('images'), label: Name.default('workspace images') }).strict()
+])
+export type ReportSource = z.infer<typeof ReportSource>
+export const ReportFormat = z.enum(['html', 'pdf', 'json', 'csv'])
+export type ReportFormat = z.infer<typeof ReportFormat>
+export const ReportSummary = z.object({
+  /** The id of the audit job that builds the report. */
+  reportId: Id,
+  projectId: Id,
+  title: z.string(),
+  state: JobState,
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  message: z.string(),
+  error: z.string().nullable(),
+  sources: z.array(z.string()),
+  prompts: z.number().int().nonnegative(),
+  createdAt: z.string()
+})
+export type ReportSummary = z.infer<typeof ReportSummary>
+/** The report JSON (shared/audit/report-model.ts); built by the core, so only its schema tag is checked here. */
+export const AuditReportDoc = z.custom<AuditReport>((v) => typeof v === 'object' && v !== null && (v as { schema?: unknown }).schema === REPORT_SCHEMA, 'not an audit report')
+
+// ---- Issue 4: preference fine-tuning runs (PopAlign / Diffusion-DPO / SFT) and run comparison — schemas ----
+export const FinetuneMethodName = z.enum(['popalign', 'dpo', 'sft'])
+export type FinetuneMethodName = z.infer<typeof FinetuneMethodName>
+export const FinetunePresetName = z.enum(['paper-scaled', 'quick', 'debiased'])
+export const FinetuneSettings = z
+  .object({
+    steps: z.number().int().min(1).max(1_000_000),
+    /** Images per step; PopAlign and DPO stack batchSize/2 winner-loser pairs, so it must be even. */
+    batchSize: z.number().int().min(2).max(512).refine((n) => n % 2 === 0, 'batchSize must be even (winner-loser pairs)'),
+    learningRate: z.number().positive().lt(1),
+    beta: z.number().positive().max(1e7),
+    alpha: z.number().min(0).max(1),
+    weighting: z.enum(['constant', 'debias']),
+    condDropout: z.number().min(0).max(1),
+    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    checkpointEvery: z.number().int().min(1).max(1_000_000)
+  })
+  .strict()
+export type FinetuneSettings = z.infer<typeof FinetuneSettings>
+export const FinetunePreset = z.object({ name: FinetunePresetName, label: z.string(), description: z.string(), settings: FinetuneSettings })
+export type FinetunePreset = z.infer<typeof FinetunePreset>
+const FinetuneValue = z.number().nullable()
+export const FinetunePoint = z.object({ step: Count, loss: z.number(), implicitAccuracy: FinetuneValue, rewardMargin: FinetuneValue, Z: FinetuneValue })
+export type FinetunePoint = z.infer<typeof FinetunePoint>
+export const FinetuneMetrics = TrainMetrics.extend({ method: FinetuneMethodName, finetunePoints: z.array(FinetunePoint) })
+export type FinetuneMetrics = z.infer<typeof FinetuneMetrics>
+export const RunSummary = z.object({
+  jobId: Id,
+  projectId: Id.nullable(),
+  state: JobState,
+  /** null: plain ε-MSE training on the built-in world. */
+  method: FinetuneMethodName.nullable(),
+  step: Count,
+  totalSteps: Count,
+  /** The model id the run started from ("scratch" for a new model). */
+  init: z.string(),
+  snapshotId: Id.nullable(),
+  createdAt: z.string()
+})
+export type RunSummary = z.infer<typeof RunSummary>
+export const RunFinal = z.object({
+  step: Count,
+  loss: FinetuneValue,
+  implicitAccuracy: FinetuneValue,
+  rewardMargin: FinetuneValue,
+  Z: FinetuneValue,
+  /** The final metrics are means over this many recorded points at the end of the curve. */
+  points: Count
+})
+export const RunComparison = RunSummary.extend({
+  /** From the immutable run record (run.json); null when the run never started. */
+  config: z
+    .object({
+      steps: Count,
+      batchSize: Count,
+      learningRate: z.number(),
+      beta: FinetuneValue,
+      alpha: FinetuneValue,
+      weighting: z.string(),
+      condDropout: z.number(),
+      seed: z.number().int(),
+      schedule: z.string(),
+      arch: z.string()
+    })
+    .nullable(),
+  snapshotSha256: z.string().nullable(),
+  baseCheckpoint: z.object({ model: z.string(), step: Count }).nullable(),
+  backend: z.string().nullable(),
+  codeVersion: z.string().nullable(),
+  final: RunFinal
+})
+export type RunComparison = z.infer<typeof RunComparison>
+
 /** A method: strict input schema, output schema, and the least scope allowed to call it. */
 interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
   input: I
@@ -671,7 +774,56 @@ export const contract = {
       .strict()
       .refine((o) => (o.snapshotId === undefined) !== (o.projectId === undefined), 'give exactly one of snapshotId or projectId'),
     Job
-  )
+  ),
+
+  // ---- Issue 5: bias reports in the app (report jobs) ----
+  /** Starts an audit job (kind 'audit'): samples the model sources, classifies every image, builds the report. */
+  'report.start': method(
+    z
+      .object({
+        projectId: Id,
+        title: z.string().trim().min(1).max(200).optional(),
+        sources: z.array(ReportSource).min(1).max(8),
+        prompts: z.array(z.string().trim().min(1).max(300)).min(1).max(64),
+        /** Seeds seedStart .. seedStart + count - 1 for every prompt of every model source. */
+        seedStart: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+        count: z.number().int().min(1).max(256).default(16),
+        steps: z.number().int().min(1).max(1000).default(20),
+        sampler: SamplerName.default('ddim'),
+        guidance: z.number().min(0).max(30).default(3),
+        classifier: z.union([z.literal('builtin'), z.object({ onnxPath: FsPath.optional(), mappingPath: FsPath }).strict()]).default('builtin'),
+        resamples: z.number().int().min(0).max(10_000).default(1000)
+      })
+      .strict()
+      .refine((o) => o.prompts.length * o.count <= 4096, 'prompts x count must be at most 4096 images per model')
+      .refine((o) => o.seedStart + o.count - 1 <= 2 ** 32 - 1, 'seeds must stay below 2^32'),
+    Job
+  ),
+  'report.list': method(z.object({ projectId: Id }).strict(), z.array(ReportSummary)),
+  'report.get': method(z.object({ reportId: Id }).strict(), AuditReportDoc),
+  /** Writes the report as one file; `outPath` must be absolute and its folder must exist. */
+  'report.export': method(
+    z.object({ reportId: Id, format: ReportFormat, outPath: FsPath, overwrite: z.boolean().default(false) }).strict(),
+    z.object({ path: z.string(), bytes: z.number().int().nonnegative() })
+  ),
+  // ---- Issue 4: preference fine-tuning runs and their comparison (jobs of kind 'train'; pause/resume/cancel via train.*) ----
+  'finetune.presets': method(none, z.array(FinetunePreset)),
+  'finetune.start': method(
+    z.object({
+      projectId: Id,
+      snapshotId: Id,
+      /** The starting model, also the frozen reference: "base" or "run:<jobId>[@<step>]". */
+      base: ModelRef,
+      method: FinetuneMethodName,
+      preset: FinetunePresetName.default('paper-scaled'),
+      /** Overrides of the preset's settings. */
+      settings: FinetuneSettings.partial().strict().default({})
+    }).strict(),
+    Job
+  ),
+  'finetune.metrics': method(z.object({ jobId: Id, maxPoints: z.number().int().min(10).max(5000).default(500) }).strict(), FinetuneMetrics),
+  'runs.list': method(z.object({ projectId: Id.optional() }).strict(), z.array(RunSummary)),
+  'runs.compare': method(z.object({ runIds: z.array(Id).min(1).max(12) }).strict(), z.array(RunComparison))
 } as const
 
 export type Contract = typeof contract

@@ -10,12 +10,14 @@ import { AxisError } from '../db/repos/axes'
 import { publicJob } from '../db/repos/jobs'
 import { JudgementConflict, type StoredJudgement } from '../db/repos/judgements'
 import { SetMembershipError } from '../db/repos/sets'
+import type { AuditService } from '../audit-service/service'
 import type { EngineService } from '../engine-service'
 import { createMcmcService } from '../mcmc/chain-service'
 import { createTeamService, type TeamService } from '../team/team-service'
 import { engineHandlers } from './engine-handlers'
 import { mcmcHandlers } from './mcmc-handlers'
 import { sampleDistinct, seededRandom } from './random'
+import { reportHandlers } from './report-handlers'
 import { sandbox1dHandlers } from './sandbox1d-handlers'
 import { snapshotHandlers } from './snapshot-handlers'
 import type { ExportService } from '../export/export-service'
@@ -48,6 +50,8 @@ export interface HandlerDeps {
   acquire?: AcquireService
   /** Exports for external trainers (a job kind); export.start answers 'not running' when left out. */
   exports?: ExportService
+  /** Bias reports (audit jobs); report.* answer 'not running' when left out. */
+  audit?: AuditService
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -189,7 +193,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...sandbox1dHandlers(),
     ...engineHandlers(deps.engine),
     ...acquireClassifyHandlers(deps.classify, deps.acquire),
-    ...snapshotHandlers(ws, deps.exports)
+    ...snapshotHandlers(ws, deps.exports),
+    ...reportHandlers(deps.audit)
   }
 }
 
