@@ -9,6 +9,7 @@ import { engineInfo } from './engine-info'
 import { defaultBaseModelDir } from './paths'
 import { createSampleJobs, type SampleJobs } from './sample-jobs'
 import { createTrainJobs, type TrainJobs } from './train-jobs'
+import { createFinetuneJobs, createFinetunePreparer, type FinetuneJobs } from './finetune-jobs'
 
 export interface EngineServiceDeps {
   ws: Workspace
@@ -31,9 +32,11 @@ export interface EngineService {
   models(): ModelEntry[]
   readonly train: TrainJobs
   readonly sample: SampleJobs
+  /** Preference fine-tuning runs (jobs of kind 'train' with a snapshot) and run comparison. */
+  readonly finetune: FinetuneJobs
 }
 
-/** Registers the 'train' and 'sample' job kinds on the runner; call before runner.resumePending(). */
+/** Registers the 'train' (plain and fine-tuning) and 'sample' job kinds on the runner; call before runner.resumePending(). */
 export function createEngineService(deps: EngineServiceDeps): EngineService {
   const catalog = createCatalog({ workspaceDir: deps.workspaceDir, baseModelDir: deps.baseModelDir ?? defaultBaseModelDir(), log: deps.log })
   const train = createTrainJobs({
@@ -44,8 +47,10 @@ export function createEngineService(deps: EngineServiceDeps): EngineService {
     emit: deps.emit,
     log: deps.log,
     workerPath: deps.workerPath,
-    progressIntervalMs: deps.progressIntervalMs
+    progressIntervalMs: deps.progressIntervalMs,
+    prepareFinetune: createFinetunePreparer(deps.ws)
   })
   const sample = createSampleJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, log: deps.log, chunk: deps.sampleChunk, prefer: deps.samplePrefer })
-  return { info: engineInfo, models: () => catalog.list(), train, sample }
+  const finetune = createFinetuneJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, train })
+  return { info: engineInfo, models: () => catalog.list(), train, sample, finetune }
 }

@@ -14,6 +14,11 @@ export interface MetricsLine {
   /** Null when unknown (no rate yet); JSON has no Infinity. */
   etaSeconds: number | null
   at: string
+  /** Fine-tuning: means of the preference metrics over the `window` steps this line covers. */
+  implicitAccuracy?: number | null
+  rewardMargin?: number | null
+  Z?: number | null
+  window?: number
 }
 
 export function appendMetrics(runDir: string, line: MetricsLine): void {

@@ -4,6 +4,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { TrainConfig } from '../engine/train/config'
+import type { FinetuneObjective } from '../finetune/spec'
 
 export const RUN_RECORD_FILE = 'run.json'
 
@@ -14,12 +15,24 @@ export interface RunRecord {
   seed: number
   /** "scratch" or the model id and checkpoint file fine-tuning started from. */
   init: { model: 'scratch' } | { model: string; checkpoint: string; step: number }
-  data: { source: 'world'; options: Record<string, unknown> }
+  data: { source: 'world'; options: Record<string, unknown> } | RunSnapshotData
+  /** Preference fine-tuning runs: the method and its hyperparameters, and the preset they started from. */
+  finetune?: FinetuneObjective & { preset: string }
   /** The training backend as the worker reported it on the run's first start. */
   backend: string
   codeVersion: string
   platform: string
   createdAt: string
+}
+
+/** A fine-tuning run's data: a preference snapshot, pinned by its content hash. */
+export interface RunSnapshotData {
+  source: 'snapshot'
+  snapshotId: number
+  contentSha256: string
+  /** Training images and winner-loser image pairs the run drew from. */
+  images: number
+  pairs: number
 }
 
 export function readRunRecord(runDir: string): RunRecord | null {

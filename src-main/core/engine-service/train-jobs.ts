@@ -20,7 +20,8 @@ import { codeVersion } from './code-version'
 import { appendMetrics, readMetrics, thin } from './metrics-log'
 import { trainConfigFrom } from './model-presets'
 import { runDirOf } from './paths'
-import { readRunRecord, writeRunRecordOnce, type RunRecord } from './run-record'
+import { readRunRecord, writeRunRecordOnce, type RunRecord, type RunSnapshotData } from './run-record'
+import type { FinetuneObjective, FinetuneSpec } from '../finetune/spec'
 import { worldDataModule } from './world-data'
 
 export interface TrainJobsDeps {
@@ -35,11 +36,21 @@ export interface TrainJobsDeps {
   workerPath?: string
   /** Least milliseconds between two worker progress reports (default 200). */
   progressIntervalMs?: number
+  /** Turns a fine-tune job's snapshot reference into decoded training images (finetune-jobs.ts). */
+  prepareFinetune?: (f: FinetunePayload, config: TrainConfig) => Promise<{ spec: FinetuneSpec; data: RunSnapshotData }>
 }
 
-interface TrainPayload {
+/** What a preference fine-tuning job adds to a training job's payload. */
+export interface FinetunePayload {
+  objective: FinetuneObjective
+  preset: string
+  snapshot: { id: number; contentSha256: string }
+}
+
+export interface TrainPayload {
   config: TrainConfig
   init: RunRecord['init']
+  finetune?: FinetunePayload
 }
 
 interface LiveRun {
@@ -56,10 +67,10 @@ export function formatEta(seconds: number | null): string {
   return `${s} s`
 }
 
-function parsePayload(raw: unknown): TrainPayload {
+export function parsePayload(raw: unknown): TrainPayload {
   const p = raw as Partial<TrainPayload> | null
   if (!p || typeof p.config !== 'object' || typeof p.init !== 'object' || p.init === null) throw new Error('train job payload is damaged (no config)')
-  return { config: parseTrainConfig(p.config), init: p.init }
+  return { config: parseTrainConfig(p.config), init: p.init, ...(p.finetune ? { finetune: p.finetune } : {}) }
 }
 
 export function createTrainJobs(deps: TrainJobsDeps) {
@@ -86,6 +97,12 @@ export function createTrainJobs(deps: TrainJobsDeps) {
     const resumedFrom = listCheckpoints(runDir).at(-1)?.step ?? 0
     ctx.progress({ done: resumedFrom, total: config.steps, message: resumedFrom > 0 ? `resuming at step ${resumedFrom}` : 'starting the engine worker' })
 
+    // Fine-tuning: the snapshot's images are decoded here, in the main thread, and cloned into the worker.
+    let finetune: { spec: FinetuneSpec; data: RunSnapshotData } | null = null
+    if (payload.finetune) {
+      if (!deps.prepareFinetune) throw new Error('fine-tuning is not available in this studio')
+      finetune = await deps.prepareFinetune(payload.finetune, config)
+    }
     const run: LiveRun = { handle: null as unknown as TrainHandle, backend: record?.backend ?? null }
     const onMessage = (m: WorkerMessage): void => {
       switch (m.type) {
@@ -98,7 +115,8 @@ export function createTrainJobs(deps: TrainJobsDeps) {
               config,
               seed: config.seed,
               init: payload.init,
-              data: { source: 'world', options: {} },
+              data: finetune ? finetune.data : { source: 'world', options: {} },
+              ...(payload.finetune ? { finetune: { ...payload.finetune.objective, preset: payload.finetune.preset } } : {}),
               backend: run.backend,
               codeVersion: codeVersion(),
               platform: `${process.platform}-${process.arch} node ${process.versions.node}`,
@@ -108,11 +126,21 @@ export function createTrainJobs(deps: TrainJobsDeps) {
           return
         case 'progress': {
           const eta = Number.isFinite(m.etaSeconds) ? m.etaSeconds : null
-          appendMetrics(runDir, { step: m.step, loss: m.loss, itPerSec: m.itPerSec, etaSeconds: eta, at: new Date().toISOString() })
+          const p = m.preference
+          appendMetrics(runDir, {
+            step: m.step,
+            // Fine-tuning plots the window's mean loss, matching its accuracy and margin.
+            loss: p ? p.loss : m.loss,
+            itPerSec: m.itPerSec,
+            etaSeconds: eta,
+            at: new Date().toISOString(),
+            ...(p ? { implicitAccuracy: p.implicitAccuracy, rewardMargin: p.rewardMargin, Z: p.Z, window: p.steps } : {})
+          })
+          const acc = p?.implicitAccuracy != null ? ` · acc ${p.implicitAccuracy.toFixed(2)}` : ''
           ctx.progress({
             done: m.step,
             total: m.totalSteps,
-            message: `step ${m.step} of ${m.totalSteps} · loss ${m.loss.toFixed(4)} · ${m.itPerSec.toFixed(1)} it/s · ETA ${formatEta(eta)}`
+            message: `step ${m.step} of ${m.totalSteps} · loss ${(p ? p.loss : m.loss).toFixed(4)}${acc} · ${m.itPerSec.toFixed(1)} it/s · ETA ${formatEta(eta)}`
           })
           return
         }
@@ -128,7 +156,8 @@ export function createTrainJobs(deps: TrainJobsDeps) {
         // Always resume: the newest checkpoint in the run folder wins over initFrom, which only seeds a fresh run.
         resume: true,
         initFrom: 'checkpoint' in payload.init ? payload.init.checkpoint : undefined,
-        progressIntervalMs: deps.progressIntervalMs ?? 200
+        progressIntervalMs: deps.progressIntervalMs ?? 200,
+        ...(finetune ? { finetune: finetune.spec } : {})
       },
       { workerPath: deps.workerPath, onMessage }
     )

@@ -15,6 +15,7 @@ import type { EngineService } from '../engine-service'
 import { createMcmcService } from '../mcmc/chain-service'
 import { createTeamService, type TeamService } from '../team/team-service'
 import { engineHandlers } from './engine-handlers'
+import { finetuneHandlers } from './finetune-handlers'
 import { mcmcHandlers } from './mcmc-handlers'
 import { sampleDistinct, seededRandom } from './random'
 import { reportHandlers } from './report-handlers'
@@ -192,6 +193,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...teamHandlers(team, () => randomInt(0, 2 ** 47)),
     ...sandbox1dHandlers(),
     ...engineHandlers(deps.engine),
+    ...finetuneHandlers(deps.engine),
     ...acquireClassifyHandlers(deps.classify, deps.acquire),
     ...snapshotHandlers(ws, deps.exports),
     ...reportHandlers(deps.audit)

@@ -1,2 +1,0 @@
-import type { EngineInfo } from '@shared/contract';
-export declare function engineInfo(): Promise<EngineInfo>;

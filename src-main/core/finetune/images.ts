@@ -1,0 +1,40 @@
+// A snapshot's training rows as pixels at the model's size. Workspace images are immutable files
+// (stored by content hash), so a decoded image is cached in memory by path and size: a second run on
+// the same snapshot, or a resume, does not decode again. Sampled PNGs are nearest-upscaled renders,
+// which 'area' resizing by their integer factor returns exactly.
+import { readFile } from 'node:fs/promises'
+import { decodeForClassifier } from '../classifier/decode'
+import type { DiTConfig } from '../engine/model/dit-spec'
+import type { SnapshotRow } from '../snapshots/service'
+import type { PreferenceImage } from './spec'
+
+const MAX_CACHED = 50_000
+const cache = new Map<string, Float32Array>()
+
+async function decodeOne(row: SnapshotRow, model: DiTConfig): Promise<Float32Array> {
+  const key = `${model.imageSize}:${row.filePath}`
+  const hit = cache.get(key)
+  if (hit) return hit
+  let bytes: Buffer
+  try {
+    bytes = await readFile(row.filePath)
+  } catch (err) {
+    throw new Error(`fine-tune: image ${row.imageId} of the snapshot cannot be read (${row.filePath}): ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+  let pixels: Float32Array
+  try {
+    pixels = await decodeForClassifier(bytes, { name: 'x', width: model.imageSize, height: model.imageSize, channels: 3, layout: 'NHWC', range: [-1, 1], resize: 'area' })
+  } catch (err) {
+    throw new Error(`fine-tune: image ${row.imageId} of the snapshot (${row.filePath}): ${(err as Error).message}`)
+  }
+  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!)
+  cache.set(key, pixels)
+  return pixels
+}
+
+export async function decodeSnapshotImages(rows: readonly SnapshotRow[], model: DiTConfig): Promise<PreferenceImage[]> {
+  if (model.channels !== 3) throw new Error(`fine-tune: the model has ${model.channels} channels; snapshot images are RGB`)
+  const out: PreferenceImage[] = []
+  for (const row of rows) out.push({ pixels: await decodeOne(row, model), caption: row.caption, label: row.label, pairId: row.pairId })
+  return out
+}
