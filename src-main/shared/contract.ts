@@ -792,7 +792,7 @@ export const contract = {
         sampler: SamplerName.default('ddim'),
         guidance: z.number().min(0).max(30).default(3),
         classifier: z.union([z.literal('builtin'), z.object({ onnxPath: FsPath.optional(), mappingPath: FsPath }).strict()]).default('builtin'),
-        resamples: z.number().int().min(0).max(10_000).default(1000)
+        resamples: z.number().int().min(1).max(10_000).default(1000)
       })
       .strict()
       .refine((o) => o.prompts.length * o.count <= 4096, 'prompts x count must be at most 4096 images per model')

@@ -66,7 +66,7 @@ export function parseAuditArgs(argv: readonly string[], cwd: string = process.cw
   const prompts = path(need('prompts'))
   const out = path(need('out'))
   const formats = parseFormats(values.get('formats'))
-  const resamples = values.has('resamples') ? intIn('--resamples', need('resamples'), 0, 100_000) : 1000
+  const resamples = values.has('resamples') ? intIn('--resamples', need('resamples'), 1, 100_000) : 1000
   const classifier = parseClassifier(values, path)
   const base = { prompts, out, formats, title: values.get('title') ?? null, resamples, classifier }
 
