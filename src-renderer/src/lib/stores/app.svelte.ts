@@ -30,8 +30,9 @@ export class AppStore {
       return
     }
     this.session = who.value
-    // An opened address is checked like a followed one: annotators never land on owner screens.
-    this.follow(hash)
+    // The opened address is checked like a followed one: annotators never land on owner screens.
+    // (this.route, not `hash`: the address may have changed while whoami was on its way.)
+    if (!this.isOwner && !annotatorScreens.has(this.route.screen)) this.route = { screen: 'projects' }
     await this.refreshProjects()
   }
 
