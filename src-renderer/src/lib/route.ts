@@ -1,5 +1,5 @@
 // Hash routes (#/projects, #/p/12/label): survive a reload and work the same in Electron and serve mode.
-export const projectScreens = ['import', 'browse', 'sets', 'pairs', 'label', 'refine', 'team', 'train', 'sample', 'preferences'] as const
+export const projectScreens = ['import', 'browse', 'sets', 'pairs', 'label', 'refine', 'team', 'train', 'sample', 'preferences', 'reports'] as const
 export type ProjectScreen = (typeof projectScreens)[number]
 
 /** Screens that belong to no project. */
@@ -35,7 +35,8 @@ export const screenTitles: Record<Route['screen'], string> = {
   team: 'Team',
   train: 'Train',
   sample: 'Sample',
-  preferences: 'Preference data'
+  preferences: 'Preference data',
+  reports: 'Reports'
 }
 
 /** Screens an annotator token may open; the rest need the owner's token. */

@@ -1,0 +1,90 @@
+// The Reports screen's state: the project's reports (following their jobs), the open report, and the
+// images behind the number the user clicked.
+import type { Input, Job, ReportSummary } from '@shared/contract'
+import type { Report } from '@shared/audit/report-model'
+import type { ApiClient } from '../api'
+
+const FINAL: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
+
+export interface Evidence {
+  title: string
+  ids: string[]
+}
+
+export class ReportsStore {
+  list = $state<ReportSummary[]>([])
+  report = $state<Report | null>(null)
+  reportId = $state<number | null>(null)
+  evidence = $state<Evidence | null>(null)
+  error = $state<string | null>(null)
+  starting = $state(false)
+
+  private unsubscribe: (() => void) | null = null
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly projectId: number
+  ) {
+    // A report job's progress moves its row; when the open one finishes it is loaded.
+    this.unsubscribe = api.onEvent('job.progress', (job) => {
+      if (job.kind !== 'audit' || job.projectId !== projectId) return
+      void this.refresh().then(() => {
+        if (job.state === 'done' && this.reportId === job.id && this.report === null) void this.open(job.id)
+      })
+    })
+  }
+
+  stop = (): void => {
+    this.unsubscribe?.()
+    this.unsubscribe = null
+  }
+
+  refresh = async (): Promise<void> => {
+    const r = await this.api.call('report.list', { projectId: this.projectId })
+    if (r.ok) this.list = r.value
+    else this.error = r.error.message
+  }
+
+  start = async (input: Input<'report.start'>): Promise<Job | null> => {
+    this.error = null
+    this.starting = true
+    const r = await this.api.call('report.start', input)
+    this.starting = false
+    if (!r.ok) {
+      this.error = r.error.message
+      return null
+    }
+    this.reportId = r.value.id
+    this.report = null
+    this.evidence = null
+    await this.refresh()
+    return r.value
+  }
+
+  open = async (reportId: number): Promise<void> => {
+    this.reportId = reportId
+    this.evidence = null
+    this.report = null
+    const summary = this.list.find((s) => s.reportId === reportId)
+    if (summary && !FINAL.has(summary.state)) return
+    const r = await this.api.call('report.get', { reportId })
+    if (this.reportId !== reportId) return
+    if (r.ok) this.report = r.value
+    else this.error = r.error.message
+  }
+
+  showEvidence = (title: string, ids: readonly string[]): void => {
+    this.evidence = { title, ids: [...ids] }
+  }
+
+  exportTo = async (format: Input<'report.export'>['format'], outPath: string, overwrite: boolean): Promise<string | null> => {
+    if (this.reportId === null) return null
+    this.error = null
+    const r = await this.api.call('report.export', { reportId: this.reportId, format, outPath, overwrite })
+    if (!r.ok) {
+      this.error = r.error.message
+      return null
+    }
+    return `Wrote ${r.value.path} (${Math.max(1, Math.round(r.value.bytes / 1024))} KiB)`
+  }
+}
