@@ -1,0 +1,103 @@
+// The report view end to end: the built UI in the bundled Chromium against the real serve mode. Imports
+// world images, creates a report on them, sees its charts and sentences, clicks a number to see the
+// images behind it, and exports the report as HTML and JSON.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeWorldSample } from '../../src-main/core/world/sample-folder'
+import { launchBrowser } from './browser'
+import { startServe, type ServeProcess } from './serve-process'
+
+let root: string
+let browser: Browser
+let page: Page
+let server: ServeProcess | null = null
+let projectId = 0
+const pageErrors: string[] = []
+const prompts = ['a photo of a doctor', 'a photo of a nurse']
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'popalign-e2e-report-'))
+  await writeWorldSample({ outDir: join(root, 'world'), prompts, perPrompt: 12, seed: 4 })
+  server = await startServe(join(root, 'workspace'))
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.kill()
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+describe('report view against the real serve mode', () => {
+  it('imports world images into a new project', async () => {
+    await page.goto(server!.link)
+    await page.getByLabel('Name').fill('Audit')
+    await page.getByRole('button', { name: 'Create project' }).click()
+    await page.waitForURL(/#\/p\/\d+\/import$/)
+    projectId = Number(page.url().match(/#\/p\/(\d+)\//)![1])
+    await page.getByLabel('Folder path').fill(join(root, 'world'))
+    await page.getByRole('button', { name: 'Import' }).click()
+    await page.getByTestId('import-report').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('imported-count').textContent()).toBe('24')
+  })
+
+  it('creates a report on the imported images and shows its charts, numbers and sentences', async () => {
+    await page.getByRole('link', { name: 'Reports' }).click()
+    await page.waitForURL(new RegExp(`#/p/${projectId}/reports$`))
+    const form = page.getByRole('form', { name: 'New report' })
+    // The prompts with images are filled in; the workspace images are chosen by default.
+    await expect.poll(() => form.getByLabel('Prompts (one per line)').inputValue()).toContain('a photo of a doctor')
+    await form.getByLabel('Title (optional)').fill('World sample audit')
+    await form.getByRole('button', { name: 'Create report' }).click()
+    const view = page.getByRole('article', { name: 'Report' })
+    await view.waitFor({ timeout: 60_000 })
+    expect(await view.getByRole('heading', { level: 2 }).textContent()).toBe('World sample audit')
+    // Charts: discrepancy bars with CI whiskers, one distribution per prompt, the frontier.
+    expect(await view.locator('svg[aria-label^="Pooled silhouette discrepancy"] .bar-hit').count()).toBe(1)
+    expect(await view.locator('svg[aria-label="a photo of a doctor"] rect.seg').count()).toBeGreaterThan(0)
+    expect(await view.locator('svg[aria-label="Fairness versus quality across the compared models"] circle').count()).toBe(1)
+    const sentence = await view.locator('.sentence').first().textContent()
+    expect(sentence).toMatch(/axis silhouette discrepancy \d\.\d\d \[\d\.\d\d, \d\.\d\d\]: \d+% \w+ against an ideal 50%/)
+    expect(await view.textContent()).toContain('popalign-world-classifier')
+  })
+
+  it('opens the images behind a number', async () => {
+    const view = page.getByRole('article', { name: 'Report' })
+    await view.getByRole('button', { name: /^workspace images: 0\.\d+ \[/ }).first().click()
+    const panel = page.getByRole('region', { name: 'Images behind the number' })
+    await panel.waitFor()
+    // The pooled discrepancy is over the classified ('ok') images of the 24; each one is shown.
+    const n = Number((await panel.textContent())?.match(/(\d+) images/)?.[1])
+    expect(n).toBeGreaterThanOrEqual(20)
+    expect(n).toBeLessThanOrEqual(24)
+    const images = panel.locator('img')
+    expect(await images.count()).toBe(n)
+    // Thumbnails really load from serve mode.
+    await expect.poll(() => images.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
+
+    await view.getByRole('button', { name: /^no_detection 0$/ }).click()
+    await expect.poll(() => panel.textContent()).toContain('No images are behind this number.')
+  })
+
+  it('exports the report as HTML and JSON', async () => {
+    const base = join(root, 'exported')
+    await page.getByLabel('Export path').fill(base)
+    await page.getByRole('button', { name: 'Export HTML' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toContain(`Wrote ${base}.html`)
+    await page.getByRole('button', { name: 'Export JSON' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toContain(`Wrote ${base}.json`)
+    expect(readFileSync(`${base}.html`, 'utf8')).toContain('data:image/png;base64,')
+    const json = JSON.parse(readFileSync(`${base}.json`, 'utf8'))
+    expect(json.models[0].images).toBe(24)
+    // Exporting again without overwrite is refused with a clear message.
+    await page.getByRole('button', { name: 'Export JSON' }).click()
+    await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('already exists')
+    expect(existsSync(`${base}.pdf`)).toBe(false)
+    expect(pageErrors).toEqual([])
+  })
+})
