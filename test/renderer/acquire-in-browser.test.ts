@@ -1,0 +1,91 @@
+// The acquisition part of the Preference data screen, built renderer in Chromium against a fake
+// boundary whose job the test moves step by step: the request the form sends, the step shown as
+// current, and the ledger (kept per pool, pairs, drops grouped by reason with their images).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Browser, Page } from 'playwright'
+import { launchBrowser } from '../e2e/browser'
+import { startFakeAcquire, type FakeAcquire } from './fake-acquire'
+import { builtRendererDir } from './renderer-dir'
+
+const drop = (reason: string, imageId: number | null, stage: 'sample' | 'gate' | 'pairs' = 'gate') => ({
+  stage,
+  reason,
+  detail: imageId === null ? 'augmented pool has 3 image(s) after the gate; a set needs 5' : `image ${imageId}`,
+  imageId,
+  promptId: imageId === null ? 1 : null,
+  prompt: imageId === null ? 'a photo of a nurse' : null
+})
+const LEDGER = {
+  jobId: 9,
+  counts: { low_confidence: 3, no_detection: 1, pool_too_small: 1 },
+  kept: { neutral: 20, augmented: 17 },
+  pairs: 20,
+  swapped: 2,
+  drops: [drop('low_confidence', 101), drop('no_detection', 102), drop('low_confidence', 103), drop('low_confidence', 104), drop('pool_too_small', null, 'pairs')]
+}
+
+let browser: Browser
+let fake: FakeAcquire
+let page: Page
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  fake = await startFakeAcquire(builtRendererDir(), LEDGER)
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1200, height: 900 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await fake?.close()
+})
+
+const currentStep = () => page.getByTestId('acquire-steps').locator('li[aria-current=step]').textContent()
+
+describe('acquisition on the Preference data screen (fake server)', () => {
+  it('refuses a form without a prompt, then sends the chosen settings', async () => {
+    await page.goto(`${fake.url}/#/p/1/preferences`)
+    const panel = page.getByTestId('acquire-panel')
+    await expect.poll(() => panel.locator('select[name=acquireModel]').inputValue()).toBe('base')
+    await panel.getByRole('button', { name: 'Start acquisition' }).click()
+    expect(await panel.getByRole('alert').textContent()).toMatch(/at least one identity-neutral prompt/)
+
+    await panel.getByLabel(/a photo of a doctor/).check()
+    // The specific prompt is not offered as a neutral one.
+    expect(await panel.getByLabel(/round amber doctor/).count()).toBe(0)
+    await panel.getByLabel('More neutral prompts (one per line)').fill('a photo of a nurse\n\n')
+    await panel.getByLabel('N per neutral').fill('12')
+    await panel.getByLabel('Pairs per prompt').fill('4')
+    await panel.getByRole('button', { name: 'Start acquisition' }).click()
+    await expect.poll(() => currentStep()).toContain('Plan prompts')
+    const start = fake.calls.find((c) => c.method === 'acquire.start')!
+    expect(start.input).toEqual({ projectId: 1, neutralPrompts: ['a photo of a doctor', 'a photo of a nurse'], model: 'base', nPerNeutral: 12, k: 5, pairsPerPrompt: 4, seed: 1 })
+  })
+
+  it('shows the current step as the job moves on', async () => {
+    fake.setJob({ message: 'sampled "a photo of a round amber doctor"', done: 10 })
+    await expect.poll(() => currentStep()).toContain('Sample')
+    fake.setJob({ message: 'classifying', done: 40 })
+    await expect.poll(() => currentStep()).toContain('Classify')
+    expect(await page.getByTestId('acquire-steps').locator('li.done').count()).toBe(2)
+    fake.setJob({ message: 'building pairs', done: 90 })
+    await expect.poll(() => currentStep()).toContain('Build pairs')
+  })
+
+  it('shows the ledger when the job ends: kept per pool, pairs, and every drop under its reason', async () => {
+    fake.setJob({ state: 'done', done: 100, message: '20 pairs' })
+    const ledger = page.getByTestId('acquire-ledger')
+    await ledger.waitFor()
+    expect(await ledger.getByTestId('ledger-pairs').textContent()).toBe('20')
+    expect(await ledger.getByTestId('ledger-kept-neutral').textContent()).toBe('20')
+    expect(await ledger.getByTestId('ledger-kept-augmented').textContent()).toBe('17')
+    expect(await ledger.getByTestId('ledger-dropped').textContent()).toBe('5')
+    const groups = ledger.getByTestId('drop-group')
+    expect(await groups.evaluateAll((els) => els.map((e) => e.getAttribute('data-reason')))).toEqual(['low_confidence', 'no_detection', 'pool_too_small'])
+    expect(await groups.nth(0).locator('h3').textContent()).toMatch(/low confidence\s*3/)
+    expect(await groups.nth(0).locator('img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')))).toEqual(['/img/101?variant=thumb', '/img/103?variant=thumb', '/img/104?variant=thumb'])
+    expect(await groups.nth(2).textContent()).toContain('a photo of a nurse: augmented pool has 3 image(s)')
+    expect(pageErrors).toEqual([])
+  })
+})
