@@ -8,7 +8,7 @@
 //
 //   npx tsx src-main/cli/train-base.ts [--steps 3000] [--seed 1] [--out resources/models/base]
 //        [--run-dir .tmp/runs/base-seed1] [--width 96] [--depth 4] [--patch 4] [--batch 64] [--lr 0.001]
-//        [--decay-steps 3000] [--decay-lr 0.00025] [--eval-per-prompt 8] [--eval-only]
+//        [--decay-steps 2000] [--decay-lr 0.00025] [--eval-per-prompt 8] [--eval-only]
 //
 // Two phases: `main` (--steps at --lr from a seeded init), then `decay` (--decay-steps at --decay-lr,
 // starting from main's final weights with a fresh optimiser), a step learning-rate decay.
@@ -126,7 +126,7 @@ export function decayPhaseConfig(phase1: TrainConfig, args: Record<string, strin
   return parseTrainConfig({
     ...phase1,
     learningRate: numFlag(args, 'decay-lr', 2.5e-4),
-    steps: numFlag(args, 'decay-steps', 3000),
+    steps: numFlag(args, 'decay-steps', 2000),
     // A different stream of batches than phase 1 saw, still fixed by the seed.
     seed: phase1.seed + 1000
   })
