@@ -17,6 +17,7 @@ export class FinetuneRun {
 
   private unsubscribe: (() => void) | null = null
   private poll: ReturnType<typeof setInterval> | null = null
+  private extraPolls = 0
 
   constructor(
     private readonly api: ApiClient,
@@ -28,11 +29,12 @@ export class FinetuneRun {
     this.stop()
     this.job = job
     this.metrics = null
+    this.extraPolls = 0
     this.unsubscribe = this.api.onEvent('job.progress', (j) => {
       if (this.job && j.id === this.job.id) this.job = j
     })
+    this.poll = setInterval(() => void this.refresh(), POLL_MS)
     await this.refresh()
-    if (this.active) this.poll = setInterval(() => void this.refresh(), POLL_MS)
   }
 
   start = async (input: Input<'finetune.start'>): Promise<void> => {
@@ -69,7 +71,10 @@ export class FinetuneRun {
     if (this.job?.id !== job.id) return
     if (m.ok) this.metrics = m.value
     if (j.ok) this.job = j.value
-    if (j.ok && FINAL_STATES.has(j.value.state) && this.poll) {
+    // A cancelled run writes its last checkpoint just after the job turns final: keep polling a few
+    // more times until the checkpoint has caught up with the step reached.
+    const settled = m.ok && (m.value.checkpoint?.step === m.value.step || ++this.extraPolls > 10)
+    if (j.ok && FINAL_STATES.has(j.value.state) && this.poll && settled) {
       clearInterval(this.poll)
       this.poll = null
       if (j.value.state === 'failed' && j.value.error) this.error = j.value.error

@@ -1,0 +1,92 @@
+// The Fine-tune screen end to end: the built UI in the bundled Chromium against the real serve mode.
+// The workspace is prepared first through the studio core (a tiny training run as the starting model,
+// a judged project and its snapshot); then a tiny PopAlign run is started from the screen, its three
+// curves grow live, it is cancelled, and it shows up in the runs comparison table.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { FINAL, open, waitFor } from '../engine-service/helpers'
+import { judgedSnapshot } from '../finetune/fixture'
+import { launchBrowser } from './browser'
+import { startServe, type ServeProcess } from './serve-process'
+
+let root: string
+let browser: Browser
+let page: Page
+let server: ServeProcess | null = null
+let projectId = 0
+let baseRun = 0
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'popalign-e2e-finetune-'))
+  const workspace = join(root, 'workspace')
+  const s = await open(workspace)
+  try {
+    projectId = (await s.call('projects.create', { name: 'Fairer doctors' })).id
+    const job = await s.call('train.start', { projectId, config: { size: 'tiny', steps: 20, batchSize: 8, learningRate: 2e-3, seed: 4, checkpointEvery: 20 } })
+    await waitFor('the base run', async () => FINAL.has((await s.call('jobs.get', { jobId: job.id })).state))
+    baseRun = job.id
+    await judgedSnapshot(s.studio.workspace, workspace, projectId)
+  } finally {
+    await s.close()
+  }
+  server = await startServe(workspace)
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+}, 90_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.kill()
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+const points = async (id: string): Promise<number> => Number(await page.getByTestId(id).getAttribute('data-points'))
+
+describe('Fine-tune screen against the real serve mode', () => {
+  it('starts a tiny PopAlign run from a snapshot, draws loss / accuracy / margin live, cancels, and compares runs', async () => {
+    await page.goto(server!.link)
+    await page.goto(`${server!.origin}/#/p/${projectId}/finetune`)
+    await page.getByRole('link', { name: 'Fine-tune', exact: true }).waitFor()
+    await expect.poll(() => page.locator('select[name=snapshot] option').count(), { timeout: 15_000 }).toBe(1)
+    await page.locator('select[name=base]').selectOption(`run:${baseRun}@20`)
+    await page.locator('select[name=method]').selectOption('popalign')
+    await page.locator('select[name=preset]').selectOption('quick')
+    expect(await page.locator('input[name=dropout]').inputValue()).toBe('0.2')
+    await page.locator('input[name=steps]').fill('4000')
+    await page.locator('input[name=lr]').fill('0.0001')
+    await page.getByRole('button', { name: 'Start fine-tuning' }).click()
+
+    const run = page.getByTestId('finetune-run')
+    await expect.poll(() => run.getAttribute('data-state'), { timeout: 20_000 }).toBe('running')
+    await expect.poll(() => points('curve-accuracy'), { timeout: 45_000 }).toBeGreaterThanOrEqual(2)
+    const before = await points('curve-loss')
+    await expect.poll(() => points('curve-loss'), { timeout: 20_000 }).toBeGreaterThan(before)
+    expect(await points('curve-margin')).toBeGreaterThanOrEqual(2)
+    expect(await page.getByTestId('finetune-step').textContent()).toMatch(/^\d+ of 4000$/)
+
+    await page.getByRole('button', { name: 'Pause' }).click()
+    await expect.poll(() => run.getAttribute('data-state')).toBe('paused')
+    await page.getByRole('button', { name: 'Resume' }).click()
+    await expect.poll(() => run.getAttribute('data-state')).toBe('running')
+    await page.getByRole('button', { name: 'Cancel' }).click()
+    await expect.poll(() => run.getAttribute('data-state')).toBe('cancelled')
+    await expect.poll(() => page.getByText(/newest checkpoint: run:\d+@\d+/).count(), { timeout: 20_000 }).toBe(1)
+
+    // Runs: the base run and the fine-tuning run, side by side.
+    const list = page.getByTestId('runs-list')
+    await expect.poll(() => list.locator('tbody tr').count(), { timeout: 10_000 }).toBe(2)
+    for (const box of await list.getByRole('checkbox').all()) await box.check()
+    await page.getByRole('button', { name: /Compare 2 selected/ }).click()
+    const table = page.getByTestId('runs-compare')
+    await table.waitFor()
+    expect(await table.locator('tr', { hasText: 'Method' }).textContent()).toMatch(/popalign.*plain training|plain training.*popalign/)
+    expect(await table.locator('tr', { hasText: 'β' }).textContent()).toContain('1000')
+    expect(await table.locator('tr', { hasText: 'Final implicit accuracy' }).textContent()).toMatch(/0\.\d+/)
+    expect(pageErrors).toEqual([])
+  })
+})
