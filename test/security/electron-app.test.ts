@@ -6,7 +6,6 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { _electron, type ElectronApplication, type Page } from 'playwright'
-// @ts-expect-error plain .mjs script without type declarations
 import { findElectronBinary } from '../../scripts/start.mjs'
 
 const root = resolve(__dirname, '../..')
@@ -30,7 +29,9 @@ describe.skipIf(binary === null)('the Electron app (skipped: the Electron binary
   it('loads the renderer from app:// with isolation and sandbox on', async () => {
     expect(page.url()).toMatch(/^app:\/\/renderer\//)
     const prefs = await app.evaluate(({ BrowserWindow }) => {
-      const p = BrowserWindow.getAllWindows()[0].webContents.getLastWebPreferences()
+      // getLastWebPreferences is missing from some Electron typings; read it structurally.
+      const contents = BrowserWindow.getAllWindows()[0].webContents as unknown as { getLastWebPreferences(): Record<string, unknown> | null }
+      const p = contents.getLastWebPreferences()
       return { contextIsolation: p?.contextIsolation, sandbox: p?.sandbox, nodeIntegration: p?.nodeIntegration }
     })
     expect(prefs).toEqual({ contextIsolation: true, sandbox: true, nodeIntegration: false })

@@ -5,7 +5,6 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-// @ts-expect-error plain .mjs script without type declarations
 import { findElectronBinary } from '../../scripts/start.mjs'
 import { http } from './helpers'
 

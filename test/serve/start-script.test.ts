@@ -2,7 +2,6 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-// @ts-expect-error plain .mjs script without type declarations
 import { findElectronBinary } from '../../scripts/start.mjs'
 
 const dir = mkdtempSync(join(tmpdir(), 'start-test-'))

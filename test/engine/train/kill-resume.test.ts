@@ -1,5 +1,6 @@
 // SIGKILL a trainer process after a checkpoint, resume it, and get exactly the losses of a run that
 // was never interrupted (same seed).
+import { parseTrainConfig } from '../../../src-main/core/engine/train/config'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,7 +14,7 @@ const child = resolve(__dirname, 'fixtures/train-child.ts')
 const root = mkdtempSync(join(tmpdir(), 'popalign-killresume-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-const config = { model: tinyModel, batchSize: 8, learningRate: 1e-3, steps: 30, seed: 42, checkpointEvery: 10, weighting: 'debias' as const }
+const config = parseTrainConfig({ model: tinyModel, batchSize: 8, learningRate: 1e-3, steps: 30, seed: 42, checkpointEvery: 10, weighting: 'debias' })
 
 /** Runs the child; `killWhen` may SIGKILL it on some message. Resolves with all messages seen. */
 function runChild(job: TrainJob, killWhen?: (m: WorkerMessage) => boolean): Promise<{ messages: WorkerMessage[]; signal: string | null }> {
