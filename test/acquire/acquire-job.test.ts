@@ -3,7 +3,7 @@
 // out, every drop is in the ledger, and a job stopped mid-way resumes to exactly the same result.
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, describe, expect, it } from 'vitest'
 import type { Job } from '@shared/contract'
 import { createAcquireService, type AcquireRequest, type AcquireService } from '../../src-main/core/acquire/service'
 import { createClassifyService } from '../../src-main/core/classify-job/service'
