@@ -186,6 +186,16 @@ describe('team annotation through serve mode', () => {
     for (const name of NAMES) expect(await owner.locator(`[data-testid=team-progress] [data-annotator="${name}"] [data-testid=done]`).textContent()).toBe(String(PAIRS))
     expect(await owner.getByTestId('edit-trail').locator('tbody tr').count()).toBe(1)
     expect(await owner.getByTestId('bias').locator('tbody tr').count()).toBe(3)
+
+    // The adjudication queue is ordered by disagreement, and resolving a pair takes it off the queue.
+    const queue = await api.call('team.adjudicationQueue', { projectId })
+    const rows = owner.getByTestId('adjudication').locator('tbody tr')
+    expect(await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-pair-id'))))).toEqual(queue.map((q) => q.pairId))
+    const disagreements = queue.map((q) => q.disagreement)
+    expect(disagreements).toEqual([...disagreements].sort((a, b) => b - a))
+    await rows.first().getByRole('button', { name: 'Tie' }).click()
+    await expect.poll(() => rows.count()).toBe(queue.length - 1)
+    expect(await owner.getByTestId('announcer').textContent()).toContain(`Pair ${queue[0].pairId} resolved`)
     expect(pageErrors).toEqual([])
   })
 })
