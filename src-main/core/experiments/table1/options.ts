@@ -1,0 +1,113 @@
+// Settings of the "Table 1 in miniature" experiment: the paper's pipeline (ALGORITHMS.md §3.5-§3.8)
+// with counts scaled to a 2-core machine, a --quick variant for the smoke test, and the few knobs a
+// user may turn from the CLI. Every setting is stored with the run, so a workdir can only be resumed
+// with the settings it was started with (otherwise stages would mix two experiments).
+
+export interface SamplingChoice {
+  sampler: 'ddim' | 'ddpm'
+  steps: number
+  guidance: number
+}
+
+export interface Table1Settings {
+  seed: number
+  quick: boolean
+  /** Concepts whose identity-neutral prompts are the training prompts (the astronaut included: the gate must drop it). */
+  trainConcepts: string[]
+  /** Templates ("{}" = concept) of the training prompts. */
+  trainTemplates: string[]
+  /** Concepts of the held-out evaluation prompts (visible ones: a hidden figure has no attributes to count). */
+  evalConcepts: string[]
+  /** Templates of the held-out prompts; none of them is a training template. */
+  heldOutTemplates: string[]
+  acquire: { nPerNeutral: number; mPerSpecific: number; k: number; pairsPerPrompt: number }
+  finetune: { steps: number; batchSize: number; learningRate: number; beta: number; alpha: number; condDropout: number; checkpointEvery: number }
+  /** Images per held-out neutral prompt and per identity-specific prompt. */
+  evaluation: { neutralPerPrompt: number; specificPerPrompt: number; resamples: number; frechetResamples: number }
+  sampling: SamplingChoice
+}
+
+const VISIBLE = ['doctor', 'nurse', 'chef', 'firefighter', 'teacher', 'pilot', 'farmer', 'painter']
+
+/**
+ * Full run. Acquisition keeps the paper's proportions (12 identity-specific prompts per neutral prompt,
+ * the augmented pool about 1.2 x the neutral pool, sets of 5); the fine-tune keeps its recipe (alpha 0.5,
+ * 4 pairs per step, caption dropout 0.2) with beta and lr of the studio's "paper, scaled" preset.
+ * Evaluation: 8 concepts x 2 held-out templates = 16 prompts x 100 images, and 8 x 12 identity-specific
+ * prompts x 10 images (the paper's Table 2 uses 100; 10 keeps the run inside the hour).
+ */
+export function fullSettings(seed: number): Table1Settings {
+  return {
+    seed,
+    quick: false,
+    trainConcepts: [...VISIBLE, 'astronaut'],
+    trainTemplates: ['a photo of a {}', 'a picture of a {}', 'a {}'],
+    evalConcepts: [...VISIBLE],
+    heldOutTemplates: ['a portrait of a {}', 'a drawing of the {}'],
+    acquire: { nPerNeutral: 40, mPerSpecific: 4, k: 5, pairsPerPrompt: 20 },
+    finetune: { steps: 300, batchSize: 8, learningRate: 1e-4, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 100 },
+    evaluation: { neutralPerPrompt: 100, specificPerPrompt: 10, resamples: 1000, frechetResamples: 100 },
+    sampling: { sampler: 'ddim', steps: 50, guidance: 3 }
+  }
+}
+
+/** Small counts for the smoke test: every stage runs, nothing is meaningful. */
+export function quickSettings(seed: number): Table1Settings {
+  return {
+    seed,
+    quick: true,
+    trainConcepts: ['doctor', 'nurse'],
+    trainTemplates: ['a photo of a {}'],
+    evalConcepts: ['doctor', 'nurse'],
+    heldOutTemplates: ['a portrait of a {}', 'a drawing of the {}'],
+    acquire: { nPerNeutral: 8, mPerSpecific: 1, k: 2, pairsPerPrompt: 2 },
+    finetune: { steps: 4, batchSize: 4, learningRate: 1e-4, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 4 },
+    evaluation: { neutralPerPrompt: 4, specificPerPrompt: 1, resamples: 50, frechetResamples: 10 },
+    sampling: { sampler: 'ddim', steps: 4, guidance: 3 }
+  }
+}
+
+/** CLI overrides for the principled adjustments (beta, steps, lr, pairs). */
+export interface SettingOverrides {
+  steps?: number
+  beta?: number
+  learningRate?: number
+  pairsPerPrompt?: number
+}
+
+export function applyOverrides(s: Table1Settings, o: SettingOverrides): Table1Settings {
+  return {
+    ...s,
+    acquire: { ...s.acquire, ...(o.pairsPerPrompt !== undefined ? { pairsPerPrompt: o.pairsPerPrompt } : {}) },
+    finetune: {
+      ...s.finetune,
+      ...(o.steps !== undefined ? { steps: o.steps, checkpointEvery: Math.min(s.finetune.checkpointEvery, o.steps) } : {}),
+      ...(o.beta !== undefined ? { beta: o.beta } : {}),
+      ...(o.learningRate !== undefined ? { learningRate: o.learningRate } : {})
+    }
+  }
+}
+
+function positiveInt(v: number, what: string): void {
+  if (!Number.isInteger(v) || v <= 0) throw new Error(`${what} must be a positive integer, got ${v}`)
+}
+
+/** Throws naming the first setting that cannot work. */
+export function validateSettings(s: Table1Settings): void {
+  if (!Number.isSafeInteger(s.seed) || s.seed < 0 || s.seed > 2 ** 32 - 1) throw new Error(`seed must be an integer in [0, 2^32), got ${s.seed}`)
+  positiveInt(s.acquire.nPerNeutral, 'acquisition images per neutral prompt')
+  positiveInt(s.acquire.mPerSpecific, 'acquisition images per identity-specific prompt')
+  positiveInt(s.acquire.k, 'set size k')
+  positiveInt(s.acquire.pairsPerPrompt, 'pairs per prompt')
+  if (s.acquire.nPerNeutral < s.acquire.k) throw new Error(`images per neutral prompt (${s.acquire.nPerNeutral}) must be at least the set size (${s.acquire.k})`)
+  positiveInt(s.finetune.steps, 'fine-tune steps')
+  positiveInt(s.finetune.batchSize, 'fine-tune batch size')
+  if (s.finetune.batchSize % 2 !== 0) throw new Error(`fine-tune batch size must be even (winner-loser pairs), got ${s.finetune.batchSize}`)
+  if (!(s.finetune.learningRate > 0)) throw new Error(`learning rate must be positive, got ${s.finetune.learningRate}`)
+  if (!(s.finetune.beta > 0)) throw new Error(`beta must be positive, got ${s.finetune.beta}`)
+  if (!(s.finetune.alpha > 0 && s.finetune.alpha < 1)) throw new Error(`alpha must be in (0, 1), got ${s.finetune.alpha}`)
+  positiveInt(s.evaluation.neutralPerPrompt, 'images per held-out prompt')
+  positiveInt(s.evaluation.specificPerPrompt, 'images per identity-specific prompt')
+  positiveInt(s.sampling.steps, 'sampler steps')
+  if (s.evaluation.neutralPerPrompt < 2) throw new Error('images per held-out prompt must be at least 2 (a Frechet distance needs a covariance)')
+}

@@ -1,0 +1,98 @@
+// Stages 1-4 of the loop, through the studio: a project with the world's taxonomy, automated
+// preference acquisition from the base model over the training prompts, an immutable snapshot, and
+// PopAlign and SFT fine-tunes from that snapshot and the same base. Each stage first looks for work a
+// killed earlier attempt left in the workspace (a job the runner has resumed, a snapshot already taken)
+// and adopts it, so a resume never starts a second acquisition or a second run of a method.
+import type { FinetuneMethodName } from '@shared/contract'
+import { WORLD_AXES } from '../../world'
+import type { Table1Settings } from './options'
+import type { StudioSession } from './studio-session'
+
+export const PROJECT_NAME = 'Table 1 in miniature'
+const SNAPSHOT_NAME = 'table1 acquisition'
+
+export async function ensureProject(s: StudioSession): Promise<{ projectId: number }> {
+  const existing = (await s.call('projects.list', {})).find((p) => p.name === PROJECT_NAME)
+  const projectId = existing?.id ?? (await s.call('projects.create', { name: PROJECT_NAME, description: 'PopAlign Table 1 in miniature (cli/table1.ts)' })).id
+  for (const axis of WORLD_AXES) await s.call('axes.save', { projectId, name: axis.name, classes: [...axis.classes], ideal: null })
+  return { projectId }
+}
+
+export interface AcquireOutput {
+  jobId: number
+  pairs: number
+  swapped: number
+  kept: { neutral: number; augmented: number }
+  drops: Record<string, number>
+  message: string
+}
+
+export async function acquire(s: StudioSession, projectId: number, settings: Table1Settings, trainPrompts: string[], baseCheckpoint: string): Promise<AcquireOutput> {
+  const earlier = (await s.call('jobs.list', { projectId })).filter((j) => j.kind === 'acquire' && j.state !== 'failed' && j.state !== 'cancelled')
+  const job =
+    earlier[0] ??
+    (await s.call('acquire.start', {
+      projectId,
+      neutralPrompts: trainPrompts,
+      checkpoint: baseCheckpoint,
+      nPerNeutral: settings.acquire.nPerNeutral,
+      mPerSpecific: settings.acquire.mPerSpecific,
+      k: settings.acquire.k,
+      pairsPerPrompt: settings.acquire.pairsPerPrompt,
+      seed: settings.seed,
+      sampling: settings.sampling,
+      classifier: 'builtin'
+    }))
+  const done = await s.waitJob(job.id, 'acquire')
+  const ledger = await s.call('acquire.ledger', { jobId: job.id })
+  if (ledger.pairs === 0) {
+    throw new Error(`acquisition built no set pairs (drops: ${JSON.stringify(ledger.counts)}); the base model's images did not pass the classifier gate`)
+  }
+  return { jobId: job.id, pairs: ledger.pairs, swapped: ledger.swapped, kept: ledger.kept, drops: ledger.counts, message: done.message }
+}
+
+export interface SnapshotOutput {
+  snapshotId: number
+  contentSha256: string
+  counts: unknown
+}
+
+export async function snapshot(s: StudioSession, projectId: number): Promise<SnapshotOutput> {
+  const earlier = (await s.call('snapshots.list', { projectId })).find((x) => x.name === SNAPSHOT_NAME)
+  const snap = earlier ? await s.call('snapshots.get', { snapshotId: earlier.id }) : await s.call('snapshots.create', { projectId, criterion: 'fairness', name: SNAPSHOT_NAME })
+  return { snapshotId: snap.id, contentSha256: snap.contentSha256, counts: snap.counts }
+}
+
+export interface FinetuneOutput {
+  method: FinetuneMethodName
+  jobId: number
+  modelId: string
+  checkpoint: string
+  final: { loss: number | null; implicitAccuracy: number | null; rewardMargin: number | null }
+}
+
+export async function finetune(s: StudioSession, projectId: number, snapshotId: number, method: FinetuneMethodName, settings: Table1Settings): Promise<FinetuneOutput> {
+  const earlier = (await s.call('runs.list', { projectId })).find((r) => r.method === method && r.snapshotId === snapshotId && r.state !== 'failed' && r.state !== 'cancelled')
+  const f = settings.finetune
+  const jobId =
+    earlier?.jobId ??
+    (
+      await s.call('finetune.start', {
+        projectId,
+        snapshotId,
+        base: 'base',
+        method,
+        preset: 'paper-scaled',
+        // Same seed, steps, batch and lr for both methods; beta and alpha only matter to PopAlign.
+        settings: { steps: f.steps, batchSize: f.batchSize, learningRate: f.learningRate, beta: f.beta, alpha: f.alpha, condDropout: f.condDropout, seed: settings.seed, checkpointEvery: f.checkpointEvery, weighting: 'constant' }
+      })
+    ).id
+  await s.waitJob(jobId, `fine-tune ${method}`)
+  const metrics = await s.call('finetune.metrics', { jobId })
+  if (!metrics.checkpoint) throw new Error(`fine-tune ${method} (run ${jobId}) finished without a checkpoint`)
+  const modelId = metrics.checkpoint.modelId
+  const entry = (await s.call('models.list', {})).find((m) => m.id === modelId)
+  if (!entry) throw new Error(`fine-tune ${method}: model ${modelId} is not in the catalog`)
+  const [cmp] = await s.call('runs.compare', { runIds: [jobId] })
+  return { method, jobId, modelId, checkpoint: entry.path, final: { loss: cmp.final.loss, implicitAccuracy: cmp.final.implicitAccuracy, rewardMargin: cmp.final.rewardMargin } }
+}

@@ -1,0 +1,159 @@
+// "Table 1 in miniature": the whole PopAlign loop on the built-in world in one resumable run.
+//   1 workspace   a fresh studio workspace in <workdir>/workspace with the world's taxonomy
+//   2 acquire     preferences from the base model over the training prompts (studio acquisition job)
+//   3 snapshot    the judged set pairs frozen into an immutable snapshot
+//   4 fine-tune   PopAlign and SFT from that snapshot and the same base (studio training jobs)
+//   5 evaluate    base, SFT, PopAlign on held-out neutral and identity-specific prompts
+//   6 table       discrepancy, recall, concept accuracy, Frechet distance -> table1.json + table1.md
+// Each stage's output stays in <workdir>; a re-run with the same flags skips what is finished.
+import { createHash } from 'node:crypto'
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import { BASE_CHECKPOINT_FILE } from '../../engine-service/paths'
+import { checkpointConfig } from '../../acquire/sample-model'
+import { evaluateModel, readJson, referenceSet, type ModelEvaluation, type ReferenceSet } from './evaluate'
+import { renderMarkdown } from './markdown'
+import { validateSettings, type Table1Settings } from './options'
+import { acquire, ensureProject, finetune, snapshot, type AcquireOutput, type FinetuneOutput, type SnapshotOutput } from './preference-stages'
+import { buildPrompts } from './prompts'
+import type { Table1Result } from './result'
+import { StageStore } from './stages'
+import { openSession, type StudioSession } from './studio-session'
+import { buildRows, checkTargets } from './table'
+
+export interface Table1Request {
+  workdir: string
+  /** The base model checkpoint (a training checkpoint of the world DiT). */
+  base: string
+  settings: Table1Settings
+  log: (line: string) => void
+}
+
+export interface Table1Outcome {
+  result: Table1Result
+  jsonPath: string
+  markdownPath: string
+  markdown: string
+}
+
+export const RESULT_JSON = 'table1.json'
+export const RESULT_MD = 'table1.md'
+
+function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex')
+}
+
+/**
+ * The base checkpoint is copied into <workdir>/base-model/base.ckpt: the studio resolves "base" there
+ * (fine-tunes start from it and keep it as their frozen reference), and a later change of the source
+ * file cannot silently change what a resumed run compares against.
+ */
+function installBase(workdir: string, base: string): { path: string; sha256: string; dir: string } {
+  const source = resolve(base)
+  if (!existsSync(source)) throw new Error(`base checkpoint not found: ${source} (train it with src-main/cli/train-base.ts, or give --base PATH)`)
+  try {
+    checkpointConfig(source)
+  } catch (err) {
+    throw new Error(`base checkpoint ${source} cannot be used: ${(err as Error).message}`)
+  }
+  const dir = join(workdir, 'base-model')
+  const dest = join(dir, BASE_CHECKPOINT_FILE)
+  const sha256 = sha256File(source)
+  if (existsSync(dest)) {
+    if (sha256File(dest) !== sha256) throw new Error(`${dest} holds another base model than ${source}; use a new --workdir for another base`)
+  } else {
+    mkdirSync(dir, { recursive: true })
+    copyFileSync(source, `${dest}.tmp`)
+    renameSync(`${dest}.tmp`, dest)
+  }
+  return { path: source, sha256, dir }
+}
+
+export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
+  const { settings, log } = req
+  validateSettings(settings)
+  const prompts = buildPrompts(settings)
+  const workdir = resolve(req.workdir)
+  mkdirSync(workdir, { recursive: true })
+  const base = installBase(workdir, req.base)
+  const baseCheckpoint = join(base.dir, BASE_CHECKPOINT_FILE)
+  const stages = new StageStore(workdir, { settings, baseSha256: base.sha256 }, log)
+  const total = 10
+  let n = 0
+  const label = (what: string): string => `[table1 ${++n}/${total}] ${what}`
+
+  // Stages 1-4 run through the studio; the session is opened only if one of them is left to do.
+  let session: StudioSession | null = null
+  const studio = async (): Promise<StudioSession> => (session ??= await openSession(join(workdir, 'workspace'), base.dir, log))
+  let project: { projectId: number }
+  let acq: AcquireOutput
+  let snap: SnapshotOutput
+  let pop: FinetuneOutput
+  let sft: FinetuneOutput
+  try {
+    project = await stages.run('workspace', label('workspace and project'), async () => ensureProject(await studio()))
+    acq = await stages.run('acquire', label(`acquire preferences (${prompts.train.length} training prompts)`), async () => acquire(await studio(), project.projectId, settings, prompts.train, baseCheckpoint))
+    snap = await stages.run('snapshot', label('snapshot'), async () => snapshot(await studio(), project.projectId))
+    pop = await stages.run('finetune-popalign', label(`fine-tune PopAlign (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'popalign', settings))
+    sft = await stages.run('finetune-sft', label(`fine-tune SFT (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'sft', settings))
+  } finally {
+    if (session) await (session as StudioSession).close()
+  }
+
+  const evalDir = join(workdir, 'eval')
+  const e = settings.evaluation
+  const refFile = await stages.run('reference', label('real renders of the evaluation prompts'), () =>
+    referenceSet(evalDir, prompts.heldOutNeutral, e.neutralPerPrompt, prompts.specific, e.specificPerPrompt, settings.seed)
+  )
+  const models: [string, string][] = [
+    ['base', baseCheckpoint],
+    ['sft', sft.checkpoint],
+    ['popalign', pop.checkpoint]
+  ]
+  const evalFiles: string[] = []
+  for (const [model, checkpoint] of models) {
+    const images = prompts.heldOutNeutral.length * e.neutralPerPrompt + prompts.specific.length * e.specificPerPrompt
+    evalFiles.push(
+      await stages.run(`evaluate-${model}`, label(`evaluate ${model} (${images} images)`), () =>
+        evaluateModel({
+          model,
+          checkpoint,
+          neutralPrompts: prompts.heldOutNeutral,
+          neutralPerPrompt: e.neutralPerPrompt,
+          specificPrompts: prompts.specific,
+          specificPerPrompt: e.specificPerPrompt,
+          seed: settings.seed,
+          sampling: settings.sampling,
+          outDir: evalDir,
+          log
+        })
+      )
+    )
+  }
+
+  // The table is always rebuilt from the kept evaluations (cheap), so its file matches this code.
+  log(label('table'))
+  const t0 = performance.now()
+  const rows = buildRows(evalFiles.map((f) => readJson<ModelEvaluation>(f)), readJson<ReferenceSet>(refFile), { resamples: e.resamples, frechetResamples: e.frechetResamples, seed: settings.seed })
+  const timings = Object.entries(stages.records()).map(([stage, r]) => ({ stage, seconds: r.seconds }))
+  timings.push({ stage: 'table', seconds: (performance.now() - t0) / 1000 })
+  const result: Table1Result = {
+    format: 'popalign.table1',
+    version: 1,
+    settings,
+    base: { path: base.path, sha256: base.sha256 },
+    prompts,
+    acquisition: acq,
+    snapshot: snap,
+    runs: { popalign: pop, sft },
+    rows,
+    targets: checkTargets(rows),
+    timings
+  }
+  const jsonPath = join(workdir, RESULT_JSON)
+  const markdownPath = join(workdir, RESULT_MD)
+  const markdown = renderMarkdown(result)
+  writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n')
+  writeFileSync(markdownPath, markdown)
+  return { result, jsonPath, markdownPath, markdown }
+}

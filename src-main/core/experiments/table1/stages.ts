@@ -1,0 +1,86 @@
+// The run's stage ledger: <workdir>/state.json holds the settings the run was started with and, per
+// finished stage, its output and wall time. A stage whose record is there is skipped on a re-run, so
+// the long command resumes after a kill at the first unfinished stage. Writes go through a temporary
+// file and a rename, so a kill mid-write leaves the previous state, never half a file.
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+export interface StageRecord<T = unknown> {
+  seconds: number
+  finishedAt: string
+  output: T
+}
+
+interface StateFile {
+  format: 'popalign.table1-state'
+  version: 1
+  /** JSON of the settings and base checkpoint identity; a resume must match it exactly. */
+  identity: unknown
+  stages: Record<string, StageRecord>
+}
+
+export const STATE_FILE = 'state.json'
+
+function stable(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))
+}
+
+export class StageStore {
+  private readonly file: string
+  private state: StateFile
+
+  constructor(
+    workdir: string,
+    identity: unknown,
+    private readonly log: (line: string) => void
+  ) {
+    this.file = join(workdir, STATE_FILE)
+    if (existsSync(this.file)) {
+      let saved: StateFile
+      try {
+        saved = JSON.parse(readFileSync(this.file, 'utf8')) as StateFile
+      } catch (err) {
+        throw new Error(`${this.file} is not readable JSON (${(err as Error).message}); remove it or use a new --workdir`)
+      }
+      if (saved.format !== 'popalign.table1-state' || saved.version !== 1) throw new Error(`${this.file} is not a table1 state file`)
+      if (stable(saved.identity) !== stable(identity)) {
+        throw new Error(`${this.file} was started with other settings or another base checkpoint; resume it with the same flags or use a new --workdir`)
+      }
+      this.state = saved
+    } else {
+      this.state = { format: 'popalign.table1-state', version: 1, identity, stages: {} }
+      this.save()
+    }
+  }
+
+  private save(): void {
+    const tmp = `${this.file}.${process.pid}.tmp`
+    writeFileSync(tmp, JSON.stringify(this.state, null, 2) + '\n')
+    renameSync(tmp, this.file)
+  }
+
+  get<T>(name: string): StageRecord<T> | undefined {
+    return this.state.stages[name] as StageRecord<T> | undefined
+  }
+
+  records(): Record<string, StageRecord> {
+    return { ...this.state.stages }
+  }
+
+  /** Runs `fn` unless the stage already finished; either way returns its output. */
+  async run<T>(name: string, label: string, fn: () => Promise<T>): Promise<T> {
+    const done = this.get<T>(name)
+    if (done) {
+      this.log(`${label}: done earlier (${done.seconds.toFixed(1)} s), skipped`)
+      return done.output
+    }
+    this.log(`${label}: started`)
+    const t0 = performance.now()
+    const output = await fn()
+    const seconds = (performance.now() - t0) / 1000
+    this.state.stages[name] = { seconds, finishedAt: new Date().toISOString(), output }
+    this.save()
+    this.log(`${label}: finished in ${seconds.toFixed(1)} s`)
+    return output
+  }
+}
