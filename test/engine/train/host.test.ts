@@ -41,7 +41,12 @@ describe('training host', () => {
     expect(types).toContain('paused')
     expect(types.indexOf('resumed')).toBeGreaterThan(types.indexOf('paused'))
     const progress = messages.filter((x) => x.m.type === 'progress')
-    for (let i = 1; i < progress.length - 1; i++) expect(progress[i].at - progress[i - 1].at).toBeGreaterThan(200)
+    // Arrival times on a busy machine say nothing about the worker's throttle (tested in throttle.test.ts);
+    // what must hold is that reports move forward and end on the last step.
+    for (let i = 1; i < progress.length; i++) {
+      const [a, b] = [progress[i - 1].m, progress[i].m]
+      if (a.type === 'progress' && b.type === 'progress') expect(b.step).toBeGreaterThan(a.step)
+    }
     const last = progress.at(-1)!.m
     if (last.type !== 'progress') throw new Error('unreachable')
     expect(last.step).toBe(40)

@@ -1,6 +1,7 @@
 // The training loop as the worker runs it: resume or start, step, report throttled progress, write
 // checkpoints, honour pause/resume/cancel between steps. Transport-free (messages go through `emit`,
 // control arrives through `control`), so it runs the same in a worker, a child process or a test.
+import { progressThrottle } from './throttle'
 import { isAbsolute } from 'node:path'
 import { mkdirSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
@@ -84,9 +85,8 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
   // Preference fine-tuning replaces the plain ε-MSE step; everything else (checkpoints, control) is shared.
   const stepper = job.finetune ? openFinetune(tf, trainer, job.finetune, job.initFrom) : null
   const window = metricsWindow()
-  const interval = job.progressIntervalMs ?? 250
+  const throttle = progressThrottle(job.progressIntervalMs ?? 250)
   const meter = rateMeter()
-  let lastProgress = 0
   let lastCheckpoint: string | null = null
   let lastCheckpointStep = -1
   const progress = (loss: number, itPerSec: number): Progress => ({
@@ -117,8 +117,7 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
       } else loss = trainer.trainStep()
       const now = performance.now()
       const rate = meter.tick(now)
-      if (now - lastProgress >= interval || trainer.done) {
-        lastProgress = now
+      if (throttle.due(now, trainer.done)) {
         const preference = stepper ? window.take() : null
         emit({ type: 'progress', ...progress(loss, rate), ...(preference ? { preference } : {}) })
       }
