@@ -55,6 +55,8 @@ describe('renderer in Chromium (fake server)', () => {
     await page.getByTestId('set-left').locator('img').first().waitFor()
     await page.keyboard.press('ArrowLeft')
     await expect.poll(() => save.getAttribute('data-state')).toBe('saved')
+    // Keys are ignored while the next pair loads (by design); wait until it is shown.
+    await expect.poll(() => page.getByRole('button', { name: /Left is fairer/ }).isEnabled()).toBe(true)
     await page.keyboard.press('2') // the fake fails this one
     await expect.poll(() => save.getAttribute('data-state')).toBe('error')
     expect(await save.textContent()).toContain('disk I/O error')
