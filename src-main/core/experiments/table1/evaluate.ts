@@ -1,6 +1,6 @@
 // Stage 5: sample a model on the held-out prompts with seeds shared by every model (so base, SFT and
 // PopAlign start from the same noise), classify every image with the shipped classifier, and keep the
-// verdicts and classifier features in <workdir>/eval/<model>.json. The file is the stage's output: a
+// verdicts and classifier features in <workdir>/eval/<stage key>.json. The file is the stage's output: a
 // re-run reads it instead of sampling again. Real renders of the same prompts (the Frechet
 // references) are made and classified the same way.
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
@@ -122,6 +122,8 @@ async function sampleBlock(
 
 export interface EvaluateRequest {
   model: string
+  /** File name (without .json) under outDir: the stage key, so each setting has its own file. */
+  fileName: string
   checkpoint: string
   neutralPrompts: string[]
   neutralPerPrompt: number
@@ -136,7 +138,7 @@ export interface EvaluateRequest {
 /** Evaluates one model, or reads the evaluation an earlier run kept. Returns the file it is in. */
 export async function evaluateModel(r: EvaluateRequest): Promise<string> {
   mkdirSync(r.outDir, { recursive: true })
-  const file = join(r.outDir, `${r.model}.json`)
+  const file = join(r.outDir, `${r.fileName}.json`)
   if (existsSync(file)) return file
   const state = loadCheckpoint(r.checkpoint)
   const denoiser = await OrtDenoiser.fromParams(state.config.model, state.params)
@@ -163,10 +165,10 @@ async function renderBlock(prompts: readonly string[], perPrompt: number, seed: 
   return { prompts: [...prompts], perPrompt, images: verdicts(await classifyImages(images, prompts.length * perPrompt)) }
 }
 
-/** Real renders of the evaluation prompts, classified; kept in <outDir>/reference.json. */
-export async function referenceSet(outDir: string, neutralPrompts: string[], neutralPerPrompt: number, specificPrompts: string[], specificPerPrompt: number, seed: number): Promise<string> {
+/** Real renders of the evaluation prompts, classified; kept in <outDir>/<fileName>.json. */
+export async function referenceSet(outDir: string, fileName: string, neutralPrompts: string[], neutralPerPrompt: number, specificPrompts: string[], specificPerPrompt: number, seed: number): Promise<string> {
   mkdirSync(outDir, { recursive: true })
-  const file = join(outDir, 'reference.json')
+  const file = join(outDir, `${fileName}.json`)
   if (existsSync(file)) return file
   const ref: ReferenceSet = {
     neutralFair: await renderBlock(neutralPrompts, neutralPerPrompt, seed + 11, uniformBias()),

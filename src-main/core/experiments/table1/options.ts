@@ -21,6 +21,8 @@ export interface Table1Settings {
   /** Templates of the held-out prompts; none of them is a training template. */
   heldOutTemplates: string[]
   acquire: { nPerNeutral: number; mPerSpecific: number; k: number; pairsPerPrompt: number }
+  /** The acquisition gate's classifier: the shipped one, or an ONNX model with its mapping file. */
+  acquireClassifier: 'builtin' | { onnxPath?: string; mappingPath: string }
   finetune: { steps: number; batchSize: number; learningRate: number; beta: number; alpha: number; condDropout: number; checkpointEvery: number }
   /** Images per held-out neutral prompt and per identity-specific prompt. */
   evaluation: { neutralPerPrompt: number; specificPerPrompt: number; resamples: number; frechetResamples: number }
@@ -45,6 +47,7 @@ export function fullSettings(seed: number): Table1Settings {
     evalConcepts: [...VISIBLE],
     heldOutTemplates: ['a portrait of a {}', 'a drawing of the {}'],
     acquire: { nPerNeutral: 40, mPerSpecific: 4, k: 5, pairsPerPrompt: 20 },
+    acquireClassifier: 'builtin',
     finetune: { steps: 300, batchSize: 8, learningRate: 1e-4, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 100 },
     evaluation: { neutralPerPrompt: 100, specificPerPrompt: 10, resamples: 1000, frechetResamples: 100 },
     sampling: { sampler: 'ddim', steps: 50, guidance: 3 }
@@ -61,6 +64,7 @@ export function quickSettings(seed: number): Table1Settings {
     evalConcepts: ['doctor', 'nurse'],
     heldOutTemplates: ['a portrait of a {}', 'a drawing of the {}'],
     acquire: { nPerNeutral: 8, mPerSpecific: 1, k: 2, pairsPerPrompt: 2 },
+    acquireClassifier: 'builtin',
     finetune: { steps: 4, batchSize: 4, learningRate: 1e-4, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 4 },
     evaluation: { neutralPerPrompt: 4, specificPerPrompt: 1, resamples: 50, frechetResamples: 10 },
     sampling: { sampler: 'ddim', steps: 4, guidance: 3 }

@@ -11,9 +11,11 @@ import type { StudioSession } from './studio-session'
 export const PROJECT_NAME = 'Table 1 in miniature'
 const SNAPSHOT_NAME = 'table1 acquisition'
 
-export async function ensureProject(s: StudioSession): Promise<{ projectId: number }> {
-  const existing = (await s.call('projects.list', {})).find((p) => p.name === PROJECT_NAME)
-  const projectId = existing?.id ?? (await s.call('projects.create', { name: PROJECT_NAME, description: 'PopAlign Table 1 in miniature (cli/table1.ts)' })).id
+/** One project per acquisition setting (`tag`), so a snapshot never mixes judgements of two acquisitions. */
+export async function ensureProject(s: StudioSession, tag: string): Promise<{ projectId: number }> {
+  const name = `${PROJECT_NAME} (${tag})`
+  const existing = (await s.call('projects.list', {})).find((p) => p.name === name)
+  const projectId = existing?.id ?? (await s.call('projects.create', { name, description: 'PopAlign Table 1 in miniature (cli/table1.ts)' })).id
   for (const axis of WORLD_AXES) await s.call('axes.save', { projectId, name: axis.name, classes: [...axis.classes], ideal: null })
   return { projectId }
 }
@@ -41,7 +43,7 @@ export async function acquire(s: StudioSession, projectId: number, settings: Tab
       pairsPerPrompt: settings.acquire.pairsPerPrompt,
       seed: settings.seed,
       sampling: settings.sampling,
-      classifier: 'builtin'
+      classifier: settings.acquireClassifier
     }))
   const done = await s.waitJob(job.id, 'acquire')
   const ledger = await s.call('acquire.ledger', { jobId: job.id })
@@ -72,8 +74,11 @@ export interface FinetuneOutput {
 }
 
 export async function finetune(s: StudioSession, projectId: number, snapshotId: number, method: FinetuneMethodName, settings: Table1Settings): Promise<FinetuneOutput> {
-  const earlier = (await s.call('runs.list', { projectId })).find((r) => r.method === method && r.snapshotId === snapshotId && r.state !== 'failed' && r.state !== 'cancelled')
   const f = settings.finetune
+  // A run left by a killed attempt is adopted only if it was started with these very settings.
+  const candidates = (await s.call('runs.list', { projectId })).filter((r) => r.method === method && r.snapshotId === snapshotId && r.state !== 'failed' && r.state !== 'cancelled')
+  const configs = candidates.length > 0 ? await s.call('runs.compare', { runIds: candidates.map((r) => r.jobId) }) : []
+  const earlier = configs.find((c) => c.config !== null && c.config.steps === f.steps && c.config.batchSize === f.batchSize && c.config.learningRate === f.learningRate && (c.config.beta === null || c.config.beta === f.beta) && (c.config.alpha === null || c.config.alpha === f.alpha) && c.config.seed === settings.seed)
   const jobId =
     earlier?.jobId ??
     (

@@ -17,7 +17,7 @@ import { validateSettings, type Table1Settings } from './options'
 import { acquire, ensureProject, finetune, snapshot, type AcquireOutput, type FinetuneOutput, type SnapshotOutput } from './preference-stages'
 import { buildPrompts } from './prompts'
 import type { Table1Result } from './result'
-import { StageStore } from './stages'
+import { StageStore, stageKey } from './stages'
 import { openSession, type StudioSession } from './studio-session'
 import { buildRows, checkTargets } from './table'
 
@@ -77,7 +77,7 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
   mkdirSync(workdir, { recursive: true })
   const base = installBase(workdir, req.base)
   const baseCheckpoint = join(base.dir, BASE_CHECKPOINT_FILE)
-  const stages = new StageStore(workdir, { settings, baseSha256: base.sha256 }, log)
+  const stages = new StageStore(workdir, { baseSha256: base.sha256 }, log)
   const total = 10
   let n = 0
   const label = (what: string): string => `[table1 ${++n}/${total}] ${what}`
@@ -90,33 +90,52 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
   let snap: SnapshotOutput
   let pop: FinetuneOutput
   let sft: FinetuneOutput
+  // What each stage depends on: a change re-runs that stage and those after it, nothing before.
+  const acquireKey = stageKey('acquire', { seed: settings.seed, train: prompts.train, acquire: settings.acquire, classifier: settings.acquireClassifier, sampling: settings.sampling })
+  const finetuneInputs = { acquireKey, seed: settings.seed, finetune: settings.finetune }
+  // SFT has no reference term: beta and alpha do not change it, so trying another beta keeps its run.
+  const { beta: _beta, alpha: _alpha, ...sftSettings } = settings.finetune
+  const sftInputs = { acquireKey, seed: settings.seed, finetune: sftSettings }
+  const evalInputs = { seed: settings.seed, prompts: { neutral: prompts.heldOutNeutral, specific: prompts.specific }, evaluation: settings.evaluation, sampling: settings.sampling }
   try {
-    project = await stages.run('workspace', label('workspace and project'), async () => ensureProject(await studio()))
-    acq = await stages.run('acquire', label(`acquire preferences (${prompts.train.length} training prompts)`), async () => acquire(await studio(), project.projectId, settings, prompts.train, baseCheckpoint))
-    snap = await stages.run('snapshot', label('snapshot'), async () => snapshot(await studio(), project.projectId))
-    pop = await stages.run('finetune-popalign', label(`fine-tune PopAlign (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'popalign', settings))
-    sft = await stages.run('finetune-sft', label(`fine-tune SFT (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'sft', settings))
+    project = await stages.run(stageKey('workspace', { acquireKey }), label('workspace and project'), async () => ensureProject(await studio(), acquireKey))
+    acq = await stages.run(acquireKey, label(`acquire preferences (${prompts.train.length} training prompts)`), async () => acquire(await studio(), project.projectId, settings, prompts.train, baseCheckpoint))
+    snap = await stages.run(stageKey('snapshot', { acquireKey }), label('snapshot'), async () => snapshot(await studio(), project.projectId))
+    pop = await stages.run(stageKey('finetune-popalign', finetuneInputs), label(`fine-tune PopAlign (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'popalign', settings))
+    sft = await stages.run(stageKey('finetune-sft', sftInputs), label(`fine-tune SFT (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'sft', settings))
   } finally {
     if (session) await (session as StudioSession).close()
   }
 
   const evalDir = join(workdir, 'eval')
   const e = settings.evaluation
-  const refFile = await stages.run('reference', label('real renders of the evaluation prompts'), () =>
-    referenceSet(evalDir, prompts.heldOutNeutral, e.neutralPerPrompt, prompts.specific, e.specificPerPrompt, settings.seed)
+  const refKey = stageKey('reference', evalInputs)
+  const refFile = await stages.run(refKey, label('real renders of the evaluation prompts'), () =>
+    referenceSet(evalDir, refKey, prompts.heldOutNeutral, e.neutralPerPrompt, prompts.specific, e.specificPerPrompt, settings.seed)
   )
-  const models: [string, string][] = [
-    ['base', baseCheckpoint],
-    ['sft', sft.checkpoint],
-    ['popalign', pop.checkpoint]
+  const models: [string, string, unknown][] = [
+    ['base', baseCheckpoint, null],
+    ['sft', sft.checkpoint, sftInputs],
+    ['popalign', pop.checkpoint, finetuneInputs]
   ]
   const evalFiles: string[] = []
-  for (const [model, checkpoint] of models) {
+  const timingKeys: [string, string][] = [
+    ['workspace', stageKey('workspace', { acquireKey })],
+    ['acquire', acquireKey],
+    ['snapshot', stageKey('snapshot', { acquireKey })],
+    ['finetune-popalign', stageKey('finetune-popalign', finetuneInputs)],
+    ['finetune-sft', stageKey('finetune-sft', sftInputs)],
+    ['reference', refKey]
+  ]
+  for (const [model, checkpoint, trained] of models) {
     const images = prompts.heldOutNeutral.length * e.neutralPerPrompt + prompts.specific.length * e.specificPerPrompt
+    const key = stageKey(`evaluate-${model}`, { evalInputs, trained })
+    timingKeys.push([`evaluate-${model}`, key])
     evalFiles.push(
-      await stages.run(`evaluate-${model}`, label(`evaluate ${model} (${images} images)`), () =>
+      await stages.run(key, label(`evaluate ${model} (${images} images)`), () =>
         evaluateModel({
           model,
+          fileName: key,
           checkpoint,
           neutralPrompts: prompts.heldOutNeutral,
           neutralPerPrompt: e.neutralPerPrompt,
@@ -135,7 +154,8 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
   log(label('table'))
   const t0 = performance.now()
   const rows = buildRows(evalFiles.map((f) => readJson<ModelEvaluation>(f)), readJson<ReferenceSet>(refFile), { resamples: e.resamples, frechetResamples: e.frechetResamples, seed: settings.seed })
-  const timings = Object.entries(stages.records()).map(([stage, r]) => ({ stage, seconds: r.seconds }))
+  const records = stages.records()
+  const timings = timingKeys.map(([stage, key]) => ({ stage, seconds: records[key]?.seconds ?? 0 }))
   timings.push({ stage: 'table', seconds: (performance.now() - t0) / 1000 })
   const result: Table1Result = {
     format: 'popalign.table1',

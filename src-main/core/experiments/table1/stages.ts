@@ -1,9 +1,10 @@
-// The run's stage ledger: <workdir>/state.json holds the settings the run was started with and, per
-// finished stage, its output and wall time. A stage whose record is there is skipped on a re-run, so
+// The run's stage ledger: <workdir>/state.json holds the base model's identity and, per finished
+// stage (keyed by its name and the settings it depends on), its output and wall time. A stage whose record is there is skipped on a re-run, so
 // the long command resumes after a kill at the first unfinished stage. Writes go through a temporary
 // file and a rename, so a kill mid-write leaves the previous state, never half a file.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { createHash } from 'node:crypto'
 
 export interface StageRecord<T = unknown> {
   seconds: number
@@ -14,15 +15,24 @@ export interface StageRecord<T = unknown> {
 interface StateFile {
   format: 'popalign.table1-state'
   version: 1
-  /** JSON of the settings and base checkpoint identity; a resume must match it exactly. */
+  /** The base checkpoint's identity; a workdir holds experiments on one base model only. */
   identity: unknown
   stages: Record<string, StageRecord>
 }
 
 export const STATE_FILE = 'state.json'
 
-function stable(value: unknown): string {
+/** JSON with sorted keys, so equal settings always give the same text (and the same key). */
+export function stable(value: unknown): string {
   return JSON.stringify(value, (_k, v: unknown) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => a.localeCompare(b))) : v))
+}
+
+/**
+ * A stage's key: its name and a short hash of the settings it depends on. Changing beta re-runs only
+ * the fine-tunes and their evaluations; acquisition, snapshot and the base model's evaluation are kept.
+ */
+export function stageKey(name: string, inputs: unknown): string {
+  return `${name}@${createHash('sha256').update(stable(inputs)).digest('hex').slice(0, 10)}`
 }
 
 export class StageStore {
@@ -44,7 +54,7 @@ export class StageStore {
       }
       if (saved.format !== 'popalign.table1-state' || saved.version !== 1) throw new Error(`${this.file} is not a table1 state file`)
       if (stable(saved.identity) !== stable(identity)) {
-        throw new Error(`${this.file} was started with other settings or another base checkpoint; resume it with the same flags or use a new --workdir`)
+        throw new Error(`${this.file} was started with another base checkpoint; use a new --workdir for this one`)
       }
       this.state = saved
     } else {
