@@ -91,7 +91,7 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
   let pop: FinetuneOutput
   let sft: FinetuneOutput
   // What each stage depends on: a change re-runs that stage and those after it, nothing before.
-  const acquireKey = stageKey('acquire', { seed: settings.seed, train: prompts.train, acquire: settings.acquire, classifier: settings.acquireClassifier, sampling: settings.sampling })
+  const acquireKey = stageKey('acquire', { seed: settings.seed, train: prompts.train, acquire: settings.acquire, sampling: settings.sampling, ...(settings.acquireClassifier === 'builtin' ? {} : { classifier: settings.acquireClassifier }) })
   const finetuneInputs = { acquireKey, seed: settings.seed, finetune: settings.finetune }
   // SFT has no reference term: beta and alpha do not change it, so trying another beta keeps its run.
   const { beta: _beta, alpha: _alpha, ...sftSettings } = settings.finetune
