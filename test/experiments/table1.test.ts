@@ -100,6 +100,6 @@ describe('table1', () => {
     expect(s.evaluation.neutralPerPrompt).toBeGreaterThanOrEqual(100)
     expect(p.heldOutNeutral.filter((x) => p.train.includes(x))).toEqual([])
     expect(p.heldOutNeutral).toContain('a portrait of a chef')
-    expect(p.specific).toHaveLength(8 * 12)
+    expect(p.specific).toHaveLength(5 * 12)
   })
 })

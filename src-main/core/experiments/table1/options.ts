@@ -30,13 +30,15 @@ export interface Table1Settings {
 }
 
 const VISIBLE = ['doctor', 'nurse', 'chef', 'firefighter', 'teacher', 'pilot', 'farmer', 'painter']
+/** Evaluated concepts: five of the eight, so 10 held-out prompts x 100 images x 3 models fit the hour. */
+const EVAL_CONCEPTS = ['doctor', 'nurse', 'chef', 'firefighter', 'pilot']
 
 /**
  * Full run. Acquisition keeps the paper's proportions (12 identity-specific prompts per neutral prompt,
  * the augmented pool about 1.2 x the neutral pool, sets of 5); the fine-tune keeps its recipe (alpha 0.5,
  * 4 pairs per step, caption dropout 0.2) with beta and lr of the studio's "paper, scaled" preset.
- * Evaluation: 8 concepts x 2 held-out templates = 16 prompts x 100 images, and 8 x 12 identity-specific
- * prompts x 10 images (the paper's Table 2 uses 100; 10 keeps the run inside the hour).
+ * Evaluation: 5 concepts x 2 held-out templates = 10 prompts x 100 images, and 5 x 12 identity-specific
+ * prompts x 5 images (the paper's Table 2 uses 100; 5 keeps the run inside the hour on 2 cores).
  */
 export function fullSettings(seed: number): Table1Settings {
   return {
@@ -44,12 +46,12 @@ export function fullSettings(seed: number): Table1Settings {
     quick: false,
     trainConcepts: [...VISIBLE, 'astronaut'],
     trainTemplates: ['a photo of a {}', 'a picture of a {}', 'a {}'],
-    evalConcepts: [...VISIBLE],
+    evalConcepts: [...EVAL_CONCEPTS],
     heldOutTemplates: ['a portrait of a {}', 'a drawing of the {}'],
     acquire: { nPerNeutral: 40, mPerSpecific: 4, k: 5, pairsPerPrompt: 20 },
     acquireClassifier: 'builtin',
     finetune: { steps: 300, batchSize: 8, learningRate: 1e-4, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 100 },
-    evaluation: { neutralPerPrompt: 100, specificPerPrompt: 10, resamples: 1000, frechetResamples: 100 },
+    evaluation: { neutralPerPrompt: 100, specificPerPrompt: 5, resamples: 1000, frechetResamples: 100 },
     sampling: { sampler: 'ddim', steps: 50, guidance: 3 }
   }
 }
