@@ -8,10 +8,11 @@
 //
 //   npx tsx src-main/cli/train-base.ts [--steps 3000] [--seed 1] [--out resources/models/base]
 //        [--run-dir .tmp/runs/base-seed1] [--width 96] [--depth 4] [--patch 4] [--batch 64] [--lr 0.001]
-//        [--decay-steps 2000] [--decay-lr 0.00025] [--eval-per-prompt 8] [--eval-only]
+//        [--decay-steps 2000] [--decay-lr 0.00025] [--attribute-steps 1500 (0: none)] [--eval-per-prompt 8] [--eval-only]
 //
 // Two phases: `main` (--steps at --lr from a seeded init), then `decay` (--decay-steps at --decay-lr,
-// starting from main's final weights with a fresh optimiser), a step learning-rate decay.
+// starting from main's final weights with a fresh optimiser), a step learning-rate decay; then
+// `attributes` (--attribute-steps at the decay rate on captions that mostly name the attributes).
 //
 // Training runs in the engine worker with periodic checkpoints in --run-dir; run the same command again
 // after an interruption and it resumes from the newest checkpoint.
@@ -27,7 +28,7 @@ import { VOCAB_SIZE } from '../core/world/vocabulary'
 import { evaluateBaseModel } from '../core/engine/eval/evaluate-model'
 import { summariseLosses } from '../core/engine/eval/loss-summary'
 
-const FLAGS = ['steps', 'seed', 'out', 'run-dir', 'width', 'depth', 'patch', 'batch', 'lr', 'decay-steps', 'decay-lr', 'eval-per-prompt', 'checkpoint-every']
+const FLAGS = ['steps', 'seed', 'out', 'run-dir', 'width', 'depth', 'patch', 'batch', 'lr', 'decay-steps', 'decay-lr', 'attribute-steps', 'eval-per-prompt', 'checkpoint-every']
 
 function parseArgs(argv: string[]): { values: Record<string, string>; evalOnly: boolean } {
   const values: Record<string, string> = {}
@@ -95,11 +96,11 @@ async function writeAtomic(path: string, data: string | Uint8Array): Promise<voi
   await rename(`${path}.tmp`, path)
 }
 
-async function train(config: TrainConfig, runDir: string, initFrom?: string): Promise<number> {
+async function train(config: TrainConfig, runDir: string, initFrom?: string, data: object = BASE_DATA_OPTIONS): Promise<number> {
   const started = Date.now()
   let lastPrint = 0
   const handle = startTraining(
-    { config, runDir, data: { module: worldSourceModuleSpec(), options: BASE_DATA_OPTIONS }, resume: true, initFrom, progressIntervalMs: 2000 },
+    { config, runDir, data: { module: worldSourceModuleSpec(), options: data }, resume: true, initFrom, progressIntervalMs: 2000 },
     {
       onMessage: (m: WorkerMessage) => {
         if (m.type === 'log') console.log(`[${m.level}] ${m.message}`)
@@ -132,6 +133,22 @@ export function decayPhaseConfig(phase1: TrainConfig, args: Record<string, strin
   })
 }
 
+/**
+ * Phase 3: the same biased images, but most captions name the attributes. Phases 1-2 learn concepts
+ * and the bias but follow attribute words weakly (each is 1/7 of a normalised bag of words and named in
+ * only 30% of captions); neutral captions keep their biased images, so neutral prompts stay biased.
+ */
+export const ATTRIBUTE_DATA_OPTIONS = { captionAttributeFraction: 0.8 }
+
+/** Steps of the attribute phase; 0 leaves the phase out. */
+export const DEFAULT_ATTRIBUTE_STEPS = 1500
+
+/** The attribute phase's config, or null when --attribute-steps is 0. */
+export function attributePhaseConfig(phase2: TrainConfig, args: Record<string, string>): TrainConfig | null {
+  const steps = args['attribute-steps'] === '0' ? 0 : numFlag(args, 'attribute-steps', DEFAULT_ATTRIBUTE_STEPS)
+  return steps === 0 ? null : parseTrainConfig({ ...phase2, steps, seed: phase2.seed + 1000 })
+}
+
 async function main(): Promise<void> {
   const { values: args, evalOnly } = parseArgs(process.argv.slice(2))
   const phase1 = baseTrainConfig(args)
@@ -139,6 +156,8 @@ async function main(): Promise<void> {
   const outDir = resolve(args.out ?? 'resources/models/base')
   const runDir = resolve(args['run-dir'] ?? `.tmp/runs/base-seed${phase1.seed}`)
   const runDir2 = `${runDir}-decay`
+  const phase3 = attributePhaseConfig(phase2, args)
+  const runDir3 = `${runDir}-attributes`
   await mkdir(outDir, { recursive: true })
   const command = `npx tsx src-main/cli/train-base.ts ${process.argv.slice(2).join(' ')}`.trim()
 
@@ -146,26 +165,41 @@ async function main(): Promise<void> {
   const first = latestCheckpoint(runDir)
   if (!first || first.state.step < phase1.steps) throw new Error(`no finished phase-1 checkpoint in ${runDir}; run without --eval-only first`)
   const seconds2 = evalOnly ? null : await train(phase2, runDir2, first.path)
-  const found = latestCheckpoint(runDir2)
-  if (!found || found.state.step < phase2.steps) throw new Error(`no finished phase-2 checkpoint in ${runDir2}; run without --eval-only first`)
+  const second = latestCheckpoint(runDir2)
+  if (!second || second.state.step < phase2.steps) throw new Error(`no finished phase-2 checkpoint in ${runDir2}; run without --eval-only first`)
+  let found = second
+  let seconds3: number | null = 0
+  if (phase3) {
+    seconds3 = evalOnly ? null : await train(phase3, runDir3, second.path, ATTRIBUTE_DATA_OPTIONS)
+    const third = latestCheckpoint(runDir3)
+    if (!third || third.state.step < phase3.steps) throw new Error(`no finished phase-3 checkpoint in ${runDir3}; run without --eval-only first`)
+    found = third
+  }
   const state = found.state
   await copyFile(found.path, `${outDir}/base.ckpt.tmp`)
   await rename(`${outDir}/base.ckpt.tmp`, `${outDir}/base.ckpt`)
-  const recipe = { phases: [{ name: 'main', train: phase1 }, { name: 'decay', initFrom: 'final weights of main', train: phase2 }], data: BASE_DATA_OPTIONS }
+  const recipe = {
+    phases: [
+      { name: 'main', train: phase1, data: BASE_DATA_OPTIONS },
+      { name: 'decay', initFrom: 'final weights of main', train: phase2, data: BASE_DATA_OPTIONS },
+      ...(phase3 ? [{ name: 'attributes', initFrom: 'final weights of decay', train: phase3, data: ATTRIBUTE_DATA_OPTIONS }] : [])
+    ]
+  }
   await writeAtomic(`${outDir}/config.json`, JSON.stringify(recipe, null, 2) + '\n')
   await writeAtomic(`${outDir}/seed.txt`, `${phase1.seed}\n`)
-  if (seconds1 !== null && seconds2 !== null) {
+  if (seconds1 !== null && seconds2 !== null && seconds3 !== null) {
     const log = {
       command,
       finishedAt: new Date().toISOString(),
       note: 'trainSeconds count only the training done by the invocation that wrote this log (a resumed phase counts from the resume)',
       phases: [
         { name: 'main', steps: first.state.step, learningRate: phase1.learningRate, trainSeconds: seconds1, losses: summariseLosses(first.state.losses, 100) },
-        { name: 'decay', steps: state.step, learningRate: phase2.learningRate, trainSeconds: seconds2, losses: summariseLosses(state.losses, 100) }
+        { name: 'decay', steps: second.state.step, learningRate: phase2.learningRate, trainSeconds: seconds2, losses: summariseLosses(second.state.losses, 100) },
+        ...(phase3 ? [{ name: 'attributes', steps: state.step, learningRate: phase3.learningRate, trainSeconds: seconds3, losses: summariseLosses(state.losses, 100) }] : [])
       ]
     }
     await writeAtomic(`${outDir}/training-log.json`, JSON.stringify(log, null, 2) + '\n')
-    console.log(`trained ${first.state.step} + ${state.step} steps in ${((seconds1 + seconds2) / 60).toFixed(1)} min`)
+    console.log(`trained ${first.state.step} + ${second.state.step}${phase3 ? ` + ${state.step}` : ''} steps in ${((seconds1 + seconds2 + seconds3) / 60).toFixed(1)} min`)
   }
 
   console.log('evaluating with the shipped classifier ...')
