@@ -19,7 +19,7 @@
 
 import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { latestCheckpoint } from '../core/engine/checkpoint/store'
+import { latestCheckpoint, loadCheckpoint } from '../core/engine/checkpoint/store'
 import { parseTrainConfig, type TrainConfig } from '../core/engine/train/config'
 import { startTraining } from '../core/engine/train/host'
 import type { WorkerMessage } from '../core/engine/train/protocol'
@@ -149,6 +149,19 @@ export function attributePhaseConfig(phase2: TrainConfig, args: Record<string, s
   return steps === 0 ? null : parseTrainConfig({ ...phase2, steps, seed: phase2.seed + 1000 })
 }
 
+async function evaluateAndWrite(config: TrainConfig, params: Readonly<Record<string, Float32Array>>, outDir: string, args: Record<string, string>): Promise<void> {
+  console.log('evaluating with the shipped classifier ...')
+  const evaluation = await evaluateBaseModel({
+    config,
+    params,
+    perPrompt: Math.floor(numFlag(args, 'eval-per-prompt', 8)),
+    sampling: BASE_EVAL_SAMPLING,
+    onLog: (l) => console.log(l)
+  })
+  await writeAtomic(`${outDir}/evaluation.json`, JSON.stringify({ checkpoint: 'base.ckpt', ...evaluation }, null, 2) + '\n')
+  console.log(JSON.stringify(evaluation.summary, null, 2))
+}
+
 async function main(): Promise<void> {
   const { values: args, evalOnly } = parseArgs(process.argv.slice(2))
   const phase1 = baseTrainConfig(args)
@@ -161,18 +174,24 @@ async function main(): Promise<void> {
   await mkdir(outDir, { recursive: true })
   const command = `npx tsx src-main/cli/train-base.ts ${process.argv.slice(2).join(' ')}`.trim()
 
-  const seconds1 = evalOnly ? null : await train(phase1, runDir)
+  if (evalOnly) {
+    // Evaluates the shipped checkpoint in --out; no run directories needed.
+    const shipped = loadCheckpoint(`${outDir}/base.ckpt`)
+    await evaluateAndWrite(shipped.config, shipped.params, outDir, args)
+    process.exit(0)
+  }
+  const seconds1 = await train(phase1, runDir)
   const first = latestCheckpoint(runDir)
-  if (!first || first.state.step < phase1.steps) throw new Error(`no finished phase-1 checkpoint in ${runDir}; run without --eval-only first`)
-  const seconds2 = evalOnly ? null : await train(phase2, runDir2, first.path)
+  if (!first || first.state.step < phase1.steps) throw new Error(`no finished phase-1 checkpoint in ${runDir}`)
+  const seconds2 = await train(phase2, runDir2, first.path)
   const second = latestCheckpoint(runDir2)
-  if (!second || second.state.step < phase2.steps) throw new Error(`no finished phase-2 checkpoint in ${runDir2}; run without --eval-only first`)
+  if (!second || second.state.step < phase2.steps) throw new Error(`no finished phase-2 checkpoint in ${runDir2}`)
   let found = second
-  let seconds3: number | null = 0
+  let seconds3 = 0
   if (phase3) {
-    seconds3 = evalOnly ? null : await train(phase3, runDir3, second.path, ATTRIBUTE_DATA_OPTIONS)
+    seconds3 = await train(phase3, runDir3, second.path, ATTRIBUTE_DATA_OPTIONS)
     const third = latestCheckpoint(runDir3)
-    if (!third || third.state.step < phase3.steps) throw new Error(`no finished phase-3 checkpoint in ${runDir3}; run without --eval-only first`)
+    if (!third || third.state.step < phase3.steps) throw new Error(`no finished phase-3 checkpoint in ${runDir3}`)
     found = third
   }
   const state = found.state
@@ -187,7 +206,7 @@ async function main(): Promise<void> {
   }
   await writeAtomic(`${outDir}/config.json`, JSON.stringify(recipe, null, 2) + '\n')
   await writeAtomic(`${outDir}/seed.txt`, `${phase1.seed}\n`)
-  if (seconds1 !== null && seconds2 !== null && seconds3 !== null) {
+  {
     const log = {
       command,
       finishedAt: new Date().toISOString(),
@@ -202,16 +221,7 @@ async function main(): Promise<void> {
     console.log(`trained ${first.state.step} + ${second.state.step}${phase3 ? ` + ${state.step}` : ''} steps in ${((seconds1 + seconds2 + seconds3) / 60).toFixed(1)} min`)
   }
 
-  console.log('evaluating with the shipped classifier ...')
-  const evaluation = await evaluateBaseModel({
-    config: state.config,
-    params: state.params,
-    perPrompt: Math.floor(numFlag(args, 'eval-per-prompt', 8)),
-    sampling: BASE_EVAL_SAMPLING,
-    onLog: (l) => console.log(l)
-  })
-  await writeAtomic(`${outDir}/evaluation.json`, JSON.stringify({ checkpoint: 'base.ckpt', ...evaluation }, null, 2) + '\n')
-  console.log(JSON.stringify(evaluation.summary, null, 2))
+  await evaluateAndWrite(state.config, state.params, outDir, args)
   process.exit(0)
 }
 
