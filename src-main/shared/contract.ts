@@ -139,6 +139,17 @@ export type McmcDecision = z.infer<typeof McmcDecision>
 /** Replace the member at `position` (the image `outImageId`) by `inImageId`. */
 export const McmcProposal = z.object({ position: z.number().int().nonnegative(), outImageId: Id, inImageId: Id })
 export type McmcProposal = z.infer<typeof McmcProposal>
+/** Where a chain's proposed images come from: the prompt's pool, freshly sampled, or the pool until exhausted, then sampled. */
+export const McmcProposalSource = z.enum(['pool', 'sample', 'mixed'])
+export type McmcProposalSource = z.infer<typeof McmcProposalSource>
+/** The model and settings a chain samples its fresh proposals with (the seed of each comes from the chain's RNG). */
+export const McmcSampling = z.object({
+  model: z.string(),
+  steps: z.number().int().positive(),
+  sampler: z.enum(['ddpm', 'ddim']),
+  guidance: z.number().nonnegative()
+})
+export type McmcSampling = z.infer<typeof McmcSampling>
 /** Classifier counts of the current set on one axis; `unseen` members have no usable verdict. */
 export const AxisTally = z.object({
   axis: z.string(),
@@ -167,7 +178,14 @@ export const McmcChain = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   /** Only when asked for (hidden by default so it does not anchor the judge). */
-  tally: z.array(AxisTally).nullable()
+  tally: z.array(AxisTally).nullable(),
+  /** Where proposals come from ('pool' when left out). */
+  proposalSource: McmcProposalSource.optional(),
+  sampling: McmcSampling.nullable().optional(),
+  /** True while the next proposal is being sampled from the model (it appears once its image is in the workspace). */
+  proposalPending: z.boolean().optional(),
+  /** Why the last attempt to sample the pending proposal failed, if it did (the next mcmc.get retries). */
+  proposalError: z.string().nullable().optional()
 })
 export type McmcChain = z.infer<typeof McmcChain>
 export const McmcLogEntry = z.object({
@@ -597,8 +615,21 @@ export const contract = {
       judge: McmcJudge.default('human'),
       seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
       /** Which classifier's verdicts the automatic judge reads; the latest of any when left out. */
-      classifierId: z.string().min(1).max(200).optional()
-    }).strict(),
+      classifierId: z.string().min(1).max(200).optional(),
+      /** Where proposed images come from; 'sample' and 'mixed' need `sampling`. */
+      proposals: McmcProposalSource.default('pool'),
+      sampling: z
+        .object({
+          model: ModelRef,
+          steps: z.number().int().min(1).max(1000).default(20),
+          sampler: SamplerName.default('ddim'),
+          guidance: z.number().min(0).max(30).default(3)
+        })
+        .strict()
+        .optional()
+    })
+      .strict()
+      .refine((o) => o.proposals === 'pool' || o.sampling !== undefined, 'freshly sampled proposals need `sampling` (at least the model id)'),
     McmcChain
   ),
   'mcmc.get': method(z.object({ chainId: Id, tally: z.boolean().default(false) }).strict(), McmcChain, 'annotate'),

@@ -131,11 +131,11 @@ describe('MCMC chains over the workspace', () => {
       images.forEach((id, i) => c.record({ imageId: id, classifierId: 'world', classifierVersion: '1', status: 'ok', attributes: { gender: genders[i] }, confidence: 0.9 }))
     })
 
-    it('auto: accepts exactly the swaps that move the set closer to the target, and never moves away', () => {
+    it('auto: accepts exactly the swaps that move the set closer to the target, and never moves away', async () => {
       const mcmc = createMcmcService(ws)
       const chain = mcmc.start({ projectId, promptId, size: 4, judge: 'auto', seed: 3, createdBy: ownerId })
       expect(chain.awaiting).toBe('auto')
-      const run = mcmc.runAuto(chain.id, 60, true)
+      const run = await mcmc.runAuto(chain.id, 60, true)
       expect(run).toMatchObject({ decided: 60, needsHuman: false })
       expect(run.chain.state).toBe('finished')
       const log = mcmc.log(chain.id)
@@ -151,7 +151,7 @@ describe('MCMC chains over the workspace', () => {
       expect(run.chain.acceptanceRate).toBeCloseTo(run.chain.accepted / 60, 12)
     })
 
-    it('mixed: the classifier judges what it can see and hands swaps involving a no_detection image to a person', () => {
+    it('mixed: the classifier judges what it can see and hands swaps involving a no_detection image to a person', async () => {
       const c = classificationsRepo(ws.db)
       const hiddenId = images[7]
       c.record({ imageId: hiddenId, classifierId: 'world', classifierVersion: '1', status: 'no_detection', attributes: {}, confidence: null })
@@ -160,7 +160,7 @@ describe('MCMC chains over the workspace', () => {
       let humanTurns = 0
       let current = mcmc.get(chain.id)
       for (let round = 0; round < 40 && current.state === 'running'; round++) {
-        const run = mcmc.runAuto(chain.id, 5, false)
+        const run = await mcmc.runAuto(chain.id, 5, false)
         current = run.chain
         if (run.needsHuman) {
           humanTurns++
@@ -181,13 +181,13 @@ describe('MCMC chains over the workspace', () => {
       }
     })
 
-    it('refuses an automatic chain in a project without axes, and runAuto on a human chain', () => {
+    it('refuses an automatic chain in a project without axes, and runAuto on a human chain', async () => {
       const other = ws.projects.create('Q', '').id
       const q = ws.prompts.ensure({ projectId: other, text: 'a nurse' }).id
       addImages(ws, other, q, 5)
       const mcmc = createMcmcService(ws)
       expect(() => mcmc.start({ projectId: other, promptId: q, size: 4, judge: 'auto', seed: 1, createdBy: ownerId })).toThrow(/no attribute axes/)
-      expect(() => mcmc.runAuto(human(mcmc).id, 5, false)).toThrow(/judged by a person/)
+      await expect(mcmc.runAuto(human(mcmc).id, 5, false)).rejects.toThrow(/judged by a person/)
     })
   })
 

@@ -2,8 +2,10 @@
 // reject, stop) is one IMMEDIATE transaction that appends the log entry and rewrites the chain row,
 // so the chain survives a restart at any point and a retried decision (same idempotency key) is
 // applied once. Judges: a person, the classifier (auto), or the classifier with people taking the
-// swaps it cannot see (mixed).
-import type { Judgement, McmcChain, McmcDecision, McmcLogEntry, SetPair } from '@shared/contract'
+// swaps it cannot see (mixed). Proposals come from the prompt's pool, or are freshly sampled from a
+// model: the draw (member and seed) is committed with the decision, the image is sampled afterwards
+// (async) and inserted together with the proposal, so a restart in between samples the same image.
+import type { Judgement, McmcChain, McmcDecision, McmcLogEntry, McmcProposalSource, McmcSampling, SetPair } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
 import type { Workspace } from '../db/open'
 import { classificationsRepo } from '../db/repos/classifications'
@@ -11,7 +13,8 @@ import { JudgementConflict } from '../db/repos/judgements'
 import { mcmcChainsRepo, type ChainRecord } from '../db/repos/mcmc-chains'
 import { SetMembershipError } from '../db/repos/sets'
 import { classifierCannotSee, judgeAutomatically, tallySet, targetOf, type TargetAxis, type Verdict } from './auto-judge'
-import { applyProposal, drawInitialSet, drawProposal } from './proposal'
+import { sampleFreshImage, resolveModel, type FreshImageDeps } from './fresh-image'
+import { applyProposal, drawInitialSet, drawNext, FRESH_SEED_LIMIT } from './proposal'
 import { ChainRng, initialRngState } from './rng'
 
 export interface StartChain {
@@ -22,7 +25,13 @@ export interface StartChain {
   seed: number
   classifierId?: string
   createdBy: number
+  /** Where proposed images come from (default 'pool'); 'sample' and 'mixed' need `sampling`. */
+  proposalSource?: McmcProposalSource
+  sampling?: McmcSampling
 }
+
+/** How many times a fresh draw is retried when the model returns an image already in the set. */
+const FRESH_ATTEMPTS = 5
 
 interface Judged {
   decision: McmcDecision
@@ -33,9 +42,13 @@ interface Judged {
   distanceAfter?: number
 }
 
-export function createMcmcService(ws: Workspace) {
+export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps } = {}) {
   const chains = mcmcChainsRepo(ws.db)
   const classifications = classificationsRepo(ws.db)
+  /** Samplings in flight per chain, so concurrent callers wait for one sampling instead of racing. */
+  const inFlight = new Map<number, Promise<void>>()
+  /** The last sampling failure per chain (shown to the judge; cleared by a success). */
+  const sampleErrors = new Map<number, string>()
 
   const chainOrFail = (id: number): ChainRecord => chains.get(id) ?? fail('not_found', `MCMC chain ${id} does not exist`)
   const axesOf = (projectId: number): TargetAxis[] => ws.axes.list(projectId).map(targetOf)
@@ -43,7 +56,7 @@ export function createMcmcService(ws: Workspace) {
 
   /** Who must judge the chain's pending proposal. */
   function awaiting(chain: ChainRecord): McmcChain['awaiting'] {
-    if (chain.state !== 'running' || !chain.proposal) return null
+    if (chain.state !== 'running' || !chain.proposal || chain.pendingSample) return null
     if (chain.judge === 'human') return 'human'
     if (chain.judge === 'auto') return 'auto'
     const { outImageId, inImageId } = chain.proposal
@@ -74,8 +87,18 @@ export function createMcmcService(ws: Workspace) {
             chain.members.map((id) => verdict(chain, id)),
             axesOf(chain.projectId)
           )
-        : null
+        : null,
+      proposalSource: chain.proposalSource,
+      sampling: chain.sampling,
+      proposalPending: chain.state === 'running' && chain.pendingSample !== null,
+      proposalError: sampleErrors.get(chain.id) ?? null
     }
+  }
+
+  /** The chain's next swap by its proposal source (pool, fresh sample, or pool then sample). */
+  function next(chain: Pick<ChainRecord, 'id' | 'promptId' | 'proposalSource'>, members: readonly number[], rng: ChainRng) {
+    const proposedBefore = new Set(chain.proposalSource === 'mixed' ? chains.proposedImages(chain.id) : [])
+    return drawNext(chain.proposalSource, members, ws.images.idsOfPrompt(chain.promptId), proposedBefore, rng)
   }
 
   /** Applies one decision to the chain; runs inside `decideTx`. */
@@ -93,17 +116,18 @@ export function createMcmcService(ws: Workspace) {
     })
     if (j.decision === 'stop') {
       const set = ws.sets.create(chain.projectId, chain.promptId, 'mcmc', chain.members)
-      return chains.update(chain.id, { ...chain, state: 'finished', proposal: null, step: chain.step + 1, resultSetId: set.id })
+      return chains.update(chain.id, { ...chain, state: 'finished', proposal: null, pendingSample: null, step: chain.step + 1, resultSetId: set.id })
     }
     if (!chain.proposal) throw new Error('unreachable: accept/reject without a proposal')
     // Reject is the back-track: the set stays as it was before the proposal.
     const members = j.decision === 'accept' ? applyProposal(chain.members, chain.proposal) : chain.members
     const rng = new ChainRng(chain.rngState)
-    const proposal = drawProposal(members, ws.images.idsOfPrompt(chain.promptId), rng)
+    const { proposal, pendingSample } = next(chain, members, rng)
     return chains.update(chain.id, {
       ...chain,
       members,
       proposal,
+      pendingSample,
       step: chain.step + 1,
       accepted: chain.accepted + (j.decision === 'accept' ? 1 : 0),
       rejected: chain.rejected + (j.decision === 'reject' ? 1 : 0),
@@ -123,6 +147,7 @@ export function createMcmcService(ws: Workspace) {
       fail('conflict', `step ${expectedStep} of chain ${chainId} has already been decided; the chain is at step ${chain.step}`)
     }
     if (j.decision !== 'stop') {
+      if (chain.pendingSample) fail('conflict', `the next proposal of chain ${chainId} is still being sampled; wait for it to appear`)
       if (!chain.proposal) fail('conflict', `chain ${chainId} has no proposal to judge: every image of the prompt is in the set; stop the chain`)
       const who = awaiting(chain)
       if (j.judgeKind === 'human' && who !== 'human') fail('conflict', `the pending proposal of chain ${chainId} is judged by the classifier; run the automatic judge`)
@@ -139,16 +164,78 @@ export function createMcmcService(ws: Workspace) {
     }
   }
 
+  /**
+   * Inserts the sampled image and turns the pending draw into the proposal, if the chain still waits
+   * for exactly this draw. An image already in the set (the model repeated itself) costs a new seed
+   * from the chain's RNG, committed here, so a replay draws the same again.
+   */
+  const commitFresh = ws.db.transaction((chainId: number, drawn: { position: number; seed: number }, image: FreshImageLike): 'done' | 'stale' | 'redraw' => {
+    const chain = chainOrFail(chainId)
+    const pending = chain.pendingSample
+    if (chain.state !== 'running' || !pending || pending.position !== drawn.position || pending.seed !== drawn.seed) return 'stale'
+    const { image: stored } = ws.images.add({ ...image, projectId: chain.projectId, promptId: chain.promptId })
+    if (chain.members.includes(stored.id)) {
+      const rng = new ChainRng(chain.rngState)
+      chains.update(chain.id, { ...chain, pendingSample: { position: pending.position, seed: rng.below(FRESH_SEED_LIMIT) }, rngState: rng.state })
+      return 'redraw'
+    }
+    const proposal = { position: pending.position, outImageId: chain.members[pending.position], inImageId: stored.id }
+    chains.update(chain.id, { ...chain, proposal, pendingSample: null })
+    return 'done'
+  })
+
+  async function sampleOnce(chainId: number): Promise<void> {
+    for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
+      const chain = chainOrFail(chainId)
+      const pending = chain.pendingSample
+      if (chain.state !== 'running' || !pending) return
+      if (!deps.fresh) fail('conflict', `chain ${chainId} samples its proposals, but the diffusion engine is not running in this studio`)
+      if (!chain.sampling) throw new Error(`unreachable: chain ${chainId} has a pending sample but no sampling settings`)
+      const prompt = ws.prompts.get(chain.promptId) ?? fail('not_found', `prompt ${chain.promptId} of chain ${chainId} no longer exists`)
+      const image = await sampleFreshImage(deps.fresh, {
+        workspaceFile: ws.file,
+        thumbDir: ws.thumbDir,
+        chainId,
+        step: chain.step,
+        prompt: prompt.text,
+        seed: pending.seed,
+        sampling: chain.sampling
+      })
+      const outcome = commitFresh.immediate(chainId, pending, image)
+      if (outcome !== 'redraw') {
+        sampleErrors.delete(chainId)
+        return
+      }
+    }
+    fail('conflict', `the model gave back images already in the set of chain ${chainId} ${FRESH_ATTEMPTS} times; stop the chain or start one from another model`)
+  }
+
+  /** One sampling per chain at a time; later callers wait for the one in flight. */
+  function fulfil(chainId: number): Promise<void> {
+    const running = inFlight.get(chainId)
+    if (running) return running
+    const p = sampleOnce(chainId).finally(() => inFlight.delete(chainId))
+    inFlight.set(chainId, p)
+    return p
+  }
+
   return {
     start(s: StartChain): McmcChain {
       if (s.judge !== 'human' && ws.axes.list(s.projectId).length === 0) {
         fail('bad_request', `project ${s.projectId} has no attribute axes; the ${s.judge} judge needs at least one to measure fairness`)
       }
+      const proposalSource = s.proposalSource ?? 'pool'
+      if (proposalSource !== 'pool') {
+        if (!s.sampling) fail('bad_request', `a chain with ${proposalSource === 'sample' ? 'freshly sampled' : 'mixed'} proposals needs a model to sample from`)
+        if (!deps.fresh) fail('bad_request', 'freshly sampled proposals need the diffusion engine, which is not running in this studio')
+        // Refused now, with the catalogue's reason, rather than at the first proposal.
+        resolveModel(deps.fresh.models(), s.sampling.model)
+      }
       const pool = ws.images.idsOfPrompt(s.promptId)
       if (pool.length < s.size) fail('bad_request', `prompt ${s.promptId} has ${pool.length} image(s); a chain over sets of ${s.size} needs at least ${s.size}`)
       const rng = new ChainRng(initialRngState(s.seed))
       const members = drawInitialSet(pool, s.size, rng)
-      const proposal = drawProposal(members, pool, rng)
+      const { proposal, pendingSample } = drawNext(proposalSource, members, pool, new Set(), rng)
       const chain = chains.create({
         projectId: s.projectId,
         promptId: s.promptId,
@@ -159,7 +246,10 @@ export function createMcmcService(ws: Workspace) {
         seed: s.seed,
         rngState: rng.state,
         classifierId: s.classifierId ?? null,
-        createdBy: s.createdBy
+        createdBy: s.createdBy,
+        proposalSource,
+        sampling: proposalSource === 'pool' ? null : s.sampling!,
+        pendingSample
       })
       return view(chain)
     },
@@ -181,7 +271,7 @@ export function createMcmcService(ws: Workspace) {
      * Lets the classifier judge up to `maxSteps` proposals, each committed on its own. Stops early
      * when a proposal needs a person (mixed mode) or the pool is exhausted.
      */
-    runAuto(chainId: number, maxSteps: number, stopAtEnd: boolean): { chain: McmcChain; decided: number; needsHuman: boolean } {
+    async runAuto(chainId: number, maxSteps: number, stopAtEnd: boolean): Promise<{ chain: McmcChain; decided: number; needsHuman: boolean }> {
       let chain = chainOrFail(chainId)
       if (chain.judge === 'human') fail('bad_request', `chain ${chainId} is judged by a person, not the classifier`)
       if (chain.state === 'finished') fail('conflict', `MCMC chain ${chainId} is finished`)
@@ -189,7 +279,12 @@ export function createMcmcService(ws: Workspace) {
       const axes = axesOf(chain.projectId)
       let decided = 0
       let needsHuman = false
-      while (decided < maxSteps && chain.state === 'running' && chain.proposal) {
+      for (;;) {
+        if (chain.pendingSample && chain.state === 'running') {
+          await fulfil(chain.id)
+          chain = chainOrFail(chain.id)
+        }
+        if (!(decided < maxSteps && chain.state === 'running' && chain.proposal)) break
         if (awaiting(chain) === 'human') {
           needsHuman = true
           break
@@ -204,6 +299,18 @@ export function createMcmcService(ws: Workspace) {
         chain = decide(chain.id, { decision: 'stop', judgeKind: 'auto', annotatorId: judgeId, idempotencyKey: `auto:${chain.id}:${chain.step}` }, chain.step)
       }
       return { chain: view(chain), decided, needsHuman }
+    },
+
+    /**
+     * Samples the chain's pending fresh proposal, if it has one, and waits for it. A failure is kept
+     * (shown as the chain's proposalError) and the draw stays pending, so the next call retries it.
+     */
+    async settle(chainId: number): Promise<void> {
+      try {
+        await fulfil(chainId)
+      } catch (err) {
+        sampleErrors.set(chainId, err instanceof Error ? err.message : String(err))
+      }
     },
 
     log(chainId: number): McmcLogEntry[] {
@@ -237,6 +344,8 @@ export function createMcmcService(ws: Workspace) {
   }
 }
 export type McmcService = ReturnType<typeof createMcmcService>
+
+type FreshImageLike = Awaited<ReturnType<typeof sampleFreshImage>>
 
 function fail(code: 'not_found' | 'conflict' | 'bad_request', message: string): never {
   throw new ApiFailure(code, message)

@@ -1,6 +1,6 @@
 // The chain's proposal step (paper App. B): replace one random member of the current set by a
 // random image of the prompt's pool that is not in the set yet.
-import type { McmcProposal } from '@shared/contract'
+import type { McmcProposal, McmcProposalSource } from '@shared/contract'
 import type { ChainRng } from './rng'
 
 /** Initial members: `size` distinct images of the pool (partial Fisher-Yates). */
@@ -33,4 +33,26 @@ export function applyProposal(members: readonly number[], proposal: McmcProposal
   const next = members.slice()
   next[proposal.position] = proposal.inImageId
   return next
+}
+
+/** Seeds of freshly sampled proposals stay below 2^31 (any sampler's seed range). */
+export const FRESH_SEED_LIMIT = 0x8000_0000
+
+export type NextProposal = { proposal: McmcProposal | null; pendingSample: null } | { proposal: null; pendingSample: { position: number; seed: number } }
+
+/**
+ * The next swap of a chain by its proposal source: 'pool' draws from the prompt's images; 'sample'
+ * draws the member to replace and the seed of a fresh image; 'mixed' draws from the pool images the
+ * chain has not proposed yet and samples once there are none.
+ */
+export function drawNext(source: McmcProposalSource, members: readonly number[], pool: readonly number[], proposedBefore: ReadonlySet<number>, rng: ChainRng): NextProposal {
+  if (source === 'pool') return { proposal: drawProposal(members, pool, rng), pendingSample: null }
+  if (source === 'mixed') {
+    const fresh = pool.filter((id) => !proposedBefore.has(id))
+    const proposal = drawProposal(members, fresh, rng)
+    if (proposal) return { proposal, pendingSample: null }
+  }
+  if (members.length === 0) throw new Error('a chain set cannot be empty')
+  const position = rng.below(members.length)
+  return { proposal: null, pendingSample: { position, seed: rng.below(FRESH_SEED_LIMIT) } }
 }

@@ -58,7 +58,8 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { ws } = deps
   const team = deps.team ?? createTeamService(ws)
-  const mcmc = createMcmcService(ws)
+  // Chains that sample fresh proposals draw from the engine's model catalogue.
+  const mcmc = createMcmcService(ws, { fresh: deps.engine ? { models: () => deps.engine!.models() } : undefined })
 
   const project = (projectId: number): Project => ws.projects.get(projectId) ?? notFound(`project ${projectId} does not exist`)
   const promptOf = (projectId: number, promptId: number) => {

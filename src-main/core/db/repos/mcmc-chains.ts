@@ -2,7 +2,13 @@
 // proposal, counters, RNG state); mcmc_steps is the append-only log. Callers write both in one
 // transaction per decision, so a restart resumes at the last committed decision.
 import type Database from 'better-sqlite3'
-import type { McmcDecision, McmcJudge, McmcProposal } from '@shared/contract'
+import type { McmcDecision, McmcJudge, McmcProposal, McmcProposalSource, McmcSampling } from '@shared/contract'
+
+/** A fresh proposal drawn but not sampled yet: which member it replaces and the image's seed. */
+export interface PendingSample {
+  position: number
+  seed: number
+}
 
 export interface ChainRecord {
   id: number
@@ -24,6 +30,10 @@ export interface ChainRecord {
   createdBy: number
   createdAt: string
   updatedAt: string
+  proposalSource: McmcProposalSource
+  /** The model and settings fresh proposals are sampled with; null for a pool-only chain. */
+  sampling: McmcSampling | null
+  pendingSample: PendingSample | null
 }
 
 export interface StepRecord {
@@ -59,6 +69,9 @@ interface ChainRow {
   created_by: number
   created_at: string
   updated_at: string
+  proposal_source: McmcProposalSource
+  sampling: string | null
+  pending_sample: string | null
 }
 
 interface StepRow {
@@ -95,7 +108,10 @@ const toChain = (r: ChainRow): ChainRecord => ({
   resultSetId: r.result_set_id,
   createdBy: r.created_by,
   createdAt: r.created_at,
-  updatedAt: r.updated_at
+  updatedAt: r.updated_at,
+  proposalSource: r.proposal_source,
+  sampling: r.sampling === null ? null : (JSON.parse(r.sampling) as McmcSampling),
+  pendingSample: r.pending_sample === null ? null : (JSON.parse(r.pending_sample) as PendingSample)
 })
 
 const toStep = (r: StepRow): StepRecord => ({
@@ -112,19 +128,24 @@ const toStep = (r: StepRow): StepRecord => ({
   createdAt: r.created_at
 })
 
-export type NewChain = Pick<ChainRecord, 'projectId' | 'promptId' | 'judge' | 'setSize' | 'members' | 'proposal' | 'seed' | 'rngState' | 'classifierId' | 'createdBy'>
-export type ChainUpdate = Pick<ChainRecord, 'state' | 'members' | 'proposal' | 'step' | 'accepted' | 'rejected' | 'rngState' | 'resultSetId'>
+export type NewChain = Pick<
+  ChainRecord,
+  'projectId' | 'promptId' | 'judge' | 'setSize' | 'members' | 'proposal' | 'seed' | 'rngState' | 'classifierId' | 'createdBy' | 'proposalSource' | 'sampling' | 'pendingSample'
+>
+export type ChainUpdate = Pick<ChainRecord, 'state' | 'members' | 'proposal' | 'step' | 'accepted' | 'rejected' | 'rngState' | 'resultSetId' | 'pendingSample'>
 
 export function mcmcChainsRepo(db: Database.Database) {
   const insert = db.prepare(
-    `INSERT INTO mcmc_chains (project_id, prompt_id, judge, set_size, initial_members, members, proposal, seed, rng_state, classifier_id, created_by)
-     VALUES (@projectId, @promptId, @judge, @setSize, @members, @members, @proposal, @seed, @rngState, @classifierId, @createdBy) RETURNING *`
+    `INSERT INTO mcmc_chains (project_id, prompt_id, judge, set_size, initial_members, members, proposal, seed, rng_state, classifier_id, created_by,
+       proposal_source, sampling, pending_sample)
+     VALUES (@projectId, @promptId, @judge, @setSize, @members, @members, @proposal, @seed, @rngState, @classifierId, @createdBy,
+       @proposalSource, @sampling, @pendingSample) RETURNING *`
   )
   const byId = db.prepare<[number], ChainRow>('SELECT * FROM mcmc_chains WHERE id = ?')
   const ofProject = db.prepare<[number], ChainRow>('SELECT * FROM mcmc_chains WHERE project_id = ? ORDER BY id')
   const update = db.prepare(
     `UPDATE mcmc_chains SET state = @state, members = @members, proposal = @proposal, step = @step, accepted = @accepted,
-       rejected = @rejected, rng_state = @rngState, result_set_id = @resultSetId, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
+       rejected = @rejected, rng_state = @rngState, result_set_id = @resultSetId, pending_sample = @pendingSample, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now')
      WHERE id = @id`
   )
   const insertStep = db.prepare(
@@ -133,10 +154,19 @@ export function mcmcChainsRepo(db: Database.Database) {
   )
   const stepByKey = db.prepare<[string], StepRow>('SELECT * FROM mcmc_steps WHERE idempotency_key = ?')
   const stepsOf = db.prepare<[number], StepRow>('SELECT * FROM mcmc_steps WHERE chain_id = ? ORDER BY step')
+  const proposedIn = db.prepare<[number], number>('SELECT DISTINCT in_image_id FROM mcmc_steps WHERE chain_id = ? AND in_image_id IS NOT NULL').pluck()
 
   return {
     create(c: NewChain): ChainRecord {
-      return toChain(insert.get({ ...c, members: JSON.stringify(c.members), proposal: c.proposal && JSON.stringify(c.proposal) }) as ChainRow)
+      return toChain(
+        insert.get({
+          ...c,
+          members: JSON.stringify(c.members),
+          proposal: c.proposal && JSON.stringify(c.proposal),
+          sampling: c.sampling && JSON.stringify(c.sampling),
+          pendingSample: c.pendingSample && JSON.stringify(c.pendingSample)
+        }) as ChainRow
+      )
     },
     get(id: number): ChainRecord | null {
       const row = byId.get(id)
@@ -147,7 +177,18 @@ export function mcmcChainsRepo(db: Database.Database) {
     },
     /** Rewrites the chain's state; call inside the transaction that appends the step. */
     update(id: number, u: ChainUpdate): ChainRecord {
-      update.run({ ...u, id, members: JSON.stringify(u.members), proposal: u.proposal && JSON.stringify(u.proposal) })
+      update.run({
+        state: u.state,
+        members: JSON.stringify(u.members),
+        proposal: u.proposal && JSON.stringify(u.proposal),
+        step: u.step,
+        accepted: u.accepted,
+        rejected: u.rejected,
+        rngState: u.rngState,
+        resultSetId: u.resultSetId,
+        pendingSample: u.pendingSample && JSON.stringify(u.pendingSample),
+        id
+      })
       return toChain(byId.get(id)!)
     },
     appendStep(s: Omit<StepRecord, 'createdAt'>): void {
@@ -168,6 +209,10 @@ export function mcmcChainsRepo(db: Database.Database) {
     stepByKey(key: string): StepRecord | null {
       const row = stepByKey.get(key)
       return row ? toStep(row) : null
+    },
+    /** Every image this chain has already proposed and had judged (mixed chains skip them). */
+    proposedImages(chainId: number): number[] {
+      return proposedIn.all(chainId)
     },
     log(chainId: number): StepRecord[] {
       return stepsOf.all(chainId).map(toStep)
