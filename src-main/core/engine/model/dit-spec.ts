@@ -125,44 +125,47 @@ export function timeFeatures(timesteps: ArrayLike<number>, F: number): Float32Ar
   return out
 }
 
-/** HWC images [B, S, S, C] -> patches [B, T, P] in (gy, gx, py, px, c) order. */
-export function patchify(images: Float32Array, batch: number, c: DiTConfig): Float32Array {
+/**
+ * For one HWC image [S, S, C], the image offset of each value in patch order (gy, gx, py, px, c):
+ * patchify gathers through this table and unpatchify scatters through it, so the two stay inverses.
+ */
+function patchOrderOffsets(c: DiTConfig): Int32Array {
   const S = c.imageSize
   const p = c.patch
   const C = c.channels
   const G = S / p
-  const out = new Float32Array(images.length)
+  const offsets = new Int32Array(S * S * C)
   let o = 0
+  for (let gy = 0; gy < G; gy++)
+    for (let gx = 0; gx < G; gx++)
+      for (let py = 0; py < p; py++)
+        for (let px = 0; px < p; px++) {
+          const src = ((gy * p + py) * S + (gx * p + px)) * C
+          for (let ch = 0; ch < C; ch++) offsets[o++] = src + ch
+        }
+  return offsets
+}
+
+/** HWC images [B, S, S, C] -> patches [B, T, P] in (gy, gx, py, px, c) order. */
+export function patchify(images: Float32Array, batch: number, c: DiTConfig): Float32Array {
+  const offsets = patchOrderOffsets(c)
+  const n = offsets.length
+  const out = new Float32Array(images.length)
   for (let b = 0; b < batch; b++) {
-    const base = b * S * S * C
-    for (let gy = 0; gy < G; gy++)
-      for (let gx = 0; gx < G; gx++)
-        for (let py = 0; py < p; py++)
-          for (let px = 0; px < p; px++) {
-            const src = base + ((gy * p + py) * S + (gx * p + px)) * C
-            for (let ch = 0; ch < C; ch++) out[o++] = images[src + ch]
-          }
+    const base = b * n
+    for (let k = 0; k < n; k++) out[base + k] = images[base + offsets[k]]
   }
   return out
 }
 
 /** Inverse of patchify. */
 export function unpatchify(patches: Float32Array, batch: number, c: DiTConfig): Float32Array {
-  const S = c.imageSize
-  const p = c.patch
-  const C = c.channels
-  const G = S / p
+  const offsets = patchOrderOffsets(c)
+  const n = offsets.length
   const out = new Float32Array(patches.length)
-  let i = 0
   for (let b = 0; b < batch; b++) {
-    const base = b * S * S * C
-    for (let gy = 0; gy < G; gy++)
-      for (let gx = 0; gx < G; gx++)
-        for (let py = 0; py < p; py++)
-          for (let px = 0; px < p; px++) {
-            const dst = base + ((gy * p + py) * S + (gx * p + px)) * C
-            for (let ch = 0; ch < C; ch++) out[dst + ch] = patches[i++]
-          }
+    const base = b * n
+    for (let k = 0; k < n; k++) out[base + offsets[k]] = patches[base + k]
   }
   return out
 }
