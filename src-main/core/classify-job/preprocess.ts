@@ -3,43 +3,16 @@
 // NCHW. An integer 'area' downscale is an exact box average, so the built-in world's nearest-upscaled
 // PNGs come back as their 16x16 renders.
 
-import sharp from 'sharp'
+import { decodeRgbAt, DecodeError } from '../classifier/decode'
 import type { InputSpec } from './mapping'
 
 /** The file could not be turned into pixels; the image's status becomes 'error' with this message. */
-export class DecodeError extends Error {}
-
-function boxDownscale(rgb: Uint8Array, width: number, k: number, outW: number, outH: number): Float32Array {
-  const out = new Float32Array(outW * outH * 3)
-  for (let y = 0; y < outH; y++)
-    for (let x = 0; x < outW; x++)
-      for (let c = 0; c < 3; c++) {
-        let s = 0
-        for (let dy = 0; dy < k; dy++) for (let dx = 0; dx < k; dx++) s += rgb[((y * k + dy) * width + x * k + dx) * 3 + c]
-        out[(y * outW + x) * 3 + c] = s / (k * k)
-      }
-  return out
-}
+export { DecodeError }
 
 /** RGB values in [0, 255], HWC, at the model's size. */
 export async function decodeRgb(bytes: Uint8Array, input: InputSpec): Promise<Float32Array> {
   if (bytes.length === 0) throw new DecodeError('empty file')
-  let raw: { data: Buffer; info: { width: number; height: number; channels: number } }
-  try {
-    raw = await sharp(bytes).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
-  } catch (e) {
-    throw new DecodeError(`cannot decode image: ${(e as Error).message}`)
-  }
-  const { width, height, channels } = raw.info
-  if (channels !== 3) throw new DecodeError(`decoded image has ${channels} channels, expected 3`)
-  const k = width / input.width
-  if (input.resize === 'area' && Number.isInteger(k) && k >= 1 && height === input.height * k) {
-    return boxDownscale(new Uint8Array(raw.data), width, k, input.width, input.height)
-  }
-  if (width === input.width && height === input.height) return Float32Array.from(raw.data)
-  const kernel = input.resize === 'nearest' ? 'nearest' : input.resize === 'area' ? 'mitchell' : 'linear'
-  const resized = await sharp(raw.data, { raw: { width, height, channels: 3 } }).resize(input.width, input.height, { fit: 'fill', kernel }).raw().toBuffer()
-  return Float32Array.from(resized)
+  return decodeRgbAt(bytes, input.width, input.height, input.resize)
 }
 
 /** Normalises HWC [0, 255] RGB into `out` at image slot `index`, in the spec's layout. */
