@@ -208,7 +208,9 @@ export const Invite = z.object({
   code: z.string(),
   /** Path to open on the served studio, e.g. `/invite/<code>`. */
   path: z.string(),
-  expiresAt: z.string()
+  expiresAt: z.string(),
+  /** The invite's id, for team.revokeInvite. */
+  id: Id.optional()
 })
 export type Invite = z.infer<typeof Invite>
 export const Interval = z.object({ low: z.number(), high: z.number() })
@@ -225,6 +227,31 @@ export const Agreement = z.object({
   resamples: z.number().int().nonnegative()
 })
 export type Agreement = z.infer<typeof Agreement>
+/** How often the classifier annotator agrees with the people's majority on pairs both judged. */
+export const ClassifierAgreement = z.object({
+  criterion: Criterion,
+  /** Pairs with a strict human majority (can't-judge left out) and a classifier answer. */
+  pairs: z.number().int().nonnegative(),
+  agreed: z.number().int().nonnegative(),
+  /** agreed / pairs; null when there is no such pair. */
+  percentAgreement: z.number().min(0).max(1).nullable(),
+  /** Pairs the classifier judged that have no human majority yet (no answers, or a split). */
+  withoutMajority: z.number().int().nonnegative()
+})
+export type ClassifierAgreement = z.infer<typeof ClassifierAgreement>
+export const InviteStatus = z.enum(['open', 'redeemed', 'expired', 'revoked'])
+export type InviteStatus = z.infer<typeof InviteStatus>
+/** An invite as the owner lists it; its code is never stored, so never listed. */
+export const InviteInfo = z.object({
+  id: Id,
+  annotator: Annotator,
+  status: InviteStatus,
+  createdAt: z.string(),
+  expiresAt: z.string(),
+  redeemedAt: z.string().nullable(),
+  revokedAt: z.string().nullable()
+})
+export type InviteInfo = z.infer<typeof InviteInfo>
 export const ChoiceCounts = z.object({ a: z.number().int(), b: z.number().int(), tie: z.number().int(), cant_judge: z.number().int() })
 export const AdjudicationItem = z.object({
   pairId: Id,
@@ -662,8 +689,18 @@ export const contract = {
   'team.invite': method(z.object({ annotatorId: Id, ttlHours: z.number().positive().max(24 * 30).default(72) }).strict(), Invite),
   'team.revoke': method(
     z.object({ annotatorId: Id }).strict(),
-    z.object({ annotator: TeamMember, tokensRevoked: z.number().int().nonnegative(), invitesRevoked: z.number().int().nonnegative() })
+    z.object({
+      annotator: TeamMember,
+      tokensRevoked: z.number().int().nonnegative(),
+      invitesRevoked: z.number().int().nonnegative(),
+      /** Assigned pairs they had not decided, released for the next team.route to hand to someone else. */
+      assignmentsReleased: z.number().int().nonnegative().optional()
+    })
   ),
+  'team.listInvites': method(none, z.array(InviteInfo)),
+  /** Revokes one open invite (a spent, expired or already revoked one is refused with its status). */
+  'team.revokeInvite': method(z.object({ inviteId: Id }).strict(), InviteInfo),
+  'team.classifierAgreement': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), ClassifierAgreement),
   /** Routes every pair of the project to k annotators (incremental; switches routing on for the project). */
   'team.route': method(
     z.object({
@@ -822,11 +859,15 @@ export const contract = {
         steps: z.number().int().min(1).max(1000).default(20),
         sampler: SamplerName.default('ddim'),
         guidance: z.number().min(0).max(30).default(3),
+        /** A guidance sweep (replaces `guidance`): every model is sampled at each scale; each (model, scale) is one point of the report and its frontier. */
+        guidances: z.array(z.number().min(0).max(30)).min(1).max(8).optional(),
+        /** The built-in world classifier, or a foreign ONNX model with its mapping file (absolute paths; checked against the project's taxonomy). */
         classifier: z.union([z.literal('builtin'), z.object({ onnxPath: FsPath.optional(), mappingPath: FsPath }).strict()]).default('builtin'),
         resamples: z.number().int().min(1).max(10_000).default(1000)
       })
       .strict()
       .refine((o) => o.prompts.length * o.count <= 4096, 'prompts x count must be at most 4096 images per model')
+      .refine((o) => o.sources.filter((s) => s.kind === 'model').length * (o.guidances?.length ?? 1) <= 16, 'models x guidance scales must be at most 16 sampled points')
       .refine((o) => o.seedStart + o.count - 1 <= 2 ** 32 - 1, 'seeds must stay below 2^32'),
     Job
   ),

@@ -9,6 +9,9 @@ type TeamMethods = Pick<
   | 'team.listAnnotators'
   | 'team.invite'
   | 'team.revoke'
+  | 'team.listInvites'
+  | 'team.revokeInvite'
+  | 'team.classifierAgreement'
   | 'team.route'
   | 'team.progress'
   | 'team.agreement'
@@ -26,6 +29,9 @@ export function teamHandlers(team: TeamService, randomSeed: () => number): TeamM
     'team.listAnnotators': () => team.listAnnotators(),
     'team.invite': ({ annotatorId, ttlHours }) => team.invite(annotatorId, ttlHours),
     'team.revoke': ({ annotatorId }) => team.revoke(annotatorId),
+    'team.listInvites': () => team.listInvites(),
+    'team.revokeInvite': ({ inviteId }) => team.revokeInvite(inviteId),
+    'team.classifierAgreement': ({ projectId, criterion }) => team.classifierAgreement(projectId, criterion),
     'team.route': ({ projectId, k, annotatorIds, seed }) => team.route(projectId, k, annotatorIds, seed ?? randomSeed()),
     'team.progress': ({ projectId, criterion }) => team.teamProgress(projectId, criterion),
     'team.agreement': ({ projectId, criterion, resamples, seed }) => team.agreement(projectId, criterion, resamples, seed),

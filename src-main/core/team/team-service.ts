@@ -1,17 +1,18 @@
 // Team annotation over the workspace: annotator profiles, invites and revocation, routing of pairs
 // to k annotators, per-annotator progress, agreement, adjudication, bias checks and audited edits.
 // User errors are ApiFailure so both transports show the message.
-import type { Agreement, Annotator, Choice, Criterion, Judgement, Progress, TeamMember } from '@shared/contract'
+import type { Agreement, Annotator, Choice, ClassifierAgreement, Criterion, InviteInfo, Judgement, Progress, TeamMember } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
 import type { Workspace } from '../db/open'
 import { sqliteCode } from '../db/errors'
 import { adjudicationsRepo } from '../db/repos/adjudications'
 import { assignmentsRepo } from '../db/repos/assignments'
-import { invitesRepo, type RedeemFailure } from '../db/repos/invites'
+import { invitesRepo, type InviteRecord, type RedeemFailure } from '../db/repos/invites'
 import { judgementEditsRepo } from '../db/repos/judgement-edits'
 import type { StoredJudgement } from '../db/repos/judgements'
 import { seededRandom } from '../service/random'
 import { bootstrapAlpha, krippendorffAlphaNominal, percentAgreement } from './agreement'
+import { majorityAgreement } from './classifier-agreement'
 import { median, responseTimeOutliers, wilsonInterval } from './bias'
 import { adjudicationQueue, type QueueItem } from './disagreement'
 import { planRouting } from './routing'
@@ -54,9 +55,25 @@ export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}
     return { token: ws.tokens.create(result.annotatorId, 'annotate'), annotatorId: result.annotatorId, scope: 'annotate' }
   })
 
+  // Their undecided assignments are released in the same transaction, so no pair waits on someone
+  // who can no longer sign in; the next team.route hands them to the active team.
   const revoke = ws.db.transaction((annotatorId: number) => {
     ws.annotators.revoke(annotatorId)
-    return { tokensRevoked: ws.tokens.revokeAllFor(annotatorId), invitesRevoked: invites.revokeOpenFor(annotatorId) }
+    return {
+      tokensRevoked: ws.tokens.revokeAllFor(annotatorId),
+      invitesRevoked: invites.revokeOpenFor(annotatorId),
+      assignmentsReleased: assignments.releaseUnfinished(annotatorId)
+    }
+  })
+
+  const inviteInfo = (r: InviteRecord): InviteInfo => ({
+    id: r.id,
+    annotator: asAnnotator(member(r.annotatorId)),
+    status: r.status,
+    createdAt: r.createdAt,
+    expiresAt: r.expiresAt,
+    redeemedAt: r.redeemedAt,
+    revokedAt: r.revokedAt
   })
 
   return {
@@ -74,13 +91,27 @@ export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}
     },
 
     /** A one-time invite for a person on the team; the link path carries the code. */
-    invite(annotatorId: number, ttlHours: number): { code: string; path: string; expiresAt: string } {
+    invite(annotatorId: number, ttlHours: number): { id: number; code: string; path: string; expiresAt: string } {
       const who = member(annotatorId)
       if (!isPerson(who)) fail('bad_request', `annotator "${who.name}" is a classifier and cannot be invited`)
       if (annotatorId === ownerId()) fail('bad_request', 'the owner signs in with the owner token, not an invite')
       if (who.revoked) fail('conflict', `annotator "${who.name}" was revoked; create a new profile to invite them again`)
-      const { code, expiresAt } = invites.create(annotatorId, ttlHours * 3_600_000)
-      return { code, path: INVITE_PATH_PREFIX + code, expiresAt }
+      const { id, code, expiresAt } = invites.create(annotatorId, ttlHours * 3_600_000)
+      return { id, code, path: INVITE_PATH_PREFIX + code, expiresAt }
+    },
+
+    /** Every invite with its status (open, redeemed, expired, revoked), newest first. */
+    listInvites(): InviteInfo[] {
+      return invites.list().map(inviteInfo)
+    },
+
+    /** Revokes one open invite; anything else is refused with the invite's status. */
+    revokeInvite(inviteId: number): InviteInfo {
+      const before = invites.get(inviteId) ?? fail('not_found', `invite ${inviteId} does not exist`)
+      if (before.status !== 'open') fail('conflict', `invite ${inviteId} is ${before.status} and can no longer be revoked`)
+      // A redemption may land between the read and the update; the guarded UPDATE decides.
+      if (!invites.revoke(inviteId)) fail('conflict', `invite ${inviteId} is ${invites.get(inviteId)!.status} and can no longer be revoked`)
+      return inviteInfo(invites.get(inviteId)!)
     },
 
     /** Spends an invite code and issues the annotate-scope token of a new session, or says why not. */
@@ -178,6 +209,21 @@ export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}
         alphaCi: bootstrapAlpha(units, resamples, seededRandom(seed)),
         resamples
       }
+    },
+
+    /** The classifier annotator against the people's majority, on the pairs both judged. */
+    classifierAgreement(projectId: number, criterion: Criterion): ClassifierAgreement {
+      project(projectId)
+      const classifierId = ws.annotators.classifier().id
+      const machine = ws.judgements
+        .listForProject(projectId)
+        .filter((j) => j.undoneAt === null && j.criterion === criterion && j.annotatorId === classifierId)
+      const people = new Map<number, Choice[]>()
+      for (const j of humanJudgements(projectId, criterion)) {
+        if (!people.has(j.pairId)) people.set(j.pairId, [])
+        people.get(j.pairId)!.push(j.choice)
+      }
+      return { criterion, ...majorityAgreement(machine.map((j) => ({ pairId: j.pairId, choice: j.choice })), people) }
     },
 
     adjudicationQueue(projectId: number, criterion: Criterion): QueueItem[] {

@@ -36,6 +36,13 @@ export function assignmentsRepo(db: Database.Database) {
      WHERE a.annotator_id = ? AND p.project_id = ?`
   ).pluck()
 
+  // "Unfinished": the annotator has no live decision on the pair under any criterion. Pairs they did
+  // decide keep their assignment, so the decision still counts toward the pair's k.
+  const releaseUnfinished = db.prepare<[number]>(
+    `DELETE FROM pair_assignments AS a WHERE a.annotator_id = ?
+       AND NOT EXISTS (SELECT 1 FROM judgements j WHERE j.pair_id = a.pair_id AND j.annotator_id = a.annotator_id AND j.undone_at IS NULL)`
+  )
+
   const addAll = db.transaction((overlap: number, projectId: number, rows: readonly Assignment[]) => {
     setRouting.run(projectId, overlap)
     for (const r of rows) insert.run(r.pairId, r.annotatorId, r.rank)
@@ -55,6 +62,10 @@ export function assignmentsRepo(db: Database.Database) {
     },
     isAssigned(pairId: number, annotatorId: number): boolean {
       return isAssigned.get(pairId, annotatorId) === 1
+    },
+    /** Drops the annotator's assignments they have not decided, so routing can hand them to someone else; returns how many. */
+    releaseUnfinished(annotatorId: number): number {
+      return releaseUnfinished.run(annotatorId).changes
     },
     nextPair(annotatorId: number, projectId: number, criterion: Criterion): number | null {
       return nextAssigned.get(annotatorId, projectId, annotatorId, criterion) ?? null
