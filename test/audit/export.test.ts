@@ -135,7 +135,7 @@ describe('PDF export', () => {
     // Title + lineage page, then one page per axis.
     expect(pdf.pageCount).toBe(1 + report.axes.length)
     expect(pdf.pageTexts[0]).toContain('Lineage')
-    expect(pdf.pageTexts[0]).toContain('classifier: popalign-world-classifier 1.0.0; prompts: world-neutral-v1')
+    expect(pdf.pageTexts[0]).toContain('audit classifier: popalign-world-classifier 1.0.0\nprompts: world-neutral-v1')
     expect(pdf.pageTexts[0]).toContain('Audit <script>alert("x")</script>')
     expect(pdf.pageTexts[1]).toMatch(/^Axis silhouette/)
     expect(pdf.pageTexts[1]).toContain('Pooled discrepancy (neutral prompts) with 95% interval')

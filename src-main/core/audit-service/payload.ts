@@ -1,6 +1,6 @@
 // The resumable plan of one report job, kept as the job's payload. Phases run in order; each one
 // records what it finished, so a job resumed after a kill carries on where it stopped:
-//  - sample:   one child sampling job per model source (its id is saved before it starts working,
+//  - sample:   one child sampling job per model source (per model and guidance scale of a sweep) (its id is saved before it starts working,
 //              so a resumed report waits on the same child instead of sampling twice);
 //  - classify: the verdicts table is the ledger (images without a verdict of this classifier version);
 //  - build:    the report is built from stored verdicts and written to the report store.
@@ -18,6 +18,8 @@ export interface SourceState {
   checkpoint: string | null
   step: number | null
   backend: string | null
+  /** The guidance scale this source samples with (one source per model and scale of a sweep); absent in older payloads: request.guidance. */
+  guidance?: number | null
 }
 
 export interface AuditRequest {
@@ -27,6 +29,8 @@ export interface AuditRequest {
   steps: number
   sampler: 'ddim' | 'ddpm'
   guidance: number
+  /** The guidance sweep, when more than one scale was asked for (each model is sampled at each). */
+  guidances?: number[]
   resamples: number
 }
 

@@ -20,6 +20,7 @@ import { parseAuditPayload, totalWork, type AuditPayload, type AuditRequest, typ
 import { createReportStore } from './report-store'
 import { thumbnailsFor } from './thumbnails'
 import { verdictStore, type ClassifierKey } from './verdict-store'
+import { legacyLineage, trainingLineage } from './run-lineage'
 import { worldReference } from './world-reference'
 
 /** The engine's sampling as the report job uses it (core/engine-service). */
@@ -41,10 +42,17 @@ export interface AuditServiceDeps {
   pollMs?: number
   /** Images per classifier run and per committed transaction. */
   batchSize?: number
+  /**
+   * Called after each batch of verdicts is committed, before the job looks at its stop signal again.
+   * Tests use it to stop a report at a known point (e.g. close the studio after the first batch).
+   */
+  afterBatch?: (info: { jobId: number; classified: number; pending: number; signal: AbortSignal }) => void | Promise<void>
 }
 
-export interface ReportStartInput extends AuditRequest {
+export interface ReportStartInput extends Omit<AuditRequest, 'guidances'> {
   projectId: number
+  /** A guidance sweep: every model is sampled at each scale, and each (model, scale) is one point of the report. */
+  guidances?: number[]
   title?: string
   sources: ({ kind: 'model'; model: string; label?: string } | { kind: 'images'; label: string })[]
   classifier: ClassifierChoice
@@ -72,8 +80,11 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   /** Reads the classifier's id and version (and checks it against the project's taxonomy) without loading the model. */
   function identify(projectId: number, choice: ClassifierChoice): { id: string; version: string } {
     const mappingPath = choice === 'builtin' ? join(builtinDir, WORLD_CLASSIFIER_MAPPING) : choice.mappingPath
-    for (const p of choice === 'builtin' ? [] : [choice.mappingPath, choice.onnxPath]) {
-      if (p !== undefined && !isAbsolute(p)) fail('bad_request', `classifier files must be absolute paths: ${p.slice(0, 200)}`)
+    if (choice !== 'builtin') {
+      if (!isAbsolute(choice.mappingPath)) fail('bad_request', `the classifier mapping path must be absolute: ${choice.mappingPath.slice(0, 200)}`)
+      if (choice.onnxPath !== undefined && !isAbsolute(choice.onnxPath)) fail('bad_request', `the classifier ONNX path must be absolute: ${choice.onnxPath.slice(0, 200)}`)
+      if (!existsSync(choice.mappingPath)) fail('bad_request', `classifier mapping file not found: ${choice.mappingPath}`)
+      if (statSync(choice.mappingPath).isDirectory()) fail('bad_request', `classifier mapping ${choice.mappingPath} is a folder; give the mapping JSON file`)
     }
     let text: string
     try {
@@ -85,7 +96,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const spec = parseMapping(text, `classifier mapping ${mappingPath}`)
       checkAgainstTaxonomy(spec, ws.axes.list(projectId))
       const model = choice !== 'builtin' && choice.onnxPath ? choice.onnxPath : resolve(dirname(mappingPath), spec.model)
-      if (!existsSync(model)) fail('bad_request', `classifier model file not found: ${model}`)
+      if (!existsSync(model)) fail('bad_request', `classifier ONNX model file not found: ${model}`)
+      if (statSync(model).isDirectory()) fail('bad_request', `classifier ONNX model ${model} is a folder; give the .onnx file`)
       return { id: spec.id, version: spec.version }
     } catch (e) {
       if (e instanceof MappingError) fail('bad_request', e.message)
@@ -139,7 +151,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       let childId = s.sampleJobId
       if (childId === null) {
         const r = payload.request
-        const child = deps.sampler.start({ projectId, model: s.model as string, prompts: r.prompts, seedStart: r.seedStart, count: r.count, steps: r.steps, sampler: r.sampler, guidance: r.guidance })
+        const child = deps.sampler.start({ projectId, model: s.model as string, prompts: r.prompts, seedStart: r.seedStart, count: r.count, steps: r.steps, sampler: r.sampler, guidance: s.guidance ?? r.guidance })
         childId = child.id
         payload = save(withSource(payload, k, { sampleJobId: childId }))
       }
@@ -172,6 +184,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         verdicts.write(key, batch.map((imageId, i) => ({ imageId, verdict: toVerdict(results[i]) })))
         pending = pending.slice(batch.length)
         ctx.progress({ done: classifyDone(), total: work.total, message: `classified ${allIds.length - pending.length} of ${allIds.length} images` })
+        await deps.afterBatch?.({ jobId: ctx.jobId, classified: allIds.length - pending.length, pending: pending.length, signal: ctx.signal })
       }
 
       // 3. The report.
@@ -239,19 +252,22 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         return f ? { ...c, concept: f.concept, conceptP: f.conceptP, features: f.features } : c
       })
       const seeds = s.kind === 'model' ? Array.from({ length: r.count }, (_, i) => r.seedStart + i) : [...new Set(images.map((i) => i.seed).filter((x): x is number => x !== null))].sort((a, b) => a - b)
+      const guidance = s.kind === 'model' ? (s.guidance ?? r.guidance) : null
       const lineage: Lineage = {
+        ...legacyLineage(s, trainingLineage(ws, deps.workspaceDir, s.model ?? '', s.step)),
         checkpoint: s.checkpoint ? `${s.checkpoint}${s.step !== null ? ` (step ${s.step})` : ''}` : null,
-        run: s.model && s.model.startsWith('run:') ? `training job ${s.model.slice(4).split('@')[0]}` : s.model === 'base' ? 'shipped base model' : null,
-        snapshot: null,
-        annotators: [],
-        agreement: null,
         classifier: { id: key.id, version: key.version },
         prompts: `${r.prompts.length} prompt(s) of project "${projectName}"`,
+        promptTexts: [...r.prompts],
         seeds,
         sampler: s.kind === 'model' ? `${r.sampler} ${r.steps} steps${s.backend ? ` (${s.backend})` : ''}` : null,
-        guidance: s.kind === 'model' ? r.guidance : null
+        steps: s.kind === 'model' ? r.steps : null,
+        guidance,
+        model: s.model
       }
-      const model: AuditModel = { id: s.kind === 'model' ? (s.model as string) : `images-${sources.length + 1}`, label: s.label, lineage }
+      const sweep = (r.guidances?.length ?? 0) > 1
+      const id = s.kind === 'model' ? `${s.model as string}${sweep ? ` g${guidance}` : ''}` : `images-${sources.length + 1}`
+      const model: AuditModel = { id, label: s.label, lineage }
       sources.push({ model, images: images.map(({ seed: _seed, ...m }) => m), classifications })
     }
     const reference = await worldReference(classifier, r.prompts, Math.min(REFERENCE_PER_PROMPT, Math.max(2, r.count)))
@@ -283,16 +299,25 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const p = project(input.projectId)
       if (new Set(input.prompts).size !== input.prompts.length) fail('bad_request', 'a prompt is listed twice')
       const classifier = identify(input.projectId, input.classifier)
-      const sources: SourceState[] = input.sources.map((s) => {
+      const scales = input.guidances ?? [input.guidance]
+      const repeated = scales.find((g, i) => scales.indexOf(g) !== i)
+      if (repeated !== undefined) fail('bad_request', `guidance scale ${repeated} is listed twice`)
+      const sweep = scales.length > 1
+      const labels: string[] = []
+      const sources: SourceState[] = input.sources.flatMap((s): SourceState[] => {
         const blank = { sampleJobId: null, checkpoint: null, step: null, backend: null }
         if (s.kind === 'model') {
           checkModel(s.model)
           const entry = deps.sampler?.models().find((m) => m.id === s.model)
-          return { kind: 'model', label: s.label ?? entry?.label ?? s.model, model: s.model, imageIds: null, ...blank }
+          const label = s.label ?? entry?.label ?? s.model
+          labels.push(label)
+          // One source per scale: each (model, guidance) is sampled, classified and reported on its own.
+          return scales.map((guidance) => ({ kind: 'model', label: sweep ? `${label} · guidance ${guidance}` : label, model: s.model, imageIds: null, ...blank, guidance }))
         }
-        return { kind: 'images', label: s.label, model: null, imageIds: workspaceImages(input.projectId, input.prompts), ...blank }
+        labels.push(s.label)
+        return [{ kind: 'images', label: s.label, model: null, imageIds: workspaceImages(input.projectId, input.prompts), ...blank, guidance: null }]
       })
-      const modelRefs = sources.filter((s) => s.model !== null).map((s) => s.model)
+      const modelRefs = input.sources.filter((s) => s.kind === 'model').map((s) => s.model)
       if (new Set(modelRefs).size !== modelRefs.length) fail('bad_request', 'a model is listed twice')
       const request: AuditRequest = {
         prompts: input.prompts,
@@ -300,12 +325,13 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         count: input.count,
         steps: input.steps,
         sampler: input.sampler,
-        guidance: input.guidance,
+        guidance: scales[0],
+        ...(sweep ? { guidances: [...scales] } : {}),
         resamples: input.resamples
       }
       const payload: AuditPayload = {
         version: 1,
-        title: input.title ?? `${sources.map((s) => s.label).join(' vs ')} on ${input.prompts.length} prompt(s) of ${p.name}`,
+        title: input.title ?? `${labels.join(' vs ')}${sweep ? ` at guidance ${scales.join(', ')}` : ''} on ${input.prompts.length} prompt(s) of ${p.name}`,
         request,
         classifier: { choice: input.classifier, ...classifier },
         sources,

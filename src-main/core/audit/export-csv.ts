@@ -1,8 +1,12 @@
 // CSV export: one row per model x axis x prompt x metric (plus pooled rows with scope "pooled" and an
 // empty prompt), so the numbers drop into a spreadsheet or a model card without the JSON.
 
+import { lineageRows } from '../../shared/audit/lineage-rows'
 import { csvText } from './encode'
 import type { Distribution, Estimate, Report } from './report-model'
+
+/** Lineage goes above the header as comment lines, "# lineage,<model_id>,<key>,<value>" (CSV after the "# "). */
+const LINEAGE_PREFIX = '# '
 
 export const CSV_COLUMNS = ['model_id', 'model_label', 'axis', 'scope', 'prompt_id', 'prompt_text', 'metric', 'class', 'value', 'ci_low', 'ci_high', 'n'] as const
 
@@ -69,7 +73,12 @@ function num(x: number | null): string {
 }
 
 export function reportToCsv(report: Report): string {
-  const lines = [CSV_COLUMNS.join(',')]
+  // Comment lines (pandas: comment='#'; parseReportCsv skips them) keep the lineage with the numbers.
+  const lines = [`${LINEAGE_PREFIX}${['lineage', 'model_id', 'key', 'value'].join(',')}`]
+  for (const m of report.models) {
+    for (const r of lineageRows(m.lineage)) lines.push(`${LINEAGE_PREFIX}${['lineage', csvText(m.id), r.key, csvText(r.value.replace(/[\r\n]+/g, ' '))].join(',')}`)
+  }
+  lines.push(CSV_COLUMNS.join(','))
   for (const r of reportRows(report)) {
     lines.push(
       [
@@ -134,7 +143,7 @@ export function parseCsv(text: string): string[][] {
 
 /** Reads a CSV written by reportToCsv back into rows (numbers parsed, empty = null). */
 export function parseReportCsv(text: string): CsvRow[] {
-  const [header, ...body] = parseCsv(text)
+  const [header, ...body] = parseCsv(withoutComments(text))
   if (!header || header.join(',') !== CSV_COLUMNS.join(',')) throw new Error(`CSV header must be: ${CSV_COLUMNS.join(',')}`)
   const number = (s: string, line: number, col: string): number | null => {
     if (s === '') return null
@@ -162,4 +171,29 @@ export function parseReportCsv(text: string): CsvRow[] {
       n: number(n, line, 'n') ?? 0
     }
   })
+}
+
+/** Drops the comment lines above the header only (a quoted field further down may start a line with '#'). */
+function withoutComments(text: string): string {
+  let at = 0
+  while (text.startsWith('#', at)) {
+    const nl = text.indexOf('\n', at)
+    if (nl < 0) return ''
+    at = nl + 1
+  }
+  return text.slice(at)
+}
+
+/** The lineage comment lines of a CSV written by reportToCsv. */
+export function parseCsvLineage(text: string): { modelId: string; key: string; value: string }[] {
+  const out: { modelId: string; key: string; value: string }[] = []
+  for (const line of text.split(/\r?\n/)) {
+    if (!line.startsWith(LINEAGE_PREFIX)) continue
+    const [cells] = parseCsv(line.slice(LINEAGE_PREFIX.length))
+    if (!cells || cells[0] !== 'lineage' || cells.length !== 4 || cells[1] === 'model_id') continue
+    // csvText guards formula-like values with a leading quote; undo it for reading.
+    const unguard = (v: string): string => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v)
+    out.push({ modelId: unguard(cells[1]), key: cells[2], value: unguard(cells[3]) })
+  }
+  return out
 }

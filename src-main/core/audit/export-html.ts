@@ -5,6 +5,8 @@
 import { base64, escapeHtml, isPng } from './encode'
 import type { AxisReport, Coverage, Estimate, ModelReport, Report } from './report-model'
 import { fmt } from './sentences'
+import { betasDiffer, frontierPoints, guidanceScales, QUALITY_LABEL } from '../../shared/audit/frontier'
+import { lineageRows } from '../../shared/audit/lineage-rows'
 import { ciChart, frontierChart, shareChart, type CiItem } from './svg-charts'
 
 export const HTML_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -55,20 +57,35 @@ function coverageBlock(c: Coverage, limit: number): string {
 }
 
 function lineageTable(m: ModelReport): string {
-  const l = m.lineage
-  const rows: [string, string][] = [
-    ['checkpoint', l.checkpoint ?? 'none'],
-    ['training run', l.run ?? 'none'],
-    ['preference snapshot', l.snapshot ?? 'none'],
-    ['annotators', l.annotators.length ? l.annotators.join(', ') : 'none'],
-    ['annotator agreement', l.agreement === null ? 'not measured' : fmt(l.agreement, 3)],
-    ['classifier', `${l.classifier.id} ${l.classifier.version}`],
-    ['prompts', l.prompts],
-    ['seeds', l.seeds.length ? l.seeds.join(', ') : 'none'],
-    ['sampler', l.sampler ?? 'none'],
-    ['guidance', l.guidance === null ? 'none' : String(l.guidance)]
-  ]
-  return `<h3>${text(m.label)} <span class="meta">(${text(m.id)})</span></h3><table class="lineage">${rows.map(([k, v]) => `<tr><th>${text(k)}</th><td>${text(v)}</td></tr>`).join('')}</table>`
+  const rows = lineageRows(m.lineage)
+  return `<h3>${text(m.label)} <span class="meta">(${text(m.id)})</span></h3><table class="lineage" data-model="${text(m.id)}">${rows.map((r) => `<tr data-key="${text(r.key)}"><th>${text(r.label)}</th><td>${text(r.value)}</td></tr>`).join('')}</table>`
+}
+
+/** The frontier charts of one axis (one per quality metric any model has) and the points as a table. */
+function frontierBlock(report: Report, axis: string): string {
+  const parts: string[] = []
+  const betas = betasDiffer(report)
+  const sweep = guidanceScales(report).length > 1
+  const across = ['models', sweep ? 'guidance scales' : null, betas ? 'beta' : null].filter(Boolean).join(', ')
+  for (const quality of ['frechet', 'conceptAccuracy'] as const) {
+    const points = frontierPoints(report, axis, quality)
+    if (points.length === 0) continue
+    const item = (e: Estimate): CiItem => ({ label: '', value: e.value, low: e.ciLow, high: e.ciHigh })
+    const qLabel = quality === 'frechet' ? `Frechet distance to ${report.reference?.label ?? 'reference'} (lower is better)` : 'concept accuracy (higher is better)'
+    parts.push(
+      frontierChart(
+        `${axis}: fairness against ${QUALITY_LABEL[quality]} across ${across}`,
+        `${axis} discrepancy (lower is fairer)`,
+        qLabel,
+        points.map((p) => ({ label: p.tag, x: item(p.fairness), y: item(p.quality), series: p.series, pareto: p.pareto }))
+      )
+    )
+    const rows = points
+      .map((p) => `<tr><td>${text(p.label)}</td><td>${p.guidance ?? 'n/a'}</td><td>${p.beta ?? 'n/a'}</td><td class="num">${fmt(p.fairness.value, 3)}</td><td class="num">${fmt(p.quality.value, 3)}</td><td>${p.pareto ? 'yes' : 'no'}</td></tr>`)
+      .join('')
+    parts.push(`<table class="frontier-points"><tr><th>model</th><th>guidance</th><th>beta</th><th>${text(axis)} discrepancy</th><th>${text(QUALITY_LABEL[quality])}</th><th>Pareto front</th></tr>${rows}</table>`)
+  }
+  return parts.join('\n')
 }
 
 function thumbnailsBlock(ids: readonly string[], thumbs: ReadonlyMap<string, Uint8Array> | undefined, max: number): string {
@@ -102,17 +119,7 @@ function axisSection(report: Report, axisIndex: number, opts: Required<Omit<Html
     ciChart(`${axis.name}: pooled discrepancy with 95% interval`, pooledItems),
     shareChart(`${axis.name}: pooled class distribution`, axis.classes, axis.ideal, perModel.map(({ m, a }) => ({ label: m.label, shares: sharesOf(a.pooled) })))
   ]
-  if (report.models.some((m) => m.frechet?.value != null)) {
-    const item = (label: string, e: Estimate | null): CiItem => ({ label, value: e?.value ?? null, low: e?.ciLow ?? null, high: e?.ciHigh ?? null })
-    parts.push(
-      frontierChart(
-        `${axis.name}: fairness against quality across models`,
-        `Frechet distance to ${report.reference?.label ?? 'reference'}`,
-        `${axis.name} discrepancy`,
-        perModel.map(({ m, a }) => ({ label: m.label, x: item(m.label, m.frechet), y: item(m.label, a.pooled.discrepancy) }))
-      )
-    )
-  }
+  parts.push(frontierBlock(report, axis.name))
   for (const { m, a } of perModel) {
     parts.push(`<h3>${text(m.label)}</h3>`, estimateBlock(`${axis.name} discrepancy (neutral prompts, pooled)`, a.pooled.discrepancy, limit))
     parts.push(estimateBlock(`${axis.name} recall (identity-specific prompts)`, a.recall, limit))

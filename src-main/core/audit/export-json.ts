@@ -3,7 +3,7 @@
 
 import { z } from 'zod'
 import { IMAGE_STATUSES } from './types'
-import { REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type Report } from './report-model'
+import { READABLE_SCHEMA_VERSIONS, REPORT_SCHEMA, REPORT_SCHEMA_VERSION, type Report } from './report-model'
 
 const nullableNumber = z.number().nullable()
 
@@ -31,6 +31,38 @@ const DistributionSchema = z
   })
   .strict()
 
+const SnapshotLineageSchema = z
+  .object({
+    id: z.number().int(),
+    name: z.string(),
+    criterion: z.string(),
+    contentSha256: z.string(),
+    pairsUsed: z.number().int().nonnegative(),
+    pairsJudged: z.number().int().nonnegative(),
+    trainingPairs: z.number().int().nonnegative().nullable(),
+    annotators: z.array(z.object({ id: z.number().int(), name: z.string(), kind: z.enum(['human', 'classifier']), judgements: z.number().int().nonnegative() }).strict()),
+    agreement: z.object({ pairs: z.number().int().nonnegative(), percent: nullableNumber, alpha: nullableNumber, alphaLow: nullableNumber, alphaHigh: nullableNumber }).strict(),
+    acquisitionClassifiers: z.array(z.object({ id: z.string(), version: z.string(), images: z.number().int().nonnegative() }).strict())
+  })
+  .strict()
+
+const TrainingSchema = z
+  .object({
+    runId: z.number().int(),
+    method: z.string(),
+    preset: z.string().nullable(),
+    beta: nullableNumber,
+    alpha: nullableNumber,
+    steps: z.number().int().nonnegative(),
+    checkpointStep: z.number().int().nullable(),
+    seed: z.number().int(),
+    backend: z.string().nullable(),
+    codeVersion: z.string().nullable(),
+    base: z.object({ model: z.string(), checkpoint: z.string(), step: z.number().int() }).strict().nullable(),
+    snapshot: SnapshotLineageSchema.nullable()
+  })
+  .strict()
+
 const LineageSchema = z
   .object({
     checkpoint: z.string().nullable(),
@@ -42,14 +74,18 @@ const LineageSchema = z
     prompts: z.string(),
     seeds: z.array(z.number()),
     sampler: z.string().nullable(),
-    guidance: nullableNumber
+    guidance: nullableNumber,
+    model: z.string().nullable().optional(),
+    steps: z.number().int().nullable().optional(),
+    promptTexts: z.array(z.string()).optional(),
+    training: TrainingSchema.nullable().optional()
   })
   .strict()
 
 export const ReportSchema = z
   .object({
     schema: z.literal(REPORT_SCHEMA),
-    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    schemaVersion: z.number().int(),
     title: z.string(),
     createdAt: z.string().nullable(),
     settings: z.object({ resamples: z.number().int().positive(), frechetResamples: z.number().int().positive(), seed: z.number().int(), confidence: z.number() }).strict(),
@@ -99,12 +135,15 @@ export function parseReportJson(text: string): Report {
   if (typeof data === 'object' && data !== null) {
     const d = data as Record<string, unknown>
     if (d.schema !== REPORT_SCHEMA) throw new Error(`not an audit report: schema is ${JSON.stringify(d.schema)}, expected "${REPORT_SCHEMA}"`)
-    if (d.schemaVersion !== REPORT_SCHEMA_VERSION) throw new Error(`audit report schema version ${JSON.stringify(d.schemaVersion)} is not supported (this build reads ${REPORT_SCHEMA_VERSION})`)
+    if (!READABLE_SCHEMA_VERSIONS.includes(d.schemaVersion as number)) {
+      throw new Error(`audit report schema version ${JSON.stringify(d.schemaVersion)} is not supported (this build reads ${READABLE_SCHEMA_VERSIONS.join(' and ')})`)
+    }
   }
   const parsed = ReportSchema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     throw new Error(`audit report is malformed at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
   }
-  return parsed.data as Report
+  // Version 2 only adds optional fields, so a version-1 report reads as a version-2 one without them.
+  return { ...(parsed.data as Omit<Report, 'schemaVersion'>), schemaVersion: REPORT_SCHEMA_VERSION }
 }

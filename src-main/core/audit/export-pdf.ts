@@ -4,6 +4,8 @@
 
 import { A4, PdfDocument, textWidth, type PdfPage, type Rgb } from './pdf-writer'
 import type { Estimate, ModelReport, Report } from './report-model'
+import { frontierPoints, QUALITY_LABEL } from '../../shared/audit/frontier'
+import { lineageRows } from '../../shared/audit/lineage-rows'
 import { fmt } from './sentences'
 import { CLASS_COLOURS } from './svg-charts'
 
@@ -121,13 +123,21 @@ function ci(e: Estimate | null): string {
 }
 
 function lineageLines(m: ModelReport): string[] {
-  const l = m.lineage
-  return [
-    `checkpoint: ${l.checkpoint ?? 'none'}; training run: ${l.run ?? 'none'}; preference snapshot: ${l.snapshot ?? 'none'}`,
-    `annotators: ${l.annotators.length ? l.annotators.join(', ') : 'none'}; agreement: ${l.agreement === null ? 'not measured' : fmt(l.agreement, 3)}`,
-    `classifier: ${l.classifier.id} ${l.classifier.version}; prompts: ${l.prompts}`,
-    `seeds: ${l.seeds.length ? l.seeds.join(', ') : 'none'}; sampler: ${l.sampler ?? 'none'}; guidance: ${l.guidance ?? 'none'}`
-  ]
+  return lineageRows(m.lineage).map((r) => `${r.label}: ${r.value}`)
+}
+
+/** The frontier points of one axis as a table per quality metric (the PDF has no scatter plot). */
+function frontierTables(flow: Flow, report: Report, axis: string): void {
+  for (const quality of ['frechet', 'conceptAccuracy'] as const) {
+    const points = frontierPoints(report, axis, quality)
+    if (points.length === 0) continue
+    flow.paragraph(`Fairness against ${QUALITY_LABEL[quality]} (${quality === 'frechet' ? 'lower' : 'higher'} is better); * = on the Pareto front`, 10, { bold: true })
+    flow.table(
+      ['model', 'guidance', 'beta', 'discrepancy', '95% interval', QUALITY_LABEL[quality], '95% interval'],
+      [0.3, 0.09, 0.09, 0.12, 0.14, 0.12, 0.14],
+      points.map((p) => [`${p.pareto ? '* ' : ''}${p.label}`, p.guidance === null ? 'n/a' : String(p.guidance), p.beta === null ? 'n/a' : String(p.beta), fmt(p.fairness.value, 3), ci(p.fairness), fmt(p.quality.value, 3), ci(p.quality)])
+    )
+  }
 }
 
 /** Horizontal bars with interval whiskers, one per model. */
@@ -255,6 +265,7 @@ export function renderReportPdf(report: Report): Uint8Array {
       if (d) flow.paragraph(d.sentence, BODY)
     }
     flow.y += 4
+    frontierTables(flow, report, axis.name)
     const rows: string[][] = []
     for (const m of report.models) {
       for (const p of m.axes[ai].prompts) {

@@ -115,11 +115,16 @@ export interface FrontierPoint {
   label: string
   x: CiItem
   y: CiItem
+  /** Points of one series (a model's guidance sweep) share a colour and are joined by a line, in order. */
+  series?: string
+  /** On the Pareto front: drawn with a ring. */
+  pareto?: boolean
 }
 
 /**
- * Fairness against quality across runs: one point per model with interval whiskers on both axes. Both
- * axes start at 0 and lower is better on both, so the best runs sit nearest the origin.
+ * Fairness against quality: one point per model (per model and guidance scale after a sweep) with
+ * interval whiskers on both axes; points of one series are joined in order. Both axes start at 0;
+ * which direction is better depends on the quality metric and is said in the axis labels.
  */
 export function frontierChart(title: string, xLabel: string, yLabel: string, points: readonly FrontierPoint[]): string {
   const shown = points.filter((p) => p.x.value !== null && p.y.value !== null)
@@ -127,7 +132,7 @@ export function frontierChart(title: string, xLabel: string, yLabel: string, poi
   const top = 28
   const plotW = 420
   const plotH = 260
-  const width = left + plotW + 160
+  const width = left + plotW + 200
   const height = top + plotH + 44
   const maxOf = (get: (p: FrontierPoint) => CiItem): number => {
     let m = 0
@@ -138,6 +143,8 @@ export function frontierChart(title: string, xLabel: string, yLabel: string, poi
   const maxY = maxOf((p) => p.y)
   const sx = (v: number): number => left + (v / maxX) * plotW
   const sy = (v: number): number => top + plotH - (v / maxY) * plotH
+  const seriesNames = [...new Set(shown.map((p, i) => p.series ?? `#${i}`))]
+  const colourOf = (p: FrontierPoint, i: number): string => classColour(seriesNames.indexOf(p.series ?? `#${i}`))
   const parts: string[] = [
     `<svg class="chart frontier-chart" role="img" aria-label="${escapeHtml(title)}" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">`,
     `<text x="0" y="16" class="chart-title">${escapeHtml(title)}</text>`,
@@ -150,16 +157,24 @@ export function frontierChart(title: string, xLabel: string, yLabel: string, poi
     parts.push(`<text x="${sx((maxX * t) / 4).toFixed(1)}" y="${top + plotH + 14}" text-anchor="middle" class="tick">${fmt((maxX * t) / 4)}</text>`)
     parts.push(`<text x="${left - 4}" y="${(sy((maxY * t) / 4) + 4).toFixed(1)}" text-anchor="end" class="tick">${fmt((maxY * t) / 4)}</text>`)
   }
+  // A series' line first, so its points are drawn over it.
+  for (const name of seriesNames) {
+    const pts = shown.filter((p) => p.series === name)
+    if (pts.length < 2) continue
+    const d = pts.map((p) => `${sx(p.x.value as number).toFixed(1)},${sy(p.y.value as number).toFixed(1)}`).join(' ')
+    parts.push(`<polyline class="series" points="${d}" fill="none" stroke="${classColour(seriesNames.indexOf(name))}" stroke-width="1.5"/>`)
+  }
   shown.forEach((p, i) => {
     const x = sx(p.x.value as number)
     const y = sy(p.y.value as number)
     const whiskers: string[] = []
     if (p.x.low !== null && p.x.high !== null) whiskers.push(`<line x1="${sx(p.x.low).toFixed(1)}" y1="${y.toFixed(1)}" x2="${sx(p.x.high).toFixed(1)}" y2="${y.toFixed(1)}"/>`)
     if (p.y.low !== null && p.y.high !== null) whiskers.push(`<line x1="${x.toFixed(1)}" y1="${sy(p.y.low).toFixed(1)}" x2="${x.toFixed(1)}" y2="${sy(p.y.high).toFixed(1)}"/>`)
+    const note = p.pareto ? ' (on the Pareto front)' : ''
     parts.push(
       `<g class="whisker" stroke="#222" stroke-width="1">${whiskers.join('')}</g>`,
-      `<circle class="point" cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="5" fill="${classColour(i)}" stroke="#222"><title>${escapeHtml(`${p.label}: ${xLabel} ${fmt(p.x.value, 3)}, ${yLabel} ${fmt(p.y.value, 3)}`)}</title></circle>`,
-      `<text x="${(x + 8).toFixed(1)}" y="${(y - 6).toFixed(1)}" class="label">${escapeHtml(truncate(p.label, 24))}</text>`
+      `<circle class="point${p.pareto ? ' pareto' : ''}" cx="${x.toFixed(1)}" cy="${y.toFixed(1)}" r="5" fill="${colourOf(p, i)}" stroke="#222" stroke-width="${p.pareto ? 2.5 : 1}"><title>${escapeHtml(`${p.label}: ${xLabel} ${fmt(p.x.value, 3)}, ${yLabel} ${fmt(p.y.value, 3)}${note}`)}</title></circle>`,
+      `<text x="${(x + 8).toFixed(1)}" y="${(y - 6).toFixed(1)}" class="label">${escapeHtml(truncate(p.label, 30))}</text>`
     )
   })
   if (shown.length < points.length) parts.push(`<text x="${left + 6}" y="${top + 12}" class="na">${points.length - shown.length} model(s) without both numbers are not shown</text>`)

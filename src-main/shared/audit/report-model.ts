@@ -15,18 +15,77 @@ export interface Lineage {
   run: string | null
   snapshot: string | null
   annotators: readonly string[]
-  /** Inter-annotator agreement (e.g. Krippendorff's alpha), null when not measured. */
+  /** Inter-annotator agreement (Krippendorff's alpha over pairs judged by several annotators), null when not measured. */
   agreement: number | null
+  /** The classifier of this audit (statuses and classes of every image). */
   classifier: { id: string; version: string }
   /** Prompt set name or path. */
   prompts: string
   seeds: readonly number[]
   sampler: string | null
   guidance: number | null
+  // Added in schema 2 (absent in reports written by schema 1):
+  /** The model reference audited ("base", "run:12@60"), null for image sets; points of one model share it. */
+  model?: string | null
+  /** Sampling steps (null for image sets). */
+  steps?: number | null
+  /** Every prompt text, in report order. */
+  promptTexts?: readonly string[]
+  /** What the model was trained from, when it is a training run's checkpoint (null otherwise). */
+  training?: TrainingLineage | null
+}
+
+/** A training run (plain or preference fine-tuning) as its run record (run.json) pins it. */
+export interface TrainingLineage {
+  runId: number
+  /** 'popalign' | 'dpo' | 'sft' for fine-tuning runs, 'pretrain' for plain training. */
+  method: string
+  preset: string | null
+  beta: number | null
+  alpha: number | null
+  steps: number
+  /** The step of the audited checkpoint (null when unknown). */
+  checkpointStep: number | null
+  seed: number
+  backend: string | null
+  codeVersion: string | null
+  /** The model the run started from, and its checkpoint file and step (null for a run from scratch). */
+  base: { model: string; checkpoint: string; step: number } | null
+  snapshot: SnapshotLineage | null
+}
+
+/** The preference snapshot a fine-tuning run trained on, with who judged it and how much they agreed. */
+export interface SnapshotLineage {
+  id: number
+  name: string
+  criterion: string
+  contentSha256: string
+  /** Pairs with a decided winner (the pairs the run could use), and all judged pairs. */
+  pairsUsed: number
+  pairsJudged: number
+  /** Winner-loser image pairs the run drew from (run.json), null when not recorded. */
+  trainingPairs: number | null
+  annotators: { id: number; name: string; kind: 'human' | 'classifier'; judgements: number }[]
+  agreement: AgreementLineage
+  /** The classifier versions behind the automatic judge's pairs (acquisition), empty when no automatic judge. */
+  acquisitionClassifiers: { id: string; version: string; images: number }[]
+}
+
+export interface AgreementLineage {
+  /** Pairs judged by at least two annotators: the only pairs agreement can be measured on. */
+  pairs: number
+  /** Mean share of agreeing answer pairs per pair; null without such pairs. */
+  percent: number | null
+  /** Krippendorff's alpha (nominal), with a bootstrap 95% interval over pairs; null when undefined. */
+  alpha: number | null
+  alphaLow: number | null
+  alphaHigh: number | null
 }
 
 export const REPORT_SCHEMA = 'popalign.audit-report'
-export const REPORT_SCHEMA_VERSION = 1
+/** 2 adds the optional structured lineage fields (model, steps, promptTexts, training); readers accept 1. */
+export const REPORT_SCHEMA_VERSION = 2
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2]
 
 /**
  * How the interval was obtained: 'prompts+images' draws prompts then images within them (pooled
