@@ -8,7 +8,7 @@
 // The step and each unit of work (a prompt's images, a batch of verdicts, a prompt's pairs) commit
 // together with the payload in one transaction, so a restart resumes where the last commit left it.
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import { basename, isAbsolute, join, resolve } from 'node:path'
 import type { Job } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
@@ -19,6 +19,7 @@ import { classificationsRepo } from '../db/repos/classifications'
 import type { Workspace } from '../db/workspace'
 import { Rng } from '../engine/rng'
 import type { JobContext, JobRunner } from '../jobs/runner'
+import { writeFileAtomicSync } from '../fs/atomic-write'
 import { encodePng } from '../world/png'
 import { tokenisePrompt, tokenId, splitWords } from '../world/vocabulary'
 import { augmentPrompt, AugmentError, defaultTemplate, type TaxonomyAxis } from './augment'
@@ -203,8 +204,7 @@ export function createAcquireService(deps: AcquireDeps) {
           const png = await encodePng(pixels.subarray(i * per, (i + 1) * per), model.imageSize)
           const path = join(dir, `${String(row.ord).padStart(5, '0')}-${String(i).padStart(4, '0')}.png`)
           // Same seed, same bytes: a file rewritten after a kill is identical to the first one.
-          writeFileSync(`${path}.tmp`, png)
-          renameSync(`${path}.tmp`, path)
+          writeFileAtomicSync(path, png)
           files.push({ path, sha256: createHash('sha256').update(png).digest('hex'), bytes: png.length, seed: seeds[i], i })
         }
         if (ctx.signal.aborted) return false

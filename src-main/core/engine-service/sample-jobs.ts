@@ -5,7 +5,7 @@
 // at any point leaves the job either before or after a whole chunk; the resumed job samples only
 // what is not recorded, and a seed gives the same image again, so files rewritten are identical.
 import { createHash } from 'node:crypto'
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Job, SampleProvenance, SampleResult } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
@@ -13,6 +13,7 @@ import { imagesRepo } from '../db/repos/images'
 import type { Workspace } from '../db/workspace'
 import { loadCheckpoint } from '../engine/checkpoint/store'
 import type { SamplerKind } from '../engine/diffusion/sample-loop'
+import { writeFileAtomicSync } from '../fs/atomic-write'
 import { thumbsDirOf } from '../import/import-service'
 import { writeThumbnail } from '../import/image-file'
 import type { JobContext, JobRunner } from '../jobs/runner'
@@ -165,9 +166,7 @@ export function createSampleJobs(deps: SampleJobsDeps) {
           const png = await encodePng(out.subarray(k * pixels, (k + 1) * pixels), size, scale)
           const sha256 = createHash('sha256').update(png).digest('hex')
           const file = join(root, `${String(it.index).padStart(5, '0')}-p${it.promptIndex}-seed${it.seed}.png`)
-          const tmp = `${file}.${process.pid}.tmp`
-          writeFileSync(tmp, png)
-          renameSync(tmp, file)
+          writeFileAtomicSync(file, png)
           const thumb = await writeThumbnail({ bytes: png, sha256, size: png.length, format: 'png', width: size * scale, height: size * scale }, thumbsDir)
           written.push({
             promptId: promptIds[it.promptIndex],

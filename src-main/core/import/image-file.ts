@@ -2,9 +2,10 @@
 // The full decode happens only once, inside the thumbnail step (JPEG shrink-on-load keeps it
 // cheap), and it is also what proves the file is not truncated or corrupt.
 import { createHash } from 'node:crypto'
-import { access, open, readdir, rename, unlink, writeFile } from 'node:fs/promises'
+import { access, open, readdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import sharp, { type Metadata } from 'sharp'
+import { writeFileAtomic } from '../fs/atomic-write'
 import { IMPORT_IMAGE_FORMATS, THUMB_SIZE, type ImportLimits } from './limits'
 
 /** A file that cannot be imported; `message` is the reason shown in the import report. */
@@ -75,20 +76,14 @@ export async function writeThumbnail(image: LoadedImage, thumbsDir: string, size
   } catch (err) {
     throw new ImageRejectedError(describeSharpError(err))
   }
-  const temp = `${target}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
-  try {
-    await writeFile(temp, webp)
-    await rename(temp, target)
-  } catch (err) {
-    await unlink(temp).catch(() => {})
-    throw err
-  }
+  await writeFileAtomic(target, webp)
   return target
 }
 
 /**
  * Removes temp files that a killed import left in the thumbnail cache. The writer's pid is part of
- * the temp name, so files of a live process (another import running now) are left alone.
+ * the temp name (atomicTempPath in src-main/core/fs/atomic-write.ts), so files of a live process
+ * (another import running now) are left alone.
  */
 export async function removeStaleThumbnailTemps(thumbsDir: string, isAlive: (pid: number) => boolean = pidIsAlive): Promise<number> {
   let removed = 0

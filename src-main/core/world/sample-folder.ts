@@ -5,9 +5,10 @@
 // may ignore; it lets tests and audits compare the classifier against the ground truth.
 
 import { createHash } from 'node:crypto'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { Rng } from '../engine/rng'
+import { writeFileAtomic } from '../fs/atomic-write'
 import { resolveWorldBias, type WorldBias } from './bias'
 import { encodePng } from './png'
 import { parsePrompt } from './prompts'
@@ -85,16 +86,11 @@ export async function writeWorldSample(options: WriteSampleOptions): Promise<Sam
       const png = await encodePng(renderFigure(spec, rng.nextUint32(), { size }), size, scale)
       const base = `img_${id}_seed_${seed}_${i}`
       const sidecar: SampleSidecar = { file_path: `${base}.png`, prompt, seed, generator: SAMPLE_GENERATOR, world: spec }
-      await writeAtomic(join(outDir, `${base}.png`), png)
-      await writeAtomic(join(outDir, `${base}.json`), JSON.stringify(sidecar) + '\n')
+      await writeFileAtomic(join(outDir, `${base}.png`), png)
+      await writeFileAtomic(join(outDir, `${base}.json`), JSON.stringify(sidecar) + '\n')
       written.push(sidecar)
       options.onImage?.(written.length, total)
     }
   }
   return written
-}
-
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFile(`${path}.tmp`, data)
-  await rename(`${path}.tmp`, path)
 }

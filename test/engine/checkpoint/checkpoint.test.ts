@@ -104,7 +104,7 @@ describe('checkpoint store', () => {
     const run = join(dir, 'run')
     for (const step of [10, 20, 30, 40]) saveCheckpoint(run, state(step))
     expect(listCheckpoints(run).map((c) => c.step)).toEqual([20, 30, 40])
-    expect(readdirSync(run).some((n) => n.includes('.tmp-'))).toBe(false)
+    expect(readdirSync(run).some((n) => n.endsWith('.tmp'))).toBe(false)
     // Corrupt the newest: resuming falls back to the previous one and says so.
     const newest = listCheckpoints(run).at(-1)!.path
     const bytes = readFileSync(newest)

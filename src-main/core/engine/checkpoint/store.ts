@@ -1,8 +1,9 @@
 // Checkpoint files on disk: atomic writes (temp file, fsync, rename, fsync of the directory), so a
 // crash or SIGKILL leaves either the old file or the new one, never half of one; and discovery of the
 // newest readable checkpoint of a run for resuming.
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeFileAtomicSync } from '../../fs/atomic-write'
 import type { TrainState } from '../train/trainer'
 import { decodeTrainState, encodeTrainState } from './train-checkpoint'
 
@@ -12,38 +13,11 @@ export function checkpointFileName(step: number): string {
   return `step-${String(step).padStart(9, '0')}.ckpt`
 }
 
-export function writeFileAtomic(path: string, data: Uint8Array): void {
-  const tmp = `${path}.tmp-${process.pid}-${Date.now()}`
-  const fd = openSync(tmp, 'w', 0o644)
-  try {
-    let off = 0
-    while (off < data.length) off += writeSync(fd, data, off, data.length - off)
-    fsyncSync(fd)
-  } finally {
-    closeSync(fd)
-  }
-  try {
-    renameSync(tmp, path)
-  } catch (err) {
-    rmSync(tmp, { force: true })
-    throw err
-  }
-  // Persist the rename itself. Directories cannot be opened for fsync on Windows; skip there.
-  if (process.platform !== 'win32') {
-    const dirFd = openSync(join(path, '..'), 'r')
-    try {
-      fsyncSync(dirFd)
-    } finally {
-      closeSync(dirFd)
-    }
-  }
-}
-
 /** Writes the state as <dir>/step-NNNNNNNNN.ckpt and keeps only the newest `keep` checkpoints. */
 export function saveCheckpoint(dir: string, state: TrainState, keep = 3): string {
   mkdirSync(dir, { recursive: true })
   const path = join(dir, checkpointFileName(state.step))
-  writeFileAtomic(path, encodeTrainState(state))
+  writeFileAtomicSync(path, encodeTrainState(state), { durable: true })
   const all = listCheckpoints(dir)
   for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old.path, { force: true })
   return path

@@ -1,0 +1,61 @@
+// Writing a file so that it appears under its final name only when complete: the bytes go to a
+// temporary file beside it, which is renamed over the final name (rename is atomic within a folder).
+// A kill mid-write therefore leaves the old file or none, never half of a new one.
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { rename, rm, writeFile } from 'node:fs/promises'
+import { dirname } from 'node:path'
+
+/**
+ * `<path>.<pid>.<random>.tmp`: unique per writer, so two writers of the same file never share a temp
+ * file, and the pid lets a later run tell a dead writer's leftovers from a live one's
+ * (see removeStaleThumbnailTemps in src-main/core/import/image-file.ts).
+ */
+export function atomicTempPath(path: string): string {
+  return `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
+}
+
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = atomicTempPath(path)
+  try {
+    await writeFile(tmp, data)
+    await rename(tmp, path)
+  } catch (err) {
+    await rm(tmp, { force: true })
+    throw err
+  }
+}
+
+export interface AtomicWriteOptions {
+  /**
+   * fsync the file before the rename and its folder after it, so the new file also survives a power
+   * loss (checkpoints need this; files that can be regenerated do not pay for it).
+   */
+  durable?: boolean
+}
+
+export function writeFileAtomicSync(path: string, data: Uint8Array, opts: AtomicWriteOptions = {}): void {
+  const tmp = atomicTempPath(path)
+  try {
+    const fd = openSync(tmp, 'w', 0o644)
+    try {
+      let off = 0
+      while (off < data.length) off += writeSync(fd, data, off, data.length - off)
+      if (opts.durable) fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+    renameSync(tmp, path)
+  } catch (err) {
+    rmSync(tmp, { force: true })
+    throw err
+  }
+  // Persist the rename itself. Directories cannot be opened for fsync on Windows; skip there.
+  if (opts.durable && process.platform !== 'win32') {
+    const dirFd = openSync(dirname(path), 'r')
+    try {
+      fsyncSync(dirFd)
+    } finally {
+      closeSync(dirFd)
+    }
+  }
+}
