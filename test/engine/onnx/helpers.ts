@@ -1,5 +1,7 @@
-// Shared fixtures for the ONNX engine tests: a seeded RNG, random DiT parameters and inputs, and error metrics.
+// Shared fixtures for the ONNX engine tests: seeded random DiT parameters and inputs, and error metrics.
 import { ditParameters, patchDim, tokenCount, timeFeatures, type DiTConfig } from '../../../src-main/core/engine/model/dit-spec'
+// The app's mulberry32, so fixtures do not depend on Math.random and there is one copy of the generator.
+import { seededRandom as rng } from '../../../src-main/core/service/random'
 
 /** Small enough for the float64 reference to run in milliseconds, big enough to exercise every axis. */
 export const smallConfig: DiTConfig = {
@@ -12,18 +14,6 @@ export const smallConfig: DiTConfig = {
   mlpRatio: 2,
   timeFeatures: 8,
   vocabSize: 6
-}
-
-/** mulberry32: tiny deterministic RNG so fixtures do not depend on Math.random. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 export function gaussian(r: () => number): number {
