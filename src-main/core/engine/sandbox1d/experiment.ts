@@ -5,16 +5,9 @@
 import { Rng } from '../rng'
 import { makePreferenceData } from './data'
 import { densityOnGrid, referenceParams, summarise, type MixtureSummary } from './mixture'
-import { trainSandbox, type SandboxTrainResult, type SandboxVariant } from './train'
+import { SANDBOX_DEFAULTS, trainSandbox, type SandboxTrainOptions, type SandboxTrainResult } from './train'
 
-export interface SandboxExperimentOptions {
-  readonly beta?: number
-  readonly alpha?: number
-  readonly steps?: number
-  readonly batch?: number
-  readonly lr?: number
-  readonly seed?: number
-  readonly variant?: SandboxVariant
+export interface SandboxExperimentOptions extends Pick<SandboxTrainOptions, 'beta' | 'alpha' | 'steps' | 'batch' | 'lr' | 'seed' | 'variant'> {
   /** Grid for the densities (default [-12, 12], 481 points). */
   readonly grid?: { readonly lo: number; readonly hi: number; readonly points: number }
 }
@@ -52,14 +45,15 @@ function g1Share(s: MixtureSummary): number {
 }
 
 export function runSandboxExperiment(o: SandboxExperimentOptions = {}): SandboxExperimentResult {
+  const d = SANDBOX_DEFAULTS
   const settings = {
-    beta: o.beta ?? 1,
-    alpha: o.alpha ?? 0.5,
-    steps: o.steps ?? 2000,
-    batch: o.batch ?? 256,
-    lr: o.lr ?? 1e-2,
-    seed: o.seed ?? 0,
-    variant: o.variant ?? 'diffusion'
+    beta: o.beta ?? d.beta,
+    alpha: o.alpha ?? d.alpha,
+    steps: o.steps ?? d.steps,
+    batch: o.batch ?? d.batch,
+    lr: o.lr ?? d.lr,
+    seed: o.seed ?? d.seed,
+    variant: o.variant ?? d.variant
   }
   const reference = referenceParams()
   const data = makePreferenceData(reference, Rng.derive(settings.seed, 'sandbox1d-data'))

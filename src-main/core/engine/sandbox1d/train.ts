@@ -50,6 +50,17 @@ export interface SandboxTrainResult {
   readonly stepsRun: number
 }
 
+/** The settings of ALGORITHMS.md §3.9 that a run uses when the caller does not give them. */
+export const SANDBOX_DEFAULTS: Required<Pick<SandboxTrainOptions, 'variant' | 'beta' | 'alpha' | 'steps' | 'batch' | 'lr' | 'seed'>> = {
+  variant: 'diffusion',
+  beta: 1,
+  alpha: 0.5,
+  steps: 2000,
+  batch: 256,
+  lr: 1e-2,
+  seed: 0
+}
+
 function positiveInt(name: string, v: number): number {
   if (!Number.isInteger(v) || v < 1) throw new Error(`${name} must be a positive integer, got ${v}`)
   return v
@@ -59,14 +70,14 @@ export function trainSandbox(o: SandboxTrainOptions): SandboxTrainResult {
   if (o.method !== 'popalign' && o.method !== 'sft') {
     throw new Error(`unknown sandbox method "${String(o.method)}"; expected popalign or sft`)
   }
-  const variant = o.variant ?? 'diffusion'
+  const variant = o.variant ?? SANDBOX_DEFAULTS.variant
   if (variant !== 'diffusion' && variant !== 'likelihood') {
     throw new Error(`unknown sandbox variant "${String(variant)}"; expected diffusion or likelihood`)
   }
-  const steps = positiveInt('steps', o.steps ?? 2000)
-  const batch = positiveInt('batch', o.batch ?? 256)
-  const seed = o.seed ?? 0
-  const settings = { beta: o.beta ?? 1, alpha: o.alpha ?? 0.5 }
+  const steps = positiveInt('steps', o.steps ?? SANDBOX_DEFAULTS.steps)
+  const batch = positiveInt('batch', o.batch ?? SANDBOX_DEFAULTS.batch)
+  const seed = o.seed ?? SANDBOX_DEFAULTS.seed
+  const settings = { beta: o.beta ?? SANDBOX_DEFAULTS.beta, alpha: o.alpha ?? SANDBOX_DEFAULTS.alpha }
   if (!(settings.beta > 0)) throw new Error(`beta must be > 0, got ${settings.beta}`)
   if (!(settings.alpha >= 0 && settings.alpha <= 1)) throw new Error(`alpha must be in [0, 1], got ${settings.alpha}`)
   const reference = o.reference ?? referenceParams()
@@ -80,7 +91,7 @@ export function trainSandbox(o: SandboxTrainOptions): SandboxTrainResult {
   if (pool.length === 0) throw new Error('the preference data has no winners to train on')
 
   const theta = Float64Array.from(reference)
-  const adam = new Adam(theta.length, o.lr ?? 1e-2)
+  const adam = new Adam(theta.length, o.lr ?? SANDBOX_DEFAULTS.lr)
   const losses = new Float64Array(steps)
   const b = {
     xt: new Float64Array(batch),
