@@ -1,11 +1,17 @@
 // Report jobs through the real studio: a report on imported world images (numbers match the stored
-// verdicts), a report job closed mid-way resumes after a reopen without classifying an image twice,
-// a report comparing a tiny trained checkpoint with workspace images (sampled through the engine's
-// sampling job, with lineage), and exports with path validation.
+// verdicts), a report job stopped right after its first committed batch of verdicts resumes after a
+// reopen without classifying an image twice, a report comparing a tiny trained checkpoint with
+// workspace images (sampled through the engine's sampling job, with lineage), and exports with path
+// validation. Fine-tuned runs, guidance sweeps and foreign classifiers: report-lineage.test.ts.
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseReportJson } from '../../src-main/core/audit/export-json'
+import { createAuditService } from '../../src-main/core/audit-service/service'
+import { openWorkspace } from '../../src-main/core/db/open'
+import { createJobRunner } from '../../src-main/core/jobs/runner'
+import { WORKSPACE_DB_FILE } from '../../src-main/core/studio'
 import { writeWorldSample } from '../../src-main/core/world/sample-folder'
 import { FINAL, open, tempRoot, waitFor, type TestStudio } from '../engine-service/helpers'
 
@@ -27,10 +33,9 @@ const finished = (s: TestStudio, jobId: number, timeoutMs = 60_000) =>
     timeoutMs
   )
 
-const verdictTimes = (s: TestStudio): Map<number, string> =>
-  new Map(
-    (s.studio.workspace.db.prepare('SELECT image_id, created_at FROM image_classifications').all() as { image_id: number; created_at: string }[]).map((r) => [r.image_id, r.created_at])
-  )
+const verdictTimesIn = (db: Database.Database): Map<number, string> =>
+  new Map((db.prepare('SELECT image_id, created_at FROM image_classifications').all() as { image_id: number; created_at: string }[]).map((r) => [r.image_id, r.created_at]))
+const verdictTimes = (s: TestStudio): Map<number, string> => verdictTimesIn(s.studio.workspace.db)
 
 beforeAll(async () => {
   await writeWorldSample({ outDir: folder, prompts, perPrompt: 40, seed: 2 })
@@ -91,18 +96,41 @@ describe('report jobs', () => {
     }
   })
 
-  it('resumes after the studio closes mid-way, without classifying an image twice', async () => {
-    let s = await open(ws)
+  it('resumes after the studio closes right after the first batch of verdicts, without classifying an image twice', async () => {
+    // First life: the studio's core with batches of 8, stopped (as a closing studio stops it) right
+    // after its first batch is committed: the hook holds the job there until the runner shuts down.
+    const workspace = openWorkspace(join(ws, WORKSPACE_DB_FILE))
+    const runner = createJobRunner({ db: workspace.db, log: () => {} })
+    let batches = 0
+    let firstBatch: () => void = () => {}
+    const reached = new Promise<void>((r) => (firstBatch = r))
+    const audit = createAuditService({
+      ws: workspace,
+      runner,
+      workspaceDir: ws,
+      batchSize: 8,
+      afterBatch: ({ signal }) => {
+        batches++
+        firstBatch()
+        return signal.aborted ? undefined : new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }))
+      }
+    })
     let jobId = 0
     let before = new Map<number, string>()
     try {
-      s.studio.workspace.db.prepare('DELETE FROM image_classifications').run()
-      jobId = (await s.call('report.start', { projectId, sources: [{ kind: 'images' }], prompts, resamples: 50 })).id
-      await waitFor('some verdicts', () => verdictTimes(s).size > 0, 30_000)
+      workspace.db.prepare('DELETE FROM image_classifications').run()
+      jobId = audit.start({ projectId, sources: [{ kind: 'images', label: 'world' }], prompts, seedStart: 0, count: 16, steps: 20, sampler: 'ddim', guidance: 3, classifier: 'builtin', resamples: 50 }).id
+      await reached
+      await runner.shutdown()
+      before = verdictTimesIn(workspace.db)
+      expect(batches).toBe(1)
+      expect(before.size).toBe(8)
+      expect(workspace.jobs.get(jobId)?.state).toBe('running')
     } finally {
-      await s.close()
+      workspace.close()
     }
-    before = verdictTimes((s = await open(ws)))
+    // Second life: the real studio resumes the job and classifies only the other 72 images.
+    const s = await open(ws)
     try {
       const job = await finished(s, jobId)
       expect(job.state, job.error ?? '').toBe('done')
@@ -129,7 +157,10 @@ describe('report jobs', () => {
       expect(report.models.map((m) => m.label)).toEqual(['tiny run', 'world'])
       const run = report.models[0]
       expect(run.images).toBe(6)
-      expect(run.lineage).toMatchObject({ seeds: [7, 8, 9], guidance: 3, run: `training job ${train.id}` })
+      expect(run.lineage).toMatchObject({ seeds: [7, 8, 9], guidance: 3, steps: 4, model, run: `training job ${train.id} (pretrain)`, promptTexts: prompts, snapshot: null })
+      expect(run.lineage.training).toMatchObject({ runId: train.id, method: 'pretrain', beta: null, steps: 20, checkpointStep: 20, seed: 3, base: null, snapshot: null })
+      expect(run.lineage.training?.codeVersion).toMatch(/^popalign-studio@/)
+      expect(report.models[1].lineage).toMatchObject({ model: null, training: null, guidance: null })
       expect(run.lineage.checkpoint).toMatch(/step-000000020\.ckpt \(step 20\)$/)
       expect(run.lineage.sampler).toMatch(/^ddim 4 steps/)
       const sampleJobs = (await s.call('jobs.list', { projectId })).filter((j) => j.kind === 'sample')
