@@ -81,12 +81,35 @@ describe('team annotation through serve mode', () => {
       await owner.getByRole('button', { name: 'Done' }).click()
     }
     expect(new Set(invites.values()).size).toBe(4)
+    // Every invite is listed as open; codes are never listed.
+    const inviteRows = owner.getByTestId('invites').locator('tbody tr')
+    await expect.poll(() => inviteRows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-status')))).toEqual(['open', 'open', 'open', 'open'])
+
+    // A second link for Cleo, revoked on its own from the invites list: that link dies, Cleo and her first link stay.
+    await owner.getByRole('button', { name: 'Invite link for Cleo' }).click()
+    await expect.poll(() => owner.getByTestId('invite-link').textContent()).toContain('Cleo')
+    const spare = await owner.getByTestId('invite-url').inputValue()
+    expect(spare).not.toBe(invites.get('Cleo'))
+    await owner.getByRole('button', { name: 'Done' }).click()
+    const spareRow = owner.getByTestId('invites').locator('tbody tr').first()
+    await expect.poll(() => spareRow.textContent()).toContain('Cleo')
+    const spareId = await spareRow.getAttribute('data-invite')
+    owner.once('dialog', (d) => void d.accept())
+    await spareRow.getByRole('button', { name: `Revoke invite #${spareId}` }).click()
+    await expect.poll(() => owner.locator(`[data-invite="${spareId}"]`).getAttribute('data-status')).toBe('revoked')
+    await expect.poll(() => owner.getByTestId('announcer').textContent()).toContain(`Invite ${spareId} for Cleo revoked`)
+    expect((await fetch(spare, { redirect: 'manual' })).status).toBe(401)
+    expect(await owner.locator('[data-member="Cleo"] td').nth(1).textContent()).toBe('active')
+
     // Revoking Dee ends her open invite.
     owner.once('dialog', (d) => void d.accept())
     await owner.getByRole('button', { name: 'Revoke Dee' }).click()
     await expect.poll(() => owner.locator('[data-member="Dee"] td').nth(1).textContent()).toBe('revoked')
     const refused = await fetch(invites.get('Dee')!, { redirect: 'manual' })
     expect(refused.status).toBe(401)
+    const listed = await api.call('team.listInvites', {})
+    expect(listed.filter((i) => i.status === 'revoked').map((i) => i.annotator.name).sort()).toEqual(['Cleo', 'Dee'])
+    await expect.poll(() => owner.getByTestId('invites').locator('tr[data-status=revoked]').count()).toBe(2)
   })
 
   it('routes every pair to k = 3 annotators', async () => {
@@ -186,6 +209,9 @@ describe('team annotation through serve mode', () => {
     for (const name of NAMES) expect(await owner.locator(`[data-testid=team-progress] [data-annotator="${name}"] [data-testid=done]`).textContent()).toBe(String(PAIRS))
     expect(await owner.getByTestId('edit-trail').locator('tbody tr').count()).toBe(1)
     expect(await owner.getByTestId('bias').locator('tbody tr').count()).toBe(3)
+    // Nobody ran the classifier on pairs here: the classifier-vs-majority panel says so with its count.
+    const vsClassifier = await api.call('team.classifierAgreement', { projectId })
+    await expect.poll(() => owner.getByTestId('classifier-pairs').textContent()).toBe(`${vsClassifier.agreed} of ${vsClassifier.pairs}`)
 
     // The adjudication queue is ordered by disagreement, and resolving a pair takes it off the queue.
     const queue = await api.call('team.adjudicationQueue', { projectId })
