@@ -16,6 +16,7 @@ import { getSnapshot, snapshotRows, SnapshotError } from '../snapshots/service'
 import type { Catalog } from './catalog'
 import { readCheckpointMeta } from './checkpoint-meta'
 import { readMetrics, thin, type MetricsLine } from './metrics-log'
+import { runSettingsFields } from './model-presets'
 import { runDirOf } from './paths'
 import { readRunRecord, type RunSnapshotData } from './run-record'
 import { parsePayload, type FinetunePayload, type TrainJobs, type TrainPayload } from './train-jobs'
@@ -144,15 +145,9 @@ export function createFinetuneJobs(deps: FinetuneJobsDeps) {
           model: baseConfig.model,
           schedule: baseConfig.schedule,
           timesteps: baseConfig.timesteps,
-          weighting: settings.weighting,
+          ...runSettingsFields(settings),
           // Debias's 1/sqrt(SNR) is capped at SNR 1000 as kohya's "debiased estimation" does.
-          weightOptions: settings.weighting === 'debias' ? { maxSnr: 1000 } : {},
-          batchSize: settings.batchSize,
-          learningRate: settings.learningRate,
-          condDropout: settings.condDropout,
-          steps: settings.steps,
-          seed: settings.seed,
-          checkpointEvery: Math.min(settings.checkpointEvery, settings.steps)
+          weightOptions: settings.weighting === 'debias' ? { maxSnr: 1000 } : {}
         })
       } catch (err) {
         throw new ApiFailure('bad_request', (err as Error).message)

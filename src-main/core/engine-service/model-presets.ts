@@ -19,6 +19,22 @@ export function presetModel(size: ModelSize): DiTConfig {
   return { imageSize: WORLD_IMAGE_SIZE, channels: CHANNELS, vocabSize: VOCAB_SIZE, ...PRESETS[size] }
 }
 
+/** What a run takes from a screen's settings, the same for training and for fine-tuning. */
+type RunSettings = Pick<TrainSettings, 'weighting' | 'batchSize' | 'learningRate' | 'condDropout' | 'steps' | 'seed' | 'checkpointEvery'>
+
+/** TrainConfig fields from the screen's settings; a checkpoint interval past the run's end is cut to the end. */
+export function runSettingsFields(settings: RunSettings): RunSettings {
+  return {
+    weighting: settings.weighting,
+    batchSize: settings.batchSize,
+    learningRate: settings.learningRate,
+    condDropout: settings.condDropout,
+    steps: settings.steps,
+    seed: settings.seed,
+    checkpointEvery: Math.min(settings.checkpointEvery, settings.steps)
+  }
+}
+
 /**
  * The engine's TrainConfig for the screen's settings. When fine-tuning, the architecture is the
  * starting model's (weights only fit their own shapes), so `size` is ignored.
@@ -28,12 +44,6 @@ export function trainConfigFrom(settings: TrainSettings, initModel: DiTConfig | 
     model: initModel ?? presetModel(settings.size),
     schedule: settings.schedule,
     timesteps: 1000,
-    weighting: settings.weighting,
-    batchSize: settings.batchSize,
-    learningRate: settings.learningRate,
-    condDropout: settings.condDropout,
-    steps: settings.steps,
-    seed: settings.seed,
-    checkpointEvery: Math.min(settings.checkpointEvery, settings.steps)
+    ...runSettingsFields(settings)
   })
 }
