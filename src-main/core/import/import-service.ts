@@ -7,7 +7,7 @@
 // any point therefore leaves every file either done (with its image row) or still pending, and the
 // resumed job redoes only the pending ones. Thumbnails are content-addressed and written atomically,
 // so redoing one is harmless.
-import { mkdirSync, realpathSync, statSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import path from 'node:path'
 import type { ImportReport, Job } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
@@ -17,6 +17,7 @@ import { promptsRepo } from '../db/repos/prompts'
 import type { Workspace } from '../db/workspace'
 import type { JobContext, JobRunner } from '../jobs/runner'
 import { ImageRejectedError, loadImage, removeStaleThumbnailTemps, writeThumbnail, type LoadedImage } from './image-file'
+import { ImportFolderError, realImportFolder } from './import-folder'
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits'
 import { buildManifest, type ManifestEntry } from './manifest'
 import { mapLimit } from './map-limit'
@@ -189,15 +190,12 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
 }
 
 function checkFolder(folder: string): string {
-  if (!path.isAbsolute(folder)) throw new ApiFailure('bad_request', `import folder must be an absolute path: ${folder.slice(0, 200)}`)
-  let isDir = false
   try {
-    isDir = statSync(folder).isDirectory()
-  } catch {
-    throw new ApiFailure('bad_request', `import folder does not exist: ${folder.slice(0, 200)}`)
+    return realImportFolder(folder)
+  } catch (err) {
+    if (err instanceof ImportFolderError) throw new ApiFailure('bad_request', err.message)
+    throw err
   }
-  if (!isDir) throw new ApiFailure('bad_request', `import folder is not a folder: ${folder.slice(0, 200)}`)
-  return realpathSync(folder)
 }
 
 function parsePayload(raw: unknown): ImportPayload {

@@ -7,10 +7,11 @@
 //   - a CSV manifest with `img_path,prompt` columns; its paths may point into sub folders.
 // A CSV row wins over a sidecar for the same image. Every path that comes from a file's content
 // goes through resolveInside(folder, …), so a manifest cannot reach outside the folder.
-import { readdirSync, readFileSync, realpathSync, statSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { resolveInside, UnsafePathError } from '../fs/safe-path'
 import { CsvError, parseCsv } from './csv'
+import { realImportFolder } from './import-folder'
 import { IMPORT_IMAGE_EXTENSIONS, type ImportLimits } from './limits'
 import { parsePopAlignName } from './popalign-name'
 
@@ -42,7 +43,7 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmedi
 
 /** Builds the manifest of `folder`. Throws only when the folder itself is unusable. */
 export async function buildManifest(folder: string, limits: ImportLimits): Promise<Manifest> {
-  const root = realFolder(folder)
+  const root = realImportFolder(folder)
   const byRel = new Map<string, ManifestEntry>()
   const names = readdirSync(root, { withFileTypes: true })
     .filter((d) => !d.name.startsWith('.'))
@@ -200,20 +201,6 @@ function applyCsv(root: string, csvName: string, byRel: Map<string, ManifestEntr
     entry.prompt = prompt
     entry.provenance = { ...entry.provenance, source: 'csv', csv: csvName, csvLine: line }
   })
-}
-
-function realFolder(folder: string): string {
-  if (typeof folder !== 'string' || folder.length === 0 || folder.includes('\0')) throw new Error('import folder: not a valid path')
-  if (!path.isAbsolute(folder)) throw new Error(`import folder must be an absolute path: ${folder.slice(0, 200)}`)
-  let stat
-  try {
-    stat = statSync(folder)
-  } catch {
-    throw new Error(`import folder does not exist: ${folder.slice(0, 200)}`)
-  }
-  if (!stat.isDirectory()) throw new Error(`import folder is not a folder: ${folder.slice(0, 200)}`)
-  // The real path, so that every later containment check compares real paths.
-  return realpathSync(folder)
 }
 
 function readJsonObject(file: string, maxBytes: number): Record<string, unknown> {
