@@ -253,7 +253,8 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
         ws.on('pong', () => alive.add(ws))
         alive.add(ws)
       })
-    } catch {
+    } catch (err) {
+      log(`serve: WebSocket upgrade of ${req.url?.slice(0, 200)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
       refuse(500, 'Internal Server Error')
     }
   }
