@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import type { ModelEntry } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
 import { listCheckpoints } from '../engine/checkpoint/store'
+import { isMissingPath } from '../fs/missing'
 import { readCheckpointMeta, type CheckpointMeta } from './checkpoint-meta'
 import { BASE_CHECKPOINT_FILE, runDirOf, runsRootOf } from './paths'
 
@@ -64,8 +65,9 @@ export function createCatalog(opts: CatalogOptions) {
     let names: string[] = []
     try {
       names = readdirSync(runsRootOf(opts.workspaceDir))
-    } catch {
-      return []
+    } catch (err) {
+      if (isMissingPath(err)) return []
+      throw err
     }
     return names.filter((n) => /^[1-9][0-9]{0,15}$/.test(n)).map(Number).sort((a, b) => b - a)
   }

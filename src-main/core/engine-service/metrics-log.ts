@@ -4,6 +4,7 @@
 // same losses, so the reader keeps the last line per step.
 import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { isMissingPath } from '../fs/missing'
 
 export const METRICS_FILE = 'metrics.jsonl'
 
@@ -30,8 +31,9 @@ export function readMetrics(runDir: string): MetricsLine[] {
   let text: string
   try {
     text = readFileSync(join(runDir, METRICS_FILE), 'utf8')
-  } catch {
-    return []
+  } catch (err) {
+    if (isMissingPath(err)) return []
+    throw err
   }
   const byStep = new Map<number, MetricsLine>()
   for (const raw of text.split('\n')) {

@@ -4,6 +4,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeFileAtomicSync } from '../../fs/atomic-write'
+import { isMissingPath } from '../../fs/missing'
 import type { TrainState } from '../train/trainer'
 import { decodeTrainState, encodeTrainState } from './train-checkpoint'
 
@@ -32,8 +33,9 @@ export function listCheckpoints(dir: string): { step: number; path: string }[] {
   let names: string[]
   try {
     names = readdirSync(dir)
-  } catch {
-    return []
+  } catch (err) {
+    if (isMissingPath(err)) return []
+    throw err
   }
   return names
     .map((n) => ({ m: NAME.exec(n), n }))
