@@ -7,10 +7,13 @@ import { fileURLToPath } from 'node:url'
 const here = typeof __dirname === 'string' ? __dirname : dirname(fileURLToPath(import.meta.url))
 let cached: string | null = null
 
+/** package.json is 3 folders up in the source tree and 2 in the bundle; the rest is slack for packaged layouts. */
+const MAX_FOLDERS_UP = 8
+
 export function codeVersion(): string {
   if (cached !== null) return cached
   let dir = here
-  for (let i = 0; i < 8; i++) {
+  for (let i = 0; i < MAX_FOLDERS_UP; i++) {
     const file = join(dir, 'package.json')
     if (existsSync(file)) {
       try {
