@@ -142,6 +142,9 @@ export type McmcProposal = z.infer<typeof McmcProposal>
 /** Where a chain's proposed images come from: the prompt's pool, freshly sampled, or the pool until exhausted, then sampled. */
 export const McmcProposalSource = z.enum(['pool', 'sample', 'mixed'])
 export type McmcProposalSource = z.infer<typeof McmcProposalSource>
+/** Where a chain's starting set comes from: drawn from the prompt's pool, or freshly sampled from a model. */
+export const McmcStart = z.enum(['pool', 'generate'])
+export type McmcStart = z.infer<typeof McmcStart>
 /** The model and settings a chain samples its fresh proposals with (the seed of each comes from the chain's RNG). */
 export const McmcSampling = z.object({
   model: z.string(),
@@ -185,7 +188,11 @@ export const McmcChain = z.object({
   /** True while the next proposal is being sampled from the model (it appears once its image is in the workspace). */
   proposalPending: z.boolean().optional(),
   /** Why the last attempt to sample the pending proposal failed, if it did (the next mcmc.get retries). */
-  proposalError: z.string().nullable().optional()
+  proposalError: z.string().nullable().optional(),
+  /** Where the starting set came from ('pool' when left out). */
+  start: McmcStart.optional(),
+  /** Starting images still to be sampled (a 'generate' chain shows no proposal before this is 0). */
+  startPending: z.number().int().nonnegative().optional()
 })
 export type McmcChain = z.infer<typeof McmcChain>
 export const McmcLogEntry = z.object({
@@ -645,6 +652,8 @@ export const contract = {
       classifierId: z.string().min(1).max(200).optional(),
       /** Where proposed images come from; 'sample' and 'mixed' need `sampling`. */
       proposals: McmcProposalSource.default('pool'),
+      /** Where the N starting images come from; 'generate' samples them from `sampling`'s model. */
+      start: McmcStart.default('pool'),
       sampling: z
         .object({
           model: ModelRef,
@@ -656,7 +665,8 @@ export const contract = {
         .optional()
     })
       .strict()
-      .refine((o) => o.proposals === 'pool' || o.sampling !== undefined, 'freshly sampled proposals need `sampling` (at least the model id)'),
+      .refine((o) => o.proposals === 'pool' || o.sampling !== undefined, 'freshly sampled proposals need `sampling` (at least the model id)')
+      .refine((o) => o.start === 'pool' || o.sampling !== undefined, 'a generated starting set needs `sampling` (at least the model id)'),
     McmcChain
   ),
   'mcmc.get': method(z.object({ chainId: Id, tally: z.boolean().default(false) }).strict(), McmcChain, 'annotate'),

@@ -5,7 +5,10 @@
 // swaps it cannot see (mixed). Proposals come from the prompt's pool, or are freshly sampled from a
 // model: the draw (member and seed) is committed with the decision, the image is sampled afterwards
 // (async) and inserted together with the proposal, so a restart in between samples the same image.
-import type { Judgement, McmcChain, McmcDecision, McmcLogEntry, McmcProposalSource, McmcSampling, SetPair } from '@shared/contract'
+// A chain may also start from a generated set: it is created with no members, and each starting
+// image is sampled at a seed drawn from the chain's RNG and committed together with the advanced RNG
+// state, so a restart mid-way samples the missing images with the same seeds.
+import type { Judgement, McmcChain, McmcDecision, McmcLogEntry, McmcProposalSource, McmcSampling, McmcStart, SetPair } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
 import type { Workspace } from '../db/open'
 import { classificationsRepo } from '../db/repos/classifications'
@@ -14,7 +17,7 @@ import { mcmcChainsRepo, type ChainRecord } from '../db/repos/mcmc-chains'
 import { SetMembershipError } from '../db/repos/sets'
 import { classifierCannotSee, judgeAutomatically, tallySet, targetOf, type TargetAxis, type Verdict } from './auto-judge'
 import { sampleFreshImage, resolveModel, type FreshImageDeps } from './fresh-image'
-import { applyProposal, drawInitialSet, drawNext, FRESH_SEED_LIMIT } from './proposal'
+import { applyProposal, drawInitialSet, drawNext, FRESH_SEED_LIMIT, type NextProposal } from './proposal'
 import { ChainRng, initialRngState } from './rng'
 
 export interface StartChain {
@@ -27,8 +30,15 @@ export interface StartChain {
   createdBy: number
   /** Where proposed images come from (default 'pool'); 'sample' and 'mixed' need `sampling`. */
   proposalSource?: McmcProposalSource
+  /** Where the starting set comes from (default 'pool'); 'generate' needs `sampling`. */
+  start?: McmcStart
   sampling?: McmcSampling
 }
+
+/** Starting images a 'generate' chain has still to sample (its members grow from none to setSize). */
+const startMissing = (chain: Pick<ChainRecord, 'state' | 'members' | 'setSize'>): number => (chain.state === 'running' ? Math.max(0, chain.setSize - chain.members.length) : 0)
+/** A 'generate' chain is created with no members, so its stored initial set is empty. */
+const startOf = (chain: Pick<ChainRecord, 'initialMembers'>): McmcStart => (chain.initialMembers.length === 0 ? 'generate' : 'pool')
 
 /** How many times a fresh draw is retried when the model returns an image already in the set. */
 const FRESH_ATTEMPTS = 5
@@ -56,7 +66,7 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
 
   /** Who must judge the chain's pending proposal. */
   function awaiting(chain: ChainRecord): McmcChain['awaiting'] {
-    if (chain.state !== 'running' || !chain.proposal || chain.pendingSample) return null
+    if (chain.state !== 'running' || !chain.proposal || chain.pendingSample || startMissing(chain) > 0) return null
     if (chain.judge === 'human') return 'human'
     if (chain.judge === 'auto') return 'auto'
     const { outImageId, inImageId } = chain.proposal
@@ -90,8 +100,10 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
         : null,
       proposalSource: chain.proposalSource,
       sampling: chain.sampling,
-      proposalPending: chain.state === 'running' && chain.pendingSample !== null,
-      proposalError: sampleErrors.get(chain.id) ?? null
+      proposalPending: chain.state === 'running' && (chain.pendingSample !== null || startMissing(chain) > 0),
+      proposalError: sampleErrors.get(chain.id) ?? null,
+      start: startOf(chain),
+      startPending: startMissing(chain)
     }
   }
 
@@ -143,6 +155,7 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
     }
     const chain = chainOrFail(chainId)
     if (chain.state === 'finished') fail('conflict', `MCMC chain ${chainId} is finished`)
+    if (startMissing(chain) > 0) fail('conflict', `chain ${chainId} is still sampling its starting set (${startMissing(chain)} of ${chain.setSize} image(s) left); wait for it to appear`)
     if (expectedStep !== undefined && expectedStep !== chain.step) {
       fail('conflict', `step ${expectedStep} of chain ${chainId} has already been decided; the chain is at step ${chain.step}`)
     }
@@ -184,7 +197,64 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
     return 'done'
   })
 
+  /**
+   * Appends one sampled starting image, if the chain is still where the draw was made (same members,
+   * same RNG state). The RNG state after the seed's draw is committed with it; once the set is full,
+   * the first proposal is drawn in the same transaction. An image already in the set only advances
+   * the RNG, so the next attempt samples at a new seed.
+   */
+  const commitStart = ws.db.transaction(
+    (chainId: number, drawn: { count: number; rngBefore: number; rngAfter: number }, image: FreshImageLike): 'done' | 'stale' | 'redraw' => {
+      const chain = chainOrFail(chainId)
+      if (startMissing(chain) === 0 || chain.members.length !== drawn.count || chain.rngState !== drawn.rngBefore) return 'stale'
+      const { image: stored } = ws.images.add({ ...image, projectId: chain.projectId, promptId: chain.promptId })
+      if (chain.members.includes(stored.id)) {
+        chains.update(chain.id, { ...chain, rngState: drawn.rngAfter })
+        return 'redraw'
+      }
+      const members = [...chain.members, stored.id]
+      if (members.length < chain.setSize) {
+        chains.update(chain.id, { ...chain, members, rngState: drawn.rngAfter })
+        return 'done'
+      }
+      const rng = new ChainRng(drawn.rngAfter)
+      const { proposal, pendingSample } = next(chain, members, rng)
+      chains.update(chain.id, { ...chain, members, proposal, pendingSample, rngState: rng.state })
+      return 'done'
+    }
+  )
+
+  /** Samples the starting images a 'generate' chain still lacks, one committed at a time. */
+  async function sampleStart(chainId: number): Promise<void> {
+    let redraws = 0
+    for (;;) {
+      const chain = chainOrFail(chainId)
+      if (startMissing(chain) === 0) return
+      if (!deps.fresh) fail('conflict', `chain ${chainId} samples its starting set, but the diffusion engine is not running in this studio`)
+      if (!chain.sampling) throw new Error(`unreachable: chain ${chainId} generates its starting set but has no sampling settings`)
+      const prompt = ws.prompts.get(chain.promptId) ?? fail('not_found', `prompt ${chain.promptId} of chain ${chainId} no longer exists`)
+      const rng = new ChainRng(chain.rngState)
+      const seed = rng.below(FRESH_SEED_LIMIT)
+      const image = await sampleFreshImage(deps.fresh, {
+        workspaceFile: ws.file,
+        thumbDir: ws.thumbDir,
+        chainId,
+        step: chain.step,
+        prompt: prompt.text,
+        seed,
+        sampling: chain.sampling,
+        role: 'start',
+        index: chain.members.length
+      })
+      const outcome = commitStart.immediate(chainId, { count: chain.members.length, rngBefore: chain.rngState, rngAfter: rng.state }, image)
+      if (outcome === 'redraw' && ++redraws >= FRESH_ATTEMPTS) {
+        fail('conflict', `the model gave back images already in the starting set of chain ${chainId} ${FRESH_ATTEMPTS} times; start one from another model`)
+      }
+    }
+  }
+
   async function sampleOnce(chainId: number): Promise<void> {
+    await sampleStart(chainId)
     for (let attempt = 0; attempt < FRESH_ATTEMPTS; attempt++) {
       const chain = chainOrFail(chainId)
       const pending = chain.pendingSample
@@ -199,7 +269,8 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
         step: chain.step,
         prompt: prompt.text,
         seed: pending.seed,
-        sampling: chain.sampling
+        sampling: chain.sampling,
+        role: 'proposal'
       })
       const outcome = commitFresh.immediate(chainId, pending, image)
       if (outcome !== 'redraw') {
@@ -225,17 +296,25 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
         fail('bad_request', `project ${s.projectId} has no attribute axes; the ${s.judge} judge needs at least one to measure fairness`)
       }
       const proposalSource = s.proposalSource ?? 'pool'
-      if (proposalSource !== 'pool') {
-        if (!s.sampling) fail('bad_request', `a chain with ${proposalSource === 'sample' ? 'freshly sampled' : 'mixed'} proposals needs a model to sample from`)
-        if (!deps.fresh) fail('bad_request', 'freshly sampled proposals need the diffusion engine, which is not running in this studio')
+      const startFrom = s.start ?? 'pool'
+      if (proposalSource !== 'pool' || startFrom === 'generate') {
+        const what = proposalSource === 'pool' ? 'a generated starting set' : `${proposalSource === 'sample' ? 'freshly sampled' : 'mixed'} proposals`
+        if (!s.sampling) fail('bad_request', `a chain with ${what} needs a model to sample from`)
+        if (!deps.fresh) fail('bad_request', `${what} need the diffusion engine, which is not running in this studio`)
         // Refused now, with the catalogue's reason, rather than at the first proposal.
         resolveModel(deps.fresh.models(), s.sampling.model)
       }
-      const pool = ws.images.idsOfPrompt(s.promptId)
-      if (pool.length < s.size) fail('bad_request', `prompt ${s.promptId} has ${pool.length} image(s); a chain over sets of ${s.size} needs at least ${s.size}`)
       const rng = new ChainRng(initialRngState(s.seed))
-      const members = drawInitialSet(pool, s.size, rng)
-      const { proposal, pendingSample } = drawNext(proposalSource, members, pool, new Set(), rng)
+      let members: number[] = []
+      let drawn: NextProposal = { proposal: null, pendingSample: null }
+      // A generated start has no members yet: the first proposal is drawn once the set is full.
+      if (startFrom === 'pool') {
+        const pool = ws.images.idsOfPrompt(s.promptId)
+        if (pool.length < s.size) fail('bad_request', `prompt ${s.promptId} has ${pool.length} image(s); a chain over sets of ${s.size} needs at least ${s.size}`)
+        members = drawInitialSet(pool, s.size, rng)
+        drawn = drawNext(proposalSource, members, pool, new Set(), rng)
+      }
+      const { proposal, pendingSample } = drawn
       const chain = chains.create({
         projectId: s.projectId,
         promptId: s.promptId,
@@ -248,7 +327,7 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
         classifierId: s.classifierId ?? null,
         createdBy: s.createdBy,
         proposalSource,
-        sampling: proposalSource === 'pool' ? null : s.sampling!,
+        sampling: proposalSource === 'pool' && startFrom === 'pool' ? null : s.sampling!,
         pendingSample
       })
       return view(chain)
@@ -280,7 +359,7 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
       let decided = 0
       let needsHuman = false
       for (;;) {
-        if (chain.pendingSample && chain.state === 'running') {
+        if ((chain.pendingSample || startMissing(chain) > 0) && chain.state === 'running') {
           await fulfil(chain.id)
           chain = chainOrFail(chain.id)
         }

@@ -32,6 +32,10 @@ export interface FreshImageRequest {
   prompt: string
   seed: number
   sampling: McmcSampling
+  /** What the image is for: one of the chain's starting images, or a proposal (default). */
+  role?: 'start' | 'proposal'
+  /** The starting image's position in the set (role 'start' only). */
+  index?: number
 }
 
 /** What images.add needs, less the project and prompt the caller knows. */
@@ -75,7 +79,9 @@ export async function sampleFreshImage(deps: FreshImageDeps, req: FreshImageRequ
   const sha256 = createHash('sha256').update(png).digest('hex')
   const root = join(dirname(req.workspaceFile), 'samples', `chain-${req.chainId}`)
   mkdirSync(root, { recursive: true })
-  const file = join(root, `step${String(req.step).padStart(5, '0')}-seed${req.seed}.png`)
+  const role = req.role ?? 'proposal'
+  const name = role === 'start' ? `start${String(req.index ?? 0).padStart(3, '0')}` : `step${String(req.step).padStart(5, '0')}`
+  const file = join(root, `${name}-seed${req.seed}.png`)
   // Written whole or not at all: a kill mid-write leaves a temp file, never a truncated PNG.
   const tmp = `${file}.${process.pid}.tmp`
   writeFileSync(tmp, png)
@@ -97,6 +103,8 @@ export async function sampleFreshImage(deps: FreshImageDeps, req: FreshImageRequ
       source: 'mcmc-sample',
       chainId: req.chainId,
       chainStep: req.step,
+      chainRole: role,
+      ...(role === 'start' ? { startIndex: req.index ?? 0 } : {}),
       model: entry.id,
       modelLabel: entry.label,
       checkpoint: entry.path,
