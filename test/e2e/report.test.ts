@@ -60,10 +60,24 @@ describe('report view against the real serve mode', () => {
     // Charts: discrepancy bars with CI whiskers, one distribution per prompt, the frontier.
     expect(await view.locator('svg[aria-label^="Pooled silhouette discrepancy"] .bar-hit').count()).toBe(1)
     expect(await view.locator('svg[aria-label="a photo of a doctor"] rect.seg').count()).toBeGreaterThan(0)
-    expect(await view.locator('svg[aria-label="Fairness versus quality across the compared models"] circle').count()).toBe(1)
+    expect(await view.locator('svg[aria-label="silhouette discrepancy against Frechet distance (lower is better)"] circle').count()).toBe(1)
+    expect(await view.getByRole('heading', { name: 'Fairness versus quality across models' }).count()).toBe(1)
     const sentence = await view.locator('.sentence').first().textContent()
     expect(sentence).toMatch(/axis silhouette discrepancy \d\.\d\d \[\d\.\d\d, \d\.\d\d\]: \d+% \w+ against an ideal 50%/)
     expect(await view.textContent()).toContain('popalign-world-classifier')
+  })
+
+  it('shows the lineage of every compared model', async () => {
+    const lineage = page.getByRole('article', { name: 'Report' }).getByRole('region', { name: 'Lineage' })
+    await lineage.waitFor()
+    const table = lineage.getByRole('table', { name: 'Lineage of workspace images' })
+    const row = (key: string) => table.locator(`tr[data-key="${key}"] td`).textContent()
+    expect(await row('model')).toBe('image set (no model)')
+    expect(await row('training_run')).toBe('none')
+    expect(await row('classifier')).toMatch(/^popalign-world-classifier \S+$/)
+    expect(await row('prompts')).toContain('"a photo of a doctor"')
+    expect(await row('seeds')).not.toBe('none')
+    expect(await row('guidance')).toBe('n/a')
   })
 
   it('opens the images behind a number', async () => {
@@ -99,5 +113,22 @@ describe('report view against the real serve mode', () => {
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('already exists')
     expect(existsSync(`${base}.pdf`)).toBe(false)
     expect(pageErrors).toEqual([])
+  })
+
+  it('lets the user choose a foreign ONNX classifier, whose paths the server checks', async () => {
+    const form = page.getByRole('form', { name: 'New report' })
+    await form.getByRole('radio', { name: /Foreign ONNX classifier/ }).check()
+    await form.getByLabel(/^Mapping file/).fill('relative/mapping.json')
+    await form.getByRole('button', { name: 'Create report' }).click()
+    await expect.poll(() => form.getByRole('alert').first().textContent()).toContain('The mapping path must be absolute')
+    await form.getByLabel(/^Mapping file/).fill(join(root, 'no-such.mapping.json'))
+    await form.getByRole('button', { name: 'Create report' }).click()
+    await expect.poll(() => form.getByRole('alert').first().textContent()).toContain('classifier mapping file not found')
+    await form.getByLabel('Guidance sweep').fill('1, x')
+    await form.getByRole('button', { name: 'Create report' }).click()
+    await expect.poll(() => form.getByRole('alert').first().textContent()).toContain('"x" is not a scale')
+    await form.getByLabel('Guidance sweep').fill('')
+    await form.getByRole('radio', { name: /Built-in world classifier/ }).check()
+    expect(await form.getByLabel(/^Mapping file/).count()).toBe(0)
   })
 })
