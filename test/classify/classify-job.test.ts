@@ -1,7 +1,7 @@
 // The classification job on a real workspace: every kind of bad file gets its status (never a crash),
 // a foreign classifier's labels land on the project's classes, the built-in classifier is the default,
 // mapping problems are named, and a job stopped mid-way resumes without classifying anything twice.
-import { writeFileSync } from 'node:fs'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Job } from '@shared/contract'
@@ -127,6 +127,17 @@ describe('classification job with a foreign classifier', () => {
     const job = await runJob({ classifier: { mappingPath: bad({ heads: [{ ...heads[0], output: 'gender_probs' }] }, 'g') } })
     expect(job.state).toBe('failed')
     expect(job.error).toMatch(/names output "gender_probs" but the model only has: gender_logits, race_logits, face_logit/)
+  })
+
+  it('refuses a mapping whose model file lies outside the mapping folder', () => {
+    writeForeignClassifier(tmp.dir)
+    const pkg = path.join(tmp.dir, 'pkg')
+    mkdirSync(pkg)
+    for (const model of ['../foreign.onnx', path.join(tmp.dir, 'foreign.onnx')]) {
+      const mappingPath = path.join(pkg, 'mapping.json')
+      writeFileSync(mappingPath, JSON.stringify({ ...foreignMapping, model }))
+      expect(() => service.start(projectId, { classifier: { mappingPath } })).toThrow(/classifier model file refused .*outside its root folder/)
+    }
   })
 
   it('fails the job with a clear message when a head gives logits but the mapping says probabilities', async () => {

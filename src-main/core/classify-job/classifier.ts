@@ -6,9 +6,9 @@
 // errors and throw: they would be wrong for every image.
 
 import { readFile } from 'node:fs/promises'
-import { dirname, resolve } from 'node:path'
 import { OrtRunner, type FloatTensor } from '../engine/onnx/ort-runner'
 import { MappingError, parseMapping, type Activation, type ClassifierSpec, type HeadSpec, type InputSpec } from './mapping'
+import { mappingModelFile } from './model-files'
 import { DecodeError, decodeRgb, imageValues, inputDims, writeNormalised } from './preprocess'
 
 export type VerdictStatus = 'ok' | 'no_detection' | 'low_confidence' | 'error'
@@ -58,13 +58,12 @@ export class OnnxAttributeClassifier {
       throw new MappingError(`cannot read classifier mapping ${mappingPath}: ${(e as Error).message}`)
     }
     const spec = parseMapping(text, `classifier mapping ${mappingPath}`)
-    const dir = dirname(mappingPath)
-    const model = await OrtRunner.fromFile(modelPath ?? resolve(dir, spec.model))
+    const model = await OrtRunner.fromFile(modelPath ?? mappingModelFile(mappingPath, spec.model, 'model'))
     let detector: OrtRunner | null = null
     try {
       checkNames(spec.id, model, spec.input.name, [...spec.heads.map((h) => h.output), ...(spec.detection ? [spec.detection.output] : [])])
       if (spec.detector) {
-        detector = await OrtRunner.fromFile(resolve(dir, spec.detector.model))
+        detector = await OrtRunner.fromFile(mappingModelFile(mappingPath, spec.detector.model, 'detector'))
         checkNames(`${spec.id} detector`, detector, spec.detector.input.name, [spec.detector.output])
       }
     } catch (e) {

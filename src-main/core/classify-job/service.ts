@@ -3,7 +3,7 @@
 // without a verdict of this classifier version", so the table itself is the ledger: each batch of
 // verdicts is committed in one transaction, and a restarted job simply continues with what is missing.
 import { existsSync, readFileSync } from 'node:fs'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
+import { isAbsolute, join } from 'node:path'
 import type { Job } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
 import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
@@ -11,6 +11,7 @@ import type { Workspace } from '../db/workspace'
 import type { JobContext, JobRunner } from '../jobs/runner'
 import { OnnxAttributeClassifier, type Verdict } from './classifier'
 import { checkAgainstTaxonomy, MappingError, parseMapping, type ClassifierSpec } from './mapping'
+import { mappingModelFile } from './model-files'
 import { classifyStore, type ClassifierSummary, type ClassifyStore, type StatusCounts } from './store'
 
 export type ClassifierChoice = 'builtin' | { onnxPath?: string; mappingPath: string }
@@ -67,11 +68,9 @@ export function createClassifyService(deps: ClassifyServiceDeps): ClassifyServic
     try {
       const spec = parseMapping(text, `classifier mapping ${files.mappingPath}`)
       checkAgainstTaxonomy(spec, deps.ws.axes.list(projectId))
-      const model = files.modelPath ?? resolve(dirname(files.mappingPath), spec.model)
-      if (!existsSync(model)) throw new MappingError(`classifier model file not found: ${model}`)
-      if (spec.detector && !existsSync(resolve(dirname(files.mappingPath), spec.detector.model))) {
-        throw new MappingError(`classifier detector file not found: ${resolve(dirname(files.mappingPath), spec.detector.model)}`)
-      }
+      if (files.modelPath === null) mappingModelFile(files.mappingPath, spec.model, 'model')
+      else if (!existsSync(files.modelPath)) throw new MappingError(`classifier model file not found: ${files.modelPath}`)
+      if (spec.detector) mappingModelFile(files.mappingPath, spec.detector.model, 'detector')
       return { files, spec }
     } catch (e) {
       if (e instanceof MappingError) throw new ApiFailure('bad_request', e.message)
