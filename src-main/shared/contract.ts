@@ -160,6 +160,18 @@ export const AxisTally = z.object({
   unseen: z.number().int().nonnegative()
 })
 export type AxisTally = z.infer<typeof AxisTally>
+/** How the proposed (incoming) image was sampled, when it was: by this chain, or by a sample job. */
+export const McmcIncoming = z.object({
+  imageId: Id,
+  source: z.enum(['chain', 'sample-job']),
+  model: z.string(),
+  modelLabel: z.string().nullable(),
+  seed: z.number().int(),
+  /** The chain step it was sampled for, or its position in a generated starting set (chain-sampled only). */
+  chainStep: z.number().int().nonnegative().nullable(),
+  role: z.enum(['start', 'proposal']).nullable()
+})
+export type McmcIncoming = z.infer<typeof McmcIncoming>
 export const McmcChain = z.object({
   id: Id,
   projectId: Id,
@@ -192,7 +204,9 @@ export const McmcChain = z.object({
   /** Where the starting set came from ('pool' when left out). */
   start: McmcStart.optional(),
   /** Starting images still to be sampled (a 'generate' chain shows no proposal before this is 0). */
-  startPending: z.number().int().nonnegative().optional()
+  startPending: z.number().int().nonnegative().optional(),
+  /** Provenance of the pending proposal's incoming image, when it was sampled from a model; null otherwise. */
+  incoming: McmcIncoming.nullable().optional()
 })
 export type McmcChain = z.infer<typeof McmcChain>
 export const McmcLogEntry = z.object({

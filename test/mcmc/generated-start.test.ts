@@ -74,6 +74,9 @@ describe('a generated starting set', () => {
       expect(seeds.size).toBe(3)
       // The first proposal comes from the pool (the default proposal source).
       expect(pool).toContain(ready.proposal!.inImageId)
+      // ...and the chain shows how the incoming image was sampled.
+      const inImage = ws.images.get(ready.proposal!.inImageId)!
+      expect(ready.incoming).toEqual({ imageId: inImage.id, source: 'sample-job', model: modelId, modelLabel: expect.any(String), seed: inImage.seed, chainStep: null, role: null })
       reference = ready.imageIds
 
       const twin = mcmc.start({ projectId, promptId, size: 3, judge: 'human', seed: 31, createdBy: owner, start: 'generate', sampling: sampling() })
@@ -114,6 +117,10 @@ describe('a generated starting set', () => {
       expect(resumed).toMatchObject({ imageIds: reference, startPending: 0, proposalPending: false, awaiting: 'human', start: 'generate' })
       const next = await s.call('mcmc.decide', { chainId, decision: 'accept', step: 0, idempotencyKey: 'genstart-accept-0' })
       expect(next.step).toBe(1)
+
+      // A chain with fresh proposals names the chain step its incoming image was sampled for.
+      const fresh = await s.call('mcmc.start', { projectId, promptId, size: 2, judge: 'human', seed: 8, proposals: 'sample', sampling: { model: modelId, steps: 3 } })
+      expect(fresh.incoming).toMatchObject({ imageId: fresh.proposal!.inImageId, source: 'chain', model: modelId, chainStep: 0, role: 'proposal' })
     } finally {
       await s.close()
     }

@@ -8,7 +8,7 @@
 // A chain may also start from a generated set: it is created with no members, and each starting
 // image is sampled at a seed drawn from the chain's RNG and committed together with the advanced RNG
 // state, so a restart mid-way samples the missing images with the same seeds.
-import type { Judgement, McmcChain, McmcDecision, McmcLogEntry, McmcProposalSource, McmcSampling, McmcStart, SetPair } from '@shared/contract'
+import type { Judgement, McmcChain, McmcDecision, McmcIncoming, McmcLogEntry, McmcProposalSource, McmcSampling, McmcStart, SetPair } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
 import type { Workspace } from '../db/open'
 import { classificationsRepo } from '../db/repos/classifications'
@@ -103,7 +103,26 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
       proposalPending: chain.state === 'running' && (chain.pendingSample !== null || startMissing(chain) > 0),
       proposalError: sampleErrors.get(chain.id) ?? null,
       start: startOf(chain),
-      startPending: startMissing(chain)
+      startPending: startMissing(chain),
+      incoming: chain.proposal ? incomingOf(chain.proposal.inImageId) : null
+    }
+  }
+
+  /** How the image was sampled, read from its provenance (a chain's fresh image or a sample job's); null for imported images. */
+  function incomingOf(imageId: number): McmcIncoming | null {
+    const p = ws.images.get(imageId)?.provenance
+    if (!p || typeof p.model !== 'string' || typeof p.seed !== 'number' || !Number.isInteger(p.seed)) return null
+    const fromChain = p.source === 'mcmc-sample'
+    const role = p.chainRole === 'start' || p.chainRole === 'proposal' ? p.chainRole : fromChain ? 'proposal' : null
+    const at = role === 'start' ? p.startIndex : p.chainStep
+    return {
+      imageId,
+      source: fromChain ? 'chain' : 'sample-job',
+      model: p.model,
+      modelLabel: typeof p.modelLabel === 'string' ? p.modelLabel : null,
+      seed: p.seed,
+      chainStep: fromChain && typeof at === 'number' && Number.isInteger(at) && at >= 0 ? at : null,
+      role
     }
   }
 
