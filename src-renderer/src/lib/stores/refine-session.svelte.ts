@@ -13,6 +13,8 @@ export interface RefineOptions {
   resend?: Pick<ResendOptions, 'delaysMs' | 'sleep'>
   /** Proposals the classifier judges per mcmc.runAuto call, so progress shows and Cancel is prompt. */
   autoBatch?: number
+  /** How often the chain is re-read while its proposal (or starting set) is being sampled; default 1 s. */
+  pollMs?: number
 }
 
 export interface AutoRun {
@@ -46,6 +48,8 @@ export class RefineSession {
   private readonly newKey: () => string
   private readonly resend: Pick<ResendOptions, 'delaysMs' | 'sleep'>
   private readonly autoBatch: number
+  private readonly pollMs: number
+  private pollTimer: ReturnType<typeof setTimeout> | null = null
 
   constructor(
     private readonly api: ApiClient,
@@ -55,6 +59,48 @@ export class RefineSession {
     this.newKey = options.newKey ?? (() => crypto.randomUUID())
     this.resend = options.resend ?? {}
     this.autoBatch = options.autoBatch ?? 10
+    this.pollMs = options.pollMs ?? 1000
+  }
+
+  /** True while the server is sampling the chain's next proposal or its starting set. */
+  get sampling(): boolean {
+    return this.chain?.state === 'running' && this.chain.proposalPending === true
+  }
+
+  /** Shows a chain the server sent, and keeps re-reading it while its proposal is being sampled. */
+  private show(chain: McmcChain): void {
+    this.chain = chain
+    this.schedulePoll()
+  }
+
+  private schedulePoll(): void {
+    if (this.disposed || this.pollTimer !== null || !this.sampling) return
+    this.pollTimer = setTimeout(() => {
+      this.pollTimer = null
+      void this.poll()
+    }, this.pollMs)
+  }
+
+  /** One re-read while sampling; a decision or automatic run in flight answers with the chain itself. */
+  private poll = async (): Promise<void> => {
+    if (this.disposed || !this.sampling) return
+    if (this.save.kind === 'saving' || this.auto.running || this.loading) {
+      this.schedulePoll()
+      return
+    }
+    const before = this.chain
+    const got = await this.api.call('mcmc.get', { chainId: this.chainId, tally: this.showTally })
+    if (this.disposed) return
+    // Apply only if nothing newer arrived meanwhile (a decision answered while this read was out).
+    if (got.ok && this.chain === before) {
+      this.show(got.value)
+      if (!got.value.proposalPending) {
+        this.announcement = got.value.proposal ? 'The sampled proposal is ready.' : 'Sampling finished.'
+        await this.loadLog()
+      }
+      return
+    }
+    this.schedulePoll()
   }
 
   get hasUnsaved(): boolean {
@@ -64,6 +110,8 @@ export class RefineSession {
   dispose = (): void => {
     this.disposed = true
     this.cancelAuto = true
+    if (this.pollTimer !== null) clearTimeout(this.pollTimer)
+    this.pollTimer = null
   }
 
   load = async (): Promise<void> => {
@@ -75,7 +123,7 @@ export class RefineSession {
       return
     }
     this.loadError = null
-    this.chain = got.value
+    this.show(got.value)
     await this.loadLog()
   }
 
@@ -88,7 +136,7 @@ export class RefineSession {
   private refreshTally = async (): Promise<void> => {
     if (!this.showTally) return
     const got = await this.api.call('mcmc.get', { chainId: this.chainId, tally: true })
-    if (got.ok) this.chain = got.value
+    if (got.ok) this.show(got.value)
   }
 
   decide = async (decision: McmcDecision): Promise<void> => {
@@ -134,7 +182,7 @@ export class RefineSession {
       return
     }
     this.pending = null
-    this.chain = result.value
+    this.show(result.value)
     this.save = { kind: 'saved', seq: ++this.saveSeq }
     this.announcement = this.describe(input.decision, result.value)
     await Promise.all([this.loadLog(), this.refreshTally()])
@@ -176,6 +224,7 @@ export class RefineSession {
     }
     if (this.cancelAuto && !note) note = 'Cancelled.'
     this.auto = { ...this.auto, running: false, note }
+    this.schedulePoll()
     this.announcement = `Automatic judge decided ${this.auto.decided} proposals. ${note ?? ''}`.trim()
     await Promise.all([this.loadLog(), this.refreshTally()])
   }
