@@ -49,6 +49,7 @@ describe('audit CLI', () => {
     expect(m.lineage.classifier.id).toBe('popalign-world-classifier')
     expect(m.lineage.prompts).toBe(join(root, 'prompts.txt'))
     expect(m.lineage.seeds).toEqual([5])
+    expect(m.lineage.promptTexts?.length).toBeGreaterThan(0)
     expect(m.prompts.map((p) => p.text)).toEqual(prompts)
 
     // Hand count: the pooled silhouette shares over the two neutral prompts, from the per-class evidence.

@@ -43,7 +43,7 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
       for (const p of src.emptyPrompts) sink.line(`note: no image of prompt "${p}" in the folder`)
       const name = basename(src.folder)
       raw.push({
-        model: { id: uniqueIds([name])[0], label: `images in ${name}`, lineage: lineageOf(plan, classifier, { checkpoint: null, seeds: src.seeds, sampler: null, guidance: null, run: src.generators.length ? `generator: ${src.generators.join(', ')}` : null }) },
+        model: { id: uniqueIds([name])[0], label: `images in ${name}`, lineage: lineageOf(plan, classifier, prompts, { checkpoint: null, seeds: src.seeds, sampler: null, steps: null, guidance: null, run: src.generators.length ? `generator: ${src.generators.join(', ')}` : null }) },
         images: src.images
       })
     } else {
@@ -64,11 +64,12 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
           model: {
             id,
             label: `${id} (step ${sampled.step})`,
-            lineage: lineageOf(plan, classifier, {
+            lineage: lineageOf(plan, classifier, prompts, {
               checkpoint,
               run: null,
               seeds: plan.seeds,
               sampler: `${plan.sampler} ${plan.steps} steps (${sampled.backend})`,
+              steps: plan.steps,
               guidance: plan.guidance
             })
           },
@@ -150,13 +151,19 @@ export async function classifyImages(classifier: AuditClassifier, images: readon
   return out
 }
 
-function lineageOf(plan: AuditCliPlan, classifier: AuditClassifier, over: Pick<Lineage, 'checkpoint' | 'run' | 'seeds' | 'sampler' | 'guidance'>): Lineage {
+function lineageOf(
+  plan: AuditCliPlan,
+  classifier: AuditClassifier,
+  promptTexts: readonly string[],
+  over: Pick<Lineage, 'checkpoint' | 'run' | 'seeds' | 'sampler' | 'steps' | 'guidance'>
+): Lineage {
   return {
     snapshot: null,
     annotators: [],
     agreement: null,
     classifier: { id: classifier.id, version: classifier.version },
     prompts: plan.prompts,
+    promptTexts: [...promptTexts],
     ...over
   }
 }
