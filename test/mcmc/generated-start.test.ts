@@ -139,3 +139,18 @@ describe('a generated starting set', () => {
     }
   })
 })
+
+describe('a generated starting set through the API', () => {
+  it('mcmc.start passes start: generate through to the chain', async () => {
+    const s = await open(wsDir)
+    try {
+      const chain = await s.call('mcmc.start', { projectId, promptId, size: 2, judge: 'human', seed: 77, start: 'generate', sampling: sampling() })
+      expect(chain.start).toBe('generate')
+      expect(chain.startPending ?? 0).toBe(0)
+      expect(chain.imageIds).toHaveLength(2)
+      for (const id of chain.imageIds) expect(pool).not.toContain(id)
+    } finally {
+      await s.close()
+    }
+  })
+})

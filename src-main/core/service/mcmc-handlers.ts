@@ -18,7 +18,7 @@ export function mcmcHandlers(ws: Workspace, mcmc: McmcService): McmcMethods {
     return mcmc.get(chainId, tally)
   }
   return {
-    'mcmc.start': async ({ projectId, promptId, size, judge, seed, classifierId, proposals, sampling }, ctx) => {
+    'mcmc.start': async ({ projectId, promptId, size, judge, seed, classifierId, proposals, sampling, start }, ctx) => {
       project(projectId)
       const prompt = ws.prompts.get(promptId)
       if (!prompt || prompt.projectId !== projectId) throw new ApiFailure('not_found', `prompt ${promptId} does not exist in project ${projectId}`)
@@ -32,7 +32,8 @@ export function mcmcHandlers(ws: Workspace, mcmc: McmcService): McmcMethods {
         classifierId,
         createdBy: ctx.annotatorId,
         proposalSource: proposals,
-        sampling
+        sampling,
+        start
       })
       return settled(chain.id)
     },
