@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { fitFeatureGaussian, frechetDistance, psdSqrt, symmetricEigen, type FeatureGaussian } from '../../../src-main/core/engine/eval/frechet'
+import { psdSqrt, symmetricEigen } from '../../../src-main/core/audit/linalg'
+import { fitFeatureGaussian, frechetDistance, type FeatureGaussian } from '../../../src-main/core/engine/eval/frechet'
 
 const gaussian = (mean: number[], cov: number[]): FeatureGaussian => ({ dim: mean.length, count: 100, mean: Float64Array.from(mean), cov: Float64Array.from(cov) })
 
@@ -20,7 +21,7 @@ describe('fitFeatureGaussian', () => {
 
 describe('matrix square root', () => {
   it('diagonalises a symmetric matrix', () => {
-    const { values } = symmetricEigen([2, 1, 1, 2], 2)
+    const { values } = symmetricEigen(Float64Array.of(2, 1, 1, 2), 2)
     expect([...values].sort()).toEqual([expect.closeTo(1, 12), expect.closeTo(3, 12)])
   })
 
