@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { ChainRng, initialRngState } from '../../src-main/core/mcmc/rng'
 import { sampleDistinct, seededRandom } from '../../src-main/core/service/random'
 
 describe('seeded sampling', () => {
@@ -8,6 +9,19 @@ describe('seeded sampling', () => {
     expect(take(1)).not.toEqual(take(2))
     expect(take(5)).not.toEqual(take(5 + 2 ** 33))
     expect(take(9).every((x) => x >= 0 && x < 1)).toBe(true)
+  })
+
+  it('keeps the pinned mulberry32 stream, shared with the resumable MCMC generator', () => {
+    const take = (seed: number, n: number) => Array.from({ length: n }, seededRandom(seed))
+    expect(take(1, 3)).toEqual([0.6270739405881613, 0.002735721180215478, 0.5274470399599522])
+    expect(take(2 ** 33 + 5, 2)).toEqual([0.011704753153026104, 0.06195825757458806])
+    for (const seed of [0, 1, 42, 2 ** 33 + 5]) {
+      const chain = new ChainRng(initialRngState(seed))
+      expect(Array.from({ length: 20 }, () => chain.next())).toEqual(take(seed, 20))
+      // a chain resumed from its stored state continues the same stream
+      const resumed = new ChainRng(chain.state)
+      expect(resumed.next()).toEqual(take(seed, 21)[20])
+    }
   })
 
   it('draws k distinct items, roughly uniformly', () => {

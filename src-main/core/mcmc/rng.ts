@@ -2,10 +2,12 @@
 // the chain after every decision, so a chain reopened after a restart draws exactly the proposals it
 // would have drawn without the restart. Not for anything security-relevant.
 
+import { mulberry32Step, seedState } from '../service/random'
+
 /** The state a seed starts from (high bits folded in, as core/service/random.ts does). */
 export function initialRngState(seed: number): number {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative safe integer, got ${seed}`)
-  return (seed ^ Math.floor(seed / 0x1_0000_0000)) >>> 0
+  return seedState(seed)
 }
 
 /** mulberry32 with its state exposed: `next()` returns a float in [0, 1). */
@@ -15,11 +17,9 @@ export class ChainRng {
   }
 
   next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0
-    let t = this.state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000
+    const step = mulberry32Step(this.state)
+    this.state = step.state
+    return step.value
   }
 
   /** A uniform integer in [0, n). */
