@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { base64, escapeHtml } from '../../src-main/core/audit/encode'
-import { parseCsv, parseReportCsv, reportRows, reportToCsv } from '../../src-main/core/audit/export-csv'
+import { parseCsv, parseCsvLineage, parseReportCsv, reportRows, reportToCsv } from '../../src-main/core/audit/export-csv'
 import { HTML_CSP, renderReportHtml } from '../../src-main/core/audit/export-html'
 import { parseReportJson, reportToJson } from '../../src-main/core/audit/export-json'
 import { renderReportPdf, wrapText } from '../../src-main/core/audit/export-pdf'
@@ -85,7 +85,12 @@ describe('CSV export', () => {
       ['a', 'b,"c"', 'd'],
       ['1', '', '3']
     ])
-    expect(() => parseCsv('"open')).toThrow(/inside a quoted field/)
+    expect(() => parseCsv('"open')).toThrow(/quoted field is never closed/)
+  })
+
+  it('reads lineage lines past a quoted cell whose continuation line starts with "# "', () => {
+    const csv = '# lineage,m1,seed,42\r\nx,"line one\r\n# a ""q"" b"\r\n'
+    expect(parseCsvLineage(csv)).toEqual([{ modelId: 'm1', key: 'seed', value: '42' }])
   })
 })
 

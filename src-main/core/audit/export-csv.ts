@@ -2,6 +2,7 @@
 // empty prompt), so the numbers drop into a spreadsheet or a model card without the JSON.
 
 import { lineageRows } from '../../shared/audit/lineage-rows'
+import { parseCsv } from '../import/csv'
 import { csvText } from './encode'
 import type { Distribution, Estimate, Report } from './report-model'
 
@@ -100,46 +101,8 @@ export function reportToCsv(report: Report): string {
   return `${lines.join('\r\n')}\r\n`
 }
 
-/** RFC 4180 parser (quoted fields, doubled quotes, CRLF or LF); used to check exports round-trip. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = []
-  let row: string[] = []
-  let field = ''
-  let quoted = false
-  let i = 0
-  while (i < text.length) {
-    const c = text[i]
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') {
-        field += '"'
-        i += 2
-        continue
-      }
-      if (c === '"') quoted = false
-      else field += c
-      i++
-      continue
-    }
-    if (c === '"' && field === '') quoted = true
-    else if (c === ',') {
-      row.push(field)
-      field = ''
-    } else if (c === '\n' || c === '\r') {
-      row.push(field)
-      rows.push(row)
-      row = []
-      field = ''
-      if (c === '\r' && text[i + 1] === '\n') i++
-    } else field += c
-    i++
-  }
-  if (quoted) throw new Error('CSV ends inside a quoted field')
-  if (field !== '' || row.length > 0) {
-    row.push(field)
-    rows.push(row)
-  }
-  return rows
-}
+/** The one RFC 4180 parser (core/import/csv), re-exported for checking that exports round-trip. */
+export { parseCsv }
 
 /** Reads a CSV written by reportToCsv back into rows (numbers parsed, empty = null). */
 export function parseReportCsv(text: string): CsvRow[] {
@@ -189,7 +152,13 @@ export function parseCsvLineage(text: string): { modelId: string; key: string; v
   const out: { modelId: string; key: string; value: string }[] = []
   for (const line of text.split(/\r?\n/)) {
     if (!line.startsWith(LINEAGE_PREFIX)) continue
-    const [cells] = parseCsv(line.slice(LINEAGE_PREFIX.length))
+    // Lines split out of a multi-line quoted cell can start with "# " too and need not be CSV alone.
+    let cells: string[] | undefined
+    try {
+      ;[cells] = parseCsv(line.slice(LINEAGE_PREFIX.length))
+    } catch {
+      continue
+    }
     if (!cells || cells[0] !== 'lineage' || cells.length !== 4 || cells[1] === 'model_id') continue
     // csvText guards formula-like values with a leading quote; undo it for reading.
     const unguard = (v: string): string => (/^'[=+\-@\t\r]/.test(v) ? v.slice(1) : v)
