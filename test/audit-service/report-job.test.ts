@@ -13,7 +13,7 @@ import { openWorkspace } from '../../src-main/core/db/open'
 import { createJobRunner } from '../../src-main/core/jobs/runner'
 import { WORKSPACE_DB_FILE } from '../../src-main/core/studio'
 import { writeWorldSample } from '../../src-main/core/world/sample-folder'
-import { FINAL, open, tempRoot, waitFor, type TestStudio } from '../engine-service/helpers'
+import { jobFinished, open, tempRoot, type TestStudio } from '../engine-service/helpers'
 
 const root = tempRoot('report-job-')
 const ws = join(root.dir, 'ws')
@@ -23,15 +23,7 @@ let projectId = 0
 
 afterAll(() => root.remove())
 
-const finished = (s: TestStudio, jobId: number, timeoutMs = 60_000) =>
-  waitFor(
-    `job ${jobId} to finish`,
-    async () => {
-      const job = await s.call('jobs.get', { jobId })
-      return FINAL.has(job.state) ? job : null
-    },
-    timeoutMs
-  )
+const finished = (s: TestStudio, jobId: number, timeoutMs = 60_000) => jobFinished(s, jobId, timeoutMs)
 
 const verdictTimesIn = (db: Database.Database): Map<number, string> =>
   new Map((db.prepare('SELECT image_id, created_at FROM image_classifications').all() as { image_id: number; created_at: string }[]).map((r) => [r.image_id, r.created_at]))

@@ -48,3 +48,32 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
 }
 
 export const FINAL: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
+
+/** Waits until a job has ended (done, failed or cancelled) and returns it. */
+export const jobFinished = (s: TestStudio, jobId: number, timeoutMs = 40_000): Promise<Job> =>
+  waitFor(
+    `job ${jobId} to finish`,
+    async () => {
+      const job = await s.call('jobs.get', { jobId })
+      return FINAL.has(job.state) ? job : null
+    },
+    timeoutMs
+  )
+
+/** Trains a tiny model to its last step and returns its model id (`run:<job>@<steps>`). */
+export async function trainTinyModel(s: TestStudio, projectId: number, opts: { steps: number; batchSize: number; seed: number }): Promise<string> {
+  const config = { size: 'tiny' as const, steps: opts.steps, batchSize: opts.batchSize, learningRate: 5e-3, seed: opts.seed, checkpointEvery: opts.steps }
+  const train = await s.call('train.start', { projectId, config })
+  const trained = await jobFinished(s, train.id)
+  if (trained.state !== 'done') throw new Error(`training failed: ${trained.error}`)
+  return `run:${train.id}@${opts.steps}`
+}
+
+/** Samples `count` images of one prompt (3 steps) and returns their ids and the prompt's id. */
+export async function samplePool(s: TestStudio, projectId: number, model: string, prompt: string, seedStart: number, count: number): Promise<{ imageIds: number[]; promptId: number }> {
+  const job = await s.call('sample.start', { projectId, model, prompts: [prompt], seedStart, count, steps: 3 })
+  const done = await jobFinished(s, job.id)
+  if (done.state !== 'done') throw new Error(`sampling failed: ${done.error}`)
+  const results = await s.call('sample.results', { jobId: job.id })
+  return { imageIds: results.map((r) => r.imageId), promptId: results[0].promptId }
+}

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FINAL, open, tempRoot, waitFor, type TestStudio } from './helpers'
+import { jobFinished, open, tempRoot, trainTinyModel, waitFor } from './helpers'
 
 const root = tempRoot('engine-sample-')
 const ws = join(root.dir, 'ws')
@@ -14,20 +14,13 @@ let projectId = 0
 
 afterAll(() => root.remove())
 
-const finished = (s: TestStudio, jobId: number) =>
-  waitFor(`job ${jobId} to finish`, async () => {
-    const job = await s.call('jobs.get', { jobId })
-    return FINAL.has(job.state) ? job : null
-  })
+const finished = jobFinished
 
 beforeAll(async () => {
   const s = await open(ws)
   try {
     projectId = (await s.call('projects.create', { name: 'Samples' })).id
-    const job = await s.call('train.start', { projectId, config: { size: 'tiny', steps: 40, batchSize: 8, learningRate: 5e-3, seed: 3, checkpointEvery: 40 } })
-    const done = await finished(s, job.id)
-    if (done.state !== 'done') throw new Error(`training failed: ${done.error}`)
-    modelId = `run:${job.id}@40`
+    modelId = await trainTinyModel(s, projectId, { steps: 40, batchSize: 8, seed: 3 })
   } finally {
     await s.close()
   }

@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadCheckpoint } from '../../src-main/core/engine/checkpoint/store'
-import { FINAL, open, tempRoot, waitFor, type TestStudio } from './helpers'
+import { jobFinished, open, tempRoot, waitFor, type TestStudio } from './helpers'
 
 const root = tempRoot('engine-train-')
 afterAll(() => root.remove())
@@ -17,10 +17,7 @@ async function project(s: TestStudio): Promise<number> {
   return (await s.call('projects.create', { name: 'Engine' })).id
 }
 
-const finished = (s: TestStudio, jobId: number) => waitFor(`job ${jobId} to finish`, async () => {
-  const job = await s.call('jobs.get', { jobId })
-  return FINAL.has(job.state) ? job : null
-})
+const finished = jobFinished
 
 let referenceLosses: number[] = []
 

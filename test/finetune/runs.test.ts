@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listCheckpoints, loadCheckpoint } from '../../src-main/core/engine/checkpoint/store'
-import { FINAL, open, tempRoot, waitFor, type TestStudio } from '../engine-service/helpers'
+import { jobFinished, open, tempRoot, waitFor, type TestStudio } from '../engine-service/helpers'
 import { judgedSnapshot, writeTinyBase } from './fixture'
 
 const root = tempRoot('finetune-runs-')
@@ -22,11 +22,7 @@ async function studioWithSnapshot(name: string): Promise<{ s: TestStudio; projec
   return { s, projectId, snapshotId, ws }
 }
 
-const finished = (s: TestStudio, jobId: number) =>
-  waitFor(`run ${jobId} to finish`, async () => {
-    const job = await s.call('jobs.get', { jobId })
-    return FINAL.has(job.state) ? job : null
-  }, 55_000)
+const finished = (s: TestStudio, jobId: number) => jobFinished(s, jobId, 55_000)
 
 const quick = { steps: 60, batchSize: 8, learningRate: 1e-4, beta: 1000, checkpointEvery: 30, seed: 3 }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ModelEntry } from '../../src-main/shared/contract'
 import { createMcmcService } from '../../src-main/core/mcmc/chain-service'
-import { FINAL, open, tempRoot, waitFor, type TestStudio } from '../engine-service/helpers'
+import { open, samplePool, tempRoot, trainTinyModel } from '../engine-service/helpers'
 
 const root = tempRoot('mcmc-genstart-')
 const wsDir = join(root.dir, 'ws')
@@ -18,26 +18,15 @@ let pool: number[] = []
 
 afterAll(() => root.remove())
 
-const finished = (s: TestStudio, jobId: number) =>
-  waitFor(`job ${jobId} to finish`, async () => {
-    const job = await s.call('jobs.get', { jobId })
-    return FINAL.has(job.state) ? job : null
-  })
-
 beforeAll(async () => {
   const s = await open(wsDir)
   try {
     projectId = (await s.call('projects.create', { name: 'Generated start' })).id
-    const train = await s.call('train.start', { projectId, config: { size: 'tiny', steps: 8, batchSize: 4, learningRate: 5e-3, seed: 5, checkpointEvery: 8 } })
-    const trained = await finished(s, train.id)
-    if (trained.state !== 'done') throw new Error(`training failed: ${trained.error}`)
-    modelId = `run:${train.id}@8`
+    modelId = await trainTinyModel(s, projectId, { steps: 8, batchSize: 4, seed: 5 })
     // A small pool, so pool proposals have something to propose once the generated set is full.
-    const job = await s.call('sample.start', { projectId, model: modelId, prompts: [PROMPT], seedStart: 2000, count: 2, steps: 3 })
-    expect((await finished(s, job.id)).state).toBe('done')
-    const results = await s.call('sample.results', { jobId: job.id })
-    pool = results.map((r) => r.imageId)
-    promptId = results[0].promptId
+    const pooled = await samplePool(s, projectId, modelId, PROMPT, 2000, 2)
+    pool = pooled.imageIds
+    promptId = pooled.promptId
   } finally {
     await s.close()
   }
