@@ -17,8 +17,9 @@
 // Training runs in the engine worker with periodic checkpoints in --run-dir; run the same command again
 // after an interruption and it resumes from the newest checkpoint.
 
-import { copyFile, mkdir, rename, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, rename } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { writeFileAtomic } from '../core/fs/atomic-write'
 import { latestCheckpoint, loadCheckpoint } from '../core/engine/checkpoint/store'
 import { parseTrainConfig, type TrainConfig } from '../core/engine/train/config'
 import { startTraining } from '../core/engine/train/host'
@@ -91,11 +92,6 @@ export const BASE_EVAL_SAMPLING = { sampler: 'ddpm' as const, steps: 100, guidan
 /** Default pretraining data: SDXL-like bias, 30% of captions naming attributes. */
 export const BASE_DATA_OPTIONS = { captionAttributeFraction: 0.3 }
 
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFile(`${path}.tmp`, data)
-  await rename(`${path}.tmp`, path)
-}
-
 async function train(config: TrainConfig, runDir: string, initFrom?: string, data: object = BASE_DATA_OPTIONS): Promise<number> {
   const started = Date.now()
   let lastPrint = 0
@@ -158,7 +154,7 @@ async function evaluateAndWrite(config: TrainConfig, params: Readonly<Record<str
     sampling: BASE_EVAL_SAMPLING,
     onLog: (l) => console.log(l)
   })
-  await writeAtomic(`${outDir}/evaluation.json`, JSON.stringify({ checkpoint: 'base.ckpt', ...evaluation }, null, 2) + '\n')
+  await writeFileAtomic(`${outDir}/evaluation.json`, JSON.stringify({ checkpoint: 'base.ckpt', ...evaluation }, null, 2) + '\n')
   console.log(JSON.stringify(evaluation.summary, null, 2))
 }
 
@@ -204,8 +200,8 @@ async function main(): Promise<void> {
       ...(phase3 ? [{ name: 'attributes', initFrom: 'final weights of decay', train: phase3, data: ATTRIBUTE_DATA_OPTIONS }] : [])
     ]
   }
-  await writeAtomic(`${outDir}/config.json`, JSON.stringify(recipe, null, 2) + '\n')
-  await writeAtomic(`${outDir}/seed.txt`, `${phase1.seed}\n`)
+  await writeFileAtomic(`${outDir}/config.json`, JSON.stringify(recipe, null, 2) + '\n')
+  await writeFileAtomic(`${outDir}/seed.txt`, `${phase1.seed}\n`)
   {
     const log = {
       command,
@@ -217,7 +213,7 @@ async function main(): Promise<void> {
         ...(phase3 ? [{ name: 'attributes', steps: state.step, learningRate: phase3.learningRate, trainSeconds: seconds3, losses: summariseLosses(state.losses, 100) }] : [])
       ]
     }
-    await writeAtomic(`${outDir}/training-log.json`, JSON.stringify(log, null, 2) + '\n')
+    await writeFileAtomic(`${outDir}/training-log.json`, JSON.stringify(log, null, 2) + '\n')
     console.log(`trained ${first.state.step} + ${second.state.step}${phase3 ? ` + ${state.step}` : ''} steps in ${((seconds1 + seconds2 + seconds3) / 60).toFixed(1)} min`)
   }
 

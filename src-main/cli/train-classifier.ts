@@ -3,8 +3,9 @@
 //
 //   npx tsx src-main/cli/train-classifier.ts [--out DIR] [--seed 1] [--steps 3000] [--train-images 30000]
 
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
+import { writeFileAtomic } from '../core/fs/atomic-write'
 import { exportClassifierOnnx } from '../core/classifier/export-onnx'
 import { evaluateOnRenders } from '../core/classifier/evaluate'
 import { AttributeClassifier } from '../core/classifier/runner'
@@ -43,12 +44,6 @@ function intFlag(args: Record<string, string>, name: string, fallback: number): 
   return v
 }
 
-/** Write-then-rename so a crash never leaves a half-written model where the app looks for it. */
-async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await writeFile(`${path}.tmp`, data)
-  await rename(`${path}.tmp`, path)
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   const outDir = resolve(args.out ?? 'resources/classifier')
@@ -60,8 +55,8 @@ async function main(): Promise<void> {
   const trained = await trainWorldClassifier({ seed, steps, trainImages, onLog: (l) => console.log(l) })
   const mapping = worldClassifierMapping(trained.architecture)
   const onnx = exportClassifierOnnx(trained.architecture, trained.weights, { id: WORLD_CLASSIFIER_ID, version: WORLD_CLASSIFIER_VERSION })
-  await writeAtomic(resolve(outDir, WORLD_CLASSIFIER_ONNX), onnx)
-  await writeAtomic(resolve(outDir, WORLD_CLASSIFIER_MAPPING), JSON.stringify(mapping, null, 2) + '\n')
+  await writeFileAtomic(resolve(outDir, WORLD_CLASSIFIER_ONNX), onnx)
+  await writeFileAtomic(resolve(outDir, WORLD_CLASSIFIER_MAPPING), JSON.stringify(mapping, null, 2) + '\n')
 
   // Held-out check through onnxruntime on renders the training never saw (a different seed stream).
   const classifier = await AttributeClassifier.load(resolve(outDir, WORLD_CLASSIFIER_MAPPING))
@@ -81,7 +76,7 @@ async function main(): Promise<void> {
     heldOut: { seed: HELD_OUT_SEED, ...heldOut },
     log: trained.log
   }
-  await writeAtomic(resolve(outDir, WORLD_CLASSIFIER_LOG), JSON.stringify(log, null, 2) + '\n')
+  await writeFileAtomic(resolve(outDir, WORLD_CLASSIFIER_LOG), JSON.stringify(log, null, 2) + '\n')
   const worst = Math.min(heldOut.conceptAccuracy, heldOut.silhouetteAccuracy, heldOut.toneAccuracy, heldOut.hiddenNoDetection, heldOut.nonFigureNoDetection)
   if (worst < 0.98) {
     console.error(`held-out accuracy ${worst.toFixed(4)} is below the 0.98 target`)

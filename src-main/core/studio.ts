@@ -1,7 +1,7 @@
 // Composition root: opens a workspace folder and builds everything both transports need (the API
 // handlers, image lookup by id, token verification, pushed events). Electron's main process and the
 // plain-Node serve entry both start here, so the desktop app and serve mode run the same core.
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import type { EventName, EventPayload } from '@shared/contract'
@@ -10,6 +10,7 @@ import { openWorkspace, type Workspace } from './db/open'
 import { createEngineService, type EngineServiceDeps } from './engine-service'
 import { imagesRepo } from './db/repos/images'
 import { createImportService, thumbsDirOf } from './import/import-service'
+import { writeFileAtomicSync } from './fs/atomic-write'
 import { createJobRunner, type JobRunner } from './jobs/runner'
 import { defaultWorkspaceDir as workspaceDirFrom } from './serve/args'
 import type { ImageFileLookup } from './serve/image-files'
@@ -135,9 +136,6 @@ function ownerTokenOf(workspaceDir: string, ws: Workspace): string {
     if (ws.tokens.verify(saved)?.scope === 'owner') return saved
   }
   const token = ws.tokens.create(ws.annotators.owner().id, 'owner')
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, token + '\n', { mode: 0o600 })
-  chmodSync(tmp, 0o600)
-  renameSync(tmp, file)
+  writeFileAtomicSync(file, Buffer.from(token + '\n'), { mode: 0o600 })
   return token
 }

@@ -31,12 +31,14 @@ export interface AtomicWriteOptions {
    * loss (checkpoints need this; files that can be regenerated do not pay for it).
    */
   durable?: boolean
+  /** Permission bits of the new file (default 0o644); 0o600 for secrets such as tokens. */
+  mode?: number
 }
 
 export function writeFileAtomicSync(path: string, data: Uint8Array, opts: AtomicWriteOptions = {}): void {
   const tmp = atomicTempPath(path)
   try {
-    const fd = openSync(tmp, 'w', 0o644)
+    const fd = openSync(tmp, 'w', opts.mode ?? 0o644)
     try {
       let off = 0
       while (off < data.length) off += writeSync(fd, data, off, data.length - off)

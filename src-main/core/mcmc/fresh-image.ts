@@ -3,10 +3,11 @@
 // depends only on (model, prompt, seed, sampler, steps, guidance), so a chain that restarts while
 // sampling rewrites the same bytes. The caller inserts the image and the proposal in one transaction.
 import { createHash } from 'node:crypto'
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { McmcSampling, ModelEntry } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
+import { writeFileAtomicSync } from '../fs/atomic-write'
 import { loadCheckpoint } from '../engine/checkpoint/store'
 import { codeVersion } from '../engine-service/code-version'
 import { openImageSampler } from '../engine-service/image-sampler'
@@ -83,9 +84,7 @@ export async function sampleFreshImage(deps: FreshImageDeps, req: FreshImageRequ
   const name = role === 'start' ? `start${String(req.index ?? 0).padStart(3, '0')}` : `step${String(req.step).padStart(5, '0')}`
   const file = join(root, `${name}-seed${req.seed}.png`)
   // Written whole or not at all: a kill mid-write leaves a temp file, never a truncated PNG.
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, png)
-  renameSync(tmp, file)
+  writeFileAtomicSync(file, png)
   mkdirSync(req.thumbDir, { recursive: true })
   const px = size * UPSCALE
   const thumbPath = await writeThumbnail({ bytes: png, sha256, size: png.length, format: 'png', width: px, height: px }, req.thumbDir)
