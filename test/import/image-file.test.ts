@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, describe, expect, it } from 'vitest'
-import { ImageRejectedError, describeSharpError, loadImage, removeStaleThumbnailTemps, thumbnailPath, writeThumbnail } from '../../src-main/core/import/image-file'
+import { ImageRejectedError, describeSharpError, endsEarly, loadImage, removeStaleThumbnailTemps, thumbnailPath, writeThumbnail } from '../../src-main/core/import/image-file'
 import { DEFAULT_IMPORT_LIMITS } from '../../src-main/core/import/limits'
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'import-basic')
@@ -89,12 +89,34 @@ describe('writeThumbnail', () => {
     const cut = path.join(tmp, 'cut.png')
     writeFileSync(cut, png.subarray(0, Math.floor(png.length / 2)))
     const loaded = await loadImage(cut, DEFAULT_IMPORT_LIMITS)
-    expect(await rejection(writeThumbnail(loaded, thumbs))).toMatch(/truncated|corrupt/)
+    expect(await rejection(writeThumbnail(loaded, thumbs))).toMatch(/truncated image/)
     expect(existsSync(thumbnailPath(thumbs, loaded.sha256))).toBe(false)
+  })
+
+  it('names a truncated JPEG as truncated even while other decodes run at the same time', async () => {
+    // libvips' error text is process-wide; concurrent decodes used to turn this into "Unknown error".
+    const thumbs = path.join(tmp, 'thumbs-concurrent')
+    mkdirSync(thumbs)
+    const jpeg = await loadImage(path.join(FIXTURE, 'truncated.jpg'), DEFAULT_IMPORT_LIMITS)
+    const others = Array.from({ length: 8 }, (_, i) => sharp({ create: { width: 512, height: 512, channels: 3, background: { r: i, g: 0, b: 0 } } }).png().toBuffer())
+    const reasons = await Promise.all([...others, ...Array.from({ length: 4 }, () => rejection(writeThumbnail(jpeg, thumbs)))])
+    for (const r of reasons.slice(8)) expect(r).toMatch(/truncated image/)
   })
 
   it('refuses a non-hash file name for the cache', () => {
     expect(() => thumbnailPath(tmp, '../../etc/passwd')).toThrow(/sha256/)
+  })
+})
+
+describe('endsEarly', () => {
+  it('finds the end marker of complete PNG, JPEG and WebP files and misses it in cut ones', async () => {
+    const base = sharp({ create: { width: 32, height: 32, channels: 3, background: 'teal' } })
+    const files = { png: await base.clone().png().toBuffer(), jpeg: await base.clone().jpeg().toBuffer(), webp: await base.clone().webp().toBuffer() } as const
+    for (const [format, bytes] of Object.entries(files) as [keyof typeof files, Buffer][]) {
+      expect(endsEarly(bytes, format), format).toBe(false)
+      expect(endsEarly(bytes.subarray(0, bytes.length - 10), format), `${format} cut`).toBe(true)
+    }
+    expect(endsEarly(Buffer.concat([files.jpeg, Buffer.alloc(16)]), 'jpeg')).toBe(false)
   })
 })
 

@@ -74,6 +74,9 @@ export async function writeThumbnail(image: LoadedImage, thumbsDir: string, size
       .webp({ quality: 75, effort: 2 })
       .toBuffer()
   } catch (err) {
+    // libvips keeps its error text in a process-wide buffer, so under concurrent decodes the message
+    // can arrive empty ("Unknown error"); the file's own end marker says reliably whether it is cut short.
+    if (endsEarly(image.bytes, image.format)) throw new ImageRejectedError(`truncated image: the data ends early (no ${END_MARKER_NAME[image.format]} marker)`)
     throw new ImageRejectedError(describeSharpError(err))
   }
   await writeFileAtomic(target, webp)
@@ -105,6 +108,30 @@ function pidIsAlive(pid: number): boolean {
     // EPERM: it exists but belongs to someone else.
     return (err as NodeJS.ErrnoException).code === 'EPERM'
   }
+}
+
+const END_MARKER_NAME: Record<LoadedImage['format'], string> = { jpeg: 'JPEG end-of-image', png: 'PNG IEND', webp: 'complete RIFF' }
+
+/**
+ * True when the bytes stop before the format's end marker: JPEG's EOI (FF D9, possibly followed by
+ * padding), PNG's IEND chunk, or a WebP shorter than its RIFF header's declared size.
+ */
+export function endsEarly(bytes: Uint8Array, format: LoadedImage['format']): boolean {
+  if (format === 'jpeg') {
+    // Some encoders pad after EOI; look for it in the last few bytes only.
+    for (let i = bytes.length - 2; i >= Math.max(0, bytes.length - 64); i--) if (bytes[i] === 0xff && bytes[i + 1] === 0xd9) return false
+    return true
+  }
+  if (format === 'png') {
+    const iend = [0x49, 0x45, 0x4e, 0x44] // "IEND", then its 4-byte CRC
+    for (let i = bytes.length - 8; i >= Math.max(0, bytes.length - 64); i--) {
+      if (iend.every((b, k) => bytes[i + k] === b)) return false
+    }
+    return true
+  }
+  if (bytes.length < 12) return true
+  const declared = (bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24)) >>> 0
+  return bytes.length < declared + 8
 }
 
 /** Turns libvips' wording into a reason a user can act on, keeping the original for detail. */
