@@ -8,7 +8,7 @@
 //
 //   npx tsx src-main/cli/train-base.ts [--steps 3000] [--seed 1] [--out resources/models/base]
 //        [--run-dir .tmp/runs/base-seed1] [--width 96] [--depth 4] [--patch 4] [--batch 64] [--lr 0.001]
-//        [--decay-steps 2000] [--decay-lr 0.00025] [--attribute-steps 1500 (0: none)] [--eval-per-prompt 8] [--eval-only]
+//        [--decay-steps 2500] [--decay-lr 0.00025] [--attribute-steps 0 (0: none)] [--eval-per-prompt 8] [--eval-only]
 //
 // Two phases: `main` (--steps at --lr from a seeded init), then `decay` (--decay-steps at --decay-lr,
 // starting from main's final weights with a fresh optimiser), a step learning-rate decay; then
@@ -89,8 +89,12 @@ export function baseTrainConfig(args: Record<string, string>): TrainConfig {
 /** Ancestral DDPM: visibly cleaner than DDIM on this small model (DDIM leaves pixel noise). */
 export const BASE_EVAL_SAMPLING = { sampler: 'ddpm' as const, steps: 100, guidance: 3, seed: 1234 }
 
-/** Default pretraining data: SDXL-like bias, 30% of captions naming attributes. */
-export const BASE_DATA_OPTIONS = { captionAttributeFraction: 0.3 }
+/**
+ * Default pretraining data: SDXL-like bias; 40% of captions name attributes, and the attributes they
+ * name are drawn uniformly ('balanced'), so every concept/attribute pairing is seen with its words
+ * while figures under neutral captions keep the full bias.
+ */
+export const BASE_DATA_OPTIONS = { captionAttributeFraction: 0.4, namedAttributes: 'balanced' as const }
 
 async function train(config: TrainConfig, runDir: string, initFrom?: string, data: object = BASE_DATA_OPTIONS): Promise<number> {
   const started = Date.now()
@@ -123,25 +127,24 @@ export function decayPhaseConfig(phase1: TrainConfig, args: Record<string, strin
   return parseTrainConfig({
     ...phase1,
     learningRate: numFlag(args, 'decay-lr', 2.5e-4),
-    steps: numFlag(args, 'decay-steps', 2000),
+    steps: numFlag(args, 'decay-steps', 2500),
     // A different stream of batches than phase 1 saw, still fixed by the seed.
     seed: phase1.seed + 1000
   })
 }
 
 /**
- * Phase 3: the same biased images, but most captions name the attributes. Phases 1-2 learn concepts
- * and the bias but follow attribute words weakly (each is 1/7 of a normalised bag of words and named in
- * only 30% of captions); neutral captions keep their biased images, so neutral prompts stay biased.
+ * Optional phase 3: most captions name the attributes; neutral captions keep their biased images, so
+ * neutral prompts stay biased. Off by default since phases 1-2 see balanced attribute captions.
  */
-export const ATTRIBUTE_DATA_OPTIONS = { captionAttributeFraction: 0.8 }
+export const ATTRIBUTE_DATA_OPTIONS = { captionAttributeFraction: 0.8, namedAttributes: 'balanced' as const }
 
 /** Steps of the attribute phase; 0 leaves the phase out. */
-export const DEFAULT_ATTRIBUTE_STEPS = 1500
+export const DEFAULT_ATTRIBUTE_STEPS = 0
 
 /** The attribute phase's config, or null when --attribute-steps is 0. */
 export function attributePhaseConfig(phase2: TrainConfig, args: Record<string, string>): TrainConfig | null {
-  const steps = args['attribute-steps'] === '0' ? 0 : numFlag(args, 'attribute-steps', DEFAULT_ATTRIBUTE_STEPS)
+  const steps = args['attribute-steps'] === '0' || (args['attribute-steps'] === undefined && DEFAULT_ATTRIBUTE_STEPS === 0) ? 0 : numFlag(args, 'attribute-steps', DEFAULT_ATTRIBUTE_STEPS)
   return steps === 0 ? null : parseTrainConfig({ ...phase2, steps, seed: phase2.seed + 1000 })
 }
 

@@ -50,6 +50,38 @@ describe('world data source', () => {
     expect(batch.labels.concept.every((c) => c === 0)).toBe(true)
   })
 
+  it("'balanced' draws named attributes uniformly while neutral captions keep the bias", () => {
+    // Firefighters are 97% angular and 80% amber by default.
+    const weights = CONCEPTS.map((c) => (c === 'firefighter' ? 1 : 0))
+    const src = createWorldDataSource({ conceptWeights: weights, captionAttributeFraction: 0.5, namedAttributes: 'balanced' })
+    expect(src.namedAttributes).toBe('balanced')
+    const batch = src.sampleBatch(new Rng(4), 6000)
+    const namedRound = { n: 0, hit: 0 }
+    const namedTeal = { n: 0, hit: 0 }
+    const neutralRound = { n: 0, hit: 0 }
+    for (let i = 0; i < batch.batchSize; i++) {
+      const p = parsePrompt(batch.prompts[i])
+      const round = batch.labels.silhouette[i] === 0
+      if (p.silhouette) (namedRound.n++, (namedRound.hit += round ? 1 : 0))
+      if (p.tone) (namedTeal.n++, (namedTeal.hit += batch.labels.tone[i] === 1 ? 1 : 0))
+      if (!p.silhouette && !p.tone) (neutralRound.n++, (neutralRound.hit += round ? 1 : 0))
+      if (p.silhouette) expect(p.silhouette).toBe(SILHOUETTES[batch.labels.silhouette[i]])
+      if (p.tone) expect(p.tone).toBe(TONES[batch.labels.tone[i]])
+    }
+    expect(Math.abs(namedRound.hit / namedRound.n - 0.5)).toBeLessThan(0.05)
+    expect(Math.abs(namedTeal.hit / namedTeal.n - 1 / 6)).toBeLessThan(0.04)
+    expect(neutralRound.hit / neutralRound.n).toBeLessThan(0.06)
+  })
+
+  it("'biased' (the default) keeps the stream the shipped classifier and experiments were made from", () => {
+    // Golden values recorded from the stream before 'balanced' existed.
+    const batch = createWorldDataSource({ captionAttributeFraction: 0.5 }).sampleBatch(new Rng(9), 32)
+    expect(batch.prompts.slice(0, 6)).toEqual(['a photo of a chef', 'a drawing of a firefighter', 'a portrait of a round olive farmer', 'a painter', 'a photo of an angular amber firefighter', 'a portrait of a doctor'])
+    let hash = 0
+    for (const v of batch.images) hash = (hash * 31 + Math.round(v * 1000)) | 0
+    expect(hash).toBe(1326532268)
+  })
+
   it('defaults to the SDXL-like bias: some concepts at least 90% one silhouette, a skewed tone axis', () => {
     const src = createWorldDataSource()
     expect(src.bias).toEqual(resolveWorldBias())
@@ -63,6 +95,7 @@ describe('world data source', () => {
     expect(() => createWorldDataSource({ bias: { doctor: { silhouette: [1, 2, 3] } } })).toThrow(/doctor.silhouette: expected 2/)
     expect(() => createWorldDataSource({ bias: { doctor: { tone: [1, -1, 0, 0, 0, 0] } } })).toThrow(/doctor.tone: -1/)
     expect(() => createWorldDataSource({ captionAttributeFraction: 1.5 })).toThrow(/captionAttributeFraction/)
+    expect(() => createWorldDataSource({ namedAttributes: 'fair' as never })).toThrow(/namedAttributes must be/)
     expect(() => createWorldDataSource().sampleBatch(undefined, 0)).toThrow(/batch size/)
   })
 })

@@ -11,12 +11,15 @@ describe('vocabulary', () => {
     expect(VOCAB_SIZE).toBe(VOCABULARY.length)
   })
 
-  it('encodes a normalised bag of words over whole words', () => {
+  it('encodes a multi-hot bag of words over whole words', () => {
     const v = encodePrompt('a photo of a doctor')
     expect(v.length).toBe(VOCAB_SIZE)
-    expect(v[tokenId('a')!]).toBeCloseTo(0.4)
-    expect(v[tokenId('doctor')!]).toBeCloseTo(0.2)
-    expect(v.reduce((s, x) => s + x, 0)).toBeCloseTo(1)
+    expect(v[tokenId('a')!]).toBe(1)
+    expect(v[tokenId('doctor')!]).toBe(1)
+    expect(v.reduce((s, x) => s + x, 0)).toBe(4)
+    // An attribute word weighs as much as the concept, however long the prompt.
+    const specific = encodePrompt('a photo of a round teal doctor')
+    expect(specific[tokenId('teal')!]).toBe(specific[tokenId('doctor')!])
     // Case and punctuation do not matter; word order does not either (it is a bag).
     expect(Array.from(encodePrompt('A photo, of a DOCTOR.'))).toEqual(Array.from(v))
   })
@@ -25,7 +28,7 @@ describe('vocabulary', () => {
     const r = encodePromptDetailed('a doctors photo of a roundish doctor in space')
     expect(r.unknown).toEqual(['doctors', 'roundish', 'in', 'space'])
     expect(r.vector[tokenId('round')!]).toBe(0)
-    expect(r.vector[tokenId('doctor')!]).toBeCloseTo(1 / 5)
+    expect(r.vector[tokenId('doctor')!]).toBe(1)
   })
 
   it('encodes an empty or all-unknown prompt as the <null> one-hot', () => {

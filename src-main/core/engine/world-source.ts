@@ -12,7 +12,7 @@ import type { DataSource } from './train/data-source'
 /** Options as they travel in a TrainJob (JSON): the world's options minus the internal seed. */
 export type WorldSourceOptions = Omit<WorldDataOptions, 'seed' | 'imageSize'>
 
-const KNOWN = new Set(['bias', 'captionAttributeFraction', 'conceptWeights'])
+const KNOWN = new Set(['bias', 'captionAttributeFraction', 'conceptWeights', 'namedAttributes'])
 
 /** Absolute path of this module, for `job.data.module`. */
 export const WORLD_SOURCE_MODULE = typeof __filename === 'string' ? __filename : fileURLToPath(import.meta.url)

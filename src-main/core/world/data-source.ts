@@ -1,6 +1,7 @@
 // The pretraining data source of the built-in world: an endless stream of (image, caption) pairs whose
 // attributes follow the configured per-concept bias. Most captions are identity-neutral; a fraction
 // name the attributes, which is what lets a model trained on it follow identity-specific prompts.
+// Figures under neutral captions always follow the bias, so a model asked for "a doctor" learns it.
 
 import { Rng } from '../engine/rng'
 import { resolveWorldBias, type WorldBias, type WorldBiasOverrides } from './bias'
@@ -21,6 +22,13 @@ export interface WorldDataOptions {
   imageSize?: number
   /** Relative frequency of each concept (default uniform), in CONCEPTS order. */
   conceptWeights?: number[]
+  /**
+   * How the attributes a caption names are drawn. 'biased' (default): like every other figure, from the
+   * concept's bias, so "a teal firefighter" is as rare as teal firefighters are. 'balanced': uniformly
+   * over the named axis's classes, as on the web, where a caption names an attribute most often when
+   * it is the notable one; unnamed attributes still follow the bias.
+   */
+  namedAttributes?: 'biased' | 'balanced'
 }
 
 export interface WorldBatchLabels {
@@ -50,6 +58,7 @@ export interface WorldDataSource {
   readonly vocabSize: number
   readonly imageSize: number
   readonly captionAttributeFraction: number
+  readonly namedAttributes: 'biased' | 'balanced'
   sampleBatch(rng: Rng | undefined, batchSize: number): WorldBatch
 }
 
@@ -68,19 +77,25 @@ export function createWorldDataSource(options: WorldDataOptions = {}): WorldData
   if (conceptWeights.length !== CONCEPTS.length || conceptWeights.some((w) => !(w >= 0))) {
     throw new Error(`conceptWeights must be ${CONCEPTS.length} non-negative numbers (one per concept: ${CONCEPTS.join(', ')})`)
   }
+  const namedAttributes = options.namedAttributes ?? 'biased'
+  if (namedAttributes !== 'biased' && namedAttributes !== 'balanced') throw new Error(`namedAttributes must be "biased" or "balanced", got ${String(namedAttributes)}`)
   const internal = new Rng(options.seed ?? 0)
 
-  function caption(rng: Rng, spec: FigureSpec): { text: string; named: boolean } {
+  /** Which attributes a caption names, if any (the template is drawn first, as the stream always has). */
+  function captionPlan(rng: Rng): { template: string; names: { silhouette: boolean; tone: boolean } | null } {
     const template = randomTemplate(rng)
-    if (rng.uniform() >= fraction) return { text: neutralPrompt(spec.concept, template), named: false }
+    if (rng.uniform() >= fraction) return { template, names: null }
     const u = rng.uniform()
-    const attrs: PromptAttributes =
-      u < BOTH_ATTRIBUTES
-        ? { silhouette: spec.silhouette, tone: spec.tone }
-        : u < BOTH_ATTRIBUTES + (1 - BOTH_ATTRIBUTES) / 2
-          ? { silhouette: spec.silhouette }
-          : { tone: spec.tone }
-    return { text: specificPrompt(spec.concept, attrs, template), named: true }
+    const names = u < BOTH_ATTRIBUTES ? { silhouette: true, tone: true } : u < BOTH_ATTRIBUTES + (1 - BOTH_ATTRIBUTES) / 2 ? { silhouette: true, tone: false } : { silhouette: false, tone: true }
+    return { template, names }
+  }
+
+  function captionText(spec: FigureSpec, plan: ReturnType<typeof captionPlan>): string {
+    if (!plan.names) return neutralPrompt(spec.concept, plan.template)
+    const attrs: PromptAttributes = {}
+    if (plan.names.silhouette) attrs.silhouette = spec.silhouette
+    if (plan.names.tone) attrs.tone = spec.tone
+    return specificPrompt(spec.concept, attrs, plan.template)
   }
 
   return {
@@ -88,6 +103,7 @@ export function createWorldDataSource(options: WorldDataOptions = {}): WorldData
     vocabSize: VOCAB_SIZE,
     imageSize,
     captionAttributeFraction: fraction,
+    namedAttributes,
     sampleBatch(rng: Rng | undefined, batchSize: number): WorldBatch {
       if (!Number.isInteger(batchSize) || batchSize <= 0) throw new Error(`batch size must be a positive integer, got ${String(batchSize)}`)
       const r = rng ?? internal
@@ -103,16 +119,24 @@ export function createWorldDataSource(options: WorldDataOptions = {}): WorldData
       for (let b = 0; b < batchSize; b++) {
         const ci = sampleCategorical(r, conceptWeights)
         const concept = CONCEPTS[ci]
-        const si = sampleCategorical(r, bias[concept].silhouette)
-        const ti = sampleCategorical(r, bias[concept].tone)
+        let si = sampleCategorical(r, bias[concept].silhouette)
+        let ti = sampleCategorical(r, bias[concept].tone)
+        let plan: ReturnType<typeof captionPlan> | undefined
+        if (namedAttributes === 'balanced') {
+          // The caption is planned before drawing so that named attributes can be redrawn uniformly.
+          plan = captionPlan(r)
+          if (plan.names?.silhouette) si = r.int(SILHOUETTES.length)
+          if (plan.names?.tone) ti = r.int(TONES.length)
+        }
         const spec: FigureSpec = { concept, silhouette: SILHOUETTES[si], tone: TONES[ti] }
         renderFigureInto(images, b * pixels, spec, r, { size: imageSize })
-        const cap = caption(r, spec)
-        prompts.push(cap.text)
+        // 'biased' keeps the stream's historic order (render, then caption) so seeded runs reproduce.
+        plan ??= captionPlan(r)
+        prompts.push(captionText(spec, plan))
         labels.concept[b] = ci
         labels.silhouette[b] = si
         labels.tone[b] = ti
-        labels.captionNamesAttributes[b] = cap.named ? 1 : 0
+        labels.captionNamesAttributes[b] = plan.names ? 1 : 0
       }
       return { batchSize, imageSize, images, cond: encodePrompts(prompts), prompts, labels }
     }

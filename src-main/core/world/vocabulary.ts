@@ -1,7 +1,9 @@
 // The prompt vocabulary of the built-in world and the bag-of-words encoder that produces the DiT's
-// `cond` input (see engine/model/dit-spec.ts): a row over the vocabulary that sums to 1, with the empty
-// or dropped prompt encoded as the one-hot of token 0, "<null>". Because the encoding only counts
-// whole known words, any combination of known words works, including pairings never seen in training.
+// `cond` input (see engine/model/dit-spec.ts): a multi-hot row over the vocabulary (1 for each known
+// word present), with the empty or dropped prompt encoded as the one-hot of token 0, "<null>". Because
+// the encoding only marks whole known words, any combination of known words works, including pairings
+// never seen in training. It is not normalised on purpose: dividing by the word count made each
+// attribute word 1/7 of "a photo of a round teal doctor", and the base model learnt to ignore it.
 
 import { CONCEPTS, SILHOUETTES, TONES } from './taxonomy'
 
@@ -52,7 +54,7 @@ export interface EncodedPrompt {
   unknown: string[]
 }
 
-/** Bag of words over the vocabulary, normalised to sum 1; a prompt with no known word is "<null>". */
+/** Multi-hot bag of words over the vocabulary; a prompt with no known word is "<null>". */
 export function encodePromptDetailed(text: string): EncodedPrompt {
   const { ids, unknown } = tokenisePrompt(text)
   const vector = new Float32Array(VOCAB_SIZE)
@@ -83,6 +85,5 @@ function writeBagOfWords(out: Float32Array, offset: number, ids: readonly number
     out[offset] = 1
     return
   }
-  const w = 1 / ids.length
-  for (const id of ids) out[offset + id] += w
+  for (const id of ids) out[offset + id] = 1
 }

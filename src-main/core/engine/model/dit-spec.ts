@@ -7,7 +7,7 @@
 // Inputs of the forward pass:
 //   xp    [B, T, P]   noisy patches
 //   tfeat [B, F]      sinusoidal features of the integer timestep (F = timeFeatures; cos half, then sin half)
-//   cond  [B, V]      prompt as a normalised bag of words over the vocabulary (row sums to 1; the
+//   cond  [B, V]      prompt as a multi-hot bag of words over the vocabulary (1 per known word; the
 //                     empty/dropped prompt is the one-hot of token 0, "<null>")
 // Output: eps [B, T, P], the predicted noise in patch layout.
 //

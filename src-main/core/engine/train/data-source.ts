@@ -7,7 +7,7 @@ import type { DiTConfig } from '../model/dit-spec'
 export interface TrainingBatch {
   /** [B, S, S, C] HWC in [-1, 1]. */
   images: Float32Array
-  /** [B, V] normalised bag of words over the vocabulary. */
+  /** [B, V] multi-hot bag of words over the vocabulary (world/vocabulary.ts). */
   cond: Float32Array
 }
 
