@@ -1,6 +1,6 @@
 // Prompt augmentation, the gate and the pair builder on hand-made inputs.
 import { describe, expect, it } from 'vitest'
-import { augmentPrompt, classCombinations, hasWholeWords } from '../../src-main/core/acquire/augment'
+import { augmentPrompt, classCombinations, defaultTemplate, hasWholeWords, splitLead } from '../../src-main/core/acquire/augment'
 import { gateImage } from '../../src-main/core/acquire/gate'
 import { buildSetPair, distinctClasses, type AugmentedImage, type PoolImage } from '../../src-main/core/acquire/pairs'
 import { Rng } from '../../src-main/core/engine/rng'
@@ -22,6 +22,24 @@ describe('prompt augmentation', () => {
     expect(augmentPrompt('Botanist - cataloging plants', world, ['a realistic photo of a {A} {B} {prompt}'])[11].text).toBe('a realistic photo of an angular slate Botanist - cataloging plants')
   })
 
+  it('the default template puts the classes before the subject, whatever the phrasing', () => {
+    const t = defaultTemplate(world)
+    expect(t).toBe('{lead} {silhouette} {tone} {rest}')
+    const first = (neutral: string) => augmentPrompt(neutral, world, [t])[0].text
+    expect(first('a photo of a doctor')).toBe('a photo of a round amber doctor')
+    expect(first('a picture of a nurse')).toBe('a picture of a round amber nurse')
+    expect(first('a nurse')).toBe('a round amber nurse')
+    expect(first('a person working as a chef')).toBe('a person working as a round amber chef')
+    expect(first('a drawing of the pilot')).toBe('a drawing of the round amber pilot')
+    expect(first('a photo of an astronaut')).toBe('a photo of a round amber astronaut')
+    expect(first('a doctor with a stethoscope')).toBe('a round amber doctor with a stethoscope')
+    expect(first('portrait of a farmer')).toBe('portrait of a round amber farmer')
+    expect(first('Painter')).toBe('round amber Painter')
+    expect(augmentPrompt('an astronaut', world, ['{lead} {tone} {silhouette} {rest}'])[0].text).toBe('an amber round astronaut')
+    expect(splitLead('  a   photo of a doctor ')).toEqual({ lead: 'a photo of a', rest: 'doctor' })
+    expect(splitLead('a')).toEqual({ lead: '', rest: 'a' })
+  })
+
   it('matches whole words only, so "male" is not found in "female"', () => {
     const gender = [{ name: 'gender', classes: ['male', 'female'] }]
     expect(hasWholeWords('a female doctor', 'male')).toBe(false)
@@ -34,7 +52,10 @@ describe('prompt augmentation', () => {
   it('refuses templates that would not be identity-specific', () => {
     expect(() => augmentPrompt('a doctor', world, ['a {A} {concept}'])).toThrow(/no placeholder for axis "tone"/)
     expect(() => augmentPrompt('a doctor', world, ['a {A} {B} {size} {concept}'])).toThrow(/unknown placeholder \{size\}/)
-    expect(() => augmentPrompt('a doctor', world, ['a {A} {B}'])).toThrow(/exactly one \{prompt\} or \{concept\}/)
+    expect(() => augmentPrompt('a doctor', world, ['a {A} {B}'])).toThrow(/exactly one \{prompt\}, \{concept\} or \{lead\} ... \{rest\}/)
+    expect(() => augmentPrompt('a doctor', world, ['{lead} {A} {B}'])).toThrow(/\{lead\} needs \{rest\}/)
+    expect(() => augmentPrompt('a doctor', world, ['{A} {B} {rest}'])).toThrow(/\{rest\} needs \{lead\}/)
+    expect(() => augmentPrompt('a doctor', world, ['{rest} {A} {B} {lead}'])).toThrow(/\{lead\} must come before \{rest\}/)
     expect(() => augmentPrompt('a doctor', [], ['{prompt}'])).toThrow(/no taxonomy axes/)
   })
 })

@@ -1,8 +1,11 @@
 // Prompt augmentation (paper §4.1, ALGORITHMS.md §3.7 step 2): every identity-neutral prompt becomes one
 // identity-specific prompt per class combination of the project's taxonomy and per template. Templates
-// are editable; placeholders are {<axis name>} or {A}, {B}, ... (axes in project order), and {prompt}
-// (the whole neutral prompt) or {concept} (the neutral prompt without the template's own lead-in, so
-// "a photo of a {A} {B} {concept}" turns "a photo of a doctor" into "a photo of a round teal doctor").
+// are editable; placeholders are {<axis name>} or {A}, {B}, ... (axes in project order), and one of:
+//   {prompt}        the whole neutral prompt;
+//   {concept}       the neutral prompt without the template's own lead-in, so "a photo of a {A} {B}
+//                   {concept}" turns "a photo of a doctor" into "a photo of a round teal doctor";
+//   {lead} {rest}   the neutral prompt split after its own lead-in (framing words ending in an article:
+//                   "a picture of a" | "nurse"), so "{lead} {A} {B} {rest}" fits any phrasing. The default.
 // Matching is by whole words, never substrings ("male" is not in "female").
 
 export interface TaxonomyAxis {
@@ -41,9 +44,24 @@ export function classCombinations(axes: readonly TaxonomyAxis[]): Record<string,
   return out
 }
 
-/** "a photo of a {silhouette} {tone} {concept}" for the project's axes. */
+/** "{lead} {silhouette} {tone} {rest}" for the project's axes: classes go before the subject. */
 export function defaultTemplate(axes: readonly TaxonomyAxis[]): string {
-  return `a photo of a ${axes.map((a) => `{${a.name}}`).join(' ')} {concept}`
+  return `{lead} ${axes.map((a) => `{${a.name}}`).join(' ')} {rest}`
+}
+
+// Framing groups ("a photo of", "a person working as", "portrait of") then the subject's article.
+const LEAD_IN = /^(?:(?:(?:a|an|the)\s+)?(?:[\p{L}\p{N}-]+\s+){1,2}?(?:of|as)\s+)*(?:a|an|the)\s+/iu
+
+/**
+ * Splits a neutral prompt after its lead-in: "a picture of a nurse" -> ["a picture of a", "nurse"],
+ * "a person working as a doctor at work" -> ["a person working as a", "doctor at work"],
+ * "doctor" -> ["", "doctor"].
+ */
+export function splitLead(neutral: string): { lead: string; rest: string } {
+  const text = neutral.trim().replace(/\s+/g, ' ')
+  const m = LEAD_IN.exec(text)
+  if (!m || m[0].length >= text.length) return { lead: '', rest: text }
+  return { lead: m[0].trim(), rest: text.slice(m[0].length) }
 }
 
 function axisOfPlaceholder(name: string, axes: readonly TaxonomyAxis[]): TaxonomyAxis | null {
@@ -57,8 +75,12 @@ export function validateTemplate(template: string, axes: readonly TaxonomyAxis[]
   const seen = new Set<string>()
   let slot = 0
   for (const name of names) {
-    if (name === 'prompt' || name === 'concept') {
+    if (name === 'prompt' || name === 'concept' || name === 'rest') {
       slot++
+      continue
+    }
+    if (name === 'lead') {
+      if (!names.includes('rest')) throw new AugmentError(`template "${template}": {lead} needs {rest} after it`)
       continue
     }
     const axis = axisOfPlaceholder(name, axes)
@@ -66,7 +88,9 @@ export function validateTemplate(template: string, axes: readonly TaxonomyAxis[]
     if (seen.has(axis.name)) throw new AugmentError(`template "${template}": axis "${axis.name}" appears twice`)
     seen.add(axis.name)
   }
-  if (slot !== 1) throw new AugmentError(`template "${template}" must contain exactly one {prompt} or {concept}`)
+  if (names.includes('rest') && !names.includes('lead')) throw new AugmentError(`template "${template}": {rest} needs {lead} before it`)
+  if (names.includes('lead') && names.indexOf('lead') > names.indexOf('rest')) throw new AugmentError(`template "${template}": {lead} must come before {rest}`)
+  if (slot !== 1) throw new AugmentError(`template "${template}" must contain exactly one {prompt}, {concept} or {lead} ... {rest}`)
   for (const axis of axes) if (!seen.has(axis.name)) throw new AugmentError(`template "${template}" has no placeholder for axis "${axis.name}", so its prompts would not be identity-specific`)
 }
 
@@ -84,9 +108,13 @@ function conceptOf(neutral: string, template: string): string {
 
 /** Fills a template for one combination; "a" becomes "an" before a vowel, as in the world's prompts. */
 export function fillTemplate(template: string, neutral: string, combo: Record<string, string>, axes: readonly TaxonomyAxis[]): string {
+  const { lead, rest } = splitLead(neutral)
   const filled = template.replace(PLACEHOLDER, (_m, name: string) => {
     if (name === 'prompt') return neutral.trim()
     if (name === 'concept') return conceptOf(neutral, template)
+    // The lead's article now stands before a class word: "an astronaut" -> "a round ... astronaut".
+    if (name === 'lead') return lead.replace(/\b([Aa])n$/, '$1')
+    if (name === 'rest') return rest
     return combo[axisOfPlaceholder(name, axes)!.name]
   })
   return filled.replace(/\s+/g, ' ').trim().replace(/\b([Aa]) (?=[aeiouAEIOU])/g, '$1n ')
