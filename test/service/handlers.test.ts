@@ -152,16 +152,21 @@ describe('API handlers over the workspace', () => {
     expect(await call('sets.list', { projectId: p.id })).toHaveLength(9) // the refused call added nothing
   })
 
-  it('sets.create takes hand-picked images of the prompt only', async () => {
+  it('sets.create takes hand-picked images of the prompt and of its identity-specific prompts only', async () => {
     const p = await call('projects.create', { name: 'P' })
     const a = ws.prompts.ensure({ projectId: p.id, text: 'a' })
     const b = ws.prompts.ensure({ projectId: p.id, text: 'b' })
+    const aSpecific = ws.prompts.ensure({ projectId: p.id, text: 'a round teal', kind: 'specific', neutralPromptId: a.id })
     const ia = addImages(ws, p.id, a.id, 3)
     const ib = addImages(ws, p.id, b.id, 1)
+    const is = addImages(ws, p.id, aSpecific.id, 1)
     expect((await call('sets.create', { projectId: p.id, promptId: a.id, imageIds: [ia[2], ia[0]] })).imageIds).toEqual([ia[2], ia[0]])
+    expect((await call('sets.create', { projectId: p.id, promptId: a.id, imageIds: [is[0], ia[1]] })).imageIds).toEqual([is[0], ia[1]])
     const wrong = await failure('sets.create', { projectId: p.id, promptId: a.id, imageIds: [ia[0], ib[0]] })
     expect(wrong.code).toBe('bad_request')
-    expect(wrong.message).toMatch(/belongs to prompt/)
+    expect(wrong.message).toMatch(/belongs to prompt \d+, which is neither prompt/)
+    // The other way round: a specific prompt's set cannot take its neutral prompt's images.
+    expect((await failure('sets.create', { projectId: p.id, promptId: aSpecific.id, imageIds: [ia[0]] })).code).toBe('bad_request')
   })
 
   it('pairs.createAll pairs sets of the same prompt once', async () => {

@@ -1,4 +1,5 @@
-// Image sets (ordered members, all of one prompt) and the pairs of sets that annotators compare.
+// Image sets (ordered members of one prompt; a neutral prompt's set may also hold images of its
+// identity-specific prompts, as PopAlign's winning sets do) and the pairs of sets that annotators compare.
 import type Database from 'better-sqlite3'
 import type { ImageSet, SetPair } from '@shared/contract'
 
@@ -38,7 +39,9 @@ const toPair = (r: PairRow): SetPair => ({ id: r.id, projectId: r.project_id, pr
 export function setsRepo(db: Database.Database) {
   const insertSet = db.prepare<[number, number, string]>('INSERT INTO image_sets (project_id, prompt_id, origin) VALUES (?, ?, ?)')
   const insertMember = db.prepare<[number, number, number]>('INSERT INTO set_members (set_id, position, image_id) VALUES (?, ?, ?)')
-  const imageOwner = db.prepare<[number], { project_id: number; prompt_id: number }>('SELECT project_id, prompt_id FROM images WHERE id = ?')
+  const imageOwner = db.prepare<[number], { project_id: number; prompt_id: number; neutral_prompt_id: number | null }>(
+    'SELECT i.project_id, i.prompt_id, p.neutral_prompt_id FROM images i JOIN prompts p ON p.id = i.prompt_id WHERE i.id = ?'
+  )
   const byId = db.prepare<[number], SetRow>(`${SELECT_SET} WHERE s.id = ?`)
   const ofProject = db.prepare<[number], SetRow>(`${SELECT_SET} WHERE s.project_id = ? ORDER BY s.id`)
   const ofPrompt = db.prepare<[number, number], SetRow>(`${SELECT_SET} WHERE s.project_id = ? AND s.prompt_id = ? ORDER BY s.id`)
@@ -49,7 +52,9 @@ export function setsRepo(db: Database.Database) {
     for (const imageId of imageIds) {
       const owner = imageOwner.get(imageId)
       if (!owner || owner.project_id !== projectId) throw new SetMembershipError(`image ${imageId} is not in project ${projectId}`)
-      if (owner.prompt_id !== promptId) throw new SetMembershipError(`image ${imageId} belongs to prompt ${owner.prompt_id}, not prompt ${promptId}`)
+      if (owner.prompt_id !== promptId && owner.neutral_prompt_id !== promptId) {
+        throw new SetMembershipError(`image ${imageId} belongs to prompt ${owner.prompt_id}, which is neither prompt ${promptId} nor one of its identity-specific prompts`)
+      }
     }
     const setId = Number(insertSet.run(projectId, promptId, origin).lastInsertRowid)
     imageIds.forEach((imageId, position) => insertMember.run(setId, position, imageId))
@@ -57,7 +62,7 @@ export function setsRepo(db: Database.Database) {
   })
 
   return {
-    /** Creates a set in one transaction; every image must belong to the project and prompt. */
+    /** Creates a set in one transaction; every image must belong to the project and to the prompt or its specific prompts. */
     create(projectId: number, promptId: number, origin: Origin, imageIds: readonly number[]): ImageSet {
       return create.immediate(projectId, promptId, origin, imageIds)
     },
