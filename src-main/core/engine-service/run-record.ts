@@ -1,8 +1,9 @@
 // The immutable record of a training run, <run>/run.json: written once when the run first starts
-// (exclusive create, so nothing can overwrite it) and read back on every resume, which refuses to
-// continue a run whose folder holds a different config.
-import { readFileSync, writeFileSync } from 'node:fs'
+// (complete or not at all, and exclusive, so nothing can overwrite it) and read back on every resume,
+// which refuses to continue a run whose folder holds a different config.
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeFileAtomicSync } from '../fs/atomic-write'
 import type { TrainConfig } from '../engine/train/config'
 import type { FinetuneObjective } from '../finetune/spec'
 
@@ -35,18 +36,32 @@ export interface RunSnapshotData {
   pairs: number
 }
 
+/** The run's record, or null before its first start; a damaged record is an error, never "missing". */
 export function readRunRecord(runDir: string): RunRecord | null {
+  const file = join(runDir, RUN_RECORD_FILE)
+  let text: string
   try {
-    return JSON.parse(readFileSync(join(runDir, RUN_RECORD_FILE), 'utf8')) as RunRecord
-  } catch {
-    return null
+    text = readFileSync(file, 'utf8')
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null
+    throw err
   }
+  let record: unknown
+  try {
+    record = JSON.parse(text)
+  } catch (err) {
+    throw new Error(`the run record ${file} is damaged (${(err as Error).message}); the run's identity cannot be checked`)
+  }
+  if (typeof record !== 'object' || record === null || !('config' in record) || !('data' in record)) {
+    throw new Error(`the run record ${file} is damaged (no config or data); the run's identity cannot be checked`)
+  }
+  return record as RunRecord
 }
 
-/** Writes run.json unless it exists (flag wx); returns the record now on disk. */
+/** Writes run.json unless it exists; returns the record now on disk. */
 export function writeRunRecordOnce(runDir: string, record: RunRecord): RunRecord {
   try {
-    writeFileSync(join(runDir, RUN_RECORD_FILE), JSON.stringify(record, null, 2) + '\n', { flag: 'wx', mode: 0o644 })
+    writeFileAtomicSync(join(runDir, RUN_RECORD_FILE), new TextEncoder().encode(JSON.stringify(record, null, 2) + '\n'), { exclusive: true, durable: true })
     return record
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err

@@ -1,7 +1,7 @@
 // Writing a file so that it appears under its final name only when complete: the bytes go to a
 // temporary file beside it, which is renamed over the final name (rename is atomic within a folder).
 // A kill mid-write therefore leaves the old file or none, never half of a new one.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
 import { rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
@@ -33,6 +33,11 @@ export interface AtomicWriteOptions {
   durable?: boolean
   /** Permission bits of the new file (default 0o644); 0o600 for secrets such as tokens. */
   mode?: number
+  /**
+   * Never replace an existing file: the complete temp file is hard-linked to the final name, which
+   * fails with EEXIST when the name is taken (write-once records).
+   */
+  exclusive?: boolean
 }
 
 export function writeFileAtomicSync(path: string, data: Uint8Array, opts: AtomicWriteOptions = {}): void {
@@ -46,7 +51,12 @@ export function writeFileAtomicSync(path: string, data: Uint8Array, opts: Atomic
     } finally {
       closeSync(fd)
     }
-    renameSync(tmp, path)
+    if (opts.exclusive) {
+      linkSync(tmp, path)
+      rmSync(tmp, { force: true })
+    } else {
+      renameSync(tmp, path)
+    }
   } catch (err) {
     rmSync(tmp, { force: true })
     throw err
