@@ -8,7 +8,7 @@
 //
 //   npx tsx src-main/cli/train-base.ts [--steps 3000] [--seed 1] [--out resources/models/base]
 //        [--run-dir .tmp/runs/base-seed1] [--width 96] [--depth 4] [--patch 4] [--batch 64] [--lr 0.001]
-//        [--decay-steps 2500] [--decay-lr 0.00025] [--attribute-steps 0 (0: none)] [--eval-per-prompt 8] [--eval-only]
+//        [--decay-steps 2500] [--decay-lr 0.00025] [--attribute-steps 0 (0: none)] [--eval-per-prompt 8] [--eval-guidance 3] [--eval-only]
 //
 // Two phases: `main` (--steps at --lr from a seeded init), then `decay` (--decay-steps at --decay-lr,
 // starting from main's final weights with a fresh optimiser), a step learning-rate decay; then
@@ -29,7 +29,7 @@ import { VOCAB_SIZE } from '../core/world/vocabulary'
 import { evaluateBaseModel } from '../core/engine/eval/evaluate-model'
 import { summariseLosses } from '../core/engine/eval/loss-summary'
 
-const FLAGS = ['steps', 'seed', 'out', 'run-dir', 'width', 'depth', 'patch', 'batch', 'lr', 'decay-steps', 'decay-lr', 'attribute-steps', 'eval-per-prompt', 'checkpoint-every']
+const FLAGS = ['steps', 'seed', 'out', 'run-dir', 'width', 'depth', 'patch', 'batch', 'lr', 'decay-steps', 'decay-lr', 'attribute-steps', 'eval-per-prompt', 'eval-guidance', 'checkpoint-every']
 
 function parseArgs(argv: string[]): { values: Record<string, string>; evalOnly: boolean } {
   const values: Record<string, string> = {}
@@ -154,7 +154,7 @@ async function evaluateAndWrite(config: TrainConfig, params: Readonly<Record<str
     config,
     params,
     perPrompt: Math.floor(numFlag(args, 'eval-per-prompt', 8)),
-    sampling: BASE_EVAL_SAMPLING,
+    sampling: { ...BASE_EVAL_SAMPLING, guidance: numFlag(args, 'eval-guidance', BASE_EVAL_SAMPLING.guidance) },
     onLog: (l) => console.log(l)
   })
   await writeFileAtomic(`${outDir}/evaluation.json`, JSON.stringify({ checkpoint: 'base.ckpt', ...evaluation }, null, 2) + '\n')

@@ -8,8 +8,10 @@ import type { DiTConfig } from '../engine/model/dit-spec'
 import type { SnapshotRow } from '../snapshots/service'
 import type { PreferenceImage } from './spec'
 
-const MAX_CACHED = 50_000
+/** Bounded by bytes, not entries, so larger models' images cannot grow it past this. Oldest go first. */
+const MAX_CACHED_BYTES = 256 * 1024 * 1024
 const cache = new Map<string, Float32Array>()
+let cachedBytes = 0
 
 async function decodeOne(row: SnapshotRow, model: DiTConfig): Promise<Float32Array> {
   const key = `${model.imageSize}:${row.filePath}`
@@ -27,8 +29,13 @@ async function decodeOne(row: SnapshotRow, model: DiTConfig): Promise<Float32Arr
   } catch (err) {
     throw new Error(`fine-tune: image ${row.imageId} of the snapshot (${row.filePath}): ${(err as Error).message}`)
   }
-  if (cache.size >= MAX_CACHED) cache.delete(cache.keys().next().value!)
+  while (cache.size > 0 && cachedBytes + pixels.byteLength > MAX_CACHED_BYTES) {
+    const [oldest, value] = cache.entries().next().value!
+    cache.delete(oldest)
+    cachedBytes -= value.byteLength
+  }
   cache.set(key, pixels)
+  cachedBytes += pixels.byteLength
   return pixels
 }
 
