@@ -8,11 +8,12 @@
 //
 //   npx tsx src-main/cli/train-base.ts [--steps 3000] [--seed 1] [--out resources/models/base]
 //        [--run-dir .tmp/runs/base-seed1] [--width 96] [--depth 4] [--patch 4] [--batch 64] [--lr 0.001]
-//        [--decay-steps 2500] [--decay-lr 0.00025] [--attribute-steps 0 (0: none)] [--eval-per-prompt 8] [--eval-guidance 3] [--eval-only]
+//        [--decay-steps 2500] [--decay-lr 0.00025] [--attribute-steps 3000] [--attribute-lr 0.00025]
+//        [--polish-steps 3000] [--polish-lr 0.0001] [--eval-per-prompt 8] [--eval-guidance 3] [--eval-only]
 //
-// Two phases: `main` (--steps at --lr from a seeded init), then `decay` (--decay-steps at --decay-lr,
-// starting from main's final weights with a fresh optimiser), a step learning-rate decay; then
-// `attributes` (--attribute-steps at the decay rate on captions that mostly name the attributes).
+// Phases, each from the previous one's final weights with a fresh optimiser (a step learning-rate
+// decay): `main` (--steps at --lr from a seeded init) and `decay` on the pretraining captions, then
+// `attributes` and `polish` on captions that mostly name the attributes (0 steps leaves a phase out).
 //
 // Training runs in the engine worker with periodic checkpoints in --run-dir; run the same command again
 // after an interruption and it resumes from the newest checkpoint.
@@ -21,15 +22,15 @@ import { copyFile, mkdir, rename } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import { writeFileAtomic } from '../core/fs/atomic-write'
 import { latestCheckpoint, loadCheckpoint } from '../core/engine/checkpoint/store'
-import { parseTrainConfig, type TrainConfig } from '../core/engine/train/config'
+import type { TrainConfig } from '../core/engine/train/config'
+import { BASE_EVAL_SAMPLING, baseTrainConfig, basePhases, numFlag, type Phase } from '../core/engine/base-recipe'
 import { startTraining } from '../core/engine/train/host'
 import type { WorkerMessage } from '../core/engine/train/protocol'
 import { worldSourceModuleSpec } from '../core/engine/world-source'
-import { VOCAB_SIZE } from '../core/world/vocabulary'
 import { evaluateBaseModel } from '../core/engine/eval/evaluate-model'
 import { summariseLosses } from '../core/engine/eval/loss-summary'
 
-const FLAGS = ['steps', 'seed', 'out', 'run-dir', 'width', 'depth', 'patch', 'batch', 'lr', 'decay-steps', 'decay-lr', 'attribute-steps', 'eval-per-prompt', 'eval-guidance', 'checkpoint-every']
+const FLAGS = ['steps', 'seed', 'out', 'run-dir', 'width', 'depth', 'patch', 'batch', 'lr', 'decay-steps', 'decay-lr', 'attribute-steps', 'attribute-lr', 'polish-steps', 'polish-lr', 'eval-per-prompt', 'eval-guidance', 'checkpoint-every']
 
 function parseArgs(argv: string[]): { values: Record<string, string>; evalOnly: boolean } {
   const values: Record<string, string> = {}
@@ -52,51 +53,7 @@ function parseArgs(argv: string[]): { values: Record<string, string>; evalOnly: 
   return { values, evalOnly }
 }
 
-function numFlag(args: Record<string, string>, name: string, fallback: number): number {
-  if (args[name] === undefined) return fallback
-  const v = Number(args[name])
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} must be a positive number, got "${args[name]}"`)
-  return v
-}
-
-/** The base model's recipe; every field is recorded in config.json. */
-export function baseTrainConfig(args: Record<string, string>): TrainConfig {
-  return parseTrainConfig({
-    model: {
-      imageSize: 16,
-      channels: 3,
-      patch: numFlag(args, 'patch', 4),
-      width: numFlag(args, 'width', 96),
-      depth: numFlag(args, 'depth', 4),
-      heads: 4,
-      mlpRatio: 4,
-      timeFeatures: 64,
-      vocabSize: VOCAB_SIZE
-    },
-    // Cosine: the schedule the samplers default to, and kinder to 16x16 images than linear.
-    schedule: 'cosine',
-    timesteps: 1000,
-    weighting: 'constant',
-    batchSize: numFlag(args, 'batch', 64),
-    learningRate: numFlag(args, 'lr', 1e-3),
-    condDropout: 0.1,
-    steps: numFlag(args, 'steps', 3000),
-    seed: Math.floor(numFlag(args, 'seed', 1)),
-    checkpointEvery: numFlag(args, 'checkpoint-every', 200)
-  })
-}
-
-/** Ancestral DDPM: visibly cleaner than DDIM on this small model (DDIM leaves pixel noise). */
-export const BASE_EVAL_SAMPLING = { sampler: 'ddpm' as const, steps: 100, guidance: 3, seed: 1234 }
-
-/**
- * Default pretraining data: SDXL-like bias; 40% of captions name attributes, and the attributes they
- * name are drawn uniformly ('balanced'), so every concept/attribute pairing is seen with its words
- * while figures under neutral captions keep the full bias.
- */
-export const BASE_DATA_OPTIONS = { captionAttributeFraction: 0.4, namedAttributes: 'balanced' as const }
-
-async function train(config: TrainConfig, runDir: string, initFrom?: string, data: object = BASE_DATA_OPTIONS): Promise<number> {
+async function train(config: TrainConfig, runDir: string, initFrom: string | undefined, data: object): Promise<number> {
   const started = Date.now()
   let lastPrint = 0
   const handle = startTraining(
@@ -122,32 +79,6 @@ async function train(config: TrainConfig, runDir: string, initFrom?: string, dat
   return (Date.now() - started) / 1000
 }
 
-/** Phase 2 of the recipe: the phase-1 weights trained on at a lower learning rate (a step decay). */
-export function decayPhaseConfig(phase1: TrainConfig, args: Record<string, string>): TrainConfig {
-  return parseTrainConfig({
-    ...phase1,
-    learningRate: numFlag(args, 'decay-lr', 2.5e-4),
-    steps: numFlag(args, 'decay-steps', 2500),
-    // A different stream of batches than phase 1 saw, still fixed by the seed.
-    seed: phase1.seed + 1000
-  })
-}
-
-/**
- * Optional phase 3: most captions name the attributes; neutral captions keep their biased images, so
- * neutral prompts stay biased. Off by default since phases 1-2 see balanced attribute captions.
- */
-export const ATTRIBUTE_DATA_OPTIONS = { captionAttributeFraction: 0.8, namedAttributes: 'balanced' as const }
-
-/** Steps of the attribute phase; 0 leaves the phase out. */
-export const DEFAULT_ATTRIBUTE_STEPS = 0
-
-/** The attribute phase's config, or null when --attribute-steps is 0. */
-export function attributePhaseConfig(phase2: TrainConfig, args: Record<string, string>): TrainConfig | null {
-  const steps = args['attribute-steps'] === '0' || (args['attribute-steps'] === undefined && DEFAULT_ATTRIBUTE_STEPS === 0) ? 0 : numFlag(args, 'attribute-steps', DEFAULT_ATTRIBUTE_STEPS)
-  return steps === 0 ? null : parseTrainConfig({ ...phase2, steps, seed: phase2.seed + 1000 })
-}
-
 async function evaluateAndWrite(config: TrainConfig, params: Readonly<Record<string, Float32Array>>, outDir: string, args: Record<string, string>): Promise<void> {
   console.log('evaluating with the shipped classifier ...')
   const evaluation = await evaluateBaseModel({
@@ -163,13 +94,9 @@ async function evaluateAndWrite(config: TrainConfig, params: Readonly<Record<str
 
 async function main(): Promise<void> {
   const { values: args, evalOnly } = parseArgs(process.argv.slice(2))
-  const phase1 = baseTrainConfig(args)
-  const phase2 = decayPhaseConfig(phase1, args)
   const outDir = resolve(args.out ?? 'resources/models/base')
-  const runDir = resolve(args['run-dir'] ?? `.tmp/runs/base-seed${phase1.seed}`)
-  const runDir2 = `${runDir}-decay`
-  const phase3 = attributePhaseConfig(phase2, args)
-  const runDir3 = `${runDir}-attributes`
+  const seed = baseTrainConfig(args).seed
+  const phases = basePhases(args, resolve(args['run-dir'] ?? `.tmp/runs/base-seed${seed}`))
   await mkdir(outDir, { recursive: true })
   const command = `npx tsx src-main/cli/train-base.ts ${process.argv.slice(2).join(' ')}`.trim()
 
@@ -179,48 +106,38 @@ async function main(): Promise<void> {
     await evaluateAndWrite(shipped.config, shipped.params, outDir, args)
     process.exit(0)
   }
-  const seconds1 = await train(phase1, runDir)
-  const first = latestCheckpoint(runDir)
-  if (!first || first.state.step < phase1.steps) throw new Error(`no finished phase-1 checkpoint in ${runDir}`)
-  const seconds2 = await train(phase2, runDir2, first.path)
-  const second = latestCheckpoint(runDir2)
-  if (!second || second.state.step < phase2.steps) throw new Error(`no finished phase-2 checkpoint in ${runDir2}`)
-  let found = second
-  let seconds3 = 0
-  if (phase3) {
-    seconds3 = await train(phase3, runDir3, second.path, ATTRIBUTE_DATA_OPTIONS)
-    const third = latestCheckpoint(runDir3)
-    if (!third || third.state.step < phase3.steps) throw new Error(`no finished phase-3 checkpoint in ${runDir3}`)
-    found = third
+  const finished: { phase: Phase; seconds: number; checkpoint: NonNullable<ReturnType<typeof latestCheckpoint>> }[] = []
+  for (const phase of phases) {
+    console.log(`phase ${phase.name}: ${phase.config.steps} steps at lr ${phase.config.learningRate}`)
+    const seconds = await train(phase.config, phase.runDir, finished.at(-1)?.checkpoint.path, phase.data)
+    const checkpoint = latestCheckpoint(phase.runDir)
+    if (!checkpoint || checkpoint.state.step < phase.config.steps) throw new Error(`no finished ${phase.name} checkpoint in ${phase.runDir}`)
+    finished.push({ phase, seconds, checkpoint })
   }
-  const state = found.state
-  await copyFile(found.path, `${outDir}/base.ckpt.tmp`)
+  const last = finished[finished.length - 1].checkpoint
+  await copyFile(last.path, `${outDir}/base.ckpt.tmp`)
   await rename(`${outDir}/base.ckpt.tmp`, `${outDir}/base.ckpt`)
   const recipe = {
-    phases: [
-      { name: 'main', train: phase1, data: BASE_DATA_OPTIONS },
-      { name: 'decay', initFrom: 'final weights of main', train: phase2, data: BASE_DATA_OPTIONS },
-      ...(phase3 ? [{ name: 'attributes', initFrom: 'final weights of decay', train: phase3, data: ATTRIBUTE_DATA_OPTIONS }] : [])
-    ]
+    phases: finished.map(({ phase }, i) => ({ name: phase.name, ...(i > 0 ? { initFrom: `final weights of ${finished[i - 1].phase.name}` } : {}), train: phase.config, data: phase.data }))
   }
   await writeFileAtomic(`${outDir}/config.json`, JSON.stringify(recipe, null, 2) + '\n')
-  await writeFileAtomic(`${outDir}/seed.txt`, `${phase1.seed}\n`)
-  {
-    const log = {
-      command,
-      finishedAt: new Date().toISOString(),
-      note: 'trainSeconds count only the training done by the invocation that wrote this log (a resumed phase counts from the resume)',
-      phases: [
-        { name: 'main', steps: first.state.step, learningRate: phase1.learningRate, trainSeconds: seconds1, losses: summariseLosses(first.state.losses, 100) },
-        { name: 'decay', steps: second.state.step, learningRate: phase2.learningRate, trainSeconds: seconds2, losses: summariseLosses(second.state.losses, 100) },
-        ...(phase3 ? [{ name: 'attributes', steps: state.step, learningRate: phase3.learningRate, trainSeconds: seconds3, losses: summariseLosses(state.losses, 100) }] : [])
-      ]
-    }
-    await writeFileAtomic(`${outDir}/training-log.json`, JSON.stringify(log, null, 2) + '\n')
-    console.log(`trained ${first.state.step} + ${second.state.step}${phase3 ? ` + ${state.step}` : ''} steps in ${((seconds1 + seconds2 + seconds3) / 60).toFixed(1)} min`)
+  await writeFileAtomic(`${outDir}/seed.txt`, `${seed}\n`)
+  const log = {
+    command,
+    finishedAt: new Date().toISOString(),
+    note: 'trainSeconds count only the training done by the invocation that wrote this log (a resumed phase counts from the resume)',
+    phases: finished.map(({ phase, seconds, checkpoint }) => ({
+      name: phase.name,
+      steps: checkpoint.state.step,
+      learningRate: phase.config.learningRate,
+      trainSeconds: seconds,
+      losses: summariseLosses(checkpoint.state.losses, 100)
+    }))
   }
+  await writeFileAtomic(`${outDir}/training-log.json`, JSON.stringify(log, null, 2) + '\n')
+  console.log(`trained ${finished.map((f) => f.checkpoint.state.step).join(' + ')} steps in ${(finished.reduce((t, f) => t + f.seconds, 0) / 60).toFixed(1)} min`)
 
-  await evaluateAndWrite(state.config, state.params, outDir, args)
+  await evaluateAndWrite(last.state.config, last.state.params, outDir, args)
   process.exit(0)
 }
 
