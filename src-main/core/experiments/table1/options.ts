@@ -36,7 +36,9 @@ const EVAL_CONCEPTS = ['doctor', 'nurse', 'chef', 'firefighter', 'pilot']
 /**
  * Full run. Acquisition keeps the paper's proportions (12 identity-specific prompts per neutral prompt,
  * the augmented pool about 1.2 x the neutral pool, sets of 5); the fine-tune keeps its recipe (alpha 0.5,
- * 4 pairs per step, caption dropout 0.2) with beta and lr of the studio's "paper, scaled" preset.
+ * 4 pairs per step, caption dropout 0.2) with the "paper, scaled" preset's beta 1000 and half its learning
+ * rate: at lr 1e-4 the fine-tune reaches the fairness targets but drifts in quality (Frechet 140% of
+ * the base's), at 3e-5 it keeps quality but moves too little; docs/table1.md has the three runs.
  * Evaluation: 5 concepts x 2 held-out templates = 10 prompts x 100 images, and 5 x 12 identity-specific
  * prompts x 5 images (the paper's Table 2 uses 100; 5 keeps the run inside the hour on 2 cores).
  */
@@ -50,7 +52,7 @@ export function fullSettings(seed: number): Table1Settings {
     heldOutTemplates: ['a portrait of a {}', 'a drawing of the {}'],
     acquire: { nPerNeutral: 40, mPerSpecific: 4, k: 5, pairsPerPrompt: 20 },
     acquireClassifier: 'builtin',
-    finetune: { steps: 300, batchSize: 8, learningRate: 1e-4, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 100 },
+    finetune: { steps: 300, batchSize: 8, learningRate: 5e-5, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 100 },
     evaluation: { neutralPerPrompt: 100, specificPerPrompt: 5, resamples: 1000, frechetResamples: 100 },
     sampling: { sampler: 'ddim', steps: 50, guidance: 3 }
   }
