@@ -5,11 +5,12 @@
 //   seed.txt              the run's seed
 //   training-log.json     loss summary per window, wall time, backend, the exact command
 //   evaluation.json       classifier-measured evaluation (see src-main/core/engine/eval)
+//   samples.png           8 samples per neutral prompt and per six minority identity-specific prompts
 //
 //   npx tsx src-main/cli/train-base.ts [--steps 3000] [--seed 1] [--out resources/models/base]
 //        [--run-dir .tmp/runs/base-seed1] [--width 96] [--depth 4] [--patch 4] [--batch 64] [--lr 0.001]
 //        [--decay-steps 2500] [--decay-lr 0.00025] [--attribute-steps 3000] [--attribute-lr 0.00025]
-//        [--polish-steps 3000] [--polish-lr 0.0001] [--eval-per-prompt 8] [--eval-guidance 3] [--eval-only]
+//        [--polish-steps 8000] [--polish-lr 0.00015] [--eval-per-prompt 8] [--eval-guidance 3] [--eval-only]
 //
 // Phases, each from the previous one's final weights with a fresh optimiser (a step learning-rate
 // decay): `main` (--steps at --lr from a seeded init) and `decay` on the pretraining captions, then
@@ -29,6 +30,10 @@ import type { WorkerMessage } from '../core/engine/train/protocol'
 import { worldSourceModuleSpec } from '../core/engine/world-source'
 import { evaluateBaseModel } from '../core/engine/eval/evaluate-model'
 import { summariseLosses } from '../core/engine/eval/loss-summary'
+import { samplePrompts } from '../core/engine/eval/sample-prompts'
+import { encodeContactSheet } from '../core/world/png'
+import { neutralPromptSet, specificPrompt } from '../core/world/prompts'
+import type { Concept, Silhouette, Tone } from '../core/world/taxonomy'
 
 const FLAGS = ['steps', 'seed', 'out', 'run-dir', 'width', 'depth', 'patch', 'batch', 'lr', 'decay-steps', 'decay-lr', 'attribute-steps', 'attribute-lr', 'polish-steps', 'polish-lr', 'eval-per-prompt', 'eval-guidance', 'checkpoint-every']
 
@@ -81,15 +86,35 @@ async function train(config: TrainConfig, runDir: string, initFrom: string | und
 
 async function evaluateAndWrite(config: TrainConfig, params: Readonly<Record<string, Float32Array>>, outDir: string, args: Record<string, string>): Promise<void> {
   console.log('evaluating with the shipped classifier ...')
+  const sampling = { ...BASE_EVAL_SAMPLING, guidance: numFlag(args, 'eval-guidance', BASE_EVAL_SAMPLING.guidance) }
   const evaluation = await evaluateBaseModel({
     config,
     params,
     perPrompt: Math.floor(numFlag(args, 'eval-per-prompt', 8)),
-    sampling: { ...BASE_EVAL_SAMPLING, guidance: numFlag(args, 'eval-guidance', BASE_EVAL_SAMPLING.guidance) },
+    sampling,
     onLog: (l) => console.log(l)
   })
   await writeFileAtomic(`${outDir}/evaluation.json`, JSON.stringify({ checkpoint: 'base.ckpt', ...evaluation }, null, 2) + '\n')
   console.log(JSON.stringify(evaluation.summary, null, 2))
+  await writeFileAtomic(`${outDir}/samples.png`, await sampleSheet(config, params, sampling))
+}
+
+/** Minority pairings of the default bias: what a biased model finds hardest to draw. */
+const SHEET_SPECIFIC: [Concept, Silhouette, Tone][] = [
+  ['firefighter', 'round', 'teal'],
+  ['nurse', 'angular', 'violet'],
+  ['doctor', 'round', 'slate'],
+  ['teacher', 'angular', 'rose'],
+  ['pilot', 'round', 'olive'],
+  ['painter', 'angular', 'amber']
+]
+
+/** samples.png: 8 samples per row for each neutral prompt, then for six identity-specific prompts. */
+async function sampleSheet(config: TrainConfig, params: Readonly<Record<string, Float32Array>>, sampling: typeof BASE_EVAL_SAMPLING): Promise<Buffer> {
+  const prompts = [...neutralPromptSet(), ...SHEET_SPECIFIC.map(([concept, silhouette, tone]) => specificPrompt(concept, { silhouette, tone }))]
+  const perRow = 8
+  const images = await samplePrompts({ config: config.model, schedule: config.schedule, timesteps: config.timesteps, params }, prompts, perRow, sampling)
+  return encodeContactSheet(images, prompts.length * perRow, config.model.imageSize, perRow)
 }
 
 async function main(): Promise<void> {

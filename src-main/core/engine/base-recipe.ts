@@ -91,11 +91,11 @@ export function basePhases(args: RecipeArgs, runDir: string): Phase[] {
   ]
   const attributes = followOnConfig(phases[1].config, args, 'attribute', { steps: 3000, lr: 2.5e-4 })
   if (attributes) phases.push({ name: 'attributes', config: attributes, data: ATTRIBUTE_DATA_OPTIONS, runDir: `${runDir}-attributes` })
-  const polish = followOnConfig(phases[phases.length - 1].config, args, 'polish', { steps: DEFAULT_POLISH_STEPS, lr: 1e-4 })
+  const polish = followOnConfig(phases[phases.length - 1].config, args, 'polish', { steps: DEFAULT_POLISH_STEPS, lr: 1.5e-4 })
   if (polish) phases.push({ name: 'polish', config: polish, data: ATTRIBUTE_DATA_OPTIONS, runDir: `${runDir}-polish` })
   return phases
 }
 
 /** Steps of the last, lowest-rate phase. */
-export const DEFAULT_POLISH_STEPS = 3000
+export const DEFAULT_POLISH_STEPS = 8000
 

@@ -32,3 +32,26 @@ export async function encodePng(image: Float32Array, size: number, scale = 4): P
     .png({ compressionLevel: 9 })
     .toBuffer()
 }
+
+/**
+ * A contact sheet: `count` images ([count, size, size, 3] HWC in [-1, 1]) in rows of `columns`, each
+ * upscaled by `scale`, as one PNG (row r holds images r*columns ... r*columns + columns - 1).
+ */
+export async function encodeContactSheet(images: Float32Array, count: number, size: number, columns: number, scale = 3): Promise<Buffer> {
+  const per = size * size * CHANNELS
+  if (images.length !== count * per) throw new Error(`contact sheet: ${images.length} values are not ${count} images of ${size}x${size}x${CHANNELS}`)
+  if (!Number.isInteger(columns) || columns < 1) throw new Error(`contact sheet: columns must be a positive integer, got ${columns}`)
+  const rows = Math.ceil(count / columns)
+  const cell = size * scale
+  const width = columns * cell
+  const sheet = new Uint8Array(rows * cell * width * CHANNELS).fill(255)
+  for (let i = 0; i < count; i++) {
+    const tile = toUint8Upscaled(images.subarray(i * per, (i + 1) * per), size, scale)
+    const x0 = (i % columns) * cell
+    const y0 = Math.floor(i / columns) * cell
+    for (let y = 0; y < cell; y++) sheet.set(tile.subarray(y * cell * CHANNELS, (y + 1) * cell * CHANNELS), ((y0 + y) * width + x0) * CHANNELS)
+  }
+  return sharp(Buffer.from(sheet.buffer), { raw: { width, height: rows * cell, channels: CHANNELS } })
+    .png({ compressionLevel: 9 })
+    .toBuffer()
+}

@@ -9,7 +9,7 @@ describe('base model recipe', () => {
       ['main', 3000, 1e-3, '/runs/base'],
       ['decay', 2500, 2.5e-4, '/runs/base-decay'],
       ['attributes', 3000, 2.5e-4, '/runs/base-attributes'],
-      ['polish', 3000, 1e-4, '/runs/base-polish']
+      ['polish', 8000, 1.5e-4, '/runs/base-polish']
     ])
     expect(new Set(phases.map((p) => p.config.seed)).size).toBe(4)
     expect(phases.map((p) => p.data)).toEqual([BASE_DATA_OPTIONS, BASE_DATA_OPTIONS, ATTRIBUTE_DATA_OPTIONS, ATTRIBUTE_DATA_OPTIONS])
