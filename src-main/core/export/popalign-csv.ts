@@ -2,6 +2,8 @@
 // jpg_0 is the path of a winning-set image, jpg_1 that of a losing-set image, caption the neutral
 // prompt and label always 0 ("the first image is better"; the loader asserts it). k rows per set
 // pair. Undecided pairs have no place here: the reference loader only accepts label 0.
+// Unlike the audit CSV (read by people, in spreadsheets), values are not formula-guarded: a training
+// loader reads them as data, and a leading quote would change the caption the model is trained on.
 import type { AtomicFile } from './atomic-file'
 import { imagePairs, type ExportPair } from './pair-rows'
 
