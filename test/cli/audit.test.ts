@@ -2,12 +2,13 @@
 // numbers match a hand count of the per-image classifications it lists as evidence (and, for the
 // shipped classifier, the renderer's own ground truth in the sidecars). Bad arguments are named.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseReportJson } from '../../src-main/core/audit/export-json'
 import { parseAuditArgs, parseSeeds, UsageError } from '../../src-main/core/audit-service/cli-args'
+import { runHeadlessAudit } from '../../src-main/core/audit-service/headless'
 import { createProgressBar } from '../../src-main/core/audit-service/progress-bar'
 import { parsePromptText } from '../../src-main/core/audit-service/prompt-file'
 import { writeWorldSample, type SampleSidecar } from '../../src-main/core/world/sample-folder'
@@ -73,6 +74,33 @@ describe('audit CLI', () => {
     const csv = readFileSync(join(out, 'report.csv'), 'utf8')
     expect(csv.split('\n')[0]).toContain('model')
   })
+
+  it("states a run's training lineage from the run.json beside an audited checkpoint", async () => {
+    // A fine-tune run folder as the studio writes it: <workspace>/runs/<id>/{run.json, step-*.ckpt}.
+    const runDir = join(root, 'runs', '7')
+    mkdirSync(runDir, { recursive: true })
+    copyFileSync(join(repo, 'resources/models/base/base.ckpt'), join(runDir, 'step-000000300.ckpt'))
+    const record = {
+      jobId: 7,
+      projectId: 1,
+      config: { steps: 300, seed: 11 },
+      seed: 11,
+      init: { model: 'base', checkpoint: '/ws/base.ckpt', step: 16500 },
+      data: { source: 'snapshot', snapshotId: 3, contentSha256: 'ab'.repeat(32), images: 40, pairs: 20 },
+      finetune: { method: 'popalign', beta: 1000, alpha: 0.5, preset: 'paper-scaled' },
+      backend: 'wasm',
+      codeVersion: 'test',
+      platform: 'linux',
+      createdAt: '2026-11-23T00:00:00Z'
+    }
+    writeFileSync(join(runDir, 'run.json'), JSON.stringify(record))
+    const plan = parseAuditArgs(['--prompts', join(root, 'prompts.txt'), '--checkpoint', join(runDir, 'step-000000300.ckpt'), '--seeds', '0:2', '--steps', '4', '--formats', 'json', '--resamples', '20', '--out', join(root, 'run-report')])
+    if (plan === 'help') throw new Error('unexpected help')
+    const { report } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true } as never))
+    const lineage = report.models[0].lineage
+    expect(lineage.training).toMatchObject({ runId: 7, method: 'popalign', preset: 'paper-scaled', beta: 1000, alpha: 0.5, steps: 300, seed: 11, base: { model: 'base', step: 16500 }, snapshot: null })
+    expect(lineage.run).toContain(`snapshot #3 (sha256 ${'ab'.repeat(32)}, 20 winner-loser image pairs)`)
+  }, 60_000)
 
   it('writes only the formats asked for', () => {
     const out = join(root, 'only-json')

@@ -3,13 +3,15 @@
 // lineage and write the chosen files. Progress and warnings go to a ProgressSink; nothing is skipped
 // without a line saying so.
 import { existsSync, statSync } from 'node:fs'
-import { basename, join } from 'node:path'
+import { basename, dirname, join } from 'node:path'
 import type { Report } from '../audit/report-model'
 import type { AuditModel, Lineage } from '../audit/types'
 import { writeReportFiles } from '../audit/write-report-files'
 import type { Classification } from '../classifier/runner'
 import { openAuditClassifier, type AuditClassifier } from './audit-classifier'
 import { sampleCheckpoint } from './checkpoint-source'
+import { readRunRecord } from '../engine-service/run-record'
+import { recordLineage } from './run-lineage'
 import type { AuditCliPlan } from './cli-args'
 import { composeReport, exemplarIds, uniqueIds, type AuditSource } from './compose'
 import { folderSource, type SourceImage } from './folder-source'
@@ -60,18 +62,24 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
           onProgress: (done, total) => sink.update(`sampling ${id}`, done, total),
           onFallback: (reason) => sink.line(`note: onnxruntime-node unavailable, sampling with tfjs: ${reason}`)
         })
+        // A checkpoint inside a run folder carries that run's record; state it in the lineage.
+        const record = readRunRecord(dirname(checkpoint))
+        const recorded = record ? recordLineage(record, sampled.step) : null
         raw.push({
           model: {
             id,
             label: `${id} (step ${sampled.step})`,
-            lineage: lineageOf(plan, classifier, prompts, {
-              checkpoint,
-              run: null,
-              seeds: plan.seeds,
-              sampler: `${plan.sampler} ${plan.steps} steps (${sampled.backend})`,
-              steps: plan.steps,
-              guidance: plan.guidance
-            })
+            lineage: {
+              ...lineageOf(plan, classifier, prompts, {
+                checkpoint,
+                run: recorded?.run ?? null,
+                seeds: plan.seeds,
+                sampler: `${plan.sampler} ${plan.steps} steps (${sampled.backend})`,
+                steps: plan.steps,
+                guidance: plan.guidance
+              }),
+              training: recorded?.training ?? null
+            }
           },
           images: sampled.images
         })

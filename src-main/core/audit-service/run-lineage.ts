@@ -6,7 +6,7 @@
 import type { AgreementLineage, SnapshotLineage, TrainingLineage } from '../../shared/audit/report-model'
 import type { Workspace } from '../db/workspace'
 import { runDirOf } from '../engine-service/paths'
-import { readRunRecord } from '../engine-service/run-record'
+import { readRunRecord, type RunRecord } from '../engine-service/run-record'
 import { parsePayload } from '../engine-service/train-jobs'
 import { seededRandom } from '../service/random'
 import { loadSnapshotContent } from '../snapshots/service'
@@ -53,6 +53,31 @@ export function trainingLineage(ws: Workspace, workspaceDir: string, model: stri
     base: 'checkpoint' in init ? { model: init.model, checkpoint: init.checkpoint, step: init.step } : null,
     snapshot: snapshotId === null ? null : snapshotLineage(ws, snapshotId, record?.data.source === 'snapshot' ? record.data : null, payload.finetune?.snapshot.contentSha256 ?? null)
   }
+}
+
+/**
+ * The lineage a run folder's run.json states by itself, for audits outside a workspace (the headless
+ * CLI given a checkpoint from <workspace>/runs/<id>/): everything but the snapshot's contents, which
+ * live in the workspace database; the snapshot's id and content hash go into the one-line `run` text.
+ */
+export function recordLineage(record: RunRecord, checkpointStep: number | null): { training: TrainingLineage; run: string } {
+  const objective = record.finetune ?? null
+  const training: TrainingLineage = {
+    runId: record.jobId,
+    method: objective?.method ?? 'pretrain',
+    preset: objective?.preset ?? null,
+    beta: objective && objective.method !== 'sft' ? objective.beta : null,
+    alpha: objective && objective.method === 'popalign' ? objective.alpha : null,
+    steps: record.config.steps,
+    checkpointStep,
+    seed: record.seed,
+    backend: record.backend,
+    codeVersion: record.codeVersion,
+    base: 'checkpoint' in record.init ? { model: record.init.model, checkpoint: record.init.checkpoint, step: record.init.step } : null,
+    snapshot: null
+  }
+  const data = record.data.source === 'snapshot' ? `snapshot #${record.data.snapshotId} (sha256 ${record.data.contentSha256}, ${record.data.pairs} winner-loser image pairs)` : 'the built-in world'
+  return { training, run: `run ${record.jobId}: ${training.method} on ${data}, from its run.json` }
 }
 
 function snapshotLineage(ws: Workspace, snapshotId: number, recorded: { contentSha256: string; pairs: number } | null, expectedHash: string | null): SnapshotLineage {
