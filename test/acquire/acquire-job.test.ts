@@ -111,6 +111,9 @@ describe('acquisition job', () => {
     const done = e.runner.get(job.id)
     expect(done.error).toBeNull()
     expect(done.state).toBe('done')
+    // Progress counts network passes (a sampled image weighs its sampler steps), and ends at its total.
+    expect(done.total).toBeGreaterThan(56 * 2)
+    expect(done.done).toBe(done.total)
     const ledger = e.acquire.ledger(job.id)
     // 2 neutral prompts x (12 + 4 combos x 4) = 56 images; each is kept or has exactly one gate drop.
     const gateDrops = ledger.drops.filter((d) => d.stage === 'gate')

@@ -309,10 +309,14 @@ export function createAcquireService(deps: AcquireDeps) {
     const plan = () => repo.plan(ctx.jobId)
     const imagesTotal = () => plan().reduce((s, r) => s + r.images, 0)
     const pairsTotal = p.neutralPrompts.length * p.pairsPerPrompt
+    // Progress in network evaluations, so the bar moves evenly: a sampled image costs one denoiser
+    // pass per sampler step (two with guidance), a classification one pass, a pair about nothing.
+    const perSample = p.sampling.steps * (p.sampling.guidance === 1 ? 1 : 2)
     const report = (message: string): void => {
       const sampled = plan().filter((r) => r.sampled).reduce((s, r) => s + r.images, 0)
       const classified = repo.classifiedCount(ctx.jobId, p.classifier)
-      ctx.progress({ done: sampled + classified + repo.pairStats(ctx.jobId).pairs, total: 2 * imagesTotal() + pairsTotal, message })
+      const done = sampled * perSample + classified + repo.pairStats(ctx.jobId).pairs
+      ctx.progress({ done, total: imagesTotal() * (perSample + 1) + pairsTotal, message })
     }
 
     if (p.step === 'plan') {
