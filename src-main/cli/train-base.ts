@@ -77,6 +77,8 @@ async function train(config: TrainConfig, runDir: string, initFrom: string | und
   process.once('SIGINT', stop)
   process.once('SIGTERM', stop)
   const done = await handle.result
+  process.off('SIGINT', stop)
+  process.off('SIGTERM', stop)
   if (done.cancelled) {
     console.log(`cancelled at step ${done.step}; run the same command again to resume`)
     process.exit(1)
