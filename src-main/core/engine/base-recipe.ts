@@ -49,17 +49,6 @@ export const BASE_EVAL_SAMPLING = { sampler: 'ddpm' as const, steps: 100, guidan
  */
 export const BASE_DATA_OPTIONS = { captionAttributeFraction: 0.4, namedAttributes: 'balanced' as const }
 
-/** Phase 2 of the recipe: the phase-1 weights trained on at a lower learning rate (a step decay). */
-export function decayPhaseConfig(phase1: TrainConfig, args: RecipeArgs): TrainConfig {
-  return parseTrainConfig({
-    ...phase1,
-    learningRate: numFlag(args, 'decay-lr', 2.5e-4),
-    steps: numFlag(args, 'decay-steps', 2500),
-    // A different stream of batches than phase 1 saw, still fixed by the seed.
-    seed: phase1.seed + 1000
-  })
-}
-
 /**
  * Phases 3 and 4: most captions name the attributes (drawn balanced); neutral captions keep their
  * biased images, so neutral prompts stay biased. Phases 1-2 learn the concepts and the bias quickly,
@@ -68,7 +57,10 @@ export function decayPhaseConfig(phase1: TrainConfig, args: RecipeArgs): TrainCo
  */
 export const ATTRIBUTE_DATA_OPTIONS = { captionAttributeFraction: 0.8, namedAttributes: 'balanced' as const }
 
-/** A follow-on phase's config (fresh optimiser, its own batch stream), or null when its steps are 0. */
+/**
+ * A follow-on phase's config: the previous phase's settings at its own steps and learning rate, with a
+ * different batch stream (still fixed by the seed); null when its steps are 0.
+ */
 function followOnConfig(previous: TrainConfig, args: RecipeArgs, flag: string, defaults: { steps: number; lr: number }): TrainConfig | null {
   const steps = args[`${flag}-steps`] === '0' ? 0 : numFlag(args, `${flag}-steps`, defaults.steps)
   if (steps === 0) return null
@@ -84,18 +76,14 @@ export interface Phase {
 
 /** The whole recipe: each phase starts from the previous phase's final weights. */
 export function basePhases(args: RecipeArgs, runDir: string): Phase[] {
-  const main = baseTrainConfig(args)
-  const phases: Phase[] = [
-    { name: 'main', config: main, data: BASE_DATA_OPTIONS, runDir },
-    { name: 'decay', config: decayPhaseConfig(main, args), data: BASE_DATA_OPTIONS, runDir: `${runDir}-decay` }
-  ]
-  const attributes = followOnConfig(phases[1].config, args, 'attribute', { steps: 3000, lr: 2.5e-4 })
-  if (attributes) phases.push({ name: 'attributes', config: attributes, data: ATTRIBUTE_DATA_OPTIONS, runDir: `${runDir}-attributes` })
-  const polish = followOnConfig(phases[phases.length - 1].config, args, 'polish', { steps: DEFAULT_POLISH_STEPS, lr: 1.5e-4 })
-  if (polish) phases.push({ name: 'polish', config: polish, data: ATTRIBUTE_DATA_OPTIONS, runDir: `${runDir}-polish` })
+  const phases: Phase[] = [{ name: 'main', config: baseTrainConfig(args), data: BASE_DATA_OPTIONS, runDir }]
+  const follow = (name: string, flag: string, defaults: { steps: number; lr: number }, data: object): void => {
+    const config = followOnConfig(phases[phases.length - 1].config, args, flag, defaults)
+    if (config) phases.push({ name, config, data, runDir: `${runDir}-${name}` })
+  }
+  follow('decay', 'decay', { steps: 2500, lr: 2.5e-4 }, BASE_DATA_OPTIONS)
+  follow('attributes', 'attribute', { steps: 3000, lr: 2.5e-4 }, ATTRIBUTE_DATA_OPTIONS)
+  follow('polish', 'polish', { steps: 8000, lr: 1.5e-4 }, ATTRIBUTE_DATA_OPTIONS)
   return phases
 }
-
-/** Steps of the last, lowest-rate phase. */
-export const DEFAULT_POLISH_STEPS = 8000
 

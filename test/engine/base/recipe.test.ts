@@ -1,4 +1,5 @@
 // The base model's recipe as train-base builds it: the phases, their learning rates, data and seeds.
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { ATTRIBUTE_DATA_OPTIONS, BASE_DATA_OPTIONS, basePhases } from '../../../src-main/core/engine/base-recipe'
 
@@ -15,6 +16,12 @@ describe('base model recipe', () => {
     expect(phases.map((p) => p.data)).toEqual([BASE_DATA_OPTIONS, BASE_DATA_OPTIONS, ATTRIBUTE_DATA_OPTIONS, ATTRIBUTE_DATA_OPTIONS])
     // Neutral captions always keep the bias; attribute phases name attributes more often.
     expect(ATTRIBUTE_DATA_OPTIONS.captionAttributeFraction).toBeGreaterThan(BASE_DATA_OPTIONS.captionAttributeFraction)
+  })
+
+  it('is, with default flags, exactly the recipe the shipped base.ckpt was trained with', () => {
+    const shipped = JSON.parse(readFileSync('resources/models/base/config.json', 'utf8')) as { phases: { name: string; train: unknown; data: unknown }[] }
+    const phases = basePhases({}, '/runs/base')
+    expect(phases.map((p) => ({ name: p.name, train: p.config, data: p.data }))).toEqual(shipped.phases.map(({ name, train, data }) => ({ name, train, data })))
   })
 
   it('leaves out a follow-on phase given 0 steps, and refuses a bad number', () => {
