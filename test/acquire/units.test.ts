@@ -26,14 +26,17 @@ describe('prompt augmentation', () => {
     const t = defaultTemplate(world)
     expect(t).toBe('{lead} {silhouette} {tone} {rest}')
     const first = (neutral: string) => augmentPrompt(neutral, world, [t])[0].text
-    expect(first('a photo of a doctor')).toBe('a photo of a round amber doctor')
-    expect(first('a picture of a nurse')).toBe('a picture of a round amber nurse')
-    expect(first('a nurse')).toBe('a round amber nurse')
-    expect(first('a person working as a chef')).toBe('a person working as a round amber chef')
-    expect(first('a drawing of the pilot')).toBe('a drawing of the round amber pilot')
-    expect(first('a photo of an astronaut')).toBe('a photo of a round amber astronaut')
-    expect(first('a doctor with a stethoscope')).toBe('a round amber doctor with a stethoscope')
-    expect(first('portrait of a farmer')).toBe('portrait of a round amber farmer')
+    const cases: [string, string][] = [
+      ['a photo of a doctor', 'a photo of a round amber doctor'],
+      ['a picture of a nurse', 'a picture of a round amber nurse'],
+      ['a nurse', 'a round amber nurse'],
+      ['a person working as a chef', 'a person working as a round amber chef'],
+      ['a drawing of the pilot', 'a drawing of the round amber pilot'],
+      ['a photo of an astronaut', 'a photo of a round amber astronaut'],
+      ['a doctor with a stethoscope', 'a round amber doctor with a stethoscope'],
+      ['portrait of a farmer', 'portrait of a round amber farmer']
+    ]
+    for (const [neutral, specific] of cases) expect(first(neutral), neutral).toBe(specific)
     expect(first('Painter')).toBe('round amber Painter')
     expect(augmentPrompt('an astronaut', world, ['{lead} {tone} {silhouette} {rest}'])[0].text).toBe('an amber round astronaut')
     expect(splitLead('  a   photo of a doctor ')).toEqual({ lead: 'a photo of a', rest: 'doctor' })
