@@ -92,6 +92,28 @@ describe('import service', () => {
     expect(rows.find((r) => r.rel_path.includes('_seed_1_0.png'))!.image_id).toBe(dup.image_id)
   })
 
+  it('commits files in folder order, so a slow first file is still the one kept of two copies', async () => {
+    const folder = path.join(tmp.dir, 'ordered')
+    mkdirSync(folder)
+    // a-big decodes far slower than the small files after it; z-copy repeats it byte for byte.
+    const noise = Buffer.alloc(1200 * 1200 * 3)
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24
+    const big = await sharp(noise, { raw: { width: 1200, height: 1200, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer()
+    const files: [string, Buffer][] = [['a-big.png', big]]
+    for (let i = 0; i < 6; i++) files.push([`b${i}.png`, await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 40 * i, g: 3, b: 9 } } }).png().toBuffer()])
+    files.push(['z-copy.png', big])
+    for (const [name, bytes] of files) {
+      writeFileSync(path.join(folder, name), bytes)
+      writeFileSync(path.join(folder, name.replace('.png', '.json')), JSON.stringify({ prompt: 'p' }))
+    }
+    const job = await importAndWait(folder)
+    const rows = ws.db.prepare('SELECT rel_path, status, image_id FROM import_files WHERE job_id = ? ORDER BY rel_path').all(job.id) as Array<{ rel_path: string; status: string; image_id: number }>
+    expect(rows.map((r) => [r.rel_path, r.status])).toEqual(files.map(([name]) => [name, name === 'z-copy.png' ? 'duplicate' : 'imported']))
+    // Image ids follow the folder order: nothing after a-big was committed before it.
+    const ids = rows.filter((r) => r.status === 'imported').map((r) => r.image_id)
+    expect([...ids].sort((x, y) => x - y)).toEqual(ids)
+  }, 60_000)
+
   it('counts everything as a duplicate when the same folder is imported again', async () => {
     await importAndWait(FIXTURE)
     const again = await importAndWait(FIXTURE)

@@ -149,7 +149,11 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
 
     // A sliding window rather than chunk-by-chunk: decoders never wait for the slowest file of a
     // chunk. Outcomes are committed in batches (one transaction and one fsync per batch); commits
-    // are synchronous, so no other outcome lands while one runs.
+    // are synchronous, so no other outcome lands while one runs. They are committed in file order
+    // (a finished file waits, as a small record, for the ones before it), so which of two
+    // identical files is kept and which is the duplicate does not depend on decode timing.
+    const finished = new Map<number, Outcome>()
+    let nextInOrder = 0
     let batch: Outcome[] = []
     let lastFlush = Date.now()
     const flush = (): void => {
@@ -159,11 +163,14 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
       lastFlush = Date.now()
       ctx.progress({ done, total, message: `imported ${done} of ${total} files` })
     }
-    await mapLimit(pending, concurrency, async (row) => {
+    await mapLimit(pending, concurrency, async (row, index) => {
       // A cancel stops new work; files already read are simply left pending.
       if (ctx.signal.aborted) return
-      const outcome = await processOne(row.id, byRel.get(row.relPath))
-      batch.push(outcome)
+      finished.set(index, await processOne(row.id, byRel.get(row.relPath)))
+      for (let o = finished.get(nextInOrder); o !== undefined; o = finished.get(nextInOrder)) {
+        batch.push(o)
+        finished.delete(nextInOrder++)
+      }
       // Large images arrive slowly: commit at least once a second so progress keeps moving.
       if (batch.length >= chunkSize || Date.now() - lastFlush > 1000) flush()
     })
