@@ -13,6 +13,9 @@ export default defineConfig({
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // expect.poll waits for UI and job state; 1 s (the default) is too short when the 2 cores are
+    // saturated by the browser suites, while a real failure still fails, only later.
+    expect: { poll: { timeout: 10_000 } },
     // Two cores: heavy engine and browser suites must not all run at once.
     maxWorkers: 2,
     fileParallelism: true
