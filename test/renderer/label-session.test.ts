@@ -111,6 +111,20 @@ describe('LabelSession', () => {
     expect(s.announcement).toBe('Undone. 0 of 3.')
   })
 
+  it('an undo pressed while the decision is saved and the next pair loads waits, then undoes it', async () => {
+    const api = new ScriptedApi()
+    const s = session(api)
+    await s.start()
+    const choosing = s.choose('left')
+    expect(s.busy).toBe(true)
+    await s.undo()
+    await choosing
+    expect(api.calls.map((c) => c.method)).toContain('label.undo')
+    expect(s.acknowledged).toHaveLength(0)
+    expect(s.task?.pair.id).toBe(1)
+    expect(s.announcement).toBe('Undone. 0 of 3.')
+  })
+
   it('handles the labelling keys and ignores others', async () => {
     const api = new ScriptedApi()
     const s = session(api)

@@ -73,7 +73,17 @@ export class LabelSession {
     await this.loadNext()
   }
 
-  private loadNext = async (): Promise<void> => {
+  /** The decision send or pair load under way, so that an undo pressed meanwhile can wait for it. */
+  private inFlight: Promise<void> = Promise.resolve()
+
+  private track = (work: Promise<void>): Promise<void> => {
+    this.inFlight = work
+    return work
+  }
+
+  private loadNext = (): Promise<void> => this.track(this.fetchNext())
+
+  private fetchNext = async (): Promise<void> => {
     this.loading = true
     this.loadError = null
     // Paired with 'label:pair-painted' (LabelScreen) to time a pair from request to pixels.
@@ -111,13 +121,13 @@ export class LabelSession {
       idempotencyKey: this.newKey()
     }
     this.pendingChoice = choice
-    await this.send()
+    await this.track(this.send())
   }
 
   /** Sends the unacknowledged decision again; the server stores it once thanks to its key. */
   retry = async (): Promise<void> => {
     if (!this.pending || this.save.kind === 'saving') return
-    await this.send()
+    await this.track(this.send())
   }
 
   private send = async (): Promise<void> => {
@@ -149,6 +159,9 @@ export class LabelSession {
   }
 
   undo = async (): Promise<void> => {
+    // Pressed right after a decision, while it is saved or the next pair loads ("oops"): wait for
+    // that, then undo it, rather than dropping the key.
+    if (this.busy) await this.inFlight
     if (this.busy) return
     if (this.pending) {
       // Nothing reached the server, so undoing means dropping the unsaved decision.
