@@ -16,7 +16,7 @@ import { JudgementConflict } from '../db/repos/judgements'
 import { mcmcChainsRepo, type ChainRecord } from '../db/repos/mcmc-chains'
 import { SetMembershipError } from '../db/repos/sets'
 import { classifierCannotSee, judgeAutomatically, tallySet, targetOf, type TargetAxis, type Verdict } from './auto-judge'
-import { sampleFreshImage, resolveModel, type FreshImageDeps } from './fresh-image'
+import { sampleFreshImage, resolveModel, type FreshImage, type FreshImageDeps } from './fresh-image'
 import { applyProposal, drawInitialSet, drawNext, FRESH_SEED_LIMIT, type NextProposal } from './proposal'
 import { ChainRng, initialRngState } from './rng'
 
@@ -201,7 +201,7 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
    * for exactly this draw. An image already in the set (the model repeated itself) costs a new seed
    * from the chain's RNG, committed here, so a replay draws the same again.
    */
-  const commitFresh = ws.db.transaction((chainId: number, drawn: { position: number; seed: number }, image: FreshImageLike): 'done' | 'stale' | 'redraw' => {
+  const commitFresh = ws.db.transaction((chainId: number, drawn: { position: number; seed: number }, image: FreshImage): 'done' | 'stale' | 'redraw' => {
     const chain = chainOrFail(chainId)
     const pending = chain.pendingSample
     if (chain.state !== 'running' || !pending || pending.position !== drawn.position || pending.seed !== drawn.seed) return 'stale'
@@ -223,7 +223,7 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
    * the RNG, so the next attempt samples at a new seed.
    */
   const commitStart = ws.db.transaction(
-    (chainId: number, drawn: { count: number; rngBefore: number; rngAfter: number }, image: FreshImageLike): 'done' | 'stale' | 'redraw' => {
+    (chainId: number, drawn: { count: number; rngBefore: number; rngAfter: number }, image: FreshImage): 'done' | 'stale' | 'redraw' => {
       const chain = chainOrFail(chainId)
       if (startMissing(chain) === 0 || chain.members.length !== drawn.count || chain.rngState !== drawn.rngBefore) return 'stale'
       const { image: stored } = ws.images.add({ ...image, projectId: chain.projectId, promptId: chain.promptId })
@@ -249,27 +249,21 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
     for (;;) {
       const chain = chainOrFail(chainId)
       if (startMissing(chain) === 0) return
-      if (!deps.fresh) fail('conflict', `chain ${chainId} samples its starting set, but the diffusion engine is not running in this studio`)
-      if (!chain.sampling) throw new Error(`unreachable: chain ${chainId} generates its starting set but has no sampling settings`)
-      const prompt = ws.prompts.get(chain.promptId) ?? fail('not_found', `prompt ${chain.promptId} of chain ${chainId} no longer exists`)
       const rng = new ChainRng(chain.rngState)
-      const seed = rng.below(FRESH_SEED_LIMIT)
-      const image = await sampleFreshImage(deps.fresh, {
-        workspaceFile: ws.file,
-        thumbDir: ws.thumbDir,
-        chainId,
-        step: chain.step,
-        prompt: prompt.text,
-        seed,
-        sampling: chain.sampling,
-        role: 'start',
-        index: chain.members.length
-      })
+      const image = await sampleFor(chain, 'its starting set', { seed: rng.below(FRESH_SEED_LIMIT), role: 'start', index: chain.members.length })
       const outcome = commitStart.immediate(chainId, { count: chain.members.length, rngBefore: chain.rngState, rngAfter: rng.state }, image)
       if (outcome === 'redraw' && ++redraws >= FRESH_ATTEMPTS) {
         fail('conflict', `the model gave back images already in the starting set of chain ${chainId} ${FRESH_ATTEMPTS} times; start one from another model`)
       }
     }
+  }
+
+  /** One freshly sampled image for a chain (a start-set member or a proposal), from its model and prompt. */
+  function sampleFor(chain: ChainRecord, what: string, image: { seed: number; role: 'start' | 'proposal'; index?: number }): Promise<FreshImage> {
+    if (!deps.fresh) fail('conflict', `chain ${chain.id} samples ${what}, but the diffusion engine is not running in this studio`)
+    if (!chain.sampling) throw new Error(`unreachable: chain ${chain.id} samples ${what} but has no sampling settings`)
+    const prompt = ws.prompts.get(chain.promptId) ?? fail('not_found', `prompt ${chain.promptId} of chain ${chain.id} no longer exists`)
+    return sampleFreshImage(deps.fresh, { workspaceFile: ws.file, thumbDir: ws.thumbDir, chainId: chain.id, step: chain.step, prompt: prompt.text, sampling: chain.sampling, ...image })
   }
 
   async function sampleOnce(chainId: number): Promise<void> {
@@ -278,19 +272,7 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
       const chain = chainOrFail(chainId)
       const pending = chain.pendingSample
       if (chain.state !== 'running' || !pending) return
-      if (!deps.fresh) fail('conflict', `chain ${chainId} samples its proposals, but the diffusion engine is not running in this studio`)
-      if (!chain.sampling) throw new Error(`unreachable: chain ${chainId} has a pending sample but no sampling settings`)
-      const prompt = ws.prompts.get(chain.promptId) ?? fail('not_found', `prompt ${chain.promptId} of chain ${chainId} no longer exists`)
-      const image = await sampleFreshImage(deps.fresh, {
-        workspaceFile: ws.file,
-        thumbDir: ws.thumbDir,
-        chainId,
-        step: chain.step,
-        prompt: prompt.text,
-        seed: pending.seed,
-        sampling: chain.sampling,
-        role: 'proposal'
-      })
+      const image = await sampleFor(chain, 'its proposals', { seed: pending.seed, role: 'proposal' })
       const outcome = commitFresh.immediate(chainId, pending, image)
       if (outcome !== 'redraw') {
         sampleErrors.delete(chainId)
@@ -443,7 +425,6 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
 }
 export type McmcService = ReturnType<typeof createMcmcService>
 
-type FreshImageLike = Awaited<ReturnType<typeof sampleFreshImage>>
 
 function fail(code: 'not_found' | 'conflict' | 'bad_request', message: string): never {
   throw new ApiFailure(code, message)

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { McmcSampling, ModelEntry } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
+import type { NewImage } from '../db/repos/images'
 import { writeFileAtomicSync } from '../fs/atomic-write'
 import { loadCheckpoint } from '../engine/checkpoint/store'
 import { codeVersion } from '../engine-service/code-version'
@@ -40,13 +41,7 @@ export interface FreshImageRequest {
 }
 
 /** What images.add needs, less the project and prompt the caller knows. */
-export interface FreshImage {
-  sha256: string
-  filePath: string
-  rootPath: string
-  width: number
-  height: number
-  bytes: number
+export type FreshImage = Omit<NewImage, 'projectId' | 'promptId'> & {
   seed: number
   generator: string
   provenance: Record<string, unknown>
