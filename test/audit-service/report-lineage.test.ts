@@ -13,7 +13,7 @@ import { parseReportJson } from '../../src-main/core/audit/export-json'
 import { createSnapshot } from '../../src-main/core/snapshots/service'
 import { betasDiffer, frontierPoints, frontierSeries } from '../../src-main/shared/audit/frontier'
 import { solidPng, writeForeignClassifier } from '../classify/fixtures'
-import { FINAL, open, tempRoot, waitFor, type TestStudio } from '../engine-service/helpers'
+import { jobFinished, open, tempRoot, type TestStudio } from '../engine-service/helpers'
 import { judgedSnapshot, NEUTRAL } from '../finetune/fixture'
 import { inspectPdf } from '../audit/pdf-inspect'
 
@@ -25,15 +25,7 @@ let projectId = 0
 let snapshotId = 0
 const runs: { id: number; beta: number }[] = []
 
-const finished = (jobId: number, timeoutMs = 90_000) =>
-  waitFor(
-    `job ${jobId} to finish`,
-    async () => {
-      const job = await s.call('jobs.get', { jobId })
-      return FINAL.has(job.state) ? job : null
-    },
-    timeoutMs
-  )
+const finished = (jobId: number) => jobFinished(s, jobId, 90_000)
 
 let baseStep = 0
 
