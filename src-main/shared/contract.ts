@@ -120,7 +120,9 @@ export const ImportReport = z.object({
   jobId: Id,
   imported: z.number().int().nonnegative(),
   duplicates: z.number().int().nonnegative(),
-  failures: z.array(ImportFailure)
+  failures: z.array(ImportFailure),
+  /** Only when no file was tried: the folder's top-level entries (up to 20 names; folders end in "/") and how many there are. */
+  ignored: z.object({ names: z.array(z.string()), total: z.number().int().nonnegative() }).optional()
 })
 export type ImportReport = z.infer<typeof ImportReport>
 

@@ -44,6 +44,17 @@ async function importAndWait(folder: string): Promise<Job> {
 }
 
 describe('import service', () => {
+  it('a folder with no images reports none found, the job says so, and the report lists what was ignored', async () => {
+    const dir = path.join(tmp.dir, 'no-images')
+    mkdirSync(path.join(dir, 'raw'), { recursive: true })
+    writeFileSync(path.join(dir, 'notes.txt'), 'not an image')
+    writeFileSync(path.join(dir, 'config.json'), '{}')
+    writeFileSync(path.join(dir, '.hidden'), '')
+    const job = await importAndWait(dir)
+    expect(job).toMatchObject({ state: 'done', total: 0, message: 'no images found' })
+    expect(imports.report(job.id)).toEqual({ jobId: job.id, imported: 0, duplicates: 0, failures: [], ignored: { names: ['config.json', 'notes.txt', 'raw/'], total: 3 } })
+  })
+
   it('imports the sidecar fixture: 6 images, 1 duplicate, 5 failures with reasons, 3 neutral prompts', async () => {
     const job = await importAndWait(FIXTURE)
     expect(job).toMatchObject({ state: 'done', done: 12, total: 12, message: '6 imported, 1 duplicates, 5 failed' })

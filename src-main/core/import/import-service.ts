@@ -7,7 +7,7 @@
 // any point therefore leaves every file either done (with its image row) or still pending, and the
 // resumed job redoes only the pending ones. Thumbnails are content-addressed and written atomically,
 // so redoing one is harmless.
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import type { ImportReport, Job } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
@@ -60,7 +60,7 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
   const images = imagesRepo(db, thumbsDir)
   const prompts = promptsRepo(db)
   const projectExists = db.prepare<[number], number>('SELECT 1 FROM projects WHERE id = ?').pluck()
-  const jobOf = db.prepare<[number], { kind: string }>('SELECT kind FROM jobs WHERE id = ?')
+  const jobOf = db.prepare<[number], { kind: string; payload: string }>('SELECT kind, payload FROM jobs WHERE id = ?')
   const listFile = db.prepare<[number, string]>('INSERT INTO import_files (job_id, rel_path) VALUES (?, ?) ON CONFLICT (job_id, rel_path) DO NOTHING')
   const failFile = db.prepare<[string, number, string]>("UPDATE import_files SET status = 'failed', reason = ? WHERE job_id = ? AND rel_path = ?")
   const doneCount = db.prepare<[number], number>("SELECT count(*) FROM import_files WHERE job_id = ? AND status <> 'pending'").pluck()
@@ -79,6 +79,15 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
     savePlan.run(JSON.stringify({ folder, planned: true } satisfies ImportPayload), entries.length, jobId)
   })
 
+  const savepoint = db.transaction((fn: () => unknown) => fn())
+  const tryStore = <T>(fn: () => T): T | { reason: string } => {
+    try {
+      return savepoint(fn) as T
+    } catch (err) {
+      return { reason: `cannot store the image: ${err instanceof Error ? err.message.slice(0, 200) : String(err)}` }
+    }
+  }
+
   /** Records one chunk of outcomes; prompt ids are cached across chunks of the job. */
   const commit = db.transaction((jobId: number, projectId: number, folder: string, outcomes: Outcome[], promptIds: Map<string, number>) => {
     for (const o of outcomes) {
@@ -87,27 +96,30 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
         continue
       }
       const text = o.entry.prompt!
-      let promptId = promptIds.get(text)
-      if (promptId === undefined) {
+      // A savepoint per file: a row SQLite refuses fails that file alone, not the whole chunk.
+      const stored = tryStore(() => {
         // New prompts are identity-neutral until the owner says otherwise.
-        promptId = prompts.ensure({ projectId, text, kind: 'neutral' }).id
+        const promptId = promptIds.get(text) ?? prompts.ensure({ projectId, text, kind: 'neutral' }).id
+        const added = images.add({
+          projectId,
+          promptId,
+          sha256: o.image.sha256,
+          filePath: o.entry.absPath!,
+          rootPath: folder,
+          width: o.image.width,
+          height: o.image.height,
+          bytes: o.image.size,
+          seed: o.entry.seed,
+          generator: o.entry.generator,
+          provenance: { ...o.entry.provenance, importedFrom: o.entry.relPath, format: o.image.format },
+          thumbPath: o.thumb
+        })
+        // Cached only once stored: an id from a rolled-back savepoint would not exist.
         promptIds.set(text, promptId)
-      }
-      const { image, duplicate } = images.add({
-        projectId,
-        promptId,
-        sha256: o.image.sha256,
-        filePath: o.entry.absPath!,
-        rootPath: folder,
-        width: o.image.width,
-        height: o.image.height,
-        bytes: o.image.size,
-        seed: o.entry.seed,
-        generator: o.entry.generator,
-        provenance: { ...o.entry.provenance, importedFrom: o.entry.relPath, format: o.image.format },
-        thumbPath: o.thumb
+        return added
       })
-      files.mark(o.rowId, duplicate ? 'duplicate' : 'imported', { imageId: image.id })
+      if ('reason' in stored) files.mark(o.rowId, 'failed', { reason: stored.reason })
+      else files.mark(o.rowId, stored.duplicate ? 'duplicate' : 'imported', { imageId: stored.image.id })
     }
     const done = doneCount.get(jobId)!
     saveDone.run(done, `imported ${done} of ${totalCount.get(jobId)!} files`, jobId)
@@ -176,6 +188,7 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
     })
     flush()
     const c = files.counts(ctx.jobId)
+    if (total === 0) return { message: 'no images found' }
     return { message: `${c.imported} imported, ${c.duplicate} duplicates, ${c.failed} failed` }
   }
 
@@ -191,7 +204,10 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
       const job = jobOf.get(jobId)
       if (!job) throw new ApiFailure('not_found', `job ${jobId} does not exist`)
       if (job.kind !== 'import') throw new ApiFailure('bad_request', `job ${jobId} is not an import (it is a ${job.kind} job)`)
-      return files.report(jobId)
+      const report = files.report(jobId)
+      if (report.imported + report.duplicates + report.failures.length > 0) return report
+      // Nothing was tried: say what the folder holds instead, so "no images" is not read as success.
+      return { ...report, ignored: ignoredIn(parsePayload(JSON.parse(job.payload)).folder) }
     }
   }
 }
@@ -203,6 +219,23 @@ function checkFolder(folder: string): string {
     if (err instanceof ImportFolderError) throw new ApiFailure('bad_request', err.message)
     throw err
   }
+}
+
+/** How many top-level names of an import with no images are listed; the rest are only counted. */
+export const IGNORED_LISTED = 20
+
+/** The folder's top-level entries an import passed over (folders end in "/"); hidden ones are left out. */
+function ignoredIn(folder: string): { names: string[]; total: number } {
+  let names: string[]
+  try {
+    names = readdirSync(folder, { withFileTypes: true })
+      .filter((d) => !d.name.startsWith('.'))
+      .map((d) => (d.isDirectory() ? `${d.name}/` : d.name))
+      .sort()
+  } catch {
+    names = []
+  }
+  return { names: names.slice(0, IGNORED_LISTED), total: names.length }
 }
 
 function parsePayload(raw: unknown): ImportPayload {
