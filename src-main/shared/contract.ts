@@ -423,6 +423,8 @@ export const Sandbox1dModel = z.object({
   density: z.array(z.number()).nullable(),
   diverged: z.boolean(),
   collapsed: z.boolean(),
+  /** Plain sentences naming each degeneracy (a weight gone to 0, a σ exploded or collapsed); empty when healthy. */
+  flags: z.array(z.string()),
   finalLoss: z.number().nullable()
 })
 export const Sandbox1dCheck = z.object({

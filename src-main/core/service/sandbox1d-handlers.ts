@@ -56,6 +56,7 @@ function modelOut(m: SandboxModelResult, density: Float64Array): Sandbox1dRun['p
     density: finite ? Array.from(density) : null,
     diverged: m.diverged || !finite,
     collapsed: m.collapsed,
+    flags: m.flags.map((f) => f.text),
     finalLoss: Number.isFinite(m.finalLoss) ? m.finalLoss : null
   }
 }

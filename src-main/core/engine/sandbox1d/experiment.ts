@@ -4,6 +4,7 @@
  */
 import { Rng } from '../rng'
 import { makePreferenceData } from './data'
+import { degeneracyFlags, type DegeneracyFlag } from './degeneracy'
 import { densityOnGrid, referenceParams, summarise, type MixtureSummary } from './mixture'
 import { SANDBOX_DEFAULTS, trainSandbox, type SandboxTrainOptions, type SandboxTrainResult } from './train'
 
@@ -16,6 +17,8 @@ export interface SandboxModelResult {
   readonly summary: MixtureSummary
   readonly diverged: boolean
   readonly collapsed: boolean
+  /** Every way the fit is degenerate (a weight gone to 0, a σ exploded or collapsed); empty when healthy. */
+  readonly flags: readonly DegeneracyFlag[]
   readonly finalLoss: number
 }
 
@@ -34,9 +37,15 @@ export interface SandboxExperimentResult {
   readonly g1Share: { readonly reference: number; readonly popalign: number; readonly sft: number }
 }
 
-function modelResult(r: SandboxTrainResult): SandboxModelResult {
+function modelResult(r: SandboxTrainResult, reference: MixtureSummary): SandboxModelResult {
   const L = r.losses
-  return { summary: r.summary, diverged: r.diverged, collapsed: r.collapsed, finalLoss: L.length ? L[L.length - 1] : Number.NaN }
+  return {
+    summary: r.summary,
+    diverged: r.diverged,
+    collapsed: r.collapsed,
+    flags: degeneracyFlags(r.summary, reference),
+    finalLoss: L.length ? L[L.length - 1] : Number.NaN
+  }
 }
 
 function g1Share(s: MixtureSummary): number {
@@ -66,8 +75,8 @@ export function runSandboxExperiment(o: SandboxExperimentOptions = {}): SandboxE
   return {
     settings,
     reference: refSummary,
-    popalign: modelResult(pop),
-    sft: modelResult(sft),
+    popalign: modelResult(pop, refSummary),
+    sft: modelResult(sft, refSummary),
     densities: {
       x: ref.x,
       reference: ref.p,
@@ -76,4 +85,59 @@ export function runSandboxExperiment(o: SandboxExperimentOptions = {}): SandboxE
     },
     g1Share: { reference: g1Share(refSummary), popalign: g1Share(pop.summary), sft: g1Share(sft.summary) }
   }
+}
+
+export interface AlphaCheckRun {
+  readonly variant: 'diffusion' | 'likelihood'
+  readonly seed: number
+  readonly summary: MixtureSummary
+  readonly flags: readonly DegeneracyFlag[]
+}
+
+export interface AlphaCheckResult {
+  readonly alpha: number
+  readonly beta: number
+  readonly steps: number
+  readonly runs: readonly AlphaCheckRun[]
+  /** Degenerate runs per variant, out of the seeds. */
+  readonly degenerate: { readonly diffusion: number; readonly likelihood: number }
+  /** The plain answer: does this α break PopAlign in the default variant, only in the likelihood one, in both or in neither. */
+  readonly verdict: string
+}
+
+/**
+ * The paper's App. F says α = 0.25 diverges. This trains PopAlign at `alpha` in both variants on each
+ * seed (same data per seed) and says in one sentence where it breaks down.
+ */
+export function runAlphaCheck(o: { alpha?: number; beta?: number; steps?: number; seeds?: readonly number[] } = {}): AlphaCheckResult {
+  const alpha = o.alpha ?? 0.25
+  const beta = o.beta ?? SANDBOX_DEFAULTS.beta
+  const steps = o.steps ?? SANDBOX_DEFAULTS.steps
+  const seeds = o.seeds ?? [0, 1, 2]
+  if (seeds.length === 0) throw new Error('alpha check: give at least one seed')
+  const reference = referenceParams()
+  const refSummary = summarise(reference)
+  const runs: AlphaCheckRun[] = []
+  for (const variant of ['diffusion', 'likelihood'] as const) {
+    for (const seed of seeds) {
+      const data = makePreferenceData(reference, Rng.derive(seed, 'sandbox1d-data'))
+      const r = trainSandbox({ method: 'popalign', variant, alpha, beta, steps, seed, reference, data })
+      runs.push({ variant, seed, summary: r.summary, flags: degeneracyFlags(r.summary, refSummary) })
+    }
+  }
+  const count = (v: AlphaCheckRun['variant']): number => runs.filter((r) => r.variant === v && r.flags.length > 0).length
+  const degenerate = { diffusion: count('diffusion'), likelihood: count('likelihood') }
+  const n = seeds.length
+  const where =
+    degenerate.diffusion === 0 && degenerate.likelihood === 0
+      ? 'in neither variant'
+      : degenerate.diffusion === 0
+        ? 'only in the likelihood variant, not in the default diffusion variant'
+        : degenerate.likelihood === 0
+          ? 'only in the default diffusion variant, not in the likelihood variant'
+          : 'in both variants'
+  const verdict =
+    `α = ${alpha} (β = ${beta}, ${steps} steps): PopAlign degenerates ${where} ` +
+    `(diffusion: ${degenerate.diffusion} of ${n} seeds degenerate; likelihood: ${degenerate.likelihood} of ${n}).`
+  return { alpha, beta, steps, runs, degenerate, verdict }
 }
