@@ -1,7 +1,7 @@
 // The acquisition job end to end with a tiny random DiT sampled through onnxruntime-node and a foreign
 // classifier whose labels are mapped onto the project's classes: pairs and "classifier" judgements come
 // out, every drop is in the ledger, and a job stopped mid-way resumes to exactly the same result.
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Job } from '@shared/contract'
@@ -111,6 +111,8 @@ describe('acquisition job', () => {
     const done = e.runner.get(job.id)
     expect(done.error).toBeNull()
     expect(done.state).toBe('done')
+    // The pairs join the people's label queue, and the job says so.
+    expect(done.message).toMatch(/^\d+ pairs judged by the classifier, added to the label queue/)
     // Progress counts network passes (a sampled image weighs its sampler steps), and ends at its total.
     expect(done.total).toBeGreaterThan(56 * 2)
     expect(done.done).toBe(done.total)
@@ -150,6 +152,15 @@ describe('acquisition job', () => {
     const img = e.ws.images.get(e.ws.images.idsOfPrompt(prompts[0].id)[0])!
     expect(img.filePath.startsWith(path.join(e.tmp.dir, 'acquire', String(job.id)))).toBe(true)
     expect(img.provenance).toMatchObject({ acquireJob: job.id, pool: 'neutral', promptUsed: 'a photo of a doctor' })
+    // Every acquired image has its thumbnail in the workspace's cache, as imported images do.
+    const acquiredIds = (e.ws.db.prepare('SELECT image_id FROM acquire_images WHERE job_id = ?').pluck().all(job.id) as number[])
+    expect(acquiredIds.length).toBeGreaterThan(0)
+    for (const id of acquiredIds) {
+      const thumb = e.ws.images.imageFile(id, 'thumb')
+      expect(thumb, `thumbnail of image ${id}`).not.toBeNull()
+      expect(thumb!.root).toBe(e.ws.thumbDir)
+      expect(existsSync(thumb!.path)).toBe(true)
+    }
   })
 
   it('resumes after a shutdown mid-sampling and ends with exactly what an uninterrupted run makes', async () => {

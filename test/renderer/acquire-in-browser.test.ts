@@ -81,6 +81,10 @@ describe('acquisition on the Preference data screen (fake server)', () => {
     expect(await ledger.getByTestId('ledger-kept-neutral').textContent()).toBe('20')
     expect(await ledger.getByTestId('ledger-kept-augmented').textContent()).toBe('17')
     expect(await ledger.getByTestId('ledger-dropped').textContent()).toBe('5')
+    // The classifier-judged pairs join the label queue, and the ledger says so with a link to it.
+    const note = ledger.getByTestId('ledger-queue-note')
+    expect(await note.textContent()).toMatch(/20 pairs judged by the classifier were added to the\s+label queue/)
+    expect(await note.getByRole('link', { name: 'label queue' }).getAttribute('href')).toBe('#/p/1/label')
     const groups = ledger.getByTestId('drop-group')
     expect(await groups.evaluateAll((els) => els.map((e) => e.getAttribute('data-reason')))).toEqual(['low_confidence', 'no_detection', 'pool_too_small'])
     expect(await groups.nth(0).locator('h3').textContent()).toMatch(/low confidence\s*3/)

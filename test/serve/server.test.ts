@@ -69,7 +69,11 @@ beforeAll(async () => {
     ['3/full', { root: imgRoot, path: join(dir, 'images-evil', 'b.png') }],
     ['4/full', { root: imgRoot, path: 'link-out.png' }],
     ['5/full', { root: imgRoot, path: 'page.html' }],
-    ['6/full', { root: imgRoot, path: '/etc/passwd' }]
+    ['6/full', { root: imgRoot, path: '/etc/passwd' }],
+    // No thumbnail yet, and a thumbnail whose file is gone: both fall back to the full image.
+    ['7/full', { root: imgRoot, path: 'a.png' }],
+    ['8/full', { root: imgRoot, path: 'a.png' }],
+    ['8/thumb', { root: imgRoot, path: 'gone.png' }]
   ])
   const { handlers } = fakeStudioHandlers()
   server = await startServeMode({
@@ -283,6 +287,15 @@ describe('images by id', () => {
       expect(res.status, path).toBe(200)
       expect(res.headers['content-type']).toBe('image/png')
       expect(res.headers['x-content-type-options']).toBe('nosniff')
+      expect(res.body.equals(PNG_1x1)).toBe(true)
+    }
+  })
+
+  it('serves the full image for a thumbnail that is missing (never made, or its file is gone)', async () => {
+    const { cookie } = await login('annotator-token-0123456')
+    for (const path of ['/img/7?variant=thumb', '/img/8?variant=thumb']) {
+      const res = await get(path, { cookie })
+      expect(res.status, path).toBe(200)
       expect(res.body.equals(PNG_1x1)).toBe(true)
     }
   })

@@ -20,6 +20,7 @@ import type { Workspace } from '../db/workspace'
 import { Rng } from '../engine/rng'
 import type { JobContext, JobRunner } from '../jobs/runner'
 import { writeFileAtomicSync } from '../fs/atomic-write'
+import { writeThumbnail } from '../import/image-file'
 import { encodePng } from '../world/png'
 import { tokenisePrompt, tokenId, splitWords } from '../world/vocabulary'
 import { augmentPrompt, AugmentError, defaultTemplate, type TaxonomyAxis } from './augment'
@@ -92,6 +93,9 @@ export function defaultResolveModel(model: string): string {
   if (model !== 'base') throw new ApiFailure('bad_request', `unknown model "${model.slice(0, 80)}"; give a checkpoint path or "base"`)
   return join(process.env.POPALIGN_RESOURCES ?? resolve(process.cwd(), 'resources'), 'models', 'base', 'base.ckpt')
 }
+
+/** Nearest-neighbour upscale of the saved PNGs (encodePng's default). */
+const PNG_SCALE = 4
 
 export function acquireDirOf(workspaceDir: string, jobId: number): string {
   return join(workspaceDir, 'acquire', String(jobId))
@@ -183,6 +187,7 @@ export function createAcquireService(deps: AcquireDeps) {
   async function sampleStep(ctx: JobContext, projectId: number, p: Payload, progress: (msg: string) => void): Promise<boolean> {
     const dir = acquireDirOf(deps.workspaceDir, ctx.jobId)
     mkdirSync(dir, { recursive: true })
+    mkdirSync(ws.thumbDir, { recursive: true })
     const todo = repo.plan(ctx.jobId).filter((r) => !r.sampled)
     if (todo.length === 0) return true
     const model = await openModel(p.checkpoint, p.sampling)
@@ -199,13 +204,17 @@ export function createAcquireService(deps: AcquireDeps) {
           throw e
         }
         const per = model.imageSize * model.imageSize * 3
-        const files: { path: string; sha256: string; bytes: number; seed: number; i: number }[] = []
+        const files: { path: string; sha256: string; bytes: number; seed: number; i: number; thumb: string }[] = []
+        const px = model.imageSize * PNG_SCALE
         for (let i = 0; i < row.images; i++) {
-          const png = await encodePng(pixels.subarray(i * per, (i + 1) * per), model.imageSize)
+          const png = await encodePng(pixels.subarray(i * per, (i + 1) * per), model.imageSize, PNG_SCALE)
           const path = join(dir, `${String(row.ord).padStart(5, '0')}-${String(i).padStart(4, '0')}.png`)
           // Same seed, same bytes: a file rewritten after a kill is identical to the first one.
           writeFileAtomicSync(path, png)
-          files.push({ path, sha256: createHash('sha256').update(png).digest('hex'), bytes: png.length, seed: seeds[i], i })
+          const sha256 = createHash('sha256').update(png).digest('hex')
+          // Grids (Label, Browse, Sets, the ledger) ask for thumbnails, as for imported images.
+          const thumb = await writeThumbnail({ bytes: png, sha256, size: png.length, format: 'png', width: px, height: px }, ws.thumbDir)
+          files.push({ path, sha256, bytes: png.length, seed: seeds[i], i, thumb })
         }
         if (ctx.signal.aborted) return false
         db.transaction(() => {
@@ -216,9 +225,10 @@ export function createAcquireService(deps: AcquireDeps) {
               sha256: f.sha256,
               filePath: f.path,
               rootPath: dir,
-              width: model.imageSize * 4,
-              height: model.imageSize * 4,
+              width: px,
+              height: px,
               bytes: f.bytes,
+              thumbPath: f.thumb,
               seed: f.seed,
               generator: `popalign-studio acquire (${basename(p.checkpoint)})`,
               provenance: {
@@ -356,7 +366,9 @@ export function createAcquireService(deps: AcquireDeps) {
     }
     const l = ledger(ctx.jobId)
     const dropped = Object.values(l.counts).reduce((a, b) => a + b, 0)
-    return { message: `${l.pairs} pairs (${l.swapped} swapped by the diversity check); kept ${l.kept.neutral} neutral and ${l.kept.augmented} augmented images; ${dropped} drops in the ledger` }
+    // The pairs join every person's label queue (people labelling them is how the classifier is
+    // checked, see team.classifierAgreement), so the growth is announced rather than silent.
+    return { message: `${l.pairs} pairs judged by the classifier, added to the label queue (${l.swapped} swapped by the diversity check); kept ${l.kept.neutral} neutral and ${l.kept.augmented} augmented images; ${dropped} drops in the ledger` }
   }
 
   function ledger(jobId: number): AcquireLedger {

@@ -37,7 +37,8 @@ export function parseImageVariant(raw: string | null | undefined): ImageVariant 
 /**
  * The checked file and content type for image `id`, or null when the id is unknown or the stored
  * path fails the containment check (which is logged through `onRefused`, since it means a tampered
- * or stale workspace rather than a user mistake).
+ * or stale workspace rather than a user mistake). A thumbnail that was never made (or whose file is
+ * gone) falls back to the full image, so a grid never shows a broken image for a known id.
  */
 export async function locateImage(
   lookup: ImageFileLookup,
@@ -45,6 +46,11 @@ export async function locateImage(
   variant: ImageVariant,
   onRefused: (reason: string) => void = () => {}
 ): Promise<LocatedImage | null> {
+  const located = await locateVariant(lookup, id, variant, onRefused)
+  return located ?? (variant === 'thumb' ? locateVariant(lookup, id, 'full', onRefused) : null)
+}
+
+async function locateVariant(lookup: ImageFileLookup, id: number, variant: ImageVariant, onRefused: (reason: string) => void): Promise<LocatedImage | null> {
   const ref = await lookup(id, variant)
   if (!ref) return null
   let file: string
