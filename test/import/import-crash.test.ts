@@ -1,7 +1,6 @@
 // SIGKILL in the middle of an import, then reopen and resume: the import must end with exactly the
 // right rows: every file once in the ledger, no file left pending, one image row per distinct
 // content, every imported/duplicate ledger row linked to an existing image (SECURITY.md §2b (c)).
-import { spawn } from 'node:child_process'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
@@ -9,9 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src-main/core/db/open'
 import { projectsRepo } from '../../src-main/core/db/repos/projects'
 import { tempDir } from '../db/helpers'
+import { spawnImportChild } from './helpers/spawn-import-child'
 
-const CHILD = path.resolve(__dirname, 'helpers', 'import-child.ts')
-const REPO = path.resolve(__dirname, '..', '..')
 const FILES = 240
 const DUPLICATE_EVERY = 10 // every 10th file repeats the previous image's bytes
 
@@ -44,11 +42,7 @@ afterAll(() => tmp.cleanup())
 /** Runs the child; resolves with its output. `killWhen` sends SIGKILL once a line matches. */
 function runChild(args: string[], killWhen?: (line: string) => boolean): Promise<{ code: number | null; signal: string | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
-      cwd: REPO,
-      env: { ...process.env, TSX_TSCONFIG_PATH: path.join(REPO, 'src-main', 'tsconfig.json') },
-      stdio: ['ignore', 'pipe', 'pipe']
-    })
+    const child = spawnImportChild(args)
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => {

@@ -2,10 +2,11 @@
 // The full decode happens only once, inside the thumbnail step (JPEG shrink-on-load keeps it
 // cheap), and it is also what proves the file is not truncated or corrupt.
 import { createHash } from 'node:crypto'
-import { access, open, readdir, unlink } from 'node:fs/promises'
+import { access, readdir, unlink } from 'node:fs/promises'
 import path from 'node:path'
 import sharp, { type Metadata } from 'sharp'
 import { writeFileAtomic } from '../fs/atomic-write'
+import { FileRefusedError, readRegularFile } from '../fs/read-regular'
 import { IMPORT_IMAGE_FORMATS, THUMB_SIZE, type ImportLimits } from './limits'
 
 /** A file that cannot be imported; `message` is the reason shown in the import report. */
@@ -147,38 +148,17 @@ export function describeSharpError(err: unknown): string {
   return `corrupt image (${raw})`
 }
 
-/** Reads a whole file, refusing (without reading it) one larger than `maxBytes`. */
+/**
+ * Reads a whole image file through the shared regular-file reader: a FIFO or a device swapped in
+ * after the manifest was built is refused instead of blocking a thread or reading without end.
+ */
 async function readCapped(file: string, maxBytes: number): Promise<Buffer> {
-  let handle
   try {
-    handle = await open(file, 'r')
+    return await readRegularFile(file, maxBytes)
   } catch (err) {
-    throw new ImageRejectedError(`cannot open file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
+    if (err instanceof FileRefusedError) throw new ImageRejectedError(err.message)
+    throw new ImageRejectedError(`cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
   }
-  try {
-    const stat = await handle.stat()
-    if (!stat.isFile()) throw new ImageRejectedError('not a regular file')
-    if (stat.size > maxBytes) {
-      throw new ImageRejectedError(`file is ${formatBytes(stat.size)}, over the ${formatBytes(maxBytes)} limit`)
-    }
-    let bytes: Buffer
-    try {
-      bytes = await handle.readFile()
-    } catch (err) {
-      throw new ImageRejectedError(`cannot read file (${(err as NodeJS.ErrnoException).code ?? 'error'})`)
-    }
-    // The file may have grown since stat (still being written by a generator).
-    if (bytes.length > maxBytes) throw new ImageRejectedError(`file is over the ${formatBytes(maxBytes)} limit`)
-    return bytes
-  } finally {
-    await handle.close()
-  }
-}
-
-function formatBytes(n: number): string {
-  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`
-  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`
-  return `${n} bytes`
 }
 
 async function exists(file: string): Promise<boolean> {

@@ -6,14 +6,19 @@
 //     holding `{file_path, prompt}`; the image is the sibling with the same stem;
 //   - a CSV manifest with `img_path,prompt` columns; its paths may point into sub folders.
 // A CSV row wins over a sidecar for the same image. Every path that comes from a file's content
-// goes through resolveInside(folder, …), so a manifest cannot reach outside the folder.
-import { readdirSync, readFileSync, statSync } from 'node:fs'
+// goes through resolveInside(folder, …), so a manifest cannot reach outside the folder; so do the
+// sidecars and manifests themselves (a symlinked `x.json` pointing out is refused, not followed).
+// They are read only as regular files and within a size limit (fs/read-regular), so a FIFO or a
+// link to /dev/zero fails alone, is listed in the report, and never hangs or floods the studio.
+import { readdirSync } from 'node:fs'
 import path from 'node:path'
+import { FileRefusedError, readRegularFile } from '../fs/read-regular'
 import { resolveInside, UnsafePathError } from '../fs/safe-path'
 import { CsvError, parseCsv } from './csv'
 import { realImportFolder } from './import-folder'
 import { IMPORT_IMAGE_EXTENSIONS, type ImportLimits } from './limits'
 import { parsePopAlignName } from './popalign-name'
+import { boundProvenance } from './provenance'
 
 export interface ManifestEntry {
   /** Path relative to the folder, with `/` separators: the key of the import ledger and of the report. */
@@ -78,13 +83,13 @@ export async function buildManifest(folder: string, limits: ImportLimits): Promi
   for (const name of names) {
     if (path.extname(name).toLowerCase() !== '.json') continue
     await breathe()
-    applySidecar(root, name, imageByStem.get(name.slice(0, -'.json'.length).toLowerCase()), byRel, limits)
+    await applySidecar(root, name, imageByStem.get(name.slice(0, -'.json'.length).toLowerCase()), byRel, limits)
   }
 
   // 3. CSV manifests add images (possibly in sub folders) and override prompts.
   for (const name of names) {
     if (path.extname(name).toLowerCase() !== '.csv') continue
-    applyCsv(root, name, byRel, limits)
+    await applyCsv(root, name, byRel, limits)
   }
 
   for (const entry of byRel.values()) {
@@ -97,22 +102,31 @@ export async function buildManifest(folder: string, limits: ImportLimits): Promi
   return { folder: root, entries }
 }
 
-function applySidecar(
+async function applySidecar(
   root: string,
   jsonName: string,
   sibling: string | undefined,
   byRel: Map<string, ManifestEntry>,
   limits: ImportLimits
-): void {
+): Promise<void> {
   let data: Record<string, unknown> | null = null
   let problem: string | null = null
+  let refused = false
   try {
-    data = readJsonObject(path.join(root, jsonName), limits.maxSidecarBytes)
+    data = readJsonObject(await readListedFile(root, jsonName, '.json', limits.maxSidecarBytes))
   } catch (err) {
     problem = `sidecar ${jsonName}: ${reasonOf(err)}`
+    refused = err instanceof FileRefusedError || err instanceof UnsafePathError
   }
   // A JSON file that neither sits next to an image nor names one is not a sidecar (e.g. a
-  // config file); ignore it rather than report noise.
+  // config file); ignore it rather than report noise. One that could not even be read (a FIFO, a
+  // device, a link out of the folder) is listed, so the owner sees why it was skipped.
+  if (!sibling && refused) {
+    const failed = blankEntry(jsonName)
+    failed.problem = problem
+    byRel.set(jsonName, failed)
+    return
+  }
   if (!sibling && (!data || typeof data.file_path !== 'string')) return
 
   let entry = sibling ? byRel.get(sibling)! : null
@@ -146,16 +160,16 @@ function applySidecar(
   entry.generator = pickGenerator(data!)
   const extra: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(data!)) if (!SIDECAR_RESERVED.has(k)) extra[k] = v
-  entry.provenance = { ...entry.provenance, source: 'sidecar', sidecar: jsonName, sidecarFilePath: data!.file_path ?? null, ...extra }
+  // Bounded, so one deeply nested or huge sidecar cannot fail the chunk it is committed with.
+  const filePath = typeof data!.file_path === 'string' ? data!.file_path.slice(0, 1000) : null
+  entry.provenance = { ...entry.provenance, source: 'sidecar', sidecar: jsonName, sidecarFilePath: filePath, ...boundProvenance(extra) }
   if (entry.seed === null && Number.isSafeInteger(data!.seed)) entry.seed = data!.seed as number
 }
 
-function applyCsv(root: string, csvName: string, byRel: Map<string, ManifestEntry>, limits: ImportLimits): void {
+async function applyCsv(root: string, csvName: string, byRel: Map<string, ManifestEntry>, limits: ImportLimits): Promise<void> {
   let rows: string[][]
   try {
-    const stat = statSync(path.join(root, csvName))
-    if (stat.size > limits.maxManifestBytes) throw new Error(`file is larger than ${limits.maxManifestBytes} bytes`)
-    rows = parseCsv(readFileSync(path.join(root, csvName), 'utf8'))
+    rows = parseCsv((await readListedFile(root, csvName, '.csv', limits.maxManifestBytes)).toString('utf8'))
   } catch (err) {
     const failed = blankEntry(csvName)
     failed.problem = `CSV manifest ${csvName} cannot be read: ${err instanceof CsvError ? err.message : reasonOf(err)}`
@@ -203,17 +217,31 @@ function applyCsv(root: string, csvName: string, byRel: Map<string, ManifestEntr
   })
 }
 
-function readJsonObject(file: string, maxBytes: number): Record<string, unknown> {
-  const stat = statSync(file)
-  if (stat.size > maxBytes) throw new Error(`file is larger than ${maxBytes} bytes`)
+/**
+ * Reads a sidecar or manifest listed at the top of the folder: it must resolve inside the folder
+ * (a symlink out is refused like an image's) and be a regular file within `maxBytes`.
+ */
+async function readListedFile(root: string, name: string, ext: string, maxBytes: number): Promise<Buffer> {
+  const real = resolveInside(root, name, { decode: false, extensions: [ext] })
+  return readRegularFile(real, maxBytes)
+}
+
+function readJsonObject(bytes: Buffer): Record<string, unknown> {
   let value: unknown
   try {
-    value = JSON.parse(readFileSync(file, 'utf8'))
+    value = JSON.parse(bytes.toString('utf8'))
   } catch (err) {
-    throw new Error(`not valid JSON (${(err as Error).message.slice(0, 120)})`)
+    // V8's message quotes the text around the error; a report must never show file content (a
+    // symlinked /etc/passwd leaked that way), so only the position is kept.
+    throw new Error(`not valid JSON${jsonErrorPosition(err)}`)
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('not a JSON object')
   return value as Record<string, unknown>
+}
+
+function jsonErrorPosition(err: unknown): string {
+  const m = /position (\d+)/.exec(err instanceof Error ? err.message : '')
+  return m ? ` (error at character ${m[1]})` : ''
 }
 
 function cleanPrompt(value: unknown): string | null {
