@@ -44,6 +44,12 @@ export interface ClassifyService {
   summary(projectId: number): ClassifierSummary[]
   /** Resolves a choice to files and a validated spec (also used by the acquisition job). */
   resolveClassifier(projectId: number, choice: ClassifierChoice | undefined): { files: ClassifierFiles; spec: ClassifierSpec }
+  /**
+   * Classifies these images now (no job) with the classifier named `classifierId` (the built-in one
+   * when null or its id; otherwise the files of the newest classification job that used that id),
+   * so a freshly sampled image can be judged the moment it exists.
+   */
+  classifyImages(projectId: number, classifierId: string | null, imageIds: readonly number[]): Promise<void>
 }
 
 export function createClassifyService(deps: ClassifyServiceDeps): ClassifyService {
@@ -104,8 +110,36 @@ export function createClassifyService(deps: ClassifyServiceDeps): ClassifyServic
 
   deps.runner.register('classify', run)
 
+  const filePath = deps.ws.db.prepare<[number], string>('SELECT file_path FROM images WHERE id = ?').pluck()
+  const classifyJobs = deps.ws.db.prepare<[number], string>("SELECT payload FROM jobs WHERE kind = 'classify' AND project_id = ? ORDER BY id DESC").pluck()
+
+  /** The files of the classifier called `classifierId` in this project, or what says why there are none. */
+  function filesOf(projectId: number, classifierId: string | null): ClassifierFiles {
+    if (classifierId !== null) {
+      for (const raw of classifyJobs.all(projectId)) {
+        const p = parsePayload(JSON.parse(raw))
+        if (p.classifierId === classifierId) return p.files
+      }
+    }
+    const builtin = resolveClassifier(projectId, 'builtin')
+    if (classifierId === null || classifierId === builtin.spec.id) return builtin.files
+    throw new ApiFailure('bad_request', `no classifier called "${classifierId}" has been run in project ${projectId}; run it on the Preference data screen first`)
+  }
+
+  async function classifyImages(projectId: number, classifierId: string | null, imageIds: readonly number[]): Promise<void> {
+    const targets = imageIds.map((id) => ({ id, path: filePath.get(id) })).filter((t): t is { id: number; path: string } => t.path !== undefined)
+    if (targets.length === 0) return
+    const classifier = await loadClassifier(filesOf(projectId, classifierId))
+    try {
+      await classifyPending(classifier, store, (limit) => targets.splice(0, limit), batchSize, new AbortController().signal, () => {})
+    } finally {
+      await classifier.dispose()
+    }
+  }
+
   return {
     resolveClassifier,
+    classifyImages,
     start(projectId, opts) {
       if (!deps.ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
       const promptId = opts.promptId ?? null

@@ -52,7 +52,16 @@ interface Judged {
   distanceAfter?: number
 }
 
-export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps } = {}) {
+/** Classifies images now with the chain's classifier (null: the built-in one); the classify service's classifyImages. */
+export type ClassifyImages = (projectId: number, classifierId: string | null, imageIds: readonly number[]) => Promise<void>
+
+export interface McmcDeps {
+  fresh?: FreshImageDeps
+  /** Lets a classifier-judged chain read the images it samples itself before judging them. */
+  classify?: ClassifyImages
+}
+
+export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
   const chains = mcmcChainsRepo(ws.db)
   const classifications = classificationsRepo(ws.db)
   /** Samplings in flight per chain, so concurrent callers wait for one sampling instead of racing. */
@@ -282,11 +291,32 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
     fail('conflict', `the model gave back images already in the set of chain ${chainId} ${FRESH_ATTEMPTS} times; stop the chain or start one from another model`)
   }
 
-  /** One sampling per chain at a time; later callers wait for the one in flight. */
+  /**
+   * Classifies the images this chain sampled itself (its generated start, its fresh proposals) that
+   * its classifier has not read yet, so the classifier judges them on what it sees rather than as
+   * unseen. Pool images are left to the classification job.
+   */
+  async function classifyFresh(chainId: number): Promise<void> {
+    const chain = chainOrFail(chainId)
+    if (chain.judge === 'human' || !deps.classify) return
+    const ids = chain.proposal ? [...chain.members, chain.proposal.inImageId] : chain.members
+    const unread = ids.filter((id) => verdict(chain, id) === null && ws.images.get(id)?.provenance.source === 'mcmc-sample')
+    if (unread.length === 0) return
+    try {
+      await deps.classify(chain.projectId, chain.classifierId, unread)
+    } catch (err) {
+      // A mixed chain hands what its classifier cannot read to a person; an automatic one must say why it cannot judge.
+      if (chain.judge === 'auto') throw err
+    }
+  }
+
+  /** One sampling (then classification of what it sampled) per chain at a time; later callers wait for the one in flight. */
   function fulfil(chainId: number): Promise<void> {
     const running = inFlight.get(chainId)
     if (running) return running
-    const p = sampleOnce(chainId).finally(() => inFlight.delete(chainId))
+    const p = sampleOnce(chainId)
+      .then(() => classifyFresh(chainId))
+      .finally(() => inFlight.delete(chainId))
     inFlight.set(chainId, p)
     return p
   }
@@ -360,7 +390,8 @@ export function createMcmcService(ws: Workspace, deps: { fresh?: FreshImageDeps 
       let decided = 0
       let needsHuman = false
       for (;;) {
-        if ((chain.pendingSample || startMissing(chain) > 0) && chain.state === 'running') {
+        // Samples a pending draw and classifies fresh images before they are judged.
+        if (chain.state === 'running') {
           await fulfil(chain.id)
           chain = chainOrFail(chain.id)
         }

@@ -58,8 +58,12 @@ export interface HandlerDeps {
 export function createHandlers(deps: HandlerDeps): Handlers {
   const { ws } = deps
   const team = deps.team ?? createTeamService(ws)
-  // Chains that sample fresh proposals draw from the engine's model catalogue.
-  const mcmc = createMcmcService(ws, { fresh: deps.engine ? { models: () => deps.engine!.models() } : undefined })
+  // Chains that sample fresh proposals draw from the engine's model catalogue,
+  // and the classifier judges read those fresh images with the classification service.
+  const mcmc = createMcmcService(ws, {
+    fresh: deps.engine ? { models: () => deps.engine!.models() } : undefined,
+    classify: deps.classify ? (projectId, classifierId, imageIds) => deps.classify!.classifyImages(projectId, classifierId, imageIds) : undefined
+  })
 
   const project = (projectId: number): Project => ws.projects.get(projectId) ?? notFound(`project ${projectId} does not exist`)
   const promptOf = (projectId: number, promptId: number) => {
