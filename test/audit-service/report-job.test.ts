@@ -79,6 +79,10 @@ describe('report jobs', () => {
       await s.call('report.export', { reportId: job.id, format: 'json', outPath: json })
       expect(parseReportJson(readFileSync(json, 'utf8')).models[0].images).toBe(80)
       await expect(s.call('report.export', { reportId: job.id, format: 'json', outPath: json })).rejects.toThrow(/already exists/)
+      // The same check as export.start (issue 11, finding 3): overwrite never replaces the live database.
+      await expect(s.call('report.export', { reportId: job.id, format: 'json', outPath: join(ws, WORKSPACE_DB_FILE), overwrite: true })).rejects.toThrow(/workspace's database files/)
+      await expect(s.call('report.export', { reportId: job.id, format: 'json', outPath: '/dev/null', overwrite: true })).rejects.toThrow(/outside the folders/)
+      expect((await s.call('projects.list', {})).some((p) => p.id === projectId)).toBe(true)
       await expect(s.call('report.export', { reportId: job.id, format: 'pdf', outPath: 'relative.pdf' })).rejects.toThrow(/must be absolute/)
       await expect(s.call('report.export', { reportId: job.id, format: 'pdf', outPath: join(root.dir, 'no', 'x.pdf') })).rejects.toThrow(/does not exist/)
       await expect(s.call('report.get', { reportId: 99999 })).rejects.toThrow(/does not exist/)

@@ -218,6 +218,8 @@ describe('exports for external trainers', () => {
     expect(start(out)).toThrow(/is a folder/)
     expect(start(f.ws.file)).toThrow(/workspace's database files/)
     expect(start(`${f.ws.file}-wal`, true)).toThrow(/workspace's database files/)
+    // Overwrite never replaces the live database (issue 11, finding 3).
+    expect(start(f.ws.file, true)).toThrow(/workspace's database files/)
     expect(start(join(out, 'a\0b'))).toThrow(/NUL/)
     const existing = join(out, 'existing.jsonl')
     writeFileSync(existing, 'keep me')

@@ -12,6 +12,7 @@ import { renderReport, type ReportFormat } from '../audit/write-report-files'
 import type { Classification } from '../classifier/runner'
 import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
 import { checkAgainstTaxonomy, MappingError, parseMapping } from '../classify-job/mapping'
+import { checkOutPath, OutPathError } from '../export/out-path'
 import type { Workspace } from '../db/workspace'
 import type { JobContext, JobRunner } from '../jobs/runner'
 import { fromVerdict, openAuditClassifier, toVerdict, type AuditClassifier, type ClassifierChoice } from './audit-classifier'
@@ -380,14 +381,15 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
 
     async export({ reportId, format, outPath, overwrite }) {
       const report = this.get(reportId)
-      if (!isAbsolute(outPath)) fail('bad_request', `the export path must be absolute: ${outPath.slice(0, 200)}`)
-      const dir = dirname(outPath)
-      if (!existsSync(dir) || !statSync(dir).isDirectory()) fail('bad_request', `folder ${dir} does not exist`)
-      if (existsSync(outPath)) {
-        if (statSync(outPath).isDirectory()) fail('bad_request', `${outPath} is a folder; give a file name`)
-        if (!overwrite) fail('conflict', `${outPath} already exists; choose another name or allow overwriting`)
+      // The same check as export.start: never the workspace's own files, never a device or FIFO.
+      let target: string
+      try {
+        target = checkOutPath(outPath, { workspaceDbFile: ws.file, overwrite })
+      } catch (e) {
+        if (e instanceof OutPathError) fail(e.code, e.message)
+        throw e
       }
-      return exportFile(report, format, outPath)
+      return exportFile(report, format, target)
     }
   }
 

@@ -115,7 +115,7 @@ function userErrors<T>(fn: () => T): T {
   try {
     return fn()
   } catch (err) {
-    if (err instanceof OutPathError) throw new ApiFailure('bad_request', err.message)
+    if (err instanceof OutPathError) throw new ApiFailure(err.code, err.message)
     if (err instanceof SnapshotError) throw new ApiFailure(err.code, err.message)
     throw err
   }
