@@ -7,7 +7,7 @@ import { parseCsvLineage, parseReportCsv, reportToCsv } from '../../src-main/cor
 import { renderReportHtml } from '../../src-main/core/audit/export-html'
 import { renderReportPdf } from '../../src-main/core/audit/export-pdf'
 import { buildReport } from '../../src-main/core/audit/report'
-import type { Estimate, Report, TrainingLineage } from '../../src-main/shared/audit/report-model'
+import { REPORT_SCHEMA_VERSION, type Estimate, type Report, type TrainingLineage } from '../../src-main/shared/audit/report-model'
 import { betasDiffer, frontierPoints, frontierSeries, guidanceScales } from '../../src-main/shared/audit/frontier'
 import { lineageRows } from '../../src-main/shared/audit/lineage-rows'
 import { handInput, lineage } from './fixtures'
@@ -101,10 +101,17 @@ describe('lineage rows', () => {
     expect(pdf).toContain('acquisition classifier: popalign-world-classifier 1.0.0 (18 images)')
   })
 
-  it('reads a schema-1 report (no structured lineage) as schema 2', () => {
-    const json = JSON.parse(reportToJson(buildReport(handInput())))
-    json.schemaVersion = 1
-    expect(parseReportJson(JSON.stringify(json)).schemaVersion).toBe(2)
+  it('reads schema-1 and schema-2 reports (no structured lineage, no fidelity) as the current schema', () => {
+    for (const old of [1, 2]) {
+      const json = JSON.parse(reportToJson(buildReport(handInput())))
+      json.schemaVersion = old
+      delete json.fidelity
+      for (const m of json.models) {
+        delete m.fidelity
+        delete m.featureFidelity
+      }
+      expect(parseReportJson(JSON.stringify(json)).schemaVersion).toBe(REPORT_SCHEMA_VERSION)
+    }
   })
 })
 

@@ -9,6 +9,7 @@ import type { AuditAxis } from '../audit/types'
 import { decodeForClassifier } from '../classifier/decode'
 import type { Classification } from '../classifier/runner'
 import { AttributeClassifier } from '../classifier/runner'
+import type { ClassifierMapping } from '../classifier/mapping'
 import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
 import { OnnxAttributeClassifier, type Verdict } from '../classify-job/classifier'
 import { mapLimit } from '../import/map-limit'
@@ -29,6 +30,8 @@ export interface AuditClassifier {
   classifyFiles(paths: readonly string[]): Promise<Classification[]>
   /** HWC [-1, 1] images at imageSize (built-in world only; null otherwise). */
   readonly classifyPixels: ((images: Float32Array, n: number) => Promise<Classification[]>) | null
+  /** Image files decoded as the classifier sees them (HWC [-1, 1] at imageSize), null per unreadable file (built-in world only). */
+  readonly readPixels: ((paths: readonly string[]) => Promise<(Float32Array | null)[]>) | null
   dispose(): Promise<void>
 }
 
@@ -56,22 +59,33 @@ async function openBuiltin(mappingPath: string): Promise<AuditClassifier> {
     imageSize: m.input.width,
     async classifyFiles(paths) {
       const pixels = new Float32Array(paths.length * per)
-      const problems: (string | null)[] = await mapLimit(paths, DECODE_CONCURRENCY, async (path, i) => {
-        try {
-          pixels.set(await decodeForClassifier(await readFile(path), m.input), i * per)
-          return null
-        } catch (e) {
-          // A NaN image makes the runner mark it 'error'; the reason is put back below.
-          pixels.fill(Number.NaN, i * per, (i + 1) * per)
-          return (e as NodeJS.ErrnoException).code ? `cannot read file: ${(e as NodeJS.ErrnoException).code}` : (e as Error).message
-        }
-      })
+      const problems = await decodeInto(paths, m.input, pixels)
       const out = await c.classify(pixels, paths.length)
       return out.map((r, i) => (problems[i] === null ? r : { ...r, status: 'error' as const, error: problems[i] ?? undefined }))
+    },
+    async readPixels(paths) {
+      const pixels = new Float32Array(paths.length * per)
+      const problems = await decodeInto(paths, m.input, pixels)
+      return problems.map((p, i) => (p === null ? pixels.subarray(i * per, (i + 1) * per) : null))
     },
     classifyPixels: (images, n) => c.classify(images, n),
     dispose: () => c.dispose()
   }
+}
+
+/** Decodes each file into its slot of `pixels`; per file null, or why it could not be read (the slot is then NaN). */
+async function decodeInto(paths: readonly string[], input: ClassifierMapping['input'], pixels: Float32Array): Promise<(string | null)[]> {
+  const per = input.width * input.height * input.channels
+  return mapLimit(paths, DECODE_CONCURRENCY, async (path, i) => {
+    try {
+      pixels.set(await decodeForClassifier(await readFile(path), input), i * per)
+      return null
+    } catch (e) {
+      // A NaN image makes the runner mark it 'error'; the caller puts the reason back.
+      pixels.fill(Number.NaN, i * per, (i + 1) * per)
+      return (e as NodeJS.ErrnoException).code ? `cannot read file: ${(e as NodeJS.ErrnoException).code}` : (e as Error).message
+    }
+  })
 }
 
 async function openOnnx(mappingPath: string, onnxPath: string | undefined): Promise<AuditClassifier> {
@@ -88,6 +102,7 @@ async function openOnnx(mappingPath: string, onnxPath: string | undefined): Prom
       return (await c.classifyFiles(paths)).map(fromVerdict)
     },
     classifyPixels: null,
+    readPixels: null,
     dispose: () => c.dispose()
   }
 }

@@ -4,7 +4,7 @@
 import { auditFromClassifications, type ClassifiedImageMeta } from '../audit/from-classifications'
 import { buildReport } from '../audit/report'
 import type { Report } from '../audit/report-model'
-import type { AuditAxis, AuditModel, AuditRecord, BootstrapSettings, ReferenceFeatures } from '../audit/types'
+import type { AuditAxis, AuditModel, AuditRecord, BootstrapSettings, FidelityEvidence, FidelityScale, ReferenceFeatures } from '../audit/types'
 import type { Classification } from '../classifier/runner'
 
 export interface AuditSource {
@@ -22,6 +22,8 @@ export interface ComposeInput {
   concepts: readonly string[] | null
   sources: readonly AuditSource[]
   reference: ReferenceFeatures | null
+  /** Matched-reference evidence per image id and the kernel scale (built-in world); null without. */
+  fidelity?: { scale: FidelityScale; evidence: ReadonlyMap<string, FidelityEvidence> } | null
   bootstrap?: BootstrapSettings
 }
 
@@ -36,7 +38,11 @@ export function composeReport(input: ComposeInput): { report: Report; records: A
       classifications: s.classifications,
       concepts: input.concepts ?? undefined
     })
-    for (const r of part) records.push(r)
+    for (const r of part) {
+      const evidence = input.fidelity?.evidence.get(r.imageId)
+      if (evidence) r.fidelity = evidence
+      records.push(r)
+    }
   }
   const report = buildReport({
     title: input.title,
@@ -45,6 +51,7 @@ export function composeReport(input: ComposeInput): { report: Report; records: A
     axes: input.axes,
     records,
     reference: input.reference ?? undefined,
+    fidelityScale: input.fidelity?.scale,
     bootstrap: input.bootstrap
   })
   return { report, records }

@@ -5,7 +5,7 @@
 import { existsSync, statSync } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { Report } from '../audit/report-model'
-import type { AuditModel, Lineage } from '../audit/types'
+import type { AuditModel, FidelityEvidence, Lineage } from '../audit/types'
 import { writeReportFiles } from '../audit/write-report-files'
 import type { Classification } from '../classifier/runner'
 import { readRunRecord } from '../engine-service/run-record'
@@ -19,6 +19,7 @@ import { promptIds, readPromptFile } from './prompt-file'
 import { recordLineage } from './run-lineage'
 import { thumbnailsFor } from './thumbnails'
 import { worldReference } from './world-reference'
+import { openWorldFidelity } from './world-fidelity'
 
 /** Images classified per runner call. */
 const CLASSIFY_BATCH = 256
@@ -89,8 +90,14 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
     const total = raw.reduce((n, r) => n + r.images.length, 0)
     let done = 0
     const sources: AuditSource[] = []
+    const fidelity = await openWorldFidelity(classifier)
+    const evidence = new Map<string, FidelityEvidence>()
     for (const r of raw) {
       const classifications = await classifyImages(classifier, r.images, (n) => sink.update('classifying', (done += n), total))
+      await fidelity?.evidenceForFiles(
+        r.images.map((img, i) => ({ imageId: img.id, promptText: prompts[img.promptIndex], path: img.path, classification: classifications[i] })),
+        evidence
+      )
       sources.push({
         model: r.model,
         images: r.images.map((img) => ({ imageId: img.id, promptId: ids[img.promptIndex], promptText: prompts[img.promptIndex] })),
@@ -109,6 +116,7 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
       concepts: classifier.concepts,
       sources,
       reference,
+      fidelity: fidelity ? { scale: fidelity.scale, evidence } : null,
       bootstrap: { resamples: plan.resamples, seed: 0 }
     })
     sink.update('building the report', 1, 1)

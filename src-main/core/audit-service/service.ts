@@ -7,7 +7,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Job, ModelEntry, ReportSummary, SampleResult } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
 import type { Report } from '../audit/report-model'
-import type { AuditAxis, AuditModel, Lineage } from '../audit/types'
+import type { AuditAxis, AuditModel, FidelityEvidence, Lineage } from '../audit/types'
 import { renderReport, type ReportFormat } from '../audit/write-report-files'
 import type { Classification } from '../classifier/runner'
 import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
@@ -23,6 +23,7 @@ import { thumbnailsFor } from './thumbnails'
 import { verdictStore, type ClassifierKey } from './verdict-store'
 import { legacyLineage, trainingLineage } from './run-lineage'
 import { worldReference } from './world-reference'
+import { openWorldFidelity } from './world-fidelity'
 
 /** The engine's sampling as the report job uses it (core/engine-service). */
 export interface ReportSampler {
@@ -227,6 +228,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     const r = payload.request
     const projectName = ws.projects.get(projectId)?.name ?? `project ${projectId}`
     const sources: AuditSource[] = []
+    const fidelity = await openWorldFidelity(classifier)
+    const evidence = new Map<string, FidelityEvidence>()
     for (const s of payload.sources) {
       const ids = s.imageIds ?? []
       const stored = verdicts.read(key, ids)
@@ -252,6 +255,11 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         const f = fresh[i]
         return f ? { ...c, concept: f.concept, conceptP: f.conceptP, features: f.features } : c
       })
+      await fidelity?.evidenceForFiles(
+        ids.map((id, i) => ({ imageId: String(id), promptText: images[i].promptText, path: imageFile(id), classification: classifications[i] })),
+        evidence,
+        signal
+      )
       const seeds = s.kind === 'model' ? Array.from({ length: r.count }, (_, i) => r.seedStart + i) : [...new Set(images.map((i) => i.seed).filter((x): x is number => x !== null))].sort((a, b) => a - b)
       const guidance = s.kind === 'model' ? (s.guidance ?? r.guidance) : null
       const lineage: Lineage = {
@@ -279,6 +287,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       concepts: classifier.concepts,
       sources: dedupeModelIds(sources),
       reference,
+      fidelity: fidelity ? { scale: fidelity.scale, evidence } : null,
       bootstrap: { resamples: r.resamples, seed: 0 }
     }).report
   }

@@ -13,7 +13,7 @@ const EstimateSchema = z
     ciLow: nullableNumber,
     ciHigh: nullableNumber,
     n: z.number().int().nonnegative(),
-    method: z.enum(['prompts+images', 'images', 'prompts']),
+    method: z.enum(['prompts+images', 'images', 'prompts', 'pairs']),
     sentence: z.string(),
     evidence: z.array(z.string())
   })
@@ -91,6 +91,7 @@ export const ReportSchema = z
     settings: z.object({ resamples: z.number().int().positive(), frechetResamples: z.number().int().positive(), seed: z.number().int(), confidence: z.number() }).strict(),
     axes: z.array(z.object({ name: z.string(), classes: z.array(z.string()), ideal: z.array(z.number()) }).strict()),
     reference: z.object({ label: z.string(), images: z.number().int().nonnegative() }).strict().nullable(),
+    fidelity: z.object({ reference: z.string() }).strict().nullable().optional(),
     models: z.array(
       z
         .object({
@@ -100,6 +101,8 @@ export const ReportSchema = z
           images: z.number().int().nonnegative(),
           coverage: CoverageSchema,
           conceptAccuracy: EstimateSchema.nullable(),
+          fidelity: EstimateSchema.nullable().optional(),
+          featureFidelity: EstimateSchema.nullable().optional(),
           frechet: EstimateSchema.nullable(),
           recallOverall: EstimateSchema.nullable(),
           prompts: z.array(z.object({ promptId: z.string(), text: z.string(), kind: z.enum(['neutral', 'specific']), coverage: CoverageSchema }).strict()),
@@ -136,7 +139,7 @@ export function parseReportJson(text: string): Report {
     const d = data as Record<string, unknown>
     if (d.schema !== REPORT_SCHEMA) throw new Error(`not an audit report: schema is ${JSON.stringify(d.schema)}, expected "${REPORT_SCHEMA}"`)
     if (!READABLE_SCHEMA_VERSIONS.includes(d.schemaVersion as number)) {
-      throw new Error(`audit report schema version ${JSON.stringify(d.schemaVersion)} is not supported (this build reads ${READABLE_SCHEMA_VERSIONS.join(' and ')})`)
+      throw new Error(`audit report schema version ${JSON.stringify(d.schemaVersion)} is not supported (this build reads ${READABLE_SCHEMA_VERSIONS.join(', ')})`)
     }
   }
   const parsed = ReportSchema.safeParse(data)
@@ -144,6 +147,6 @@ export function parseReportJson(text: string): Report {
     const issue = parsed.error.issues[0]
     throw new Error(`audit report is malformed at ${issue.path.join('.') || '(root)'}: ${issue.message}`)
   }
-  // Version 2 only adds optional fields, so a version-1 report reads as a version-2 one without them.
+  // Versions 2 and 3 only add optional fields, so an older report reads as the current one without them.
   return { ...(parsed.data as Omit<Report, 'schemaVersion'>), schemaVersion: REPORT_SCHEMA_VERSION }
 }

@@ -4,7 +4,7 @@
 // estimate's `method` says which was done.
 
 import type { Rng } from '../engine/rng'
-import { percentileInterval } from './bootstrap'
+import { biasCorrectedInterval } from './bootstrap'
 import { addMoments, addToMoments, emptyMoments, fitGaussian, frechetToReference, momentsOf, prepareReference, type FeatureMoments, type PreparedReference } from './frechet'
 import type { Estimate, ResampleMethod } from './report-model'
 import { frechetSentence } from './sentences'
@@ -81,6 +81,6 @@ export function frechetEstimate(
     }
     draws[r] = distanceOf(ref.prepared, m)
   }
-  const ci = percentileInterval(draws)
+  const ci = biasCorrectedInterval(value, draws, { min: 0, max: Infinity })
   return { value, ciLow: ci?.low ?? null, ciHigh: ci?.high ?? null, n, method, sentence: sentence(value, ci?.low ?? null, ci?.high ?? null), evidence }
 }

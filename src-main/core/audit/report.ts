@@ -4,7 +4,8 @@
 
 import { Rng } from '../engine/rng'
 import { askedClassMatcher, type AskedClass } from './asked-class'
-import { observedCounts, percentileInterval, runBootstrap, type CountTable } from './bootstrap'
+import { biasCorrectedInterval, observedCounts, runBootstrap, type CountTable } from './bootstrap'
+import { fidelityEstimate, type FidelityPair } from './fidelity'
 import { frechetEstimate, prepareFrechetReference, type FrechetReference } from './frechet-estimate'
 import { discrepancy, idealDistribution, proportion } from './metrics'
 import {
@@ -23,8 +24,8 @@ import {
   type ResampleMethod,
   type StatusCounts
 } from './report-model'
-import { conceptSentence, coverageSentence, discrepancySentence, recallSentence, shareSentence } from './sentences'
-import { IMAGE_STATUSES, type AuditAxis, type AuditModel, type AuditRecord, type BootstrapSettings, type PromptKind, type ReportInput } from './types'
+import { conceptSentence, coverageSentence, discrepancySentence, fidelitySentence, recallSentence, shareSentence } from './sentences'
+import { IMAGE_STATUSES, type AuditAxis, type AuditModel, type AuditRecord, type BootstrapSettings, type FidelityScale, type PromptKind, type ReportInput } from './types'
 import { validateReportInput } from './validate-input'
 
 export const DEFAULT_RESAMPLES = 1000
@@ -61,6 +62,8 @@ export function buildReport(input: ReportInput): Report {
   const reference = input.reference ? prepareFrechetReference(input.reference) : null
   const byModel = new Map<string, AuditRecord[]>(input.models.map((m) => [m.id, []]))
   for (const r of input.records) byModel.get(r.modelId)?.push(r)
+  const fidelity = input.fidelityScale ?? null
+  if (!fidelity && input.records.some((r) => r.fidelity)) throw new Error('records carry fidelity evidence but the report input has no fidelityScale')
   return {
     schema: REPORT_SCHEMA,
     schemaVersion: REPORT_SCHEMA_VERSION,
@@ -69,8 +72,32 @@ export function buildReport(input: ReportInput): Report {
     settings,
     axes: axes.map((a) => ({ name: a.axis.name, classes: [...a.axis.classes], ideal: a.ideal })),
     reference: input.reference ? { label: input.reference.label, images: input.reference.features.length } : null,
-    models: input.models.map((m) => buildModelReport(m, byModel.get(m.id) ?? [], axes, settings, reference))
+    fidelity: fidelity ? { reference: fidelity.reference } : null,
+    models: input.models.map((m) => buildModelReport(m, byModel.get(m.id) ?? [], axes, settings, reference, fidelity))
   }
+}
+
+/** The pixel and feature fidelity figures of one model; null where no image has the evidence. */
+function fidelityFigures(
+  records: readonly AuditRecord[],
+  scale: FidelityScale | null,
+  resamples: number,
+  rng: (...labels: string[]) => Rng
+): { fidelity: Estimate | null; featureFidelity: Estimate | null } {
+  if (!scale) return { fidelity: null, featureFidelity: null }
+  const figure = (space: 'pixels' | 'features'): Estimate | null => {
+    const kernelScale = space === 'pixels' ? scale.pixels : scale.features
+    const pairs: FidelityPair[] = []
+    for (const r of records) {
+      const e = r.fidelity?.[space]
+      if (e) pairs.push({ imageId: r.imageId, image: e.image, reference: e.reference })
+    }
+    if (!kernelScale || pairs.length === 0) return null
+    return fidelityEstimate(pairs, kernelScale, resamples, rng('fidelity', space), (value, low, high, n) =>
+      fidelitySentence({ space, reference: scale.reference, value, low, high, n })
+    )
+  }
+  return { fidelity: figure('pixels'), featureFidelity: figure('features') }
 }
 
 function groupByPrompt(records: readonly AuditRecord[]): PromptGroup[] {
@@ -93,7 +120,8 @@ function estimate(
   sentence: (value: number | null, low: number | null, high: number | null) => string
 ): Estimate {
   const v = Number.isFinite(value) ? value : null
-  const ci = v === null ? null : percentileInterval(draws, CONFIDENCE)
+  // Every count-table statistic (a share, a recall, a discrepancy) lies in [0, 1].
+  const ci = v === null ? null : biasCorrectedInterval(v, draws, { min: 0, max: 1 })
   const low = ci?.low ?? null
   const high = ci?.high ?? null
   return { value: v, ciLow: low, ciHigh: high, n, method, sentence: sentence(v, low, high), evidence }
@@ -205,7 +233,8 @@ function buildModelReport(
   records: readonly AuditRecord[],
   axes: readonly PreparedAxis[],
   settings: ReportSettings,
-  reference: FrechetReference | null
+  reference: FrechetReference | null,
+  fidelity: FidelityScale | null
 ): ModelReport {
   const prompts = groupByPrompt(records)
   const neutral = prompts.filter((p) => p.kind === 'neutral')
@@ -305,6 +334,7 @@ function buildModelReport(
     images: records.length,
     coverage,
     conceptAccuracy,
+    ...fidelityFigures(records, fidelity, settings.frechetResamples, rng),
     frechet: reference ? frechetEstimate(reference, records, idx(prompts), settings.frechetResamples, rng('frechet')) : null,
     recallOverall,
     prompts: promptReports,

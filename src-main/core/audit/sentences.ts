@@ -72,5 +72,17 @@ export function conceptSentence(a: { value: number | null; low: number | null; h
 
 export function frechetSentence(a: { reference: string; value: number | null; low: number | null; high: number | null; n: number }): string {
   if (a.value === null) return `Frechet distance to ${a.reference}: fewer than 2 images with classifier features`
-  return `Frechet distance to ${a.reference} ${fmt(a.value, 3)} ${interval(a.low, a.high, (x) => fmt(x, 3))} over the classifier features of ${plural(a.n, 'image')} (0 means the same feature distribution; lower is closer)`
+  return (
+    `Frechet distance to ${a.reference} ${fmt(a.value, 3)} ${interval(a.low, a.high, (x) => fmt(x, 3))} over the classifier features of ${plural(a.n, 'image')} ` +
+    `(0 means the same feature distribution; lower is closer). A secondary figure: the reference is fair, so a model that only became fairer moves closer without drawing any better`
+  )
+}
+
+export function fidelitySentence(a: { space: 'pixels' | 'features'; reference: string; value: number | null; low: number | null; high: number | null; n: number }): string {
+  const name = a.space === 'pixels' ? 'image fidelity gap (pixel statistics)' : 'image fidelity gap (classifier features)'
+  if (a.value === null) return `${name}: fewer than 2 images with a matched clean reference`
+  return (
+    `${name} ${fmt(a.value, 2)} ${interval(a.low, a.high, (x) => fmt(x, 2))} over ${plural(a.n, 'image')}, each against ${a.reference} ` +
+    `(about 0 = drawn as cleanly as the references; higher is worse; the attribute mix cannot move it)`
+  )
 }

@@ -3,6 +3,7 @@
 
 // Statuses, prompt kinds and lineage are part of the report model (shared with the renderer).
 import type { ImageStatus, Lineage, PromptKind } from '../../shared/audit/report-model'
+import type { Descriptor, KernelScale } from './fidelity'
 export { IMAGE_STATUSES, type ImageStatus, type Lineage, type PromptKind } from '../../shared/audit/report-model'
 
 export interface AuditAxis {
@@ -39,6 +40,23 @@ export interface AuditRecord {
   features?: Float32Array
   /** Small PNG for exemplar grids in the HTML export. */
   thumbnail?: Uint8Array
+  /** The image and its matched clean reference, described for the fidelity figures (fidelity.ts). */
+  fidelity?: FidelityEvidence
+}
+
+/** Descriptors of one image and of a clean reference of the same concept and attributes. */
+export interface FidelityEvidence {
+  pixels: { image: Descriptor; reference: Descriptor }
+  /** Classifier features of both, when the classifier gives features. */
+  features?: { image: Descriptor; reference: Descriptor }
+}
+
+/** Kernel bandwidths of the fidelity figures, fixed from a canonical set of clean references. */
+export interface FidelityScale {
+  /** What the references are, in words (shown next to the figure). */
+  reference: string
+  pixels: KernelScale
+  features: KernelScale | null
 }
 
 export interface ReferenceFeatures {
@@ -51,7 +69,10 @@ export interface BootstrapSettings {
   resamples?: number
   /** Seed of the resampling stream, so a report is reproducible (default 0). */
   seed?: number
-  /** Resamples for the Frechet distance CI, which costs an eigendecomposition each (default 200). */
+  /**
+   * Resamples for the intervals of the costly figures (default 200): the Frechet distance (an
+   * eigendecomposition each) and the fidelity figures (a pass over a kernel matrix each).
+   */
   frechetResamples?: number
 }
 
@@ -64,5 +85,7 @@ export interface ReportInput {
   records: readonly AuditRecord[]
   /** Features of the target population (e.g. fair renders of the world) for the Frechet distance. */
   reference?: ReferenceFeatures
+  /** Required when any record carries fidelity evidence. */
+  fidelityScale?: FidelityScale
   bootstrap?: BootstrapSettings
 }

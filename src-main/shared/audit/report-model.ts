@@ -83,16 +83,21 @@ export interface AgreementLineage {
 }
 
 export const REPORT_SCHEMA = 'popalign.audit-report'
-/** 2 adds the optional structured lineage fields (model, steps, promptTexts, training); readers accept 1. */
-export const REPORT_SCHEMA_VERSION = 2
-export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2]
+/**
+ * 2 adds the optional structured lineage fields (model, steps, promptTexts, training); 3 adds the
+ * fidelity figures (fidelity, featureFidelity, Report.fidelity). Readers accept 1 and 2 (figures absent).
+ */
+export const REPORT_SCHEMA_VERSION = 3
+export const READABLE_SCHEMA_VERSIONS: readonly number[] = [1, 2, 3]
 
 /**
  * How the interval was obtained: 'prompts+images' draws prompts then images within them (pooled
  * numbers), 'images' keeps the prompt and draws its images (per-prompt numbers), 'prompts' draws
- * whole prompts only (the Frechet distance on large sets, where per-image resampling is too slow).
+ * whole prompts only (the Frechet distance on large sets, where per-image resampling is too slow),
+ * 'pairs' draws (image, matched reference) pairs and gives estimate +- 1.96 bootstrap standard errors
+ * (the fidelity figures).
  */
-export type ResampleMethod = 'prompts+images' | 'images' | 'prompts'
+export type ResampleMethod = 'prompts+images' | 'images' | 'prompts' | 'pairs'
 
 export interface Estimate {
   /** null when there is nothing to measure (n = 0); the sentence says why. */
@@ -166,6 +171,15 @@ export interface ModelReport {
   images: number
   coverage: Coverage
   conceptAccuracy: Estimate | null
+  /**
+   * Image fidelity in pixel statistics (100 x MMD^2 against clean references of the same concept and
+   * attributes; about 0 = as good as the references, higher is worse). Null when no reference can be
+   * drawn (images outside the built-in world). Absent in schema 1-2 reports.
+   */
+  fidelity?: Estimate | null
+  /** The same figure on the classifier's features (sees what the classifier sees; blind to most noise). */
+  featureFidelity?: Estimate | null
+  /** Frechet distance to fair renders: secondary, because moving towards fairness lowers it by itself. */
   frechet: Estimate | null
   /** Identity-specific images that show every class their prompt asks for. */
   recallOverall: Estimate | null
@@ -188,5 +202,7 @@ export interface Report {
   settings: ReportSettings
   axes: { name: string; classes: string[]; ideal: number[] }[]
   reference: { label: string; images: number } | null
+  /** What the fidelity figures compare against, in words; null without them (absent before schema 3). */
+  fidelity?: { reference: string } | null
   models: ModelReport[]
 }
