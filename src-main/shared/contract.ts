@@ -339,6 +339,8 @@ export const ModelEntry = z.object({
   source: z.enum(['builtin', 'run']),
   /** The training job that wrote it (run checkpoints). */
   jobId: Id.nullable(),
+  /** The project that job belongs to (models.list fills it for runs), so lists can put the current project's runs first. */
+  projectId: Id.nullable().optional(),
   step: Count,
   totalSteps: Count,
   arch: ModelArch,

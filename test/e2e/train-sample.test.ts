@@ -77,6 +77,16 @@ describe('Train and Sample screens against the real serve mode', () => {
     await page.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => run.getAttribute('data-state')).toBe('cancelled')
     await expect.poll(() => page.getByText(/newest checkpoint: step \d+/).count(), { timeout: 20_000 }).toBe(1)
+
+    // "sample from it ->" opens Sample with that checkpoint selected (it used to select the base model).
+    const step = /newest checkpoint: step (\d+)/.exec((await page.getByText(/newest checkpoint: step \d+/).textContent()) ?? '')![1]
+    await page.getByRole('link', { name: 'sample from it →' }).click()
+    await page.waitForURL(/#\/p\/\d+\/sample\/run/)
+    const select = page.getByLabel('Model or checkpoint')
+    await expect.poll(() => select.inputValue()).toMatch(new RegExp(`^run:\\d+@${step}$`))
+    // This project's runs are listed first, apart from the built-in model.
+    expect(await select.locator('optgroup').evaluateAll((gs) => gs.map((g) => g.getAttribute('label')))).toEqual(['This project', 'Built in'])
+    if (process.env.SAMPLE_SCREENSHOT) await page.screenshot({ path: process.env.SAMPLE_SCREENSHOT, fullPage: true })
   })
 
   it('samples 4 images from the run checkpoint and shows them in the grid with provenance', async () => {

@@ -52,5 +52,7 @@ export function createEngineService(deps: EngineServiceDeps): EngineService {
   })
   const sample = createSampleJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, log: deps.log, chunk: deps.sampleChunk, prefer: deps.samplePrefer })
   const finetune = createFinetuneJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, train })
-  return { info: engineInfo, models: () => catalog.list(), train, sample, finetune }
+  // A run names its project, so model lists can show the current project's runs first.
+  const withProject = (m: ModelEntry): ModelEntry => (m.jobId === null ? { ...m, projectId: null } : { ...m, projectId: deps.ws.jobs.get(m.jobId)?.projectId ?? null })
+  return { info: engineInfo, models: () => catalog.list().map(withProject), train, sample, finetune }
 }
