@@ -44,6 +44,20 @@ export function perSampleMse(tf: Tf, model: DiTModel, batch: PreparedBatch): TF.
   return tf.mean(tf.square(diff), 1) as TF.Tensor1D
 }
 
+/** Gradients of `hook` over the model's parameters on one batch, one Adam update; returns the loss value. */
+export function adamStepOnBatch(tf: Tf, model: DiTModel, adam: Adam, batch: PreparedBatch, hook: LossHook = weightedMeanLoss): number {
+  const vars = [...model.params.values()]
+  const { value, grads } = tf.variableGrads(() => hook(perSampleMse(tf, model, batch), batch, tf), vars)
+  const byName = new Map<string, TF.Tensor>()
+  let i = 0
+  for (const name of model.params.keys()) byName.set(name, grads[vars[i++].name])
+  adam.apply(byName)
+  const loss = value.dataSync()[0]
+  value.dispose()
+  tf.dispose(Object.values(grads))
+  return loss
+}
+
 export class Trainer {
   readonly config: TrainConfig
   readonly model: DiTModel
@@ -116,16 +130,7 @@ export class Trainer {
 
   /** One optimiser step on a given batch with an optional custom loss; returns the loss value. */
   stepOnBatch(batch: PreparedBatch, hook: LossHook = weightedMeanLoss): number {
-    const tf = this.tf
-    const vars = [...this.model.params.values()]
-    const { value, grads } = tf.variableGrads(() => hook(perSampleMse(tf, this.model, batch), batch, tf), vars)
-    const byName = new Map<string, TF.Tensor>()
-    let i = 0
-    for (const name of this.model.params.keys()) byName.set(name, grads[vars[i++].name])
-    this.adam.apply(byName)
-    const loss = value.dataSync()[0]
-    value.dispose()
-    tf.dispose(Object.values(grads))
+    const loss = adamStepOnBatch(this.tf, this.model, this.adam, batch, hook)
     if (!Number.isFinite(loss)) throw new Error(`trainer: loss became ${loss} at step ${this.step}; lower the learning rate or check the data`)
     this.losses.push(loss)
     return loss
