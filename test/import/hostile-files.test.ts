@@ -17,10 +17,11 @@ import { createImportService } from '../../src-main/core/import/import-service'
 import { buildManifest } from '../../src-main/core/import/manifest'
 import { createJobRunner } from '../../src-main/core/jobs/runner'
 import { tempDir } from '../db/helpers'
-import { spawnImportChild } from './helpers/spawn-import-child'
+import { runTsxChild } from '../helpers/tsx-child'
 
 const FIXTURE = path.resolve(__dirname, '..', 'fixtures', 'import-basic')
 const IMAGE = path.join(FIXTURE, 'img_f0272b26-c94e-54de-9fa6-6bfb375f7e50_seed_2_1.jpg')
+const CHILD = path.resolve(__dirname, 'helpers', 'import-child.ts')
 const SECRET = 'root:x:0:0:SECRET-CONTENT:/root:/bin/bash'
 
 let tmp: ReturnType<typeof tempDir>
@@ -100,7 +101,7 @@ describe('import job on that folder', () => {
     const projectId = projectsRepo(ws0.db).create('hostile').id
     ws0.close()
 
-    await runChild([wsDir, 'start', String(projectId), special], 30_000)
+    await runTsxChild(CHILD, [wsDir, 'start', String(projectId), special], 30_000)
 
     const ws = openWorkspace(path.join(wsDir, 'ws.sqlite'))
     try {
@@ -153,22 +154,3 @@ describe('import job on a folder with a deeply nested sidecar', () => {
     }
   })
 })
-
-/** Runs the import child; rejects when it fails or is still running after `deadlineMs`. */
-function runChild(args: string[], deadlineMs: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawnImportChild(args)
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    child.stderr.on('data', (d: Buffer) => (out += d.toString()))
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL')
-      reject(new Error(`the import did not finish within ${deadlineMs} ms (hung on a special file?)\n${out.slice(-2000)}`))
-    }, deadlineMs)
-    child.on('exit', (code) => {
-      clearTimeout(timer)
-      if (code === 0) resolve(out)
-      else reject(new Error(`import child failed (${code}): ${out.slice(-2000)}`))
-    })
-  })
-}

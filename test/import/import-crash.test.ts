@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { openWorkspace } from '../../src-main/core/db/open'
 import { projectsRepo } from '../../src-main/core/db/repos/projects'
 import { tempDir } from '../db/helpers'
-import { spawnImportChild } from './helpers/spawn-import-child'
+import { spawnTsx } from '../helpers/tsx-child'
 
+const CHILD = path.resolve(__dirname, 'helpers', 'import-child.ts')
 const FILES = 240
 const DUPLICATE_EVERY = 10 // every 10th file repeats the previous image's bytes
 
@@ -42,7 +43,7 @@ afterAll(() => tmp.cleanup())
 /** Runs the child; resolves with its output. `killWhen` sends SIGKILL once a line matches. */
 function runChild(args: string[], killWhen?: (line: string) => boolean): Promise<{ code: number | null; signal: string | null; out: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawnImportChild(args)
+    const child = spawnTsx(CHILD, args)
     let out = ''
     let err = ''
     child.stdout.on('data', (d: Buffer) => {

@@ -15,6 +15,7 @@ import { ApiFailure } from '../api/dispatch'
 import { classifyStore } from '../classify-job/store'
 import { classifyPending, loadClassifier, type ClassifierChoice, type ClassifierFiles, type ClassifyService } from '../classify-job/service'
 import { acquireRepo, type PlanRow } from '../db/repos/acquire'
+import { MAX_MODEL_BYTES, ownerFile } from '../fs/owner-file'
 import { classificationsRepo } from '../db/repos/classifications'
 import type { Workspace } from '../db/workspace'
 import { Rng } from '../engine/rng'
@@ -140,6 +141,8 @@ export function createAcquireService(deps: AcquireDeps) {
     if (!isAbsolute(checkpoint)) throw new ApiFailure('bad_request', `checkpoint must be an absolute path: ${checkpoint.slice(0, 200)}`)
     if (!existsSync(checkpoint)) throw new ApiFailure('bad_request', `checkpoint not found: ${checkpoint}`)
     try {
+      // A regular file of a bounded size: /dev/zero or a FIFO as a checkpoint is refused, not read.
+      ownerFile(checkpoint, 'checkpoint', MAX_MODEL_BYTES)
       checkpointConfig(checkpoint)
     } catch (e) {
       throw new ApiFailure('bad_request', (e as Error).message)

@@ -2,7 +2,7 @@
 // source on the report's prompts with fixed seeds (through the engine's sampling jobs), classifies every
 // image into the workspace's verdict table, and builds the report with its lineage; report.list/get
 // read them back and report.export writes one file. See payload.ts for how a job resumes.
-import { existsSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Job, ModelEntry, ReportSummary, SampleResult } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
@@ -13,6 +13,8 @@ import type { Classification } from '../classifier/runner'
 import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
 import { checkAgainstTaxonomy, MappingError, parseMapping } from '../classify-job/mapping'
 import { checkOutPath, OutPathError } from '../export/out-path'
+import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '../fs/owner-file'
+import { FileRefusedError } from '../fs/read-regular'
 import type { Workspace } from '../db/workspace'
 import type { JobContext, JobRunner } from '../jobs/runner'
 import { fromVerdict, openAuditClassifier, toVerdict, type AuditClassifier, type ClassifierChoice } from './audit-classifier'
@@ -88,21 +90,18 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       if (!existsSync(choice.mappingPath)) fail('bad_request', `classifier mapping file not found: ${choice.mappingPath}`)
       if (statSync(choice.mappingPath).isDirectory()) fail('bad_request', `classifier mapping ${choice.mappingPath} is a folder; give the mapping JSON file`)
     }
-    let text: string
     try {
-      text = readFileSync(mappingPath, 'utf8')
-    } catch (e) {
-      fail('bad_request', `cannot read classifier mapping ${mappingPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-    }
-    try {
+      // Regular files of a bounded size only (issue 11): /dev/zero as a mapping or model is refused, not read.
+      const text = readOwnerFile(mappingPath, 'classifier mapping', MAX_MAPPING_BYTES).toString('utf8')
       const spec = parseMapping(text, `classifier mapping ${mappingPath}`)
       checkAgainstTaxonomy(spec, ws.axes.list(projectId))
       const model = choice !== 'builtin' && choice.onnxPath ? choice.onnxPath : resolve(dirname(mappingPath), spec.model)
       if (!existsSync(model)) fail('bad_request', `classifier ONNX model file not found: ${model}`)
       if (statSync(model).isDirectory()) fail('bad_request', `classifier ONNX model ${model} is a folder; give the .onnx file`)
+      ownerFile(model, 'classifier ONNX model', MAX_MODEL_BYTES)
       return { id: spec.id, version: spec.version }
     } catch (e) {
-      if (e instanceof MappingError) fail('bad_request', e.message)
+      if (e instanceof MappingError || e instanceof FileRefusedError) fail('bad_request', e.message)
       throw e
     }
   }

@@ -6,6 +6,8 @@
 // errors and throw: they would be wrong for every image.
 
 import { readFile } from 'node:fs/promises'
+import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '../fs/owner-file'
+import { FileRefusedError } from '../fs/read-regular'
 import { OrtRunner, type FloatTensor } from '../engine/onnx/ort-runner'
 import { MappingError, parseMapping, type Activation, type ClassifierSpec, type HeadSpec, type InputSpec } from './mapping'
 import { mappingModelFile } from './model-files'
@@ -51,14 +53,9 @@ export class OnnxAttributeClassifier {
 
   /** Loads the mapping and the ONNX file(s) it names (relative to the mapping file; `modelPath` overrides the main one). */
   static async load(mappingPath: string, modelPath?: string): Promise<OnnxAttributeClassifier> {
-    let text: string
-    try {
-      text = await readFile(mappingPath, 'utf8')
-    } catch (e) {
-      throw new MappingError(`cannot read classifier mapping ${mappingPath}: ${(e as Error).message}`)
-    }
-    const spec = parseMapping(text, `classifier mapping ${mappingPath}`)
-    const model = await OrtRunner.fromFile(modelPath ?? mappingModelFile(mappingPath, spec.model, 'model'))
+    // The files may have changed since the job was started: checked again (regular, bounded).
+    const spec = parseMapping(asMappingError(() => readOwnerFile(mappingPath, 'classifier mapping', MAX_MAPPING_BYTES)).toString('utf8'), `classifier mapping ${mappingPath}`)
+    const model = await OrtRunner.fromFile(modelPath ? asMappingError(() => ownerFile(modelPath, 'classifier model', MAX_MODEL_BYTES)) : mappingModelFile(mappingPath, spec.model, 'model'))
     let detector: OrtRunner | null = null
     try {
       checkNames(spec.id, model, spec.input.name, [...spec.heads.map((h) => h.output), ...(spec.detection ? [spec.detection.output] : [])])
@@ -207,5 +204,15 @@ function checkNames(id: string, runner: OrtRunner, input: string, outputs: reado
   if (!runner.inputNames.includes(input)) throw new MappingError(`classifier ${id}: the mapping names input "${input}" but the model has: ${runner.inputNames.join(', ')}`)
   for (const name of outputs) {
     if (!runner.outputNames.includes(name)) throw new MappingError(`classifier ${id}: the mapping names output "${name}" but the model only has: ${runner.outputNames.join(', ')}`)
+  }
+}
+
+/** A refused classifier file is a mapping problem to the caller (named in the job's error). */
+function asMappingError<T>(fn: () => T): T {
+  try {
+    return fn()
+  } catch (e) {
+    if (e instanceof FileRefusedError) throw new MappingError(e.message)
+    throw e
   }
 }

@@ -3,6 +3,8 @@
 // at files in its own folder, never at `../../` or an absolute path elsewhere on the machine.
 import { existsSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
+import { MAX_MODEL_BYTES, ownerFile } from '../fs/owner-file'
+import { FileRefusedError } from '../fs/read-regular'
 import { resolveInside, UnsafePathError } from '../fs/safe-path'
 import { MappingError } from './mapping'
 
@@ -10,10 +12,18 @@ export function mappingModelFile(mappingPath: string, name: string, what: 'model
   const dir = dirname(mappingPath)
   const candidate = resolve(dir, name)
   if (!existsSync(candidate)) throw new MappingError(`classifier ${what} file not found: ${candidate}`)
+  let real: string
   try {
-    return resolveInside(dir, name, { decode: false })
+    real = resolveInside(dir, name, { decode: false })
   } catch (e) {
     if (e instanceof UnsafePathError) throw new MappingError(`classifier ${what} file refused (it must lie in the mapping's folder): ${e.message}`)
+    throw e
+  }
+  // resolveInside proved it a regular file; the size is bounded too, so a huge file is refused up front.
+  try {
+    return ownerFile(real, `classifier ${what} file`, MAX_MODEL_BYTES)
+  } catch (e) {
+    if (e instanceof FileRefusedError) throw new MappingError(e.message)
     throw e
   }
 }

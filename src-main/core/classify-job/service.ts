@@ -2,12 +2,14 @@
 // project or prompt that existed at start) is the job's payload; the work list is "images in scope
 // without a verdict of this classifier version", so the table itself is the ledger: each batch of
 // verdicts is committed in one transaction, and a restarted job simply continues with what is missing.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { isAbsolute, join } from 'node:path'
 import type { Job } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
 import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
 import type { Workspace } from '../db/workspace'
+import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '../fs/owner-file'
+import { FileRefusedError } from '../fs/read-regular'
 import type { JobContext, JobRunner } from '../jobs/runner'
 import { OnnxAttributeClassifier, type Verdict } from './classifier'
 import { checkAgainstTaxonomy, MappingError, parseMapping, type ClassifierSpec } from './mapping'
@@ -65,21 +67,18 @@ export function createClassifyService(deps: ClassifyServiceDeps): ClassifyServic
     for (const p of [files.mappingPath, files.modelPath]) {
       if (p !== null && !isAbsolute(p)) throw new ApiFailure('bad_request', `classifier files must be absolute paths: ${p.slice(0, 200)}`)
     }
-    let text: string
     try {
-      text = readFileSync(files.mappingPath, 'utf8')
-    } catch (e) {
-      throw new ApiFailure('bad_request', `cannot read classifier mapping ${files.mappingPath}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-    }
-    try {
+      // Regular files of a bounded size only: /dev/zero or a FIFO as a mapping or model is refused here.
+      const text = readOwnerFile(files.mappingPath, 'classifier mapping', MAX_MAPPING_BYTES).toString('utf8')
       const spec = parseMapping(text, `classifier mapping ${files.mappingPath}`)
       checkAgainstTaxonomy(spec, deps.ws.axes.list(projectId))
       if (files.modelPath === null) mappingModelFile(files.mappingPath, spec.model, 'model')
       else if (!existsSync(files.modelPath)) throw new MappingError(`classifier model file not found: ${files.modelPath}`)
+      else ownerFile(files.modelPath, 'classifier model', MAX_MODEL_BYTES)
       if (spec.detector) mappingModelFile(files.mappingPath, spec.detector.model, 'detector')
       return { files, spec }
     } catch (e) {
-      if (e instanceof MappingError) throw new ApiFailure('bad_request', e.message)
+      if (e instanceof MappingError || e instanceof FileRefusedError) throw new ApiFailure('bad_request', e.message)
       throw e
     }
   }
