@@ -654,7 +654,17 @@ export const contract = {
     'annotate'
   ),
   'label.undo': method(
-    z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(),
+    z
+      .object({
+        projectId: Id,
+        criterion: Criterion.default('fairness'),
+        /**
+         * The decision to undo. With it, undo is idempotent: a retry after a lost answer finds it
+         * already undone and undoes nothing else. Without it, the caller's latest live decision.
+         */
+        judgementId: Id.optional()
+      })
+      .strict(),
     z.object({ undone: Judgement.nullable(), progress: Progress }),
     'annotate'
   ),

@@ -104,7 +104,8 @@ describe('LabelSession', () => {
     await s.choose('cant_judge')
     expect(s.acknowledged).toHaveLength(1)
     await s.undo()
-    expect(api.calls.some((c) => c.method === 'label.undo')).toBe(true)
+    // It names the decision it undoes, so a retried undo cannot take back a second one (issue 11).
+    expect(api.calls.find((c) => c.method === 'label.undo')?.input).toMatchObject({ projectId: 1, judgementId: 1 })
     expect(s.task?.pair.id).toBe(1)
     expect(s.progress.done).toBe(0)
     expect(s.acknowledged).toHaveLength(0)

@@ -232,6 +232,28 @@ describe('API handlers over the workspace', () => {
     expect((await call('label.undo', { projectId: project.id }, bob)).undone).toBeNull()
   })
 
+  it('label.undo naming its decision is idempotent: a retry after a lost answer undoes nothing else (issue 11, finding 8)', async () => {
+    const { project } = await labelledProject()
+    const judge = async (key: string) => {
+      const t = (await call('label.next', { projectId: project.id }))!
+      return (await call('label.judge', { pairId: t.pair.id, criterion: 'fairness', choice: 'a', shownLeft: 'a', responseMs: 1, idempotencyKey: key })).judgement
+    }
+    const j1 = await judge('idem-undo-1')
+    const j2 = await judge('idem-undo-2')
+    const first = await call('label.undo', { projectId: project.id, judgementId: j2.id })
+    expect(first.undone?.id).toBe(j2.id)
+    // The answer was lost and the client sends the same undo again: j1 must survive.
+    const retry = await call('label.undo', { projectId: project.id, judgementId: j2.id })
+    expect(retry).toEqual(first)
+    const live = ws.db.prepare('SELECT id FROM judgements WHERE undone_at IS NULL ORDER BY id').pluck().all()
+    expect(live).toEqual([j1.id])
+    // Someone else's decision, or an unknown one, is not found rather than undone.
+    const bob = { annotatorId: ws.annotators.create('bob').id, scope: 'annotate' as const }
+    expect((await failure('label.undo', { projectId: project.id, judgementId: j1.id }, bob)).code).toBe('not_found')
+    expect((await failure('label.undo', { projectId: project.id, judgementId: 99999 })).code).toBe('not_found')
+    expect(ws.db.prepare('SELECT id FROM judgements WHERE undone_at IS NULL ORDER BY id').pluck().all()).toEqual([j1.id])
+  })
+
   it('annotate-scope sessions cannot call owner methods (dispatcher scope check)', async () => {
     const bob = { annotatorId: ws.annotators.create('bob').id, scope: 'annotate' as const }
     expect((await failure('projects.create', { name: 'x' }, bob)).code).toBe('forbidden')

@@ -184,9 +184,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       )
       return { judgement: publicJudgement(judgement), progress: progress(ctx, p.projectId, criterion) }
     },
-    'label.undo': ({ projectId, criterion }, ctx) => {
+    'label.undo': ({ projectId, criterion, judgementId }, ctx) => {
       project(projectId)
-      const undone = ws.judgements.undoLatest(ctx.annotatorId, projectId, criterion)
+      const undone =
+        judgementId === undefined
+          ? ws.judgements.undoLatest(ctx.annotatorId, projectId, criterion)
+          : (ws.judgements.undoOne(ctx.annotatorId, projectId, criterion, judgementId) ??
+            notFound(`decision ${judgementId} is not one of your ${criterion} decisions in project ${projectId}`))
       return { undone: undone && publicJudgement(undone), progress: progress(ctx, projectId, criterion) }
     },
     'label.progress': ({ projectId, criterion }, ctx) => {

@@ -108,6 +108,18 @@ export function judgementsRepo(db: Database.Database) {
     return toJudgement(byId.get(row.id)!)
   })
 
+  const ownedIn = db.prepare<[number, number, number, string], JudgementRow>(
+    `SELECT j.* FROM judgements j JOIN set_pairs p ON p.id = j.pair_id
+     WHERE j.id = ? AND j.annotator_id = ? AND p.project_id = ? AND j.criterion = ?`
+  )
+  const undoOne = db.transaction((annotatorId: number, projectId: number, criterion: Criterion, judgementId: number): StoredJudgement | null => {
+    const row = ownedIn.get(judgementId, annotatorId, projectId, criterion)
+    if (!row) return null
+    // Already undone (a retried undo): nothing changes, and no other decision is touched.
+    markUndone.run(row.id)
+    return toJudgement(byId.get(row.id)!)
+  })
+
   return {
     /**
      * Commits a decision (its own IMMEDIATE transaction: durable once this returns). A retry with
@@ -119,6 +131,13 @@ export function judgementsRepo(db: Database.Database) {
     /** Marks the annotator's latest live decision in this project and criterion as undone. */
     undoLatest(annotatorId: number, projectId: number, criterion: Criterion): StoredJudgement | null {
       return undoLatest.immediate(annotatorId, projectId, criterion)
+    },
+    /**
+     * Marks exactly this decision of the annotator undone; idempotent (an undone one stays as it was).
+     * Null when it is not the annotator's decision in this project and criterion.
+     */
+    undoOne(annotatorId: number, projectId: number, criterion: Criterion, judgementId: number): StoredJudgement | null {
+      return undoOne.immediate(annotatorId, projectId, criterion, judgementId)
     },
     progress(annotatorId: number, projectId: number, criterion: Criterion): Progress {
       return { done: doneCount.get(annotatorId, projectId, criterion)!, total: pairCount.get(projectId)! }

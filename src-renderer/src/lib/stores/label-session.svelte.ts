@@ -172,7 +172,9 @@ export class LabelSession {
       return
     }
     this.loading = true
-    const result = await this.api.call('label.undo', { projectId: this.projectId, criterion: this.criterion })
+    // Name the decision being undone, so a retried undo cannot take back a second one.
+    const last = this.acknowledged.at(-1)
+    const result = await this.api.call('label.undo', { projectId: this.projectId, criterion: this.criterion, ...(last ? { judgementId: last.judgementId } : {}) })
     this.loading = false
     if (!result.ok) {
       this.save = { kind: 'error', message: result.error.message }
