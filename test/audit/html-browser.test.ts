@@ -77,6 +77,7 @@ describe('exported HTML in Chromium, offline', () => {
           return { w: box.width, h: box.height, bars }
         }),
         whiskers: document.querySelectorAll('svg .whisker line').length,
+        sheetRows: Array.from(document.querySelectorAll('table.sheet tr')).map((tr) => tr.querySelectorAll('img').length),
         imgs: imgs.map((i) => ({ complete: i.complete, w: i.naturalWidth, h: i.naturalHeight, src: i.src.slice(0, 22) })),
         shownWidths: imgs.map((i) => i.getBoundingClientRect().width)
       }
@@ -97,8 +98,11 @@ describe('exported HTML in Chromium, offline', () => {
       expect(box.bars).toBeGreaterThan(0)
     }
     expect(state.whiskers).toBeGreaterThan(0)
-    // 3 prompts x 3 exemplars x 2 axes; each a decoded 16x16 PNG from a data: URI.
-    expect(state.imgs).toHaveLength(18)
+    // 3 prompts x 3 exemplars x 2 axes, plus the contact sheet (per prompt, a row per model of the
+    // images with thumbnails); each a decoded 16x16 PNG from a data: URI.
+    expect(state.sheetRows.length).toBe(3)
+    expect(state.sheetRows.every((n) => n > 0)).toBe(true)
+    expect(state.imgs).toHaveLength(18 + state.sheetRows.reduce((a, b) => a + b, 0))
     for (const img of state.imgs) expect(img).toEqual({ complete: true, w: 16, h: 16, src: 'data:image/png;base64,' })
     for (const w of state.shownWidths) expect(w).toBeGreaterThan(0)
   })

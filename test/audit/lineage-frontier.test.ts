@@ -97,7 +97,7 @@ describe('lineage rows', () => {
     expect(pdf).toContain(`sha256 ${'a'.repeat(64)}; 3 of 3 judged pairs used, 9 winner-loser image pairs`)
     expect(pdf).toContain("Krippendorff's alpha 0.25 [-0.5, 1]")
     expect(pdf).toContain('training run: run 12: popalign (preset quick); beta 1000, alpha 0.5')
-    expect(pdf).toContain('Fairness against Frechet distance (lower is better)')
+    expect(pdf).toContain('Fairness against Frechet distance to fair renders (lower is better)')
     expect(pdf).toContain('acquisition classifier: popalign-world-classifier 1.0.0 (18 images)')
   })
 

@@ -60,7 +60,12 @@ describe('report view against the real serve mode', () => {
     // Charts: discrepancy bars with CI whiskers, one distribution per prompt, the frontier.
     expect(await view.locator('svg[aria-label^="Pooled silhouette discrepancy"] .bar-hit').count()).toBe(1)
     expect(await view.locator('svg[aria-label="a photo of a doctor"] rect.seg').count()).toBeGreaterThan(0)
-    expect(await view.locator('svg[aria-label="silhouette discrepancy against Frechet distance (lower is better)"] circle').count()).toBe(1)
+    expect(await view.locator('svg[aria-label="silhouette discrepancy against Frechet distance to fair renders (lower is better)"] circle').count()).toBe(1)
+    expect(await view.locator('svg[aria-label="silhouette discrepancy against image fidelity gap (lower is better)"] circle').count()).toBe(1)
+    // Pictures beside the numbers: a contact sheet whose thumbnails really load.
+    const sheet = view.getByRole('region', { name: 'Pictures' })
+    expect(await sheet.locator('img').count()).toBeGreaterThan(0)
+    await expect.poll(() => sheet.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
     expect(await view.getByRole('heading', { name: 'Fairness versus quality across models' }).count()).toBe(1)
     const sentence = await view.locator('.sentence').first().textContent()
     expect(sentence).toMatch(/axis silhouette discrepancy \d\.\d\d \[\d\.\d\d, \d\.\d\d\]: \d+% \w+ against an ideal 50%/)

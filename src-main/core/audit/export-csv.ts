@@ -54,6 +54,8 @@ export function reportRows(report: Report): CsvRow[] {
     }
     push('', null, 'coverage', '', m.coverage.ratio)
     push('', null, 'concept_accuracy', '', m.conceptAccuracy)
+    push('', null, 'fidelity_gap_pixels', '', m.fidelity ?? null)
+    push('', null, 'fidelity_gap_features', '', m.featureFidelity ?? null)
     push('', null, 'frechet_distance', '', m.frechet)
     push('', null, 'recall_overall', '', m.recallOverall)
     for (const p of m.prompts) push('', p.promptId, 'coverage', '', p.coverage.ratio)

@@ -5,7 +5,9 @@
 import { base64, escapeHtml, isPng } from './encode'
 import type { AxisReport, Coverage, Estimate, ModelReport, Report } from './report-model'
 import { fmt } from './sentences'
-import { betasDiffer, frontierPoints, guidanceScales, QUALITY_LABEL } from '../../shared/audit/frontier'
+import { contactSheets } from '../../shared/audit/contact-sheet'
+import { betasDiffer, frontierPoints, guidanceScales, higherIsBetter, QUALITY_LABEL, QUALITY_METRICS } from '../../shared/audit/frontier'
+import { qualityFailures } from '../../shared/audit/quality-gate'
 import { lineageRows } from '../../shared/audit/lineage-rows'
 import { ciChart, frontierChart, shareChart, type CiItem } from './svg-charts'
 
@@ -29,6 +31,8 @@ table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:
 details{margin:0 0 6px}summary{cursor:pointer;color:#36c}.ids{font:11px ui-monospace,monospace;word-break:break-all;color:#444}
 .thumbs{display:flex;flex-wrap:wrap;gap:4px}.thumbs figure{margin:0;text-align:center;font-size:10px;color:#666}
 .thumbs img{width:64px;height:64px;image-rendering:pixelated;border:1px solid #ccc}
+.warn{color:#8a1c00;background:#fff1ec;border-left:4px solid #d9480f;padding:4px 8px;font-weight:600}
+.sheet td{vertical-align:middle}.sheet img{width:48px;height:48px;image-rendering:pixelated;border:1px solid #ccc;margin-right:2px}
 `
 
 function text(value: string): string {
@@ -67,11 +71,11 @@ function frontierBlock(report: Report, axis: string): string {
   const betas = betasDiffer(report)
   const sweep = guidanceScales(report).length > 1
   const across = ['models', sweep ? 'guidance scales' : null, betas ? 'beta' : null].filter(Boolean).join(', ')
-  for (const quality of ['frechet', 'conceptAccuracy'] as const) {
+  for (const quality of QUALITY_METRICS) {
     const points = frontierPoints(report, axis, quality)
     if (points.length === 0) continue
     const item = (e: Estimate): CiItem => ({ label: '', value: e.value, low: e.ciLow, high: e.ciHigh })
-    const qLabel = quality === 'frechet' ? `Frechet distance to ${report.reference?.label ?? 'reference'} (lower is better)` : 'concept accuracy (higher is better)'
+    const qLabel = `${QUALITY_LABEL[quality]} (${higherIsBetter(quality) ? 'higher' : 'lower'} is better)`
     parts.push(
       frontierChart(
         `${axis}: fairness against ${QUALITY_LABEL[quality]} across ${across}`,
@@ -81,11 +85,32 @@ function frontierBlock(report: Report, axis: string): string {
       )
     )
     const rows = points
-      .map((p) => `<tr><td>${text(p.label)}</td><td>${p.guidance ?? 'n/a'}</td><td>${p.beta ?? 'n/a'}</td><td class="num">${fmt(p.fairness.value, 3)}</td><td class="num">${fmt(p.quality.value, 3)}</td><td>${p.pareto ? 'yes' : 'no'}</td></tr>`)
+      .map(
+        (p) =>
+          `<tr><td>${text(p.label)}</td><td>${p.guidance ?? 'n/a'}</td><td>${p.beta ?? 'n/a'}</td><td class="num">${fmt(p.fairness.value, 3)}</td><td class="num">${fmt(p.quality.value, 3)}</td><td>${p.qualityFailure ? `no: ${text(p.qualityFailure)}` : p.pareto ? 'yes' : 'no'}</td></tr>`
+      )
       .join('')
     parts.push(`<table class="frontier-points"><tr><th>model</th><th>guidance</th><th>beta</th><th>${text(axis)} discrepancy</th><th>${text(QUALITY_LABEL[quality])}</th><th>Pareto front</th></tr>${rows}</table>`)
   }
   return parts.join('\n')
+}
+
+/** Per prompt, one row of images per model, the same seeds in the same columns. */
+function contactSheetBlock(report: Report, thumbs: ReadonlyMap<string, Uint8Array> | undefined): string {
+  if (!thumbs || thumbs.size === 0) return ''
+  const tables = contactSheets(report).map((sheet) => {
+    const rows = sheet.rows
+      .map((r) => {
+        const imgs = r.imageIds
+          .map((id) => thumbs.get(id))
+          .filter((b): b is Uint8Array => b !== undefined && isPng(b))
+          .map((b) => `<img src="data:image/png;base64,${base64(b)}" alt="">`)
+        return `<tr><th>${text(r.label)}</th><td>${imgs.length ? imgs.join('') : '<span class="meta">no images</span>'}</td></tr>`
+      })
+      .join('')
+    return `<h3>${text(sheet.prompt)}</h3><table class="sheet">${rows}</table>`
+  })
+  return ['<h2>Pictures: the same seeds side by side</h2>', '<p class="meta">Each row is one model; column k is the same seed in every row.</p>', ...tables].join('\n')
 }
 
 function thumbnailsBlock(ids: readonly string[], thumbs: ReadonlyMap<string, Uint8Array> | undefined, max: number): string {
@@ -170,13 +195,19 @@ export function renderReportHtml(report: Report, options: HtmlOptions = {}): str
     ...report.models.map(lineageTable),
     '<h2>Summary</h2>'
   ]
+  const failures = qualityFailures(report)
   for (const m of report.models) {
     body.push(`<h3>${text(m.label)} <span class="meta">${m.images} images</span></h3>`)
+    const failure = failures.get(m.id)
+    if (failure) body.push(`<p class="warn">Quality check failed: ${text(failure)}. Its fairness numbers describe damaged images.</p>`)
     body.push(coverageBlock(m.coverage, limit))
     body.push(estimateBlock('concept accuracy', m.conceptAccuracy, limit))
-    body.push(estimateBlock(`Frechet distance to ${report.reference?.label ?? 'reference'}`, m.frechet, limit))
+    body.push(estimateBlock('image fidelity gap (pixel statistics)', m.fidelity ?? null, limit))
+    body.push(estimateBlock('image fidelity gap (classifier features)', m.featureFidelity ?? null, limit))
+    body.push(estimateBlock(`Frechet distance to ${report.reference?.label ?? 'reference'} (secondary)`, m.frechet, limit))
     body.push(estimateBlock('overall recall', m.recallOverall, limit))
   }
+  body.push(contactSheetBlock(report, opts.thumbnails))
   report.axes.forEach((_a, i) => body.push(axisSection(report, i, opts)))
   return [
     '<!doctype html>',

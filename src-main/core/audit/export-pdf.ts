@@ -4,7 +4,8 @@
 
 import { A4, PdfDocument, textWidth, type PdfPage, type Rgb } from './pdf-writer'
 import type { Estimate, ModelReport, Report } from './report-model'
-import { frontierPoints, QUALITY_LABEL } from '../../shared/audit/frontier'
+import { frontierPoints, higherIsBetter, QUALITY_LABEL, QUALITY_METRICS } from '../../shared/audit/frontier'
+import { qualityFailures } from '../../shared/audit/quality-gate'
 import { lineageRows } from '../../shared/audit/lineage-rows'
 import { fmt } from './sentences'
 import { CLASS_COLOURS } from './svg-charts'
@@ -21,6 +22,8 @@ function hexRgb(hex: string): Rgb {
 const CLASS_RGB = CLASS_COLOURS.map(hexRgb)
 const BAR: Rgb = [0.3, 0.47, 0.66]
 const GREY: Rgb = [0.45, 0.45, 0.45]
+/** Quality-check failures: the one line an auditor must not miss. */
+const WARN: Rgb = [0.6, 0.12, 0]
 
 /** Greedy word wrap by Helvetica widths; a single over-long word is split by characters. */
 export function wrapText(text: string, width: number, size: number, bold = false): string[] {
@@ -128,14 +131,14 @@ function lineageLines(m: ModelReport): string[] {
 
 /** The frontier points of one axis as a table per quality metric (the PDF has no scatter plot). */
 function frontierTables(flow: Flow, report: Report, axis: string): void {
-  for (const quality of ['frechet', 'conceptAccuracy'] as const) {
+  for (const quality of QUALITY_METRICS) {
     const points = frontierPoints(report, axis, quality)
     if (points.length === 0) continue
-    flow.paragraph(`Fairness against ${QUALITY_LABEL[quality]} (${quality === 'frechet' ? 'lower' : 'higher'} is better); * = on the Pareto front`, 10, { bold: true })
+    flow.paragraph(`Fairness against ${QUALITY_LABEL[quality]} (${higherIsBetter(quality) ? 'higher' : 'lower'} is better); * = on the Pareto front; ! = failed the quality check`, 10, { bold: true })
     flow.table(
       ['model', 'guidance', 'beta', 'discrepancy', '95% interval', QUALITY_LABEL[quality], '95% interval'],
       [0.3, 0.09, 0.09, 0.12, 0.14, 0.12, 0.14],
-      points.map((p) => [`${p.pareto ? '* ' : ''}${p.label}`, p.guidance === null ? 'n/a' : String(p.guidance), p.beta === null ? 'n/a' : String(p.beta), fmt(p.fairness.value, 3), ci(p.fairness), fmt(p.quality.value, 3), ci(p.quality)])
+      points.map((p) => [`${p.pareto ? '* ' : p.qualityFailure ? '! ' : ''}${p.label}`, p.guidance === null ? 'n/a' : String(p.guidance), p.beta === null ? 'n/a' : String(p.beta), fmt(p.fairness.value, 3), ci(p.fairness), fmt(p.quality.value, 3), ci(p.quality)])
     )
   }
 }
@@ -226,9 +229,12 @@ export function renderReportPdf(report: Report): Uint8Array {
   }
   flow.y += 6
   flow.title('Summary', 13)
+  const failures = qualityFailures(report)
   for (const m of report.models) {
     flow.paragraph(m.label, 10, { bold: true })
-    for (const e of [m.coverage.ratio, m.conceptAccuracy, m.frechet, m.recallOverall]) if (e) flow.paragraph(e.sentence, BODY, { indent: 10 })
+    const failure = failures.get(m.id)
+    if (failure) flow.paragraph(`Quality check failed: ${failure}. Its fairness numbers describe damaged images.`, BODY, { indent: 10, bold: true, colour: WARN })
+    for (const e of [m.coverage.ratio, m.conceptAccuracy, m.fidelity ?? null, m.featureFidelity ?? null, m.frechet, m.recallOverall]) if (e) flow.paragraph(e.sentence, BODY, { indent: 10 })
   }
 
   report.axes.forEach((axis, ai) => {

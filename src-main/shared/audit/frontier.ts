@@ -1,14 +1,22 @@
 // The fairness-versus-quality frontier of a report: one point per compared model, which after a
 // guidance sweep means one per (model, guidance scale). Fairness is the pooled discrepancy on one axis
-// (lower is fairer); quality is concept accuracy (higher is better) or the Frechet distance to the
-// target renders (lower is better). Points of the same model form a series (its guidance sweep);
+// (lower is fairer); quality is the image fidelity gap (lower is better, the default), concept accuracy
+// (higher is better) or the Frechet distance to the fair renders (lower is better; secondary, since
+// fairness alone lowers it). A model that failed the quality gate (quality-gate.ts) is drawn with its
+// failure in its tag and is never on the front: a destroyed model is not a fairness trade-off. Points of the same model form a series (its guidance sweep);
 // points of training runs carry their beta, so runs that differ in beta can be told apart. Derived
 // from the report alone, so the app, the HTML and the PDF draw the same points.
+import { qualityFailures } from './quality-gate'
 import type { Estimate, ModelReport, Report } from './report-model'
 
-export type QualityMetric = 'conceptAccuracy' | 'frechet'
+export type QualityMetric = 'fidelity' | 'conceptAccuracy' | 'frechet'
 
-export const QUALITY_LABEL: Record<QualityMetric, string> = { conceptAccuracy: 'concept accuracy', frechet: 'Frechet distance' }
+/** In the order the charts show them: the fidelity gap first. */
+export const QUALITY_METRICS: readonly QualityMetric[] = ['fidelity', 'conceptAccuracy', 'frechet']
+
+export const QUALITY_LABEL: Record<QualityMetric, string> = { fidelity: 'image fidelity gap', conceptAccuracy: 'concept accuracy', frechet: 'Frechet distance to fair renders' }
+
+export const higherIsBetter = (q: QualityMetric): boolean => q === 'conceptAccuracy'
 
 export interface FrontierPoint {
   modelId: string
@@ -20,8 +28,10 @@ export interface FrontierPoint {
   runId: number | null
   fairness: Estimate
   quality: Estimate
-  /** No other point is at least as fair and as good and strictly better in one of the two. */
+  /** No other point is at least as fair and as good and strictly better in one of the two; never a point that failed quality. */
   pareto: boolean
+  /** Why the model failed the quality gate ("quality dropped 35% ..."), null when it passed or was not measured. */
+  qualityFailure: string | null
   /** Short text for chart labels: "tiny run, β 1000, g 3". */
   tag: string
 }
@@ -32,8 +42,6 @@ export interface FrontierSeries {
   /** Sorted by guidance scale, so a line through them follows the sweep. */
   points: FrontierPoint[]
 }
-
-const higherIsBetter = (q: QualityMetric): boolean => q === 'conceptAccuracy'
 
 function seriesOf(m: ModelReport): string {
   return m.lineage.model ?? m.id
@@ -55,9 +63,10 @@ export function pointTag(m: ModelReport): string {
 /** Points with both numbers measured, on axis `axis` against `quality`, each marked on or off the Pareto front. */
 export function frontierPoints(report: Report, axis: string, quality: QualityMetric): FrontierPoint[] {
   const points: FrontierPoint[] = []
+  const failures = qualityFailures(report)
   for (const m of report.models) {
     const fairness = m.axes.find((a) => a.axis === axis)?.pooled.discrepancy ?? null
-    const q = m[quality]
+    const q = m[quality] ?? null
     if (!fairness || fairness.value === null || !q || q.value === null) continue
     points.push({
       modelId: m.id,
@@ -69,12 +78,14 @@ export function frontierPoints(report: Report, axis: string, quality: QualityMet
       fairness,
       quality: q,
       pareto: false,
-      tag: pointTag(m)
+      qualityFailure: failures.get(m.id) ?? null,
+      tag: failures.get(m.id) ? `${pointTag(m)} (quality failed)` : pointTag(m)
     })
   }
   const better = (a: number, b: number): number => (higherIsBetter(quality) ? a - b : b - a)
-  for (const p of points) {
-    p.pareto = !points.some(
+  const eligible = points.filter((p) => p.qualityFailure === null)
+  for (const p of eligible) {
+    p.pareto = !eligible.some(
       (o) =>
         o !== p &&
         (o.fairness.value as number) <= (p.fairness.value as number) &&
