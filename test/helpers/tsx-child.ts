@@ -7,10 +7,10 @@ import path from 'node:path'
 
 const REPO = path.resolve(__dirname, '..', '..')
 
-export function spawnTsx(script: string, args: string[]): ChildProcessWithoutNullStreams {
+export function spawnTsx(script: string, args: string[], env: NodeJS.ProcessEnv = {}): ChildProcessWithoutNullStreams {
   return spawn(process.execPath, ['--import', 'tsx', script, ...args], {
     cwd: REPO,
-    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(REPO, 'src-main', 'tsconfig.json') },
+    env: { ...process.env, TSX_TSCONFIG_PATH: path.join(REPO, 'src-main', 'tsconfig.json'), ...env },
     stdio: ['pipe', 'pipe', 'pipe']
   })
 }

@@ -20,6 +20,7 @@ import { ImageRejectedError, loadImage, removeStaleThumbnailTemps, writeThumbnai
 import { ImportFolderError, realImportFolder } from './import-folder'
 import { DEFAULT_IMPORT_LIMITS, type ImportLimits } from './limits'
 import { buildManifest, type ManifestEntry } from './manifest'
+import { decideStart } from './start-guard'
 import { mapLimit } from './map-limit'
 
 export interface ImportServiceDeps {
@@ -42,6 +43,8 @@ export interface ImportService {
 interface ImportPayload {
   folder: string
   planned: boolean
+  /** Starts in a row that ended without progress (see start-guard.ts). */
+  startsWithoutProgress?: number
 }
 
 type Outcome = { rowId: number; entry: ManifestEntry; image: LoadedImage; thumb: string } | { rowId: number; reason: string }
@@ -73,10 +76,10 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
   )
 
   /** Lists the manifest in the ledger; all or nothing, so a kill mid-plan simply plans again. */
-  const plan = db.transaction((jobId: number, folder: string, entries: ManifestEntry[]) => {
+  const plan = db.transaction((jobId: number, payload: ImportPayload, entries: ManifestEntry[]) => {
     for (const e of entries) listFile.run(jobId, e.relPath)
     for (const e of entries) if (e.problem) failFile.run(e.problem, jobId, e.relPath)
-    savePlan.run(JSON.stringify({ folder, planned: true } satisfies ImportPayload), entries.length, jobId)
+    savePlan.run(JSON.stringify(payload satisfies ImportPayload), entries.length, jobId)
   })
 
   const savepoint = db.transaction((fn: () => unknown) => fn())
@@ -141,9 +144,20 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
   }
 
   async function runImport(ctx: JobContext): Promise<{ message: string }> {
-    const payload = parsePayload(ctx.payload)
+    let payload = parsePayload(ctx.payload)
     const projectId = ctx.projectId
     if (projectId === null) throw new Error('import job has no project')
+    // Counted before any risky work, so a start that takes the process down is remembered.
+    const decision = decideStart(payload.startsWithoutProgress)
+    if (!decision.run) {
+      deps.ws.jobs.update(ctx.jobId, { state: 'paused', message: decision.message })
+      return { message: decision.message }
+    }
+    const saveStarts = (startsWithoutProgress: number): void => {
+      payload = { ...payload, startsWithoutProgress }
+      ctx.savePayload(payload)
+    }
+    saveStarts(decision.starts)
     mkdirSync(thumbsDir, { recursive: true })
     await removeStaleThumbnailTemps(thumbsDir)
 
@@ -151,7 +165,10 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
     // cheaper and simpler than storing prompts and provenance for every pending file.
     const manifest = await buildManifest(payload.folder, limits)
     const byRel = new Map(manifest.entries.map((e) => [e.relPath, e]))
-    if (!payload.planned) plan(ctx.jobId, manifest.folder, manifest.entries)
+    if (!payload.planned) {
+      payload = { ...payload, folder: manifest.folder, planned: true }
+      plan(ctx.jobId, payload, manifest.entries)
+    }
 
     const total = totalCount.get(ctx.jobId)!
     const pending = files.pending(ctx.jobId)
@@ -171,6 +188,7 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
     const flush = (): void => {
       if (batch.length === 0 || ctx.signal.aborted) return
       done = commit(ctx.jobId, projectId, manifest.folder, batch, promptIds)
+      if (payload.startsWithoutProgress) saveStarts(0)
       batch = []
       lastFlush = Date.now()
       ctx.progress({ done, total, message: `imported ${done} of ${total} files` })
@@ -187,6 +205,8 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
       if (batch.length >= chunkSize || Date.now() - lastFlush > 1000) flush()
     })
     flush()
+    // Stopped on purpose (shutdown): not a crash, so it does not count towards parking.
+    if (ctx.signal.aborted && payload.startsWithoutProgress) saveStarts(0)
     const c = files.counts(ctx.jobId)
     if (total === 0) return { message: 'no images found' }
     return { message: `${c.imported} imported, ${c.duplicate} duplicates, ${c.failed} failed` }
@@ -241,5 +261,5 @@ function ignoredIn(folder: string): { names: string[]; total: number } {
 function parsePayload(raw: unknown): ImportPayload {
   const p = raw as Partial<ImportPayload> | null
   if (!p || typeof p.folder !== 'string' || typeof p.planned !== 'boolean') throw new Error('import job payload is damaged (no folder)')
-  return { folder: p.folder, planned: p.planned }
+  return { folder: p.folder, planned: p.planned, startsWithoutProgress: typeof p.startsWithoutProgress === 'number' ? p.startsWithoutProgress : 0 }
 }

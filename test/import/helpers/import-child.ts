@@ -2,6 +2,7 @@
 // pending jobs, printing one line per progress event so the parent knows when to kill it.
 //   node --import tsx import-child.ts <workspaceDir> start <projectId> <folder>
 //   node --import tsx import-child.ts <workspaceDir> resume
+// With IMPORT_CHILD_DIE_AT_START set, it kills itself once the import has started (crash-loop test).
 import path from 'node:path'
 import { openWorkspace } from '../../../src-main/core/db/open'
 import { createImportService } from '../../../src-main/core/import/import-service'
@@ -13,7 +14,12 @@ async function main(): Promise<void> {
   const runner = createJobRunner({
     db: ws.db,
     throttleMs: 0,
-    onEvent: (_e, job) => process.stdout.write(`progress ${job.id} ${job.state} ${job.done}/${job.total}\n`)
+    onEvent: (_e, job) => {
+      process.stdout.write(`progress ${job.id} ${job.state} ${job.done}/${job.total}\n`)
+      // A crash while the import starts (after its folder is read, before any file is committed),
+      // as a file that kills the process would cause: SIGKILL, so nothing is cleaned up.
+      if (process.env.IMPORT_CHILD_DIE_AT_START && job.message.startsWith('importing ')) process.kill(process.pid, 'SIGKILL')
+    }
   })
   createImportService({ ws, runner, workspaceDir, chunkSize: 8, concurrency: 2 })
   if (mode === 'start') runner.start('import', { projectId: Number(projectId), payload: { folder, planned: false } })
