@@ -12,7 +12,9 @@
 //        [--work .tmp/debias-run] [--out docs/debias-experiment]
 //
 // Writes <out>.json (every point, the plan, the verdict), <out>.svg and <out>.png (curves),
-// <out>-seed<S>-<sampler>.png (contact sheets: constant | debias, same seeds) and prints the figures.
+// <out>-seed<S>-<sampler>.png (contact sheets: constant | debias, same seeds), <out>-tables.md (the
+// tables of docs/debias-experiment.md) and prints the figures. Re-running a finished command only
+// rewrites these files.
 
 import { spawn } from 'node:child_process'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
@@ -39,6 +41,7 @@ import {
   type Estimate,
   type SeedVerdict
 } from '../core/engine/eval/debias-experiment'
+import { debiasMarkdown } from '../core/engine/eval/debias-report'
 
 const FLAGS = ['steps', 'seeds', 'eval-every', 'lr', 'final-lr', 'warmup', 'ema', 'per-prompt', 'resamples', 'width', 'depth', 'patch', 'batch', 'schedule', 'work', 'out', 'worker', 'seed']
 const ARMS: LossWeighting[] = ['constant', 'debias']
@@ -362,6 +365,9 @@ async function parent(args: Record<string, string>): Promise<void> {
     console.log(`  x0 error per timestep bin: ${last.timestepError.map((b) => `${b.lo}-${b.hi - 1}: ${b.x0Mse.toPrecision(3)}`).join(', ')}`)
     console.log(`  eps error per timestep bin: ${last.timestepError.map((b) => `${b.lo}-${b.hi - 1}: ${b.epsMse.toPrecision(3)}`).join(', ')}`)
   }
+  const tables = debiasMarkdown(result)
+  writeFileSync(`${outBase}-tables.md`, tables)
+  console.log(`\n${tables}`)
   console.log(`verdict: ${verdict}`)
   console.log(`wrote ${outBase}.json, .svg, .png and contact sheets in ${(seconds / 60).toFixed(1)} min`)
 }
