@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -15,6 +15,23 @@ function openError(file: string): WorkspaceOpenError {
     throw err
   }
   throw new Error('expected openWorkspace to refuse the file')
+}
+
+/**
+ * Fills the projects table, closes the workspace with `close` (cleanly or not), then scribbles over
+ * the table's root page (an interior b-tree page) without changing the file size.
+ */
+function damageProjectsTable(file: string, close: (ws: Workspace) => void): void {
+  const first = openWorkspace(file)
+  const insert = first.db.prepare('INSERT INTO projects (name, description) VALUES (?, ?)')
+  for (let i = 0; i < 200; i++) insert.run(`p${i}`, 'x'.repeat(500))
+  first.checkpoint()
+  const rootPage = first.db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'projects'").pluck().get() as number
+  const pageSize = first.db.pragma('page_size', { simple: true }) as number
+  close(first)
+  const bytes = readFileSync(file)
+  bytes.fill(0xab, (rootPage - 1) * pageSize + 8, rootPage * pageSize)
+  writeFileSync(file, bytes)
 }
 
 describe('openWorkspace', () => {
@@ -63,21 +80,38 @@ describe('openWorkspace', () => {
 
   it('routes damage found by quick_check after an unclean exit to a corrupt error', () => {
     const file = join(tmp.dir, 'ws.sqlite')
-    const first = openWorkspace(file)
-    const insert = first.db.prepare('INSERT INTO projects (name, description) VALUES (?, ?)')
-    for (let i = 0; i < 200; i++) insert.run(`p${i}`, 'x'.repeat(500))
-    first.checkpoint()
-    const rootPage = first.db.prepare("SELECT rootpage FROM sqlite_master WHERE name = 'projects'").pluck().get() as number
-    const pageSize = first.db.pragma('page_size', { simple: true }) as number
-    first.db.close() // unclean: marker stays
-    // Scribble over the table's root page (an interior b-tree page) without changing the file size.
-    const bytes = readFileSync(file)
-    bytes.fill(0xab, (rootPage - 1) * pageSize + 8, rootPage * pageSize)
-    writeFileSync(file, bytes)
+    damageProjectsTable(file, (first) => first.db.close()) // unclean: marker stays
     const err = openError(file)
     expect(err.reason).toBe('corrupt')
     expect(err.message).toMatch(/quick_check|damaged|malformed/)
     expect(existsSync(markerPath(file))).toBe(true) // the next open checks again
+  })
+
+  it('runs quick_check at every open, so damage done after a clean exit is found at open (issue 11, finding 9)', () => {
+    const file = join(tmp.dir, 'ws.sqlite')
+    damageProjectsTable(file, (first) => first.close()) // clean: no marker left
+    expect(existsSync(markerPath(file))).toBe(false)
+    const err = openError(file)
+    expect(err.reason).toBe('corrupt')
+    expect(err.message).toMatch(/quick_check|damaged|malformed/)
+  })
+
+  it('refuses a 0-byte database when the folder holds the workspace\'s other files, and leaves it as it is (issue 11, finding 9)', () => {
+    const file = join(tmp.dir, 'workspace.db')
+    openWorkspace(file).close()
+    writeFileSync(join(tmp.dir, 'owner-token'), 'secret\n')
+    writeFileSync(file, '') // emptied while the studio was closed
+    const err = openError(file)
+    expect(err.reason).toBe('truncated')
+    expect(err.message).toMatch(/the database file is empty \(0 bytes\), but the folder holds this workspace's other files \(owner-token\)/)
+    expect(readFileSync(file).length).toBe(0)
+    expect(existsSync(markerPath(file))).toBe(false)
+    // In a fresh folder an empty file is still a new workspace.
+    const fresh = join(tmp.dir, 'fresh', 'ws.sqlite')
+    mkdirSync(join(tmp.dir, 'fresh'))
+    writeFileSync(fresh, '')
+    ws = openWorkspace(fresh)
+    expect(ws.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
   })
 
   it('refuses a database from a newer studio without touching the file', () => {

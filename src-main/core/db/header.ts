@@ -2,13 +2,14 @@
 // truncated files and databases from a newer studio are refused without writing a byte.
 // Header layout: https://www.sqlite.org/fileformat.html#the_database_header
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs'
+import { workspaceCompanions } from './companions'
 import { WorkspaceOpenError } from './errors'
 
 const MAGIC = 'SQLite format 3\u0000'
 const HEADER_BYTES = 100
 
 export interface HeaderFacts {
-  /** false for a missing or zero-length file, which SQLite initialises as a new database. */
+  /** false for a missing file, or a zero-length one in a fresh folder, which SQLite initialises as a new database. */
   exists: boolean
   userVersion: number
 }
@@ -24,7 +25,15 @@ export function inspectDatabaseFile(file: string): HeaderFacts {
     if (err instanceof WorkspaceOpenError) throw err
     throw new WorkspaceOpenError('unreadable', file, (err as Error).message, { cause: err })
   }
-  if (size === 0) return { exists: false, userVersion: 0 }
+  if (size === 0) {
+    const companions = workspaceCompanions(file)
+    if (companions.length === 0) return { exists: false, userVersion: 0 }
+    throw new WorkspaceOpenError(
+      'truncated',
+      file,
+      `the database file is empty (0 bytes), but the folder holds this workspace's other files (${companions.join(', ')}), so it was emptied or cut short; restore it from a backup (the file was not changed)`
+    )
+  }
 
   const header = readHead(file, Math.min(size, HEADER_BYTES))
   if (header.subarray(0, 16).toString('latin1') !== MAGIC) {

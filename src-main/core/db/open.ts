@@ -31,7 +31,9 @@ export function openWorkspace(file: string): Workspace {
     const version = readUserVersion(db)
     if (version > LATEST_SCHEMA_VERSION) throw futureVersion(path, version)
     const recoveredFromUncleanExit = hadUncleanExit(path)
-    if (recoveredFromUncleanExit) assertQuickCheck(db, path)
+    // At every open, not only after a crash: damage done while the studio was closed (a disk
+    // error, another program) is found here, with a clear message, rather than by a failing query later.
+    if (header.exists) assertQuickCheck(db, path, recoveredFromUncleanExit)
 
     const mode = db.pragma('journal_mode = WAL', { simple: true })
     if (mode !== 'wal') throw new WorkspaceOpenError('unreadable', path, `could not switch to WAL journal mode (got ${String(mode)})`)
@@ -62,10 +64,11 @@ function futureVersion(path: string, found: number): WorkspaceOpenError {
   )
 }
 
-function assertQuickCheck(db: Database.Database, path: string): void {
+function assertQuickCheck(db: Database.Database, path: string, afterCrash: boolean): void {
   const rows = db.pragma('quick_check') as Array<{ quick_check: string }>
   const problems = rows.map((r) => r.quick_check).filter((r) => r !== 'ok')
   if (problems.length > 0) {
-    throw new WorkspaceOpenError('corrupt', path, `the previous session ended uncleanly and quick_check found damage: ${problems.slice(0, 5).join('; ')}`)
+    const when = afterCrash ? 'the previous session ended uncleanly and ' : ''
+    throw new WorkspaceOpenError('corrupt', path, `${when}quick_check found damage: ${problems.slice(0, 5).join('; ')}`)
   }
 }
