@@ -42,6 +42,7 @@ import {
   type SeedVerdict
 } from '../core/engine/eval/debias-experiment'
 import { debiasMarkdown } from '../core/engine/eval/debias-report'
+import { armFidelity, emaFromCheckpoint, type ArmFidelity } from '../core/engine/eval/debias-fidelity'
 
 const FLAGS = ['steps', 'seeds', 'eval-every', 'lr', 'final-lr', 'warmup', 'ema', 'per-prompt', 'resamples', 'width', 'depth', 'patch', 'batch', 'schedule', 'work', 'out', 'worker', 'seed']
 const ARMS: LossWeighting[] = ['constant', 'debias']
@@ -318,6 +319,21 @@ async function parent(args: Record<string, string>): Promise<void> {
     console.log(`seed ${seed}: arms finished in ${((Date.now() - t0) / 60000).toFixed(1)} min wall time`)
   }
   const arms = seeds.flatMap((seed) => ARMS.map((w) => loadArm(work, w, seed, plan)!))
+  // The attribute-matched fidelity figures of the last EMA weights (computed once, cached in --work).
+  const fidelity: Record<string, ArmFidelity> = {}
+  for (const a of arms) {
+    const base = armBase(work, a.weighting, a.seed)
+    const cached = existsSync(`${base}-fidelity.json`) ? (JSON.parse(readFileSync(`${base}-fidelity.json`, 'utf8')) as ArmFidelity & { plan: string }) : null
+    if (cached && cached.plan === planKey(plan)) {
+      fidelity[`${a.weighting}-seed${a.seed}`] = cached
+      continue
+    }
+    console.log(`fidelity figures of ${a.weighting} seed ${a.seed} (last EMA weights)`)
+    const { step, params } = emaFromCheckpoint(`${base}.ckpt`, plan)
+    const f = await armFidelity(plan, params, step, `${a.weighting}-seed${a.seed}`)
+    writeFileAtomicSync(`${base}-fidelity.json`, Buffer.from(JSON.stringify({ plan: planKey(plan), ...f }) + '\n'))
+    fidelity[`${a.weighting}-seed${a.seed}`] = f
+  }
   const samplerNames = plan.samplers.map((s) => s.name)
   const verdicts: Record<string, SeedVerdict[]> = {}
   for (const name of samplerNames) verdicts[name] = seeds.map((seed) => seedVerdict(arms.find((a) => a.seed === seed && a.weighting === 'constant')!, arms.find((a) => a.seed === seed && a.weighting === 'debias')!, name))
@@ -338,6 +354,7 @@ async function parent(args: Record<string, string>): Promise<void> {
       perSeed: verdicts[primary]
     },
     secondary: Object.fromEntries(samplerNames.slice(1).map((n) => [n, verdicts[n]])),
+    fidelityAtLastStep: fidelity,
     arms
   }
   writeFileAtomicSync(`${outBase}.json`, Buffer.from(JSON.stringify(result, null, 2) + '\n'))

@@ -2,6 +2,7 @@
 // the success measure per seed, the curves with intervals, the last step's colour shift and concept
 // accuracy, and the held-out error per timestep bin.
 import type { ArmResult, Estimate, SeedVerdict } from './debias-experiment'
+import type { ArmFidelity } from './debias-fidelity'
 
 export interface DebiasResultFile {
   seeds: number[]
@@ -9,6 +10,8 @@ export interface DebiasResultFile {
   successMeasure: { verdict: string; perSeed: SeedVerdict[] }
   secondary: Record<string, SeedVerdict[]>
   arms: ArmResult[]
+  /** Attribute-matched fidelity of the last EMA weights, keyed "<weighting>-seed<S>". */
+  fidelityAtLastStep?: Record<string, ArmFidelity>
 }
 
 const e = (x: Estimate, d: number, scale = 1): string => `${(x.value * scale).toFixed(d)} [${(x.low * scale).toFixed(d)}, ${(x.high * scale).toFixed(d)}]`
@@ -69,6 +72,23 @@ export function debiasMarkdown(r: DebiasResultFile): string {
       ['---:', '---', ...names.flatMap(() => ['---:', '---:'])]
     )
   )
+
+  const fid = r.fidelityAtLastStep
+  if (fid) {
+    out.push('\nLast step, attribute-matched fidelity (100 x paired MMD^2 against clean renders of the same concept and read attributes; 0 = as good as the renders; 95% intervals):\n')
+    out.push(
+      table(
+        ['seed', 'arm', ...names.flatMap((n) => [`pixels ${label(n)}`, `features ${label(n)}`])],
+        r.seeds.flatMap((seed) =>
+          (['constant', 'debias'] as const).map((w) => {
+            const f = fid[`${w}-seed${seed}`]
+            return [String(seed), w === 'debias' ? '1/sqrt(SNR)' : 'constant', ...names.flatMap((n) => (f ? [e(f.samplers[n].pixels, 2), e(f.samplers[n].features, 2)] : ['-', '-']))]
+          })
+        ),
+        ['---:', '---', ...names.flatMap(() => ['---:', '---:'])]
+      )
+    )
+  }
 
   const first = arm('constant', r.seeds[0])
   const bins = first.points[first.points.length - 1].timestepError
