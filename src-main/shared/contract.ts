@@ -485,7 +485,8 @@ export const PreferenceSnapshot = z.object({
 export type PreferenceSnapshot = z.infer<typeof PreferenceSnapshot>
 export const PreferenceSnapshotDetail = PreferenceSnapshot.extend({ judgementIds: z.array(Id), adjudicationIds: z.array(Id) })
 export type PreferenceSnapshotDetail = z.infer<typeof PreferenceSnapshotDetail>
-export const ExportFormat = z.enum(['popalign_csv', 'pickapic_parquet', 'jsonl'])
+/** popalign_csv_safe: the same CSV with formula-like text cells guarded, for opening in a spreadsheet. */
+export const ExportFormat = z.enum(['popalign_csv', 'popalign_csv_safe', 'pickapic_parquet', 'jsonl'])
 export type ExportFormat = z.infer<typeof ExportFormat>
 
 // ---- Issue 5: bias reports in the app (report jobs) — schemas ----

@@ -85,6 +85,18 @@ describe('exports for external trainers', () => {
     expect(rows).toEqual(expected)
   })
 
+  it('PopAlignSDXL CSV keeps a formula-like caption as data for trainers; the spreadsheet-safe variant guards it (issue 11, finding 11)', async () => {
+    const formula = '=HYPERLINK("http://x.example","click") doctor'
+    f.ws.db.prepare('UPDATE prompts SET text = ? WHERE text = ?').run(formula, NEUTRAL_TEXT)
+    const captions = async (format: 'popalign_csv' | 'popalign_csv_safe'): Promise<string[]> => {
+      const file = join(out, `${format}.csv`)
+      expect((await finish(exports.start({ source: { projectId: f.projectId, criterion: 'fairness' }, format, outPath: file, overwrite: false }))).state).toBe('done')
+      return [...new Set(parseCsv(readFileSync(file, 'utf8')).slice(1).map((r) => r[2]))]
+    }
+    expect(await captions('popalign_csv')).toEqual([formula])
+    expect(await captions('popalign_csv_safe')).toEqual([`'${formula}`])
+  })
+
   it('Pick-a-Pic parquet: the dataset columns and types, image bytes, label_0 1 for the winner and 0.5 for undecided pairs', async () => {
     const snapshot = createSnapshot(f.ws, f.projectId, 'fairness')
     const file = join(out, 'train.parquet')

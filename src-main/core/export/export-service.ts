@@ -15,7 +15,7 @@ import { writeNativeJsonl } from './native-jsonl'
 import { checkOutPath, OutPathError } from './out-path'
 import { exportPairs } from './pair-rows'
 import { writePickapicParquet } from './pickapic-parquet'
-import { writePopalignCsv } from './popalign-csv'
+import { isPopalignCsv, writePopalignCsv } from './popalign-csv'
 
 export type ExportSource = { snapshotId: number } | { projectId: number; criterion: Criterion }
 
@@ -53,7 +53,7 @@ export function createExportService(deps: { ws: Workspace; runner: JobRunner }):
     const payload = ctx.payload as ExportPayload
     const { content, snapshotId, version, sha } = contentOf(payload.source)
     // Ties belong in the parquet (as 0.5) and in the native file, never in the PopAlign CSV.
-    const pairs = exportPairs(content, { includeUndecided: payload.format !== 'popalign_csv' })
+    const pairs = exportPairs(content, { includeUndecided: !isPopalignCsv(payload.format) })
     const total = payload.format === 'jsonl' ? content.pairs.length : pairs.length
     ctx.progress({ done: 0, total, message: `exporting ${total} set pair(s)` })
     const step = async (done: number): Promise<void> => {
@@ -66,7 +66,7 @@ export function createExportService(deps: { ws: Workspace; runner: JobRunner }):
     try {
       let rows: number
       const facts = exportFacts(ws.db)
-      if (payload.format === 'popalign_csv') rows = await writePopalignCsv(pairs, out, step)
+      if (isPopalignCsv(payload.format)) rows = await writePopalignCsv(pairs, out, step, { spreadsheetSafe: payload.format === 'popalign_csv_safe' })
       else if (payload.format === 'pickapic_parquet') rows = await writePickapicParquet(pairs, facts, classifierId(ws), out, step)
       else rows = await writeNativeJsonl(content, { snapshotId, snapshotVersion: version, contentSha256: sha }, facts, out, step)
       if (ctx.signal.aborted) throw new Error('export cancelled')
@@ -83,9 +83,9 @@ export function createExportService(deps: { ws: Workspace; runner: JobRunner }):
       const projectId = projectOf(request.source)
       const outPath = userErrors(() => checkOutPath(request.outPath, { workspaceDbFile: ws.file, overwrite: request.overwrite }))
       const { content } = userErrors(() => contentOf(request.source))
-      const usable = exportPairs(content, { includeUndecided: request.format !== 'popalign_csv' })
+      const usable = exportPairs(content, { includeUndecided: !isPopalignCsv(request.format) })
       if ((request.format === 'jsonl' ? content.pairs.length : usable.length) === 0) {
-        throw new ApiFailure('bad_request', `nothing to export: ${describe(request.source)} has no ${request.format === 'popalign_csv' ? 'decided ' : ''}judged set pairs`)
+        throw new ApiFailure('bad_request', `nothing to export: ${describe(request.source)} has no ${isPopalignCsv(request.format) ? 'decided ' : ''}judged set pairs`)
       }
       const payload: ExportPayload = { source: request.source, format: request.format, outPath }
       return runner.start('export', { projectId, payload, message: `export ${request.format} to ${outPath}` })

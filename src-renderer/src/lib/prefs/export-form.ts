@@ -4,7 +4,18 @@ import type { ExportFormat } from '@shared/contract'
 
 export const EXPORT_FORMATS: ReadonlyArray<{ value: ExportFormat; label: string; extension: string; note: string }> = [
   { value: 'jsonl', label: 'Native JSONL (full provenance)', extension: '.jsonl', note: 'one line per judged set pair, with images, judgements and classifier verdicts' },
-  { value: 'popalign_csv', label: 'PopAlignSDXL CSV', extension: '.csv', note: 'jpg_0, jpg_1, caption, label (0: jpg_0 wins); k rows per decided set pair' },
+  {
+    value: 'popalign_csv',
+    label: 'PopAlignSDXL CSV',
+    extension: '.csv',
+    note: 'jpg_0, jpg_1, caption, label (0: jpg_0 wins); k rows per decided set pair. Values are written exactly as they are, for trainers: a caption starting with = + - or @ would run as a formula if the file is opened in a spreadsheet; to open it there, choose the spreadsheet-safe variant'
+  },
+  {
+    value: 'popalign_csv_safe',
+    label: 'PopAlignSDXL CSV, spreadsheet-safe',
+    extension: '.csv',
+    note: 'the same rows, with text that a spreadsheet would run as a formula prefixed by an apostrophe; for reading in Excel or LibreOffice, not for training'
+  },
   { value: 'pickapic_parquet', label: 'Diffusion-DPO / Pick-a-Pic parquet', extension: '.parquet', note: 'image bytes in jpg_0/jpg_1, label_0 (ties as 0.5, which the trainer drops)' }
 ]
 
