@@ -6,6 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inspectPdf } from '../audit/pdf-inspect'
 import { parseReportJson } from '../../src-main/core/audit/export-json'
 import { parseAuditArgs, parseSeeds, UsageError } from '../../src-main/core/audit-service/cli-args'
 import { runHeadlessAudit } from '../../src-main/core/audit-service/headless'
@@ -41,6 +42,11 @@ describe('audit CLI', () => {
     for (const f of ['report.json', 'report.csv', 'report.html', 'report.pdf']) expect(existsSync(join(out, f))).toBe(true)
     expect(readFileSync(join(out, 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-')
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('data:image/png;base64,')
+    // Pictures beside the numbers in both documents: the contact sheets, the PDF's as embedded images.
+    expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('Pictures: the same seeds side by side')
+    const pdf = inspectPdf(readFileSync(join(out, 'report.pdf')))
+    expect(pdf.pageTexts.join('\n')).toContain('Pictures: the same seeds side by side')
+    expect([...pdf.objects.values()].filter((o) => o.includes('/Subtype /Image')).length).toBeGreaterThanOrEqual(12)
 
     const report = parseReportJson(readFileSync(join(out, 'report.json'), 'utf8'))
     expect(report.models).toHaveLength(1)

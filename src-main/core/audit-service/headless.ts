@@ -17,7 +17,7 @@ import { folderSource, type SourceImage } from './folder-source'
 import type { ProgressSink } from './progress-bar'
 import { promptIds, readPromptFile } from './prompt-file'
 import { recordLineage } from './run-lineage'
-import { thumbnailsFor } from './thumbnails'
+import { pictureOptions } from './thumbnails'
 import { worldReference } from './world-reference'
 import { openWorldFidelity } from './world-fidelity'
 
@@ -122,8 +122,11 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
     sink.update('building the report', 1, 1)
 
     const byId = new Map(raw.flatMap((r) => r.images.map((i) => [i.id, i.path] as const)))
-    const thumbnails = plan.formats.includes('html') ? await thumbnailsFor(exemplarIds(report).map((id) => ({ id, path: byId.get(id) ?? null }))) : new Map<string, Uint8Array>()
-    const files = await writeReportFiles(plan.out, report, { formats: plan.formats, html: { thumbnails } })
+    const pictures = await pictureOptions(
+      exemplarIds(report).map((id) => ({ id, path: byId.get(id) ?? null })),
+      plan.formats
+    )
+    const files = await writeReportFiles(plan.out, report, { formats: plan.formats, ...pictures })
     sink.finish()
     return { report, files, images: total }
   } finally {

@@ -21,7 +21,7 @@ import { fromVerdict, openAuditClassifier, toVerdict, type AuditClassifier, type
 import { composeReport, exemplarIds, type AuditSource } from './compose'
 import { parseAuditPayload, totalWork, type AuditPayload, type AuditRequest, type SourceState } from './payload'
 import { createReportStore } from './report-store'
-import { thumbnailsFor } from './thumbnails'
+import { pictureOptions } from './thumbnails'
 import { verdictStore, type ClassifierKey } from './verdict-store'
 import { legacyLineage, trainingLineage } from './run-lineage'
 import { worldReference } from './world-reference'
@@ -403,13 +403,11 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
 
   /** Writes one export atomically; the HTML gets the exemplar thumbnails embedded. */
   async function exportFile(report: Report, format: ReportFormat, outPath: string): Promise<{ path: string; bytes: number }> {
-    let content: string | Uint8Array
-    if (format === 'html') {
-      const thumbnails = await thumbnailsFor(exemplarIds(report).map((id) => ({ id, path: ws.images.get(Number(id))?.filePath ?? null })))
-      content = renderReport(report, 'html', { thumbnails })
-    } else {
-      content = renderReport(report, format)
-    }
+    const pictures = await pictureOptions(
+      exemplarIds(report).map((id) => ({ id, path: ws.images.get(Number(id))?.filePath ?? null })),
+      [format]
+    )
+    const content = renderReport(report, format, pictures)
     const tmp = `${outPath}.${process.pid}.tmp`
     writeFileSync(tmp, content)
     renameSync(tmp, outPath)

@@ -2,9 +2,10 @@
 // chart (bars with 95% interval whiskers), the class distribution per model and the tables. Long
 // content continues on extra pages with a "(continued)" heading, so nothing is cut off.
 
-import { A4, PdfDocument, textWidth, type PdfPage, type Rgb } from './pdf-writer'
+import { A4, PdfDocument, textWidth, type PdfPage, type Rgb, type RgbImage } from './pdf-writer'
 import type { Estimate, ModelReport, Report } from './report-model'
 import { frontierPoints, higherIsBetter, QUALITY_LABEL, QUALITY_METRICS } from '../../shared/audit/frontier'
+import { contactSheets } from '../../shared/audit/contact-sheet'
 import { qualityFailures } from '../../shared/audit/quality-gate'
 import { lineageRows } from '../../shared/audit/lineage-rows'
 import { fmt } from './sentences'
@@ -214,7 +215,37 @@ function shareChart(flow: Flow, title: string, classes: readonly string[], ideal
   flow.y = legendTop + legendH + 8
 }
 
-export function renderReportPdf(report: Report): Uint8Array {
+export interface PdfOptions {
+  /** Decoded thumbnails by image id, for the contact sheets (none: the sheets are left out). */
+  pictures?: ReadonlyMap<string, RgbImage>
+}
+
+/** Per prompt, a row of images per model, the same seeds in the same columns (as in the HTML and the app). */
+function contactSheetPages(flow: Flow, report: Report, pictures: ReadonlyMap<string, RgbImage>): void {
+  const sheets = contactSheets(report, 4, 8)
+  if (!sheets.some((s) => s.rows.some((r) => r.imageIds.some((id) => pictures.has(id))))) return
+  flow.newPage('Pictures')
+  flow.title('Pictures: the same seeds side by side', 15)
+  flow.paragraph('Each row is one model; column k is the same seed in every row.', BODY, { colour: GREY })
+  const size = 36
+  const labelWidth = 0.3 * flow.width
+  for (const sheet of sheets) {
+    flow.y += 6
+    flow.paragraph(sheet.prompt, 10, { bold: true })
+    for (const row of sheet.rows) {
+      flow.ensure(size + 6)
+      flow.y += 4
+      flow.page.text(MARGIN, flow.y + size / 2 + 3, clip(row.label, labelWidth - 6, BODY), BODY)
+      row.imageIds.forEach((id, k) => {
+        const img = pictures.get(id)
+        if (img) flow.page.image(MARGIN + labelWidth + k * (size + 3), flow.y, size, size, img)
+      })
+      flow.y += size
+    }
+  }
+}
+
+export function renderReportPdf(report: Report, options: PdfOptions = {}): Uint8Array {
   const doc = new PdfDocument({ title: report.title })
   const flow = new Flow(doc, report.title)
   flow.title(report.title, 18)
@@ -236,6 +267,8 @@ export function renderReportPdf(report: Report): Uint8Array {
     if (failure) flow.paragraph(`Quality check failed: ${failure}. Its fairness numbers describe damaged images.`, BODY, { indent: 10, bold: true, colour: WARN })
     for (const e of [m.coverage.ratio, m.conceptAccuracy, m.fidelity ?? null, m.featureFidelity ?? null, m.frechet, m.recallOverall]) if (e) flow.paragraph(e.sentence, BODY, { indent: 10 })
   }
+
+  if (options.pictures) contactSheetPages(flow, report, options.pictures)
 
   report.axes.forEach((axis, ai) => {
     const heading = `Axis ${axis.name}`

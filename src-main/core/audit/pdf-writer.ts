@@ -1,8 +1,16 @@
 // A minimal PDF 1.4 writer: pages of Helvetica text (the standard Type1 fonts need no embedding),
-// lines and filled rectangles. Content streams are uncompressed and all bytes are 8-bit, so object
-// offsets in the xref table are exact string lengths. Enough for report pages with tables and bar charts.
+// lines, filled rectangles and small RGB images. Content streams are uncompressed and all bytes are
+// 8-bit, so object offsets in the xref table are exact string lengths; image samples are written as
+// ASCII hex so the file stays plain text. Enough for report pages with tables, bar charts and thumbnails.
 
 export type Rgb = readonly [number, number, number]
+
+/** 8-bit RGB samples, row by row from the top. */
+export interface RgbImage {
+  width: number
+  height: number
+  rgb: Uint8Array
+}
 
 export const A4 = { width: 595.28, height: 841.89 } as const
 
@@ -58,6 +66,8 @@ function colour(c: Rgb): string {
 
 export class PdfPage {
   private readonly ops: string[] = []
+  /** Images drawn on this page, named /Im0, /Im1, ... in its resources. */
+  readonly images: RgbImage[] = []
   constructor(
     readonly width: number,
     readonly height: number
@@ -79,6 +89,16 @@ export class PdfPage {
     if (options.fill && options.stroke) this.ops.push(`${colour(options.fill)} rg ${colour(options.stroke)} RG ${box} B`)
     else if (options.fill) this.ops.push(`${colour(options.fill)} rg ${box} f`)
     else this.ops.push(`${colour(options.stroke ?? [0, 0, 0])} RG ${box} S`)
+  }
+
+  /** An image scaled into the box with its top-left corner at (x, y). */
+  image(x: number, y: number, w: number, h: number, img: RgbImage): void {
+    if (!Number.isInteger(img.width) || !Number.isInteger(img.height) || img.width < 1 || img.height < 1 || img.rgb.length !== img.width * img.height * 3) {
+      throw new Error(`PDF image must be width x height x 3 bytes, got ${img.rgb.length} for ${img.width}x${img.height}`)
+    }
+    const name = `/Im${this.images.length}`
+    this.images.push(img)
+    this.ops.push(`q ${n(w)} 0 0 ${n(h)} ${n(x)} ${n(this.height - y - h)} cm ${name} Do Q`)
   }
 
   content(): string {
@@ -106,7 +126,7 @@ export class PdfDocument {
     return this.pages
   }
 
-  /** The finished file. Object numbers: 1 catalog, 2 page tree, 3-4 fonts, 5 info, then page + content pairs. */
+  /** The finished file. Object numbers: 1 catalog, 2 page tree, 3-4 fonts, 5 info, page + content pairs, then images. */
   toBytes(): Uint8Array {
     if (this.pages.length === 0) throw new Error('a PDF needs at least one page')
     const objects: string[] = []
@@ -116,10 +136,18 @@ export class PdfDocument {
     objects[3] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>'
     objects[4] = '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>'
     objects[5] = `<< /Title ${pdfString(this.info.title)} /Producer ${pdfString(this.info.producer ?? 'PopAlign Studio')} >>`
+    let nextId = 6 + 2 * this.pages.length
     this.pages.forEach((page, i) => {
       const id = pageIds[i]
       const stream = page.content()
-      objects[id] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${n(page.width)} ${n(page.height)}] /Resources << /Font << /F1 3 0 R /F2 4 0 R >> >> /Contents ${id + 1} 0 R >>`
+      const xobjects = page.images.map((img, k) => {
+        const imageId = nextId++
+        const hex = `${hexOf(img.rgb)}>`
+        objects[imageId] = `<< /Type /XObject /Subtype /Image /Width ${img.width} /Height ${img.height} /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /ASCIIHexDecode /Length ${hex.length} >>\nstream\n${hex}\nendstream`
+        return `/Im${k} ${imageId} 0 R`
+      })
+      const resources = `/Font << /F1 3 0 R /F2 4 0 R >>${xobjects.length ? ` /XObject << ${xobjects.join(' ')} >>` : ''}`
+      objects[id] = `<< /Type /Page /Parent 2 0 R /MediaBox [0 0 ${n(page.width)} ${n(page.height)}] /Resources << ${resources} >> /Contents ${id + 1} 0 R >>`
       objects[id + 1] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`
     })
     // The binary comment line tells transfer tools the file is binary (PDF 32000 §7.5.2).
@@ -135,6 +163,12 @@ export class PdfDocument {
     out += `trailer\n<< /Size ${objects.length} /Root 1 0 R /Info 5 0 R >>\nstartxref\n${xref}\n%%EOF\n`
     return latin1Bytes(out)
   }
+}
+
+function hexOf(bytes: Uint8Array): string {
+  let out = ''
+  for (const b of bytes) out += (b < 16 ? '0' : '') + b.toString(16)
+  return out
 }
 
 /** One byte per character; every character here is < 256 by construction (toWinAnsi). */

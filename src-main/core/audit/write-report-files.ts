@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { reportToCsv } from './export-csv'
 import { renderReportHtml, type HtmlOptions } from './export-html'
 import { reportToJson } from './export-json'
-import { renderReportPdf } from './export-pdf'
+import { renderReportPdf, type PdfOptions } from './export-pdf'
 import type { Report } from './report-model'
 import type { AuditRecord } from './types'
 
@@ -20,30 +20,36 @@ export function thumbnailsOf(records: readonly AuditRecord[]): Map<string, Uint8
   return out
 }
 
-export function renderReport(report: Report, format: ReportFormat, html: HtmlOptions = {}): string | Uint8Array {
+/** Pictures for the formats that show them: PNG thumbnails for the HTML, decoded ones for the PDF. */
+export interface RenderOptions {
+  html?: HtmlOptions
+  pdf?: PdfOptions
+}
+
+export function renderReport(report: Report, format: ReportFormat, options: RenderOptions = {}): string | Uint8Array {
   switch (format) {
     case 'json':
       return reportToJson(report)
     case 'csv':
       return reportToCsv(report)
     case 'html':
-      return renderReportHtml(report, html)
+      return renderReportHtml(report, options.html)
     case 'pdf':
-      return renderReportPdf(report)
+      return renderReportPdf(report, options.pdf)
     default:
       throw new Error(`unknown report format "${String(format)}"; expected one of ${REPORT_FORMATS.join(', ')}`)
   }
 }
 
 /** Writes report.<format> for each format into `dir` (created if missing); returns the paths written. */
-export async function writeReportFiles(dir: string, report: Report, options: { formats?: readonly ReportFormat[]; html?: HtmlOptions; baseName?: string } = {}): Promise<string[]> {
+export async function writeReportFiles(dir: string, report: Report, options: RenderOptions & { formats?: readonly ReportFormat[]; baseName?: string } = {}): Promise<string[]> {
   const formats = options.formats ?? REPORT_FORMATS
   const base = options.baseName ?? 'report'
   if (!/^[\w.-]+$/.test(base)) throw new Error(`report file name "${base}" may only contain letters, digits, dot, dash and underscore`)
   await mkdir(dir, { recursive: true })
   const written: string[] = []
   for (const format of formats) {
-    const content = renderReport(report, format, options.html)
+    const content = renderReport(report, format, options)
     const path = join(dir, `${base}.${format}`)
     const tmp = `${path}.${process.pid}.tmp`
     await writeFile(tmp, content)
