@@ -396,18 +396,7 @@ export class ArmEvaluator {
       const sheets: Record<string, Float32Array> = {}
       for (const s of p.samplers) {
         const ref = await this.reference(s.seed)
-        const texts = ref.prompts.flatMap((q) => new Array<string>(p.perPrompt).fill(q))
-        const images = await sampleImages({
-          config: c,
-          denoiser,
-          cond: encodePrompts(texts),
-          seeds: imageSeeds(s.seed, texts.length),
-          sampler: s.sampler,
-          steps: s.steps,
-          guidance: s.guidance,
-          schedule,
-          chunk: 256
-        })
+        const images = await samplePlanPrompts(p, denoiser, ref.prompts, s)
         samplers[s.name] = await this.metrics(images, ref)
         sheets[s.name] = sheetImages(images, ref.prompts.length, p.perPrompt, p.sheetPerPrompt, c.imageSize)
       }
@@ -487,6 +476,22 @@ export class ArmEvaluator {
     }
     return out
   }
+}
+
+/** `plan.perPrompt` images of each prompt with one of the plan's samplers: the same per-image seeds at every evaluation and in both arms. */
+export function samplePlanPrompts(plan: DebiasPlan, denoiser: OrtDenoiser, prompts: readonly string[], s: NamedSampling): Promise<Float32Array> {
+  const texts = prompts.flatMap((q) => new Array<string>(plan.perPrompt).fill(q))
+  return sampleImages({
+    config: plan.config.model,
+    denoiser,
+    cond: encodePrompts(texts),
+    seeds: imageSeeds(s.seed, texts.length),
+    sampler: s.sampler,
+    steps: s.steps,
+    guidance: s.guidance,
+    schedule: makeSchedule(plan.config.schedule, plan.config.timesteps),
+    chunk: 256
+  })
 }
 
 function allIndices(n: number): Int32Array {

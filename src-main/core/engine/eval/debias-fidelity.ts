@@ -8,14 +8,11 @@ import { openAuditClassifier } from '../../audit-service/audit-classifier'
 import { auditSet, cleanSet } from '../../audit-service/fidelity-check'
 import { openWorldFidelity } from '../../audit-service/world-fidelity'
 import { neutralPromptSet } from '../../world/prompts'
-import { encodePrompts } from '../../world/vocabulary'
 import { decodeCheckpoint } from '../checkpoint/format'
-import { makeSchedule } from '../diffusion/schedule'
 import { ditParameters } from '../model/dit-spec'
 import type { DiTParams } from '../model/dit-tf'
 import { OrtDenoiser } from '../onnx/ort-denoiser'
-import { imageSeeds, sampleImages } from '../onnx/sample-images'
-import type { DebiasPlan, Estimate } from './debias-experiment'
+import { samplePlanPrompts, type DebiasPlan, type Estimate } from './debias-experiment'
 
 export interface ArmFidelity {
   step: number
@@ -55,17 +52,7 @@ export async function armFidelity(plan: DebiasPlan, params: DiTParams, step: num
     const samplers: ArmFidelity['samplers'] = {}
     try {
       for (const s of plan.samplers) {
-        const images = await sampleImages({
-          config: c,
-          denoiser,
-          cond: encodePrompts(texts),
-          seeds: imageSeeds(s.seed, texts.length),
-          sampler: s.sampler,
-          steps: s.steps,
-          guidance: s.guidance,
-          schedule: makeSchedule(plan.config.schedule, plan.config.timesteps),
-          chunk: 256
-        })
+        const images = await samplePlanPrompts(plan, denoiser, prompts, s)
         const f = await auditSet(classifier, fidelity, { images, count: texts.length, prompts: texts }, `${label}-${s.name}`, fairFeatures, plan.resamples)
         samplers[s.name] = { pixels: estimate(f.pixels), features: estimate(f.features) }
       }
