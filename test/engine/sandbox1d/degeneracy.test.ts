@@ -48,3 +48,11 @@ describe('degenerate-fit flags (issue 9, item 6)', () => {
     expect(formatAlphaCheck(r)).toContain(r.verdict)
   })
 })
+
+describe('sandbox1d command line', () => {
+  it('parses --alpha-check and --seeds', async () => {
+    const { parseSandboxArgs } = await import('../../../src-main/core/engine/sandbox1d')
+    expect(parseSandboxArgs(['--alpha-check', '--seeds', '0,3', '--steps', '100'])).toMatchObject({ alphaCheck: true, seeds: [0, 3], steps: 100 })
+    expect(() => parseSandboxArgs(['--seeds', '1,x'])).toThrow(/--seeds/)
+  })
+})
