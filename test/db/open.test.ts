@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { markerPath } from '../../src-main/core/db/marker'
+import { migrate } from '../../src-main/core/db/migrate'
 import { LATEST_SCHEMA_VERSION, migrations } from '../../src-main/core/db/migrations'
 import { openWorkspace, WorkspaceOpenError, type Workspace } from '../../src-main/core/db/open'
 import { tempDir } from './helpers'
@@ -112,6 +113,26 @@ describe('openWorkspace', () => {
     writeFileSync(fresh, '')
     ws = openWorkspace(fresh)
     expect(ws.db.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION)
+  })
+
+  it('keeps a copy of the workspace as it was before a schema upgrade, and names it when damage is found (issue 11, finding 9)', () => {
+    const file = join(tmp.dir, 'workspace.db')
+    const old = new Database(file)
+    migrate(old, migrations.slice(0, LATEST_SCHEMA_VERSION - 1))
+    old.prepare("INSERT INTO projects (name) VALUES ('before the upgrade')").run()
+    old.close()
+    openWorkspace(file).close()
+    const backup = `${file}.backup-v${LATEST_SCHEMA_VERSION - 1}`
+    const copy = new Database(backup, { readonly: true })
+    expect(copy.pragma('user_version', { simple: true })).toBe(LATEST_SCHEMA_VERSION - 1)
+    expect(copy.prepare('SELECT name FROM projects').pluck().all()).toEqual(['before the upgrade'])
+    copy.close()
+    // Already current: no new copy at the next open.
+    openWorkspace(file).close()
+    expect(readdirSync(tmp.dir).filter((n) => n.includes('.backup-'))).toEqual([`workspace.db.backup-v${LATEST_SCHEMA_VERSION - 1}`])
+    // Damage found later names the copy as the way out.
+    damageProjectsTable(file, (ws) => ws.close())
+    expect(openError(file).message).toContain(`a copy from before the last upgrade is at ${backup}`)
   })
 
   it('refuses a database from a newer studio without touching the file', () => {

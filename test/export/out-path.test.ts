@@ -39,6 +39,7 @@ describe('checkOutPath', () => {
     ['its shared memory', 'workspace.db-shm'],
     ['its journal (not there yet)', 'workspace.db-journal'],
     ['its open marker', 'workspace.db.running'],
+    ['its pre-upgrade backup', 'workspace.db.backup-v6'],
     ['the owner token', 'owner-token'],
     ['the thumbnails folder', 'thumbs'],
     ['a thumbnail', 'thumbs/a.webp'],

@@ -14,7 +14,8 @@ export class WorkspaceOpenError extends Error {
   constructor(
     readonly reason: WorkspaceOpenFailure,
     readonly file: string,
-    detail: string,
+    /** The problem alone, without the "Cannot open workspace <file>" prefix. */
+    readonly detail: string,
     options?: { cause?: unknown }
   ) {
     super(`Cannot open workspace ${file}: ${detail}`, options)

@@ -3,6 +3,7 @@
 // newer studio, damaged) raise WorkspaceOpenError and leave the file exactly as it was.
 import { resolve } from 'node:path'
 import Database from 'better-sqlite3'
+import { backupBeforeMigration, newestBackup } from './backup'
 import { classifyOpenError, WorkspaceOpenError } from './errors'
 import { inspectDatabaseFile } from './header'
 import { hadUncleanExit, writeMarker } from './marker'
@@ -17,6 +18,22 @@ const BUSY_TIMEOUT_MS = 5000
 
 export function openWorkspace(file: string): Workspace {
   const path = resolve(file)
+  try {
+    return openChecked(path)
+  } catch (err) {
+    throw withWayOut(err, path)
+  }
+}
+
+/** A damaged or cut-short workspace names the copy kept before its last upgrade, when there is one. */
+function withWayOut(err: unknown, path: string): unknown {
+  if (!(err instanceof WorkspaceOpenError) || (err.reason !== 'corrupt' && err.reason !== 'truncated')) return err
+  const backup = newestBackup(path)
+  if (!backup) return err
+  return new WorkspaceOpenError(err.reason, err.file, `${err.detail}; a copy from before the last upgrade is at ${backup}`, { cause: err })
+}
+
+function openChecked(path: string): Workspace {
   const header = inspectDatabaseFile(path)
   if (header.userVersion > LATEST_SCHEMA_VERSION) throw futureVersion(path, header.userVersion)
 
@@ -40,6 +57,9 @@ export function openWorkspace(file: string): Workspace {
     // FULL: a decision acknowledged to an annotator survives power loss, not just a crash.
     db.pragma('synchronous = FULL')
     db.pragma('foreign_keys = ON')
+    // An upgrade of a workspace in use first leaves a copy of it as it was (the way out if the
+    // migration, or damage found later, goes wrong); a new workspace has nothing to keep.
+    if (header.exists && version > 0 && version < LATEST_SCHEMA_VERSION) backupBeforeMigration(db, path, version)
     try {
       migrate(db, migrations)
     } catch (err) {

@@ -7,13 +7,14 @@
 //   - the path is absolute, has no NUL byte, and its folder exists;
 //   - it lies under an allowed root (the home folder, the temp folder, removable media; or
 //     $POPALIGN_EXPORT_ROOTS), compared by real path so a symlinked folder cannot lead elsewhere;
-//   - it is none of the workspace's own files: the database and its -wal/-shm/-journal files and
-//     open marker, token files, and nothing inside the thumbnails or reports folders;
+//   - it is none of the workspace's own files: the database and its -wal/-shm/-journal files, open
+//     marker and pre-upgrade backups, token files, and nothing inside the thumbnails or reports folders;
 //   - an existing target must be a regular file (not a folder, device, FIFO, socket or symlink),
 //     and is replaced only when overwriting was asked for.
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path'
+import { isBackupOf } from '../db/backup'
 import { kindOf } from '../fs/read-regular'
 import { isStrictlyInside } from '../fs/safe-path'
 
@@ -80,7 +81,7 @@ export function checkOutPath(outPath: string, opts: OutPathOptions): string {
 function isWorkspaceOwn(real: string, workspaceDbFile: string): boolean {
   const dbFile = realDbFile(workspaceDbFile)
   const dir = dirname(dbFile)
-  if ([dbFile, `${dbFile}-wal`, `${dbFile}-shm`, `${dbFile}-journal`, `${dbFile}.running`].includes(real)) return true
+  if ([dbFile, `${dbFile}-wal`, `${dbFile}-shm`, `${dbFile}-journal`, `${dbFile}.running`].includes(real) || isBackupOf(dbFile, real)) return true
   if (WORKSPACE_FOLDERS.some((f) => real === join(dir, f) || isStrictlyInside(join(dir, f), real))) return true
   return dirname(real) === dir && WORKSPACE_FILE.test(basename(real))
 }
