@@ -3,6 +3,7 @@
 import type { FinetuneSpec } from '../../finetune/spec'
 import type { WindowMeans } from '../../finetune/window'
 import type { TrainConfig } from './config'
+import type { DivergencePolicy } from './divergence'
 
 /** How the worker builds its data source: a module exporting `createDataSource(options, model)`. */
 export interface DataSpec {
@@ -28,6 +29,8 @@ export interface TrainJob {
    * clone). Needs initFrom, which is also the frozen reference.
    */
   finetune?: FinetuneSpec
+  /** What a diverging loss does (divergence.ts): roll back with a lower learning rate (default) or stop. */
+  onDivergence?: DivergencePolicy
 }
 
 export type HostMessage =
@@ -53,7 +56,12 @@ export type WorkerMessage =
   | { type: 'checkpoint'; step: number; path: string }
   | { type: 'paused'; step: number }
   | { type: 'resumed'; step: number }
-  | { type: 'done'; step: number; cancelled: boolean; checkpoint: string | null; losses: number[] }
+  /**
+   * The divergence guard acted: 'rollback' went back to step `toStep` with `learningRate`; 'stop'
+   * ended the run (its last good checkpoint is at `toStep`).
+   */
+  | { type: 'guard'; action: 'rollback' | 'stop'; step: number; toStep: number; reason: string; learningRate: number }
+  | { type: 'done'; step: number; cancelled: boolean; checkpoint: string | null; losses: number[]; stopped?: string }
   | { type: 'error'; message: string }
 
 export function isHostMessage(m: unknown): m is HostMessage {

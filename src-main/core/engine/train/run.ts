@@ -13,8 +13,12 @@ import type { DataSource } from './data-source'
 import type { Progress, TrainJob, WorkerMessage } from './protocol'
 import { toyDataSource } from './toy-source'
 import { Trainer } from './trainer'
+import type { TrainConfig } from './config'
+import { DivergenceGuard, describeDivergence, MAX_ROLLBACKS, ROLLBACK_LR_FACTOR } from './divergence'
+import type { TrainState } from './trainer'
 import { openFinetune } from '../../finetune/worker'
 import { metricsWindow } from '../../finetune/window'
+import type { StepMetrics } from '../../finetune/objective'
 
 export interface RunControl {
   paused: boolean
@@ -66,6 +70,17 @@ function rateMeter(window = 20): { tick(now: number): number } {
 
 const yieldToEvents = (): Promise<void> => new Promise((r) => setImmediate(r))
 
+/**
+ * The learning rate to resume with: the checkpoint's when the divergence guard lowered it (a config
+ * equal to the run's but for a smaller learning rate), else the run's; any other difference is refused
+ * by the Trainer as a different run.
+ */
+function guardedLearningRate(config: TrainConfig, state: TrainState): number {
+  const lr = state.config.learningRate
+  const same = JSON.stringify(parseTrainConfig({ ...state.config, learningRate: config.learningRate })) === JSON.stringify(parseTrainConfig(config))
+  return same && lr < config.learningRate ? lr : config.learningRate
+}
+
 export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => void, control: RunControl): Promise<void> {
   const config = parseTrainConfig(job.config)
   const { tf, info } = await loadTf()
@@ -74,16 +89,22 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
   const data = await resolveDataSource(job.data, config.model)
   let trainer: Trainer
   const found = job.resume ? latestCheckpoint(job.runDir) : null
+  // The learning rate the run is at: the config's, or lower after the divergence guard rolled back.
+  let learningRate = config.learningRate
   if (found) {
     for (const s of found.skipped) emit({ type: 'log', level: 'warn', message: `skipped unreadable checkpoint ${s}` })
-    trainer = new Trainer(tf, config, data, { state: found.state })
-    emit({ type: 'log', level: 'info', message: `resumed from ${found.path} at step ${trainer.step}` })
+    learningRate = guardedLearningRate(config, found.state)
+    trainer = new Trainer(tf, { ...config, learningRate }, data, { state: found.state })
+    emit({ type: 'log', level: 'info', message: `resumed from ${found.path} at step ${trainer.step}${learningRate !== config.learningRate ? ` with the learning rate the divergence guard lowered to ${learningRate}` : ''}` })
   } else {
     const initialParams = job.initFrom ? loadCheckpoint(job.initFrom).params : undefined
     trainer = new Trainer(tf, config, data, { initialParams })
   }
   // Preference fine-tuning replaces the plain ε-MSE step; everything else (checkpoints, control) is shared.
-  const stepper = job.finetune ? openFinetune(tf, trainer, job.finetune, job.initFrom) : null
+  let stepper = job.finetune ? openFinetune(tf, trainer, job.finetune, job.initFrom) : null
+  const guard = new DivergenceGuard()
+  let rollbacks = Math.round(Math.log2(config.learningRate / learningRate))
+  let stopped: string | undefined
   const window = metricsWindow()
   const throttle = progressThrottle(job.progressIntervalMs ?? 250)
   const meter = rateMeter()
@@ -96,6 +117,14 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
     itPerSec,
     etaSeconds: itPerSec > 0 ? (config.steps - trainer.step) / itPerSec : Infinity
   })
+  /** The run again from its last good checkpoint (or its start) with `cfg`'s learning rate. */
+  const restart = (cfg: TrainConfig): { trainer: Trainer; stepper: typeof stepper } => {
+    const good = latestCheckpoint(job.runDir)
+    const next = good
+      ? new Trainer(tf, cfg, data, { state: { ...good.state, config: cfg } })
+      : new Trainer(tf, cfg, data, { initialParams: job.initFrom ? loadCheckpoint(job.initFrom).params : undefined })
+    return { trainer: next, stepper: job.finetune ? openFinetune(tf, next, job.finetune, job.initFrom) : null }
+  }
   const checkpoint = (): void => {
     lastCheckpoint = saveCheckpoint(job.runDir, trainer.snapshot())
     lastCheckpointStep = trainer.step
@@ -110,11 +139,39 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
         emit({ type: 'resumed', step: trainer.step })
       }
       let loss: number
-      if (stepper) {
-        const metrics = stepper.step()
-        window.add(metrics)
-        loss = metrics.loss
-      } else loss = trainer.trainStep()
+      let preferenceMetrics: StepMetrics | null = null
+      try {
+        if (stepper) {
+          preferenceMetrics = stepper.step()
+          loss = preferenceMetrics.loss
+        } else loss = trainer.trainStep()
+      } catch (err) {
+        // The trainer refuses a non-finite loss; that is divergence, not a crash.
+        if (!/loss became/.test((err as Error).message)) throw err
+        loss = Number.NaN
+      }
+      const verdict = guard.observe(loss)
+      if (verdict.kind !== 'ok') {
+        const reason = describeDivergence(verdict, trainer.step)
+        const toStep = lastCheckpointStep >= 0 ? lastCheckpointStep : (found?.state.step ?? 0)
+        if ((job.onDivergence ?? 'rollback') === 'stop' || rollbacks >= MAX_ROLLBACKS) {
+          stopped = `${reason}; ${rollbacks >= MAX_ROLLBACKS ? `still diverging after ${rollbacks} rollbacks, ` : ''}stopped with the last good checkpoint at step ${toStep}`
+          emit({ type: 'guard', action: 'stop', step: trainer.step, toStep, reason: stopped, learningRate })
+          break
+        }
+        rollbacks++
+        learningRate *= ROLLBACK_LR_FACTOR
+        stepper?.dispose()
+        trainer.dispose()
+        ;({ trainer, stepper } = restart({ ...config, learningRate }))
+        guard.reset()
+        window.take()
+        // Written again at once with the lowered learning rate, so a resume after a crash keeps it.
+        if (trainer.step > 0) checkpoint()
+        emit({ type: 'guard', action: 'rollback', step: trainer.step, toStep: trainer.step, reason: `${reason}; rolled back to step ${trainer.step} with learning rate ${learningRate}`, learningRate })
+        continue
+      }
+      if (preferenceMetrics) window.add(preferenceMetrics)
       const now = performance.now()
       const rate = meter.tick(now)
       if (throttle.due(now, trainer.done)) {
@@ -126,7 +183,7 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
     }
     // A cancelled run keeps its progress: the next resume starts where it stopped.
     if (control.cancelled && trainer.step > 0 && lastCheckpointStep !== trainer.step) checkpoint()
-    emit({ type: 'done', step: trainer.step, cancelled: control.cancelled, checkpoint: lastCheckpoint, losses: trainer.losses })
+    emit({ type: 'done', step: trainer.step, cancelled: control.cancelled, checkpoint: lastCheckpoint, losses: trainer.losses, ...(stopped ? { stopped } : {}) })
   } finally {
     stepper?.dispose()
     trainer.dispose()
