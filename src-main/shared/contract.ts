@@ -365,6 +365,22 @@ export const TrainSettings = z
   .strict()
 export type TrainSettings = z.infer<typeof TrainSettings>
 export const LossPoint = z.object({ step: Count, loss: z.number() })
+/** The quick fixed-seed check of one checkpoint (step 0 = the model the run started from). */
+export const QualityPoint = z.object({
+  step: Count,
+  /** Image fidelity gap (100 x MMD^2 to matched clean renders; lower is better) with its 95% interval. */
+  fidelity: z.object({ value: z.number(), low: z.number(), high: z.number() }).nullable(),
+  discrepancy: z.array(z.object({ axis: z.string(), value: z.number().nullable() })),
+  conceptAccuracy: z.number().nullable(),
+  /** Contact sheet: one row per check prompt, the same seeds across (a data: PNG). */
+  sheet: z.string(),
+  /** Against step 0 by the report's quality gate; null for step 0 or without a fidelity figure. */
+  quality: z.object({ change: z.number(), failed: z.boolean() }).nullable()
+})
+export type QualityPoint = z.infer<typeof QualityPoint>
+/** What the divergence guard did during a run. */
+export const GuardEvent = z.object({ action: z.enum(['rollback', 'stop']), step: Count, toStep: Count, reason: z.string(), learningRate: z.number() })
+export type GuardEvent = z.infer<typeof GuardEvent>
 export const TrainMetrics = z.object({
   jobId: Id,
   state: JobState,
@@ -379,7 +395,14 @@ export const TrainMetrics = z.object({
   totalPoints: Count,
   backend: z.string().nullable(),
   /** The newest checkpoint as a model id for sample.start. */
-  checkpoint: z.object({ step: Count, modelId: z.string() }).nullable()
+  checkpoint: z.object({ step: Count, modelId: z.string() }).nullable(),
+  /** The quick check of every checkpoint, in step order. */
+  quality: z.array(QualityPoint),
+  /** The checkpoint the best-checkpoint rule picks (a model id), with the rule in words; null when none qualifies. */
+  best: z.object({ step: Count, modelId: z.string(), rule: z.string() }).nullable(),
+  /** "quality dropped 35% (...)" when the last checkpoint failed the quality check, else null. */
+  qualityDrop: z.string().nullable(),
+  guard: z.array(GuardEvent)
 })
 export type TrainMetrics = z.infer<typeof TrainMetrics>
 export const SampleProvenance = z.object({

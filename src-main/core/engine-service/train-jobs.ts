@@ -18,6 +18,8 @@ import type { Catalog } from './catalog'
 import { readCheckpointMeta } from './checkpoint-meta'
 import { codeVersion } from './code-version'
 import { appendMetrics, readMetrics, thin } from './metrics-log'
+import { appendGuardEvent, readGuardEvents } from './guard-log'
+import { appendQuality, BEST_RULE, bestCheckpoint, canCheck, checkCheckpoint, openQualityTools, qualityDropNote, readQuality, type QualityTools } from './quality-check'
 import { trainConfigFrom } from './model-presets'
 import { runDirOf } from './paths'
 import { readRunRecord, writeRunRecordOnce, type RunRecord, type RunSnapshotData } from './run-record'
@@ -36,6 +38,8 @@ export interface TrainJobsDeps {
   workerPath?: string
   /** Least milliseconds between two worker progress reports (default 200). */
   progressIntervalMs?: number
+  /** Run the quick quality check on every checkpoint (default true; needs the built-in classifier). */
+  qualityChecks?: boolean
   /** Turns a fine-tune job's snapshot reference into decoded training images (finetune-jobs.ts). */
   prepareFinetune?: (f: FinetunePayload, config: TrainConfig) => Promise<{ spec: FinetuneSpec; data: RunSnapshotData }>
 }
@@ -104,6 +108,7 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       finetune = await deps.prepareFinetune(payload.finetune, config)
     }
     const run: LiveRun = { handle: null as unknown as TrainHandle, backend: record?.backend ?? null }
+    const quality = await startQualityChecks(ctx.jobId, runDir, payload)
     const onMessage = (m: WorkerMessage): void => {
       switch (m.type) {
         case 'log':
@@ -123,6 +128,13 @@ export function createTrainJobs(deps: TrainJobsDeps) {
               createdAt: new Date().toISOString()
             })
           } else if (m.level === 'warn') deps.log(`train job ${ctx.jobId}: ${m.message}`)
+          return
+        case 'checkpoint':
+          quality?.check(m.path)
+          return
+        case 'guard':
+          appendGuardEvent(runDir, { action: m.action, step: m.step, toStep: m.toStep, reason: m.reason, learningRate: m.learningRate })
+          deps.log(`train job ${ctx.jobId}: divergence guard: ${m.reason}`)
           return
         case 'progress': {
           const eta = Number.isFinite(m.etaSeconds) ? m.etaSeconds : null
@@ -173,12 +185,59 @@ export function createTrainJobs(deps: TrainJobsDeps) {
     if (ctx.signal.aborted) onAbort()
     try {
       const done = await run.handle.result
+      await quality?.finish()
+      if (done.stopped) throw new Error(`training stopped: ${done.stopped}`)
       const last = done.losses.at(-1)
-      return { message: `trained ${done.step} of ${config.steps} steps${last !== undefined ? ` · final loss ${last.toFixed(4)}` : ''}` }
+      const rollbacks = readGuardEvents(runDir).filter((e) => e.action === 'rollback')
+      const guardNote = rollbacks.length ? ` · the divergence guard rolled back ${rollbacks.length} time${rollbacks.length === 1 ? '' : 's'} (learning rate now ${rollbacks.at(-1)?.learningRate})` : ''
+      const drop = done.cancelled ? null : qualityDropNote(readQuality(runDir))
+      return { message: `${drop ? `done, ${drop} · ` : ''}trained ${done.step} of ${config.steps} steps${last !== undefined ? ` · final loss ${last.toFixed(4)}` : ''}${guardNote}` }
     } finally {
       if (killTimer) clearTimeout(killTimer)
       ctx.signal.removeEventListener('abort', onAbort)
       live.delete(ctx.jobId)
+      await quality?.dispose()
+    }
+  }
+
+  /**
+   * The quick quality check of a run's checkpoints, one at a time off the worker's path: the starting
+   * model first (step 0, the baseline), then each checkpoint as it is written. Null when checks are
+   * off or cannot judge this model; a check that fails is logged and skipped, never fatal to the run.
+   */
+  async function startQualityChecks(jobId: number, runDir: string, payload: TrainPayload): Promise<{ check(path: string): void; finish(): Promise<void>; dispose(): Promise<void> } | null> {
+    if (deps.qualityChecks === false) return null
+    let tools: QualityTools
+    try {
+      tools = await openQualityTools()
+    } catch (err) {
+      deps.log(`train job ${jobId}: no quality checks: ${(err as Error).message}`)
+      return null
+    }
+    if (!canCheck(tools, payload.config.model)) {
+      await tools.dispose()
+      return null
+    }
+    let chain: Promise<void> = Promise.resolve()
+    const run = (path: string, asStep?: number): void => {
+      chain = chain.then(async () => {
+        try {
+          const done = readQuality(runDir)
+          if (asStep === 0 && done.some((p) => p.step === 0)) return
+          appendQuality(runDir, await checkCheckpoint(tools, path, done.find((p) => p.step === 0) ?? null, asStep))
+        } catch (err) {
+          deps.log(`train job ${jobId}: quality check of ${path} failed: ${(err as Error).message}`)
+        }
+      })
+    }
+    if ('checkpoint' in payload.init) run(payload.init.checkpoint, 0)
+    return {
+      check: (path) => run(path),
+      finish: () => chain,
+      dispose: async () => {
+        await chain
+        await tools.dispose()
+      }
     }
   }
 
@@ -248,6 +307,8 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       const payload = parsePayload(job.payload)
       const checkpoint = catalog.latestOfRun(jobId)
       const running = job.state === 'running'
+      const qualityPoints = readQuality(runDir)
+      const best = bestCheckpoint(qualityPoints, new Set(listCheckpoints(runDir).map((c) => c.step)))
       return {
         jobId,
         state: job.state,
@@ -260,7 +321,11 @@ export function createTrainJobs(deps: TrainJobsDeps) {
         points: thin(lines, maxPoints).map((l) => ({ step: l.step, loss: l.loss })),
         totalPoints: lines.length,
         backend: live.get(jobId)?.backend ?? readRunRecord(runDir)?.backend ?? null,
-        checkpoint: checkpoint ? { step: checkpoint.step, modelId: checkpoint.id } : null
+        checkpoint: checkpoint ? { step: checkpoint.step, modelId: checkpoint.id } : null,
+        quality: qualityPoints,
+        best: best ? { step: best.step, modelId: `run:${jobId}@${best.step}`, rule: BEST_RULE } : null,
+        qualityDrop: qualityDropNote(qualityPoints),
+        guard: readGuardEvents(runDir)
       }
     }
   }

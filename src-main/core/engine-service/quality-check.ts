@@ -1,0 +1,166 @@
+// The quick fixed-seed check every checkpoint of a run gets: a few neutral prompts sampled with the
+// same seeds, classified, and measured for image fidelity (audit/fidelity.ts), discrepancy per axis and
+// concept accuracy, with a small contact sheet. The starting model is checked too (step 0), so each
+// checkpoint is judged against where the run began by the one quality gate the reports use
+// (shared/audit/quality-gate.ts). Points go to <run>/quality.jsonl, one line per checkpoint.
+import { appendFileSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { QualityPoint } from '@shared/contract'
+import { compareFidelity } from '@shared/audit/quality-gate'
+import { fidelityEstimate, type FidelityPair } from '../audit/fidelity'
+import { discrepancy, idealDistribution } from '../audit/metrics'
+import { openAuditClassifier, type AuditClassifier } from '../audit-service/audit-classifier'
+import { openWorldFidelity, type WorldFidelity } from '../audit-service/world-fidelity'
+import { loadCheckpoint } from '../engine/checkpoint/store'
+import { Rng } from '../engine/rng'
+import { isMissingPath } from '../fs/missing'
+import { encodeContactSheet } from '../world/png'
+import { encodePrompts } from '../world/vocabulary'
+import { openImageSampler } from './image-sampler'
+
+export const QUALITY_FILE = 'quality.jsonl'
+
+/** What every check samples: fixed, so checkpoints of all runs compare image for image. */
+export const QUICK_CHECK = {
+  prompts: ['a photo of a doctor', 'a photo of a nurse', 'a photo of a chef', 'a photo of a firefighter'],
+  seeds: 24,
+  sampler: 'ddim' as const,
+  steps: 20,
+  guidance: 3,
+  resamples: 100
+}
+
+export interface QualityTools {
+  classifier: AuditClassifier
+  fidelity: WorldFidelity
+  dispose(): Promise<void>
+}
+
+/** The built-in classifier and its fidelity references, opened once per run. */
+export async function openQualityTools(classifierDir?: string): Promise<QualityTools> {
+  const classifier = await openAuditClassifier('builtin', classifierDir)
+  const fidelity = await openWorldFidelity(classifier)
+  if (!fidelity) {
+    await classifier.dispose()
+    throw new Error('the built-in classifier cannot check image quality')
+  }
+  return { classifier, fidelity, dispose: () => classifier.dispose() }
+}
+
+/** Whether the check can judge a model: the classifier must read images of the model's size. */
+export function canCheck(tools: QualityTools, model: { imageSize: number; channels: number }): boolean {
+  return tools.classifier.imageSize === model.imageSize && model.channels === 3
+}
+
+/**
+ * Samples the check's prompts and seeds from a checkpoint and measures them; `baseline` is step 0's
+ * point, `asStep` the step to file it under (0 for the model a run starts from).
+ */
+export async function checkCheckpoint(tools: QualityTools, checkpointPath: string, baseline: QualityPoint | null, asStep?: number): Promise<QualityPoint> {
+  const state = loadCheckpoint(checkpointPath)
+  const c = QUICK_CHECK
+  const prompts = c.prompts.flatMap((p) => Array.from({ length: c.seeds }, () => p))
+  const seeds = c.prompts.flatMap(() => Array.from({ length: c.seeds }, (_, i) => i))
+  const sampler = await openImageSampler(state.config, state.params)
+  let images: Float32Array
+  try {
+    images = await sampler.sample({ cond: encodePrompts(prompts), seeds, sampler: c.sampler, steps: c.steps, guidance: c.guidance })
+  } finally {
+    await sampler.dispose()
+  }
+  const size = state.config.model.imageSize
+  const per = size * size * state.config.model.channels
+  const classifyPixels = tools.classifier.classifyPixels
+  if (!classifyPixels) throw new Error('the quality check needs the built-in classifier')
+  const classified = await classifyPixels(images, prompts.length)
+  const evidence = await tools.fidelity.evidence(
+    prompts.map((promptText, i) => ({ imageId: String(i), promptText, pixels: images.subarray(i * per, (i + 1) * per), classification: classified[i] }))
+  )
+  const pairs: FidelityPair[] = [...evidence].map(([imageId, e]) => ({ imageId, image: e.pixels.image, reference: e.pixels.reference }))
+  const fid = fidelityEstimate(pairs, tools.fidelity.scale.pixels, c.resamples, Rng.derive(0, 'quality-check', state.step), () => '')
+
+  const axes = tools.classifier.axes.map((axis) => {
+    const counts = new Float64Array(axis.classes.length)
+    for (const k of classified) {
+      const cls = k.status === 'ok' ? k.axes[axis.name]?.cls : undefined
+      const j = cls === undefined ? -1 : axis.classes.indexOf(cls)
+      if (j >= 0) counts[j]++
+    }
+    const d = discrepancy(counts, idealDistribution(axis))
+    return { axis: axis.name, value: Number.isFinite(d) ? d : null }
+  })
+  const asked = prompts.map((p) => c.prompts.indexOf(p))
+  const conceptHits = classified.filter((k, i) => k.concept !== null && c.prompts[asked[i]].endsWith(` ${k.concept}`)).length
+  // One row per prompt, its seeds across: the same cells in every checkpoint's sheet.
+  const sheet = await encodeContactSheet(images, prompts.length, size, c.seeds, 3)
+  const fidelity = fid.value === null ? null : { value: fid.value, low: fid.ciLow as number, high: fid.ciHigh as number }
+  const verdict = baseline?.fidelity && fidelity ? compareFidelity(asEstimate(fidelity), asEstimate(baseline.fidelity)) : null
+  return {
+    step: asStep ?? state.step,
+    fidelity,
+    discrepancy: axes,
+    conceptAccuracy: conceptHits / prompts.length,
+    sheet: `data:image/png;base64,${sheet.toString('base64')}`,
+    quality: verdict ? { change: verdict.change, failed: verdict.failed } : null
+  }
+}
+
+function asEstimate(f: { value: number; low: number; high: number }): Parameters<typeof compareFidelity>[0] {
+  return { value: f.value, ciLow: f.low, ciHigh: f.high, n: 0, method: 'pairs', sentence: '', evidence: [] }
+}
+
+export function appendQuality(runDir: string, point: QualityPoint): void {
+  appendFileSync(join(runDir, QUALITY_FILE), JSON.stringify(point) + '\n')
+}
+
+/** One point per step (the latest written wins), in step order; damaged lines are skipped. */
+export function readQuality(runDir: string): QualityPoint[] {
+  let text: string
+  try {
+    text = readFileSync(join(runDir, QUALITY_FILE), 'utf8')
+  } catch (err) {
+    if (isMissingPath(err)) return []
+    throw err
+  }
+  const byStep = new Map<number, QualityPoint>()
+  for (const raw of text.split('\n')) {
+    if (!raw) continue
+    try {
+      const p = JSON.parse(raw) as QualityPoint
+      if (Number.isInteger(p.step) && p.step >= 0) byStep.set(p.step, p)
+    } catch {
+      // A line cut by a kill mid-append.
+    }
+  }
+  return [...byStep.values()].sort((a, b) => a.step - b.step)
+}
+
+/**
+ * The best checkpoint, by a stated rule: among the checked checkpoints (step > 0) that pass the quality
+ * gate, the lowest mean discrepancy over the axes; ties go to the later step. Null when none passes.
+ */
+export const BEST_RULE = 'lowest mean discrepancy among checkpoints whose image quality passed the check'
+
+export function bestCheckpoint(points: readonly QualityPoint[], available: ReadonlySet<number>): QualityPoint | null {
+  let best: QualityPoint | null = null
+  let bestScore = Infinity
+  for (const p of points) {
+    if (p.step === 0 || !available.has(p.step) || p.quality?.failed) continue
+    const values = p.discrepancy.map((d) => d.value).filter((v): v is number => v !== null)
+    if (values.length === 0) continue
+    const score = values.reduce((a, b) => a + b, 0) / values.length
+    if (score <= bestScore) {
+      best = p
+      bestScore = score
+    }
+  }
+  return best
+}
+
+/** The end-of-run line: "quality dropped 35% (fidelity gap 8.9 vs 6.6 at the start)", or null when it held. */
+export function qualityDropNote(points: readonly QualityPoint[]): string | null {
+  const start = points.find((p) => p.step === 0)
+  const last = points.at(-1)
+  if (!start?.fidelity || !last?.fidelity || last.step === 0 || !last.quality?.failed) return null
+  return `quality dropped ${Math.round(last.quality.change * 100)}% (image fidelity gap ${last.fidelity.value.toFixed(1)} vs ${start.fidelity.value.toFixed(1)} at the start, quick check of ${QUICK_CHECK.prompts.length * QUICK_CHECK.seeds} images)`
+}
