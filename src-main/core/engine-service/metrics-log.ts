@@ -2,9 +2,8 @@
 // (step, loss, it/s, ETA). Appending a line is cheap and a kill can at worst cut the last line,
 // which the reader skips. After a resume the run replays steps past its last checkpoint with the
 // same losses, so the reader keeps the last line per step.
-import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { isMissingPath } from '../fs/missing'
+import { appendJsonLine, latestPerStep, readJsonLines } from '../fs/jsonl'
 
 export const METRICS_FILE = 'metrics.jsonl'
 
@@ -23,31 +22,13 @@ export interface MetricsLine {
 }
 
 export function appendMetrics(runDir: string, line: MetricsLine): void {
-  appendFileSync(join(runDir, METRICS_FILE), JSON.stringify(line) + '\n')
+  appendJsonLine(join(runDir, METRICS_FILE), line)
 }
 
 /** Lines in step order, one per step (the latest written wins); damaged lines are skipped. */
 export function readMetrics(runDir: string): MetricsLine[] {
-  let text: string
-  try {
-    text = readFileSync(join(runDir, METRICS_FILE), 'utf8')
-  } catch (err) {
-    if (isMissingPath(err)) return []
-    throw err
-  }
-  const byStep = new Map<number, MetricsLine>()
-  for (const raw of text.split('\n')) {
-    if (!raw) continue
-    try {
-      const l = JSON.parse(raw) as MetricsLine
-      if (Number.isInteger(l.step) && l.step >= 0 && typeof l.loss === 'number') byStep.set(l.step, l)
-    } catch {
-      // A line cut by a kill mid-append.
-    }
-  }
-  return [...byStep.values()].sort((a, b) => a.step - b.step)
+  return latestPerStep(readJsonLines<MetricsLine>(join(runDir, METRICS_FILE), (l) => typeof (l as MetricsLine | null)?.loss === 'number'))
 }
-
 /**
  * At most `max` points spread evenly over the curve, always keeping the first and the last, so a
  * long run's curve keeps its shape without shipping every point. The caller reports the total.

@@ -3,7 +3,6 @@
 // concept accuracy, with a small contact sheet. The starting model is checked too (step 0), so each
 // checkpoint is judged against where the run began by the one quality gate the reports use
 // (shared/audit/quality-gate.ts). Points go to <run>/quality.jsonl, one line per checkpoint.
-import { appendFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { QualityPoint } from '@shared/contract'
 import { compareFidelity } from '@shared/audit/quality-gate'
@@ -13,7 +12,7 @@ import { openAuditClassifier, type AuditClassifier } from '../audit-service/audi
 import { openWorldFidelity, type WorldFidelity } from '../audit-service/world-fidelity'
 import { loadCheckpoint } from '../engine/checkpoint/store'
 import { Rng } from '../engine/rng'
-import { isMissingPath } from '../fs/missing'
+import { appendJsonLine, latestPerStep, readJsonLines } from '../fs/jsonl'
 import { encodeContactSheet } from '../world/png'
 import { encodePrompts } from '../world/vocabulary'
 import { openImageSampler } from './image-sampler'
@@ -110,29 +109,12 @@ function asEstimate(f: { value: number; low: number; high: number }): Parameters
 }
 
 export function appendQuality(runDir: string, point: QualityPoint): void {
-  appendFileSync(join(runDir, QUALITY_FILE), JSON.stringify(point) + '\n')
+  appendJsonLine(join(runDir, QUALITY_FILE), point)
 }
 
-/** One point per step (the latest written wins), in step order; damaged lines are skipped. */
+/** One point per step (the latest written wins), in step order. */
 export function readQuality(runDir: string): QualityPoint[] {
-  let text: string
-  try {
-    text = readFileSync(join(runDir, QUALITY_FILE), 'utf8')
-  } catch (err) {
-    if (isMissingPath(err)) return []
-    throw err
-  }
-  const byStep = new Map<number, QualityPoint>()
-  for (const raw of text.split('\n')) {
-    if (!raw) continue
-    try {
-      const p = JSON.parse(raw) as QualityPoint
-      if (Number.isInteger(p.step) && p.step >= 0) byStep.set(p.step, p)
-    } catch {
-      // A line cut by a kill mid-append.
-    }
-  }
-  return [...byStep.values()].sort((a, b) => a.step - b.step)
+  return latestPerStep(readJsonLines<QualityPoint>(join(runDir, QUALITY_FILE)))
 }
 
 /**
