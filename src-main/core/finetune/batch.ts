@@ -1,5 +1,5 @@
 // One fine-tuning batch on plain arrays. PopAlign and Diffusion-DPO stack P pairs as 2P samples,
-// winners first then losers (ALGORITHMS.md §2.2): a pair's two images share one noise draw, one
+// winners first then losers (docs/methods/diffusion-dpo.md §Code form): a pair's two images share one noise draw, one
 // timestep and one caption-dropout decision. SFT draws winners only, each with its own noise and
 // timestep, as plain diffusion training does. The draw order (data, timesteps, dropout, noise) is
 // fixed because a resumed run replays it from the checkpointed RNG.

@@ -1,6 +1,6 @@
 // The preference losses (engine/losses) applied to one batch's per-sample errors, and turned into
 // the trainer's LossHook. Timestep weights multiply both the model's and the reference's MSE before
-// the loss (ALGORITHMS.md §2.1's ω(λ_t); constant by default, debias 1/sqrt(SNR) as an option), so
+// the loss (the ω(λ_t) of docs/methods/diffusion-dpo.md §Objective; constant by default, debias 1/sqrt(SNR) as an option), so
 // the gradient with respect to a raw MSE is w_i times the loss's gradient.
 import type * as TF from '@tensorflow/tfjs'
 import { dpoLossStacked, popalignLoss, sftLoss } from '../engine/losses'

@@ -1,4 +1,4 @@
-// Fine-tuning presets: the paper's recipe (ALGORITHMS.md §3.5: α 0.5, caption dropout 0.2, 8 images
+// Fine-tuning presets: the paper's recipe (docs/methods/popalign.md §Recipe: α 0.5, caption dropout 0.2, 8 images
 // = 4 pairs per step, constant lr, uniform timesteps) scaled to the built-in DiT on two CPU cores.
 // β differs from the paper's 5000 because the per-sample MSE here is averaged over 16x16x3 pixels,
 // not 4x128x128 latents, and is larger at initialisation; 1000 puts the logistic argument in its

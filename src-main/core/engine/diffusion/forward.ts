@@ -1,5 +1,5 @@
 /**
- * Forward noising and conversions between ε, x0 and v predictions (ALGORITHMS.md §1.2-§1.3).
+ * Forward noising and conversions between ε, x0 and v predictions (docs/methods/diffusion.md §Forward process and SNR, §Parameterisations).
  * Array functions work on a batch laid out sample-major: `sampleSize` floats per sample, one
  * schedule index per sample in `t`.
  */

@@ -1,5 +1,5 @@
 /**
- * Classifier-free guidance (ALGORITHMS.md §1.5): ε̂ = ε̂_uncond + w·(ε̂_cond - ε̂_uncond).
+ * Classifier-free guidance (docs/methods/diffusion.md §Guidance): ε̂ = ε̂_uncond + w·(ε̂_cond - ε̂_uncond).
  * w = 1 is the plain conditional model, w = 0 the unconditional one.
  */
 export function cfgCombine(

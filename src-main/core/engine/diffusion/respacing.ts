@@ -1,5 +1,5 @@
 /**
- * Choosing fewer sampling steps (ALGORITHMS.md §1.1 "Respacing", §5.4) and building the respaced
+ * Choosing fewer sampling steps (docs/methods/diffusion.md §Respacing, §Check values) and building the respaced
  * schedule that DDPM/DDIM then run on. The model is always called with the ORIGINAL timestep.
  */
 import { scheduleFromBetas, type NoiseSchedule } from './schedule'

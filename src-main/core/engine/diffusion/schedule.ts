@@ -1,6 +1,6 @@
 /**
- * Noise schedules (ALGORITHMS.md §1.1-§1.2), all in float64 because the reference code builds
- * them with float64 numpy and the checked values (§5.1) need ~1e-9 relative agreement.
+ * Noise schedules (docs/methods/diffusion.md §Schedules, §Forward process and SNR), all in float64 because the reference code builds
+ * them with float64 numpy and the checked values (§Check values) need ~1e-9 relative agreement.
  */
 
 export type ScheduleKind = 'linear' | 'cosine' | 'scaled_linear'

@@ -1,5 +1,5 @@
 /**
- * One reverse step of the DDPM ancestral sampler (ALGORITHMS.md §1.4) and of DDIM (§1.5), applied
+ * One reverse step of the DDPM ancestral sampler (docs/methods/diffusion.md §DDPM step) and of DDIM (§DDIM step), applied
  * to a whole batch at the same schedule index. Both take ε predictions; the caller supplies the
  * Gaussian noise so that all randomness stays in one seeded place (sample-loop.ts).
  */

@@ -1,5 +1,5 @@
 /**
- * Per-timestep weights on the ε-MSE (ALGORITHMS.md §4.2-§4.3). A trainer multiplies each
+ * Per-timestep weights on the ε-MSE (docs/methods/debias-weighting.md §Weight, §Other weightings). A trainer multiplies each
  * sample's MSE_i by w[t_i]; none of these is normalised, clipped or clamped unless asked, because
  * the reference code does neither (Adam is scale-invariant up to eps anyway).
  */

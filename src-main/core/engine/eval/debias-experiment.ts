@@ -1,4 +1,4 @@
-// The Debias experiment (ALGORITHMS.md §4, issue 9 item 5): the same DiT trained with the constant and
+// The Debias experiment (docs/methods/debias-weighting.md, issue 9 item 5): the same DiT trained with the constant and
 // with the 1/sqrt(SNR) epsilon-loss weight, as a fair test of the paper's claim that 1/sqrt(SNR) reaches
 // a given sample quality in fewer steps:
 //  - both arms start from the same weights and see the same batches, timesteps and noise (the RNG stream
@@ -93,7 +93,7 @@ export interface TimestepBinError {
   t: number
   /** Unweighted held-out epsilon MSE (what the constant weighting trains). */
   epsMse: number
-  /** The implied x0 error, epsMse (1 - abar) / abar: the ALGORITHMS.md §1.3 amplification by 1/SNR. */
+  /** The implied x0 error, epsMse (1 - abar) / abar: the docs/methods/diffusion.md §Parameterisations amplification by 1/SNR. */
   x0Mse: number
 }
 

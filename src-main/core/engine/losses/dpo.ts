@@ -1,5 +1,5 @@
 /**
- * Diffusion-DPO in the reference-code form (ALGORITHMS.md §2.2):
+ * Diffusion-DPO in the reference-code form (docs/methods/diffusion-dpo.md §Code form):
  *   u_p = -0.5·β·((m_w - m_l) - (r_w - r_l)),   loss = mean_p softplus(-u_p),
  *   ∂loss/∂m_w = +0.5·β·σ(-u)/P,   ∂loss/∂m_l = -0.5·β·σ(-u)/P.
  * Winner and loser of a pair must have been noised with the same ε and t.

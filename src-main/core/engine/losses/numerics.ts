@@ -1,4 +1,4 @@
-/** Numerically stable scalar helpers for the logistic losses (ALGORITHMS.md §1.6). */
+/** Numerically stable scalar helpers for the logistic losses (docs/methods/diffusion.md §Numerics). */
 
 /** log(1 + e^z) without overflow: max(z, 0) + log1p(e^-|z|). */
 export function softplus(z: number): number {

@@ -1,5 +1,5 @@
 /**
- * PopAlign loss in the reference-code form (ALGORITHMS.md §3.3):
+ * PopAlign loss in the reference-code form (docs/methods/popalign.md §Loss):
  *   g_i = r_i - m_i,   Z = α·mean_{y=+1} g + (1-α)·mean_{y=-1} g  (stop-grad),
  *   z_i = y_i·β·(g_i - Z),   loss = mean_i w_i·softplus(-z_i),
  *   ∂loss/∂m_i = (1/n)·w_i·σ(-z_i)·y_i·β.
@@ -27,7 +27,7 @@ export interface PopAlignOptions {
   readonly normalizer?: PopAlignNormalizer
   /**
    * Added to the class counts when averaging (the reference code uses 1e-6). Default 0: exact
-   * means, which the §5.7 numbers use. An empty class then contributes a mean of 0, as in the code.
+   * means, which docs/methods/popalign.md §Check values uses. An empty class then contributes a mean of 0, as in the code.
    */
   readonly countEpsilon?: number
   /** Use this Z instead of the batch estimate (e.g. an all-reduced value, or a gradient check). */

@@ -1,5 +1,5 @@
 /**
- * SFT baseline (ALGORITHMS.md §3.6): plain ε-MSE on winners only, no reference, no β.
+ * SFT baseline (docs/methods/popalign.md §SFT baseline): plain ε-MSE on winners only, no reference, no β.
  * 'batch' is the reference-code form mean_i(m_i·ℓ_i) over the whole batch (losers count in the
  * denominator but contribute 0); 'winners' is the mean over winners.
  */

@@ -1,4 +1,4 @@
-// The DiT of dit-spec.ts in TensorFlow.js, shaped for the wasm backend (ENGINE-NOTES §3):
+// The DiT of dit-spec.ts in TensorFlow.js, shaped for the wasm backend (docs/methods/engine-performance.md §tfjs on wasm):
 // every linear layer is a 2-D matMul on [B*T, D] (rank-3 x rank-2 matMul has a broken gradient in
 // tfjs 4.22), LayerNorm and SiLU carry hand-written gradients (stock formulations are several ops
 // of scalar code each), and the prompt embedding is a bag-of-words matMul (tf.gather cannot be
@@ -13,7 +13,7 @@ const LN_EPS = 1e-6
 export type DiTParams = Record<string, Float32Array>
 
 /**
- * Initial weights (ENGINE-NOTES §5, adaLN-Zero): Glorot-normal for the per-token linears, N(0, 0.02)
+ * Initial weights (docs/methods/engine-performance.md §The DiT, adaLN-Zero): Glorot-normal for the per-token linears, N(0, 0.02)
  * for the position table, time MLP and prompt embedding, zeros for biases, for every adaLN projection
  * (so each block starts as the identity) and for the output linear.
  */

@@ -1,5 +1,5 @@
 // Exports the DiT forward pass (dit-spec.ts) to an ONNX graph with the weights baked in as initializers,
-// the fastest layout for sampling on onnxruntime-node (ENGINE-NOTES.md §2: 37 ms per B=64 forward).
+// the fastest layout for sampling on onnxruntime-node (docs/methods/engine-performance.md §Measurements: 37 ms per B=64 forward).
 //
 // Graph signature (N is a symbolic batch, so one export serves guidance batches of any size):
 //   inputs  xp [N, T, P], tfeat [N, F], cond [N, V]      output  eps [N, T, P]

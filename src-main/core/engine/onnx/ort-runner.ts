@@ -1,6 +1,6 @@
 // A thin, typed wrapper over an onnxruntime-node InferenceSession, shared by the sampler (OrtDenoiser) and
 // the attribute-classifier runner. It owns the session options this project relies on (see
-// ENGINE-NOTES.md §7): 2 intra-op threads, sequential execution, and the SkipLayerNormFusion optimiser
+// docs/methods/engine-performance.md §onnxruntime-node): 2 intra-op threads, sequential execution, and the SkipLayerNormFusion optimiser
 // disabled because it segfaults onnxruntime 1.30 at session creation on DiT-like graphs.
 
 import { readFile } from 'node:fs/promises'

@@ -1,5 +1,5 @@
 /**
- * Preference data of the 1-D experiment (ALGORITHMS.md §3.9): no G2 samples at all.
+ * Preference data of the 1-D experiment (docs/methods/sandbox1d.md §Preference data): no G2 samples at all.
  * Winners: a balanced G1/G3 population ½N(μ1,σ1²) + ½N(μ3,σ3²).
  * Losers: the reference restricted to {G1, G3}, i.e. weights π1:π3 renormalised (0.8808:0.1192).
  */

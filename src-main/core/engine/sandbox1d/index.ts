@@ -1,4 +1,4 @@
-/** The paper's 1-D mixture-of-Gaussians experiment (ALGORITHMS.md §3.9, §3.9.1, §5.8). */
+/** The paper's 1-D mixture-of-Gaussians experiment (docs/methods/sandbox1d.md). */
 export * from './mixture'
 export * from './noised'
 export * from './data'

@@ -1,8 +1,8 @@
 /**
- * The 1-D three-Gaussian model of the paper's §5 (ALGORITHMS.md §3.9):
+ * The 1-D three-Gaussian model of the paper's §5 (docs/methods/sandbox1d.md §Model):
  *   p_θ(x) = Σ_k π_k N(x; μ_k, σ_k²),  π = softmax(a),  σ = exp(s).
  * Parameters live in one flat Float64Array θ = [a1..aK, μ1..μK, s1..sK] so that the optimiser and
- * the gradient checks treat them as one vector (the order of the §5.8 gradient values).
+ * the gradient checks treat them as one vector (the order of the gradient values in docs/methods/sandbox1d.md §Check values).
  */
 
 export const K = 3
@@ -85,7 +85,7 @@ export class MixtureEvaluator {
   }
 
   /**
-   * Adds scale·∂ log p_θ(x)/∂θ into `out` (§3.9 "Analytic gradients"): with responsibilities ρ_k,
+   * Adds scale·∂ log p_θ(x)/∂θ into `out` (docs/methods/sandbox1d.md §Model): with responsibilities ρ_k,
    * ∂/∂a_j = ρ_j − π_j, ∂/∂μ_k = ρ_k (x−μ_k)/σ_k², ∂/∂s_k = ρ_k ((x−μ_k)²/σ_k² − 1).
    */
   addLogDensityGrad(x: number, scale: number, out: Float64Array): void {

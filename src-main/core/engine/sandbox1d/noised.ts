@@ -1,5 +1,5 @@
 /**
- * The exact ε-prediction of the parametric mixture after forward noising (ALGORITHMS.md §3.9,
+ * The exact ε-prediction of the parametric mixture after forward noising (docs/methods/sandbox1d.md §Variants,
  * "diffusion-style variant"): the noised mixture has component means √ᾱ·μ_k and variances
  * v_k = ᾱσ_k² + 1 − ᾱ, and ε_θ(x_t) = −√(1−ᾱ)·∂_x log p_{θ,t}(x_t) = √(1−ᾱ)·Σ_k ρ_k (x_t − √ᾱμ_k)/v_k.
  * This makes the toy run through the same ε-MSE code path as the image model.

@@ -1,7 +1,7 @@
 /**
- * Loss and gradient of the 1-D toy for one batch, in its two variants (ALGORITHMS.md §3.9):
+ * Loss and gradient of the 1-D toy for one batch, in its two variants (docs/methods/sandbox1d.md §Variants):
  * - 'diffusion': per-sample ε-MSEs of the noised mixture's exact ε-prediction, fed to the same
- *   PopAlign / SFT functions the image trainer uses (the variant that reproduces Fig. 3, §3.9.1);
+ *   PopAlign / SFT functions the image trainer uses (the variant that reproduces Fig. 3);
  * - 'likelihood': exact log-likelihood rewards, kept as the comparison that shows G2 collapsing.
  */
 import { popalignLoss, sftLoss } from '../losses'

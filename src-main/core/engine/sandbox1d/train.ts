@@ -1,5 +1,5 @@
 /**
- * Trains the 1-D mixture from the reference with PopAlign or SFT (ALGORITHMS.md §3.9-§3.9.1):
+ * Trains the 1-D mixture from the reference with PopAlign or SFT (docs/methods/sandbox1d.md §Variants, §Which variant reproduces Fig. 3):
  * Adam lr 1e-2; the diffusion variant uses minibatches of 256 with t ~ U{0..T−1} on the cosine
  * schedule, the likelihood variant full batches. Everything random comes from one seeded Rng.
  */
@@ -50,7 +50,7 @@ export interface SandboxTrainResult {
   readonly stepsRun: number
 }
 
-/** The settings of ALGORITHMS.md §3.9 that a run uses when the caller does not give them. */
+/** The settings (docs/methods/sandbox1d.md §Variants) that a run uses when the caller does not give them. */
 export const SANDBOX_DEFAULTS: Required<Pick<SandboxTrainOptions, 'variant' | 'beta' | 'alpha' | 'steps' | 'batch' | 'lr' | 'seed'>> = {
   variant: 'diffusion',
   beta: 1,

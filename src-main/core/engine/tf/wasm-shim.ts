@@ -1,4 +1,4 @@
-// Installs the kernel shim on tfjs-backend-wasm (ENGINE-NOTES §3): re-registers the kernels whose
+// Installs the kernel shim on tfjs-backend-wasm (docs/methods/engine-performance.md §tfjs on wasm): re-registers the kernels whose
 // stock wasm versions fall into scalar or copying code, each delegating to the stock kernel for any
 // case it does not cover. Transparent to model code; call once after tf.setBackend('wasm').
 import type * as TF from '@tensorflow/tfjs'
