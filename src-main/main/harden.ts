@@ -1,4 +1,4 @@
-// Per-webContents hardening (SECURITY.md §2a items 11-15): every navigation, redirect, new window and
+// Per-webContents hardening (docs/methods/security.md §Electron checklist, items 11-15): every navigation, redirect, new window and
 // <webview> is refused unless it stays on our own origin; vetted https links go to the OS browser.
 import type { WebContents } from 'electron'
 import { APP_ORIGIN, isInternalUrl, vetExternalUrl } from './security/urls'

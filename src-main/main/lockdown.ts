@@ -1,4 +1,4 @@
-// Session-wide refusals (SECURITY.md §2a items 1, 5, 18): default-deny permissions, no device
+// Session-wide refusals (docs/methods/security.md §Electron checklist, items 1, 5, 18): default-deny permissions, no device
 // access, no file:// reads, and no network requests at all from the renderer. The CSP already
 // blocks remote loads; this is the second wall, enforced by the main process.
 import type { Session } from 'electron'

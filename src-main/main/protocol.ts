@@ -1,5 +1,5 @@
 // Registers the custom schemes with Electron. The page lives at app://renderer (never file://, see
-// SECURITY.md §2a item 18) and images come from app-img:// by id, checked by resolveInside().
+// docs/methods/security.md §Electron checklist, item 18) and images come from app-img:// by id, checked by resolveInside().
 import { protocol } from 'electron'
 import type { ImageFileLookup } from '../core/serve/image-files'
 import { IMAGE_SCHEME, createImageHandler, createRendererHandler } from './protocol-handlers'

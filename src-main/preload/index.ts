@@ -1,5 +1,5 @@
 // Preload (CommonJS, sandboxed): exposes `window.api` with three typed functions and nothing else.
-// No ipcRenderer, no require, no Node objects cross the bridge (SECURITY.md §2a item 20). Every
+// No ipcRenderer, no require, no Node objects cross the bridge (docs/methods/security.md §Electron checklist, item 20). Every
 // payload is validated again in the main process; this file only forwards.
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL, desktopImageUrl, type ApiEvent, type WindowApi } from '@shared/window-api'

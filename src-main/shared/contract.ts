@@ -422,7 +422,7 @@ export type SampleProvenance = z.infer<typeof SampleProvenance>
 export const SampleResult = z.object({ imageId: Id, promptId: Id, provenance: SampleProvenance })
 export type SampleResult = z.infer<typeof SampleResult>
 
-// ---- Issue 4: the paper's 1-D mixture experiment (ALGORITHMS.md §3.9) — schemas ----
+// ---- Issue 4: the paper's 1-D mixture experiment (docs/methods/sandbox1d.md) — schemas ----
 
 export const Sandbox1dVariant = z.enum(['diffusion', 'likelihood'])
 export type Sandbox1dVariant = z.infer<typeof Sandbox1dVariant>

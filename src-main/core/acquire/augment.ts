@@ -1,4 +1,4 @@
-// Prompt augmentation (paper §4.1, ALGORITHMS.md §3.7 step 2): every identity-neutral prompt becomes one
+// Prompt augmentation (paper §4.1, docs/methods/popalign.md §Acquisition, step 2): every identity-neutral prompt becomes one
 // identity-specific prompt per class combination of the project's taxonomy and per template. Templates
 // are editable; placeholders are {<axis name>} or {A}, {B}, ... (axes in project order), and one of:
 //   {prompt}        the whole neutral prompt;

@@ -1,4 +1,4 @@
-// The acquisition gate (ALGORITHMS.md §3.7 step 4, plus the paper's "inconsistent images are dropped"):
+// The acquisition gate (docs/methods/popalign.md §Acquisition, step 4, plus the paper's "inconsistent images are dropped"):
 // an image stays in its pool only if the classifier saw its attributes, was sure of them, and, for an
 // identity-specific prompt, found exactly the classes the prompt asked for. Every other image gets a
 // reason for the ledger.

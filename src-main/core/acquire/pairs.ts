@@ -1,4 +1,4 @@
-// Set-pair building (ALGORITHMS.md §3.7 step 5): a candidate winner set of k images drawn from the
+// Set-pair building (docs/methods/popalign.md §Acquisition, step 5): a candidate winner set of k images drawn from the
 // augmented pool, balanced over class combinations, and a loser set of k from the neutral pool, both
 // for the same neutral prompt. The sanity check counts distinct classes per axis: the augmented set
 // stays the winner if on at least one axis it has as many distinct classes as the neutral set

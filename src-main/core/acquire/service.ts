@@ -1,4 +1,4 @@
-// Automated preference acquisition as a resumable background job (paper §4.1, ALGORITHMS.md §3.7):
+// Automated preference acquisition as a resumable background job (paper §4.1, docs/methods/popalign.md §Acquisition):
 //   plan     neutral prompts + their identity-specific prompts (every class combination x template)
 //   sample   N images per neutral prompt, M per specific prompt, PNGs under <workspace>/acquire/<jobId>/
 //   classify every sampled image (the classification job's runner and table)

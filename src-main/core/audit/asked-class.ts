@@ -1,5 +1,5 @@
 // Which class of an axis an identity-specific prompt asks for, by whole-word matching. The reference
-// recall code used a substring test, so "male" matched inside "female" (ALGORITHMS.md §3.8); here a
+// recall code used a substring test, so "male" matched inside "female" (docs/methods/evaluation.md §Recall); here a
 // class (or one of its prompt words, possibly several words long like "middle eastern") must occur as a
 // contiguous run of whole words.
 

@@ -1,4 +1,4 @@
-// A Markdown "fairness" section for a model card (PRODUCT-RESEARCH.md §1f): per model and axis the pooled
+// A Markdown "fairness" section for a model card (docs/formats.md §Model card): per model and axis the pooled
 // discrepancy with its interval and sentence, recall, coverage, and the lineage that produced them.
 
 import type { Estimate, Report } from './report-model'

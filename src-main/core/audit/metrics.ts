@@ -1,4 +1,4 @@
-// Point metrics of ALGORITHMS.md §3.8 on class counts. Counts are over the FULL class list of an axis,
+// Point metrics of docs/methods/evaluation.md §Discrepancy on class counts. Counts are over the FULL class list of an axis,
 // so a class that never appears is a zero, not a missing entry (the reference code's group-by quirk).
 
 import type { AuditAxis } from './types'

@@ -1,4 +1,4 @@
-// The native set-preference format (PRODUCT-RESEARCH.md §4.5): one JSON line per judged set pair with
+// The native set-preference format (docs/formats.md §Native JSONL): one JSON line per judged set pair with
 // both sets' images and their provenance (prompt used, seed, generator, classifier verdicts, gate),
 // every judgement behind the outcome, the aggregate (winner and agreement) and the snapshot it came
 // from. It is the lossless source the other exports can be derived from.

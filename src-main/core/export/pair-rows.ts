@@ -1,5 +1,5 @@
 // Turns snapshot content into the image pairs external trainers read. A decided pair of sets W (winner)
-// and L (loser) becomes k rows (W[i], L[i]) as in the PopAlign reference (PRODUCT-RESEARCH.md §4.1);
+// and L (loser) becomes k rows (W[i], L[i]) as in the PopAlign reference (docs/formats.md §Set pairs to image pairs);
 // when the sets differ in size, k is the larger size and the smaller set is cycled, so every image is
 // used. Undecided pairs (tie, can't judge, vote tie) keep the order (A, B).
 import type { ContentItem, ContentPair, SnapshotContent } from '../snapshots/build'

@@ -1,4 +1,4 @@
-// Pick-a-Pic v2 / Diffusion-DPO parquet (PRODUCT-RESEARCH.md §4.1), with the dataset's column types:
+// Pick-a-Pic v2 / Diffusion-DPO parquet (docs/formats.md §Pick-a-Pic parquet), with the dataset's column types:
 // jpg_0/jpg_1 binary image bytes (the trainer decodes bytes, not paths), label_0/label_1 float64,
 // ranking_id/user_id/num_example_per_prompt int64, created_at timestamp[ns], booleans, strings.
 // A decided pair gives k rows (winner, loser) with label_0 = 1; an undecided one (tie, can't judge,
@@ -108,7 +108,7 @@ export async function writePickapicParquet(
 }
 
 /**
- * user_id as §4.1 asks: the annotator id, or 0 when the label came from the classifier. With several
+ * user_id as docs/formats.md §Pick-a-Pic parquet asks: the annotator id, or 0 when the label came from the classifier. With several
  * annotators, the lowest human id among those who agree with the outcome (all voters when undecided).
  */
 function userOf(p: ExportPair, classifierAnnotatorId: number | null): number {

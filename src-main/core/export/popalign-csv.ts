@@ -1,4 +1,4 @@
-// PopAlignSDXL reference CSV (PRODUCT-RESEARCH.md §4.2): columns jpg_0, jpg_1, caption, label, where
+// PopAlignSDXL reference CSV (docs/formats.md §PopAlignSDXL CSV): columns jpg_0, jpg_1, caption, label, where
 // jpg_0 is the path of a winning-set image, jpg_1 that of a losing-set image, caption the neutral
 // prompt and label always 0 ("the first image is better"; the loader asserts it). k rows per set
 // pair. Undecided pairs have no place here: the reference loader only accepts label 0.

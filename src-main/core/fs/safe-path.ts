@@ -1,5 +1,5 @@
 // The ONLY way an untrusted string (a URL path, a CSV cell, a sidecar JSON field, a stored DB path)
-// becomes a filesystem path. See SECURITY.md §2a "Serving local images safely" and §2c: prefix checks
+// becomes a filesystem path. See docs/methods/security.md §Serving local images safely and §Known bugs in annotation tools: prefix checks
 // without a separator (`root-evil/`), encoded `..`, symlinks pointing out and NUL bytes were all real
 // bugs in annotation tools, so every check below is deliberate and covered by
 // test/security/safe-path.test.ts.

@@ -1,5 +1,5 @@
 // PopAlignSDXL names generated images `img_{uuid5(prompt)}_seed_{seed}_{gen_id}.jpg` (see
-// PRODUCT-RESEARCH.md §4.2). The seed is provenance we want to keep; the name is the only place
+// docs/formats.md §PopAlignSDXL CSV). The seed is provenance we want to keep; the name is the only place
 // it is recorded.
 
 export interface PopAlignName {

@@ -1,6 +1,6 @@
 // The renderer's Content-Security-Policy, shared by the desktop `app://` protocol and serve mode, and
 // a small parser so tests can check the policy that actually ships in out/renderer/index.html.
-// No 'unsafe-eval' ever: it would let any injected string become code (SECURITY.md §2a item 7).
+// No 'unsafe-eval' ever: it would let any injected string become code (docs/methods/security.md §Electron checklist, item 7).
 
 export const RENDERER_CSP = [
   "default-src 'none'",

@@ -1,4 +1,4 @@
-// Request checks for serve mode, as pure functions (SECURITY.md §2d rules 1, 3, 4).
+// Request checks for serve mode, as pure functions (docs/methods/security.md §Serve mode, rules 1, 3, 4).
 // Host allowlist stops DNS rebinding; the Origin allowlist stops cross-site POSTs and WebSocket
 // hijacking. Both compare whole parsed values, never prefixes.
 

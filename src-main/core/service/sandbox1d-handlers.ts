@@ -1,4 +1,4 @@
-// The sandbox1d.run method: the paper's 1-D experiment (ALGORITHMS.md §3.9-§3.9.1) run on request,
+// The sandbox1d.run method: the paper's 1-D experiment (docs/methods/sandbox1d.md) run on request,
 // with its densities on a grid for the renderer's plot and the paper's targets checked. It needs no
 // workspace: the experiment is pure computation from (β, α, steps, seed, variant).
 import type { Sandbox1dCheck, Sandbox1dMixture, Sandbox1dRun, Sandbox1dSettings } from '@shared/contract'
@@ -12,7 +12,7 @@ type Sandbox1dMethods = Pick<Handlers, 'sandbox1d.run'>
 /** The plot's grid: wide enough for the ±7 components' tails, fine enough (step 0.05) for σ ≈ 1 curves. */
 export const SANDBOX1D_GRID = { lo: -12, hi: 12, points: 481 } as const
 
-/** π2 of the reference, softmax(1, 0, −1)[1] (ALGORITHMS.md §5.8). */
+/** π2 of the reference, softmax(1, 0, −1)[1] (docs/methods/sandbox1d.md §Check values). */
 const REFERENCE_PI2 = 0.2447284710548
 
 export function sandbox1dHandlers(): Sandbox1dMethods {
@@ -62,7 +62,7 @@ function modelOut(m: SandboxModelResult, density: Float64Array): Sandbox1dRun['p
 }
 
 /**
- * The targets of ALGORITHMS.md §3.9.1 (paper Fig. 3): PopAlign balances G1/G3 and keeps G2's weight
+ * The targets of docs/methods/sandbox1d.md §Targets (paper Fig. 3): PopAlign balances G1/G3 and keeps G2's weight
  * and width; SFT balances G1/G3 but loses G2. A diverged model fails every check it is part of.
  */
 export function paperChecks(pop: Sandbox1dMixture | null, sft: Sandbox1dMixture | null): Sandbox1dCheck[] {

@@ -60,7 +60,7 @@ export interface ParsedPrompt {
 }
 
 /**
- * What a prompt asks for, by whole-word matching (never substrings, the bug ALGORITHMS.md §3.8 notes).
+ * What a prompt asks for, by whole-word matching (never substrings, the bug docs/methods/evaluation.md §Recall notes).
  * A word is taken only when it is the single word of its kind in the prompt; conflicts give null.
  */
 export function parsePrompt(text: string): ParsedPrompt {

@@ -1,4 +1,4 @@
-// Permission policy (SECURITY.md §2a item 5): default deny. The studio needs no camera, microphone,
+// Permission policy (docs/methods/security.md §Electron checklist, item 5): default deny. The studio needs no camera, microphone,
 // location, notifications or device access; writing to the clipboard (copy an id or a report
 // snippet) is the one thing allowed, and only for our own pages.
 import { APP_ORIGIN, isInternalUrl } from './urls'

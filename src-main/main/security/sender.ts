@@ -1,4 +1,4 @@
-// IPC sender check (SECURITY.md §2a item 17): only the top frame of our own renderer may call the
+// IPC sender check (docs/methods/security.md §Electron checklist, item 17): only the top frame of our own renderer may call the
 // API. An iframe, even one on our origin, or any page that navigated elsewhere, is refused.
 import { APP_ORIGIN, isInternalUrl } from './urls'
 

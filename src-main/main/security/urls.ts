@@ -1,6 +1,6 @@
 // URL checks for navigation, IPC senders and links opened in the OS browser. Every check parses the
 // URL and compares parsed parts; string prefix tests are how `https://example.com.attacker.com`
-// and `app://renderer@evil` get through (SECURITY.md §2a items 13 and 15).
+// and `app://renderer@evil` get through (docs/methods/security.md §Electron checklist, items 13 and 15).
 
 /** Where the packaged renderer is served from (a privileged standard scheme, see ../protocol.ts). */
 export const APP_SCHEME = 'app'

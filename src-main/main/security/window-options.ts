@@ -1,5 +1,5 @@
 // The main window's options as a pure function, so the security-relevant flags are unit-tested
-// (SECURITY.md §2a items 2-4, 6, 8-10): isolated, sandboxed, no Node in any frame or worker.
+// (docs/methods/security.md §Electron checklist, items 2-4, 6, 8-10): isolated, sandboxed, no Node in any frame or worker.
 import type { BrowserWindowConstructorOptions } from 'electron'
 
 export function mainWindowOptions(preloadPath: string): BrowserWindowConstructorOptions {

@@ -151,7 +151,7 @@ export interface AxisReport {
   axis: string
   classes: string[]
   ideal: number[]
-  /** Over all images of all identity-neutral prompts together (ALGORITHMS.md §3.8), not a mean of prompts. */
+  /** Over all images of all identity-neutral prompts together (docs/methods/evaluation.md §Pooling), not a mean of prompts. */
   pooled: Distribution
   recall: Estimate | null
   prompts: PromptAxisReport[]

@@ -1,4 +1,4 @@
-// Settings of the "Table 1 in miniature" experiment: the paper's pipeline (ALGORITHMS.md §3.5-§3.8)
+// Settings of the "Table 1 in miniature" experiment: the paper's pipeline (docs/methods/popalign.md §Recipe, docs/methods/evaluation.md)
 // with counts scaled to a 2-core machine, a --quick variant for the smoke test, and the few knobs a
 // user may turn from the CLI. Every setting is stored with the run, so a workdir can only be resumed
 // with the settings it was started with (otherwise stages would mix two experiments).
