@@ -1,7 +1,7 @@
 // `npm run bench:engine`: the training engine's speed on this machine, from one run.
 //   1. the tfjs backend's raw matMul GFLOP/s;
 //   2. a training step (forward + backward + Adam) of the default DiT at batch 64, with its effective
-//      GFLOP/s counted as ENGINE-NOTES §1 does (model FLOPs, forward x3);
+//      GFLOP/s counted as docs/methods/engine-performance.md §FLOP count does (model FLOPs, forward x3);
 //   3. sampling images/s through tfjs and, when the ONNX engine is present, through onnxruntime-node.
 // Targets: training step >= 50% of the matMul rate; ORT sampling >= 3x tfjs.
 import { existsSync } from 'node:fs'
@@ -49,7 +49,7 @@ function matMulRate(tf: Tf, M: number, K: number, N: number): number {
   return (2 * M * K * N) / ms / 1e6
 }
 
-/** Model FLOPs of one forward pass per sample (ENGINE-NOTES §1): token matMuls, attention, per-sample matMuls. */
+/** Model FLOPs of one forward pass per sample (docs/methods/engine-performance.md §FLOP count): token matMuls, attention, per-sample matMuls. */
 export function forwardFlopsPerSample(c: DiTConfig): number {
   const T = tokenCount(c)
   const size = (name: string): number => ditParameters(c).find((s) => s.name === name)!.shape.reduce((a, b) => a * b, 1)

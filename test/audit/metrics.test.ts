@@ -4,7 +4,7 @@ import { countClasses, discrepancy, idealDistribution, proportion } from '../../
 
 const uniform = (k: number): number[] => new Array<number>(k).fill(1 / k)
 
-describe('discrepancy (ALGORITHMS.md §5.5)', () => {
+describe('discrepancy (docs/methods/evaluation.md §Check values)', () => {
   it.each([
     ['gender 80/20', [80, 20], 0.42426406871],
     ['gender 50/50', [50, 50], 0],

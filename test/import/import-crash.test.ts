@@ -1,6 +1,6 @@
 // SIGKILL in the middle of an import, then reopen and resume: the import must end with exactly the
 // right rows: every file once in the ledger, no file left pending, one image row per distinct
-// content, every imported/duplicate ledger row linked to an existing image (SECURITY.md §2b (c)).
+// content, every imported/duplicate ledger row linked to an existing image (docs/methods/security.md §Workspace durability, crash test (c)).
 import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'

@@ -1,4 +1,4 @@
-// Static checks on what electron-vite built (`npm test` builds first). SECURITY.md §2a items 1, 4,
+// Static checks on what electron-vite built (`npm test` builds first). docs/methods/security.md §Electron checklist, items 1, 4,
 // 6, 8-12, 16 and 20.
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'

@@ -1,4 +1,4 @@
-// Checks that need the real Electron binary (SECURITY.md §2a, kind E). The binary cannot be
+// Checks that need the real Electron binary (docs/methods/security.md §Electron checklist, kind E). The binary cannot be
 // downloaded on the project's build machines (no access to its release host), so this file skips
 // itself there; on a machine with the binary it launches the built app with Playwright.
 import { mkdtempSync, rmSync } from 'node:fs'

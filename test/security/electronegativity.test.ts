@@ -1,4 +1,4 @@
-// Electronegativity (Doyensec's Electron security scanner, SECURITY.md §2a) over what electron-vite
+// Electronegativity (Doyensec's Electron security scanner, docs/methods/security.md §Electron checklist) over what electron-vite
 // built. It runs offline when given the Electron version. Every warning or error fails the test; a
 // note passes only if it is in the reviewed list below, with the reason it was accepted.
 import { spawnSync } from 'node:child_process'

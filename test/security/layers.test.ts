@@ -1,4 +1,4 @@
-// Layer purity (STYLE.md §1.8 habit 1): shared code runs everywhere, core code runs without
+// Layer purity (ARCHITECTURE.md §Layer rules): shared code runs everywhere, core code runs without
 // Electron (plain Node, workers, serve mode), and the renderer only speaks the shared contract.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'

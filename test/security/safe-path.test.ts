@@ -1,4 +1,4 @@
-// Table test for resolveInside (SECURITY.md §2a "Serving local images safely", tests U).
+// Table test for resolveInside (docs/methods/security.md §Serving local images safely, tests U).
 // Every row builds on a real temporary tree, including real symlinks, so the checks are exercised
 // against the filesystem rather than against string patterns.
 import { execFileSync } from 'node:child_process'

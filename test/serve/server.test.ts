@@ -1,4 +1,4 @@
-// Serve mode against a real server on 127.0.0.1:0 (SECURITY.md §2d rules 1-7).
+// Serve mode against a real server on 127.0.0.1:0 (docs/methods/security.md §Serve mode, rules 1-7).
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

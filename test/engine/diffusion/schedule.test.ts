@@ -7,14 +7,14 @@ import {
   parseScheduleKind
 } from '../../../src-main/core/engine/diffusion'
 
-/** Relative closeness, the §5 tolerance for schedule quantities is 1e-9. */
+/** Relative closeness, the tolerance of docs/methods/diffusion.md §Check values for schedule quantities is 1e-9. */
 function expectRel(actual: number, expected: number, rel: number): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected))
 }
 
 const mean = (a: Float64Array): number => a.reduce((s, v) => s + v, 0) / a.length
 
-describe('linear schedule (ALGORITHMS.md §5.1)', () => {
+describe('linear schedule (docs/methods/diffusion.md §Check values)', () => {
   const s = makeSchedule('linear')
   // t, ᾱ, SNR, 1/√SNR, 1/SNR, Min-SNR-5, P2 — the last three are given to ~6 digits in the doc.
   const rows: [number, number, number, number, number, number, number][] = [
@@ -64,7 +64,7 @@ describe('linear schedule (ALGORITHMS.md §5.1)', () => {
   })
 })
 
-describe('cosine schedule (§5.1)', () => {
+describe('cosine schedule (docs/methods/diffusion.md §Check values)', () => {
   const s = makeSchedule('cosine')
   const rows: [number, number, number, number][] = [
     [0, 0.9999587158, 24221.32716, 0.006425412771],
@@ -87,7 +87,7 @@ describe('cosine schedule (§5.1)', () => {
   })
 })
 
-describe('scaled_linear schedule (§5.1)', () => {
+describe('scaled_linear schedule (docs/methods/diffusion.md §Check values)', () => {
   const s = makeSchedule('scaled_linear')
   const rows: [number, number, number, number][] = [
     [0, 0.99915, 1175.470588, 0.02916715815],
@@ -106,7 +106,7 @@ describe('scaled_linear schedule (§5.1)', () => {
 })
 
 describe('invariants and bad input', () => {
-  it('Debias weight x ε-MSE equals √SNR x x0-MSE at every t (§5.9)', () => {
+  it('Debias weight x ε-MSE equals √SNR x x0-MSE at every t (docs/methods/debias-weighting.md §Check values)', () => {
     const s = makeSchedule('linear')
     const w = lossWeights('debias', s)
     for (let t = 0; t < s.T; t += 37) {

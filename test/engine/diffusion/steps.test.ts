@@ -24,7 +24,7 @@ function expectRel(actual: number, expected: number, rel: number): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected))
 }
 
-describe('parameterisation identities at linear t = 499 (§5.2)', () => {
+describe('parameterisation identities at linear t = 499 (docs/methods/diffusion.md §Check values)', () => {
   const s = makeSchedule('linear')
   const ab = s.alphasCumprod[499]
   const snr = s.snr[499]
@@ -67,7 +67,7 @@ describe('parameterisation identities at linear t = 499 (§5.2)', () => {
   })
 })
 
-describe('DDIM step (§5.3)', () => {
+describe('DDIM step (docs/methods/diffusion.md §Check values)', () => {
   it('η = 0 and η = 1 scalar values', () => {
     const d0 = ddimScalar(1.0, 0.2, 0.5, 0.8, 0)
     expectRel(d0.x0, 1.2142135624, 1e-10)
@@ -120,7 +120,7 @@ describe('DDIM step (§5.3)', () => {
   })
 })
 
-describe('timestep subsets (§5.4)', () => {
+describe('timestep subsets (docs/methods/diffusion.md §Check values)', () => {
   it('guided-diffusion "100"', () => {
     const ts = Array.from(guidedTimesteps(100, 1000))
     expect(ts.length).toBe(100)

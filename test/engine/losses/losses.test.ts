@@ -7,7 +7,7 @@ function expectRel(actual: number, expected: number, rel: number, abs = 0): void
 
 const LOG2 = Math.log(2)
 
-describe('Diffusion-DPO, code form (ALGORITHMS.md §5.6)', () => {
+describe('Diffusion-DPO, code form (docs/methods/diffusion-dpo.md §Check values)', () => {
   const rows: [number, number, number, number, number, number, number, number][] = [
     [0.1, 0.1, 0.1, 0.1, 5000, 0, 0.6931471806, 1250],
     [0.1, 0.1003, 0.1002, 0.1001, 5000, 1.0, 0.3132616875, 672.3535534],
@@ -43,7 +43,7 @@ describe('Diffusion-DPO, code form (ALGORITHMS.md §5.6)', () => {
     expectRel(res.metrics.rewardMargin, (1 - 2.5) / 2, 1e-7)
   })
 
-  it('is log 2 at policy = reference and swapping winners and losers maps u → −u (§5.9)', () => {
+  it('is log 2 at policy = reference and swapping winners and losers maps u → −u (docs/methods/diffusion-dpo.md §Code form)', () => {
     const m = [0.3, 0.11, 0.2, 0.5]
     const init = dpoLossStacked(m, m, 5000)
     expect(init.loss).toBeCloseTo(LOG2, 12)
@@ -64,7 +64,7 @@ describe('Diffusion-DPO, code form (ALGORITHMS.md §5.6)', () => {
   })
 })
 
-describe('PopAlign, code form (§5.7)', () => {
+describe('PopAlign, code form (docs/methods/popalign.md §Check values)', () => {
   const m = [0.1, 0.2, 0.1003, 0.199]
   const r = [0.1004, 0.2002, 0.1001, 0.2]
   const y = [1, 1, -1, -1]
@@ -98,7 +98,7 @@ describe('PopAlign, code form (§5.7)', () => {
     expectRel(res.metrics.rewardMargin, 5000 * (0.0003 - 0.0004), 1e-7)
   })
 
-  it('gradients with Z fixed equal the §5.7 values and central finite differences', () => {
+  it('gradients with Z fixed equal the values of docs/methods/popalign.md §Check values and central finite differences', () => {
     const res = popalignLoss({ modelMse: m, refMse: r, labels: y, beta: 5000 })
     const expected = [547.27937389, 848.97337397, -75.10831272, -1203.34139082]
     expected.forEach((v, i) => expectRel(res.grad[i], v, 1e-8))
@@ -114,7 +114,7 @@ describe('PopAlign, code form (§5.7)', () => {
     }
   })
 
-  it('invariants: log 2 at m = r; unchanged when a constant is added to every g (§5.9)', () => {
+  it('invariants: log 2 at m = r; unchanged when a constant is added to every g (docs/methods/popalign.md §Check values)', () => {
     const init = popalignLoss({ modelMse: r, refMse: r, labels: y, beta: 5000 })
     expect(init.loss).toBeCloseTo(0.69314718056, 11)
     const c = 0.0123
@@ -134,7 +134,7 @@ describe('PopAlign, code form (§5.7)', () => {
   })
 })
 
-describe('SFT (§5.7, §3.6)', () => {
+describe('SFT (docs/methods/popalign.md §SFT baseline)', () => {
   it('code form 0.075, winners-only 0.15, gradients only on winners', () => {
     const m = [0.1, 0.2, 0.1003, 0.199]
     const y = [1, 1, -1, -1]

@@ -3,7 +3,7 @@ import { formatSandboxReport, runSandboxExperiment, trainSandbox } from '../../.
 
 const PI2_REF = 0.2447284710548
 
-describe('1-D experiment reproduces Fig. 3 (ALGORITHMS.md §3.9.1 targets, β = 1, α = 0.5)', () => {
+describe('1-D experiment reproduces Fig. 3 (docs/methods/sandbox1d.md §Targets, β = 1, α = 0.5)', () => {
   const r = runSandboxExperiment({ beta: 1, alpha: 0.5, steps: 2000, seed: 0, grid: { lo: -12, hi: 12, points: 97 } })
 
   it('PopAlign balances G1/G3 while keeping G2 weight and shape', () => {

@@ -21,7 +21,7 @@ function expectRel(actual: number, expected: number, rel: number, abs = 0): void
 
 const ref = referenceParams()
 
-describe('reference mixture (ALGORITHMS.md §5.8)', () => {
+describe('reference mixture (docs/methods/sandbox1d.md §Check values)', () => {
   it('π_ref = softmax(1, 0, −1) and the G1 share of G1+G3', () => {
     const w = summarise(ref).weights
     ;[0.6652409557748, 0.2447284710548, 0.0900305731704].forEach((v, k) => expectRel(w[k], v, 1e-12))
@@ -47,7 +47,7 @@ describe('reference mixture (ALGORITHMS.md §5.8)', () => {
   })
 })
 
-describe('exact-likelihood PopAlign and SFT (§5.8)', () => {
+describe('exact-likelihood PopAlign and SFT (docs/methods/sandbox1d.md §Check values)', () => {
   const theta = makeParams([1, 0, 0], [-7, 0, 7], [1, 1, 1])
   const x = [-7.2, 6.8, -6.9, -7.5]
   const y = [1, 1, -1, -1]
@@ -82,7 +82,7 @@ describe('exact-likelihood PopAlign and SFT (§5.8)', () => {
   })
 })
 
-describe('diffusion-style ε-prediction of the noised mixture (§3.9, §5.8)', () => {
+describe('diffusion-style ε-prediction of the noised mixture (docs/methods/sandbox1d.md §Variants)', () => {
   it('optimal ε of the reference at ᾱ = 0.5', () => {
     expectRel(noisedEps(ref, 1.0, 0.5), 0.7062377305, 1e-9)
     expectRel(noisedEps(ref, -4.95, 0.5), -0.00018472038, 1e-6)
