@@ -29,6 +29,11 @@ export interface PromptBlock {
   perPrompt: number
   /** Images in prompt order, perPrompt consecutive images per prompt. */
   images: ImageVerdict[]
+  /**
+   * base64 of the Float32 HWC [-1, 1] pixels of every image, in the same order (sampled blocks only):
+   * the attribute-matched fidelity figure and the contact sheets are made from them.
+   */
+  pixels?: string
 }
 
 export interface ModelEvaluation {
@@ -117,7 +122,12 @@ async function sampleBlock(
     images.set(out, start * per)
     progress(start + texts.length, total)
   }
-  return { prompts: [...prompts], perPrompt, images: verdicts(await classifyImages(images, total)) }
+  return { prompts: [...prompts], perPrompt, images: verdicts(await classifyImages(images, total)), pixels: encodeFeatures(images) ?? undefined }
+}
+
+/** The block's pixels (HWC [-1, 1], images in order), or null for a block kept without them. */
+export function blockPixels(block: PromptBlock): Float32Array | null {
+  return block.pixels === undefined ? null : decodeFeatures(block.pixels)
 }
 
 export interface EvaluateRequest {

@@ -3,6 +3,21 @@
 // user may turn from the CLI. Every setting is stored with the run, so a workdir can only be resumed
 // with the settings it was started with (otherwise stages would mix two experiments).
 
+/**
+ * Seeds, fixed before any tuning (docs/table1.md). Settings are chosen on the development seeds only;
+ * the evaluation seeds are run once the settings are fixed, and a target is met only when it is met on
+ * the mean of the evaluation seeds and on every one of them. Seed 1 is in neither set: the learning
+ * rate of the earlier single-seed table was chosen on it. Three evaluation seeds, not five, because one
+ * seed takes about ten minutes on the shared 2-core machine.
+ */
+export const DEV_SEEDS: readonly number[] = [101, 102, 103]
+export const EVAL_SEEDS: readonly number[] = [2, 3, 4]
+
+/** Which set a seed belongs to, as the tables print it. */
+export function seedRole(seed: number): 'development' | 'evaluation' | 'other' {
+  return DEV_SEEDS.includes(seed) ? 'development' : EVAL_SEEDS.includes(seed) ? 'evaluation' : 'other'
+}
+
 export interface SamplingChoice {
   sampler: 'ddim' | 'ddpm'
   steps: number
@@ -23,7 +38,8 @@ export interface Table1Settings {
   acquire: { nPerNeutral: number; mPerSpecific: number; k: number; pairsPerPrompt: number }
   /** The acquisition gate's classifier: the shipped one, or an ONNX model with its mapping file. */
   acquireClassifier: 'builtin' | { onnxPath?: string; mappingPath: string }
-  finetune: { steps: number; batchSize: number; learningRate: number; beta: number; alpha: number; condDropout: number; checkpointEvery: number }
+  /** weighting: the per-timestep loss weight, constant or the Debias paper's 1/sqrt(SNR) ('debias'). */
+  finetune: { steps: number; batchSize: number; learningRate: number; beta: number; alpha: number; condDropout: number; checkpointEvery: number; weighting: 'constant' | 'debias' }
   /** Images per held-out neutral prompt and per identity-specific prompt. */
   evaluation: { neutralPerPrompt: number; specificPerPrompt: number; resamples: number; frechetResamples: number }
   sampling: SamplingChoice
@@ -52,7 +68,7 @@ export function fullSettings(seed: number): Table1Settings {
     heldOutTemplates: ['a portrait of a {}', 'a drawing of the {}'],
     acquire: { nPerNeutral: 40, mPerSpecific: 4, k: 5, pairsPerPrompt: 20 },
     acquireClassifier: 'builtin',
-    finetune: { steps: 300, batchSize: 8, learningRate: 5e-5, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 100 },
+    finetune: { steps: 300, batchSize: 8, learningRate: 5e-5, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 100, weighting: 'constant' },
     evaluation: { neutralPerPrompt: 100, specificPerPrompt: 5, resamples: 1000, frechetResamples: 100 },
     sampling: { sampler: 'ddim', steps: 50, guidance: 3 }
   }
@@ -69,18 +85,21 @@ export function quickSettings(seed: number): Table1Settings {
     heldOutTemplates: ['a portrait of a {}', 'a drawing of the {}'],
     acquire: { nPerNeutral: 8, mPerSpecific: 1, k: 2, pairsPerPrompt: 2 },
     acquireClassifier: 'builtin',
-    finetune: { steps: 4, batchSize: 4, learningRate: 1e-4, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 4 },
+    finetune: { steps: 4, batchSize: 4, learningRate: 1e-4, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 4, weighting: 'constant' },
     evaluation: { neutralPerPrompt: 4, specificPerPrompt: 1, resamples: 50, frechetResamples: 10 },
     sampling: { sampler: 'ddim', steps: 4, guidance: 3 }
   }
 }
 
-/** CLI overrides for the principled adjustments (beta, steps, lr, pairs). */
+/** CLI overrides for the principled adjustments (beta, alpha, steps, lr, pairs, caption dropout, weighting). */
 export interface SettingOverrides {
   steps?: number
   beta?: number
+  alpha?: number
   learningRate?: number
   pairsPerPrompt?: number
+  condDropout?: number
+  weighting?: 'constant' | 'debias'
 }
 
 export function applyOverrides(s: Table1Settings, o: SettingOverrides): Table1Settings {
@@ -91,7 +110,10 @@ export function applyOverrides(s: Table1Settings, o: SettingOverrides): Table1Se
       ...s.finetune,
       ...(o.steps !== undefined ? { steps: o.steps, checkpointEvery: Math.min(s.finetune.checkpointEvery, o.steps) } : {}),
       ...(o.beta !== undefined ? { beta: o.beta } : {}),
-      ...(o.learningRate !== undefined ? { learningRate: o.learningRate } : {})
+      ...(o.learningRate !== undefined ? { learningRate: o.learningRate } : {}),
+      ...(o.alpha !== undefined ? { alpha: o.alpha } : {}),
+      ...(o.condDropout !== undefined ? { condDropout: o.condDropout } : {}),
+      ...(o.weighting !== undefined ? { weighting: o.weighting } : {})
     }
   }
 }
@@ -114,6 +136,8 @@ export function validateSettings(s: Table1Settings): void {
   if (!(s.finetune.learningRate > 0)) throw new Error(`learning rate must be positive, got ${s.finetune.learningRate}`)
   if (!(s.finetune.beta > 0)) throw new Error(`beta must be positive, got ${s.finetune.beta}`)
   if (!(s.finetune.alpha > 0 && s.finetune.alpha < 1)) throw new Error(`alpha must be in (0, 1), got ${s.finetune.alpha}`)
+  if (!(s.finetune.condDropout >= 0 && s.finetune.condDropout <= 1)) throw new Error(`caption dropout must be in [0, 1], got ${s.finetune.condDropout}`)
+  if (s.finetune.weighting !== 'constant' && s.finetune.weighting !== 'debias') throw new Error(`weighting must be constant or debias, got ${String(s.finetune.weighting)}`)
   positiveInt(s.evaluation.neutralPerPrompt, 'images per held-out prompt')
   positiveInt(s.evaluation.specificPerPrompt, 'images per identity-specific prompt')
   positiveInt(s.sampling.steps, 'sampler steps')

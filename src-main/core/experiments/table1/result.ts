@@ -2,7 +2,8 @@
 import type { AcquireOutput, FinetuneOutput, SnapshotOutput } from './preference-stages'
 import type { Table1Settings } from './options'
 import type { Table1Prompts } from './prompts'
-import type { Table1Row, TargetCheck } from './table'
+import type { Table1Row } from './table'
+import type { TargetCheck } from './targets'
 
 export interface Table1Result {
   format: 'popalign.table1'
@@ -16,4 +17,6 @@ export interface Table1Result {
   rows: Table1Row[]
   targets: TargetCheck[]
   timings: { stage: string; seconds: number }[]
+  /** Contact sheets written next to the result (sheet-<model>.png), same prompts and seeds per model. */
+  sheets: string[]
 }

@@ -8,7 +8,7 @@
 // Each stage's output stays in <workdir>; a re-run with the same flags skips what is finished.
 import { createHash } from 'node:crypto'
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { join, resolve } from 'node:path'
+import { basename, join, resolve } from 'node:path'
 import { BASE_CHECKPOINT_FILE } from '../../engine-service/paths'
 import { checkpointConfig } from '../../acquire/sample-model'
 import { evaluateModel, readJson, referenceSet, type ModelEvaluation, type ReferenceSet } from './evaluate'
@@ -19,7 +19,9 @@ import { buildPrompts } from './prompts'
 import type { Table1Result } from './result'
 import { StageStore, stageKey } from './stages'
 import { openSession, type StudioSession } from './studio-session'
-import { buildRows, checkTargets } from './table'
+import { writeContactSheets } from './sheets'
+import { buildRows } from './table'
+import { checkTargets } from './targets'
 
 export interface Table1Request {
   workdir: string
@@ -92,11 +94,15 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
   let sft: FinetuneOutput
   // What each stage depends on: a change re-runs that stage and those after it, nothing before.
   const acquireKey = stageKey('acquire', { seed: settings.seed, train: prompts.train, acquire: settings.acquire, sampling: settings.sampling, ...(settings.acquireClassifier === 'builtin' ? {} : { classifier: settings.acquireClassifier }) })
-  const finetuneInputs = { acquireKey, seed: settings.seed, finetune: settings.finetune }
+  // Constant weighting is left out of the key, so runs made before the weighting was a setting are kept.
+  const { weighting, ...finetuneRest } = settings.finetune
+  const finetuneKeyed = weighting === 'constant' ? finetuneRest : settings.finetune
+  const finetuneInputs = { acquireKey, seed: settings.seed, finetune: finetuneKeyed }
   // SFT has no reference term: beta and alpha do not change it, so trying another beta keeps its run.
-  const { beta: _beta, alpha: _alpha, ...sftSettings } = settings.finetune
+  const { beta: _beta, alpha: _alpha, ...sftSettings } = finetuneKeyed
   const sftInputs = { acquireKey, seed: settings.seed, finetune: sftSettings }
-  const evalInputs = { seed: settings.seed, prompts: { neutral: prompts.heldOutNeutral, specific: prompts.specific }, evaluation: settings.evaluation, sampling: settings.sampling }
+  // format 2: the evaluation files keep the sampled pixels (fidelity figure, contact sheets).
+  const evalInputs = { format: 2, seed: settings.seed, prompts: { neutral: prompts.heldOutNeutral, specific: prompts.specific }, evaluation: settings.evaluation, sampling: settings.sampling }
   try {
     project = await stages.run(stageKey('workspace', { acquireKey }), label('workspace and project'), async () => ensureProject(await studio(), acquireKey))
     acq = await stages.run(acquireKey, label(`acquire preferences (${prompts.train.length} training prompts)`), async () => acquire(await studio(), project.projectId, settings, prompts.train, baseCheckpoint))
@@ -153,7 +159,9 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
   // The table is always rebuilt from the kept evaluations (cheap), so its file matches this code.
   log(label('table'))
   const t0 = performance.now()
-  const rows = buildRows(evalFiles.map((f) => readJson<ModelEvaluation>(f)), readJson<ReferenceSet>(refFile), { resamples: e.resamples, frechetResamples: e.frechetResamples, seed: settings.seed })
+  const evals = evalFiles.map((f) => readJson<ModelEvaluation>(f))
+  const sheets = await writeContactSheets(workdir, evals)
+  const rows = await buildRows(evals, readJson<ReferenceSet>(refFile), { resamples: e.resamples, frechetResamples: e.frechetResamples, seed: settings.seed })
   const records = stages.records()
   const timings = timingKeys.map(([stage, key]) => ({ stage, seconds: records[key]?.seconds ?? 0 }))
   timings.push({ stage: 'table', seconds: (performance.now() - t0) / 1000 })
@@ -168,7 +176,8 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
     runs: { popalign: pop, sft },
     rows,
     targets: checkTargets(rows),
-    timings
+    timings,
+    sheets: sheets.map((f) => basename(f))
   }
   const jsonPath = join(workdir, RESULT_JSON)
   const markdownPath = join(workdir, RESULT_MD)

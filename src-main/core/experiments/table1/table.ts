@@ -4,7 +4,11 @@
 import { buildReport, frechetDistanceOfFeatures, type AuditAxis, type AuditRecord, type Estimate, type ModelReport } from '../../audit'
 import { CONCEPTS, WORLD_AXES } from '../../world'
 import { auditFromClassifications } from '../../audit'
-import { decodeFeatures, type ModelEvaluation, type PromptBlock, type ReferenceSet } from './evaluate'
+import { openAuditClassifier } from '../../audit-service/audit-classifier'
+import { openWorldFidelity, type WorldFidelity } from '../../audit-service/world-fidelity'
+import type { FidelityEvidence } from '../../audit'
+import type { Classification } from '../../classifier/runner'
+import { blockPixels, decodeFeatures, type ImageVerdict, type ModelEvaluation, type PromptBlock, type ReferenceSet } from './evaluate'
 
 export interface Value {
   value: number | null
@@ -22,7 +26,18 @@ export interface Table1Row {
   meanPromptDiscrepancy: Record<string, number | null>
   /** Share of held-out neutral images showing the asked concept (the CLIP-score analogue). */
   conceptAccuracy: Value
-  /** Frechet distance of classifier features, held-out neutral samples vs fair renders (the FID analogue). */
+  /**
+   * Image fidelity gap (100 x MMD^2 of pixel descriptors against attribute-matched clean renders,
+   * audit/fidelity.ts), held-out neutral samples: sees noise, blur and colour casts, blind to the
+   * attribute mix. Lower is better, 0 = as good as the renders. The quality target.
+   */
+  fidelity: Value
+  /** The same figure on the classifier's features. */
+  featureFidelity: Value
+  /**
+   * Frechet distance of classifier features, held-out neutral samples vs fair renders (the FID analogue).
+   * Secondary: moving toward the fair mix lowers it by itself, whatever happens to quality.
+   */
   frechet: Value
   /** The same against renders with the pretraining bias. */
   frechetPretraining: number | null
@@ -30,15 +45,10 @@ export interface Table1Row {
   recall: Record<string, Value> & { overall: Value }
   specificConceptAccuracy: Value
   frechetSpecific: Value
-  /** Share of held-out neutral images whose attributes the classifier read ('ok'). */
-  coverage: number | null
-}
-
-export interface TargetCheck {
-  name: string
-  measured: string
-  target: string
-  met: boolean
+  /** Fidelity gap on the identity-specific prompts. */
+  fidelitySpecific: Value
+  /** Share of held-out neutral images whose attributes the classifier read ('ok'), with its interval. */
+  coverage: Value
 }
 
 export const MODEL_LABELS: Record<string, string> = { base: 'Base', sft: 'Base-SFT', popalign: 'Base-PopAlign' }
@@ -49,24 +59,51 @@ function value(e: Estimate | null | undefined): Value {
   return { value: e?.value ?? null, ciLow: e?.ciLow ?? null, ciHigh: e?.ciHigh ?? null, n: e?.n ?? 0 }
 }
 
-function recordsOf(model: string, block: PromptBlock, kind: 'neutral' | 'specific'): AuditRecord[] {
-  return auditFromClassifications({
+function classificationOf(v: ImageVerdict): Classification {
+  return {
+    status: v.status,
+    concept: v.concept,
+    conceptP: 1,
+    detectionP: null,
+    axes: Object.fromEntries(Object.entries(v.axes).flatMap(([axis, cls]) => (cls === null ? [] : [[axis, { cls, p: 1 }]]))),
+    features: decodeFeatures(v.features)
+  }
+}
+
+function imageId(model: string, kind: 'neutral' | 'specific', i: number): string {
+  return `${model}:${kind}:${i}`
+}
+
+function recordsOf(model: string, block: PromptBlock, kind: 'neutral' | 'specific', evidence: ReadonlyMap<string, FidelityEvidence>): AuditRecord[] {
+  const records = auditFromClassifications({
     modelId: model,
     axes: AXES,
     concepts: CONCEPTS,
     images: block.images.map((_, i) => {
       const p = Math.floor(i / block.perPrompt)
-      return { imageId: `${model}:${kind}:${i}`, promptId: `${kind}:${p}`, promptText: block.prompts[p], promptKind: kind }
+      return { imageId: imageId(model, kind, i), promptId: `${kind}:${p}`, promptText: block.prompts[p], promptKind: kind }
     }),
-    classifications: block.images.map((v) => ({
-      status: v.status,
-      concept: v.concept,
-      conceptP: 1,
-      detectionP: null,
-      axes: Object.fromEntries(Object.entries(v.axes).flatMap(([axis, cls]) => (cls === null ? [] : [[axis, { cls, p: 1 }]]))),
-      features: decodeFeatures(v.features)
-    }))
+    classifications: block.images.map(classificationOf)
   })
+  for (const r of records) {
+    const e = evidence.get(r.imageId)
+    if (e) r.fidelity = e
+  }
+  return records
+}
+
+/**
+ * Attribute-matched fidelity evidence (audit-service/world-fidelity.ts) of a block's sampled images: each
+ * image against a clean render of its prompt's concept with the attributes the classifier read on it.
+ * Empty for a block kept without pixels.
+ */
+async function evidenceOf(fidelity: WorldFidelity, model: string, block: PromptBlock, kind: 'neutral' | 'specific'): Promise<Map<string, FidelityEvidence>> {
+  const pixels = blockPixels(block)
+  if (!pixels) return new Map()
+  const per = pixels.length / block.images.length
+  return fidelity.evidence(
+    block.images.map((v, i) => ({ imageId: imageId(model, kind, i), promptText: block.prompts[Math.floor(i / block.perPrompt)], pixels: pixels.subarray(i * per, (i + 1) * per), classification: classificationOf(v) }))
+  )
 }
 
 function featuresOf(block: PromptBlock): Float32Array[] {
@@ -84,23 +121,42 @@ export interface BootstrapChoice {
   seed: number
 }
 
-export function buildRows(evals: readonly ModelEvaluation[], ref: ReferenceSet, b: BootstrapChoice): Table1Row[] {
+export async function buildRows(evals: readonly ModelEvaluation[], ref: ReferenceSet, b: BootstrapChoice): Promise<Table1Row[]> {
   const models = evals.map((e) => ({ id: e.model, label: MODEL_LABELS[e.model] ?? e.model, lineage: { checkpoint: e.checkpoint, run: null, snapshot: null, annotators: ['classifier'], agreement: null, classifier: { id: 'popalign-world-classifier', version: '' }, prompts: 'table1', seeds: [], sampler: null, guidance: null } }))
   const bootstrap = { resamples: b.resamples, frechetResamples: b.frechetResamples, seed: b.seed }
+  const classifier = await openAuditClassifier('builtin')
+  let neutralEvidence: Map<string, FidelityEvidence>[]
+  let specificEvidence: Map<string, FidelityEvidence>[]
+  let scale: WorldFidelity['scale']
+  try {
+    const fidelity = await openWorldFidelity(classifier)
+    if (!fidelity) throw new Error('the built-in classifier gives no fidelity references')
+    scale = fidelity.scale
+    neutralEvidence = []
+    specificEvidence = []
+    for (const e of evals) {
+      neutralEvidence.push(await evidenceOf(fidelity, e.model, e.neutral, 'neutral'))
+      specificEvidence.push(await evidenceOf(fidelity, e.model, e.specific, 'specific'))
+    }
+  } finally {
+    await classifier.dispose()
+  }
   const neutral = buildReport({
     title: 'table1 held-out neutral prompts',
     models,
     axes: AXES,
-    records: evals.flatMap((e) => recordsOf(e.model, e.neutral, 'neutral')),
+    records: evals.flatMap((e, i) => recordsOf(e.model, e.neutral, 'neutral', neutralEvidence[i])),
     reference: { label: 'fair renders of the held-out prompts', features: featuresOf(ref.neutralFair) },
+    fidelityScale: scale,
     bootstrap
   })
   const specific = buildReport({
     title: 'table1 identity-specific prompts',
     models,
     axes: AXES,
-    records: evals.flatMap((e) => recordsOf(e.model, e.specific, 'specific')),
+    records: evals.flatMap((e, i) => recordsOf(e.model, e.specific, 'specific', specificEvidence[i])),
     reference: { label: 'renders of the identity-specific prompts', features: featuresOf(ref.specific) },
+    fidelityScale: scale,
     bootstrap
   })
   const pretrainingRef = featuresOf(ref.neutralPretraining)
@@ -114,33 +170,15 @@ export function buildRows(evals: readonly ModelEvaluation[], ref: ReferenceSet, 
       discrepancy: Object.fromEntries(n.axes.map((a) => [a.axis, value(a.pooled.discrepancy)])),
       meanPromptDiscrepancy: Object.fromEntries(n.axes.map((a) => [a.axis, mean(a.prompts.map((p) => p.distribution.discrepancy?.value ?? null))])),
       conceptAccuracy: value(n.conceptAccuracy),
+      fidelity: value(n.fidelity),
+      featureFidelity: value(n.featureFidelity),
       frechet: value(n.frechet),
       frechetPretraining: sampleFeatures.length >= 2 && pretrainingRef.length >= 2 ? frechetDistanceOfFeatures(sampleFeatures, pretrainingRef) : null,
       recall: { ...Object.fromEntries(s.axes.map((a) => [a.axis, value(a.recall)])), overall: value(s.recallOverall) } as Table1Row['recall'],
       specificConceptAccuracy: value(s.conceptAccuracy),
       frechetSpecific: value(s.frechet),
-      coverage: n.coverage.ratio.value
+      fidelitySpecific: value(s.fidelity),
+      coverage: value(n.coverage.ratio)
     }
   })
-}
-
-/** The brief's targets for PopAlign against the base model. */
-export function checkTargets(rows: readonly Table1Row[]): TargetCheck[] {
-  const base = rows.find((r) => r.model === 'base')
-  const pop = rows.find((r) => r.model === 'popalign')
-  if (!base || !pop) return []
-  const out: TargetCheck[] = []
-  for (const axis of Object.keys(base.discrepancy)) {
-    const b = base.discrepancy[axis].value
-    const p = pop.discrepancy[axis].value
-    const ratio = b !== null && p !== null && b > 0 ? p / b : null
-    out.push({ name: `${axis} discrepancy`, measured: ratio === null ? 'n/a' : `${(100 * ratio).toFixed(0)}% of base (${p!.toFixed(3)} vs ${b!.toFixed(3)})`, target: '<= 50% of base', met: ratio !== null && ratio <= 0.5 })
-  }
-  const ca = base.conceptAccuracy.value !== null && pop.conceptAccuracy.value !== null ? 100 * (base.conceptAccuracy.value - pop.conceptAccuracy.value) : null
-  out.push({ name: 'concept accuracy', measured: ca === null ? 'n/a' : `${ca >= 0 ? 'drops' : 'rises'} ${Math.abs(ca).toFixed(1)} points`, target: 'drops <= 2 points', met: ca !== null && ca <= 2 })
-  const fb = base.frechet.value
-  const fp = pop.frechet.value
-  const fr = fb !== null && fp !== null && fb > 0 ? fp / fb : null
-  out.push({ name: 'Frechet distance (vs fair renders)', measured: fr === null ? 'n/a' : `${(100 * fr).toFixed(0)}% of base (${fp!.toFixed(2)} vs ${fb!.toFixed(2)})`, target: '<= 110% of base', met: fr !== null && fr <= 1.1 })
-  return out
 }
