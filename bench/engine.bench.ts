@@ -104,7 +104,8 @@ async function main(): Promise<void> {
     nullCond,
     batch: BATCH,
     sampleSize,
-    seed: 1
+    seed: 1,
+    clipX0: true // as the app's samplers run (engine-service/image-sampler.ts)
   })
   const tfjsSampleMs = performance.now() - t0
   denoiser.dispose()
