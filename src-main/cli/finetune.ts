@@ -3,7 +3,7 @@
 // curves and checkpoints.
 //
 //   npx tsx src-main/cli/finetune.ts --workspace DIR --snapshot ID --base base|run:ID[@STEP]
-//        --method popalign|dpo|sft [--preset paper-scaled|quick|debiased] [--steps N] [--beta B]
+//        --method popalign|dpo|sft [--preset paper-scaled|quick] [--steps N] [--beta B]
 //        [--alpha A] [--lr LR] [--batch N] [--seed S] [--weighting constant|debias]
 //        [--dropout P] [--checkpoint-every N] [--base-dir DIR] [--out FILE.ckpt]
 //   npx tsx src-main/cli/finetune.ts --workspace DIR --resume JOB_ID [--out FILE.ckpt]

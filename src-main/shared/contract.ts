@@ -544,7 +544,7 @@ export const AuditReportDoc = z.custom<AuditReport>((v) => typeof v === 'object'
 // ---- Issue 4: preference fine-tuning runs (PopAlign / Diffusion-DPO / SFT) and run comparison — schemas ----
 export const FinetuneMethodName = z.enum(['popalign', 'dpo', 'sft'])
 export type FinetuneMethodName = z.infer<typeof FinetuneMethodName>
-export const FinetunePresetName = z.enum(['paper-scaled', 'quick', 'debiased'])
+export const FinetunePresetName = z.enum(['paper-scaled', 'quick'])
 export const FinetuneSettings = z
   .object({
     steps: z.number().int().min(1).max(1_000_000),

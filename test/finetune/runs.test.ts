@@ -31,7 +31,7 @@ describe('fine-tune runs', () => {
     const { s, projectId, snapshotId, ws } = await studioWithSnapshot('a')
     try {
       const presets = await s.call('finetune.presets', {})
-      expect(presets.map((p) => p.name)).toEqual(['paper-scaled', 'quick', 'debiased'])
+      expect(presets.map((p) => p.name)).toEqual(['paper-scaled', 'quick'])
       expect(presets[0].settings).toMatchObject({ alpha: 0.5, condDropout: 0.2, batchSize: 8 })
 
       const job = await s.call('finetune.start', { projectId, snapshotId, base: 'base', method: 'popalign', settings: quick })

@@ -23,8 +23,8 @@ export interface LossWeightOptions {
   readonly p2Gamma?: number
   /**
    * Optional cap on SNR before weighting (kohya-style "debiased estimation" uses 1000). Not in the
-   * Debias reference, so off by default (the Train screen reproduces the paper); the fine-tuning
-   * "debiased" preset sets 1000 so that the least noisy timesteps (SNR ~2.4e4 at the first cosine
+   * Debias reference, so off by default (the Train screen reproduces the paper); fine-tunes with
+   * the Debias weighting set 1000 so that the least noisy timesteps (SNR ~2.4e4 at the first cosine
    * step) keep a weight of at least 1/sqrt(1000) ~ 0.03 instead of ~0.006.
    */
   readonly maxSnr?: number
