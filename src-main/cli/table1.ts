@@ -4,25 +4,28 @@
 // Resumable: run the same command again after an interruption.
 //
 //   npx tsx src-main/cli/table1.ts [--workdir DIR] [--base resources/models/base/base.ckpt]
-//        [--seeds 2,3,4 | --seed S] [--tag NAME] [--quick] [--steps N] [--beta B] [--alpha A]
+//        [--seeds 2,3,4 | --seed S] [--tag NAME] [--quick] [--prepare] [--steps N] [--beta B] [--alpha A]
 //        [--lr LR] [--pairs N] [--dropout P] [--weighting constant|debias]
 //
 // The default seeds are the evaluation seeds (2, 3, 4). Settings are chosen on the development seeds
 // (101-103) only: pass --seeds 101,102,103 while tuning.
+// --prepare runs only the stages that do not depend on the fine-tune settings (acquisition, snapshot,
+// renders, base evaluation) and prints no figure, so evaluation seeds can be prepared while tuning.
 // Progress goes to stderr; the tables (Markdown) to stdout and to DIR/<tag>/ (per seed and pooled).
-import { resolve } from 'node:path'
-import { applyOverrides, EVAL_SEEDS, fullSettings, quickSettings, type SettingOverrides } from '../core/experiments/table1'
+import { join, resolve } from 'node:path'
+import { applyOverrides, EVAL_SEEDS, fullSettings, prepareTable1, quickSettings, type SettingOverrides } from '../core/experiments/table1'
 import { runTable1Seeds } from '../core/experiments/table1/seeds'
 
 const VALUE_FLAGS = ['workdir', 'base', 'seed', 'seeds', 'tag', 'steps', 'beta', 'alpha', 'lr', 'pairs', 'dropout', 'weighting'] as const
 type Flag = (typeof VALUE_FLAGS)[number]
 
 const USAGE =
-  'usage: table1 [--workdir DIR] [--base CKPT] [--seeds 2,3,4 | --seed S] [--tag NAME] [--quick] [--steps N] [--beta B] [--alpha A] [--lr LR] [--pairs N] [--dropout P] [--weighting constant|debias]'
+  'usage: table1 [--workdir DIR] [--base CKPT] [--seeds 2,3,4 | --seed S] [--tag NAME] [--quick] [--prepare] [--steps N] [--beta B] [--alpha A] [--lr LR] [--pairs N] [--dropout P] [--weighting constant|debias]'
 
-function parseArgs(argv: string[]): { values: Partial<Record<Flag, string>>; quick: boolean } {
+function parseArgs(argv: string[]): { values: Partial<Record<Flag, string>>; quick: boolean; prepare: boolean } {
   const values: Partial<Record<Flag, string>> = {}
   let quick = false
+  let prepare = false
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--help' || a === '-h') {
@@ -33,13 +36,17 @@ function parseArgs(argv: string[]): { values: Partial<Record<Flag, string>>; qui
       quick = true
       continue
     }
+    if (a === '--prepare') {
+      prepare = true
+      continue
+    }
     const key = a.startsWith('--') ? (a.slice(2) as Flag) : null
     if (!key || !VALUE_FLAGS.includes(key)) throw new Error(`unknown argument "${a}"\n${USAGE}`)
     if (i + 1 >= argv.length) throw new Error(`--${key} needs a value`)
     values[key] = argv[++i]
   }
   if (values.seed !== undefined && values.seeds !== undefined) throw new Error('give --seed or --seeds, not both')
-  return { values, quick }
+  return { values, quick, prepare }
 }
 
 function parseNumber(flag: string, raw: string, integer: boolean): number {
@@ -67,7 +74,7 @@ function weighting(raw: string | undefined): 'constant' | 'debias' | undefined {
 }
 
 async function main(): Promise<void> {
-  const { values, quick } = parseArgs(process.argv.slice(2))
+  const { values, quick, prepare } = parseArgs(process.argv.slice(2))
   const seeds = parseSeeds(values)
   const overrides: SettingOverrides = {
     steps: num(values, 'steps', true),
@@ -93,6 +100,11 @@ async function main(): Promise<void> {
     process.exit(130)
   })
   log(`workdir ${workdir}, base ${base}, seeds ${seeds.join(', ')}, tag ${tag}${quick ? ', --quick' : ''}`)
+  if (prepare) {
+    // Only what does not depend on the fine-tune settings; no figure is printed.
+    for (const seed of seeds) await prepareTable1({ workdir: join(workdir, `seed-${seed}`), base, settings: settingsFor(seed), log: (l) => log(`[seed ${seed}] ${l}`) })
+    return
+  }
   const out = await runTable1Seeds({ workdir, base, seeds, settingsFor, tag, log })
   console.log(out.markdown)
   log(`wrote ${out.markdownPath} and ${out.jsonPath}`)

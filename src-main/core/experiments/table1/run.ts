@@ -71,7 +71,20 @@ function installBase(workdir: string, base: string): { path: string; sha256: str
   return { path: source, sha256, dir }
 }
 
+/**
+ * Runs the stages that do not depend on the fine-tune settings (workspace, acquisition, snapshot, the
+ * real renders, the base model's evaluation) and stops: the slow shared part of a seed can be done
+ * while settings are still being chosen on the development seeds. It reports no figure.
+ */
+export async function prepareTable1(req: Table1Request): Promise<void> {
+  await execute(req, true)
+}
+
 export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
+  return (await execute(req, false)) as Table1Outcome
+}
+
+async function execute(req: Table1Request, prepareOnly: boolean): Promise<Table1Outcome | null> {
   const { settings, log } = req
   validateSettings(settings)
   const prompts = buildPrompts(settings)
@@ -107,8 +120,9 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
     project = await stages.run(stageKey('workspace', { acquireKey }), label('workspace and project'), async () => ensureProject(await studio(), acquireKey))
     acq = await stages.run(acquireKey, label(`acquire preferences (${prompts.train.length} training prompts)`), async () => acquire(await studio(), project.projectId, settings, prompts.train, baseCheckpoint))
     snap = await stages.run(stageKey('snapshot', { acquireKey }), label('snapshot'), async () => snapshot(await studio(), project.projectId))
-    pop = await stages.run(stageKey('finetune-popalign', finetuneInputs), label(`fine-tune PopAlign (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'popalign', settings))
-    sft = await stages.run(stageKey('finetune-sft', sftInputs), label(`fine-tune SFT (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'sft', settings))
+    // Prepare-only runs stop before the fine-tunes; nothing below reads pop or sft then.
+    pop = prepareOnly ? (null as unknown as FinetuneOutput) : await stages.run(stageKey('finetune-popalign', finetuneInputs), label(`fine-tune PopAlign (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'popalign', settings))
+    sft = prepareOnly ? (null as unknown as FinetuneOutput) : await stages.run(stageKey('finetune-sft', sftInputs), label(`fine-tune SFT (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'sft', settings))
   } finally {
     if (session) await (session as StudioSession).close()
   }
@@ -119,11 +133,13 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
   const refFile = await stages.run(refKey, label('real renders of the evaluation prompts'), () =>
     referenceSet(evalDir, refKey, prompts.heldOutNeutral, e.neutralPerPrompt, prompts.specific, e.specificPerPrompt, settings.seed)
   )
-  const models: [string, string, unknown][] = [
-    ['base', baseCheckpoint, null],
-    ['sft', sft.checkpoint, sftInputs],
-    ['popalign', pop.checkpoint, finetuneInputs]
-  ]
+  const models: [string, string, unknown][] = prepareOnly
+    ? [['base', baseCheckpoint, null]]
+    : [
+        ['base', baseCheckpoint, null],
+        ['sft', sft.checkpoint, sftInputs],
+        ['popalign', pop.checkpoint, finetuneInputs]
+      ]
   const evalFiles: string[] = []
   const timingKeys: [string, string][] = [
     ['workspace', stageKey('workspace', { acquireKey })],
@@ -156,6 +172,10 @@ export async function runTable1(req: Table1Request): Promise<Table1Outcome> {
     )
   }
 
+  if (prepareOnly) {
+    log('prepared: acquisition, snapshot, renders and the base evaluation are done; no figure is reported')
+    return null
+  }
   // The table is always rebuilt from the kept evaluations (cheap), so its file matches this code.
   log(label('table'))
   const t0 = performance.now()
