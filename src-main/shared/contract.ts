@@ -309,7 +309,7 @@ export const ModelSize = z.enum(['tiny', 'small', 'base'])
 export type ModelSize = z.infer<typeof ModelSize>
 export const SamplerName = z.enum(['ddpm', 'ddim'])
 /** A model by id, never by path: "base" (the shipped model) or "run:<jobId>" / "run:<jobId>@<step>" (newest checkpoint when no step). */
-export const ModelRef = z.string().regex(/^(base|run:[1-9][0-9]{0,15}(@[0-9]{1,12})?)$/, 'a model id: "base" or "run:<jobId>[@<step>]"')
+export const ModelRef = z.string().regex(/^(base|run:[1-9][0-9]{0,15}(@[0-9]{1,12}(-ema)?)?)$/, 'a model id: "base" or "run:<jobId>[@<step>[-ema]]"')
 const Count = z.number().int().nonnegative()
 export const EngineInfo = z.object({
   training: z.object({
@@ -360,7 +360,9 @@ export const TrainSettings = z
     schedule: ScheduleName.default('cosine'),
     seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
     condDropout: z.number().min(0).max(1).default(0.1),
-    checkpointEvery: z.number().int().min(1).max(1_000_000).default(50)
+    checkpointEvery: z.number().int().min(1).max(1_000_000).default(50),
+    /** EMA of the weights with its own checkpoints (sample them as "run:N@S-ema"); 0 = none. */
+    emaDecay: z.number().min(0).lt(1).default(0)
   })
   .strict()
 export type TrainSettings = z.infer<typeof TrainSettings>
@@ -556,7 +558,9 @@ export const FinetuneSettings = z
     weighting: z.enum(['constant', 'debias']),
     condDropout: z.number().min(0).max(1),
     seed: z.number().int().min(0).max(2 ** 31 - 1),
-    checkpointEvery: z.number().int().min(1).max(1_000_000)
+    checkpointEvery: z.number().int().min(1).max(1_000_000),
+    /** EMA of the weights with its own checkpoints ("run:N@S-ema"); 0 or absent = none. */
+    emaDecay: z.number().min(0).lt(1).optional()
   })
   .strict()
 export type FinetuneSettings = z.infer<typeof FinetuneSettings>

@@ -5,7 +5,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ModelEntry } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
-import { listCheckpoints } from '../engine/checkpoint/store'
+import { listCheckpoints, listEmaCheckpoints } from '../engine/checkpoint/store'
 import { isMissingPath } from '../fs/missing'
 import { readCheckpointMeta, type CheckpointMeta } from './checkpoint-meta'
 import { BASE_CHECKPOINT_FILE, runDirOf, runsRootOf } from './paths'
@@ -50,9 +50,14 @@ export function createCatalog(opts: CatalogOptions) {
 
   const ofRun = (jobId: number): ModelEntry[] => {
     const out: ModelEntry[] = []
-    for (const c of listCheckpoints(runDirOf(opts.workspaceDir, jobId))) {
+    const dir = runDirOf(opts.workspaceDir, jobId)
+    const files = [...listCheckpoints(dir).map((c) => ({ ...c, ema: false })), ...listEmaCheckpoints(dir).map((c) => ({ ...c, ema: true }))]
+    // In step order, each step's averaged weights right after its plain ones.
+    files.sort((a, b) => a.step - b.step || Number(a.ema) - Number(b.ema))
+    for (const c of files) {
       try {
-        out.push(entryOf(`run:${jobId}@${c.step}`, `Run ${jobId} · step ${c.step}`, 'run', jobId, c.path, readCheckpointMeta(c.path)))
+        const id = `run:${jobId}@${c.step}${c.ema ? '-ema' : ''}`
+        out.push(entryOf(id, `Run ${jobId} · step ${c.step}${c.ema ? ' · weight average (EMA)' : ''}`, 'run', jobId, c.path, readCheckpointMeta(c.path)))
       } catch (err) {
         // A half-written or foreign file in a run folder is skipped here; loading it would say why.
         log(`skipped checkpoint ${c.path}: ${err instanceof Error ? err.message : String(err)}`)
@@ -83,7 +88,7 @@ export function createCatalog(opts: CatalogOptions) {
     },
     /** The newest checkpoint of a run, or null when it has written none yet. */
     latestOfRun(jobId: number): ModelEntry | null {
-      return ofRun(jobId).at(-1) ?? null
+      return ofRun(jobId).filter((e) => !e.id.endsWith('-ema')).at(-1) ?? null
     },
     /** Resolves a model id to its entry; ApiFailure not_found naming the id otherwise. */
     resolve(id: string): ModelEntry {
@@ -92,15 +97,18 @@ export function createCatalog(opts: CatalogOptions) {
         if (!b) throw new ApiFailure('not_found', `the built-in base model is not installed (no ${join(opts.baseModelDir, BASE_CHECKPOINT_FILE)})`)
         return b
       }
-      const m = /^run:([1-9][0-9]{0,15})(?:@([0-9]{1,12}))?$/.exec(id)
-      if (!m) throw new ApiFailure('bad_request', `not a model id: "${id.slice(0, 80)}" (expected "base" or "run:<jobId>[@<step>]")`)
+      const m = /^run:([1-9][0-9]{0,15})(?:@([0-9]{1,12})(-ema)?)?$/.exec(id)
+      if (!m) throw new ApiFailure('bad_request', `not a model id: "${id.slice(0, 80)}" (expected "base" or "run:<jobId>[@<step>[-ema]]")`)
       const jobId = Number(m[1])
       const all = ofRun(jobId)
-      if (all.length === 0) throw new ApiFailure('not_found', `run ${jobId} has no checkpoint yet`)
-      if (m[2] === undefined) return all.at(-1)!
-      const step = Number(m[2])
-      const hit = all.find((e) => e.step === step)
-      if (!hit) throw new ApiFailure('not_found', `run ${jobId} has no checkpoint at step ${step} (it has steps ${all.map((e) => e.step).join(', ')})`)
+      const plain = all.filter((e) => !e.id.endsWith('-ema'))
+      if (plain.length === 0) throw new ApiFailure('not_found', `run ${jobId} has no checkpoint yet`)
+      if (m[2] === undefined) return plain.at(-1)!
+      const hit = all.find((e) => e.id === id)
+      if (!hit) {
+        const which = m[3] ? 'no weight-average checkpoint' : 'no checkpoint'
+        throw new ApiFailure('not_found', `run ${jobId} has ${which} at step ${m[2]} (it has ${all.map((e) => e.id.slice(e.id.indexOf('@') + 1)).join(', ')})`)
+      }
       return hit
     }
   }

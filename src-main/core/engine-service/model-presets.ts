@@ -20,7 +20,7 @@ export function presetModel(size: ModelSize): DiTConfig {
 }
 
 /** What a run takes from a screen's settings, the same for training and for fine-tuning. */
-type RunSettings = Pick<TrainSettings, 'weighting' | 'batchSize' | 'learningRate' | 'condDropout' | 'steps' | 'seed' | 'checkpointEvery'>
+type RunSettings = Pick<TrainSettings, 'weighting' | 'batchSize' | 'learningRate' | 'condDropout' | 'steps' | 'seed' | 'checkpointEvery'> & { emaDecay?: number }
 
 /** TrainConfig fields from the screen's settings; a checkpoint interval past the run's end is cut to the end. */
 export function runSettingsFields(settings: RunSettings): RunSettings {
@@ -31,7 +31,8 @@ export function runSettingsFields(settings: RunSettings): RunSettings {
     condDropout: settings.condDropout,
     steps: settings.steps,
     seed: settings.seed,
-    checkpointEvery: Math.min(settings.checkpointEvery, settings.steps)
+    checkpointEvery: Math.min(settings.checkpointEvery, settings.steps),
+    ...(settings.emaDecay ? { emaDecay: settings.emaDecay } : {})
   }
 }
 

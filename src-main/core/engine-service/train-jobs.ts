@@ -130,7 +130,8 @@ export function createTrainJobs(deps: TrainJobsDeps) {
           } else if (m.level === 'warn') deps.log(`train job ${ctx.jobId}: ${m.message}`)
           return
         case 'checkpoint':
-          quality?.check(m.path)
+          // The plain weights are checked; the averaged ones are their own model to sample and audit.
+          if (!m.averaged) quality?.check(m.path)
           return
         case 'guard':
           appendGuardEvent(runDir, { action: m.action, step: m.step, toStep: m.toStep, reason: m.reason, learningRate: m.learningRate })

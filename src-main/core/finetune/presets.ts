@@ -26,6 +26,8 @@ export interface FinetuneSettings {
   condDropout: number
   seed: number
   checkpointEvery: number
+  /** EMA of the weights with its own checkpoints; 0 = none. */
+  emaDecay?: number
 }
 
 export interface FinetunePreset {
@@ -35,7 +37,7 @@ export interface FinetunePreset {
   settings: FinetuneSettings
 }
 
-const paper: FinetuneSettings = { steps: 200, batchSize: 8, learningRate: 2e-5, beta: 1000, alpha: 0.5, weighting: 'constant', condDropout: 0.2, seed: 1, checkpointEvery: 50 }
+const paper: FinetuneSettings = { steps: 200, batchSize: 8, learningRate: 2e-5, beta: 1000, alpha: 0.5, weighting: 'constant', condDropout: 0.2, seed: 1, checkpointEvery: 50, emaDecay: 0 }
 
 export const FINETUNE_PRESETS: readonly FinetunePreset[] = [
   { name: 'paper-scaled', label: 'Paper, scaled', description: 'PopAlign §6.1 recipe scaled to the built-in model: β 1000, α 0.5, 4 pairs per step, lr 2e-5 (the highest that kept image quality), 200 steps, caption dropout 0.2.', settings: paper },

@@ -9,6 +9,8 @@ import type { TrainState } from '../train/trainer'
 import { decodeTrainState, encodeTrainState } from './train-checkpoint'
 
 const NAME = /^step-(\d{9})\.ckpt$/
+/** The averaged weights' own checkpoints, for sampling; never resumed from. */
+const EMA_NAME = /^ema-step-(\d{9})\.ckpt$/
 
 export function checkpointFileName(step: number): string {
   return `step-${String(step).padStart(9, '0')}.ckpt`
@@ -24,12 +26,34 @@ export function saveCheckpoint(dir: string, state: TrainState, keep = 3): string
   return path
 }
 
+/**
+ * Writes the run's averaged weights as <dir>/ema-step-NNNNNNNNN.ckpt: the same state with the EMA in
+ * place of the weights, so every sampler reads it as it reads any checkpoint. Keeps the newest `keep`.
+ */
+export function saveEmaCheckpoint(dir: string, state: TrainState, keep = 3): string | null {
+  if (!state.ema) return null
+  const path = join(dir, `ema-${checkpointFileName(state.step)}`)
+  writeFileAtomicSync(path, encodeTrainState({ ...state, params: state.ema }), { durable: true })
+  const all = listFiles(dir, EMA_NAME)
+  for (const old of all.slice(0, Math.max(0, all.length - keep))) rmSync(old.path, { force: true })
+  return path
+}
+
+/** The averaged weights' checkpoints of a run directory, oldest first. */
+export function listEmaCheckpoints(dir: string): { step: number; path: string }[] {
+  return listFiles(dir, EMA_NAME)
+}
+
 export function loadCheckpoint(path: string): TrainState {
   return decodeTrainState(readFileSync(path), path)
 }
 
 /** Checkpoints of a run directory, oldest first (temp files from interrupted writes are ignored). */
 export function listCheckpoints(dir: string): { step: number; path: string }[] {
+  return listFiles(dir, NAME)
+}
+
+function listFiles(dir: string, pattern: RegExp): { step: number; path: string }[] {
   let names: string[]
   try {
     names = readdirSync(dir)
@@ -38,7 +62,7 @@ export function listCheckpoints(dir: string): { step: number; path: string }[] {
     throw err
   }
   return names
-    .map((n) => ({ m: NAME.exec(n), n }))
+    .map((n) => ({ m: pattern.exec(n), n }))
     .filter((x) => x.m)
     .map((x) => ({ step: Number(x.m![1]), path: join(dir, x.n) }))
     .sort((a, b) => a.step - b.step)

@@ -1,5 +1,6 @@
 // A trainer's state <-> checkpoint file contents. Tensor names: "param/<name>", "adam.m/<name>",
-// "adam.v/<name>"; everything else lives in the JSON header and is re-validated on load.
+// "adam.v/<name>", and "ema/<name>" when the run averages its weights; everything else lives in the
+// JSON header and is re-validated on load.
 import { Rng } from '../rng'
 import { ditParameters } from '../model/dit-spec'
 import { parseTrainConfig } from '../train/config'
@@ -11,7 +12,8 @@ export const CHECKPOINT_KIND = 'popalign-dit-train'
 export function encodeTrainState(state: TrainState): Buffer {
   const specs = ditParameters(state.config.model)
   const tensors: { name: string; shape: number[]; data: Float32Array }[] = []
-  for (const [prefix, table] of [['param', state.params], ['adam.m', state.adam.m], ['adam.v', state.adam.v]] as const) {
+  const tables = [['param', state.params], ['adam.m', state.adam.m], ['adam.v', state.adam.v], ...(state.ema ? [['ema', state.ema] as const] : [])] as const
+  for (const [prefix, table] of tables) {
     for (const s of specs) tensors.push({ name: `${prefix}/${s.name}`, shape: s.shape, data: table[s.name] })
   }
   const meta = {
@@ -66,6 +68,9 @@ export function decodeTrainState(buf: Uint8Array, label = 'checkpoint'): TrainSt
     adam: { step: step as number, m: take('adam.m'), v: take('adam.v') },
     losses: losses as number[]
   }
-  if (tensors.size !== specs.length * 3) throw new CheckpointError(`${label} has ${tensors.size - specs.length * 3} unexpected extra tensors`)
+  const averaged = (config.emaDecay ?? 0) > 0
+  if (averaged) state.ema = take('ema')
+  const expected = specs.length * (averaged ? 4 : 3)
+  if (tensors.size !== expected) throw new CheckpointError(`${label} has ${tensors.size - expected} unexpected extra tensors`)
   return state
 }

@@ -23,6 +23,11 @@ export interface TrainConfig {
   seed: number
   /** Write a checkpoint every this many steps (and at the end). */
   checkpointEvery: number
+  /**
+   * Decay of an EMA of the weights (ema.ts), sampled from its own checkpoints; absent or 0 = none.
+   * Left out of the parsed config when 0, so configs written before it existed compare equal.
+   */
+  emaDecay?: number
 }
 
 export const trainDefaults: Omit<TrainConfig, 'model'> = {
@@ -38,7 +43,8 @@ export const trainDefaults: Omit<TrainConfig, 'model'> = {
   condDropout: 0.1,
   steps: 1000,
   seed: 0,
-  checkpointEvery: 100
+  checkpointEvery: 100,
+  emaDecay: 0
 }
 
 function num(o: Record<string, unknown>, key: string, check: (v: number) => boolean, what: string): number {
@@ -75,6 +81,11 @@ export function parseTrainConfig(input: unknown): TrainConfig {
     condDropout: num(o, 'condDropout', (v) => v >= 0 && v <= 1, 'a probability in [0, 1]'),
     steps: num(o, 'steps', (v) => posInt(v) && v <= 1e9, 'a positive integer'),
     seed: num(o, 'seed', Number.isSafeInteger, 'a safe integer'),
-    checkpointEvery: num(o, 'checkpointEvery', posInt, 'a positive integer')
+    checkpointEvery: num(o, 'checkpointEvery', posInt, 'a positive integer'),
+    ...emaField(num(o, 'emaDecay', (v) => v >= 0 && v < 1, 'a number in [0, 1)'))
   }
+}
+
+function emaField(decay: number): Pick<TrainConfig, 'emaDecay'> {
+  return decay > 0 ? { emaDecay: decay } : {}
 }

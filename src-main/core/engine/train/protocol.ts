@@ -53,7 +53,8 @@ export interface Progress {
 export type WorkerMessage =
   | { type: 'log'; level: 'info' | 'warn'; message: string }
   | ({ type: 'progress' } & Progress)
-  | { type: 'checkpoint'; step: number; path: string }
+  /** `averaged`: the file holds the EMA of the weights (store.ts saveEmaCheckpoint), for sampling only. */
+  | { type: 'checkpoint'; step: number; path: string; averaged?: boolean }
   | { type: 'paused'; step: number }
   | { type: 'resumed'; step: number }
   /**

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
 import { loadTf, describeBackend } from '../tf/backend'
 import type { DiTConfig } from '../model/dit-spec'
-import { latestCheckpoint, loadCheckpoint, saveCheckpoint } from '../checkpoint/store'
+import { latestCheckpoint, loadCheckpoint, saveCheckpoint, saveEmaCheckpoint } from '../checkpoint/store'
 import { parseTrainConfig } from './config'
 import type { DataSource } from './data-source'
 import type { Progress, TrainJob, WorkerMessage } from './protocol'
@@ -126,9 +126,12 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
     return { trainer: next, stepper: job.finetune ? openFinetune(tf, next, job.finetune, job.initFrom) : null }
   }
   const checkpoint = (): void => {
-    lastCheckpoint = saveCheckpoint(job.runDir, trainer.snapshot())
+    const state = trainer.snapshot()
+    lastCheckpoint = saveCheckpoint(job.runDir, state)
     lastCheckpointStep = trainer.step
+    const ema = saveEmaCheckpoint(job.runDir, state)
     emit({ type: 'checkpoint', step: trainer.step, path: lastCheckpoint })
+    if (ema) emit({ type: 'checkpoint', step: trainer.step, path: ema, averaged: true })
   }
   try {
     while (!trainer.done && !control.cancelled) {

@@ -9,6 +9,7 @@ import { patchDim, tokenCount } from '../model/dit-spec'
 import { DiTModel, initDiTParams, type DiTParams } from '../model/dit-tf'
 import type { Tf } from '../tf/backend'
 import { Adam, type AdamState } from './adam'
+import { WeightAverage } from './ema'
 import { drawBatch, type PreparedBatch } from './batch'
 import { parseTrainConfig, type TrainConfig } from './config'
 import type { DataSource } from './data-source'
@@ -22,6 +23,8 @@ export interface TrainState {
   adam: AdamState
   /** Loss of every step so far (the UI's curve survives a resume). */
   losses: number[]
+  /** The EMA of the weights, when the config asks for one (emaDecay > 0). */
+  ema?: DiTParams
 }
 
 /**
@@ -64,6 +67,7 @@ export class Trainer {
   readonly schedule: NoiseSchedule
   readonly losses: number[]
   private readonly adam: Adam
+  private readonly average: WeightAverage | null
   private readonly weightTable: Float64Array
   private rng: Rng
 
@@ -89,6 +93,8 @@ export class Trainer {
       beta2: this.config.beta2,
       eps: this.config.adamEps
     })
+    const decay = this.config.emaDecay ?? 0
+    this.average = decay > 0 ? new WeightAverage(tf, this.model.params, from?.state?.ema) : null
     if (from?.state) {
       const s = from.state
       if (s.adam.step !== s.step) throw new Error(`trainer: checkpoint step ${s.step} and optimiser step ${s.adam.step} disagree`)
@@ -132,6 +138,7 @@ export class Trainer {
   stepOnBatch(batch: PreparedBatch, hook: LossHook = weightedMeanLoss): number {
     const loss = adamStepOnBatch(this.tf, this.model, this.adam, batch, hook)
     if (!Number.isFinite(loss)) throw new Error(`trainer: loss became ${loss} at step ${this.step}; lower the learning rate or check the data`)
+    this.average?.update(this.model.params, this.step, this.config.emaDecay ?? 0)
     this.losses.push(loss)
     return loss
   }
@@ -143,11 +150,13 @@ export class Trainer {
       rng: this.rng.getState(),
       params: this.model.exportParams(),
       adam: this.adam.exportState(),
-      losses: [...this.losses]
+      losses: [...this.losses],
+      ...(this.average ? { ema: this.average.export() } : {})
     }
   }
 
   dispose(): void {
+    this.average?.dispose()
     this.adam.dispose()
     this.model.dispose()
   }
