@@ -77,6 +77,13 @@ describe('Fine-tune screen against the real serve mode', () => {
     await expect.poll(() => run.getAttribute('data-state')).toBe('cancelled')
     await expect.poll(() => page.getByText(/newest checkpoint: run:\d+@\d+/).count(), { timeout: 20_000 }).toBe(1)
 
+    // Guard rails beside the loss: the starting model's quick check (its pictures load) and the curve.
+    const quality = page.getByRole('region', { name: 'Quality checks' })
+    await expect.poll(() => quality.getByTestId('sheet-start').count(), { timeout: 30_000 }).toBe(1)
+    await expect.poll(() => quality.getByTestId('sheet-start').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
+    expect(await points('curve-fidelity')).toBeGreaterThanOrEqual(1)
+    if (process.env.FINETUNE_SCREENSHOT) await page.screenshot({ path: process.env.FINETUNE_SCREENSHOT, fullPage: true })
+
     // Runs: the base run and the fine-tuning run, side by side.
     const list = page.getByTestId('runs-list')
     await expect.poll(() => list.locator('tbody tr').count(), { timeout: 10_000 }).toBe(2)
