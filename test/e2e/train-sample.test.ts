@@ -79,8 +79,19 @@ describe('Train and Sample screens against the real serve mode', () => {
     await expect.poll(() => page.getByText(/newest checkpoint: step \d+/).count(), { timeout: 20_000 }).toBe(1)
 
     // "sample from it ->" opens Sample with that checkpoint selected (it used to select the base model).
-    const step = /newest checkpoint: step (\d+)/.exec((await page.getByText(/newest checkpoint: step \d+/).textContent()) ?? '')![1]
-    await page.getByRole('link', { name: 'sample from it →' }).click()
+    // The newest checkpoint can still move once (the one written at the cancel) before the screen's
+    // next metrics poll, so wait until the link stops changing, then follow it.
+    const link = page.getByRole('link', { name: 'sample from it →' })
+    let href = ''
+    await expect
+      .poll(async () => {
+        const before = href
+        href = decodeURIComponent((await link.getAttribute('href')) ?? '')
+        return before === href && /@\d+$/.test(href)
+      }, { intervals: [1500] })
+      .toBe(true)
+    const step = /@(\d+)$/.exec(href)![1]
+    await link.click()
     await page.waitForURL(/#\/p\/\d+\/sample\/run/)
     const select = page.getByLabel('Model or checkpoint')
     await expect.poll(() => select.inputValue()).toMatch(new RegExp(`^run:\\d+@${step}$`))

@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { listCheckpoints, loadCheckpoint } from '../../src-main/core/engine/checkpoint/store'
+import { finetunePreset } from '../../src-main/core/finetune/presets'
 import { jobFinished, open, tempRoot, waitFor, type TestStudio } from '../engine-service/helpers'
 import { judgedSnapshot, writeTinyBase } from './fixture'
 
@@ -84,7 +85,7 @@ describe('fine-tune runs', () => {
       const cmp = await s.call('runs.compare', { runIds: [job.id, sft.id, dpo.id] })
       expect(cmp.map((c) => c.method)).toEqual(['popalign', 'sft', 'dpo'])
       expect(cmp[0].config).toMatchObject({ beta: 1000, alpha: 0.5, steps: 60 })
-      expect(cmp[1].config).toMatchObject({ beta: null, alpha: null, steps: 10, learningRate: 3e-4 })
+      expect(cmp[1].config).toMatchObject({ beta: null, alpha: null, steps: 10, learningRate: finetunePreset('quick').settings.learningRate })
       expect(cmp[2].config).toMatchObject({ weighting: 'debias', alpha: null })
       expect(cmp.every((c) => c.snapshotSha256 === snapshot.contentSha256 && c.baseCheckpoint?.model === 'base')).toBe(true)
       expect(cmp[0].final.implicitAccuracy).toBeGreaterThan(0.5)
