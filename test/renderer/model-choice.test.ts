@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ModelEntry } from '@shared/contract'
 import { parseRoute } from '../../src-renderer/src/lib/route'
-import { initialModel, modelFromHash, modelGroups, sampleHash } from '../../src-renderer/src/lib/model-choice'
+import { initialModel, modelFromHash, modelGroups, reportHash, sampleHash } from '../../src-renderer/src/lib/model-choice'
 
 const entry = (id: string, source: ModelEntry['source'], projectId: number | null): ModelEntry => ({
   id,
@@ -30,6 +30,8 @@ describe('sample from a checkpoint', () => {
     expect(modelFromHash(hash)).toBe('run:7@20')
     expect(modelFromHash('#/p/1/sample')).toBeNull()
     expect(modelFromHash('#/p/1/train/run:7@20')).toBeNull()
+    expect(modelFromHash(reportHash(3, 'run:7@20-ema'), 'reports')).toBe('run:7@20-ema')
+    expect(modelFromHash(reportHash(3, 'run:7@20'))).toBeNull()
   })
   it('selects the named checkpoint, not the base model', () => {
     expect(initialModel(models, 1, 'run:7@10')).toBe('run:7@10')

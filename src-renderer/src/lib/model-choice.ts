@@ -28,9 +28,15 @@ export function sampleHash(projectId: number, model: string): string {
   return `#/p/${projectId}/sample/${encodeURIComponent(model)}`
 }
 
-export function modelFromHash(hash: string): string | null {
+/** The Reports screen with `model` ticked for a new report (next to the base model). */
+export function reportHash(projectId: number, model: string): string {
+  return `#/p/${projectId}/reports/${encodeURIComponent(model)}`
+}
+
+/** The model a Sample (default) or Reports address names, or null. */
+export function modelFromHash(hash: string, screen: 'sample' | 'reports' = 'sample'): string | null {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean)
-  if (parts[0] !== 'p' || parts[2] !== 'sample' || parts[3] === undefined) return null
+  if (parts[0] !== 'p' || parts[2] !== screen || parts[3] === undefined) return null
   try {
     return decodeURIComponent(parts[3])
   } catch {
