@@ -66,6 +66,7 @@ describe('report view against the real serve mode', () => {
     const sheet = view.getByRole('region', { name: 'Pictures' })
     expect(await sheet.locator('img').count()).toBeGreaterThan(0)
     await expect.poll(() => sheet.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
+    if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT, fullPage: true })
     expect(await view.getByRole('heading', { name: 'Fairness versus quality across models' }).count()).toBe(1)
     const sentence = await view.locator('.sentence').first().textContent()
     expect(sentence).toMatch(/axis silhouette discrepancy \d\.\d\d \[\d\.\d\d, \d\.\d\d\]: \d+% \w+ against an ideal 50%/)
