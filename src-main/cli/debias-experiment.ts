@@ -197,6 +197,29 @@ interface ChartSeries {
   points: { x: number; y: number; low?: number; high?: number }[]
 }
 
+function niceTicks(lo: number, hi: number, count = 5): number[] {
+  if (!(hi > lo)) return [lo]
+  const raw = (hi - lo) / count
+  const mag = 10 ** Math.floor(Math.log10(raw))
+  const step = [1, 2, 5, 10].map((k) => k * mag).find((v) => v >= raw) ?? raw
+  const out: number[] = []
+  for (let v = Math.ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) out.push(Number(v.toPrecision(12)))
+  return out
+}
+
+/** Ticks in log10 units at 1, 2 and 5 times powers of ten (only the powers when the range is wide). */
+function logTicks(lo: number, hi: number): number[] {
+  const wide = hi - lo > 2.5
+  const out: number[] = []
+  for (let k = Math.floor(lo); k <= Math.ceil(hi); k++) {
+    for (const f of wide ? [1] : [1, 2, 5]) {
+      const v = k + Math.log10(f)
+      if (v >= lo - 1e-9 && v <= hi + 1e-9) out.push(v)
+    }
+  }
+  return out.length >= 2 ? out : [lo, hi]
+}
+
 /** Panels of lines with interval whiskers; `log` panels plot log10(y). */
 function chartSvg(panels: ChartPanel[], caption: string): string {
   const W = 330
@@ -223,16 +246,14 @@ function chartSvg(panels: ChartPanel[], caption: string): string {
     const py = (y: number): number => m.t + (1 - (tr(y) - y0) / (y1 - y0)) * (H - m.t - m.b)
     parts.push(`<text x="${ox + W / 2}" y="16" text-anchor="middle" font-weight="bold">${esc(p.title)}</text>`)
     parts.push(`<line x1="${px(x0)}" y1="${m.t + H - m.t - m.b}" x2="${px(x1)}" y2="${H - m.b}" stroke="#333"/>`, `<line x1="${px(x0)}" y1="${m.t}" x2="${px(x0)}" y2="${H - m.b}" stroke="#333"/>`)
-    for (let i = 0; i <= 4; i++) {
-      const v = y0 + ((y1 - y0) * i) / 4
-      const y = m.t + (1 - i / 4) * (H - m.t - m.b)
+    // Linear axes get round ticks; log axes get 1, 2 and 5 times powers of ten.
+    const yTicks = p.log ? logTicks(y0, y1) : niceTicks(y0, y1)
+    for (const v of yTicks) {
+      const y = m.t + (1 - (v - y0) / (y1 - y0)) * (H - m.t - m.b)
       const label = p.log ? Number((10 ** v).toPrecision(2)).toString() : Number(v.toPrecision(3)).toString()
       parts.push(`<line x1="${px(x0) - 3}" y1="${y}" x2="${px(x1)}" y2="${y}" stroke="#e4e4e4"/><text x="${px(x0) - 5}" y="${y + 4}" text-anchor="end">${label}</text>`)
     }
-    for (let i = 0; i <= 4; i++) {
-      const v = x0 + ((x1 - x0) * i) / 4
-      parts.push(`<text x="${px(v)}" y="${H - m.b + 14}" text-anchor="middle">${Number(v.toPrecision(3))}</text>`)
-    }
+    for (const v of niceTicks(x0, x1)) parts.push(`<text x="${px(v)}" y="${H - m.b + 14}" text-anchor="middle">${Number(v.toPrecision(4))}</text>`)
     parts.push(`<text x="${ox + m.l + (W - m.l - m.r) / 2}" y="${H - 8}" text-anchor="middle">${esc(p.xLabel)}${p.log ? ' (log y)' : ''}</text>`)
     if (p.floor !== undefined) parts.push(`<line x1="${px(x0)}" y1="${py(p.floor)}" x2="${px(x1)}" y2="${py(p.floor)}" stroke="#888" stroke-dasharray="4 3"/><text x="${px(x1)}" y="${py(p.floor) - 4}" text-anchor="end" fill="#666">real vs real</text>`)
     for (const s of p.series) {
