@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { EventName, EventPayload } from '@shared/contract'
 import type { Handlers } from './api/dispatch'
 import { openWorkspace, type Workspace } from './db/open'
+import { acquireWorkspaceLock } from './db/workspace-lock'
 import { createEngineService, type EngineServiceDeps } from './engine-service'
 import { imagesRepo } from './db/repos/images'
 import { createImportService, thumbsDirOf } from './import/import-service'
@@ -66,7 +67,16 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
   const workspaceDir = opts.workspaceDir
   // 0700: the folder holds the database and the owner token.
   mkdirSync(workspaceDir, { recursive: true, mode: 0o700 })
-  const workspace = openWorkspace(join(workspaceDir, WORKSPACE_DB_FILE))
+  // Before anything is read or resumed: a second process on the same folder is refused here, with
+  // the holder's pid (issue 11, finding 5).
+  const lock = acquireWorkspaceLock(workspaceDir)
+  let workspace: Workspace
+  try {
+    workspace = openWorkspace(join(workspaceDir, WORKSPACE_DB_FILE))
+  } catch (err) {
+    lock.release()
+    throw err
+  }
 
   const listeners = new Set<StudioEventListener>()
   const fanOut: StudioEventListener = (name, payload) => {
@@ -83,6 +93,7 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
     runner = createJobRunner({ db: workspace.db, log, onEvent: fanOut })
   } catch (err) {
     workspace.close()
+    lock.release()
     throw err
   }
   const imports = createImportService({ ws: workspace, runner, workspaceDir })
@@ -120,6 +131,7 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
       listeners.clear()
       await runner.shutdown()
       workspace.close()
+      lock.release()
     }
   }
 }

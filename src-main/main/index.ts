@@ -1,7 +1,7 @@
 // Electron main process: wires the hardened shell to the studio core. Little logic lives here; the
 // security decisions are pure functions in ./security and ./harden.ts, tested under Node.
 import { join } from 'node:path'
-import { BrowserWindow, app, ipcMain, session, shell } from 'electron'
+import { BrowserWindow, app, dialog, ipcMain, session, shell } from 'electron'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/window-api'
 import { openStudio, defaultWorkspaceDir, type Studio } from '../core/studio'
 import { hardenWebContents } from './harden'
@@ -48,10 +48,27 @@ async function start(): Promise<void> {
   await mainWindow.loadURL(APP_ENTRY_URL)
 }
 
-app.whenReady().then(start).catch((err: unknown) => {
-  console.error(`PopAlign Studio failed to start: ${err instanceof Error ? err.message : String(err)}`)
-  app.exit(1)
-})
+// One desktop instance: a second launch focuses the first window instead of opening the workspace
+// again (the workspace lock in core/studio.ts also refuses any other process, serve mode included).
+const primary = app.requestSingleInstanceLock()
+if (!primary) {
+  console.error('PopAlign Studio is already running; its window was brought to the front.')
+  app.exit(0)
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow || mainWindow.isDestroyed()) return
+    if (mainWindow.isMinimized()) mainWindow.restore()
+    mainWindow.focus()
+  })
+  app.whenReady().then(start).catch((err: unknown) => {
+    const message = `PopAlign Studio failed to start: ${err instanceof Error ? err.message : String(err)}`
+    console.error(message)
+    // A desktop user launched from a menu sees no console: the reason (e.g. the workspace is open in
+    // another process, with its pid) is shown in a dialog before the app exits.
+    dialog.showErrorBox('PopAlign Studio', message)
+    app.exit(1)
+  })
+}
 
 app.on('window-all-closed', () => app.quit())
 // Jobs stop at a safe point and the database closes cleanly before the process goes.

@@ -38,7 +38,7 @@ export interface OutPathOptions {
 }
 
 /** Names in the workspace folder that belong to the studio, whatever the database file is called. */
-const WORKSPACE_FILE = /^(workspace\.db|owner-token)(-wal|-shm|-journal|\.running)?$|token/i
+const WORKSPACE_FILE = /^(workspace\.db|owner-token)(-wal|-shm|-journal|\.running)?$|^workspace\.lock$|token/i
 const WORKSPACE_FOLDERS = ['thumbs', 'reports']
 const SHOWN = 200
 
