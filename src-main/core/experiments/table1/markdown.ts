@@ -1,6 +1,7 @@
 // The table as text: Markdown for docs and the terminal, in the layout of the paper's Tables 1 and 2,
 // with every interval, the target check, the stage timings and the settings that produced it.
 import { seedRole } from './options'
+import type { FinetuneOutput } from './preference-stages'
 import type { Table1Result } from './result'
 import type { Value } from './table'
 
@@ -12,6 +13,16 @@ function withCi(v: Value, digits = 3, scale = 1): string {
   if (v.value === null) return '–'
   const ci = v.ciLow !== null && v.ciHigh !== null ? ` [${(scale * v.ciLow).toFixed(digits)}, ${(scale * v.ciHigh).toFixed(digits)}]` : ''
   return `${(scale * v.value).toFixed(digits)}${ci}`
+}
+
+/** "no rollback, checkpoint step 300" / "2 rollbacks (lr now 1.25e-5), stopped at step 183, evaluated at step 100". */
+export function guardText(run: FinetuneOutput, steps: number): string {
+  const g = run.guard
+  if (!g) return 'not recorded'
+  const parts = [g.rollbacks === 0 ? 'no rollback' : `${g.rollbacks} rollback${g.rollbacks === 1 ? '' : 's'} (lr now ${g.learningRate})`]
+  if (g.stoppedAtStep !== null) parts.push(`stopped at step ${g.stoppedAtStep}`)
+  parts.push(g.checkpointStep === steps ? `checkpoint step ${g.checkpointStep}` : `evaluated at step ${g.checkpointStep} of ${steps}`)
+  return parts.join(', ')
 }
 
 export function renderMarkdown(r: Table1Result): string {
@@ -47,6 +58,7 @@ export function renderMarkdown(r: Table1Result): string {
     `- Acquisition: ${r.prompts.train.length} training prompts (${r.settings.trainTemplates.map((t) => `"${t}"`).join(', ')}), N = ${r.settings.acquire.nPerNeutral} per neutral prompt, M = ${r.settings.acquire.mPerSpecific} per identity-specific prompt, k = ${r.settings.acquire.k}; ${a.pairs} set pairs (${a.swapped} swapped by the diversity check), kept ${a.kept.neutral} neutral + ${a.kept.augmented} augmented images; drops ${JSON.stringify(a.drops)}.`,
     `- Snapshot ${r.snapshot.snapshotId} (sha256 ${r.snapshot.contentSha256.slice(0, 12)}…).`,
     `- Fine-tune (both methods, same seed): ${f.steps} steps, batch ${f.batchSize}, lr ${f.learningRate}, caption dropout ${f.condDropout}, loss weighting ${f.weighting}; PopAlign beta ${f.beta}, alpha ${f.alpha}. Final PopAlign loss ${num(r.runs.popalign.final.loss, 4)}, implicit accuracy ${num(r.runs.popalign.final.implicitAccuracy, 3)}; SFT loss ${num(r.runs.sft.final.loss, 4)}.`,
+    `- Divergence guard of the studio's fine-tunes: ${guardText(r.runs.popalign, f.steps)} (PopAlign); ${guardText(r.runs.sft, f.steps)} (SFT).`,
     `- Held-out prompts (${r.settings.heldOutTemplates.map((t) => `"${t}"`).join(', ')}): ${r.prompts.heldOutNeutral.join('; ')}.`,
     `- Sampling: ${r.settings.sampling.sampler} ${r.settings.sampling.steps} steps, guidance ${r.settings.sampling.guidance}, the same seeds for every model. Bootstrap: ${r.settings.evaluation.resamples} resamples (Frechet ${r.settings.evaluation.frechetResamples}), prompts then images.`
   )

@@ -71,12 +71,27 @@ export interface FinetuneOutput {
   modelId: string
   checkpoint: string
   final: { loss: number | null; implicitAccuracy: number | null; rewardMargin: number | null }
+  /**
+   * What the studio's divergence guard did: rollbacks (each halves the learning rate), and whether it
+   * stopped the run; a stopped run is evaluated at the last good checkpoint it kept, as a user of the
+   * studio would be left with. Absent in runs recorded before the guard existed.
+   */
+  guard?: { rollbacks: number; stoppedAtStep: number | null; checkpointStep: number; learningRate: number; events: string[] }
+}
+
+/** A run the guard stopped keeps its last good checkpoint; any other failure is an error. */
+async function guardStopped(s: StudioSession, jobId: number): Promise<boolean> {
+  const m = await s.call('finetune.metrics', { jobId })
+  return m.guard.some((e) => e.action === 'stop') && m.checkpoint !== null
 }
 
 export async function finetune(s: StudioSession, projectId: number, snapshotId: number, method: FinetuneMethodName, settings: Table1Settings): Promise<FinetuneOutput> {
   const f = settings.finetune
-  // A run left by a killed attempt is adopted only if it was started with these very settings.
-  const candidates = (await s.call('runs.list', { projectId })).filter((r) => r.method === method && r.snapshotId === snapshotId && r.state !== 'failed' && r.state !== 'cancelled')
+  // A run left by a killed attempt is adopted only if it was started with these very settings; a run
+  // the divergence guard stopped is adopted too (running it again would stop at the same batch).
+  const listed = (await s.call('runs.list', { projectId })).filter((r) => r.method === method && r.snapshotId === snapshotId && r.state !== 'cancelled')
+  const candidates = []
+  for (const r of listed) if (r.state !== 'failed' || (await guardStopped(s, r.jobId))) candidates.push(r)
   const configs = candidates.length > 0 ? await s.call('runs.compare', { runIds: candidates.map((r) => r.jobId) }) : []
   const earlier = configs.find((c) => c.config !== null && c.config.steps === f.steps && c.config.batchSize === f.batchSize && c.config.learningRate === f.learningRate && (c.config.beta === null || c.config.beta === f.beta) && (c.config.alpha === null || c.config.alpha === f.alpha) && c.config.condDropout === f.condDropout && c.config.weighting === f.weighting && c.config.seed === settings.seed)
   const jobId =
@@ -92,12 +107,30 @@ export async function finetune(s: StudioSession, projectId: number, snapshotId: 
         settings: { steps: f.steps, batchSize: f.batchSize, learningRate: f.learningRate, beta: f.beta, alpha: f.alpha, condDropout: f.condDropout, seed: settings.seed, checkpointEvery: f.checkpointEvery, weighting: f.weighting }
       })
     ).id
-  await s.waitJob(jobId, `fine-tune ${method}`)
+  try {
+    await s.waitJob(jobId, `fine-tune ${method}`)
+  } catch (err) {
+    if (!(await guardStopped(s, jobId))) throw err
+  }
   const metrics = await s.call('finetune.metrics', { jobId })
   if (!metrics.checkpoint) throw new Error(`fine-tune ${method} (run ${jobId}) finished without a checkpoint`)
   const modelId = metrics.checkpoint.modelId
   const entry = (await s.call('models.list', {})).find((m) => m.id === modelId)
   if (!entry) throw new Error(`fine-tune ${method}: model ${modelId} is not in the catalog`)
   const [cmp] = await s.call('runs.compare', { runIds: [jobId] })
-  return { method, jobId, modelId, checkpoint: entry.path, final: { loss: cmp.final.loss, implicitAccuracy: cmp.final.implicitAccuracy, rewardMargin: cmp.final.rewardMargin } }
+  const stop = metrics.guard.find((e) => e.action === 'stop')
+  return {
+    method,
+    jobId,
+    modelId,
+    checkpoint: entry.path,
+    final: { loss: cmp.final.loss, implicitAccuracy: cmp.final.implicitAccuracy, rewardMargin: cmp.final.rewardMargin },
+    guard: {
+      rollbacks: metrics.guard.filter((e) => e.action === 'rollback').length,
+      stoppedAtStep: stop ? stop.step : null,
+      checkpointStep: entry.step,
+      learningRate: metrics.guard.at(-1)?.learningRate ?? f.learningRate,
+      events: metrics.guard.map((e) => e.reason)
+    }
+  }
 }

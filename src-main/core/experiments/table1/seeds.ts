@@ -5,6 +5,7 @@
 // seeds shares acquisitions and keeps every setting's tables.
 import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { guardText } from './markdown'
 import { seedRole, type Table1Settings } from './options'
 import type { Table1Result } from './result'
 import { RESULT_JSON, RESULT_MD, runTable1 } from './run'
@@ -32,6 +33,8 @@ export interface SeedRun {
   rows: Table1Row[]
   targets: TargetCheck[]
   sheets: string[]
+  /** The fine-tunes as the divergence guard left them (markdown.ts guardText). */
+  runs: { popalign: string; sft: string }
 }
 
 export interface SeedsResult {
@@ -108,7 +111,7 @@ export async function runTable1Seeds(req: SeedsRequest): Promise<SeedsOutcome> {
     copyFileSync(out.jsonPath, join(dest, RESULT_JSON))
     copyFileSync(out.markdownPath, join(dest, RESULT_MD))
     for (const sheet of r.sheets) copyFileSync(join(seedDir, sheet), join(dest, sheet))
-    runs.push({ seed, role: seedRole(seed), wallSeconds, stageSeconds: r.timings.reduce((a, t) => a + t.seconds, 0), rows: r.rows, targets: r.targets, sheets: r.sheets.map((s) => join(`seed-${seed}`, s)) })
+    runs.push({ seed, role: seedRole(seed), wallSeconds, stageSeconds: r.timings.reduce((a, t) => a + t.seconds, 0), rows: r.rows, targets: r.targets, sheets: r.sheets.map((s) => join(`seed-${seed}`, s)), runs: { popalign: guardText(r.runs.popalign, r.settings.finetune.steps), sft: guardText(r.runs.sft, r.settings.finetune.steps) } })
   }
   const { seed: _seed, ...settings } = req.settingsFor(req.seeds[0])
   const result: SeedsResult = {
@@ -161,6 +164,8 @@ export function renderSeedsMarkdown(r: SeedsResult): string {
   const names = Object.keys(r.meanRows[0]?.figures ?? {})
   lines.push('', '#### Each model, mean over seeds', '', `| Model | ${names.join(' | ')} |`, `|---|${names.map(() => '---|').join('')}`)
   for (const m of r.meanRows) lines.push(`| ${m.label} | ${names.map((n) => (m.figures[n] === null ? '–' : (m.figures[n] as number).toFixed(n.includes('%') ? 1 : n.includes('discrepancy') ? 3 : 2))).join(' | ')} |`)
+  lines.push('', '#### Fine-tunes as the divergence guard left them', '', '| Seed | PopAlign | SFT |', '|---|---|---|')
+  for (const s of r.seeds) lines.push(`| ${s.seed} | ${s.runs.popalign} | ${s.runs.sft} |`)
   lines.push('', '#### Wall time per seed', '', '| Seed | This invocation (s) | Stages when they ran (s) |', '|---|---|---|')
   for (const s of r.seeds) lines.push(`| ${s.seed} | ${s.wallSeconds.toFixed(0)} | ${s.stageSeconds.toFixed(0)} |`)
   return lines.join('\n') + '\n'
