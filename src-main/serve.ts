@@ -27,6 +27,7 @@ async function main(): Promise<void> {
     server = await startServeMode({
       handlers: studio.handlers,
       imageFile: studio.imageFile,
+      imageAllowed: studio.imageAllowed,
       verifyToken: studio.verifyToken,
       redeemInvite: studio.redeemInvite,
       rendererDir,

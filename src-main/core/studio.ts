@@ -15,9 +15,11 @@ import { writeFileAtomicSync } from './fs/atomic-write'
 import { createJobRunner, type JobRunner } from './jobs/runner'
 import { defaultWorkspaceDir as workspaceDirFrom } from './serve/args'
 import type { ImageFileLookup } from './serve/image-files'
-import type { RedeemInvite } from './serve/server'
+import type { ImageAllowed, RedeemInvite } from './serve/server'
 import type { VerifyToken } from './serve/sessions'
 import { createHandlers } from './service/handlers'
+import { allowsProject, withProjectScope } from './api/project-scope'
+import { projectOfRepo } from './db/repos/project-of'
 import { createAuditService } from './audit-service/service'
 import { seedDemoProject } from './demo-seed'
 import { createTeamService } from './team/team-service'
@@ -35,6 +37,8 @@ export interface Studio {
   readonly workspace: Workspace
   readonly handlers: Handlers
   readonly imageFile: ImageFileLookup
+  /** Whether the caller may see image `id`: an invited annotator only their projects' images. */
+  readonly imageAllowed: ImageAllowed
   readonly verifyToken: VerifyToken
   /** Spends a one-time invite code and returns the annotator's new labelling-only token. */
   readonly redeemInvite: RedeemInvite
@@ -104,7 +108,9 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
   const exports = createExportService({ ws: workspace, runner })
   // Bias reports sample their models through the engine's sampling jobs (issue 5).
   const audit = createAuditService({ ws: workspace, runner, workspaceDir, sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() } })
-  const handlers = createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit })
+  // Every call of an invited annotator is checked against the projects of their invite (finding 6).
+  const projectOf = projectOfRepo(workspace.db)
+  const handlers = withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit }), projectOf)
   // Thumbnails are served from the folder the import pipeline writes them to, and nowhere else.
   const images = imagesRepo(workspace.db, thumbsDirOf(workspaceDir))
   const ownerToken = ownerTokenOf(workspaceDir, workspace)
@@ -118,6 +124,7 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
     workspace,
     handlers,
     imageFile: (id, variant) => images.imageFile(id, variant),
+    imageAllowed: (who, id) => allowsProject(who, projectOf.image(id)),
     verifyToken: (token) => workspace.tokens.verify(token),
     redeemInvite: (code) => team.redeemInvite(code),
     ownerToken,

@@ -754,7 +754,8 @@ export const contract = {
   // ---- Issue 6: team annotation ----
   'team.createAnnotator': method(z.object({ name: Name }).strict(), TeamMember),
   'team.listAnnotators': method(none, z.array(TeamMember)),
-  'team.invite': method(z.object({ annotatorId: Id, ttlHours: z.number().positive().max(24 * 30).default(72) }).strict(), Invite),
+  /** projectIds: the projects the invited annotator may label; their session reaches no other (issue 11, finding 6). */
+  'team.invite': method(z.object({ annotatorId: Id, projectIds: z.array(Id).min(1).max(1000), ttlHours: z.number().positive().max(24 * 30).default(72) }).strict(), Invite),
   'team.revoke': method(
     z.object({ annotatorId: Id }).strict(),
     z.object({

@@ -117,7 +117,7 @@ describe('repositories', () => {
     const stored = ws.db.prepare('SELECT token_sha256 FROM annotator_tokens').pluck().all() as string[]
     expect(stored).toHaveLength(1)
     expect(stored[0]).not.toContain(token)
-    expect(ws.tokens.verify(token)).toEqual({ annotatorId: alice.id, scope: 'annotate' })
+    expect(ws.tokens.verify(token)).toEqual({ annotatorId: alice.id, scope: 'annotate', projects: [] })
     const flipped = (token[0] === 'A' ? 'B' : 'A') + token.slice(1)
     expect(ws.tokens.verify(flipped)).toBeNull()
     expect(ws.tokens.verify('')).toBeNull()

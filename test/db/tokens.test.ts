@@ -19,7 +19,7 @@ describe('tokens.verify', () => {
     const spy = vi.mocked(crypto.timingSafeEqual)
     const token = t.ws.tokens.create(t.ws.annotators.owner().id, 'owner')
     spy.mockClear()
-    expect(t.ws.tokens.verify(token)).toEqual({ annotatorId: t.ws.annotators.owner().id, scope: 'owner' })
+    expect(t.ws.tokens.verify(token)).toEqual({ annotatorId: t.ws.annotators.owner().id, scope: 'owner', projects: null })
     expect(spy).toHaveBeenCalledTimes(1)
     const [stored, presented] = spy.mock.calls[0] as [Buffer, Buffer]
     expect(stored).toHaveLength(32)

@@ -22,10 +22,12 @@ describe('serve mode: one-time invites for annotators', () => {
   let team: TeamService
   let server: ServeHandle
   let clock: number
+  let projectId: number
 
   beforeEach(async () => {
     t = openTempWorkspace()
     ws = t.ws
+    projectId = ws.projects.create('P').id
     clock = Date.parse('2026-11-23T10:00:00.000Z')
     team = createTeamService(ws, { now: () => new Date(clock) })
     const renderer = join(t.dir, 'renderer')
@@ -68,7 +70,7 @@ describe('serve mode: one-time invites for annotators', () => {
 
   it('an invite opens one annotate session for its annotator, and the same link never opens another', async () => {
     const alice = team.createAnnotator('alice')
-    const invite = team.invite(alice.id, 72)
+    const invite = team.invite(alice.id, 72, [projectId])
     expect(invite.path).toBe(`/invite/${invite.code}`)
     expect(invite.expiresAt).toBe('2026-11-26T10:00:00.000Z')
     // Only the digest is stored.
@@ -92,7 +94,7 @@ describe('serve mode: one-time invites for annotators', () => {
     ws.sets.create(project.id, prompt.id, 'manual', [1, 2])
     ws.sets.create(project.id, prompt.id, 'manual', [3, 4])
     ws.pairs.createAllMissing(project.id)
-    const session = await open(team.invite(alice.id, 1).path)
+    const session = await open(team.invite(alice.id, 1, [project.id]).path)
     if (!('headers' in session)) throw new Error(session.text)
     const task = await api('label.next', { projectId: project.id }, session.headers)
     expect(task.status).toBe(200)
@@ -114,24 +116,24 @@ describe('serve mode: one-time invites for annotators', () => {
   it('revoking an invite or the annotator refuses the link, and revoking the annotator ends their live session', async () => {
     const alice = team.createAnnotator('alice')
     const bob = team.createAnnotator('bob')
-    const aliceSession = await open(team.invite(alice.id, 1).path)
+    const aliceSession = await open(team.invite(alice.id, 1, [projectId]).path)
     if (!('headers' in aliceSession)) throw new Error(aliceSession.text)
-    const unusedInvite = team.invite(alice.id, 1)
+    const unusedInvite = team.invite(alice.id, 1, [projectId])
     expect((await api('session.whoami', {}, aliceSession.headers)).status).toBe(200)
 
     expect(team.revoke(alice.id)).toMatchObject({ annotator: { revoked: true }, tokensRevoked: 1, invitesRevoked: 1 })
     expect((await http(server.port, '/api/session', { headers: { cookie: aliceSession.headers.cookie } })).status).toBe(401)
     expect((await api('label.progress', { projectId: 1 }, aliceSession.headers)).status).toBe(401)
     expect(await open(unusedInvite.path)).toEqual({ status: 401, text: expect.stringMatching(/revoked/) })
-    expect(() => team.invite(alice.id, 1)).toThrow(/was revoked/)
+    expect(() => team.invite(alice.id, 1, [projectId])).toThrow(/was revoked/)
     // Others are untouched.
-    const bobSession = await open(team.invite(bob.id, 1).path)
+    const bobSession = await open(team.invite(bob.id, 1, [projectId]).path)
     expect('headers' in bobSession).toBe(true)
   })
 
   it('an expired invite is refused', async () => {
     const alice = team.createAnnotator('alice')
-    const invite = team.invite(alice.id, 2)
+    const invite = team.invite(alice.id, 2, [projectId])
     clock += 2 * 3_600_000 + 1
     expect(await open(invite.path)).toEqual({ status: 401, text: expect.stringMatching(/expired/) })
   })
@@ -144,9 +146,9 @@ describe('serve mode: one-time invites for annotators', () => {
     const headers = { cookie, 'x-csrf-token': csrfToken, origin: origin(), 'content-type': 'application/json' }
     const created = await api('team.createAnnotator', { name: 'carol' }, headers)
     const carol = (created.result as { ok: true; value: { id: number } }).value
-    const invite = await api('team.invite', { annotatorId: carol.id, ttlHours: 24 }, headers)
+    const invite = await api('team.invite', { annotatorId: carol.id, projectIds: [projectId], ttlHours: 24 }, headers)
     expect(invite.result).toMatchObject({ ok: true, value: { path: expect.stringMatching(/^\/invite\/[A-Za-z0-9_-]{43}$/) } })
-    expect((await api('team.invite', { annotatorId: ws.annotators.owner().id }, headers)).result).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/owner token/) } })
-    expect((await api('team.invite', { annotatorId: ws.annotators.classifier().id }, headers)).result).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+    expect((await api('team.invite', { annotatorId: ws.annotators.owner().id, projectIds: [projectId] }, headers)).result).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/owner token/) } })
+    expect((await api('team.invite', { annotatorId: ws.annotators.classifier().id, projectIds: [projectId] }, headers)).result).toMatchObject({ ok: false, error: { code: 'bad_request' } })
   })
 })

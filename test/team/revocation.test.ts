@@ -87,9 +87,9 @@ describe('revocation and classifier agreement over the workspace', () => {
 
   it('invites are listed with their status, and a single open invite can be revoked', async () => {
     const [alice] = await team(1)
-    const redeemedInvite = await call('team.invite', { annotatorId: alice.id })
-    const openInvite = await call('team.invite', { annotatorId: alice.id })
-    const shortInvite = await call('team.invite', { annotatorId: alice.id, ttlHours: 0.0001 }) // 0.36 s
+    const redeemedInvite = await call('team.invite', { annotatorId: alice.id, projectIds: [projectId] })
+    const openInvite = await call('team.invite', { annotatorId: alice.id, projectIds: [projectId] })
+    const shortInvite = await call('team.invite', { annotatorId: alice.id, projectIds: [projectId], ttlHours: 0.0001 }) // 0.36 s
     const service = createTeamService(ws)
     expect(service.redeemInvite(redeemedInvite.code)).toMatchObject({ annotatorId: alice.id, scope: 'annotate' })
     await new Promise((r) => setTimeout(r, 450))

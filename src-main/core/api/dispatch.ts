@@ -5,6 +5,8 @@ import { contract, isMethodName, type ApiError, type MethodName, type Output, ty
 export interface CallContext {
   annotatorId: number
   scope: Scope
+  /** The projects an invited annotator may reach (core/api/project-scope.ts); null or absent: every project (the owner). */
+  projects?: readonly number[] | null
 }
 
 export type Handlers = {

@@ -46,6 +46,9 @@ const WS_HEARTBEAT_MS = 30_000
 /** Why an invite code did not open a session (shown to the person holding the link). */
 export type InviteFailure = 'unknown' | 'redeemed' | 'revoked' | 'expired'
 /** Spends a one-time invite code; on success returns the access token the new session runs on. */
+/** Whether `who` may fetch image `id` (an annotator only from the projects they were invited to). */
+export type ImageAllowed = (who: Principal, id: number) => boolean
+
 export type RedeemInvite = (code: string) => (Principal & { token: string }) | { failure: InviteFailure } | Promise<(Principal & { token: string }) | { failure: InviteFailure }>
 
 const INVITE_REFUSALS: Record<InviteFailure, string> = {
@@ -63,6 +66,8 @@ const EVENT_SCOPE: Record<EventName, Scope> = {
 export interface ServeOptions {
   handlers: Handlers
   imageFile: ImageFileLookup
+  /** Checked before any image is served; absent: every authenticated caller may fetch every image. */
+  imageAllowed?: ImageAllowed
   verifyToken: VerifyToken
   /** One-time invites for annotators (`GET /invite/<code>`); without it that path is 404. */
   redeemInvite?: RedeemInvite
@@ -147,7 +152,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
       return handleApiCall(req, res, url.pathname.slice('/api/'.length), auth)
     }
     if (method !== 'GET' && method !== 'HEAD') return sendText(res, 405, 'Method Not Allowed', { Allow: 'GET, HEAD' })
-    if (url.pathname.startsWith('/img/')) return sendImage(res, url, method)
+    if (url.pathname.startsWith('/img/')) return sendImage(res, url, method, auth.who)
     return sendRendererFile(res, url.pathname, method)
   }
 
@@ -162,7 +167,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
     const result = code.length > 0 && code.length <= 100 ? await opts.redeemInvite(code) : { failure: 'unknown' as const }
     if ('failure' in result) return sendText(res, 401, `Unauthorized: ${INVITE_REFUSALS[result.failure]}`)
     // The session runs on the annotator's own token, so revoking the annotator ends it at once.
-    startSession(res, result.token, { annotatorId: result.annotatorId, scope: result.scope })
+    startSession(res, result.token, { annotatorId: result.annotatorId, scope: result.scope, projects: result.projects })
   }
 
   function startSession(res: ServerResponse, token: string, who: Principal): void {
@@ -212,10 +217,12 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
     sendJson(res, result.ok ? 200 : STATUS_FOR[result.error.code], result)
   }
 
-  async function sendImage(res: ServerResponse, url: URL, method: string): Promise<void> {
+  async function sendImage(res: ServerResponse, url: URL, method: string, who: Principal): Promise<void> {
     const id = parseImageId(url.pathname.slice('/img/'.length))
     const variant = parseImageVariant(url.searchParams.get('variant'))
     if (id === null || variant === null) return sendText(res, 404, 'Not Found')
+    // 404 like an unknown id: another project's image is not there for this annotator.
+    if (opts.imageAllowed && !opts.imageAllowed(who, id)) return sendText(res, 404, 'Not Found')
     const image = await locateImage(opts.imageFile, id, variant, log)
     if (!image) return sendText(res, 404, 'Not Found')
     return streamFile(res, image.file, image.contentType, method, 'private, max-age=3600')

@@ -7,6 +7,8 @@ import type { Scope } from '@shared/contract'
 export interface Principal {
   annotatorId: number
   scope: Scope
+  /** The projects an annotator was invited to; null or absent: every project (the owner). */
+  projects?: readonly number[] | null
 }
 
 /** Checks an access token (the store compares digests in constant time); null if unknown or revoked. */
@@ -47,7 +49,7 @@ export class SessionStore {
       const oldest = this.#sessions.keys().next().value
       if (oldest !== undefined) this.#sessions.delete(oldest)
     }
-    const session: ServeSession = { id: randomSecret(), csrfToken: randomSecret(), token, annotatorId: who.annotatorId, scope: who.scope, lastSeen: this.now() }
+    const session: ServeSession = { id: randomSecret(), csrfToken: randomSecret(), token, annotatorId: who.annotatorId, scope: who.scope, projects: who.projects ?? null, lastSeen: this.now() }
     this.#sessions.set(session.id, session)
     return session
   }

@@ -27,7 +27,7 @@ export function teamHandlers(team: TeamService, randomSeed: () => number): TeamM
   return {
     'team.createAnnotator': ({ name }) => team.createAnnotator(name),
     'team.listAnnotators': () => team.listAnnotators(),
-    'team.invite': ({ annotatorId, ttlHours }) => team.invite(annotatorId, ttlHours),
+    'team.invite': ({ annotatorId, ttlHours, projectIds }) => team.invite(annotatorId, ttlHours, projectIds),
     'team.revoke': ({ annotatorId }) => team.revoke(annotatorId),
     'team.listInvites': () => team.listInvites(),
     'team.revokeInvite': ({ inviteId }) => team.revokeInvite(inviteId),

@@ -26,6 +26,8 @@ export interface RedeemedInvite {
   token: string
   annotatorId: number
   scope: 'annotate'
+  /** The projects the invite granted, and so the session. */
+  projects: number[]
 }
 
 export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}) {
@@ -52,7 +54,8 @@ export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}
     if ('failure' in result) return result
     const who = ws.annotators.status(result.annotatorId)
     if (!who || who.revoked) return { failure: 'revoked' }
-    return { token: ws.tokens.create(result.annotatorId, 'annotate'), annotatorId: result.annotatorId, scope: 'annotate' }
+    // The session's token grants exactly the projects the invite named.
+    return { token: ws.tokens.create(result.annotatorId, 'annotate', result.projectIds), annotatorId: result.annotatorId, scope: 'annotate', projects: result.projectIds }
   })
 
   // Their undecided assignments are released in the same transaction, so no pair waits on someone
@@ -91,12 +94,14 @@ export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}
     },
 
     /** A one-time invite for a person on the team; the link path carries the code. */
-    invite(annotatorId: number, ttlHours: number): { id: number; code: string; path: string; expiresAt: string } {
+    invite(annotatorId: number, ttlHours: number, projectIds: readonly number[]): { id: number; code: string; path: string; expiresAt: string } {
       const who = member(annotatorId)
       if (!isPerson(who)) fail('bad_request', `annotator "${who.name}" is a classifier and cannot be invited`)
       if (annotatorId === ownerId()) fail('bad_request', 'the owner signs in with the owner token, not an invite')
       if (who.revoked) fail('conflict', `annotator "${who.name}" was revoked; create a new profile to invite them again`)
-      const { id, code, expiresAt } = invites.create(annotatorId, ttlHours * 3_600_000)
+      if (projectIds.length === 0) fail('bad_request', 'an invite must name at least one project the annotator may label')
+      for (const projectId of projectIds) if (!ws.projects.get(projectId)) fail('not_found', `project ${projectId} does not exist`)
+      const { id, code, expiresAt } = invites.create(annotatorId, ttlHours * 3_600_000, projectIds)
       return { id, code, path: INVITE_PATH_PREFIX + code, expiresAt }
     },
 

@@ -50,6 +50,8 @@ export function invitesRepo(db: Database.Database, now: () => Date = () => new D
   const markRedeemed = db.prepare<[string, number]>('UPDATE invites SET redeemed_at = ? WHERE id = ? AND redeemed_at IS NULL AND revoked_at IS NULL')
   const revokeOpen = db.prepare<[string, number]>('UPDATE invites SET revoked_at = ? WHERE annotator_id = ? AND redeemed_at IS NULL AND revoked_at IS NULL')
   const revokeOne = db.prepare<[string, number]>('UPDATE invites SET revoked_at = ? WHERE id = ? AND redeemed_at IS NULL AND revoked_at IS NULL')
+  const addProject = db.prepare<[number, number]>('INSERT OR IGNORE INTO invite_projects (invite_id, project_id) VALUES (?, ?)')
+  const projectsOf = db.prepare<[number], { project_id: number }>('SELECT project_id FROM invite_projects WHERE invite_id = ? ORDER BY project_id')
   const cols = 'id, annotator_id, created_at, expires_at, redeemed_at, revoked_at'
   const byId = db.prepare<[number], ListedRow>(`SELECT ${cols} FROM invites WHERE id = ?`)
   const all = db.prepare<[], ListedRow>(`SELECT ${cols} FROM invites ORDER BY id DESC`)
@@ -64,20 +66,22 @@ export function invitesRepo(db: Database.Database, now: () => Date = () => new D
   })
 
   return {
-    /** A fresh 256-bit code for the annotator; returns the plaintext (never stored) and its expiry. */
-    create(annotatorId: number, ttlMs: number): { id: number; code: string; expiresAt: string } {
+    /** A fresh 256-bit code for the annotator, granting `projectIds` only; returns the plaintext (never stored) and its expiry. */
+    create(annotatorId: number, ttlMs: number, projectIds: readonly number[]): { id: number; code: string; expiresAt: string } {
       if (!(ttlMs > 0)) throw new Error(`an invite needs a positive lifetime, got ${ttlMs} ms`)
       const code = randomBytes(32).toString('base64url')
       const created = now()
       const expiresAt = new Date(created.getTime() + ttlMs).toISOString()
       const { lastInsertRowid } = insert.run(annotatorId, digestHex(code), created.toISOString(), expiresAt)
-      return { id: Number(lastInsertRowid), code, expiresAt }
+      const id = Number(lastInsertRowid)
+      for (const projectId of projectIds) addProject.run(id, projectId)
+      return { id, code, expiresAt }
     },
     /**
      * Marks the code redeemed and returns its annotator, or why it cannot be redeemed. Must run
      * inside the caller's transaction together with whatever the redemption grants.
      */
-    redeem(code: string): { annotatorId: number } | { failure: RedeemFailure } {
+    redeem(code: string): { annotatorId: number; projectIds: number[] } | { failure: RedeemFailure } {
       if (typeof code !== 'string' || !CODE_SHAPE.test(code)) return { failure: 'unknown' }
       const row = byDigest.get(digestHex(code))
       if (!row) return { failure: 'unknown' }
@@ -86,7 +90,7 @@ export function invitesRepo(db: Database.Database, now: () => Date = () => new D
       const at = now().toISOString()
       if (row.expires_at <= at) return { failure: 'expired' }
       if (markRedeemed.run(at, row.id).changes !== 1) return { failure: 'redeemed' }
-      return { annotatorId: row.annotator_id }
+      return { annotatorId: row.annotator_id, projectIds: projectsOf.all(row.id).map((r) => r.project_id) }
     },
     get(id: number): InviteRecord | null {
       const row = byId.get(id)

@@ -21,16 +21,25 @@ export function tokensRepo(db: Database.Database) {
   const insert = db.prepare<[number, string, string]>('INSERT INTO annotator_tokens (annotator_id, token_sha256, scope) VALUES (?, ?, ?)')
   const live = db.prepare<[string], TokenRow>('SELECT id, annotator_id, token_sha256, scope FROM annotator_tokens WHERE token_sha256 = ? AND revoked_at IS NULL')
   const revokeByHash = db.prepare<[string]>("UPDATE annotator_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE token_sha256 = ? AND revoked_at IS NULL")
+  const addProject = db.prepare<[number, number]>('INSERT OR IGNORE INTO token_projects (token_id, project_id) VALUES (?, ?)')
+  const projectsOf = db.prepare<[number], { project_id: number }>('SELECT project_id FROM token_projects WHERE token_id = ? ORDER BY project_id')
   const revokeAll = db.prepare<[number]>("UPDATE annotator_tokens SET revoked_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE annotator_id = ? AND revoked_at IS NULL")
   return {
-    /** Issues a 256-bit token for the annotator and returns its plaintext (never stored). */
-    create(annotatorId: number, scope: Scope): string {
+    /**
+     * Issues a 256-bit token for the annotator and returns its plaintext (never stored). An annotate
+     * token reaches only `projectIds` (issue 11, finding 6); the owner's token reaches every project.
+     */
+    create(annotatorId: number, scope: Scope, projectIds: readonly number[] = []): string {
       const plaintext = randomBytes(32).toString('base64url')
-      insert.run(annotatorId, digest(plaintext).toString('hex'), scope)
+      const tokenId = Number(insert.run(annotatorId, digest(plaintext).toString('hex'), scope).lastInsertRowid)
+      for (const projectId of projectIds) addProject.run(tokenId, projectId)
       return plaintext
     },
-    /** The token's annotator and scope, or null for an unknown, malformed or revoked token. */
-    verify(plaintext: string): { annotatorId: number; scope: Scope } | null {
+    /**
+     * The token's annotator, scope and projects (null: every project, the owner), or null for an
+     * unknown, malformed or revoked token.
+     */
+    verify(plaintext: string): { annotatorId: number; scope: Scope; projects: readonly number[] | null } | null {
       if (typeof plaintext !== 'string' || !TOKEN_SHAPE.test(plaintext)) return null
       const presented = digest(plaintext)
       // The lookup narrows by digest (an index probe on a hash leaks nothing useful about the
@@ -39,7 +48,8 @@ export function tokensRepo(db: Database.Database) {
       if (!row) return null
       const stored = Buffer.from(row.token_sha256, 'hex')
       if (stored.length !== presented.length || !timingSafeEqual(stored, presented)) return null
-      return { annotatorId: row.annotator_id, scope: row.scope }
+      const projects = row.scope === 'owner' ? null : projectsOf.all(row.id).map((r) => r.project_id)
+      return { annotatorId: row.annotator_id, scope: row.scope, projects }
     },
     /** Revokes one token; returns whether a live token was revoked. */
     revoke(plaintext: string): boolean {
