@@ -22,6 +22,7 @@ import { appendGuardEvent, readGuardEvents } from './guard-log'
 import { appendQuality, BEST_RULE, bestCheckpoint, canCheck, checkCheckpoint, openQualityTools, qualityDropNote, readQuality, type QualityTools } from './quality-check'
 import { trainConfigFrom } from './model-presets'
 import { runDirOf } from './paths'
+import { removeRunTemps, truncateMetricsAfter } from './run-resume-tidy'
 import { readRunRecord, writeRunRecordOnce, type RunRecord, type RunSnapshotData } from './run-record'
 import type { FinetuneObjective, FinetuneSpec } from '../finetune/spec'
 import { worldDataModule } from './world-data'
@@ -99,6 +100,9 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       throw new Error(`run folder ${runDir} holds a different run (its run.json config does not match job ${ctx.jobId})`)
     }
     const resumedFrom = listCheckpoints(runDir).at(-1)?.step ?? 0
+    // What a kill left: half-written checkpoint temps, and curve points past the checkpoint resumed from.
+    removeRunTemps(runDir)
+    truncateMetricsAfter(runDir, resumedFrom)
     ctx.progress({ done: resumedFrom, total: config.steps, message: resumedFrom > 0 ? `resuming at step ${resumedFrom}` : 'starting the engine worker' })
 
     // Fine-tuning: the snapshot's images are decoded here, in the main thread, and cloned into the worker.
