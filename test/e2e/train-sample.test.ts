@@ -88,7 +88,7 @@ describe('Train and Sample screens against the real serve mode', () => {
         const before = href
         href = decodeURIComponent((await link.getAttribute('href')) ?? '')
         return before === href && /@\d+$/.test(href)
-      }, { intervals: [1500] })
+      }, { interval: 1500 })
       .toBe(true)
     const step = /@(\d+)$/.exec(href)![1]
     await link.click()
