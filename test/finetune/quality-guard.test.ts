@@ -30,8 +30,14 @@ describe('fine-tune quality guard', () => {
       expect(done.state, done.error ?? '').toBe('done')
       expect(done.message).toMatch(/^done, quality dropped \d+% \(image fidelity gap [\d.]+ vs [\d.]+ at the start, quick check of 96 images\)/)
       expect(metrics.qualityDrop).toMatch(/^quality dropped \d+%/)
-      expect(metrics.quality.map((p) => p.step)).toEqual([0, 20, 40])
-      const [start, , last] = metrics.quality
+      // The start and the last checkpoint are always checked; one in between may be skipped when
+      // checkpoints arrive faster than checks (only the newest waiting one is kept).
+      const steps = metrics.quality.map((p) => p.step)
+      expect(steps[0]).toBe(0)
+      expect(steps.at(-1)).toBe(40)
+      expect(steps.every((s) => [0, 20, 40].includes(s))).toBe(true)
+      const start = metrics.quality[0]
+      const last = metrics.quality.at(-1)!
       expect(start.quality).toBeNull()
       expect(last.quality?.failed).toBe(true)
       expect(last.fidelity!.low).toBeGreaterThan(start.fidelity!.high)

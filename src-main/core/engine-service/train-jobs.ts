@@ -223,21 +223,34 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       await tools.dispose()
       return null
     }
+    // One check at a time; checkpoints that arrive meanwhile wait as one slot, the newest replacing an
+    // older one, so a fast run never builds a backlog (the last checkpoint is always checked).
     let chain: Promise<void> = Promise.resolve()
-    const run = (path: string, asStep?: number): void => {
+    let waiting: string | null = null
+    const check = async (path: string, asStep?: number): Promise<void> => {
+      try {
+        const done = readQuality(runDir)
+        if (asStep === 0 && done.some((p) => p.step === 0)) return
+        appendQuality(runDir, await checkCheckpoint(tools, path, done.find((p) => p.step === 0) ?? null, asStep))
+      } catch (err) {
+        deps.log(`train job ${jobId}: quality check of ${path} failed: ${(err as Error).message}`)
+      }
+    }
+    const run = (path: string): void => {
+      const queued = waiting !== null
+      waiting = path
+      if (queued) return
       chain = chain.then(async () => {
-        try {
-          const done = readQuality(runDir)
-          if (asStep === 0 && done.some((p) => p.step === 0)) return
-          appendQuality(runDir, await checkCheckpoint(tools, path, done.find((p) => p.step === 0) ?? null, asStep))
-        } catch (err) {
-          deps.log(`train job ${jobId}: quality check of ${path} failed: ${(err as Error).message}`)
-        }
+        const next = waiting as string
+        waiting = null
+        await check(next)
       })
     }
-    if ('checkpoint' in payload.init) run(payload.init.checkpoint, 0)
+    // The starting model is the baseline of every later check: never replaced in the queue.
+    const init = 'checkpoint' in payload.init ? payload.init.checkpoint : null
+    if (init) chain = chain.then(() => check(init, 0))
     return {
-      check: (path) => run(path),
+      check: run,
       finish: () => chain,
       dispose: async () => {
         await chain
