@@ -67,6 +67,8 @@ describe('table1', () => {
     expect(result.acquisition.pairs).toBeGreaterThan(0)
     expect(result.runs.popalign.modelId).toMatch(/^run:\d+@4$/)
     expect(result.runs.sft.modelId).toMatch(/^run:\d+@4$/)
+    // What the divergence guard did is kept with each run (4 steps, nothing to roll back).
+    expect(result.runs.popalign.guard).toMatchObject({ rollbacks: 0, stoppedAtStep: null, checkpointStep: 4 })
     expect(result.targets.map((t) => t.id)).toEqual(['discrepancy:silhouette', 'discrepancy:tone', 'concept', 'fidelity', 'coverage', 'recall', 'frechet'])
     // Frechet vs fair renders is shown, never judged; every real target has a verdict.
     expect(result.targets.filter((t) => t.met === null).map((t) => t.id)).toEqual(['frechet'])

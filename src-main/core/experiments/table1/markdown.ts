@@ -21,7 +21,7 @@ export function guardText(run: FinetuneOutput, steps: number): string {
   if (!g) return 'not recorded'
   const parts = [g.rollbacks === 0 ? 'no rollback' : `${g.rollbacks} rollback${g.rollbacks === 1 ? '' : 's'} (lr now ${g.learningRate})`]
   if (g.stoppedAtStep !== null) parts.push(`stopped at step ${g.stoppedAtStep}`)
-  parts.push(g.checkpointStep === steps ? `checkpoint step ${g.checkpointStep}` : `evaluated at step ${g.checkpointStep} of ${steps}`)
+  parts.push(g.checkpointStep === steps ? `checkpoint step ${g.checkpointStep}` : g.checkpointStep === 0 ? `no checkpoint after step 0: the base model is evaluated in its place` : `evaluated at step ${g.checkpointStep} of ${steps}`)
   return parts.join(', ')
 }
 

@@ -79,10 +79,13 @@ export interface FinetuneOutput {
   guard?: { rollbacks: number; stoppedAtStep: number | null; checkpointStep: number; learningRate: number; events: string[] }
 }
 
-/** A run the guard stopped keeps its last good checkpoint; any other failure is an error. */
+/**
+ * A run the guard stopped keeps its last good checkpoint, or none when that was the start (step 0): the
+ * user is then left with the model the run started from. Any other failure is an error.
+ */
 async function guardStopped(s: StudioSession, jobId: number): Promise<boolean> {
   const m = await s.call('finetune.metrics', { jobId })
-  return m.guard.some((e) => e.action === 'stop') && m.checkpoint !== null
+  return m.guard.some((e) => e.action === 'stop')
 }
 
 export async function finetune(s: StudioSession, projectId: number, snapshotId: number, method: FinetuneMethodName, settings: Table1Settings): Promise<FinetuneOutput> {
@@ -113,12 +116,13 @@ export async function finetune(s: StudioSession, projectId: number, snapshotId: 
     if (!(await guardStopped(s, jobId))) throw err
   }
   const metrics = await s.call('finetune.metrics', { jobId })
-  if (!metrics.checkpoint) throw new Error(`fine-tune ${method} (run ${jobId}) finished without a checkpoint`)
-  const modelId = metrics.checkpoint.modelId
+  const stop = metrics.guard.find((e) => e.action === 'stop')
+  if (!metrics.checkpoint && !(stop && stop.toStep === 0)) throw new Error(`fine-tune ${method} (run ${jobId}) finished without a checkpoint`)
+  // Stopped before its first checkpoint: what the run leaves is the base model it started from.
+  const modelId = metrics.checkpoint ? metrics.checkpoint.modelId : 'base'
   const entry = (await s.call('models.list', {})).find((m) => m.id === modelId)
   if (!entry) throw new Error(`fine-tune ${method}: model ${modelId} is not in the catalog`)
   const [cmp] = await s.call('runs.compare', { runIds: [jobId] })
-  const stop = metrics.guard.find((e) => e.action === 'stop')
   return {
     method,
     jobId,
@@ -128,7 +132,7 @@ export async function finetune(s: StudioSession, projectId: number, snapshotId: 
     guard: {
       rollbacks: metrics.guard.filter((e) => e.action === 'rollback').length,
       stoppedAtStep: stop ? stop.step : null,
-      checkpointStep: entry.step,
+      checkpointStep: metrics.checkpoint ? entry.step : 0,
       learningRate: metrics.guard.at(-1)?.learningRate ?? f.learningRate,
       events: metrics.guard.map((e) => e.reason)
     }
