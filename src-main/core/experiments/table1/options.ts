@@ -52,11 +52,12 @@ const EVAL_CONCEPTS = ['doctor', 'nurse', 'chef', 'firefighter', 'pilot']
 /**
  * Full run. Acquisition keeps the paper's proportions (12 identity-specific prompts per neutral prompt,
  * the augmented pool about 1.2 x the neutral pool, sets of 5); the fine-tune keeps its recipe (alpha 0.5,
- * 4 pairs per step, caption dropout 0.2) with the "paper, scaled" preset's beta 1000 and half its learning
- * rate: at lr 1e-4 the fine-tune reaches the fairness targets but drifts in quality (Frechet 140% of
- * the base's), at 3e-5 it keeps quality but moves too little; docs/table1.md has the three runs.
+ * 4 pairs per step, caption dropout 0.2, beta 1000) with the setting that did best on the development
+ * seeds: 1/sqrt(SNR) loss weighting, lr 5e-5, 200 steps. Constant weighting at lr 5e-5 (300 steps) or
+ * 2.5e-5 (400 steps) speckles the pictures; no setting tried met every target on every development
+ * seed (docs/table1.md has the sweep and the miss on the evaluation seeds).
  * Evaluation: 5 concepts x 2 held-out templates = 10 prompts x 100 images, and 5 x 12 identity-specific
- * prompts x 5 images (the paper's Table 2 uses 100; 5 keeps the run inside the hour on 2 cores).
+ * prompts x 5 images (the paper's Table 2 uses 100; 5 keeps a seed's run short on 2 cores).
  */
 export function fullSettings(seed: number): Table1Settings {
   return {
@@ -68,7 +69,7 @@ export function fullSettings(seed: number): Table1Settings {
     heldOutTemplates: ['a portrait of a {}', 'a drawing of the {}'],
     acquire: { nPerNeutral: 40, mPerSpecific: 4, k: 5, pairsPerPrompt: 20 },
     acquireClassifier: 'builtin',
-    finetune: { steps: 300, batchSize: 8, learningRate: 5e-5, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 100, weighting: 'constant' },
+    finetune: { steps: 200, batchSize: 8, learningRate: 5e-5, beta: 1000, alpha: 0.5, condDropout: 0.2, checkpointEvery: 100, weighting: 'debias' },
     evaluation: { neutralPerPrompt: 100, specificPerPrompt: 5, resamples: 1000, frechetResamples: 100 },
     sampling: { sampler: 'ddim', steps: 50, guidance: 3 }
   }
