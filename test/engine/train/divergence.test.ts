@@ -27,11 +27,16 @@ const guardEvents = (ms: WorkerMessage[]) => ms.filter((m): m is Extract<WorkerM
 const doneOf = (ms: WorkerMessage[]) => ms.find((m): m is Extract<WorkerMessage, { type: 'done' }> => m.type === 'done')!
 
 describe('divergence guard', () => {
-  it('flags non-finite losses and spikes far above the running median, not ordinary noise', () => {
+  it('flags non-finite losses and losses that stay far above the running median, not ordinary noise or one heavy batch', () => {
     const g = new DivergenceGuard()
     for (let i = 0; i < 30; i++) expect(g.observe(1 + 0.3 * Math.sin(i)).kind).toBe('ok')
     expect(g.observe(3).kind).toBe('ok')
-    expect(g.observe(25)).toMatchObject({ kind: 'spike', loss: 25 })
+    // One batch far above the median (a 1/sqrt(SNR) batch of the noisiest timesteps) is not divergence.
+    expect(g.observe(25).kind).toBe('ok')
+    expect(g.observe(1).kind).toBe('ok')
+    expect(g.observe(25).kind).toBe('ok')
+    expect(g.observe(30).kind).toBe('ok')
+    expect(g.observe(40)).toMatchObject({ kind: 'spike', loss: 40, steps: 3 })
     expect(g.observe(Number.NaN).kind).toBe('non-finite')
     expect(g.observe(Infinity).kind).toBe('non-finite')
   })
