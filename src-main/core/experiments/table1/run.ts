@@ -151,7 +151,8 @@ async function execute(req: Table1Request, prepareOnly: boolean): Promise<Table1
   ]
   for (const [model, checkpoint, trained] of models) {
     const images = prompts.heldOutNeutral.length * e.neutralPerPrompt + prompts.specific.length * e.specificPerPrompt
-    const key = stageKey(`evaluate-${model}`, { evalInputs, trained })
+    // The checkpoint file is part of the key: a fine-tune run again (a new job) must be evaluated again.
+    const key = stageKey(`evaluate-${model}`, { evalInputs, trained, checkpoint })
     timingKeys.push([`evaluate-${model}`, key])
     evalFiles.push(
       await stages.run(key, label(`evaluate ${model} (${images} images)`), () =>
