@@ -63,6 +63,9 @@ describe('the built renderer (out/renderer/index.html)', () => {
       const allowed = header.get(name)
       if (allowed) expect(allowed, name).toEqual(expect.arrayContaining([...sources]))
     }
+    // And the meta carries every directive of the header (a page opened without the header, e.g. from
+    // disk, keeps them), but frame-ancestors, which browsers ignore in a <meta>.
+    for (const name of header.keys()) if (name !== 'frame-ancestors') expect(meta.has(name), `meta CSP lacks ${name}`).toBe(true)
     // Scripts come only from the app itself: no inline <script> bodies, no remote src.
     for (const tag of html.match(/<script\b[^>]*>[\s\S]*?<\/script>/gi) ?? []) {
       expect(tag).toMatch(/\bsrc\s*=\s*"\.?\/?[^":]*"/i)
