@@ -121,7 +121,10 @@ export const ImportReport = z.object({
   imported: z.number().int().nonnegative(),
   duplicates: z.number().int().nonnegative(),
   failures: z.array(ImportFailure),
-  /** Only when no file was tried: the folder's top-level entries (up to 20 names; folders end in "/") and how many there are. */
+  /**
+   * What the import passed over (up to 20 names; folders end in "/") and how many: when no file was
+   * tried, the folder's top-level entries; otherwise its sub-folders, which are not searched.
+   */
   ignored: z.object({ names: z.array(z.string()), total: z.number().int().nonnegative() }).optional()
 })
 export type ImportReport = z.infer<typeof ImportReport>

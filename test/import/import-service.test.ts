@@ -62,6 +62,8 @@ describe('import service', () => {
     const report = imports.report(job.id)
     expect(report.imported).toBe(6)
     expect(report.duplicates).toBe(1)
+    // The fixture's sub-folder is not searched, and the report says so instead of passing over it.
+    expect(report.ignored).toEqual({ names: ['csv-variant/'], total: 1 })
     const reasons = Object.fromEntries(report.failures.map((f) => [f.file, f.reason]))
     expect(Object.keys(reasons).sort()).toEqual(['corrupt.png', 'empty.png', 'no-prompt.png', 'not-an-image.png', 'truncated.jpg'])
     expect(reasons['corrupt.png']).toMatch(/corrupt image/)

@@ -21,4 +21,12 @@ describe('importSummary', () => {
     expect(importSummary({ ...report, duplicates: 2 })).toBe('Every image was already in the project; nothing new was imported.')
     expect(importSummary({ ...report, imported: 1, failures: [{ file: 'x.png', reason: 'corrupt image' }] })).toBe('1 of 2 file(s) were not imported:')
   })
+
+  it('names the sub-folders a real import did not search, keeping the failure sentence last', () => {
+    const folders = { names: ['csv-variant/', 'raw/'], total: 2 }
+    expect(importSummary({ ...report, imported: 3, ignored: folders })).toBe('Every file was imported. 2 sub-folders were not searched (import each folder on its own): csv-variant/, raw/.')
+    expect(importSummary({ ...report, imported: 3, failures: [{ file: 'x.png', reason: 'corrupt image' }], ignored: { names: ['raw/'], total: 1 } })).toBe(
+      '1 sub-folder was not searched (import each folder on its own): raw/. 1 of 4 file(s) were not imported:'
+    )
+  })
 })

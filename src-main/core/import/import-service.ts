@@ -7,7 +7,7 @@
 // any point therefore leaves every file either done (with its image row) or still pending, and the
 // resumed job redoes only the pending ones. Thumbnails are content-addressed and written atomically,
 // so redoing one is harmless.
-import { mkdirSync, readdirSync } from 'node:fs'
+import { mkdirSync, readdirSync, type Dirent } from 'node:fs'
 import path from 'node:path'
 import type { ImportReport, Job } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
@@ -225,9 +225,15 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
       if (!job) throw new ApiFailure('not_found', `job ${jobId} does not exist`)
       if (job.kind !== 'import') throw new ApiFailure('bad_request', `job ${jobId} is not an import (it is a ${job.kind} job)`)
       const report = files.report(jobId)
-      if (report.imported + report.duplicates + report.failures.length > 0) return report
+      const folder = parsePayload(JSON.parse(job.payload)).folder
+      if (report.imported + report.duplicates + report.failures.length > 0) {
+        // Every top-level file was tried (and is imported or failed with a reason); sub-folders are not
+        // searched, which the report says rather than passing over them in silence.
+        const folders = ignoredIn(folder, (d) => d.isDirectory())
+        return folders.total > 0 ? { ...report, ignored: folders } : report
+      }
       // Nothing was tried: say what the folder holds instead, so "no images" is not read as success.
-      return { ...report, ignored: ignoredIn(parsePayload(JSON.parse(job.payload)).folder) }
+      return { ...report, ignored: ignoredIn(folder) }
     }
   }
 }
@@ -245,11 +251,11 @@ function checkFolder(folder: string): string {
 export const IGNORED_LISTED = 20
 
 /** The folder's top-level entries an import passed over (folders end in "/"); hidden ones are left out. */
-function ignoredIn(folder: string): { names: string[]; total: number } {
+function ignoredIn(folder: string, keep: (entry: Dirent) => boolean = () => true): { names: string[]; total: number } {
   let names: string[]
   try {
     names = readdirSync(folder, { withFileTypes: true })
-      .filter((d) => !d.name.startsWith('.'))
+      .filter((d) => !d.name.startsWith('.') && keep(d))
       .map((d) => (d.isDirectory() ? `${d.name}/` : d.name))
       .sort()
   } catch {
