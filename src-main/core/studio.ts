@@ -19,6 +19,7 @@ import type { ImageAllowed, RedeemInvite } from './serve/server'
 import type { VerifyToken } from './serve/sessions'
 import { createHandlers } from './service/handlers'
 import { allowsProject, withProjectScope } from './api/project-scope'
+import { withDiskFullCheck } from './api/disk-full'
 import { projectOfRepo } from './db/repos/project-of'
 import { createAuditService } from './audit-service/service'
 import { seedDemoProject } from './demo-seed'
@@ -110,7 +111,7 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
   const audit = createAuditService({ ws: workspace, runner, workspaceDir, sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() } })
   // Every call of an invited annotator is checked against the projects of their invite (finding 6).
   const projectOf = projectOfRepo(workspace.db)
-  const handlers = withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit }), projectOf)
+  const handlers = withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit }), projectOf), workspaceDir)
   // Thumbnails are served from the folder the import pipeline writes them to, and nowhere else.
   const images = imagesRepo(workspace.db, thumbsDirOf(workspaceDir))
   const ownerToken = ownerTokenOf(workspaceDir, workspace)
