@@ -1,6 +1,7 @@
 // Point metrics of docs/methods/evaluation.md §Discrepancy on class counts. Counts are over the FULL class list of an axis,
 // so a class that never appears is a zero, not a missing entry (the reference code's group-by quirk).
 
+import type { Classification } from '../classifier/runner'
 import type { AuditAxis } from './types'
 
 const SUM_TOLERANCE = 1e-6
@@ -64,4 +65,17 @@ export function countClasses(labels: readonly string[], classes: readonly string
 /** hits / trials, NaN when there was no trial. */
 export function proportion(hits: number, trials: number): number {
   return trials > 0 ? hits / trials : Number.NaN
+}
+
+/**
+ * Discrepancy of one axis over classifier verdicts: the classes read on 'ok' images, against the axis'
+ * ideal; a class outside the axis is not counted. NaN when no image has a class on the axis.
+ */
+export function verdictDiscrepancy(verdicts: readonly Classification[], axis: AuditAxis): number {
+  const labels: string[] = []
+  for (const v of verdicts) {
+    const cls = v.status === 'ok' ? v.axes[axis.name]?.cls : undefined
+    if (cls !== undefined && axis.classes.includes(cls)) labels.push(cls)
+  }
+  return discrepancy(countClasses(labels, axis.classes), idealDistribution(axis))
 }

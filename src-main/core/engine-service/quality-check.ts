@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { QualityPoint } from '@shared/contract'
 import { compareFidelity } from '@shared/audit/quality-gate'
 import { fidelityEstimate, type FidelityPair } from '../audit/fidelity'
-import { discrepancy, idealDistribution } from '../audit/metrics'
+import { verdictDiscrepancy } from '../audit/metrics'
 import { openAuditClassifier, type AuditClassifier } from '../audit-service/audit-classifier'
 import { openWorldFidelity, type WorldFidelity } from '../audit-service/world-fidelity'
 import { loadCheckpoint } from '../engine/checkpoint/store'
@@ -79,13 +79,7 @@ export async function checkCheckpoint(tools: QualityTools, checkpointPath: strin
   const fid = fidelityEstimate(pairs, tools.fidelity.scale.pixels, c.resamples, Rng.derive(0, 'quality-check', state.step), () => '')
 
   const axes = tools.classifier.axes.map((axis) => {
-    const counts = new Float64Array(axis.classes.length)
-    for (const k of classified) {
-      const cls = k.status === 'ok' ? k.axes[axis.name]?.cls : undefined
-      const j = cls === undefined ? -1 : axis.classes.indexOf(cls)
-      if (j >= 0) counts[j]++
-    }
-    const d = discrepancy(counts, idealDistribution(axis))
+    const d = verdictDiscrepancy(classified, axis)
     return { axis: axis.name, value: Number.isFinite(d) ? d : null }
   })
   const asked = prompts.map((p) => c.prompts.indexOf(p))

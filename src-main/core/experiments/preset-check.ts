@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { QualityPoint } from '@shared/contract'
-import { discrepancy, idealDistribution } from '../audit/metrics'
+import { verdictDiscrepancy } from '../audit/metrics'
 import { saveCheckpoint, loadCheckpoint } from '../engine/checkpoint/store'
 import { Rng } from '../engine/rng'
 import { loadTf } from '../engine/tf/backend'
@@ -56,13 +56,7 @@ async function judgedPairs(basePath: string, tools: QualityTools, seed: number):
   const axes = tools.classifier.axes
   const unfairness = (ids: readonly number[]): number =>
     axes.reduce((sum, axis) => {
-      const counts = new Float64Array(axis.classes.length)
-      for (const i of ids) {
-        const cls = verdicts[i].status === 'ok' ? verdicts[i].axes[axis.name]?.cls : undefined
-        const j = cls === undefined ? -1 : axis.classes.indexOf(cls)
-        if (j >= 0) counts[j]++
-      }
-      const d = discrepancy(counts, idealDistribution(axis))
+      const d = verdictDiscrepancy(ids.map((i) => verdicts[i]), axis)
       return sum + (Number.isFinite(d) ? d : 1)
     }, 0)
   const rng = Rng.derive(seed, 'preset-check-pairs')
