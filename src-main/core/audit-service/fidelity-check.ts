@@ -4,7 +4,7 @@
 // get worse as the damage grows and must stay put when only the attribute mix changes. The tests assert
 // this; `npm run fidelity-check` prints the table that docs/quality.md records.
 import { CORRUPTION_LADDER, corruptImages, type CorruptionKind } from '../audit/corruptions'
-import { fidelityEstimate, type FidelityPair } from '../audit/fidelity'
+import { fidelityEstimate, fidelityPairs } from '../audit/fidelity'
 import { frechetDistanceOfFeatures } from '../audit/frechet'
 import type { Estimate } from '../audit/report-model'
 import { Rng } from '../engine/rng'
@@ -61,11 +61,7 @@ export async function auditSet(
     set.prompts.map((promptText, i) => ({ imageId: `${label}-${i}`, promptText, pixels: set.images.subarray(i * per, (i + 1) * per), classification: classified[i] }))
   )
   const figure = (space: 'pixels' | 'features'): Estimate => {
-    const pairs: FidelityPair[] = []
-    for (const [imageId, e] of evidence) {
-      const d = e[space]
-      if (d) pairs.push({ imageId, image: d.image, reference: d.reference })
-    }
+    const pairs = fidelityPairs(evidence, space)
     const scale = space === 'pixels' ? fidelity.scale.pixels : fidelity.scale.features
     if (!scale) throw new Error('the classifier gives no features')
     return fidelityEstimate(pairs, scale, resamples, Rng.derive(0, label, space), () => '')

@@ -24,6 +24,7 @@
 import type { Rng } from '../engine/rng'
 import { Z95 } from './bootstrap'
 import type { Estimate } from './report-model'
+import type { FidelityEvidence } from './types'
 
 /** A descriptor: one Float64Array per block; the kernel compares block by block. */
 export type Descriptor = readonly Float64Array[]
@@ -141,6 +142,16 @@ export interface FidelityPair {
   imageId: string
   image: Descriptor
   reference: Descriptor
+}
+
+/** The pairs of one descriptor space from (image id, evidence) entries; images without that evidence are left out. */
+export function fidelityPairs(entries: Iterable<readonly [string, FidelityEvidence | undefined]>, space: 'pixels' | 'features'): FidelityPair[] {
+  const pairs: FidelityPair[] = []
+  for (const [imageId, e] of entries) {
+    const d = e?.[space]
+    if (d) pairs.push({ imageId, image: d.image, reference: d.reference })
+  }
+  return pairs
 }
 
 /** h(i, j) for all pairs, as a symmetric n x n matrix (row-major). */

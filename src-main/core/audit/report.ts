@@ -5,7 +5,7 @@
 import { Rng } from '../engine/rng'
 import { askedClassMatcher, type AskedClass } from './asked-class'
 import { biasCorrectedInterval, observedCounts, runBootstrap, type CountTable } from './bootstrap'
-import { fidelityEstimate, type FidelityPair } from './fidelity'
+import { fidelityEstimate, fidelityPairs } from './fidelity'
 import { frechetEstimate, prepareFrechetReference, type FrechetReference } from './frechet-estimate'
 import { discrepancy, idealDistribution, proportion } from './metrics'
 import {
@@ -87,11 +87,7 @@ function fidelityFigures(
   if (!scale) return { fidelity: null, featureFidelity: null }
   const figure = (space: 'pixels' | 'features'): Estimate | null => {
     const kernelScale = space === 'pixels' ? scale.pixels : scale.features
-    const pairs: FidelityPair[] = []
-    for (const r of records) {
-      const e = r.fidelity?.[space]
-      if (e) pairs.push({ imageId: r.imageId, image: e.image, reference: e.reference })
-    }
+    const pairs = fidelityPairs(records.map((r) => [r.imageId, r.fidelity] as const), space)
     if (!kernelScale || pairs.length === 0) return null
     return fidelityEstimate(pairs, kernelScale, resamples, rng('fidelity', space), (value, low, high, n) =>
       fidelitySentence({ space, reference: scale.reference, value, low, high, n })

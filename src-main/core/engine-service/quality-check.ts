@@ -6,7 +6,7 @@
 import { join } from 'node:path'
 import type { QualityPoint } from '@shared/contract'
 import { compareFidelity } from '@shared/audit/quality-gate'
-import { fidelityEstimate, type FidelityPair } from '../audit/fidelity'
+import { fidelityEstimate, fidelityPairs } from '../audit/fidelity'
 import { verdictDiscrepancy } from '../audit/metrics'
 import { openAuditClassifier, type AuditClassifier } from '../audit-service/audit-classifier'
 import { openWorldFidelity, type WorldFidelity } from '../audit-service/world-fidelity'
@@ -75,8 +75,7 @@ export async function checkCheckpoint(tools: QualityTools, checkpointPath: strin
   const evidence = await tools.fidelity.evidence(
     prompts.map((promptText, i) => ({ imageId: String(i), promptText, pixels: images.subarray(i * per, (i + 1) * per), classification: classified[i] }))
   )
-  const pairs: FidelityPair[] = [...evidence].map(([imageId, e]) => ({ imageId, image: e.pixels.image, reference: e.pixels.reference }))
-  const fid = fidelityEstimate(pairs, tools.fidelity.scale.pixels, c.resamples, Rng.derive(0, 'quality-check', state.step), () => '')
+  const fid = fidelityEstimate(fidelityPairs(evidence, 'pixels'), tools.fidelity.scale.pixels, c.resamples, Rng.derive(0, 'quality-check', state.step), () => '')
 
   const axes = tools.classifier.axes.map((axis) => {
     const d = verdictDiscrepancy(classified, axis)
