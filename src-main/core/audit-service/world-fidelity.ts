@@ -67,10 +67,12 @@ export async function openWorldFidelity(classifier: AuditClassifier, seed = 0): 
   const size = classifier.imageSize
   const per = size * size * CHANNELS
 
-  const describe = async (images: Float32Array, n: number): Promise<{ pixels: Descriptor; features: Descriptor | null }[]> => {
-    const classified = classifier.hasFeatures ? await classifyPixels(images, n) : null
+  /** Descriptors of `n` images; `known` features (the audited images' own classification) are not computed again. */
+  const describe = async (images: Float32Array, n: number, known?: readonly (Float32Array | null)[]): Promise<{ pixels: Descriptor; features: Descriptor | null }[]> => {
+    const missing = classifier.hasFeatures && (!known || known.some((f) => f === null))
+    const classified = missing ? await classifyPixels(images, n) : null
     return Array.from({ length: n }, (_, i) => {
-      const f = classified?.[i].features
+      const f = known?.[i] ?? classified?.[i].features
       return { pixels: pixelDescriptor(images.subarray(i * per, (i + 1) * per), size), features: f ? featureDescriptor(f) : null }
     })
   }
@@ -116,7 +118,7 @@ export async function openWorldFidelity(classifier: AuditClassifier, seed = 0): 
         imgs.set(u.pixels, k * per)
         refs.set(references[start + k], k * per)
       })
-      const [di, dr] = [await describe(imgs, n), await describe(refs, n)]
+      const [di, dr] = [await describe(imgs, n, part.map((u) => u.input.classification.features)), await describe(refs, n)]
       part.forEach((u, k) => {
         const e: FidelityEvidence = { pixels: { image: di[k].pixels, reference: dr[k].pixels } }
         const fi = di[k].features
