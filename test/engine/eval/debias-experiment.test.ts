@@ -8,7 +8,6 @@ import { afterAll, describe, expect, it } from 'vitest'
 import {
   bootstrapInterval,
   defaultDebiasPlan,
-  emaDecayAt,
   learningRateAt,
   overallVerdict,
   runArm,
@@ -18,6 +17,7 @@ import {
   type DebiasPlan
 } from '../../../src-main/core/engine/eval/debias-experiment'
 import { loadTf } from '../../../src-main/core/engine/tf/backend'
+import { emaDecayAt } from '../../../src-main/core/engine/train/ema'
 import { parseTrainConfig } from '../../../src-main/core/engine/train/config'
 import { createDataSource } from '../../../src-main/core/engine/world-source'
 import { VOCAB_SIZE } from '../../../src-main/core/world/vocabulary'

@@ -12,7 +12,6 @@
 // The CLI (src-main/cli/debias-experiment.ts) runs the two arms of a seed at the same time, one process
 // per core, and writes the comparison.
 import { existsSync, readFileSync } from 'node:fs'
-import type * as TF from '@tensorflow/tfjs'
 import { emptyMoments, addToMoments, fitGaussian, prepareReference, frechetToReference, type PreparedReference } from '../../audit/frechet'
 import type { Classification } from '../../classifier/runner'
 import { classifyImages } from '../../classifier/world-classifier'
@@ -35,6 +34,7 @@ import { drawBatch } from '../train/batch'
 import { parseTrainConfig, type TrainConfig } from '../train/config'
 import type { DataSource } from '../train/data-source'
 import { adamStepOnBatch } from '../train/trainer'
+import { WeightAverage } from '../train/ema'
 import { meanRgb } from './colour'
 import { promptStats } from './prompt-metrics'
 import { renderReference } from './reference'
@@ -170,11 +170,6 @@ export function learningRateAt(step: number, peak: number, final: number, warmup
   return final + 0.5 * (peak - final) * (1 + Math.cos(Math.PI * progress))
 }
 
-/** EMA decay used after update number `step` (1-based): warms up so early averages are not dominated by the initial weights. */
-export function emaDecayAt(step: number, decay: number): number {
-  return Math.min(decay, (1 + step) / (10 + step))
-}
-
 /** What must match for a checkpoint to be resumed or two arms to be compared. */
 export function planKey(p: DebiasPlan): string {
   const { config, ...rest } = p
@@ -195,7 +190,7 @@ export class ArmTrainer {
   readonly learningRates: number[]
   private readonly adam: Adam
   private readonly adamSettings: AdamSettings
-  private readonly ema = new Map<string, TF.Variable>()
+  private readonly ema: WeightAverage
   private readonly weightTable: Float64Array
   private rng: Rng
 
@@ -216,11 +211,7 @@ export class ArmTrainer {
     // Adam reads its settings object at every update, so the schedule sets the rate through it.
     this.adamSettings = { learningRate: this.config.learningRate, beta1: this.config.beta1, beta2: this.config.beta2, eps: this.config.adamEps }
     this.adam = new Adam(tf, this.model.params, this.adamSettings)
-    for (const [name, p] of this.model.params) {
-      const copy = p.clone()
-      this.ema.set(name, tf.variable(copy, false))
-      copy.dispose() // the variable holds its own reference to the buffer
-    }
+    this.ema = new WeightAverage(tf, this.model.params)
     this.rng = Rng.derive(this.config.seed, 'train')
     this.losses = []
     this.learningRates = []
@@ -242,22 +233,14 @@ export class ArmTrainer {
     const batch = drawBatch(this.config, this.schedule, this.weightTable, this.data, this.rng)
     const loss = adamStepOnBatch(tf, this.model, this.adam, batch)
     if (!Number.isFinite(loss)) throw new Error(`debias experiment: ${this.config.weighting} loss became ${loss} at step ${this.step}`)
-    const d = emaDecayAt(this.step, p.emaDecay)
-    tf.tidy(() => {
-      for (const [name, v] of this.model.params) {
-        const e = this.ema.get(name)!
-        e.assign(tf.add(tf.mul(e, d), tf.mul(v, 1 - d)))
-      }
-    })
+    this.ema.update(this.model.params, this.step, p.emaDecay)
     this.losses.push(loss)
     this.learningRates.push(lr)
     return loss
   }
 
   emaParams(): DiTParams {
-    const out: DiTParams = {}
-    for (const [name, v] of this.ema) out[name] = new Float32Array(v.dataSync())
-    return out
+    return this.ema.export()
   }
 
   /** The checkpoint file: weights, Adam moments and EMA as tensors; step, RNG, losses and `extra` in the header. */
@@ -293,8 +276,7 @@ export class ArmTrainer {
     const step = meta.step as number
     this.model.loadParams(table('param'))
     this.adam.loadState({ step, m: table('adam.m'), v: table('adam.v') })
-    const ema = table('ema')
-    for (const [name, v] of this.ema) this.tf.tidy(() => v.assign(this.tf.tensor(ema[name], v.shape)))
+    this.ema.load(table('ema'))
     this.rng = Rng.fromState(meta.rng)
     this.losses.splice(0, this.losses.length, ...(meta.losses as number[]))
     this.learningRates.splice(0, this.learningRates.length, ...(meta.learningRates as number[]))
@@ -305,8 +287,7 @@ export class ArmTrainer {
   dispose(): void {
     this.adam.dispose()
     this.model.dispose()
-    for (const v of this.ema.values()) v.dispose()
-    this.ema.clear()
+    this.ema.dispose()
   }
 }
 

@@ -38,6 +38,15 @@ export class WeightAverage {
     })
   }
 
+  /** Replaces the average with `params` (a checkpoint's). */
+  load(params: DiTParams): void {
+    for (const [name, v] of this.average) {
+      const values = params[name]
+      if (!values) throw new Error(`weight average: no averaged weights for ${name}`)
+      this.tf.tidy(() => v.assign(this.tf.tensor(values, v.shape)))
+    }
+  }
+
   export(): DiTParams {
     const out: DiTParams = {}
     for (const [name, v] of this.average) out[name] = new Float32Array(v.dataSync())
