@@ -5,7 +5,7 @@
 // (shared/audit/quality-gate.ts). Points go to <run>/quality.jsonl, one line per checkpoint.
 import { join } from 'node:path'
 import type { QualityPoint } from '@shared/contract'
-import { compareFidelity } from '@shared/audit/quality-gate'
+import { compareFidelity, type GatedFigure } from '@shared/audit/quality-gate'
 import { fidelityEstimate, fidelityPairs } from '../audit/fidelity'
 import { verdictDiscrepancy } from '../audit/metrics'
 import { openAuditClassifier, type AuditClassifier } from '../audit-service/audit-classifier'
@@ -86,7 +86,7 @@ export async function checkCheckpoint(tools: QualityTools, checkpointPath: strin
   // One row per prompt, its seeds across: the same cells in every checkpoint's sheet.
   const sheet = await encodeContactSheet(images, prompts.length, size, c.seeds, 3)
   const fidelity = fid.value === null ? null : { value: fid.value, low: fid.ciLow as number, high: fid.ciHigh as number }
-  const verdict = baseline?.fidelity && fidelity ? compareFidelity(asEstimate(fidelity), asEstimate(baseline.fidelity)) : null
+  const verdict = baseline?.fidelity && fidelity ? compareFidelity(gated(fidelity), gated(baseline.fidelity)) : null
   return {
     step: asStep ?? state.step,
     fidelity,
@@ -97,8 +97,8 @@ export async function checkCheckpoint(tools: QualityTools, checkpointPath: strin
   }
 }
 
-function asEstimate(f: { value: number; low: number; high: number }): Parameters<typeof compareFidelity>[0] {
-  return { value: f.value, ciLow: f.low, ciHigh: f.high, n: 0, method: 'pairs', sentence: '', evidence: [] }
+function gated(f: { value: number; low: number; high: number }): GatedFigure {
+  return { value: f.value, ciLow: f.low, ciHigh: f.high }
 }
 
 export function appendQuality(runDir: string, point: QualityPoint): void {

@@ -21,7 +21,10 @@ export interface QualityVerdict {
   failed: boolean
 }
 
-export function compareFidelity(model: Estimate, baseline: Estimate): QualityVerdict | null {
+/** The part of an estimate the gate reads. */
+export type GatedFigure = Pick<Estimate, 'value' | 'ciLow' | 'ciHigh'>
+
+export function compareFidelity(model: GatedFigure, baseline: GatedFigure): QualityVerdict | null {
   if (model.value === null || baseline.value === null) return null
   const change = (model.value - baseline.value) / Math.max(FIDELITY_FLOOR, baseline.value)
   const significant = model.ciLow !== null && baseline.ciHigh !== null ? model.ciLow > baseline.ciHigh : false
