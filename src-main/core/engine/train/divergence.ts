@@ -32,12 +32,12 @@ export interface DivergenceSettings {
 
 export const DEFAULT_DIVERGENCE: DivergenceSettings = { window: 50, warmup: 20, spikeFactor: 10, persist: 3, floorShare: 0.05 }
 
-export type DivergenceVerdict = { kind: 'ok' } | { kind: 'non-finite'; loss: number } | { kind: 'spike'; loss: number; median: number; steps: number }
+export type DivergenceVerdict = { kind: 'ok' } | { kind: 'non-finite'; loss: number } | { kind: 'spike'; loss: number; median: number; factor: number; steps: number }
 
 export function describeDivergence(v: Exclude<DivergenceVerdict, { kind: 'ok' }>, step: number): string {
   return v.kind === 'non-finite'
     ? `the loss became ${v.loss} at step ${step}`
-    : `the loss stayed above 10x its running median ${v.median.toPrecision(3)} for ${v.steps} steps, reaching ${v.loss.toPrecision(3)} at step ${step}`
+    : `the loss stayed above ${v.factor}x its running median ${v.median.toPrecision(3)} for ${v.steps} steps, reaching ${v.loss.toPrecision(3)} at step ${step}`
 }
 
 function median(values: readonly number[]): number {
@@ -61,7 +61,7 @@ export class DivergenceGuard {
       const m = Math.max(median(this.recent), this.floor)
       if (m > 0 && loss > s.spikeFactor * m) {
         this.high++
-        return this.high >= s.persist ? { kind: 'spike', loss, median: m, steps: this.high } : { kind: 'ok' }
+        return this.high >= s.persist ? { kind: 'spike', loss, median: m, factor: s.spikeFactor, steps: this.high } : { kind: 'ok' }
       }
     }
     this.high = 0
