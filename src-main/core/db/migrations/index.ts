@@ -8,8 +8,9 @@ import { migration0005 } from './0005_snapshots'
 import { migration0006 } from './0006_acquire'
 import { migration0007 } from './0007_mcmc_fresh'
 import { migration0008 } from './0008_project_scope'
+import { migration0009 } from './0009_housekeeping'
 import type { Migration } from './migration'
 
 export type { Migration } from './migration'
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008]
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009]
 export const LATEST_SCHEMA_VERSION = migrations.length
