@@ -1,0 +1,56 @@
+// The diffusion models the studio knows (the shipped base model and run checkpoints) and the engine's backends.
+import { z } from 'zod'
+import { Count, Id, method, none } from './common'
+
+export const LossWeightingName = z.enum(['constant', 'debias', 'min_snr', 'p2'])
+export const ScheduleName = z.enum(['linear', 'cosine'])
+/** Architecture presets of the built-in DiT (16x16 world images). */
+export const ModelSize = z.enum(['tiny', 'small', 'base'])
+export type ModelSize = z.infer<typeof ModelSize>
+export const SamplerName = z.enum(['ddpm', 'ddim'])
+/** A model by id, never by path: "base" (the shipped model) or "run:<jobId>" / "run:<jobId>@<step>" (newest checkpoint when no step). */
+export const ModelRef = z.string().regex(/^(base|run:[1-9][0-9]{0,15}(@[0-9]{1,12}(-ema)?)?)$/, 'a model id: "base" or "run:<jobId>[@<step>[-ema]]"')
+export const EngineInfo = z.object({
+  training: z.object({
+    /** tfjs backend name ('wasm', 'tensorflow'). */
+    backend: z.string(),
+    package: z.string(),
+    /** One line for the UI, e.g. "tfjs wasm + kernel shim, 1 thread". */
+    description: z.string(),
+    threads: Count,
+    shimmedKernels: z.array(z.string()),
+    /** Why each faster backend was not used. */
+    skipped: z.array(z.object({ package: z.string(), reason: z.string() }))
+  }),
+  sampling: z.object({
+    backend: z.enum(['onnxruntime-node', 'tfjs']),
+    ortAvailable: z.boolean(),
+    ortVersion: z.string().nullable(),
+    /** Why onnxruntime-node is not used, when it is not. */
+    reason: z.string().nullable()
+  })
+})
+export type EngineInfo = z.infer<typeof EngineInfo>
+export const ModelArch = z.object({ imageSize: Count, patch: Count, width: Count, depth: Count, heads: Count })
+export const ModelEntry = z.object({
+  id: z.string(),
+  label: z.string(),
+  source: z.enum(['builtin', 'run']),
+  /** The training job that wrote it (run checkpoints). */
+  jobId: Id.nullable(),
+  /** The project that job belongs to (models.list fills it for runs), so lists can put the current project's runs first. */
+  projectId: Id.nullable().optional(),
+  step: Count,
+  totalSteps: Count,
+  arch: ModelArch,
+  weighting: z.string(),
+  schedule: z.string(),
+  seed: z.number().int(),
+  path: z.string()
+})
+export type ModelEntry = z.infer<typeof ModelEntry>
+
+export const modelMethods = {
+  'engine.info': method(none, EngineInfo),
+  'models.list': method(none, z.array(ModelEntry))
+} as const
