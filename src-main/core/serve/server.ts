@@ -31,7 +31,7 @@ import { networkInterfaces } from 'node:os'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ApiError, EventName, EventPayload, Result, Scope } from '@shared/contract'
-import { dispatch, type Handlers } from '../api/dispatch'
+import { dispatch, type DispatchOptions, type Handlers } from '../api/dispatch'
 import { resolveInside } from '../fs/safe-path'
 import { RENDERER_CONTENT_TYPES, RENDERER_EXTENSIONS, contentTypeFor } from './content-types'
 import { pageSecurityHeaders } from './csp'
@@ -81,6 +81,8 @@ export interface ServeOptions {
   /** Calls per session: burst size and refill per second (POST /api only). */
   rateLimit?: { burst: number; perSecond: number }
   log?: (line: string) => void
+  /** Passed to dispatch(); serve mode leaves it off, tests switch `checkOutputs` on. */
+  dispatch?: DispatchOptions
 }
 
 export interface ServeHandle {
@@ -178,7 +180,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
   }
 
   async function sendSession(res: ServerResponse, who: Principal, session: ServeSession | null): Promise<void> {
-    const whoami = await dispatch(opts.handlers, 'session.whoami', {}, who)
+    const whoami = await dispatch(opts.handlers, 'session.whoami', {}, who, opts.dispatch)
     if (!whoami.ok) return sendJson(res, STATUS_FOR[whoami.error.code], whoami)
     const value = whoami.value as { annotator: unknown; scope: Scope }
     sendJson(res, 200, { csrfToken: session?.csrfToken ?? null, annotator: value.annotator, scope: value.scope })
@@ -213,7 +215,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
         return sendApiError(res, 'bad_request', 'request body is not valid JSON')
       }
     }
-    const result = await dispatch(opts.handlers, decodeMethod(method), input, auth.who)
+    const result = await dispatch(opts.handlers, decodeMethod(method), input, auth.who, opts.dispatch)
     sendJson(res, result.ok ? 200 : STATUS_FOR[result.error.code], result)
   }
 

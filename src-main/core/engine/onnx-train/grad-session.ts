@@ -1,0 +1,104 @@
+// Runs the DiT training graph (dit-graph.ts) on onnxruntime-node: parameters and a batch in, loss,
+// per-sample errors and one gradient per parameter out. Sessions go through the project's OrtRunner,
+// so they get its thread settings; the optimisation level defaults to 'basic' because the higher
+// levels segfault onnxruntime 1.30 on DiT graphs (ENGINE-NOTES §7) and a crash there cannot be caught.
+import type { DiTConfig } from '../model/dit-spec'
+import { ditParameters } from '../model/dit-spec'
+import { OrtRunner, describeOrtBackend, type FloatTensor, type OrtRunnerOptions } from '../onnx/ort-runner'
+import { BATCH_INPUTS, buildMseGraph, buildTrainingGraph, GRAD_PREFIX, headInputs, type LossHead } from './dit-graph'
+import { patchDim, tokenCount } from '../model/dit-spec'
+
+export interface GraphBatch {
+  xp: Float32Array
+  tfeat: Float32Array
+  cond: Float32Array
+  eps: Float32Array
+}
+
+export interface GradResult {
+  loss: number
+  mse: Float32Array
+  grads: Record<string, Float32Array>
+}
+
+export function trainingSessionOptions(threads = 2): OrtRunnerOptions {
+  return { threads, optimization: 'basic' }
+}
+
+/** "onnxruntime-node 1.30.0 (CPU, 2 threads, basic optimisation)": what run.json and the UI show. */
+export function describeOrtTraining(threads = 2): string {
+  return describeOrtBackend(trainingSessionOptions(threads))
+}
+
+function batchFeeds(config: DiTConfig, B: number, batch: GraphBatch): Record<string, FloatTensor> {
+  const T = tokenCount(config)
+  const P = patchDim(config)
+  const dims: Record<(typeof BATCH_INPUTS)[number], number[]> = { xp: [B, T, P], tfeat: [B, config.timeFeatures], cond: [B, config.vocabSize], eps: [B, T, P] }
+  const out: Record<string, FloatTensor> = {}
+  for (const k of BATCH_INPUTS) out[k] = { data: batch[k], dims: dims[k] }
+  return out
+}
+
+function paramFeeds(config: DiTConfig, params: Readonly<Record<string, Float32Array>>): Record<string, FloatTensor> {
+  const out: Record<string, FloatTensor> = {}
+  for (const s of ditParameters(config)) {
+    const v = params[s.name]
+    if (!v) throw new Error(`onnx training: no values for parameter ${s.name}`)
+    out[s.name] = { data: v, dims: s.shape }
+  }
+  return out
+}
+
+export class OrtGradSession {
+  private constructor(
+    private readonly runner: OrtRunner,
+    readonly config: DiTConfig,
+    readonly batch: number,
+    readonly head: LossHead
+  ) {}
+
+  static async create(config: DiTConfig, batch: number, head: LossHead, threads = 2): Promise<OrtGradSession> {
+    const runner = await OrtRunner.fromBytes(buildTrainingGraph(config, batch, head), trainingSessionOptions(threads))
+    return new OrtGradSession(runner, config, batch, head)
+  }
+
+  /** One loss-and-gradients pass; `extra` holds the head's per-sample inputs (see headInputs). */
+  async run(params: Readonly<Record<string, Float32Array>>, batch: GraphBatch, extra: Readonly<Record<string, Float32Array>>): Promise<GradResult> {
+    const feeds = { ...paramFeeds(this.config, params), ...batchFeeds(this.config, this.batch, batch) }
+    for (const k of headInputs(this.head)) {
+      const v = extra[k]
+      if (!v || v.length !== this.batch) throw new Error(`onnx training: the ${this.head.kind} loss needs "${k}" with ${this.batch} values`)
+      feeds[k] = { data: v, dims: [this.batch] }
+    }
+    const out = await this.runner.run(feeds)
+    const grads: Record<string, Float32Array> = {}
+    for (const s of ditParameters(this.config)) grads[s.name] = out[`${GRAD_PREFIX}${s.name}`].data
+    return { loss: out.loss.data[0], mse: out.mse.data, grads }
+  }
+
+  async dispose(): Promise<void> {
+    await this.runner.dispose()
+  }
+}
+
+/** Per-sample ε-MSE of a model given as inputs (a fine-tune's frozen reference), no gradients. */
+export class OrtMseSession {
+  private constructor(
+    private readonly runner: OrtRunner,
+    readonly config: DiTConfig,
+    readonly batch: number
+  ) {}
+
+  static async create(config: DiTConfig, batch: number, threads = 2): Promise<OrtMseSession> {
+    return new OrtMseSession(await OrtRunner.fromBytes(buildMseGraph(config, batch), trainingSessionOptions(threads)), config, batch)
+  }
+
+  async run(params: Readonly<Record<string, Float32Array>>, batch: GraphBatch): Promise<Float32Array> {
+    const out = await this.runner.run({ ...paramFeeds(this.config, params), ...batchFeeds(this.config, this.batch, batch) })
+    return out.mse.data
+  }
+
+  async dispose(): Promise<void> {
+    await this.runner.dispose()
+  }
+}
