@@ -1,7 +1,7 @@
 // The one IPC channel, `api:invoke`: sender check, then dispatch() (which parses the payload against
 // the contract and checks scope). Electron-free apart from types so it is unit-tested under Node.
 import type { Result } from '@shared/contract'
-import { dispatch, type CallContext, type Handlers } from '../core/api/dispatch'
+import { dispatch, type CallContext, type DispatchOptions, type Handlers } from '../core/api/dispatch'
 import { validateSender } from './security/sender'
 import { APP_ORIGIN } from './security/urls'
 
@@ -16,6 +16,8 @@ export function createInvokeHandler(opts: {
   owner: CallContext
   trusted?: readonly string[]
   log?: (line: string) => void
+  /** Passed to dispatch(); the app leaves it off, tests switch `checkOutputs` on. */
+  dispatch?: DispatchOptions
 }): (event: InvokeEventLike, method: unknown, input: unknown) => Promise<Result<unknown>> {
   const trusted = opts.trusted ?? [APP_ORIGIN]
   return async (event, method, input) => {
@@ -27,6 +29,6 @@ export function createInvokeHandler(opts: {
     if (typeof method !== 'string' || method.length > 100) {
       return { ok: false, error: { code: 'bad_request', message: 'method name must be a string' } }
     }
-    return dispatch(opts.handlers, method, input, opts.owner)
+    return dispatch(opts.handlers, method, input, opts.owner, opts.dispatch)
   }
 }

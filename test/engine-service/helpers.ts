@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Input, Job, MethodName, Output } from '@shared/contract'
 import { contract } from '@shared/contract'
-import type { CallContext } from '../../src-main/core/api/dispatch'
+import { outputMismatch, type CallContext } from '../../src-main/core/api/dispatch'
 import { openStudio, type Studio, type StudioEngineOptions } from '../../src-main/core/studio'
 
 export interface TestStudio {
@@ -27,11 +27,15 @@ export async function open(workspaceDir: string, engine: StudioEngineOptions = {
   return {
     studio,
     events,
-    // Through the contract's schemas, as both transports call it (defaults filled, bad input refused).
+    // Through the contract's schemas, as both transports call it (defaults filled, bad input refused),
+    // and the output checked against the contract as dispatch() does with checkOutputs on.
     async call(method, input) {
       const parsed = contract[method].input.parse(input)
       const handler = studio.handlers[method] as (i: unknown, c: CallContext) => unknown
-      return (await handler(parsed, ctx)) as never
+      const value = await handler(parsed, ctx)
+      const mismatch = outputMismatch(method, value)
+      if (mismatch !== null) throw new Error(mismatch)
+      return value as never
     },
     close: () => studio.close()
   }

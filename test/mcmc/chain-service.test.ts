@@ -83,7 +83,7 @@ describe('MCMC chains over the workspace', () => {
     const other = ws.sets.create(projectId, promptId, 'random', images.slice(0, 4))
     const handlers = createHandlers({ ws, imports: { start: () => { throw new Error('unused') }, report: () => { throw new Error('unused') } }, jobs: { cancel: () => { throw new Error('unused') } } })
     const ctx: CallContext = { annotatorId: ownerId, scope: 'owner' }
-    const made = await dispatch(handlers, 'mcmc.makePair', { chainId: chain.id, loserSetId: other.id, idempotencyKey: 'make-pair-1' }, ctx)
+    const made = await dispatch(handlers, 'mcmc.makePair', { chainId: chain.id, loserSetId: other.id, idempotencyKey: 'make-pair-1' }, ctx, { checkOutputs: true })
     expect(made.ok).toBe(true)
     const { pair, judgement } = contract['mcmc.makePair'].output.parse((made as { value: unknown }).value)
     const winnerSide = pair.setA === stopped.resultSetId ? 'a' : 'b'
@@ -197,7 +197,7 @@ describe('MCMC chains over the workspace', () => {
     const annotate: CallContext = { annotatorId: alice.id, scope: 'annotate' }
     const owner: CallContext = { annotatorId: ownerId, scope: 'owner' }
     const call = async <M extends MethodName>(m: M, input: unknown, ctx: CallContext): Promise<Output<M>> => {
-      const r = await dispatch(handlers, m, input, ctx)
+      const r = await dispatch(handlers, m, input, ctx, { checkOutputs: true })
       if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
       return contract[m].output.parse(r.value) as Output<M>
     }

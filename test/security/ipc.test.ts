@@ -6,7 +6,7 @@ const mainFrame = { senderFrame: { url: 'app://renderer/index.html', parent: nul
 
 describe('api:invoke handler', () => {
   const { handlers } = fakeStudioHandlers()
-  const invoke = createInvokeHandler({ handlers, owner: { annotatorId: 1, scope: 'owner' } })
+  const invoke = createInvokeHandler({ handlers, owner: { annotatorId: 1, scope: 'owner' }, dispatch: { checkOutputs: true } })
 
   it('dispatches a call from our main frame as the owner', async () => {
     expect(await invoke(mainFrame, 'projects.create', { name: 'Nurses' })).toMatchObject({ ok: true, value: { name: 'Nurses' } })
@@ -19,7 +19,7 @@ describe('api:invoke handler', () => {
     ['a destroyed frame', { senderFrame: null }]
   ])('refuses %s without calling the handler', async (_name, event) => {
     const { handlers: h, projects } = fakeStudioHandlers()
-    const guarded = createInvokeHandler({ handlers: h, owner: { annotatorId: 1, scope: 'owner' } })
+    const guarded = createInvokeHandler({ handlers: h, owner: { annotatorId: 1, scope: 'owner' }, dispatch: { checkOutputs: true } })
     const res = await guarded(event, 'projects.create', { name: 'x' })
     expect(res).toMatchObject({ ok: false, error: { code: 'forbidden' } })
     expect(projects).toEqual([])

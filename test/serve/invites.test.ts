@@ -39,7 +39,8 @@ describe('serve mode: one-time invites for annotators', () => {
       verifyToken: (token) => ws.tokens.verify(token),
       redeemInvite: (code) => team.redeemInvite(code),
       rendererDir: renderer,
-      log: () => {}
+      log: () => {},
+      dispatch: { checkOutputs: true }
     })
   })
   afterEach(async () => {

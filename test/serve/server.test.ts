@@ -82,7 +82,8 @@ beforeAll(async () => {
     verifyToken: (t) => tokens.get(t) ?? null,
     rendererDir: renderer,
     rateLimit: { burst: 1000, perSecond: 1000 },
-    log: (l) => logged.push(l)
+    log: (l) => logged.push(l),
+    dispatch: { checkOutputs: true }
   })
   port = server.port
 })
@@ -388,7 +389,7 @@ describe('WebSocket /events', () => {
 describe('limits and options', () => {
   it('throttles a burst of calls with 429', async () => {
     const { handlers } = fakeStudioHandlers()
-    const small = await startServeMode({ handlers, imageFile: () => null, verifyToken: (t) => tokens.get(t) ?? null, rendererDir: dir, rateLimit: { burst: 5, perSecond: 0.001 } })
+    const small = await startServeMode({ handlers, imageFile: () => null, verifyToken: (t) => tokens.get(t) ?? null, rendererDir: dir, rateLimit: { burst: 5, perSecond: 0.001 }, dispatch: { checkOutputs: true } })
     try {
       const auth = { authorization: 'Bearer owner-token-0123456789', 'content-type': 'application/json' }
       const statuses: number[] = []
@@ -403,7 +404,7 @@ describe('limits and options', () => {
   it('warns when bound beyond loopback, and accepts the configured public name', async () => {
     const lines: string[] = []
     const { handlers } = fakeStudioHandlers()
-    const pub = await startServeMode({ handlers, imageFile: () => null, verifyToken: (t) => tokens.get(t) ?? null, rendererDir: dir, host: '0.0.0.0', publicOrigin: 'https://studio.example.org', log: (l) => lines.push(l) })
+    const pub = await startServeMode({ handlers, imageFile: () => null, verifyToken: (t) => tokens.get(t) ?? null, rendererDir: dir, host: '0.0.0.0', publicOrigin: 'https://studio.example.org', log: (l) => lines.push(l), dispatch: { checkOutputs: true } })
     try {
       expect(lines.join('\n')).toMatch(/WARNING: serving on 0\.0\.0\.0/)
       expect(pub.url).toBe('https://studio.example.org')

@@ -16,11 +16,11 @@ const failing = (err: unknown): Handlers => ({ 'projects.list': () => Promise.re
 describe('full disk', () => {
   it('turns a failure on a full disk, or an ENOSPC / SQLITE_FULL error, into "the disk is full", and leaves others alone', async () => {
     const full = withDiskFullCheck(failing(new Error('job 1 does not exist')), '/ws', () => 0)
-    expect(await dispatch(full, 'projects.list', {}, ctx)).toEqual({ ok: false, error: { code: 'internal', message: 'the disk holding the workspace /ws is full (0 KB left): free some space there and try again' } })
+    expect(await dispatch(full, 'projects.list', {}, ctx, { checkOutputs: true })).toEqual({ ok: false, error: { code: 'internal', message: 'the disk holding the workspace /ws is full (0 KB left): free some space there and try again' } })
     const enospc = Object.assign(new Error('write failed'), { code: 'ENOSPC' })
-    expect(await dispatch(withDiskFullCheck(failing(enospc), '/ws', () => 10 * DISK_FULL_BYTES), 'projects.list', {}, ctx)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is full/) } })
+    expect(await dispatch(withDiskFullCheck(failing(enospc), '/ws', () => 10 * DISK_FULL_BYTES), 'projects.list', {}, ctx, { checkOutputs: true })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is full/) } })
     const other = withDiskFullCheck(failing(new ApiFailure('not_found', 'project 9 does not exist')), '/ws', () => 10 * DISK_FULL_BYTES)
-    expect(await dispatch(other, 'projects.list', {}, ctx)).toEqual({ ok: false, error: { code: 'not_found', message: 'project 9 does not exist' } })
+    expect(await dispatch(other, 'projects.list', {}, ctx, { checkOutputs: true })).toEqual({ ok: false, error: { code: 'not_found', message: 'project 9 does not exist' } })
   })
 
   const mountPoint = mkdtempSync(join(tmpdir(), 'popalign-fulldisk-'))
@@ -35,7 +35,7 @@ describe('full disk', () => {
     const studio = await openStudio({ workspaceDir: ws, log: () => {} })
     try {
       const owner = { annotatorId: studio.workspace.annotators.owner().id, scope: 'owner' as const }
-      const project = await dispatch(studio.handlers, 'projects.create', { name: 'P' }, owner)
+      const project = await dispatch(studio.handlers, 'projects.create', { name: 'P' }, owner, { checkOutputs: true })
       expect(project.ok).toBe(true)
       mkdirSync(join(mountPoint, 'fill'), { recursive: true })
       try {
@@ -44,7 +44,7 @@ describe('full disk', () => {
         // ENOSPC: the disk is now full, which is the point.
       }
       const folder = resolve(__dirname, '../fixtures/import-basic')
-      const r = await dispatch(studio.handlers, 'import.start', { projectId: (project as { value: { id: number } }).value.id, folder }, owner)
+      const r = await dispatch(studio.handlers, 'import.start', { projectId: (project as { value: { id: number } }).value.id, folder }, owner, { checkOutputs: true })
       expect(r).toMatchObject({ ok: false, error: { message: expect.stringMatching(/^the disk holding the workspace .* is full \(\d+ KB left\): free some space there and try again$/) } })
     } finally {
       await studio.close().catch(() => {})

@@ -54,12 +54,12 @@ describe('API handlers over the workspace', () => {
 
   /** Calls through the real dispatcher (schema validation, scope check) and unwraps. */
   async function call<M extends MethodName>(method: M, payload: unknown, ctx: CallContext = owner): Promise<Output<M>> {
-    const result = await dispatch(handlers, method, payload, ctx)
+    const result = await dispatch(handlers, method, payload, ctx, { checkOutputs: true })
     if (!result.ok) throw Object.assign(new Error(`${result.error.code}: ${result.error.message}`), { code: result.error.code })
     return contract[method].output.parse(result.value) as Output<M> // what the handler returned matches the contract
   }
   async function failure(method: MethodName, payload: unknown, ctx: CallContext = owner) {
-    const result = await dispatch(handlers, method, payload, ctx)
+    const result = await dispatch(handlers, method, payload, ctx, { checkOutputs: true })
     if (result.ok) throw new Error(`${method} unexpectedly succeeded`)
     return result.error
   }

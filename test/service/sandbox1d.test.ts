@@ -9,7 +9,7 @@ const owner: CallContext = { annotatorId: 1, scope: 'owner' }
 const handlers = sandbox1dHandlers() as unknown as Handlers
 
 async function run(payload: unknown, ctx = owner) {
-  return dispatch(handlers, 'sandbox1d.run', payload, ctx)
+  return dispatch(handlers, 'sandbox1d.run', payload, ctx, { checkOutputs: true })
 }
 
 /** Trapezoid rule on the (evenly spaced) grid. */

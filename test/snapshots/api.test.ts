@@ -22,7 +22,7 @@ describe('snapshot and export methods', () => {
       exports: createExportService({ ws: f.ws, runner })
     })
     const owner: CallContext = { annotatorId: f.annotators.owner, scope: 'owner' }
-    call = (method, input, ctx = owner) => dispatch(handlers, method, input, ctx)
+    call = (method, input, ctx = owner) => dispatch(handlers, method, input, ctx, { checkOutputs: true })
   })
   afterEach(async () => {
     await runner.shutdown()

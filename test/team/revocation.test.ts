@@ -49,7 +49,7 @@ describe('revocation and classifier agreement over the workspace', () => {
   let projectId: number
 
   async function call<M extends MethodName>(method: M, payload: unknown, ctx: CallContext = owner): Promise<Output<M>> {
-    const result = await dispatch(handlers, method, payload, ctx)
+    const result = await dispatch(handlers, method, payload, ctx, { checkOutputs: true })
     if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
     return contract[method].output.parse(result.value) as Output<M>
   }

@@ -23,4 +23,18 @@ describe('contract', () => {
     expect(ok.ok).toBe(true)
     expect(calls).toEqual([{ name: 'Doctors', description: '' }])
   })
+
+  it('dispatch checks handler outputs against the contract only when asked to', async () => {
+    const owner = { annotatorId: 1, scope: 'owner' as const }
+    // A handler that drifted from the contract: createdAt is a number, not a string.
+    const drifted = { 'projects.create': () => ({ id: 1, name: 'x', description: '', createdAt: 0 }) } as unknown as Handlers
+    const unchecked = await dispatch(drifted, 'projects.create', { name: 'x' }, owner)
+    expect(unchecked).toEqual({ ok: true, value: { id: 1, name: 'x', description: '', createdAt: 0 } })
+    const checked = await dispatch(drifted, 'projects.create', { name: 'x' }, owner, { checkOutputs: true })
+    expect(checked).toMatchObject({ ok: false, error: { code: 'internal', message: expect.stringMatching(/^projects\.create returned an output that does not match the contract: createdAt: /) } })
+    // A matching output passes unchanged (the handler's own value, not a parsed copy).
+    const extra = { id: 1, name: 'x', description: '', createdAt: 'now', more: true }
+    const fine = { 'projects.create': () => extra } as unknown as Handlers
+    expect(await dispatch(fine, 'projects.create', { name: 'x' }, owner, { checkOutputs: true })).toEqual({ ok: true, value: extra })
+  })
 })
