@@ -1,0 +1,6 @@
+"""PopAlign Studio's managed trainer for real text-to-image models (issue 14).
+
+Modules: tiny_models (test-sized SD models in the diffusers layout), losses (the studio's
+objectives, in the same arithmetic as src-main/core/engine/losses), data (snapshot exports),
+train (the Accelerate training loop with a JSON-lines progress stream), probe (environment report).
+"""
