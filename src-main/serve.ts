@@ -1,13 +1,18 @@
 // Serve mode entry for plain Node: `node out/main/serve.js [--workspace DIR] [--port N] [--host H]`.
 // Serves the same UI and API as the desktop app at http://127.0.0.1:<port>, for browsers (remote
 // annotators, or machines where the Electron binary is not available). Prints one line with the
-// owner's address, token included; tests and users open that.
+// owner's address, token included; tests and users open that. The port and the browser sessions are
+// kept in the workspace, so a restart comes back at the same address with everyone still signed in.
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { openStudio } from './core/studio'
 import { UsageError, parseServeArgs } from './core/serve/args'
+import { portTakenMessage, portToBind, rememberPort, shouldRemember } from './core/serve/port-memory'
 import { startServeMode } from './core/serve/server'
+
+/** Browser sessions kept across restarts (serve/sessions.ts); mode 0600 like the owner token. */
+const SESSIONS_FILE = 'serve-sessions.json'
 
 async function main(): Promise<void> {
   const args = parseServeArgs(process.argv.slice(2), process.env, homedir())
@@ -23,6 +28,7 @@ async function main(): Promise<void> {
     demoResourcesDir: process.env.POPALIGN_DEMO === '1' ? resourcesDir : undefined
   })
   let server: Awaited<ReturnType<typeof startServeMode>>
+  const bind = portToBind(args.port, studio.workspaceDir)
   try {
     server = await startServeMode({
       handlers: studio.handlers,
@@ -31,13 +37,22 @@ async function main(): Promise<void> {
       verifyToken: studio.verifyToken,
       redeemInvite: studio.redeemInvite,
       rendererDir,
+      sessionsFile: join(studio.workspaceDir, SESSIONS_FILE),
       host: args.host,
-      port: args.port,
+      port: bind.port,
       publicOrigin: args.publicOrigin
     })
   } catch (err) {
     await studio.close()
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new UsageError(portTakenMessage(bind.port, bind.remembered))
     throw err
+  }
+  if (shouldRemember(args.port)) {
+    try {
+      rememberPort(studio.workspaceDir, server.port)
+    } catch (err) {
+      console.warn(`PopAlign Studio: could not remember port ${server.port} for the next start: ${err instanceof Error ? err.message : String(err)}`)
+    }
   }
   const stopEvents = studio.onEvent((name, payload) => server.broadcast(name, payload))
   console.log(`PopAlign Studio serving at ${server.url}/?token=${studio.ownerToken}`)

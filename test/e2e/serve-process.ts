@@ -19,9 +19,18 @@ export interface ServeProcess {
   kill(signal?: NodeJS.Signals): Promise<void>
 }
 
-export async function startServe(workspace: string, timeoutMs = 30_000): Promise<ServeProcess> {
+export interface StartOptions {
+  timeoutMs?: number
+  /** 'remembered': no --port, as a user starts it (the workspace's port); default 0, any free port. */
+  port?: number | 'remembered'
+}
+
+export async function startServe(workspace: string, opts: StartOptions = {}): Promise<ServeProcess> {
+  const timeoutMs = opts.timeoutMs ?? 30_000
   if (!existsSync(SERVE_ENTRY)) throw new Error(`${SERVE_ENTRY} is missing: run \`npx electron-vite build\` first`)
-  const child = spawn(process.execPath, [SERVE_ENTRY, '--workspace', workspace, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const port = opts.port ?? 0
+  const portArgs = port === 'remembered' ? [] : ['--port', String(port)]
+  const child = spawn(process.execPath, [SERVE_ENTRY, '--workspace', workspace, ...portArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
   let output = ''
   const exited = new Promise<void>((done) => child.once('exit', () => done()))
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {

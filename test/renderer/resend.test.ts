@@ -53,4 +53,21 @@ describe('sendUntilAnswered', () => {
     expect(r.ok).toBe(false)
     expect(s.calls).toHaveLength(1)
   })
+
+  it('keeps resending at the last wait until answered when told to (a restart longer than the waits)', async () => {
+    const s = script(...Array.from({ length: 12 }, () => unansweredError('down')), ok)
+    const waits: number[] = []
+    const r = await sendUntilAnswered(s.send, { delaysMs: [1, 2], untilCancelled: true, sleep: async (ms) => void waits.push(ms) })
+    expect(r).toEqual(ok)
+    expect(s.calls).toHaveLength(13)
+    expect(waits).toEqual([1, ...Array.from({ length: 11 }, () => 2)])
+  })
+
+  it('stops resending when cancelled even when told to keep going', async () => {
+    const s = script(unansweredError('down'))
+    let waits = 0
+    const r = await sendUntilAnswered(s.send, { delaysMs: [1], untilCancelled: true, sleep: async () => void waits++, cancelled: () => waits >= 5 })
+    expect(r.ok).toBe(false)
+    expect(s.calls).toHaveLength(5)
+  })
 })

@@ -3,8 +3,8 @@ import { defaultWorkspaceDir, parseServeArgs } from '../../src-main/core/serve/a
 
 describe('parseServeArgs', () => {
   const env = {}
-  it('defaults to loopback, a free port, and ~/.popalign-studio', () => {
-    expect(parseServeArgs([], env, '/home/u')).toEqual({ workspaceDir: '/home/u/.popalign-studio', host: '127.0.0.1', port: 0 })
+  it('defaults to loopback, the remembered port (null: none given), and ~/.popalign-studio', () => {
+    expect(parseServeArgs([], env, '/home/u')).toEqual({ workspaceDir: '/home/u/.popalign-studio', host: '127.0.0.1', port: null })
   })
 
   it('takes POPALIGN_WORKSPACE, then --workspace over it', () => {

@@ -5,7 +5,8 @@ import { join } from 'node:path'
 export interface ServeArgs {
   workspaceDir: string
   host: string
-  port: number
+  /** null: not given, so the workspace's remembered port is used (see port-memory.ts). */
+  port: number | null
   publicOrigin?: string
 }
 
@@ -22,7 +23,7 @@ export function defaultWorkspaceDir(env: Readonly<Record<string, string | undefi
 }
 
 export function parseServeArgs(argv: readonly string[], env: Readonly<Record<string, string | undefined>>, home: string): ServeArgs {
-  const out: ServeArgs = { workspaceDir: defaultWorkspaceDir(env, home), host: '127.0.0.1', port: 0 }
+  const out: ServeArgs = { workspaceDir: defaultWorkspaceDir(env, home), host: '127.0.0.1', port: null }
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]
     const eq = arg.indexOf('=')
@@ -43,7 +44,7 @@ export function parseServeArgs(argv: readonly string[], env: Readonly<Record<str
       case '--port': {
         const raw = takeValue()
         const port = /^\d{1,5}$/.test(raw) ? Number(raw) : NaN
-        if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port "${raw}" is not a port number (0-65535; 0 picks a free one)`)
+        if (!Number.isInteger(port) || port > 65535) throw new UsageError(`--port "${raw}" is not a port number (0-65535; 0 picks any free one)`)
         out.port = port
         break
       }

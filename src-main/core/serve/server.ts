@@ -7,7 +7,8 @@
  *                                  SameSite=Strict cookie and answers 303 -> `/` (token leaves the URL).
  *   GET  /invite/<code>            redeem a one-time invite: the code is spent and a session with the
  *                                  annotator's own annotate-scope token starts (cookie + 303 -> `/`).
- *                                  A reused, revoked, expired or unknown code -> 401.
+ *                                  A reused, revoked, expired or unknown code -> 401 (a readable
+ *                                  page for a browser, see refusal-page.ts).
  *   GET  / , /assets/...           the built renderer (CSP, nosniff, X-Frame-Options DENY).
  *   GET  /api/session              -> 200 {csrfToken, annotator: {id,name,kind}, scope: 'owner'|'annotate'}
  *   POST /api/<method>             body: the method's JSON input (Content-Type: application/json,
@@ -37,6 +38,7 @@ import { RENDERER_CONTENT_TYPES, RENDERER_EXTENSIONS, contentTypeFor } from './c
 import { pageSecurityHeaders } from './csp'
 import { allowedNames, bearerToken, hostPort, isAllowedHost, isAllowedOrigin, isLoopbackHost, isWildcardHost, parsePublicOrigin, readCookie } from './guards'
 import { locateImage, parseImageId, parseImageVariant, type ImageFileLookup } from './image-files'
+import { REFUSALS, refusalPage, wantsPage, type Refusal } from './refusal-page'
 import { RateLimiter, SessionStore, secretsEqual, type Principal, type ServeSession, type VerifyToken } from './sessions'
 
 export const MAX_BODY_BYTES = 1024 * 1024
@@ -58,6 +60,12 @@ const INVITE_REFUSALS: Record<InviteFailure, string> = {
   expired: 'this invite link has expired; ask the project owner for a new one'
 }
 
+/** The same refusals as pages a person reads. */
+function inviteRefusal(failure: InviteFailure): Refusal {
+  const message = INVITE_REFUSALS[failure]
+  return { title: 'This invite link does not work', message: message[0].toUpperCase() + message.slice(1) + '.', next: 'Invite links work once and for a limited time. If you already joined from this browser, open the studio\'s address without the invite part.' }
+}
+
 /** Who may receive each pushed event. A Record over EventName, so a new event must pick a scope. */
 const EVENT_SCOPE: Record<EventName, Scope> = {
   'job.progress': 'owner'
@@ -73,6 +81,8 @@ export interface ServeOptions {
   redeemInvite?: RedeemInvite
   /** The built renderer (out/renderer). */
   rendererDir: string
+  /** Where sessions are kept across restarts (in the workspace); absent: in memory only. */
+  sessionsFile?: string
   /** Address to bind; anything but loopback is an explicit opt-in and prints a warning. */
   host?: string
   port?: number
@@ -112,7 +122,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
     log(`WARNING: serving on ${bindHost}, reachable from other machines over plain HTTP. Prefer an SSH tunnel or a TLS reverse proxy (set its public origin).`)
   }
 
-  const sessions = new SessionStore()
+  const sessions = new SessionStore(undefined, undefined, undefined, opts.sessionsFile ? { path: opts.sessionsFile, log } : null)
   const limiter = new RateLimiter(opts.rateLimit?.burst ?? 200, opts.rateLimit?.perSecond ?? 50)
   const sockets = new Map<WebSocket, ServeSession>()
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_WS_MESSAGE_BYTES })
@@ -142,11 +152,15 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
     const url = new URL(req.url ?? '/', 'http://placeholder')
     const method = req.method ?? 'GET'
 
-    if (method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) return exchangeToken(res, url.searchParams.get('token') ?? '')
-    if (method === 'GET' && url.pathname.startsWith('/invite/')) return redeemInvite(res, url.pathname.slice('/invite/'.length))
+    const page = wantsPage(method, url.pathname, req.headers.accept)
+    if (method === 'GET' && url.pathname === '/' && url.searchParams.has('token')) return exchangeToken(res, url.searchParams.get('token') ?? '', page)
+    if (method === 'GET' && url.pathname.startsWith('/invite/')) return redeemInvite(res, url.pathname.slice('/invite/'.length), page)
 
     const auth = await authenticate(req)
-    if (!auth) return sendText(res, 401, 'Unauthorized: open the address printed by PopAlign Studio (it ends in ?token=...)')
+    if (!auth) {
+      if (page) return sendPage(res, 401, REFUSALS.signedOut)
+      return sendText(res, 401, 'Unauthorized: open the address printed by PopAlign Studio (it ends in ?token=...)')
+    }
 
     if (url.pathname.startsWith('/api/')) {
       if (url.pathname === '/api/session' && method === 'GET') return sendSession(res, auth.who, auth.session)
@@ -158,16 +172,19 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
     return sendRendererFile(res, url.pathname, method)
   }
 
-  async function exchangeToken(res: ServerResponse, token: string): Promise<void> {
+  async function exchangeToken(res: ServerResponse, token: string, page: boolean): Promise<void> {
     const who = token.length > 0 && token.length <= 512 ? await opts.verifyToken(token) : null
-    if (!who) return sendText(res, 401, 'Unauthorized: this access link is not valid (wrong or revoked token)')
+    if (!who) return page ? sendPage(res, 401, REFUSALS.badLink) : sendText(res, 401, 'Unauthorized: this access link is not valid (wrong or revoked token)')
     startSession(res, token, who)
   }
 
-  async function redeemInvite(res: ServerResponse, code: string): Promise<void> {
+  async function redeemInvite(res: ServerResponse, code: string, page: boolean): Promise<void> {
     if (!opts.redeemInvite) return sendText(res, 404, 'Not Found')
     const result = code.length > 0 && code.length <= 100 ? await opts.redeemInvite(code) : { failure: 'unknown' as const }
-    if ('failure' in result) return sendText(res, 401, `Unauthorized: ${INVITE_REFUSALS[result.failure]}`)
+    if ('failure' in result) {
+      if (page) return sendPage(res, 401, inviteRefusal(result.failure))
+      return sendText(res, 401, `Unauthorized: ${INVITE_REFUSALS[result.failure]}`)
+    }
     // The session runs on the annotator's own token, so revoking the annotator ends it at once.
     startSession(res, result.token, { annotatorId: result.annotatorId, scope: result.scope, projects: result.projects })
   }
@@ -338,6 +355,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
     },
     async close() {
       clearInterval(heartbeat)
+      sessions.save() // the last lastSeen times, so idle timeouts count from the real last visit
       for (const ws of sockets.keys()) ws.terminate()
       sockets.clear()
       wss.close()
@@ -356,6 +374,12 @@ function baseHeaders(): Record<string, string> {
 function sendText(res: ServerResponse, status: number, text: string, extra: Record<string, string> = {}): void {
   const body = Buffer.from(text + '\n', 'utf8')
   res.writeHead(status, { ...baseHeaders(), 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-store', ...extra })
+  res.end(body)
+}
+
+function sendPage(res: ServerResponse, status: number, refusal: Refusal): void {
+  const body = Buffer.from(refusalPage(refusal), 'utf8')
+  res.writeHead(status, { ...baseHeaders(), 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-store' })
   res.end(body)
 }
 

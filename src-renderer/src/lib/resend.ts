@@ -5,7 +5,7 @@ import type { ApiError, Result } from '@shared/contract'
 import { isUnanswered } from './api'
 
 /** Waits before each resend: short at first (a blip), then every few seconds (a restart). */
-export const RESEND_DELAYS_MS: readonly number[] = [300, 700, 1500, 3000, 5000, 5000, 5000, 5000]
+export const RESEND_DELAYS_MS: readonly number[] = [300, 700, 1500, 2000, 3000, 3000, 3000, 3000]
 
 export interface ResendOptions {
   delaysMs?: readonly number[]
@@ -16,6 +16,12 @@ export interface ResendOptions {
   cancelled?: () => boolean
   /** Which failures are worth resending; by default those where no answer came back. */
   shouldResend?: (error: ApiError) => boolean
+  /**
+   * After the last wait, keep resending at that interval until answered or cancelled, instead of
+   * giving up: a restarted studio can take minutes to come back, and the decision the user made
+   * meanwhile must reach it then (issue 10, item 4). Screens that hold a decision turn this on.
+   */
+  untilCancelled?: boolean
 }
 
 const wait = (ms: number): Promise<void> => new Promise((done) => setTimeout(done, ms))
@@ -30,10 +36,10 @@ export async function sendUntilAnswered<T>(send: () => Promise<Result<T>>, opts:
   const sleep = opts.sleep ?? wait
   const shouldResend = opts.shouldResend ?? isUnanswered
   let result = await send()
-  for (let attempt = 1; attempt <= delays.length; attempt++) {
+  for (let attempt = 1; attempt <= delays.length || (opts.untilCancelled && delays.length > 0); attempt++) {
     if (result.ok || !shouldResend(result.error) || opts.cancelled?.()) return result
     opts.onResend?.(attempt, result.error)
-    await sleep(delays[attempt - 1])
+    await sleep(delays[Math.min(attempt, delays.length) - 1])
     if (opts.cancelled?.()) return result
     result = await send()
   }

@@ -19,7 +19,7 @@ export interface LabelSessionOptions {
   now?: () => number
   newKey?: () => string
   /** How unanswered decisions are resent (tests shorten the waits). */
-  resend?: Pick<ResendOptions, 'delaysMs' | 'sleep'>
+  resend?: Pick<ResendOptions, 'delaysMs' | 'sleep' | 'untilCancelled'>
 }
 
 export class LabelSession {
@@ -46,7 +46,7 @@ export class LabelSession {
   private readonly criterion: Criterion
   private readonly now: () => number
   private readonly newKey: () => string
-  private readonly resend: Pick<ResendOptions, 'delaysMs' | 'sleep'>
+  private readonly resend: Pick<ResendOptions, 'delaysMs' | 'sleep' | 'untilCancelled'>
   private disposed = false
 
   constructor(
@@ -57,7 +57,8 @@ export class LabelSession {
     this.criterion = options.criterion ?? 'fairness'
     this.now = options.now ?? (() => performance.now())
     this.newKey = options.newKey ?? (() => crypto.randomUUID())
-    this.resend = options.resend ?? {}
+    // Until the screen closes: a decision held while the studio restarts is sent once it is back.
+    this.resend = options.resend ?? { untilCancelled: true }
   }
 
   /** The screen closed: stop resending (an unacknowledged decision stays unsaved, never half-saved). */

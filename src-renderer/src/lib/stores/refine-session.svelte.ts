@@ -10,7 +10,7 @@ import type { SaveState } from './label-session.svelte'
 
 export interface RefineOptions {
   newKey?: () => string
-  resend?: Pick<ResendOptions, 'delaysMs' | 'sleep'>
+  resend?: Pick<ResendOptions, 'delaysMs' | 'sleep' | 'untilCancelled'>
   /** Proposals the classifier judges per mcmc.runAuto call, so progress shows and Cancel is prompt. */
   autoBatch?: number
   /** How often the chain is re-read while its proposal (or starting set) is being sampled; default 1 s. */
@@ -46,7 +46,7 @@ export class RefineSession {
   private cancelAuto = false
   private disposed = false
   private readonly newKey: () => string
-  private readonly resend: Pick<ResendOptions, 'delaysMs' | 'sleep'>
+  private readonly resend: Pick<ResendOptions, 'delaysMs' | 'sleep' | 'untilCancelled'>
   private readonly autoBatch: number
   private readonly pollMs: number
   private pollTimer: ReturnType<typeof setTimeout> | null = null
@@ -57,7 +57,8 @@ export class RefineSession {
     options: RefineOptions = {}
   ) {
     this.newKey = options.newKey ?? (() => crypto.randomUUID())
-    this.resend = options.resend ?? {}
+    // Until the screen closes: a decision held while the studio restarts is sent once it is back.
+    this.resend = options.resend ?? { untilCancelled: true }
     this.autoBatch = options.autoBatch ?? 10
     this.pollMs = options.pollMs ?? 1000
   }
