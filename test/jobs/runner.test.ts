@@ -36,7 +36,7 @@ describe('job runner', () => {
     expect(events.map((e) => e.done)).toEqual([0, 1, 2, 3, 3])
     expect(events.at(-1)!.state).toBe('done')
     // Events carry the contract's Job shape: no internal payload.
-    expect(Object.keys(events[0]).sort()).toEqual(['createdAt', 'done', 'error', 'id', 'kind', 'message', 'projectId', 'state', 'total', 'updatedAt'])
+    expect(Object.keys(events[0]).sort()).toEqual(['createdAt', 'done', 'error', 'id', 'kind', 'message', 'name', 'number', 'projectId', 'state', 'total', 'updatedAt'])
   })
 
   it('throttles progress events', async () => {

@@ -89,7 +89,7 @@ describe('serve mode: one-time invites for annotators', () => {
 
   it('annotate scope labels but cannot call owner methods (training, export, settings, team)', async () => {
     const alice = team.createAnnotator('alice')
-    const project = ws.projects.create('P', '')
+    const project = ws.projects.create('Q', '')
     const prompt = ws.prompts.ensure({ projectId: project.id, text: 'a doctor' })
     addImages(ws, project.id, prompt.id, 4)
     ws.sets.create(project.id, prompt.id, 'manual', [1, 2])

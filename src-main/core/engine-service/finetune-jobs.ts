@@ -99,6 +99,8 @@ export function createFinetuneJobs(deps: FinetuneJobsDeps) {
     return {
       jobId: job.id,
       projectId: job.projectId,
+      number: job.number,
+      name: job.name,
       state: job.state,
       method: payload.finetune?.objective.method ?? null,
       step: last?.step ?? job.done,

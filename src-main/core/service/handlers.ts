@@ -10,6 +10,7 @@ import { AxisError } from '../db/repos/axes'
 import { publicJob } from '../db/repos/jobs'
 import { JudgementConflict, type StoredJudgement } from '../db/repos/judgements'
 import { SetMembershipError } from '../db/repos/sets'
+import { DuplicateProjectName } from '../db/repos/projects'
 import type { AuditService } from '../audit-service/service'
 import type { EngineService } from '../engine-service'
 import { createMcmcService } from '../mcmc/chain-service'
@@ -21,11 +22,13 @@ import { sampleDistinct, seededRandom } from './random'
 import { reportHandlers } from './report-handlers'
 import { sandbox1dHandlers } from './sandbox1d-handlers'
 import { snapshotHandlers } from './snapshot-handlers'
+import { housekeepingHandlers } from './housekeeping-handlers'
 import type { ExportService } from '../export/export-service'
 import { teamHandlers } from './team-handlers'
 import { acquireClassifyHandlers } from './acquire-classify-handlers'
 import type { AcquireService } from '../acquire/service'
 import type { ClassifyService } from '../classify-job/service'
+import { workspaceHandlers, type WorkspaceMaintenance } from './workspace-handlers'
 
 /** The import pipeline (core/import) as the API sees it. */
 export interface ImportService {
@@ -53,6 +56,8 @@ export interface HandlerDeps {
   exports?: ExportService
   /** Bias reports (audit jobs); report.* answer 'not running' when left out. */
   audit?: AuditService
+  /** The workspace's health and restore (core/studio.ts); workspace.restore answers 'not available' when left out. */
+  maintenance?: WorkspaceMaintenance
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -91,7 +96,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
 
     'projects.list': () => ws.projects.list(),
-    'projects.create': ({ name, description }) => ws.projects.create(name, description),
+    'projects.create': ({ name, description }) => {
+      try {
+        return ws.projects.create(name, description)
+      } catch (err) {
+        if (err instanceof DuplicateProjectName) throw new ApiFailure('conflict', err.message)
+        throw err
+      }
+    },
     'projects.get': ({ projectId }) => project(projectId),
 
     'prompts.list': ({ projectId }) => {
@@ -205,7 +217,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...finetuneHandlers(deps.engine),
     ...acquireClassifyHandlers(deps.classify, deps.acquire),
     ...snapshotHandlers(ws, deps.exports),
-    ...reportHandlers(deps.audit)
+    ...housekeepingHandlers(ws),
+    ...reportHandlers(deps.audit),
+    ...workspaceHandlers(deps.maintenance)
   }
 }
 

@@ -5,6 +5,7 @@
 import type { z } from 'zod'
 import { classifyMethods } from './classify'
 import { finetuneMethods } from './finetune'
+import { housekeepingMethods } from './housekeeping'
 import { importMethods } from './import'
 import { Job, jobMethods } from './jobs'
 import { labellingMethods } from './labelling'
@@ -18,11 +19,13 @@ import { sandbox1dMethods } from './sandbox1d'
 import { sessionMethods } from './session'
 import { teamMethods } from './team'
 import { trainMethods } from './train'
+import { workspaceMethods } from './workspace'
 
 export { Choice, Count, Criterion, FsPath, Id, Interval, LongText, Name, PromptKind, Scope, SetSide } from './common'
 export type { MethodSpec } from './common'
 export * from './classify'
 export * from './finetune'
+export * from './housekeeping'
 export * from './import'
 export * from './jobs'
 export * from './labelling'
@@ -36,6 +39,7 @@ export * from './sandbox1d'
 export * from './session'
 export * from './team'
 export * from './train'
+export * from './workspace'
 
 export const contract = {
   ...sessionMethods,
@@ -52,7 +56,9 @@ export const contract = {
   ...classifyMethods,
   ...preferenceDataMethods,
   ...reportMethods,
-  ...finetuneMethods
+  ...finetuneMethods,
+  ...housekeepingMethods,
+  ...workspaceMethods
 } as const
 
 export type Contract = typeof contract
@@ -67,7 +73,8 @@ export function isMethodName(name: string): name is MethodName {
 }
 
 export interface ApiError {
-  code: 'bad_request' | 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'internal'
+  /** workspace_damaged: the database is damaged; the message names the problem and the backup to restore from. */
+  code: 'bad_request' | 'not_found' | 'conflict' | 'forbidden' | 'unauthorized' | 'internal' | 'workspace_damaged'
   message: string
 }
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ApiError }

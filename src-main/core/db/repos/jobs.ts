@@ -15,6 +15,8 @@ interface JobRow {
   message: string
   error: string | null
   payload: string
+  number: number
+  name: string | null
   created_at: string
   updated_at: string
 }
@@ -41,6 +43,8 @@ const toJob = (r: JobRow): JobRecord => ({
   total: r.total,
   message: r.message,
   error: r.error,
+  number: r.number,
+  name: r.name,
   createdAt: r.created_at,
   updatedAt: r.updated_at,
   payload: JSON.parse(r.payload) as unknown
@@ -57,6 +61,7 @@ export function jobsRepo(db: Database.Database) {
     'INSERT INTO jobs (project_id, kind, total, message, payload) VALUES (?, ?, ?, ?, ?) RETURNING *'
   )
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?')
+  const setName = db.prepare<[string | null, number]>('UPDATE jobs SET name = ? WHERE id = ?')
   const all = db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY id DESC')
   const ofProject = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE project_id = ? ORDER BY id DESC')
   const inStates = db.prepare<[string], JobRow>('SELECT * FROM jobs WHERE state IN (SELECT value FROM json_each(?)) ORDER BY id')
@@ -70,9 +75,14 @@ export function jobsRepo(db: Database.Database) {
   }
   return {
     create(j: { projectId: number | null; kind: Kind; total?: number; message?: string; payload?: unknown }): JobRecord {
-      return toJob(insert.get(j.projectId, j.kind, j.total ?? 0, j.message ?? '', JSON.stringify(j.payload ?? {}))!)
+      // Read back: RETURNING shows the row before the trigger that numbers it (migration 9) ran.
+      return get(insert.get(j.projectId, j.kind, j.total ?? 0, j.message ?? '', JSON.stringify(j.payload ?? {}))!.id)!
     },
     get,
+    /** Names a job (a run, mostly); null goes back to its number. Returns false when there is no such job. */
+    rename(id: number, name: string | null): boolean {
+      return setName.run(name, id).changes === 1
+    },
     list(projectId?: number): JobRecord[] {
       return (projectId === undefined ? all.all() : ofProject.all(projectId)).map(toJob)
     },

@@ -9,6 +9,8 @@ interface SetRow {
   project_id: number
   prompt_id: number
   origin: Origin
+  name: string | null
+  number: number
   members: string | null
 }
 interface PairRow {
@@ -22,7 +24,7 @@ interface PairRow {
 export class SetMembershipError extends Error {}
 
 // group_concat in a subquery ordered by position keeps member order without N+1 queries.
-const SELECT_SET = `SELECT s.id, s.project_id, s.prompt_id, s.origin,
+const SELECT_SET = `SELECT s.id, s.project_id, s.prompt_id, s.origin, s.name, s.number,
   (SELECT group_concat(image_id) FROM (SELECT image_id FROM set_members m WHERE m.set_id = s.id ORDER BY position)) AS members
   FROM image_sets s`
 
@@ -31,6 +33,8 @@ const toSet = (r: SetRow): ImageSet => ({
   projectId: r.project_id,
   promptId: r.prompt_id,
   origin: r.origin,
+  name: r.name,
+  number: r.number,
   imageIds: r.members ? r.members.split(',').map(Number) : []
 })
 
@@ -43,6 +47,7 @@ export function setsRepo(db: Database.Database) {
     'SELECT i.project_id, i.prompt_id, p.neutral_prompt_id FROM images i JOIN prompts p ON p.id = i.prompt_id WHERE i.id = ?'
   )
   const byId = db.prepare<[number], SetRow>(`${SELECT_SET} WHERE s.id = ?`)
+  const setName = db.prepare<[string | null, number]>('UPDATE image_sets SET name = ? WHERE id = ?')
   const ofProject = db.prepare<[number], SetRow>(`${SELECT_SET} WHERE s.project_id = ? ORDER BY s.id`)
   const ofPrompt = db.prepare<[number, number], SetRow>(`${SELECT_SET} WHERE s.project_id = ? AND s.prompt_id = ? ORDER BY s.id`)
 
@@ -72,6 +77,10 @@ export function setsRepo(db: Database.Database) {
     },
     list(projectId: number, promptId?: number): ImageSet[] {
       return (promptId === undefined ? ofProject.all(projectId) : ofPrompt.all(projectId, promptId)).map(toSet)
+    },
+    /** Names a set (null: back to its number). Returns false when there is no such set. */
+    rename(id: number, name: string | null): boolean {
+      return setName.run(name, id).changes === 1
     }
   }
 }

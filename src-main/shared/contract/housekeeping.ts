@@ -1,0 +1,44 @@
+// Housekeeping (issue 10): rename and delete projects, prompts, sets and runs. A delete is asked
+// about first (`housekeeping.impact`: what it removes, what it keeps, what stops it), so the
+// confirmation can say so; deletes that would erase recorded decisions are refused.
+import { z } from 'zod'
+import { Id, LongText, Name, method } from './common'
+import { ImageSet, Project, Prompt } from './projects'
+
+export const HousekeepingEntity = z.enum(['project', 'prompt', 'set', 'run'])
+export type HousekeepingEntity = z.infer<typeof HousekeepingEntity>
+
+export const HousekeepingImpact = z.object({
+  /** Reasons the delete is refused, in the user's words; empty when it may go ahead. */
+  blockers: z.array(z.string()),
+  removes: z.array(z.string()),
+  keeps: z.array(z.string())
+})
+export type HousekeepingImpact = z.infer<typeof HousekeepingImpact>
+
+export const HousekeepingLogEntry = z.object({
+  entity: HousekeepingEntity,
+  action: z.enum(['rename', 'delete']),
+  before: z.string(),
+  after: z.string().nullable(),
+  /** The annotator's name. */
+  by: z.string(),
+  at: z.string()
+})
+export type HousekeepingLogEntry = z.infer<typeof HousekeepingLogEntry>
+
+const ok = z.object({ ok: z.literal(true) })
+
+export const housekeepingMethods = {
+  'housekeeping.impact': method(z.object({ entity: HousekeepingEntity, id: Id }).strict(), HousekeepingImpact),
+  'housekeeping.log': method(z.object({ projectId: Id }).strict(), z.array(HousekeepingLogEntry)),
+  'projects.rename': method(z.object({ projectId: Id, name: Name }).strict(), Project),
+  'projects.delete': method(z.object({ projectId: Id }).strict(), ok),
+  'prompts.rename': method(z.object({ promptId: Id, text: Name.pipe(LongText) }).strict(), Prompt),
+  'prompts.delete': method(z.object({ promptId: Id }).strict(), ok),
+  /** name null: back to "Set <number>". */
+  'sets.rename': method(z.object({ setId: Id, name: Name.nullable() }).strict(), ImageSet),
+  'sets.delete': method(z.object({ setId: Id }).strict(), ok),
+  'runs.rename': method(z.object({ runId: Id, name: Name.nullable() }).strict(), ok),
+  'runs.delete': method(z.object({ runId: Id }).strict(), ok)
+} as const
