@@ -55,8 +55,11 @@ export async function gradCheck(c: OpCase, precision: Precision = 'float64', see
   for (const [name, g] of grads) d.output(g, `grad.${name}`)
   const s = await session(d.toBytes('gradient check'))
   const r = seededRandom(seed)
-  const Arr = precision === 'float64' ? Float64Array : Float32Array
-  const make = (n: number, f: (i: number) => number) => Arr.from({ length: n }, (_, i) => f(i))
+  const make = (n: number, f: (i: number) => number): Float64Array | Float32Array => {
+    const out = precision === 'float64' ? new Float64Array(n) : new Float32Array(n)
+    for (let i = 0; i < n; i++) out[i] = f(i)
+    return out
+  }
   const feeds: Record<string, Feed> = { ...(c.extra ?? {}) }
   for (const [name, shape] of Object.entries(c.params)) {
     const n = shape.reduce((a, b) => a * b, 1)

@@ -61,6 +61,21 @@ export function adamStepOnBatch(tf: Tf, model: DiTModel, adam: Adam, batch: Prep
   return loss
 }
 
+/**
+ * The run's config (the checkpoint's on a resume), after checking that a checkpoint belongs to this
+ * run and is consistent. Shared by every training backend (tfjs here, onnxruntime in onnx-train).
+ */
+export function checkedRunConfig(config: TrainConfig, state?: TrainState): TrainConfig {
+  const resolved = parseTrainConfig(state?.config ?? config)
+  if (!state) return resolved
+  if (JSON.stringify(parseTrainConfig(config)) !== JSON.stringify(resolved)) {
+    throw new Error('trainer: the checkpoint was written by a run with a different config; start a new run instead of resuming')
+  }
+  if (state.adam.step !== state.step) throw new Error(`trainer: checkpoint step ${state.step} and optimiser step ${state.adam.step} disagree`)
+  if (state.losses.length !== state.step) throw new Error(`trainer: checkpoint has ${state.losses.length} losses for ${state.step} steps`)
+  return resolved
+}
+
 export class Trainer {
   readonly config: TrainConfig
   readonly model: DiTModel
@@ -78,10 +93,7 @@ export class Trainer {
     private readonly data: DataSource,
     from?: { state?: TrainState; initialParams?: DiTParams }
   ) {
-    this.config = parseTrainConfig(from?.state?.config ?? config)
-    if (from?.state && JSON.stringify(parseTrainConfig(config)) !== JSON.stringify(this.config)) {
-      throw new Error('trainer: the checkpoint was written by a run with a different config; start a new run instead of resuming')
-    }
+    this.config = checkedRunConfig(config, from?.state)
     this.schedule = makeSchedule(this.config.schedule, this.config.timesteps)
     this.weightTable = lossWeights(this.config.weighting, this.schedule, this.config.weightOptions)
     const initRng = Rng.derive(this.config.seed, 'init')
@@ -97,8 +109,6 @@ export class Trainer {
     this.average = decay > 0 ? new WeightAverage(tf, this.model.params, from?.state?.ema) : null
     if (from?.state) {
       const s = from.state
-      if (s.adam.step !== s.step) throw new Error(`trainer: checkpoint step ${s.step} and optimiser step ${s.adam.step} disagree`)
-      if (s.losses.length !== s.step) throw new Error(`trainer: checkpoint has ${s.losses.length} losses for ${s.step} steps`)
       this.adam.loadState(s.adam)
       this.rng = Rng.fromState(s.rng)
       this.losses = [...s.losses]
