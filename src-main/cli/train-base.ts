@@ -19,9 +19,9 @@
 // Training runs in the engine worker with periodic checkpoints in --run-dir; run the same command again
 // after an interruption and it resumes from the newest checkpoint.
 
-import { copyFile, mkdir, rename } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { writeFileAtomic } from '../core/fs/atomic-write'
+import { copyFileAtomic, writeFileAtomic } from '../core/fs/atomic-write'
 import { latestCheckpoint, loadCheckpoint } from '../core/engine/checkpoint/store'
 import type { TrainConfig } from '../core/engine/train/config'
 import { BASE_EVAL_SAMPLING, baseTrainConfig, basePhases, numFlag, type Phase } from '../core/engine/base-recipe'
@@ -142,8 +142,7 @@ async function main(): Promise<void> {
     finished.push({ phase, seconds, checkpoint })
   }
   const last = finished[finished.length - 1].checkpoint
-  await copyFile(last.path, `${outDir}/base.ckpt.tmp`)
-  await rename(`${outDir}/base.ckpt.tmp`, `${outDir}/base.ckpt`)
+  await copyFileAtomic(last.path, `${outDir}/base.ckpt`)
   const recipe = {
     phases: finished.map(({ phase }, i) => ({ name: phase.name, ...(i > 0 ? { initFrom: `final weights of ${finished[i - 1].phase.name}` } : {}), train: phase.config, data: phase.data }))
   }

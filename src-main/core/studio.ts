@@ -4,8 +4,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import type { EventName, EventPayload } from '@shared/contract'
-import type { Handlers } from './api/dispatch'
+import { methodNames, type EventName, type EventPayload, type MethodName } from '@shared/contract'
+import { ApiFailure, type CallContext, type Handlers } from './api/dispatch'
+import { withDamageCheck } from './api/damage-check'
+import { damagedMessage, WorkspaceHealth } from './db/damage'
+import { listBackups, scheduleDailyBackups, type BackupEntry } from './db/daily-backup'
+import { backupRefusal, pickBackup, restoreFromBackup, RestoreError } from './db/restore'
 import { openWorkspace, type Workspace } from './db/open'
 import { acquireWorkspaceLock } from './db/workspace-lock'
 import { createEngineService, type EngineServiceDeps } from './engine-service'
@@ -16,8 +20,9 @@ import { createJobRunner, type JobRunner } from './jobs/runner'
 import { defaultWorkspaceDir as workspaceDirFrom } from './serve/args'
 import type { ImageFileLookup } from './serve/image-files'
 import type { ImageAllowed, RedeemInvite } from './serve/server'
-import type { VerifyToken } from './serve/sessions'
+import { secretsEqual, type Principal, type VerifyToken } from './serve/sessions'
 import { createHandlers } from './service/handlers'
+import { workspaceHandlers, type WorkspaceMaintenance } from './service/workspace-handlers'
 import { allowsProject, withProjectScope } from './api/project-scope'
 import { withDiskFullCheck } from './api/disk-full'
 import { projectOfRepo } from './db/repos/project-of'
@@ -70,18 +75,12 @@ export interface OpenStudioOptions {
 export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
   const log = opts.log ?? ((line: string) => console.warn(line))
   const workspaceDir = opts.workspaceDir
+  const dbFile = join(workspaceDir, WORKSPACE_DB_FILE)
   // 0700: the folder holds the database and the owner token.
   mkdirSync(workspaceDir, { recursive: true, mode: 0o700 })
   // Before anything is read or resumed: a second process on the same folder is refused here, with
-  // the holder's pid (issue 11, finding 5).
+  // the holder's pid (issue 11, finding 5). Held across a restore, released at close.
   const lock = acquireWorkspaceLock(workspaceDir)
-  let workspace: Workspace
-  try {
-    workspace = openWorkspace(join(workspaceDir, WORKSPACE_DB_FILE))
-  } catch (err) {
-    lock.release()
-    throw err
-  }
 
   const listeners = new Set<StudioEventListener>()
   const fanOut: StudioEventListener = (name, payload) => {
@@ -93,14 +92,128 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
       }
     }
   }
+
+  // The open workspace and everything built over it. A restore closes it and opens a new one; the
+  // studio's handlers and lookups always reach the current one.
+  let core: StudioCore
+  const maintenance: WorkspaceMaintenance = {
+    health: (ctx) => {
+      const damage = core.health.damage
+      return {
+        damaged: damage !== null,
+        message: damage ? damagedMessage(dbFile, damage, listBackups(dbFile)[0]?.file ?? null) : null,
+        backups: ctx.scope === 'owner' ? listBackups(dbFile) : [],
+        canRestore: ctx.scope === 'owner'
+      }
+    },
+    restore: async (choice) => {
+      if (!core.health.damage) throw new ApiFailure('conflict', 'the workspace is not damaged; restoring a backup would throw away every change made since it was taken')
+      const backup = pickOrRefuse(dbFile, choice)
+      // Everything that can be checked is checked while the workspace is still open.
+      const refusal = backupRefusal(backup)
+      if (refusal) throw new ApiFailure('bad_request', refusal)
+      await core.close()
+      try {
+        const result = restoreFromBackup(dbFile, backup)
+        core = await openCore({ ...opts, log }, fanOut, maintenance)
+        log(`workspace restored from ${result.restoredFrom}; the damaged files are in ${result.keptAsideIn ?? '(none)'}`)
+        return result
+      } catch (err) {
+        // Closed and not reopened: every call says so (a second restore may still be tried).
+        const detail = `the restore from ${backup.file} did not finish (${err instanceof Error ? err.message : String(err)})`
+        core = brokenCore(core, detail, maintenance)
+        throw new ApiFailure('workspace_damaged', damagedMessage(dbFile, core.health.damage!, backup.file))
+      }
+    }
+  }
+  try {
+    core = await openCore({ ...opts, log }, fanOut, maintenance)
+  } catch (err) {
+    lock.release()
+    throw err
+  }
+
+  // Stable objects over the current core: the transports take them once, at start.
+  const handlers = Object.fromEntries(
+    (Object.keys(core.handlers) as MethodName[]).map((name) => [name, (input: unknown, ctx: CallContext) => (core.handlers[name] as (i: unknown, c: CallContext) => unknown)(input, ctx)])
+  ) as unknown as Handlers
+
+  let closed = false
+  return {
+    workspaceDir,
+    get workspace() {
+      return core.workspace
+    },
+    handlers,
+    imageFile: (id, variant) => core.guard(() => core.images.imageFile(id, variant)),
+    imageAllowed: (who, id) => core.guard(() => allowsProject(who, core.projectOf.image(id))),
+    verifyToken: (token) => core.verifyToken(token),
+    redeemInvite: (code) => core.guard(() => core.team.redeemInvite(code)),
+    get ownerToken() {
+      return core.ownerToken
+    },
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async close() {
+      if (closed) return
+      closed = true
+      listeners.clear()
+      await core.close()
+      lock.release()
+    }
+  }
+}
+
+function pickOrRefuse(dbFile: string, choice: string): BackupEntry {
+  try {
+    return pickBackup(dbFile, choice)
+  } catch (err) {
+    if (err instanceof RestoreError) throw new ApiFailure('bad_request', err.message)
+    throw err
+  }
+}
+
+/** What is left when a restore closed the workspace and could not open it again: every call says so. */
+function brokenCore(previous: StudioCore, detail: string, maintenance: WorkspaceMaintenance): StudioCore {
+  const health = new WorkspaceHealth()
+  health.mark(detail)
+  const message = (): string => damagedMessage(previous.workspace.file, health.damage!, listBackups(previous.workspace.file)[0]?.file ?? null)
+  const refuse = (): never => {
+    throw new ApiFailure('workspace_damaged', message())
+  }
+  const handlers = { ...Object.fromEntries(methodNames.map((name) => [name, refuse])), ...workspaceHandlers(maintenance) } as unknown as Handlers
+  return { ...previous, health, handlers: withDamageCheck(handlers, health, message), verifyToken: (token) => (secretsEqual(token, previous.ownerToken) ? previous.owner : refuse()), guard: refuse, close: async () => {} }
+}
+
+interface StudioCore {
+  workspace: Workspace
+  health: WorkspaceHealth
+  handlers: Handlers
+  images: ReturnType<typeof imagesRepo>
+  projectOf: ReturnType<typeof projectOfRepo>
+  team: ReturnType<typeof createTeamService>
+  ownerToken: string
+  owner: Principal
+  verifyToken: VerifyToken
+  /** Runs a database read for a transport; a corruption error it meets marks the workspace damaged. */
+  guard<T>(read: () => T): T
+  close(): Promise<void>
+}
+
+/** Opens the database and builds the services, handlers and lookups over it (the lock is already held). */
+async function openCore(opts: OpenStudioOptions & { log: (line: string) => void }, fanOut: StudioEventListener, maintenance: WorkspaceMaintenance): Promise<StudioCore> {
+  const { log, workspaceDir } = opts
+  const workspace = openWorkspace(join(workspaceDir, WORKSPACE_DB_FILE))
   let runner: JobRunner
   try {
     runner = createJobRunner({ db: workspace.db, log, onEvent: fanOut })
   } catch (err) {
     workspace.close()
-    lock.release()
     throw err
   }
+  const health = new WorkspaceHealth()
   const imports = createImportService({ ws: workspace, runner, workspaceDir })
   const engine = createEngineService({ ...opts.engine, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
   const team = createTeamService(workspace)
@@ -111,35 +224,61 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
   const audit = createAuditService({ ws: workspace, runner, workspaceDir, sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() } })
   // Every call of an invited annotator is checked against the projects of their invite (finding 6).
   const projectOf = projectOfRepo(workspace.db)
-  const handlers = withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit }), projectOf), workspaceDir)
+  const damaged = (): string => damagedMessage(workspace.file, health.damage!, listBackups(workspace.file)[0]?.file ?? null)
+  const handlers = withDamageCheck(
+    withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance }), projectOf), workspaceDir),
+    health,
+    damaged
+  )
   // Thumbnails are served from the folder the import pipeline writes them to, and nowhere else.
   const images = imagesRepo(workspace.db, thumbsDirOf(workspaceDir))
   const ownerToken = ownerTokenOf(workspaceDir, workspace)
+  const owner = workspace.tokens.verify(ownerToken)!
   // Jobs left running by a killed process carry on, now that every kind is registered.
   runner.resumePending()
   if (opts.demoResourcesDir) seedDemoProject({ ws: workspace, workspaceDir, resourcesDir: opts.demoResourcesDir, imports })
+  // The copies a damaged workspace is restored from: one a day, a few generations (finding 9).
+  const backups = scheduleDailyBackups({ db: workspace.db, dbFile: workspace.file, log, skip: () => health.damage !== null })
 
+  const guard = <T>(read: () => T): T => {
+    if (health.damage) throw new ApiFailure('workspace_damaged', damaged())
+    try {
+      return read()
+    } catch (err) {
+      if (health.observe(err)) throw new ApiFailure('workspace_damaged', damaged())
+      throw err
+    }
+  }
   let closed = false
   return {
-    workspaceDir,
     workspace,
+    health,
     handlers,
-    imageFile: (id, variant) => images.imageFile(id, variant),
-    imageAllowed: (who, id) => allowsProject(who, projectOf.image(id)),
-    verifyToken: (token) => workspace.tokens.verify(token),
-    redeemInvite: (code) => team.redeemInvite(code),
+    images,
+    projectOf,
+    team,
     ownerToken,
-    onEvent(listener) {
-      listeners.add(listener)
-      return () => listeners.delete(listener)
+    owner,
+    verifyToken: (token) => {
+      // The owner can still reach a damaged workspace (to restore it): the owner token is also in its
+      // own file, checked without the database. Everyone else is told what is wrong.
+      if (!health.damage) {
+        try {
+          return workspace.tokens.verify(token)
+        } catch (err) {
+          if (!health.observe(err)) throw err
+        }
+      }
+      if (secretsEqual(token, ownerToken)) return owner
+      throw new ApiFailure('workspace_damaged', damaged())
     },
+    guard,
     async close() {
       if (closed) return
       closed = true
-      listeners.clear()
+      await backups.stop()
       await runner.shutdown()
       workspace.close()
-      lock.release()
     }
   }
 }

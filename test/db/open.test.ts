@@ -132,7 +132,8 @@ describe('openWorkspace', () => {
     expect(readdirSync(tmp.dir).filter((n) => n.includes('.backup-'))).toEqual([`workspace.db.backup-v${LATEST_SCHEMA_VERSION - 1}`])
     // Damage found later names the copy as the way out.
     damageProjectsTable(file, (ws) => ws.close())
-    expect(openError(file).message).toContain(`a copy from before the last upgrade is at ${backup}`)
+    expect(openError(file).message).toContain(`the newest backup is ${backup} (pre-migration,`)
+    expect(openError(file).message).toContain('npm run restore-workspace -- --workspace <folder>')
   })
 
   it('refuses a database from a newer studio without touching the file', () => {

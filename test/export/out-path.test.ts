@@ -20,6 +20,8 @@ beforeAll(() => {
   out = join(tmp.dir, 'out')
   mkdirSync(join(wsDir, 'thumbs'), { recursive: true })
   mkdirSync(join(wsDir, 'reports', '1'), { recursive: true })
+  mkdirSync(join(wsDir, 'backups'), { recursive: true })
+  mkdirSync(join(wsDir, 'damaged', '20261202T000000000Z'), { recursive: true })
   mkdirSync(out)
   dbFile = join(wsDir, 'workspace.db')
   for (const f of ['workspace.db', 'workspace.db-wal', 'workspace.db-shm', 'owner-token', 'thumbs/a.webp', 'reports/1/report.json']) writeFileSync(join(wsDir, f), 'x')
@@ -43,7 +45,10 @@ describe('checkOutPath', () => {
     ['the owner token', 'owner-token'],
     ['the thumbnails folder', 'thumbs'],
     ['a thumbnail', 'thumbs/a.webp'],
-    ['a stored report', 'reports/1/report.json']
+    ['a stored report', 'reports/1/report.json'],
+    ['a daily backup', 'backups/workspace-20261202T000000000Z.db'],
+    ['the backups folder', 'backups'],
+    ['a damaged database kept aside', 'damaged/20261202T000000000Z/workspace.db']
   ])('refuses %s even with overwrite', (_what, rel) => {
     expect(check(join(wsDir, rel))).toThrow(/workspace's database files or folders/)
   })

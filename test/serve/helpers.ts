@@ -30,6 +30,20 @@ export function http(port: number, path: string, opts: { method?: string; header
   })
 }
 
+/**
+ * Starts a browser-like session from an access link (`/?token=...` or `/invite/<code>`): the cookie
+ * from the 303, then the CSRF token from /api/session; returns the headers a page's API calls carry.
+ */
+export async function sessionHeaders(port: number, path: string): Promise<Record<string, string>> {
+  const res = await http(port, path)
+  if (res.status !== 303) throw new Error(`${path.slice(0, 40)}: expected 303, got ${res.status} ${res.text.slice(0, 200)}`)
+  const cookie = String(res.headers['set-cookie']).split(';')[0]
+  const session = await http(port, '/api/session', { headers: { cookie } })
+  if (session.status !== 200) throw new Error(`/api/session: ${session.status} ${session.text.slice(0, 200)}`)
+  const { csrfToken } = session.json<{ csrfToken: string }>()
+  return { cookie, 'x-csrf-token': csrfToken, origin: `http://127.0.0.1:${port}`, 'content-type': 'application/json' }
+}
+
 /** A tiny in-memory studio: real functions with real behaviour, enough to exercise the transport. */
 export function fakeStudioHandlers(): { handlers: Handlers; projects: Project[] } {
   const projects: Project[] = []

@@ -14,7 +14,7 @@ import { startServeMode, type ServeHandle } from '../../src-main/core/serve/serv
 import { createHandlers } from '../../src-main/core/service/handlers'
 import { createTeamService } from '../../src-main/core/team/team-service'
 import { addImages, openTempWorkspace } from '../db/fixtures'
-import { http } from './helpers'
+import { http, sessionHeaders } from './helpers'
 
 const unused = () => {
   throw new Error('not used in this test')
@@ -83,13 +83,7 @@ describe('serve mode: annotator scope by project (issue 11, finding 6)', () => {
     t.dispose()
   })
 
-  async function sessionFrom(path: string): Promise<Record<string, string>> {
-    const res = await http(server.port, path)
-    expect(res.status).toBe(303)
-    const cookie = String(res.headers['set-cookie']).split(';')[0]
-    const { csrfToken } = (await http(server.port, '/api/session', { headers: { cookie } })).json<{ csrfToken: string }>()
-    return { cookie, 'x-csrf-token': csrfToken, origin: `http://127.0.0.1:${server.port}`, 'content-type': 'application/json' }
-  }
+  const sessionFrom = (path: string) => sessionHeaders(server.port, path)
   async function api(method: string, body: unknown, as = headers): Promise<{ status: number; result: Result<unknown> }> {
     const res = await http(server.port, `/api/${method}`, { method: 'POST', headers: as, body: JSON.stringify(body) })
     return { status: res.status, result: res.json<Result<unknown>>() }

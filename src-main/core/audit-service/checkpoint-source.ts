@@ -1,7 +1,8 @@
 // A checkpoint as an audit source: every prompt sampled with the same fixed seeds (so two checkpoints
 // are compared image for image), written as PNGs under the output folder so the report's evidence ids
 // are files an auditor can open. onnxruntime-node samples when it loads, tfjs otherwise.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { mkdirSync } from 'node:fs'
+import { writeFileAtomicSync } from '../fs/atomic-write'
 import { join, relative, sep } from 'node:path'
 import { loadCheckpoint } from '../engine/checkpoint/store'
 import type { SamplerKind } from '../engine/diffusion/sample-loop'
@@ -63,8 +64,7 @@ export async function sampleCheckpoint(opts: {
         const png = await encodePng(out.subarray(k * pixels, (k + 1) * pixels), size, SCALE)
         const name = `p${String(it.promptIndex + 1).padStart(3, '0')}-seed${it.seed}.png`
         const file = join(opts.dir, name)
-        writeFileSync(`${file}.tmp`, png)
-        renameSync(`${file}.tmp`, file)
+        writeFileAtomicSync(file, png)
         images.push({ id: relative(opts.idRoot, file).split(sep).join('/'), promptIndex: it.promptIndex, path: file, problem: null, seed: it.seed })
       }
       opts.onProgress?.(Math.min(items.length, start + chunk.length), items.length)

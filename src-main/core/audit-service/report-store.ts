@@ -1,7 +1,8 @@
 // Finished reports as files in the workspace, <workspace>/reports/<reportId>/report.json (the report id
 // is its audit job's id). The JSON export format is the storage format, so a stored report can be
 // opened by any tool that reads report.json, and it is validated again when read back.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { writeFileAtomicSync } from '../fs/atomic-write'
 import { join } from 'node:path'
 import { parseReportJson, reportToJson } from '../audit/export-json'
 import type { Report } from '../audit/report-model'
@@ -21,9 +22,7 @@ export function createReportStore(workspaceDir: string) {
     save(reportId: number, report: Report): string {
       const file = reportFileOf(workspaceDir, reportId)
       mkdirSync(join(file, '..'), { recursive: true })
-      const tmp = `${file}.${process.pid}.tmp`
-      writeFileSync(tmp, reportToJson(report))
-      renameSync(tmp, file)
+      writeFileAtomicSync(file, reportToJson(report))
       cache.set(reportId, report)
       return file
     },

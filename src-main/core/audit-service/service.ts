@@ -2,7 +2,8 @@
 // source on the report's prompts with fixed seeds (through the engine's sampling jobs), classifies every
 // image into the workspace's verdict table, and builds the report with its lineage; report.list/get
 // read them back and report.export writes one file. See payload.ts for how a job resumes.
-import { existsSync, renameSync, statSync, writeFileSync } from 'node:fs'
+import { existsSync, statSync } from 'node:fs'
+import { writeFileAtomicSync } from '../fs/atomic-write'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type { Job, ModelEntry, ReportSummary, SampleResult } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
@@ -408,9 +409,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       [format]
     )
     const content = renderReport(report, format, pictures)
-    const tmp = `${outPath}.${process.pid}.tmp`
-    writeFileSync(tmp, content)
-    renameSync(tmp, outPath)
+    writeFileAtomicSync(outPath, content)
     return { path: outPath, bytes: typeof content === 'string' ? Buffer.byteLength(content) : content.length }
   }
 }

@@ -1,7 +1,8 @@
 // Writes the four report files into a folder. Each file is written to a temporary name and renamed,
 // so a crash never leaves a half-written report that looks complete.
 
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { writeFileAtomic } from '../fs/atomic-write'
 import { join } from 'node:path'
 import { reportToCsv } from './export-csv'
 import { renderReportHtml, type HtmlOptions } from './export-html'
@@ -51,9 +52,7 @@ export async function writeReportFiles(dir: string, report: Report, options: Ren
   for (const format of formats) {
     const content = renderReport(report, format, options)
     const path = join(dir, `${base}.${format}`)
-    const tmp = `${path}.${process.pid}.tmp`
-    await writeFile(tmp, content)
-    await rename(tmp, path)
+    await writeFileAtomic(path, content)
     written.push(path)
   }
   return written

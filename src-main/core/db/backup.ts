@@ -3,8 +3,8 @@
 // `<db>.backup-v<version>`. VACUUM INTO writes a consistent, compact copy through SQLite itself
 // (the open connection sees the WAL, so nothing committed is missed) and is synchronous, so it fits
 // the synchronous open.
-import { existsSync, readdirSync, rmSync } from 'node:fs'
-import { basename, dirname, join } from 'node:path'
+import { rmSync } from 'node:fs'
+import { basename, dirname } from 'node:path'
 import type Database from 'better-sqlite3'
 
 export function backupPathFor(dbFile: string, version: number): string {
@@ -25,16 +25,4 @@ export function backupBeforeMigration(db: Database.Database, dbFile: string, ver
   rmSync(target, { force: true })
   db.prepare('VACUUM INTO ?').run(target)
   return target
-}
-
-/** The newest pre-upgrade copy of `dbFile`, or null; named in "workspace damaged" messages. */
-export function newestBackup(dbFile: string): string | null {
-  const dir = dirname(dbFile)
-  if (!existsSync(dir)) return null
-  const versions = readdirSync(dir)
-    .map((name) => join(dir, name))
-    .filter((file) => isBackupOf(dbFile, file))
-    .map((file) => Number(/(\d+)$/.exec(file)![1]))
-    .sort((a, b) => b - a)
-  return versions.length > 0 ? backupPathFor(dbFile, versions[0]) : null
 }

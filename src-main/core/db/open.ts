@@ -3,7 +3,8 @@
 // newer studio, damaged) raise WorkspaceOpenError and leave the file exactly as it was.
 import { resolve } from 'node:path'
 import Database from 'better-sqlite3'
-import { backupBeforeMigration, newestBackup } from './backup'
+import { backupBeforeMigration } from './backup'
+import { listBackups } from './daily-backup'
 import { classifyOpenError, WorkspaceOpenError } from './errors'
 import { inspectDatabaseFile } from './header'
 import { hadUncleanExit, writeMarker } from './marker'
@@ -15,6 +16,8 @@ export type { Workspace } from './workspace'
 export { WorkspaceOpenError } from './errors'
 
 const BUSY_TIMEOUT_MS = 5000
+/** How a user restores a workspace that does not open (src-main/cli/restore-workspace.ts). */
+export const RESTORE_COMMAND = 'npm run restore-workspace -- --workspace <folder> [--backup latest|<file>]'
 
 export function openWorkspace(file: string): Workspace {
   const path = resolve(file)
@@ -25,12 +28,13 @@ export function openWorkspace(file: string): Workspace {
   }
 }
 
-/** A damaged or cut-short workspace names the copy kept before its last upgrade, when there is one. */
+/** A damaged or cut-short workspace names its newest backup (daily or pre-upgrade) and how to restore it. */
 function withWayOut(err: unknown, path: string): unknown {
   if (!(err instanceof WorkspaceOpenError) || (err.reason !== 'corrupt' && err.reason !== 'truncated')) return err
-  const backup = newestBackup(path)
+  const backup = listBackups(path)[0]
   if (!backup) return err
-  return new WorkspaceOpenError(err.reason, err.file, `${err.detail}; a copy from before the last upgrade is at ${backup}`, { cause: err })
+  const wayOut = `the newest backup is ${backup.file} (${backup.kind}, ${backup.takenAt}); restore it with: ${RESTORE_COMMAND} (the damaged files are kept aside)`
+  return new WorkspaceOpenError(err.reason, err.file, `${err.detail}; ${wayOut}`, { cause: err })
 }
 
 function openChecked(path: string): Workspace {

@@ -8,13 +8,16 @@
 //   - it lies under an allowed root (the home folder, the temp folder, removable media; or
 //     $POPALIGN_EXPORT_ROOTS), compared by real path so a symlinked folder cannot lead elsewhere;
 //   - it is none of the workspace's own files: the database and its -wal/-shm/-journal files, open
-//     marker and pre-upgrade backups, token files, and nothing inside the thumbnails or reports folders;
+//     marker and pre-upgrade backups, token files, and nothing inside the thumbnails, reports, backups
+//     or damaged (restored-from) folders;
 //   - an existing target must be a regular file (not a folder, device, FIFO, socket or symlink),
 //     and is replaced only when overwriting was asked for.
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs'
 import { homedir, tmpdir } from 'node:os'
 import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path'
 import { isBackupOf } from '../db/backup'
+import { BACKUP_FOLDER } from '../db/daily-backup'
+import { DAMAGED_FOLDER } from '../db/restore'
 import { kindOf } from '../fs/read-regular'
 import { isStrictlyInside } from '../fs/safe-path'
 
@@ -39,7 +42,7 @@ export interface OutPathOptions {
 
 /** Names in the workspace folder that belong to the studio, whatever the database file is called. */
 const WORKSPACE_FILE = /^(workspace\.db|owner-token)(-wal|-shm|-journal|\.running)?$|^workspace\.lock$|token/i
-const WORKSPACE_FOLDERS = ['thumbs', 'reports']
+const WORKSPACE_FOLDERS = ['thumbs', 'reports', BACKUP_FOLDER, DAMAGED_FOLDER]
 const SHOWN = 200
 
 /** Home, temp and the usual mount points of removable media, or $POPALIGN_EXPORT_ROOTS when set. */

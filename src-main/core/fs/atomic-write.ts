@@ -1,8 +1,8 @@
 // Writing a file so that it appears under its final name only when complete: the bytes go to a
 // temporary file beside it, which is renamed over the final name (rename is atomic within a folder).
 // A kill mid-write therefore leaves the old file or none, never half of a new one.
-import { closeSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
-import { rename, rm, writeFile } from 'node:fs/promises'
+import { closeSync, copyFileSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs'
+import { copyFile, rename, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
 
 /**
@@ -14,13 +14,34 @@ export function atomicTempPath(path: string): string {
   return `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`
 }
 
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+/** Fills a fresh temp file beside `path`, then renames it onto `path`; the temp file never outlives a failure. */
+async function viaTempFile(path: string, fill: (tmp: string) => Promise<void>): Promise<void> {
   const tmp = atomicTempPath(path)
   try {
-    await writeFile(tmp, data)
+    await fill(tmp)
     await rename(tmp, path)
   } catch (err) {
     await rm(tmp, { force: true })
+    throw err
+  }
+}
+
+export function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  return viaTempFile(path, (tmp) => writeFile(tmp, data))
+}
+
+/** Copies `source` to `dest` so that `dest` appears only complete (a large checkpoint is never half there). */
+export function copyFileAtomic(source: string, dest: string): Promise<void> {
+  return viaTempFile(dest, (tmp) => copyFile(source, tmp))
+}
+
+export function copyFileAtomicSync(source: string, dest: string): void {
+  const tmp = atomicTempPath(dest)
+  try {
+    copyFileSync(source, tmp)
+    renameSync(tmp, dest)
+  } catch (err) {
+    rmSync(tmp, { force: true })
     throw err
   }
 }
@@ -40,7 +61,8 @@ export interface AtomicWriteOptions {
   exclusive?: boolean
 }
 
-export function writeFileAtomicSync(path: string, data: Uint8Array, opts: AtomicWriteOptions = {}): void {
+export function writeFileAtomicSync(path: string, content: string | Uint8Array, opts: AtomicWriteOptions = {}): void {
+  const data = typeof content === 'string' ? Buffer.from(content, 'utf8') : content
   const tmp = atomicTempPath(path)
   try {
     const fd = openSync(tmp, 'w', opts.mode ?? 0o644)

@@ -32,7 +32,7 @@ import { networkInterfaces } from 'node:os'
 import type { Duplex } from 'node:stream'
 import { WebSocketServer, type WebSocket } from 'ws'
 import type { ApiError, EventName, EventPayload, Result, Scope } from '@shared/contract'
-import { dispatch, type DispatchOptions, type Handlers } from '../api/dispatch'
+import { ApiFailure, dispatch, type DispatchOptions, type Handlers } from '../api/dispatch'
 import { resolveInside } from '../fs/safe-path'
 import { RENDERER_CONTENT_TYPES, RENDERER_EXTENSIONS, contentTypeFor } from './content-types'
 import { pageSecurityHeaders } from './csp'
@@ -111,7 +111,9 @@ const STATUS_FOR: Record<ApiError['code'], number> = {
   forbidden: 403,
   not_found: 404,
   conflict: 409,
-  internal: 500
+  internal: 500,
+  // The server works; the workspace it serves does not (until restored).
+  workspace_damaged: 503
 }
 
 export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
@@ -198,8 +200,10 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
 
   async function sendSession(res: ServerResponse, who: Principal, session: ServeSession | null): Promise<void> {
     const whoami = await dispatch(opts.handlers, 'session.whoami', {}, who, opts.dispatch)
-    if (!whoami.ok) return sendJson(res, STATUS_FOR[whoami.error.code], whoami)
-    const value = whoami.value as { annotator: unknown; scope: Scope }
+    // A damaged workspace still hands out the CSRF token, so the page can ask workspace.health and
+    // show the one "workspace damaged" panel (and the owner can restore) instead of "not connected".
+    if (!whoami.ok && whoami.error.code !== 'workspace_damaged') return sendJson(res, STATUS_FOR[whoami.error.code], whoami)
+    const value = whoami.ok ? (whoami.value as { annotator: unknown; scope: Scope }) : { annotator: null, scope: who.scope }
     sendJson(res, 200, { csrfToken: session?.csrfToken ?? null, annotator: value.annotator, scope: value.scope })
   }
 
@@ -310,6 +314,9 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
 
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
+      // A refusal with a reason (the workspace is damaged, found while checking the caller's token)
+      // is answered as such, not as a bare 500.
+      if (err instanceof ApiFailure && !res.headersSent) return sendJson(res, STATUS_FOR[err.code], fail(err.code, err.message))
       log(`serve: ${req.method} ${req.url?.slice(0, 200)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
       if (!res.headersSent) sendText(res, 500, 'Internal Server Error')
       else res.destroy()

@@ -8,3 +8,10 @@ export function formatDuration(seconds: number | null): string {
   if (s >= 60) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, '0')} s`
   return `${s} s`
 }
+
+/** A file size as "850 B", "12 KiB" or "3.4 MiB". */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KiB`
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`
+}

@@ -3,7 +3,8 @@
 // verdicts and classifier features in <workdir>/eval/<stage key>.json. The file is the stage's output: a
 // re-run reads it instead of sampling again. Real renders of the same prompts (the Frechet
 // references) are made and classified the same way.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { writeFileAtomicSync } from '../../fs/atomic-write'
 import { join } from 'node:path'
 import type { Classification } from '../../classifier/runner'
 import { classifyImages } from '../../classifier/world-classifier'
@@ -70,12 +71,6 @@ function verdicts(results: readonly Classification[]): ImageVerdict[] {
     axes: Object.fromEntries(Object.entries(r.axes).map(([axis, v]) => [axis, v ? v.cls : null])),
     features: encodeFeatures(r.features)
   }))
-}
-
-function writeJsonAtomic(file: string, value: unknown): void {
-  const tmp = `${file}.${process.pid}.tmp`
-  writeFileSync(tmp, JSON.stringify(value))
-  renameSync(tmp, file)
 }
 
 export function readJson<T>(file: string): T {
@@ -163,7 +158,7 @@ export async function evaluateModel(r: EvaluateRequest): Promise<string> {
     const neutral = await sampleBlock(denoiser, state, r.neutralPrompts, r.neutralPerPrompt, r.seed * 7 + 1001, r.sampling, progress('held-out neutral prompts'))
     const specific = await sampleBlock(denoiser, state, r.specificPrompts, r.specificPerPrompt, r.seed * 7 + 2002, r.sampling, progress('identity-specific prompts'))
     const evaluation: ModelEvaluation = { model: r.model, checkpoint: r.checkpoint, neutral, specific }
-    writeJsonAtomic(file, evaluation)
+    writeFileAtomicSync(file, JSON.stringify(evaluation))
     return file
   } finally {
     await denoiser.dispose()
@@ -185,6 +180,6 @@ export async function referenceSet(outDir: string, fileName: string, neutralProm
     neutralPretraining: await renderBlock(neutralPrompts, neutralPerPrompt, seed + 12, resolveWorldBias()),
     specific: await renderBlock(specificPrompts, specificPerPrompt, seed + 13, uniformBias())
   }
-  writeJsonAtomic(file, ref)
+  writeFileAtomicSync(file, JSON.stringify(ref))
   return file
 }

@@ -7,7 +7,8 @@
 //   6 table       discrepancy, recall, concept accuracy, Frechet distance -> table1.json + table1.md
 // Each stage's output stays in <workdir>; a re-run with the same flags skips what is finished.
 import { createHash } from 'node:crypto'
-import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { copyFileAtomicSync } from '../../fs/atomic-write'
 import { basename, join, resolve } from 'node:path'
 import { BASE_CHECKPOINT_FILE } from '../../engine-service/paths'
 import { checkpointConfig } from '../../acquire/sample-model'
@@ -65,8 +66,7 @@ function installBase(workdir: string, base: string): { path: string; sha256: str
     if (sha256File(dest) !== sha256) throw new Error(`${dest} holds another base model than ${source}; use a new --workdir for another base`)
   } else {
     mkdirSync(dir, { recursive: true })
-    copyFileSync(source, `${dest}.tmp`)
-    renameSync(`${dest}.tmp`, dest)
+    copyFileAtomicSync(source, dest)
   }
   return { path: source, sha256, dir }
 }

@@ -2,7 +2,8 @@
 // stage (keyed by its name and the settings it depends on), its output and wall time. A stage whose record is there is skipped on a re-run, so
 // the long command resumes after a kill at the first unfinished stage. Writes go through a temporary
 // file and a rename, so a kill mid-write leaves the previous state, never half a file.
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
+import { writeFileAtomicSync } from '../../fs/atomic-write'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 
@@ -64,9 +65,7 @@ export class StageStore {
   }
 
   private save(): void {
-    const tmp = `${this.file}.${process.pid}.tmp`
-    writeFileSync(tmp, JSON.stringify(this.state, null, 2) + '\n')
-    renameSync(tmp, this.file)
+    writeFileAtomicSync(this.file, JSON.stringify(this.state, null, 2) + '\n')
   }
 
   get<T>(name: string): StageRecord<T> | undefined {

@@ -1,5 +1,5 @@
 // App-wide state: who is signed in, the project list, the current route and the error notices.
-import type { ApiError, Project, Result, Session } from '@shared/contract'
+import type { ApiError, Project, Result, Session, WorkspaceHealthReport } from '@shared/contract'
 import type { ApiClient } from '../api'
 import { annotatorScreens, formatRoute, parseRoute, type Route } from '../route'
 
@@ -14,6 +14,12 @@ export class AppStore {
   projects = $state<Project[]>([])
   route = $state<Route>({ screen: 'projects' })
   notices = $state<Notice[]>([])
+  /**
+   * Set when the server says the workspace database is damaged (issue 11, finding 9): the app then
+   * shows one panel with the problem and the way out instead of every screen failing in turn.
+   */
+  damage = $state<WorkspaceHealthReport | null>(null)
+  restoring = $state(false)
   private nextNoticeId = 1
 
   readonly projectId = $derived('projectId' in this.route ? this.route.projectId : null)
@@ -26,6 +32,7 @@ export class AppStore {
     this.route = parseRoute(hash)
     const who = await this.api.call('session.whoami', {})
     if (!who.ok) {
+      if (who.error.code === 'workspace_damaged') return this.enterDamaged(who.error)
       this.sessionError = who.error.message
       return
     }
@@ -57,8 +64,38 @@ export class AppStore {
   }
 
   report = (error: ApiError | string): void => {
+    if (typeof error !== 'string' && error.code === 'workspace_damaged') {
+      void this.enterDamaged(error)
+      return
+    }
     const message = typeof error === 'string' ? error : error.message
     this.notices = [...this.notices.slice(-4), { id: this.nextNoticeId++, message }]
+  }
+
+  /** Switches to the damaged panel; the health report adds the backups (owner only). */
+  enterDamaged = async (error: ApiError): Promise<void> => {
+    this.damage ??= { damaged: true, message: error.message, backups: [], canRestore: false }
+    this.notices = []
+    const health = await this.api.call('workspace.health', {})
+    if (health.ok && health.value.damaged) this.damage = health.value
+  }
+
+  /** Owner only: restores the newest backup, then starts the app again on the restored workspace. */
+  restore = async (backup = 'latest'): Promise<void> => {
+    this.restoring = true
+    try {
+      const result = await this.api.call('workspace.restore', { backup })
+      if (!result.ok) {
+        if (this.damage) this.damage = { ...this.damage, message: result.error.message }
+        return
+      }
+      this.damage = null
+      this.session = null
+      await this.init(formatRoute(this.route))
+      this.report(`Workspace restored from ${result.value.restoredFrom}. The damaged files were kept in ${result.value.keptAsideIn ?? 'place'}.`)
+    } finally {
+      this.restoring = false
+    }
   }
 
   dismiss = (id: number): void => {

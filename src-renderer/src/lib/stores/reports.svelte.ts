@@ -3,6 +3,7 @@
 import type { Input, Job, ReportSummary } from '@shared/contract'
 import type { Report } from '@shared/audit/report-model'
 import type { ApiClient } from '../api'
+import { formatBytes } from '../format'
 
 const FINAL: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
 
@@ -85,6 +86,6 @@ export class ReportsStore {
       this.error = r.error.message
       return null
     }
-    return `Wrote ${r.value.path} (${Math.max(1, Math.round(r.value.bytes / 1024))} KiB)`
+    return `Wrote ${r.value.path} (${formatBytes(r.value.bytes)})`
   }
 }
