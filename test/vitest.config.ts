@@ -10,6 +10,8 @@ export default defineConfig({
   resolve: { alias: { '@shared': resolve(root, 'src-main/shared') } },
   test: {
     include: ['test/**/*.test.ts'],
+    // Installs (once, cached in .cache/) the managed Python environment the trainer tests use.
+    globalSetup: ['test/setup/python-env.ts'],
     environment: 'node',
     testTimeout: 60_000,
     hookTimeout: 120_000,
