@@ -13,6 +13,9 @@ import type { ClassifierMapping } from '../classifier/mapping'
 import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
 import { OnnxAttributeClassifier, type Verdict } from '../classify-job/classifier'
 import { mapLimit } from '../import/map-limit'
+import { MAX_MAPPING_BYTES, readOwnerFile } from '../fs/owner-file'
+import { parseAnyMapping } from '../photo-classifier/any-mapping'
+import { HumanPhotoClassifier, MAX_SIDE } from '../photo-classifier/human-classifier'
 
 export type ClassifierChoice = 'builtin' | { mappingPath: string; onnxPath?: string }
 
@@ -89,7 +92,10 @@ async function decodeInto(paths: readonly string[], input: ClassifierMapping['in
 }
 
 async function openOnnx(mappingPath: string, onnxPath: string | undefined): Promise<AuditClassifier> {
-  const c = await OnnxAttributeClassifier.load(mappingPath, onnxPath)
+  // A photo-classifier mapping (engine "human") names no ONNX file: the same choice opens that runner.
+  const text = readOwnerFile(mappingPath, 'classifier mapping', MAX_MAPPING_BYTES).toString('utf8')
+  const photo = parseAnyMapping(text, `classifier mapping ${mappingPath}`).kind === 'photo'
+  const c = photo ? await HumanPhotoClassifier.load(mappingPath) : await OnnxAttributeClassifier.load(mappingPath, onnxPath)
   const heads = c.spec.heads
   return {
     id: c.id,
@@ -97,7 +103,8 @@ async function openOnnx(mappingPath: string, onnxPath: string | undefined): Prom
     axes: heads.map((h) => ({ name: h.axis, classes: [...h.classes] })),
     concepts: null,
     hasFeatures: false,
-    imageSize: c.spec.input.width,
+    // Only the built-in world renders references at this size; a photo classifier takes any size.
+    imageSize: c instanceof OnnxAttributeClassifier ? c.spec.input.width : MAX_SIDE,
     async classifyFiles(paths) {
       return (await c.classifyFiles(paths)).map(fromVerdict)
     },

@@ -12,7 +12,9 @@ import type { AuditAxis, AuditModel, FidelityEvidence, Lineage } from '../audit/
 import { renderReport, type ReportFormat } from '../audit/write-report-files'
 import type { Classification } from '../classifier/runner'
 import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
-import { checkAgainstTaxonomy, MappingError, parseMapping } from '../classify-job/mapping'
+import { checkAgainstTaxonomy, MappingError } from '../classify-job/mapping'
+import { mappingModelFile } from '../classify-job/model-files'
+import { identityOf, parseAnyMapping } from '../photo-classifier/any-mapping'
 import { checkOutPath, OutPathError } from '../export/out-path'
 import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '../fs/owner-file'
 import { FileRefusedError } from '../fs/read-regular'
@@ -94,8 +96,13 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     try {
       // Regular files of a bounded size only (issue 11): /dev/zero as a mapping or model is refused, not read.
       const text = readOwnerFile(mappingPath, 'classifier mapping', MAX_MAPPING_BYTES).toString('utf8')
-      const spec = parseMapping(text, `classifier mapping ${mappingPath}`)
-      checkAgainstTaxonomy(spec, ws.axes.list(projectId))
+      const any = parseAnyMapping(text, `classifier mapping ${mappingPath}`)
+      checkAgainstTaxonomy(any.spec, ws.axes.list(projectId))
+      if (any.kind === 'photo') {
+        if (any.spec.gearModel) mappingModelFile(mappingPath, any.spec.gearModel, 'model')
+        return identityOf(any)
+      }
+      const spec = any.spec
       const model = choice !== 'builtin' && choice.onnxPath ? choice.onnxPath : resolve(dirname(mappingPath), spec.model)
       if (!existsSync(model)) fail('bad_request', `classifier ONNX model file not found: ${model}`)
       if (statSync(model).isDirectory()) fail('bad_request', `classifier ONNX model ${model} is a folder; give the .onnx file`)

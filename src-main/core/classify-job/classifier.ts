@@ -25,6 +25,18 @@ export interface Verdict {
   detail: string | null
 }
 
+/**
+ * What the classification job, the acquisition and the audit need of any runner: its lineage id and
+ * version, a verdict per file (never a throw for a bad file), and release. OnnxAttributeClassifier
+ * below and the photo classifier (core/photo-classifier) implement it.
+ */
+export interface ImageClassifier {
+  readonly id: string
+  readonly version: string
+  classifyFiles(paths: readonly string[]): Promise<Verdict[]>
+  dispose(): Promise<void>
+}
+
 const PROB_TOLERANCE = 1e-3
 
 function activate(values: Float32Array, activation: Activation | 'none' | 'sigmoid'): Float32Array {
@@ -44,7 +56,7 @@ function rowOf(t: FloatTensor, i: number, n: number, what: string): Float32Array
   return t.data.subarray(i * width, (i + 1) * width)
 }
 
-export class OnnxAttributeClassifier {
+export class OnnxAttributeClassifier implements ImageClassifier {
   private constructor(
     readonly spec: ClassifierSpec,
     private readonly model: OrtRunner,

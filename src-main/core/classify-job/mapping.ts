@@ -34,7 +34,7 @@ const InputSpec = z
   .strict()
 export type InputSpec = z.infer<typeof InputSpec>
 
-const Head = z
+export const Head = z
   .object({
     /** The project's taxonomy axis this head predicts. */
     axis: Name,
@@ -46,6 +46,8 @@ const Head = z
     map: z.record(Name, Name).optional()
   })
   .strict()
+
+export type HeadInput = z.infer<typeof Head>
 
 const DetectionHead = z
   .object({
@@ -146,25 +148,32 @@ export function parseMapping(text: string, label = 'classifier mapping'): Classi
     throw new MappingError(`${label}: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
   }
   const m = parsed.data
-  const heads = m.heads.map((h, i): HeadSpec => {
-    if (new Set(h.labels).size !== h.labels.length) throw new MappingError(`${label}: heads.${i} (${h.axis}) lists a label twice`)
-    const map = h.map ?? Object.fromEntries(h.labels.map((l) => [l, l]))
-    for (const key of Object.keys(map)) {
-      if (!h.labels.includes(key)) throw new MappingError(`${label}: heads.${i} (${h.axis}) maps "${key}", which is not one of its labels (${h.labels.join(', ')})`)
-    }
-    const classOf = h.labels.map((l) => {
-      const cls = map[l]
-      if (cls === undefined) throw new MappingError(`${label}: heads.${i} (${h.axis}) does not map label "${l}" to a project class`)
-      return cls
-    })
-    const classes = [...new Set(classOf)]
-    if (classes.length < 2) throw new MappingError(`${label}: heads.${i} (${h.axis}) maps every label onto one class "${classes[0]}"; an axis needs two`)
-    return { axis: h.axis, output: h.output, activation: h.activation, labels: h.labels, classOf, classes }
-  })
+  const heads = m.heads.map((h, i) => headSpecOf(h, i, label))
   return checkSpec({ id: m.id, version: m.version, model: m.model, input: m.input, detection: m.detection, detector: m.detector, heads, confidenceThreshold: m.confidenceThreshold }, label)
 }
 
-function checkSpec(spec: ClassifierSpec, label: string): ClassifierSpec {
+/**
+ * A mapping head as the runners read it: the model's labels, each label's project class, the distinct
+ * classes. Shared by ONNX mappings and the photo classifier's mappings (core/photo-classifier).
+ */
+export function headSpecOf(h: HeadInput, i: number, label: string): HeadSpec {
+  if (new Set(h.labels).size !== h.labels.length) throw new MappingError(`${label}: heads.${i} (${h.axis}) lists a label twice`)
+  const map = h.map ?? Object.fromEntries(h.labels.map((l) => [l, l]))
+  for (const key of Object.keys(map)) {
+    if (!h.labels.includes(key)) throw new MappingError(`${label}: heads.${i} (${h.axis}) maps "${key}", which is not one of its labels (${h.labels.join(', ')})`)
+  }
+  const classOf = h.labels.map((l) => {
+    const cls = map[l]
+    if (cls === undefined) throw new MappingError(`${label}: heads.${i} (${h.axis}) does not map label "${l}" to a project class`)
+    return cls
+  })
+  const classes = [...new Set(classOf)]
+  if (classes.length < 2) throw new MappingError(`${label}: heads.${i} (${h.axis}) maps every label onto one class "${classes[0]}"; an axis needs two`)
+  return { axis: h.axis, output: h.output, activation: h.activation, labels: h.labels, classOf, classes }
+}
+
+/** Refuses a mapping whose heads predict one axis twice. */
+export function checkSpec<T extends { heads: HeadSpec[] }>(spec: T, label: string): T {
   const axes = spec.heads.map((h) => h.axis)
   const twice = axes.find((a, i) => axes.indexOf(a) !== i)
   if (twice) throw new MappingError(`${label}: axis "${twice}" is predicted by two heads`)
@@ -175,7 +184,7 @@ function checkSpec(spec: ClassifierSpec, label: string): ClassifierSpec {
  * Checks the mapping against the project's taxonomy: every head must name an axis of the project and
  * map only onto that axis's classes. A project without axes accepts the mapping's own classes.
  */
-export function checkAgainstTaxonomy(spec: ClassifierSpec, axes: readonly { name: string; classes: readonly string[] }[]): void {
+export function checkAgainstTaxonomy(spec: Pick<ClassifierSpec, 'id' | 'heads'>, axes: readonly { name: string; classes: readonly string[] }[]): void {
   if (axes.length === 0) return
   for (const head of spec.heads) {
     const axis = axes.find((a) => a.name === head.axis)

@@ -11,10 +11,13 @@ import type { Workspace } from '../db/workspace'
 import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '../fs/owner-file'
 import { FileRefusedError } from '../fs/read-regular'
 import type { JobContext, JobRunner } from '../jobs/runner'
-import { OnnxAttributeClassifier, type Verdict } from './classifier'
-import { checkAgainstTaxonomy, MappingError, parseMapping, type ClassifierSpec } from './mapping'
+import { HumanPhotoClassifier } from '../photo-classifier/human-classifier'
+import { identityOf, parseAnyMapping, type ClassifierIdentity } from '../photo-classifier/any-mapping'
+import { OnnxAttributeClassifier, type ImageClassifier, type Verdict } from './classifier'
+import { checkAgainstTaxonomy, MappingError } from './mapping'
 import { mappingModelFile } from './model-files'
-import { classifyStore, type ClassifierSummary, type ClassifyStore, type StatusCounts } from './store'
+import { pairAgreement, projectVerdicts, type PairAgreement } from './pair-agreement'
+import { classifyStore, type ClassifierKey, type ClassifierSummary, type ClassifyStore, type StatusCounts } from './store'
 
 export type ClassifierChoice = 'builtin' | { onnxPath?: string; mappingPath: string }
 
@@ -45,20 +48,22 @@ export interface ClassifyService {
   start(projectId: number, opts: { promptId?: number; classifier?: ClassifierChoice }): Job
   summary(projectId: number): ClassifierSummary[]
   /** Resolves a choice to files and a validated spec (also used by the acquisition job). */
-  resolveClassifier(projectId: number, choice: ClassifierChoice | undefined): { files: ClassifierFiles; spec: ClassifierSpec }
+  resolveClassifier(projectId: number, choice: ClassifierChoice | undefined): { files: ClassifierFiles; spec: ClassifierIdentity }
   /**
    * Classifies these images now (no job) with the classifier named `classifierId` (the built-in one
    * when null or its id; otherwise the files of the newest classification job that used that id),
    * so a freshly sampled image can be judged the moment it exists.
    */
   classifyImages(projectId: number, classifierId: string | null, imageIds: readonly number[]): Promise<void>
+  /** How two classifiers that both ran on the project's images agree (pair-agreement.ts). */
+  agreement(projectId: number, a: ClassifierKey, b: ClassifierKey): PairAgreement
 }
 
 export function createClassifyService(deps: ClassifyServiceDeps): ClassifyService {
   const store = classifyStore(deps.ws.db)
   const batchSize = deps.batchSize ?? 64
 
-  function resolveClassifier(projectId: number, choice: ClassifierChoice | undefined): { files: ClassifierFiles; spec: ClassifierSpec } {
+  function resolveClassifier(projectId: number, choice: ClassifierChoice | undefined): { files: ClassifierFiles; spec: ClassifierIdentity } {
     const c = choice ?? 'builtin'
     const files: ClassifierFiles =
       c === 'builtin'
@@ -70,13 +75,20 @@ export function createClassifyService(deps: ClassifyServiceDeps): ClassifyServic
     try {
       // Regular files of a bounded size only: /dev/zero or a FIFO as a mapping or model is refused here.
       const text = readOwnerFile(files.mappingPath, 'classifier mapping', MAX_MAPPING_BYTES).toString('utf8')
-      const spec = parseMapping(text, `classifier mapping ${files.mappingPath}`)
-      checkAgainstTaxonomy(spec, deps.ws.axes.list(projectId))
+      const any = parseAnyMapping(text, `classifier mapping ${files.mappingPath}`)
+      checkAgainstTaxonomy(any.spec, deps.ws.axes.list(projectId))
+      if (any.kind === 'photo') {
+        // The photo classifier's models are Human's own and, for GEAR, a file beside the mapping.
+        if (files.modelPath !== null) throw new MappingError(`classifier ${any.spec.id} is a photo classifier: it takes no ONNX model file`)
+        if (any.spec.gearModel) mappingModelFile(files.mappingPath, any.spec.gearModel, 'model')
+        return { files, spec: identityOf(any) }
+      }
+      const spec = any.spec
       if (files.modelPath === null) mappingModelFile(files.mappingPath, spec.model, 'model')
       else if (!existsSync(files.modelPath)) throw new MappingError(`classifier model file not found: ${files.modelPath}`)
       else ownerFile(files.modelPath, 'classifier model', MAX_MODEL_BYTES)
       if (spec.detector) mappingModelFile(files.mappingPath, spec.detector.model, 'detector')
-      return { files, spec }
+      return { files, spec: identityOf(any) }
     } catch (e) {
       if (e instanceof MappingError || e instanceof FileRefusedError) throw new ApiFailure('bad_request', e.message)
       throw e
@@ -151,6 +163,10 @@ export function createClassifyService(deps: ClassifyServiceDeps): ClassifyServic
       const total = store.total({ projectId, promptId, maxImageId: payload.maxImageId })
       return deps.runner.start('classify', { projectId, payload, total, message: `queued: ${total} images for ${spec.id} ${spec.version}` })
     },
+    agreement(projectId, a, b) {
+      if (!deps.ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
+      return pairAgreement(projectVerdicts(deps.ws.db, projectId, a), projectVerdicts(deps.ws.db, projectId, b))
+    },
     summary: (projectId) => {
       if (!deps.ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
       return store.summary(projectId)
@@ -158,7 +174,10 @@ export function createClassifyService(deps: ClassifyServiceDeps): ClassifyServic
   }
 }
 
-export async function loadClassifier(files: ClassifierFiles): Promise<OnnxAttributeClassifier> {
+/** Loads the runner the mapping file is for: an ONNX model, or the built-in photo classifier. */
+export async function loadClassifier(files: ClassifierFiles): Promise<ImageClassifier> {
+  const text = readOwnerFile(files.mappingPath, 'classifier mapping', MAX_MAPPING_BYTES).toString('utf8')
+  if (parseAnyMapping(text, `classifier mapping ${files.mappingPath}`).kind === 'photo') return HumanPhotoClassifier.load(files.mappingPath)
   return OnnxAttributeClassifier.load(files.mappingPath, files.modelPath ?? undefined)
 }
 
@@ -168,7 +187,7 @@ export async function loadClassifier(files: ClassifierFiles): Promise<OnnxAttrib
  * Shared with the acquisition job, whose `next` lists only its own images.
  */
 export async function classifyPending(
-  classifier: OnnxAttributeClassifier,
+  classifier: ImageClassifier,
   store: ClassifyStore,
   next: (limit: number) => { id: number; path: string }[],
   batchSize: number,
