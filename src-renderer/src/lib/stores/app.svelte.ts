@@ -1,6 +1,7 @@
 // App-wide state: who is signed in, the project list, the current route and the error notices.
 import type { ApiError, Project, Result, Session, WorkspaceHealthReport } from '@shared/contract'
 import type { ApiClient } from '../api'
+import { userMessage } from '../errors/wording'
 import { annotatorScreens, formatRoute, parseRoute, type Route } from '../route'
 
 export interface Notice {
@@ -33,7 +34,7 @@ export class AppStore {
     const who = await this.api.call('session.whoami', {})
     if (!who.ok) {
       if (who.error.code === 'workspace_damaged') return this.enterDamaged(who.error)
-      this.sessionError = who.error.message
+      this.sessionError = userMessage(who.error)
       return
     }
     this.session = who.value
@@ -51,6 +52,8 @@ export class AppStore {
   /** Follows a hash change; screens the session may not open fall back to the project list. */
   follow = (hash: string): void => {
     const route = parseRoute(hash)
+    // Notices belong to the screen that raised them (issue 10, item 5): none follows the user elsewhere.
+    if (formatRoute(route) !== formatRoute(this.route)) this.notices = []
     this.route = this.session && !this.isOwner && !annotatorScreens.has(route.screen) ? { screen: 'projects' } : route
   }
 
@@ -68,7 +71,7 @@ export class AppStore {
       void this.enterDamaged(error)
       return
     }
-    const message = typeof error === 'string' ? error : error.message
+    const message = userMessage(error)
     this.notices = [...this.notices.slice(-4), { id: this.nextNoticeId++, message }]
   }
 

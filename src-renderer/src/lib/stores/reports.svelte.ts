@@ -3,6 +3,7 @@
 import type { Input, Job, ReportSummary } from '@shared/contract'
 import type { Report } from '@shared/audit/report-model'
 import type { ApiClient } from '../api'
+import { PanelError } from '../errors/panel-error.svelte'
 import { formatBytes } from '../format'
 
 const FINAL: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
@@ -17,7 +18,11 @@ export class ReportsStore {
   report = $state<Report | null>(null)
   reportId = $state<number | null>(null)
   evidence = $state<Evidence | null>(null)
-  error = $state<string | null>(null)
+  /** Each panel's own error (issue 10, item 5): an export failure is shown by the export controls, not in the "New report" form. */
+  readonly listError = new PanelError()
+  readonly startError = new PanelError()
+  readonly reportError = new PanelError()
+  readonly exportError = new PanelError()
   starting = $state(false)
 
   private unsubscribe: (() => void) | null = null
@@ -42,19 +47,14 @@ export class ReportsStore {
 
   refresh = async (): Promise<void> => {
     const r = await this.api.call('report.list', { projectId: this.projectId })
-    if (r.ok) this.list = r.value
-    else this.error = r.error.message
+    if (this.listError.check(r)) this.list = r.value
   }
 
   start = async (input: Input<'report.start'>): Promise<Job | null> => {
-    this.error = null
     this.starting = true
     const r = await this.api.call('report.start', input)
     this.starting = false
-    if (!r.ok) {
-      this.error = r.error.message
-      return null
-    }
+    if (!this.startError.check(r)) return null
     this.reportId = r.value.id
     this.report = null
     this.evidence = null
@@ -66,12 +66,12 @@ export class ReportsStore {
     this.reportId = reportId
     this.evidence = null
     this.report = null
+    this.exportError.clear() // the export error belonged to the report that was open
     const summary = this.list.find((s) => s.reportId === reportId)
     if (summary && !FINAL.has(summary.state)) return
     const r = await this.api.call('report.get', { reportId })
     if (this.reportId !== reportId) return
-    if (r.ok) this.report = r.value
-    else this.error = r.error.message
+    if (this.reportError.check(r)) this.report = r.value
   }
 
   showEvidence = (title: string, ids: readonly string[]): void => {
@@ -80,12 +80,8 @@ export class ReportsStore {
 
   exportTo = async (format: Input<'report.export'>['format'], outPath: string, overwrite: boolean): Promise<string | null> => {
     if (this.reportId === null) return null
-    this.error = null
     const r = await this.api.call('report.export', { reportId: this.reportId, format, outPath, overwrite })
-    if (!r.ok) {
-      this.error = r.error.message
-      return null
-    }
+    if (!this.exportError.check(r)) return null
     return `Wrote ${r.value.path} (${formatBytes(r.value.bytes)})`
   }
 }
