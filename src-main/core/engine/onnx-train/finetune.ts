@@ -8,7 +8,8 @@ import type { DiTParams } from '../model/dit-tf'
 import { drawPreferenceBatch, type PreferenceBatch } from '../../finetune/batch'
 import type { PreferenceData } from '../../finetune/data'
 import { evaluateObjective, type StepMetrics } from '../../finetune/objective'
-import type { FinetuneObjective } from '../../finetune/spec'
+import type { FinetuneObjective, FinetuneSpec } from '../../finetune/spec'
+import { finetuneInputs } from '../../finetune/worker'
 import type { LossHead } from './dit-graph'
 import { OrtGradSession, OrtMseSession, type GraphBatch } from './grad-session'
 import type { OrtTrainer } from './trainer'
@@ -86,4 +87,10 @@ export class OrtFinetuneStepper {
     await this.grad.dispose()
     await this.refSession?.dispose()
   }
+}
+
+/** The onnxruntime counterpart of finetune/worker.ts openFinetune: the same checks, the same reference. */
+export async function openOrtFinetune(trainer: OrtTrainer, spec: FinetuneSpec, initFrom: string | undefined): Promise<OrtFinetuneStepper> {
+  const { objective, data, reference } = finetuneInputs(trainer.config.model, spec, initFrom)
+  return OrtFinetuneStepper.create(trainer, data, objective, reference)
 }

@@ -4,6 +4,7 @@ import type { FinetuneSpec } from '../../finetune/spec'
 import type { WindowMeans } from '../../finetune/window'
 import type { TrainConfig } from './config'
 import type { DivergencePolicy } from './divergence'
+import type { TrainBackend } from './backends'
 
 /** How the worker builds its data source: a module exporting `createDataSource(options, model)`. */
 export interface DataSpec {
@@ -31,6 +32,11 @@ export interface TrainJob {
   finetune?: FinetuneSpec
   /** What a diverging loss does (divergence.ts): roll back with a lower learning rate (default) or stop. */
   onDivergence?: DivergencePolicy
+  /**
+   * 'tfjs' (default: the reference engine) or 'onnxruntime' (a loss-and-gradients graph on
+   * onnxruntime-node, engine/onnx-train). Checkpoints are the same, so a run may switch on resume.
+   */
+  backend?: TrainBackend
 }
 
 export type HostMessage =

@@ -5,18 +5,16 @@ import { progressThrottle } from './throttle'
 import { isAbsolute } from 'node:path'
 import { mkdirSync } from 'node:fs'
 import { pathToFileURL } from 'node:url'
-import { loadTf, describeBackend } from '../tf/backend'
 import type { DiTConfig } from '../model/dit-spec'
 import { latestCheckpoint, loadCheckpoint, saveCheckpoint, saveEmaCheckpoint } from '../checkpoint/store'
 import { parseTrainConfig } from './config'
 import type { DataSource } from './data-source'
 import type { Progress, TrainJob, WorkerMessage } from './protocol'
 import { toyDataSource } from './toy-source'
-import { Trainer } from './trainer'
 import type { TrainConfig } from './config'
 import { DivergenceGuard, describeDivergence, MAX_ROLLBACKS, ROLLBACK_LR_FACTOR } from './divergence'
 import type { TrainState } from './trainer'
-import { openFinetune } from '../../finetune/worker'
+import { parseTrainBackend, trainerFactory, type RunStepper, type RunTrainer } from './backends'
 import { metricsWindow } from '../../finetune/window'
 import type { StepMetrics } from '../../finetune/objective'
 
@@ -83,25 +81,25 @@ function guardedLearningRate(config: TrainConfig, state: TrainState): number {
 
 export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => void, control: RunControl): Promise<void> {
   const config = parseTrainConfig(job.config)
-  const { tf, info } = await loadTf()
-  emit({ type: 'log', level: 'info', message: `backend: ${describeBackend(info)}` })
+  const factory = await trainerFactory(parseTrainBackend(job.backend))
+  emit({ type: 'log', level: 'info', message: `backend: ${factory.description}` })
   mkdirSync(job.runDir, { recursive: true })
   const data = await resolveDataSource(job.data, config.model)
-  let trainer: Trainer
+  let trainer: RunTrainer
   const found = job.resume ? latestCheckpoint(job.runDir) : null
   // The learning rate the run is at: the config's, or lower after the divergence guard rolled back.
   let learningRate = config.learningRate
   if (found) {
     for (const s of found.skipped) emit({ type: 'log', level: 'warn', message: `skipped unreadable checkpoint ${s}` })
     learningRate = guardedLearningRate(config, found.state)
-    trainer = new Trainer(tf, { ...config, learningRate }, data, { state: found.state })
+    trainer = await factory.open({ ...config, learningRate }, data, { state: found.state })
     emit({ type: 'log', level: 'info', message: `resumed from ${found.path} at step ${trainer.step}${learningRate !== config.learningRate ? ` with the learning rate the divergence guard lowered to ${learningRate}` : ''}` })
   } else {
     const initialParams = job.initFrom ? loadCheckpoint(job.initFrom).params : undefined
-    trainer = new Trainer(tf, config, data, { initialParams })
+    trainer = await factory.open(config, data, { initialParams })
   }
   // Preference fine-tuning replaces the plain ε-MSE step; everything else (checkpoints, control) is shared.
-  let stepper = job.finetune ? openFinetune(tf, trainer, job.finetune, job.initFrom) : null
+  let stepper: RunStepper | null = job.finetune ? await factory.openFinetune(trainer, job.finetune, job.initFrom) : null
   const guard = new DivergenceGuard()
   let rollbacks = Math.round(Math.log2(config.learningRate / learningRate))
   let stopped: string | undefined
@@ -118,12 +116,12 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
     etaSeconds: itPerSec > 0 ? (config.steps - trainer.step) / itPerSec : Infinity
   })
   /** The run again from its last good checkpoint (or its start) with `cfg`'s learning rate. */
-  const restart = (cfg: TrainConfig): { trainer: Trainer; stepper: typeof stepper } => {
+  const restart = async (cfg: TrainConfig): Promise<{ trainer: RunTrainer; stepper: RunStepper | null }> => {
     const good = latestCheckpoint(job.runDir)
     const next = good
-      ? new Trainer(tf, cfg, data, { state: { ...good.state, config: cfg } })
-      : new Trainer(tf, cfg, data, { initialParams: job.initFrom ? loadCheckpoint(job.initFrom).params : undefined })
-    return { trainer: next, stepper: job.finetune ? openFinetune(tf, next, job.finetune, job.initFrom) : null }
+      ? await factory.open(cfg, data, { state: { ...good.state, config: cfg } })
+      : await factory.open(cfg, data, { initialParams: job.initFrom ? loadCheckpoint(job.initFrom).params : undefined })
+    return { trainer: next, stepper: job.finetune ? await factory.openFinetune(next, job.finetune, job.initFrom) : null }
   }
   const checkpoint = (): void => {
     const state = trainer.snapshot()
@@ -145,9 +143,9 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
       let preferenceMetrics: StepMetrics | null = null
       try {
         if (stepper) {
-          preferenceMetrics = stepper.step()
+          preferenceMetrics = await stepper.step()
           loss = preferenceMetrics.loss
-        } else loss = trainer.trainStep()
+        } else loss = await trainer.trainStep()
       } catch (err) {
         // The trainer refuses a non-finite loss; that is divergence, not a crash.
         if (!/loss became/.test((err as Error).message)) throw err
@@ -164,9 +162,9 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
         }
         rollbacks++
         learningRate *= ROLLBACK_LR_FACTOR
-        stepper?.dispose()
-        trainer.dispose()
-        ;({ trainer, stepper } = restart({ ...config, learningRate }))
+        await stepper?.dispose()
+        await trainer.dispose()
+        ;({ trainer, stepper } = await restart({ ...config, learningRate }))
         guard.reset()
         window.take()
         // Written again at once with the lowered learning rate, so a resume after a crash keeps it.
@@ -188,7 +186,7 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
     if (control.cancelled && trainer.step > 0 && lastCheckpointStep !== trainer.step) checkpoint()
     emit({ type: 'done', step: trainer.step, cancelled: control.cancelled, checkpoint: lastCheckpoint, losses: trainer.losses, ...(stopped ? { stopped } : {}) })
   } finally {
-    stepper?.dispose()
-    trainer.dispose()
+    await stepper?.dispose()
+    await trainer.dispose()
   }
 }
