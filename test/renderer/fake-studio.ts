@@ -55,14 +55,14 @@ export async function startFakeStudio(opts: FakeStudioOptions): Promise<FakeStud
     },
     'sets.list': (i) => sets.filter((s) => i.promptId === undefined || s.promptId === i.promptId),
     'sets.create': (i) => {
-      const set: ImageSet = { id: sets.length + 1, projectId: 1, promptId: Number(i.promptId), origin: 'manual', imageIds: i.imageIds as number[] }
+      const set: ImageSet = { id: sets.length + 1, projectId: 1, promptId: Number(i.promptId), origin: 'manual', name: null, number: sets.length + 1, imageIds: i.imageIds as number[] }
       sets.push(set)
       return set
     },
     'sets.createRandom': (i) => {
       const pool = images.filter((im) => im.promptId === i.promptId).map((im) => im.id)
       return Array.from({ length: Number(i.count ?? 4) }, (_, c) => {
-        const set: ImageSet = { id: sets.length + 1, projectId: 1, promptId: Number(i.promptId), origin: 'random', imageIds: pool.slice(c, c + Number(i.k ?? 5)) }
+        const set: ImageSet = { id: sets.length + 1, projectId: 1, promptId: Number(i.promptId), origin: 'random', name: null, number: sets.length + 1, imageIds: pool.slice(c, c + Number(i.k ?? 5)) }
         sets.push(set)
         return set
       })
@@ -76,6 +76,14 @@ export async function startFakeStudio(opts: FakeStudioOptions): Promise<FakeStud
       return { created }
     },
     'pairs.list': () => pairs,
+    'pairs.overview': () => {
+      const label = (id: number) => {
+        const set = sets.find((s) => s.id === id) as ImageSet
+        return { id, label: `Set ${set.number}`, imageIds: set.imageIds }
+      }
+      const items = pairs.map((p) => ({ id: p.id, promptText: prompts[p.promptId - 1].text, setA: label(p.setA), setB: label(p.setB), decisions: [] }))
+      return { total: items.length, items }
+    },
     'label.next': (): PairTask | null => {
       const pair = pairs.find((p) => !judgements.some((j) => j.pairId === p.id))
       if (!pair) return null

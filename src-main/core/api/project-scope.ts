@@ -12,7 +12,8 @@ const byKey: Record<string, Resolver> = {
   projectId: (i) => i.projectId as number,
   pairId: (i, p) => p.pair(i.pairId as number),
   judgementId: (i, p) => p.judgement(i.judgementId as number),
-  chainId: (i, p) => p.chain(i.chainId as number)
+  chainId: (i, p) => p.chain(i.chainId as number),
+  imageId: (i, p) => p.image(i.imageId as number)
 }
 
 /** Methods that name no project: who am I, and the project list (filtered to the caller's). */

@@ -11,6 +11,8 @@ import { publicJob } from '../db/repos/jobs'
 import { JudgementConflict, type StoredJudgement } from '../db/repos/judgements'
 import { SetMembershipError } from '../db/repos/sets'
 import { DuplicateProjectName } from '../db/repos/projects'
+import { pairOverviewRepo } from '../db/repos/pair-overview'
+import { imageQueryRepo } from '../db/repos/image-query'
 import type { AuditService } from '../audit-service/service'
 import type { EngineService } from '../engine-service'
 import { createMcmcService } from '../mcmc/chain-service'
@@ -18,7 +20,7 @@ import { createTeamService, type TeamService } from '../team/team-service'
 import { engineHandlers } from './engine-handlers'
 import { finetuneHandlers } from './finetune-handlers'
 import { mcmcHandlers } from './mcmc-handlers'
-import { sampleDistinct, seededRandom } from './random'
+import { sampleDistinct, seededRandom } from '../engine/rng'
 import { reportHandlers } from './report-handlers'
 import { sandbox1dHandlers } from './sandbox1d-handlers'
 import { snapshotHandlers } from './snapshot-handlers'
@@ -76,6 +78,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (!prompt || prompt.projectId !== projectId) notFound(`prompt ${promptId} does not exist in project ${projectId}`)
     return prompt
   }
+  const pairOverview = pairOverviewRepo(ws.db)
+  const imageQuery = imageQueryRepo(ws.db)
   const job = (jobId: number) => ws.jobs.get(jobId) ?? notFound(`job ${jobId} does not exist`)
   const pair = (pairId: number): SetPair => ws.pairs.get(pairId) ?? notFound(`set pair ${pairId} does not exist`)
   // Under team routing, progress counts only the pairs routed to the caller.
@@ -119,10 +123,22 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return userErrors(() => ws.axes.save(projectId, name, classes, ideal))
     },
 
-    'images.list': ({ projectId, promptId, offset, limit }) => {
+    'images.list': ({ projectId, promptId, offset, limit, source, model, label }) => {
       project(projectId)
       if (promptId !== undefined) promptOf(projectId, promptId)
+      if (source !== undefined || model !== undefined || label !== undefined) return imageQuery.list(projectId, { promptId, offset, limit, source, model, label })
       return ws.images.list(projectId, { promptId, offset, limit })
+    },
+    'images.facets': ({ projectId, promptId }) => {
+      project(projectId)
+      if (promptId !== undefined) promptOf(projectId, promptId)
+      return imageQuery.facets(projectId, promptId)
+    },
+    'images.detail': ({ imageId }) => {
+      const detail = imageQuery.detail(imageId)
+      if (!detail || !ws.projects.get(detail.projectId)) notFound('this image does not exist (it may have been deleted)')
+      const { projectId: _projectId, ...rest } = detail!
+      return rest
     },
 
     'import.start': ({ projectId, folder }) => {
@@ -170,6 +186,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pairs.list': ({ projectId }) => {
       project(projectId)
       return ws.pairs.list(projectId)
+    },
+    'pairs.overview': ({ projectId, offset, limit }) => {
+      project(projectId)
+      return { total: ws.pairs.count(projectId), items: pairOverview.list(projectId, offset, limit) }
     },
 
     'label.next': ({ projectId, criterion }, ctx): PairTask | null => {

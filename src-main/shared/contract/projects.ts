@@ -1,6 +1,6 @@
 // Projects and what they hold: prompts, taxonomy axes, images, image sets and the pairs of sets to judge.
 import { z } from 'zod'
-import { Id, LongText, Name, PromptKind, method, none } from './common'
+import { Choice, Criterion, Id, LongText, Name, PromptKind, method, none } from './common'
 
 export const Project = z.object({
   id: Id,
@@ -41,6 +41,44 @@ export const ImageSummary = z.object({
 })
 export type ImageSummary = z.infer<typeof ImageSummary>
 
+/** Where an image came from: imported from a folder, acquired, sampled from a model, or drawn by a refinement chain. */
+export const ImageSource = z.enum(['imported', 'acquired', 'sampled', 'refinement'])
+export type ImageSource = z.infer<typeof ImageSource>
+export const ImageFilter = z.object({
+  source: ImageSource.optional(),
+  /** A model id as the facets list it ("base", "run:12@200"). */
+  model: z.string().min(1).max(500).optional(),
+  /** A classifier label: the class the classifier read on one axis. */
+  label: z.object({ axis: z.string().min(1).max(200), cls: z.string().min(1).max(200) }).strict().optional()
+})
+export type ImageFilter = z.infer<typeof ImageFilter>
+export const ImageFacets = z.object({
+  sources: z.array(z.object({ source: ImageSource, count: z.number().int().nonnegative() })),
+  models: z.array(z.object({ model: z.string(), label: z.string(), count: z.number().int().nonnegative() })),
+  labels: z.array(z.object({ axis: z.string(), cls: z.string(), count: z.number().int().nonnegative() }))
+})
+export type ImageFacets = z.infer<typeof ImageFacets>
+/** One image with everything a person asks about it (the image detail view). */
+export const ImageDetail = ImageSummary.extend({
+  promptText: z.string(),
+  promptKind: PromptKind,
+  source: ImageSource,
+  /** The model in words ("Run 2 · step 200"); null for an imported image with no generator. */
+  model: z.string().nullable(),
+  fileName: z.string(),
+  createdAt: z.string(),
+  verdicts: z.array(
+    z.object({
+      classifier: z.string(),
+      status: z.enum(['ok', 'no_detection', 'low_confidence', 'error']),
+      attributes: z.record(z.string(), z.string()),
+      confidence: z.number().nullable()
+    })
+  ),
+  sets: z.array(z.object({ id: Id, label: z.string() }))
+})
+export type ImageDetail = z.infer<typeof ImageDetail>
+
 export const SetOrigin = z.enum(['random', 'manual', 'mcmc', 'generated'])
 export const ImageSet = z.object({
   id: Id,
@@ -58,6 +96,18 @@ export type ImageSet = z.infer<typeof ImageSet>
 export const SetPair = z.object({ id: Id, projectId: Id, promptId: Id, setA: Id, setB: Id })
 export type SetPair = z.infer<typeof SetPair>
 
+/** A set as a person reads it: "Set 3" or the name given to it, with its images in order. */
+export const SetLabel = z.object({ id: Id, label: z.string(), imageIds: z.array(Id) })
+/** A pair as the Pairs screen shows it: the prompt's text, both sets, and every live decision on it. */
+export const PairOverview = z.object({
+  id: Id,
+  promptText: z.string(),
+  setA: SetLabel,
+  setB: SetLabel,
+  decisions: z.array(z.object({ annotator: z.string(), criterion: Criterion, choice: Choice }))
+})
+export type PairOverview = z.infer<typeof PairOverview>
+
 export const projectMethods = {
   'projects.list': method(none, z.array(Project), 'annotate'),
   'projects.create': method(z.object({ name: Name, description: LongText.default('') }).strict(), Project),
@@ -71,10 +121,15 @@ export const projectMethods = {
   ),
 
   'images.list': method(
-    z.object({ projectId: Id, promptId: Id.optional(), offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(5000).default(500) }).strict(),
+    z
+      .object({ projectId: Id, promptId: Id.optional(), offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(5000).default(500) })
+      .extend(ImageFilter.shape)
+      .strict(),
     z.object({ total: z.number().int().nonnegative(), items: z.array(ImageSummary) }),
     'annotate'
   ),
+  'images.facets': method(z.object({ projectId: Id, promptId: Id.optional() }).strict(), ImageFacets, 'annotate'),
+  'images.detail': method(z.object({ imageId: Id }).strict(), ImageDetail, 'annotate'),
   'sets.list': method(z.object({ projectId: Id, promptId: Id.optional() }).strict(), z.array(ImageSet), 'annotate'),
   'sets.create': method(z.object({ projectId: Id, promptId: Id, imageIds: z.array(Id).min(1).max(64) }).strict(), ImageSet),
   'sets.createRandom': method(
@@ -84,5 +139,9 @@ export const projectMethods = {
 
   /** Pairs every two sets of the same prompt that are not yet paired; returns how many were created. */
   'pairs.createAll': method(z.object({ projectId: Id, promptId: Id.optional() }).strict(), z.object({ created: z.number().int().nonnegative() })),
-  'pairs.list': method(z.object({ projectId: Id }).strict(), z.array(SetPair))
+  'pairs.list': method(z.object({ projectId: Id }).strict(), z.array(SetPair)),
+  'pairs.overview': method(
+    z.object({ projectId: Id, offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(1000).default(200) }).strict(),
+    z.object({ total: z.number().int().nonnegative(), items: z.array(PairOverview) })
+  )
 } as const

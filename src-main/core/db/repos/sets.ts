@@ -89,6 +89,7 @@ export type SetsRepo = ReturnType<typeof setsRepo>
 export function pairsRepo(db: Database.Database) {
   const byId = db.prepare<[number], PairRow>('SELECT * FROM set_pairs WHERE id = ?')
   const ofProject = db.prepare<[number], PairRow>('SELECT * FROM set_pairs WHERE project_id = ? ORDER BY id')
+  const countOf = db.prepare<[number], number>('SELECT count(*) FROM set_pairs WHERE project_id = ?').pluck()
   const setInfo = db.prepare<[number], { project_id: number; prompt_id: number }>('SELECT project_id, prompt_id FROM image_sets WHERE id = ?')
   const insert = db.prepare<[number, number, number, number], PairRow>(
     'INSERT INTO set_pairs (project_id, prompt_id, set_a, set_b) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *'
@@ -109,6 +110,9 @@ export function pairsRepo(db: Database.Database) {
     },
     list(projectId: number): SetPair[] {
       return ofProject.all(projectId).map(toPair)
+    },
+    count(projectId: number): number {
+      return countOf.get(projectId)!
     },
     /** Pairs two sets of the same prompt; returns null when this unordered pair already exists. */
     create(setA: number, setB: number): SetPair | null {

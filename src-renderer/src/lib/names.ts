@@ -1,0 +1,19 @@
+// How sets, runs and jobs are called on screen (issue 10, "meaning, not ids"): the name a person gave
+// them, else their per-project number, never a database id.
+
+export const setLabel = (s: { name: string | null; number: number }): string => s.name ?? `Set ${s.number}`
+
+export const runLabel = (r: { name: string | null; number: number }): string => r.name ?? `Run ${r.number}`
+
+const JOB_WORDS: Record<string, string> = {
+  import: 'Import',
+  train: 'Run',
+  sample: 'Sampling',
+  classify: 'Classification',
+  acquire: 'Acquisition',
+  export: 'Export',
+  audit: 'Report'
+}
+
+/** "Import 2", "Sampling 3", or the job's own name. */
+export const jobLabel = (j: { kind: string; name: string | null; number: number }): string => j.name ?? `${JOB_WORDS[j.kind] ?? 'Job'} ${j.number}`
