@@ -85,7 +85,7 @@ describe('LabelSession', () => {
     await s.start()
     api.failNextJudge = 'database is locked'
     await s.choose('right')
-    expect(s.save).toEqual({ kind: 'error', message: 'database is locked' })
+    expect(s.save).toEqual({ kind: 'error', message: 'Database is locked.' })
     expect(s.task?.pair.id).toBe(1)
     expect(s.hasUnsaved).toBe(true)
     await s.choose('left') // refused: the unsaved decision must be retried (or dropped) first
@@ -143,7 +143,7 @@ describe('LabelSession', () => {
     api.client.call = (async () => ({ ok: false, error: { code: 'forbidden', message: 'no access' } })) as ApiClient['call']
     const s = session(api)
     await s.start()
-    expect(s.loadError).toBe('no access')
+    expect(s.loadError).toBe('No access.')
     expect(s.task).toBeNull()
   })
 })

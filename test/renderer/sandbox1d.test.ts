@@ -122,7 +122,7 @@ describe('run store', () => {
     const run = new SandboxRun(api.client)
     await run.run()
     await run.run()
-    expect(run.error).toBe('sandbox1d.run: beta: Too big')
+    expect(run.error).toBe('Beta: too big.')
     expect(run.result).toBe(fakeResult)
     expect(run.busy).toBe(false)
   })

@@ -3,6 +3,7 @@
 // event. When the job ends, `onFinal` runs once (to load the summary, ledger or file path).
 import type { Job, Result } from '@shared/contract'
 import type { ApiClient } from '../api'
+import { userMessage } from '../errors/wording'
 
 const POLL_MS = 800
 export const FINAL_STATES: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
@@ -32,7 +33,7 @@ export class JobFollower {
     const started = await begin()
     this.starting = false
     if (!started.ok) {
-      this.error = started.error.message
+      this.error = userMessage(started.error)
       return false
     }
     this.follow(started.value)
@@ -53,7 +54,7 @@ export class JobFollower {
   cancel = async (): Promise<void> => {
     if (!this.job) return
     const r = await this.api.call('jobs.cancel', { jobId: this.job.id })
-    if (!r.ok) this.error = r.error.message
+    if (!r.ok) this.error = userMessage(r.error)
     else this.update(r.value)
     await this.refresh()
   }

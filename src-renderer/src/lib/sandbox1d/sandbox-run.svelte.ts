@@ -4,6 +4,7 @@
 import type { Output } from '@shared/contract'
 import type { ApiClient } from '../api'
 import { checkForm, DEFAULTS, type FormValues, type Preset, type Sandbox1dRequest } from './settings'
+import { userMessage } from '../errors/wording'
 
 export type Sandbox1dResult = Output<'sandbox1d.run'>
 
@@ -46,7 +47,7 @@ export class SandboxRun {
         this.shown = checked.request
         this.runs++
       } else {
-        this.error = r.error.message
+        this.error = userMessage(r.error)
       }
     } finally {
       this.stopTimer()

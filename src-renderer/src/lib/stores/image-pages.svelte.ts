@@ -2,6 +2,7 @@
 // renderer never asks for or holds more than it shows plus a few pages.
 import type { ImageSummary } from '@shared/contract'
 import type { ApiClient } from '../api'
+import { userMessage } from '../errors/wording'
 
 export const PAGE_SIZE = 500
 
@@ -49,7 +50,7 @@ export class ImagePages {
     if (generation !== this.generation) return // a reset happened while this page was on its way
     this.inFlight.delete(page)
     if (!result.ok) {
-      this.error = result.error.message
+      this.error = userMessage(result.error)
       return
     }
     this.done.add(page)

@@ -2,6 +2,7 @@
 // backs up the event stream, because a WebSocket that reconnects can miss the final event.
 import type { ImportReport, Job } from '@shared/contract'
 import type { ApiClient } from '../api'
+import { userMessage } from '../errors/wording'
 
 const POLL_MS = 1000
 const FINAL_STATES: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
@@ -41,7 +42,7 @@ export class ImportJob {
     const started = await this.api.call('import.start', { projectId, folder: trimmed })
     this.starting = false
     if (!started.ok) {
-      this.error = started.error.message
+      this.error = userMessage(started.error)
       this.stop()
       return
     }
@@ -64,7 +65,7 @@ export class ImportJob {
     this.stop()
     const report = await this.api.call('import.report', { jobId: job.id })
     if (report.ok) this.report = report.value
-    else this.error = report.error.message
+    else this.error = userMessage(report.error)
     if (job.state === 'failed' && job.error) this.error = job.error
     this.onFinished()
   }

@@ -6,6 +6,7 @@ import type { ApiClient } from '../api'
 import { labelActionForKey, type KeyLike, type ScreenChoice } from '../label-keys'
 import { choiceForScreen, describeChoice } from '../sides'
 import { sendUntilAnswered, type ResendOptions } from '../resend'
+import { userMessage } from '../errors/wording'
 
 export type SaveState =
   | { kind: 'idle' }
@@ -92,7 +93,7 @@ export class LabelSession {
     const next = await this.api.call('label.next', { projectId: this.projectId, criterion: this.criterion })
     this.loading = false
     if (!next.ok) {
-      this.loadError = next.error.message
+      this.loadError = userMessage(next.error)
       return
     }
     this.task = next.value
@@ -146,8 +147,8 @@ export class LabelSession {
       }
     })
     if (!result.ok) {
-      this.save = { kind: 'error', message: result.error.message }
-      this.announcement = `Not saved: ${result.error.message}`
+      this.save = { kind: 'error', message: userMessage(result.error) }
+      this.announcement = `Not saved: ${userMessage(result.error)}`
       return
     }
     this.pending = null
@@ -178,7 +179,7 @@ export class LabelSession {
     const result = await this.api.call('label.undo', { projectId: this.projectId, criterion: this.criterion, ...(last ? { judgementId: last.judgementId } : {}) })
     this.loading = false
     if (!result.ok) {
-      this.save = { kind: 'error', message: result.error.message }
+      this.save = { kind: 'error', message: userMessage(result.error) }
       return
     }
     this.progress = result.value.progress

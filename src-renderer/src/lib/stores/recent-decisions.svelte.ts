@@ -5,6 +5,7 @@ import type { Choice, Criterion, Output } from '@shared/contract'
 import type { ApiClient } from '../api'
 import type { ScreenChoice } from '../label-keys'
 import { choiceForScreen, describeChoice } from '../sides'
+import { userMessage } from '../errors/wording'
 
 export type RecentDecision = Output<'label.recent'>[number]
 
@@ -32,7 +33,7 @@ export class RecentDecisions {
     const result = await this.api.call('label.recent', { projectId: this.projectId, criterion: this.criterion, limit: 20 })
     this.loading = false
     if (!result.ok) {
-      this.error = result.error.message
+      this.error = userMessage(result.error)
       return
     }
     this.error = null
@@ -46,8 +47,8 @@ export class RecentDecisions {
     const result = await this.api.call('label.edit', { judgementId: item.id, choice: choiceForScreen(item.shownLeft, to) })
     this.editing = null
     if (!result.ok) {
-      this.error = result.error.message
-      return `Not changed: ${result.error.message}`
+      this.error = userMessage(result.error)
+      return `Not changed: ${userMessage(result.error)}`
     }
     this.error = null
     await this.load()

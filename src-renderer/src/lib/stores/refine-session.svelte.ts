@@ -7,6 +7,7 @@ import type { ApiClient } from '../api'
 import { sendUntilAnswered, type ResendOptions } from '../resend'
 import { percent } from '../refine/swap'
 import type { SaveState } from './label-session.svelte'
+import { userMessage } from '../errors/wording'
 
 export interface RefineOptions {
   newKey?: () => string
@@ -120,7 +121,7 @@ export class RefineSession {
     const got = await this.api.call('mcmc.get', { chainId: this.chainId, tally: this.showTally })
     this.loading = false
     if (!got.ok) {
-      this.loadError = got.error.message
+      this.loadError = userMessage(got.error)
       return
     }
     this.loadError = null
@@ -173,13 +174,13 @@ export class RefineSession {
       if (result.error.code === 'conflict') {
         // The step was decided elsewhere (another window, or the chain finished): show the chain as it is now.
         this.pending = null
-        this.save = { kind: 'error', message: result.error.message }
-        this.announcement = `Not applied: ${result.error.message}`
+        this.save = { kind: 'error', message: userMessage(result.error) }
+        this.announcement = `Not applied: ${userMessage(result.error)}`
         await this.load()
         return
       }
-      this.save = { kind: 'error', message: result.error.message }
-      this.announcement = `Not saved: ${result.error.message}`
+      this.save = { kind: 'error', message: userMessage(result.error) }
+      this.announcement = `Not saved: ${userMessage(result.error)}`
       return
     }
     this.pending = null
@@ -212,7 +213,7 @@ export class RefineSession {
       const last = this.auto.decided + batch >= steps
       const result = await this.api.call('mcmc.runAuto', { chainId: this.chainId, maxSteps: batch, stopAtEnd: stopAtEnd && last })
       if (!result.ok) {
-        note = `Stopped: ${result.error.message}`
+        note = `Stopped: ${userMessage(result.error)}`
         break
       }
       this.chain = result.value.chain

@@ -2,6 +2,7 @@
 // reloads its results as chunks land, so samples appear in the grid while the job runs.
 import type { Input, Job, SampleResult } from '@shared/contract'
 import type { ApiClient } from '../api'
+import { userMessage } from '../errors/wording'
 
 const POLL_MS = 800
 const FINAL_STATES: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
@@ -28,7 +29,7 @@ export class SampleJob {
     const started = await this.api.call('sample.start', input)
     this.starting = false
     if (!started.ok) {
-      this.error = started.error.message
+      this.error = userMessage(started.error)
       return
     }
     await this.follow(started.value)
@@ -47,7 +48,7 @@ export class SampleJob {
   cancel = async (): Promise<void> => {
     if (!this.job) return
     const r = await this.api.call('jobs.cancel', { jobId: this.job.id })
-    if (!r.ok) this.error = r.error.message
+    if (!r.ok) this.error = userMessage(r.error)
     await this.refresh()
   }
 

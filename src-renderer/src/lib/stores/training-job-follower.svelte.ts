@@ -3,6 +3,7 @@
 // reconnecting WebSocket missed). Pause, resume and cancel are the training job's own methods.
 import type { Job, Result } from '@shared/contract'
 import type { ApiClient } from '../api'
+import { userMessage } from '../errors/wording'
 
 const POLL_MS = 700
 const FINAL_STATES: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
@@ -54,7 +55,7 @@ export abstract class TrainingJobFollower<M> {
   protected followStarted = async (started: Result<Job>): Promise<void> => {
     this.busy = false
     if (!started.ok) {
-      this.error = started.error.message
+      this.error = userMessage(started.error)
       return
     }
     await this.follow(started.value)
@@ -66,7 +67,7 @@ export abstract class TrainingJobFollower<M> {
     this.busy = true
     const r = await this.api.call(method, { jobId: this.job.id })
     this.busy = false
-    if (!r.ok) this.error = r.error.message
+    if (!r.ok) this.error = userMessage(r.error)
     else this.job = r.value
     await this.refresh()
   }
