@@ -14,6 +14,8 @@ import { createJobRunner, type JobRunner } from '../../src-main/core/jobs/runner
 import { installedHumanVersion } from '../../src-main/core/photo-classifier/any-mapping'
 import { HumanPhotoClassifier, judgeFaces } from '../../src-main/core/photo-classifier/human-classifier'
 import { parsePhotoMapping } from '../../src-main/core/photo-classifier/mapping'
+import { openAuditClassifier } from '../../src-main/core/audit-service/audit-classifier'
+import { lineageRows } from '../../src-main/shared/audit/lineage-rows'
 import { tempDir } from '../db/helpers'
 
 const root = path.resolve(__dirname, '../..')
@@ -102,6 +104,25 @@ describe('photo classifier on real photos', () => {
 
   it('never touched the network', () => {
     expect(fetchCalls).toBe(0)
+  })
+})
+
+describe('photo classifier in an audit', () => {
+  it('opens from the same mapping path and puts its notice on perceived attributes into the lineage rows', async () => {
+    const c = await openAuditClassifier({ mappingPath: GEAR })
+    try {
+      expect([c.id, c.version]).toEqual(['human-gear', `1+human-${installedHumanVersion()}`])
+      expect(c.axes).toEqual([
+        { name: 'gender', classes: ['female', 'male'] },
+        { name: 'ethnicity', classes: ['white', 'black', 'asian', 'indian', 'other'] }
+      ])
+      expect((await c.classifyFiles([photo('coffee.jpg'), photo('astronaut.jpg')])).map((r) => r.status)).toEqual(['no_detection', 'ok'])
+      expect(c.notice).toMatch(/^Perceived attributes, not identity/)
+      const rows = lineageRows({ checkpoint: null, run: null, snapshot: null, annotators: [], agreement: null, classifier: { id: c.id, version: c.version, notice: c.notice }, prompts: 'p', seeds: [], sampler: null, guidance: null })
+      expect(rows.find((r) => r.key === 'classifier-notice')?.value).toContain('two genders only')
+    } finally {
+      await c.dispose()
+    }
   })
 })
 

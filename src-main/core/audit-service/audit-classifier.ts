@@ -30,6 +30,8 @@ export interface AuditClassifier {
   readonly hasFeatures: boolean
   /** Input side length of the model (the world reference is rendered at this size). */
   readonly imageSize: number
+  /** The classifier's own words on what its attributes are and their limits (photo classifier), else null. */
+  readonly notice: string | null
   classifyFiles(paths: readonly string[]): Promise<Classification[]>
   /** HWC [-1, 1] images at imageSize (built-in world only; null otherwise). */
   readonly classifyPixels: ((images: Float32Array, n: number) => Promise<Classification[]>) | null
@@ -72,6 +74,7 @@ async function openBuiltin(mappingPath: string): Promise<AuditClassifier> {
       return problems.map((p, i) => (p === null ? pixels.subarray(i * per, (i + 1) * per) : null))
     },
     classifyPixels: (images, n) => c.classify(images, n),
+    notice: null,
     dispose: () => c.dispose()
   }
 }
@@ -109,6 +112,7 @@ async function openOnnx(mappingPath: string, onnxPath: string | undefined): Prom
       return (await c.classifyFiles(paths)).map(fromVerdict)
     },
     classifyPixels: null,
+    notice: c instanceof HumanPhotoClassifier ? c.spec.notice : null,
     readPixels: null,
     dispose: () => c.dispose()
   }

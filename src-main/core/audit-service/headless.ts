@@ -180,7 +180,7 @@ function lineageOf(
     snapshot: null,
     annotators: [],
     agreement: null,
-    classifier: { id: classifier.id, version: classifier.version },
+    classifier: { id: classifier.id, version: classifier.version, notice: classifier.notice },
     prompts: plan.prompts,
     promptTexts: [...promptTexts],
     ...over

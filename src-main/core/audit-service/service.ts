@@ -272,7 +272,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const lineage: Lineage = {
         ...legacyLineage(s, trainingLineage(ws, deps.workspaceDir, s.model ?? '', s.step)),
         checkpoint: s.checkpoint ? `${s.checkpoint}${s.step !== null ? ` (step ${s.step})` : ''}` : null,
-        classifier: { id: key.id, version: key.version },
+        classifier: { id: key.id, version: key.version, notice: classifier.notice },
         prompts: `${r.prompts.length} prompt(s) of project "${projectName}"`,
         promptTexts: [...r.prompts],
         seeds,

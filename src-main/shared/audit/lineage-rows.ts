@@ -66,6 +66,7 @@ export function lineageRows(l: Lineage): LineageRow[] {
     add('agreement', 'annotator agreement', l.agreement === null ? 'not measured' : num(l.agreement))
   }
   add('classifier', 'audit classifier', `${l.classifier.id} ${l.classifier.version}`)
+  if (l.classifier.notice) add('classifier-notice', 'what the classifier reports', l.classifier.notice)
   add('prompts', 'prompts', l.promptTexts && l.promptTexts.length ? `${l.prompts}: ${l.promptTexts.map((p) => `"${p}"`).join('; ')}` : l.prompts)
   add('seeds', 'seeds', seedsText(l.seeds))
   add('sampler', 'sampler', l.sampler ?? 'n/a')

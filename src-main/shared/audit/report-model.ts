@@ -17,8 +17,12 @@ export interface Lineage {
   annotators: readonly string[]
   /** Inter-annotator agreement (Krippendorff's alpha over pairs judged by several annotators), null when not measured. */
   agreement: number | null
-  /** The classifier of this audit (statuses and classes of every image). */
-  classifier: { id: string; version: string }
+  /**
+   * The classifier of this audit (statuses and classes of every image). `notice` (added after schema
+   * 2, optional) is the classifier's own plain words on what its attributes are, e.g. the photo
+   * classifier's "perceived attributes ... known limits".
+   */
+  classifier: { id: string; version: string; notice?: string | null }
   /** Prompt set name or path. */
   prompts: string
   seeds: readonly number[]
