@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { classifierCannotSee, judgeAutomatically, setDistance, tallySet, targetOf, type Verdict } from '../../src-main/core/mcmc/auto-judge'
 import { applyProposal, drawInitialSet, drawProposal } from '../../src-main/core/mcmc/proposal'
-import { ChainRng, initialRngState } from '../../src-main/core/mcmc/rng'
+import { ChainRng, initialRngState } from '../../src-main/core/engine/rng'
 
 const gender = targetOf({ name: 'gender', classes: ['man', 'woman'], ideal: null })
 const v = (g: string): Verdict => ({ status: 'ok', attributes: { gender: g } })

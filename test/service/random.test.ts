@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { ChainRng, initialRngState } from '../../src-main/core/mcmc/rng'
-import { sampleDistinct, seededRandom } from '../../src-main/core/service/random'
+import { ChainRng, initialRngState, sampleDistinct, seededRandom } from '../../src-main/core/engine/rng'
 
 describe('seeded sampling', () => {
   it('repeats a stream for a seed and differs across seeds (including above 2^32)', () => {

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest'
 import { bootstrapAlpha, krippendorffAlphaNominal, percentAgreement } from '../../src-main/core/team/agreement'
 import { median, responseTimeOutliers, wilsonInterval } from '../../src-main/core/team/bias'
-import { seededRandom } from '../../src-main/core/service/random'
+import { seededRandom } from '../../src-main/core/engine/rng'
 
 describe("Krippendorff's alpha (nominal) and percent agreement", () => {
   it('perfect agreement over varied answers is 1', () => {

@@ -6,7 +6,7 @@ import type { Workspace } from '../../src-main/core/db/open'
 import { createHandlers } from '../../src-main/core/service/handlers'
 import { planRouting } from '../../src-main/core/team/routing'
 import { adjudicationQueue } from '../../src-main/core/team/disagreement'
-import { seededRandom } from '../../src-main/core/service/random'
+import { seededRandom } from '../../src-main/core/engine/rng'
 import { addImages, openTempWorkspace } from '../db/fixtures'
 
 const unused = () => {

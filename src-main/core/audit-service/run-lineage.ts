@@ -8,7 +8,7 @@ import type { Workspace } from '../db/workspace'
 import { runDirOf } from '../engine-service/paths'
 import { readRunRecord, type RunRecord } from '../engine-service/run-record'
 import { parsePayload } from '../engine-service/train-jobs'
-import { seededRandom } from '../service/random'
+import { seededRandom } from '../engine/rng'
 import { loadSnapshotContent } from '../snapshots/service'
 import { bootstrapAlpha, krippendorffAlphaNominal, percentAgreement } from '../team/agreement'
 

@@ -1,7 +1,12 @@
 /**
- * Seedable pseudo-random numbers for the engine.
+ * The studio's one home for seeded (reproducible) randomness. Two generators, each kept because
+ * saved state and recorded results depend on its exact stream:
+ * - `Rng` (xoshiro128**) for the engine, the world, the classifier and the reports;
+ * - mulberry32 (`seededRandom`, `ChainRng`) for drawing sets and routing pairs from a request's seed,
+ *   and for MCMC chains, whose one-word state is stored with the chain after every decision.
+ * Neither is for anything security-relevant: sides shown to annotators and tokens use node:crypto.
  *
- * Generator: xoshiro128** (Blackman & Vigna), 4 x uint32 of state. It is fast in plain JS
+ * `Rng`: xoshiro128** (Blackman & Vigna), 4 x uint32 of state. It is fast in plain JS
  * (only 32-bit integer ops via Math.imul and >>>), has period 2^128 - 1, and its whole state is
  * four numbers, so a checkpoint can store it as JSON and a resumed run continues the exact same
  * stream (kill-and-resume must reproduce losses bit for bit).
@@ -221,5 +226,90 @@ export class Rng {
   fillInt(out: Int32Array, n: number): Int32Array {
     for (let i = 0; i < out.length; i++) out[i] = this.int(n)
     return out
+  }
+}
+
+// ---- Draws over an Rng stream (the world's scenes and data sets) ----
+
+export function uniformIn(rng: Rng, lo: number, hi: number): number {
+  return lo + (hi - lo) * rng.uniform()
+}
+
+/** Index drawn from a discrete distribution (weights need not sum to 1). */
+export function sampleCategorical(rng: Rng, weights: readonly number[]): number {
+  let total = 0
+  for (const w of weights) total += w
+  if (!(total > 0)) throw new Error('categorical weights must have a positive sum')
+  let r = rng.uniform() * total
+  for (let i = 0; i < weights.length; i++) {
+    r -= weights[i]
+    if (r < 0) return i
+  }
+  return weights.length - 1
+}
+
+// ---- mulberry32: set sampling, pair routing and resumable MCMC chains ----
+
+/** The state a seed starts from: the seed with its high bits folded in, as a uint32. */
+export function seedState(seed: number): number {
+  // Fold the high bits in so seeds that differ only above 2^32 still give different streams.
+  return (seed ^ Math.floor(seed / 0x1_0000_0000)) >>> 0
+}
+
+/** One mulberry32 step: the next uint32 state and the float in [0, 1) it yields. */
+export function mulberry32Step(state: number): { state: number; value: number } {
+  const next = (state + 0x6d2b79f5) >>> 0
+  let t = next
+  t = Math.imul(t ^ (t >>> 15), t | 1)
+  t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+  return { state: next, value: ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000 }
+}
+
+/** mulberry32: a small, fast 32-bit PRNG; returns floats in [0, 1). */
+export function seededRandom(seed: number): () => number {
+  if (!Number.isSafeInteger(seed)) throw new Error(`seed must be a safe integer, got ${seed}`)
+  const rng = new ChainRng(seedState(seed))
+  return () => rng.next()
+}
+
+/** k distinct items drawn uniformly without replacement (partial Fisher-Yates on a copy). */
+export function sampleDistinct<T>(items: readonly T[], k: number, random: () => number): T[] {
+  if (!Number.isInteger(k) || k < 0 || k > items.length) throw new Error(`cannot draw ${k} distinct items from ${items.length}`)
+  const pool = items.slice()
+  for (let i = 0; i < k; i++) {
+    const j = i + Math.floor(random() * (pool.length - i))
+    const tmp = pool[i]
+    pool[i] = pool[j]
+    pool[j] = tmp
+  }
+  return pool.slice(0, k)
+}
+
+/** The state a chain's seed starts from (high bits folded in, as seededRandom does). */
+export function initialRngState(seed: number): number {
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new Error(`seed must be a non-negative safe integer, got ${seed}`)
+  return seedState(seed)
+}
+
+/**
+ * mulberry32 with its state exposed: `next()` returns a float in [0, 1). An MCMC chain stores `state`
+ * after every decision, so a chain reopened after a restart draws exactly the proposals it would have
+ * drawn without the restart.
+ */
+export class ChainRng {
+  constructor(public state: number) {
+    if (!Number.isInteger(state) || state < 0 || state > 0xffff_ffff) throw new Error(`RNG state must be a uint32, got ${state}`)
+  }
+
+  next(): number {
+    const step = mulberry32Step(this.state)
+    this.state = step.state
+    return step.value
+  }
+
+  /** A uniform integer in [0, n). */
+  below(n: number): number {
+    if (!Number.isInteger(n) || n <= 0) throw new Error(`cannot draw below ${n}`)
+    return Math.floor(this.next() * n)
   }
 }

@@ -18,7 +18,7 @@ import { SetMembershipError } from '../db/repos/sets'
 import { classifierCannotSee, judgeAutomatically, tallySet, targetOf, type TargetAxis, type Verdict } from './auto-judge'
 import { sampleFreshImage, resolveModel, type FreshImage, type FreshImageDeps } from './fresh-image'
 import { applyProposal, drawInitialSet, drawNext, FRESH_SEED_LIMIT, type NextProposal } from './proposal'
-import { ChainRng, initialRngState } from './rng'
+import { ChainRng, initialRngState } from '../engine/rng'
 
 export interface StartChain {
   projectId: number

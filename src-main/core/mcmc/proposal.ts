@@ -1,7 +1,7 @@
 // The chain's proposal step (paper App. B): replace one random member of the current set by a
 // random image of the prompt's pool that is not in the set yet.
 import type { McmcProposal, McmcProposalSource } from '@shared/contract'
-import type { ChainRng } from './rng'
+import type { ChainRng } from '../engine/rng'
 
 /** Initial members: `size` distinct images of the pool (partial Fisher-Yates). */
 export function drawInitialSet(pool: readonly number[], size: number, rng: ChainRng): number[] {

@@ -3,10 +3,9 @@
 // name the attributes, which is what lets a model trained on it follow identity-specific prompts.
 // Figures under neutral captions always follow the bias, so a model asked for "a doctor" learns it.
 
-import { Rng } from '../engine/rng'
+import { Rng, sampleCategorical } from '../engine/rng'
 import { resolveWorldBias, type WorldBias, type WorldBiasOverrides } from './bias'
 import { neutralPrompt, randomTemplate, specificPrompt, type PromptAttributes } from './prompts'
-import { sampleCategorical } from './random'
 import { CHANNELS, DEFAULT_IMAGE_SIZE, renderFigureInto } from './renderer'
 import { CONCEPTS, SILHOUETTES, TONES, type FigureSpec } from './taxonomy'
 import { VOCAB_SIZE, encodePrompts } from './vocabulary'

@@ -7,8 +7,7 @@
 
 import type { Concept, FigureSpec } from './taxonomy'
 import { validateFigureSpec } from './taxonomy'
-import { Rng } from '../engine/rng'
-import { uniformIn } from './random'
+import { Rng, uniformIn } from '../engine/rng'
 
 export const DEFAULT_IMAGE_SIZE = 16
 export const CHANNELS = 3

@@ -7,12 +7,11 @@
 import { createHash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Rng } from '../engine/rng'
+import { Rng, sampleCategorical } from '../engine/rng'
 import { writeFileAtomic } from '../fs/atomic-write'
 import { resolveWorldBias, type WorldBias } from './bias'
 import { encodePng } from './png'
 import { parsePrompt } from './prompts'
-import { sampleCategorical } from './random'
 import { renderFigure, DEFAULT_IMAGE_SIZE } from './renderer'
 import { SILHOUETTES, TONES, type FigureSpec } from './taxonomy'
 

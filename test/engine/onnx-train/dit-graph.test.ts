@@ -12,7 +12,7 @@ import type { PreparedBatch } from '../../../src-main/core/engine/train/batch'
 import { buildTrainingGraph } from '../../../src-main/core/engine/onnx-train/dit-graph'
 import { OrtGradSession, type GraphBatch } from '../../../src-main/core/engine/onnx-train/grad-session'
 import { evaluateObjective } from '../../../src-main/core/finetune/objective'
-import { seededRandom } from '../../../src-main/core/service/random'
+import { seededRandom } from '../../../src-main/core/engine/rng'
 import { gaussian, maxRelError, randomInputs, randomParams, smallConfig } from '../onnx/helpers'
 import { run, session } from './check'
 
