@@ -1,0 +1,109 @@
+"""PyTorch peer of the studio's DiT (src-main/core/engine/model/dit-spec.ts) for `npm run bench:train`.
+
+Same architecture (adaLN-Zero DiT, LayerNorm without affine, eps 1e-6, SiLU, bag-of-words prompt
+matMul), same loss (mean over the batch of w(t)·per-sample ε-MSE) and Adam, on random data: only the
+step time is measured. Driven over stdin/stdout, one JSON object a line, so the Node bench can
+interleave it with its own engines:
+  {"cmd": "init", "config": {...DiTConfig}, "batch": 64, "threads": 2}  -> {"ok": true, "torch": "2.13.0"}
+  {"cmd": "train", "steps": 3}                                          -> {"ms": [..per step..]}
+"""
+import json
+import math
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+class Block(nn.Module):
+    def __init__(self, d, heads, mlp):
+        super().__init__()
+        self.heads = heads
+        self.ada = nn.Linear(d, 6 * d)
+        self.qkv = nn.Linear(d, 3 * d)
+        self.out = nn.Linear(d, d)
+        self.mlp1 = nn.Linear(d, mlp)
+        self.mlp2 = nn.Linear(mlp, d)
+
+    def forward(self, x, c):
+        B, T, D = x.shape
+        H = self.heads
+        hd = D // H
+        s1, sc1, g1, s2, sc2, g2 = self.ada(c).unsqueeze(1).chunk(6, dim=2)
+        h = F.layer_norm(x, (D,), eps=1e-6) * (1 + sc1) + s1
+        qkv = self.qkv(h).reshape(B, T, 3, H, hd).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        att = torch.softmax((q / math.sqrt(hd)) @ k.transpose(-1, -2), dim=-1)
+        o = (att @ v).transpose(1, 2).reshape(B, T, D)
+        x = x + g1 * self.out(o)
+        h = F.layer_norm(x, (D,), eps=1e-6) * (1 + sc2) + s2
+        return x + g2 * self.mlp2(F.silu(self.mlp1(h)))
+
+
+class DiT(nn.Module):
+    def __init__(self, c):
+        super().__init__()
+        d = c["width"]
+        P = c["patch"] * c["patch"] * c["channels"]
+        T = (c["imageSize"] // c["patch"]) ** 2
+        self.t1 = nn.Linear(c["timeFeatures"], d)
+        self.t2 = nn.Linear(d, d)
+        self.emb = nn.Parameter(torch.randn(c["vocabSize"], d) * 0.02)
+        self.stem = nn.Linear(P, d)
+        self.pos = nn.Parameter(torch.randn(T, d) * 0.02)
+        self.blocks = nn.ModuleList([Block(d, c["heads"], c["mlpRatio"] * d) for _ in range(c["depth"])])
+        self.final_ada = nn.Linear(d, 2 * d)
+        self.final = nn.Linear(d, P)
+
+    def forward(self, xp, tfeat, cond):
+        c = F.silu(self.t2(F.silu(self.t1(tfeat))) + cond @ self.emb)
+        x = self.stem(xp) + self.pos
+        for b in self.blocks:
+            x = b(x, c)
+        shift, scale = self.final_ada(c).unsqueeze(1).chunk(2, dim=2)
+        return self.final(F.layer_norm(x, (x.shape[-1],), eps=1e-6) * (1 + scale) + shift)
+
+
+def main():
+    state = {}
+    for line in sys.stdin:
+        msg = json.loads(line)
+        if msg["cmd"] == "init":
+            torch.set_num_threads(int(msg.get("threads", 2)))
+            torch.manual_seed(0)
+            c = msg["config"]
+            B = msg["batch"]
+            T = (c["imageSize"] // c["patch"]) ** 2
+            P = c["patch"] * c["patch"] * c["channels"]
+            model = DiT(c)
+            state = {
+                "model": model,
+                "opt": torch.optim.Adam(model.parameters(), lr=1e-4),
+                "xp": torch.randn(B, T, P),
+                "eps": torch.randn(B, T, P),
+                "tfeat": torch.randn(B, c["timeFeatures"]),
+                "cond": torch.nn.functional.one_hot(torch.randint(0, c["vocabSize"], (B,)), c["vocabSize"]).float(),
+                "w": torch.ones(B),
+            }
+            print(json.dumps({"ok": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
+        elif msg["cmd"] == "train":
+            s = state
+            times = []
+            for _ in range(int(msg["steps"])):
+                t0 = time.perf_counter()
+                s["opt"].zero_grad(set_to_none=True)
+                pred = s["model"](s["xp"], s["tfeat"], s["cond"])
+                mse = ((pred - s["eps"]) ** 2).flatten(1).mean(1)
+                loss = (mse * s["w"]).mean()
+                loss.backward()
+                s["opt"].step()
+                times.append((time.perf_counter() - t0) * 1000)
+            print(json.dumps({"ms": times}), flush=True)
+        else:
+            print(json.dumps({"error": f"unknown command {msg['cmd']}"}), flush=True)
+
+
+if __name__ == "__main__":
+    main()
