@@ -1,15 +1,17 @@
 // Electron main process: wires the hardened shell to the studio core. Little logic lives here; the
 // security decisions are pure functions in ./security and ./harden.ts, tested under Node.
 import { join } from 'node:path'
-import { BrowserWindow, app, dialog, ipcMain, session, shell } from 'electron'
+import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell } from 'electron'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/window-api'
 import { openStudio, defaultWorkspaceDir, type Studio } from '../core/studio'
 import { hardenWebContents } from './harden'
 import { createInvokeHandler } from './ipc'
 import { lockDownSession } from './lockdown'
+import { menuTemplate } from './menu'
 import { handleSchemes, registerPrivilegedSchemes } from './protocol'
 import { APP_ENTRY_URL } from './security/urls'
 import { mainWindowOptions } from './security/window-options'
+import { claimSingleInstance } from './single-instance'
 
 const log = (line: string): void => console.warn(`[main] ${line}`)
 
@@ -18,7 +20,7 @@ app.enableSandbox()
 registerPrivilegedSchemes()
 
 app.on('web-contents-created', (_event, contents) => {
-  hardenWebContents(contents, { openExternal: (url) => void shell.openExternal(url), log })
+  hardenWebContents(contents, { openExternal: (url) => void shell.openExternal(url), log, allowDevTools: !app.isPackaged })
 })
 
 let studio: Studio | null = null
@@ -26,6 +28,8 @@ let mainWindow: BrowserWindow | null = null
 
 async function start(): Promise<void> {
   lockDownSession(session.defaultSession, log)
+  // Packaged builds: no DevTools and no reload in the menu (or behind its shortcuts).
+  Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ isPackaged: app.isPackaged, platform: process.platform, appName: app.getName() })))
 
   // Packaged: the resources folder ships beside app.asar; from a build: the repository's resources/.
   const resourcesDir = process.env.POPALIGN_RESOURCES ?? (app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources'))
@@ -50,16 +54,7 @@ async function start(): Promise<void> {
 
 // One desktop instance: a second launch focuses the first window instead of opening the workspace
 // again (the workspace lock in core/studio.ts also refuses any other process, serve mode included).
-const primary = app.requestSingleInstanceLock()
-if (!primary) {
-  console.error('PopAlign Studio is already running; its window was brought to the front.')
-  app.exit(0)
-} else {
-  app.on('second-instance', () => {
-    if (!mainWindow || mainWindow.isDestroyed()) return
-    if (mainWindow.isMinimized()) mainWindow.restore()
-    mainWindow.focus()
-  })
+if (claimSingleInstance(app, () => mainWindow)) {
   app.whenReady().then(start).catch((err: unknown) => {
     const message = `PopAlign Studio failed to start: ${err instanceof Error ? err.message : String(err)}`
     console.error(message)
