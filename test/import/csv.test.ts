@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { CsvError, parseCsv } from '../../src-main/core/import/csv'
+import { CsvError, csvField, csvText, parseCsv } from '../../src-main/core/import/csv'
 
 describe('parseCsv', () => {
   it.each([
@@ -25,5 +25,18 @@ describe('parseCsv', () => {
   ])('rejects %s with the line number', (_label, text, why) => {
     expect(() => parseCsv(text)).toThrow(CsvError)
     expect(() => parseCsv(text)).toThrow(why)
+  })
+})
+
+describe('csvField and csvText', () => {
+  it('write fields that the reader gives back unchanged', () => {
+    const fields = ['plain', 'a doctor, smiling', 'a "chef"', 'line1\nline2', 'cr\rhere', '']
+    const line = fields.map(csvField).join(',')
+    expect(line).toBe('plain,"a doctor, smiling","a ""chef""","line1\nline2","cr\rhere",')
+    expect(parseCsv(line + '\nend')).toEqual([fields, ['end']])
+  })
+
+  it('csvText guards formula-like text with an apostrophe and leaves other text alone', () => {
+    expect(['=SUM(A1)', '+1', '-2', '@x', '\tx', 'doctor'].map(csvText)).toEqual(["'=SUM(A1)", "'+1", "'-2", "'@x", "'\tx", 'doctor'])
   })
 })

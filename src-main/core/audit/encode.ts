@@ -1,5 +1,6 @@
 // Escaping and encoding for the export formats. Every user or dataset string (titles, prompt texts,
-// labels, lineage) passes through one of these before it lands in HTML, SVG, CSV or PDF.
+// labels, lineage) passes through one of these before it lands in HTML, SVG or PDF (CSV fields:
+// core/import/csv.ts).
 
 /** Escapes text for HTML/SVG element content and double- or single-quoted attribute values. */
 export function escapeHtml(value: string): string {
@@ -31,17 +32,4 @@ const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]
 /** Only real PNGs are embedded, so a data: URI can never carry another content type. */
 export function isPng(bytes: Uint8Array): boolean {
   return bytes.length > PNG_SIGNATURE.length && PNG_SIGNATURE.every((b, i) => bytes[i] === b)
-}
-
-/** One RFC 4180 CSV field: quoted when it holds a separator, quote or line break. */
-export function csvField(value: string): string {
-  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
-}
-
-/**
- * Text cells that a spreadsheet would run as a formula (leading = + - @, tab or CR) get a leading
- * apostrophe (OWASP "CSV injection"); numbers are written as numbers and never need this.
- */
-export function csvText(value: string): string {
-  return csvField(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value)
 }

@@ -2,8 +2,7 @@
 // empty prompt), so the numbers drop into a spreadsheet or a model card without the JSON.
 
 import { lineageRows } from '../../shared/audit/lineage-rows'
-import { parseCsv } from '../import/csv'
-import { csvText } from './encode'
+import { csvText, parseCsv } from '../import/csv'
 import type { Distribution, Estimate, Report } from './report-model'
 
 /** Lineage goes above the header as comment lines, "# lineage,<model_id>,<key>,<value>" (CSV after the "# "). */

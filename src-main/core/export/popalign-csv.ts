@@ -8,7 +8,7 @@
 // spreadsheet-safe variant (popalign_csv_safe) guards text cells as the audit CSV does (a leading
 // apostrophe), for people who want to read the pairs rather than train on them.
 import type { ExportFormat } from '@shared/contract'
-import { csvField, csvText } from '../audit/encode'
+import { csvField, csvText } from '../import/csv'
 import type { AtomicFile } from './atomic-file'
 import { imagePairs, type ExportPair } from './pair-rows'
 

@@ -1,5 +1,19 @@
-// A small RFC 4180 CSV reader for import manifests (`img_path,prompt`). Prompts routinely contain
-// commas and quotes ("a photo of a ""chef"", smiling"), so naive splitting on commas is not enough.
+// RFC 4180 CSV, both ways: the reader for import manifests (`img_path,prompt`) and report CSVs, and the
+// field writer every CSV export uses. Prompts routinely contain commas and quotes
+// ("a photo of a ""chef"", smiling"), so naive splitting or joining on commas is not enough.
+
+/** One RFC 4180 CSV field: quoted when it holds a separator, quote or line break. */
+export function csvField(value: string): string {
+  return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value
+}
+
+/**
+ * Text cells that a spreadsheet would run as a formula (leading = + - @, tab or CR) get a leading
+ * apostrophe (OWASP "CSV injection"); numbers are written as numbers and never need this.
+ */
+export function csvText(value: string): string {
+  return csvField(/^[=+\-@\t\r]/.test(value) ? `'${value}` : value)
+}
 
 export class CsvError extends Error {
   override readonly name = 'CsvError'
