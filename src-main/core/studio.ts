@@ -8,7 +8,7 @@ import { methodNames, type EventName, type EventPayload, type MethodName } from 
 import { ApiFailure, type CallContext, type Handlers } from './api/dispatch'
 import { withDamageCheck } from './api/damage-check'
 import { damagedMessage, WorkspaceHealth } from './db/damage'
-import { listBackups, scheduleDailyBackups, type BackupEntry } from './db/daily-backup'
+import { listBackups, scheduleDailyBackups, takeBackup, type BackupEntry } from './db/daily-backup'
 import { backupRefusal, pickBackup, restoreFromBackup, RestoreError } from './db/restore'
 import { openWorkspace, type Workspace } from './db/open'
 import { acquireWorkspaceLock } from './db/workspace-lock'
@@ -104,6 +104,15 @@ export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
         message: damage ? damagedMessage(dbFile, damage, listBackups(dbFile)[0]?.file ?? null) : null,
         backups: ctx.scope === 'owner' ? listBackups(dbFile) : [],
         canRestore: ctx.scope === 'owner'
+      }
+    },
+    backup: async () => {
+      if (core.health.damage) throw new ApiFailure('workspace_damaged', damagedMessage(dbFile, core.health.damage, listBackups(dbFile)[0]?.file ?? null))
+      try {
+        return await takeBackup(core.workspace.db, dbFile)
+      } catch (err) {
+        // A copy that fails its check means the database itself is damaged.
+        throw new ApiFailure('internal', err instanceof Error ? err.message : String(err))
       }
     },
     restore: async (choice) => {

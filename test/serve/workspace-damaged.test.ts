@@ -131,8 +131,14 @@ describe('a workspace damaged at runtime (issue 11, finding 9)', () => {
     expect(decisions()).toBe(3)
   })
 
-  it('refuses a restore while the workspace is sound', async () => {
+  it('refuses a restore while the workspace is sound, and takes a backup on request (owner only)', async () => {
     const r = await api('workspace.restore', {})
     expect(r).toMatchObject({ status: 409, result: { ok: false, error: { message: expect.stringMatching(/not damaged/) } } })
+    await judge(pairIds[0])
+    const taken = await api('workspace.backup', {})
+    expect(taken).toMatchObject({ status: 200, result: { ok: true, value: { kind: 'daily' } } })
+    const file = (taken.result as { value: { file: string } }).value.file
+    expect((await api('workspace.health', {})).result).toMatchObject({ ok: true, value: { damaged: false, backups: expect.arrayContaining([expect.objectContaining({ file })]) } })
+    expect((await api('workspace.backup', {}, annotator)).status).toBe(403)
   })
 })

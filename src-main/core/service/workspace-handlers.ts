@@ -6,12 +6,17 @@ import { ApiFailure, type CallContext, type Handlers } from '../api/dispatch'
 
 export interface WorkspaceMaintenance {
   health(ctx: CallContext): Output<'workspace.health'>
+  backup(): Promise<Output<'workspace.backup'>>
   restore(backup: string): Promise<Output<'workspace.restore'>>
 }
 
-export function workspaceHandlers(maintenance?: WorkspaceMaintenance): Pick<Handlers, 'workspace.health' | 'workspace.restore'> {
+export function workspaceHandlers(maintenance?: WorkspaceMaintenance): Pick<Handlers, 'workspace.health' | 'workspace.backup' | 'workspace.restore'> {
   return {
     'workspace.health': (_input, ctx) => maintenance?.health(ctx) ?? { damaged: false, message: null, backups: [], canRestore: false },
+    'workspace.backup': () => {
+      if (!maintenance) throw new ApiFailure('conflict', 'backups are not available in this studio')
+      return maintenance.backup()
+    },
     'workspace.restore': ({ backup }) => {
       if (!maintenance) throw new ApiFailure('conflict', 'restoring a workspace is not available in this studio')
       return maintenance.restore(backup)

@@ -31,6 +31,8 @@ export const workspaceMethods = {
    * The damaged files are moved to `<workspace>/damaged/<time>/`, never deleted. Refused while the
    * workspace is sound: a restore would throw away every decision since the backup.
    */
+  /** Takes a backup now (as the daily one does), e.g. before a risky change; the oldest beyond the kept generations goes. */
+  'workspace.backup': method(none, BackupInfo),
   'workspace.restore': method(
     z.object({ backup: z.string().min(1).max(4096).default('latest') }).strict(),
     z.object({ restoredFrom: z.string(), keptAsideIn: z.string().nullable() })
