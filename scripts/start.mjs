@@ -1,5 +1,7 @@
-// `npm start` (after the build): launches Electron on the built app when its binary is installed;
-// otherwise says so in one line and runs serve mode, which serves the same UI in a browser.
+// `npm start`: builds the app only when its sources changed since the last build (build-stamp.mjs),
+// quietly, then launches Electron on the built app when its binary is installed; otherwise says so in
+// one line and runs serve mode, which serves the same UI in a browser (and opens it where a browser
+// can be opened, see src-main/core/serve/open-browser.ts).
 //
 // The binary is looked up the way node_modules/electron/index.js does (path.txt -> dist/<path>),
 // but without require('electron'): in electron 45 that require starts a download when the binary
@@ -9,6 +11,7 @@ import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { buildIfChanged } from './build-stamp.mjs'
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 
@@ -35,6 +38,12 @@ function electronPackageDir() {
 
 function main() {
   const args = process.argv.slice(2)
+  try {
+    buildIfChanged()
+  } catch (err) {
+    console.error(`PopAlign Studio could not start: ${err instanceof Error ? err.message : String(err)}`)
+    process.exit(1)
+  }
   // `npm start` opens on the built-in world: a new workspace gets the demo project (tests leave this unset).
   process.env.POPALIGN_DEMO ??= '1'
   const binary = findElectronBinary(electronPackageDir())
@@ -45,6 +54,8 @@ function main() {
     return
   }
   console.log('The Electron binary is not available here, so the same UI is served in the browser instead (serve mode).')
+  // Serve mode opens the printed address in a browser where there is one (never in tests or CI).
+  process.env.POPALIGN_OPEN_BROWSER ??= '1'
   const entry = join(root, 'out/main/serve.js')
   if (!existsSync(entry)) {
     console.error(`missing ${entry}: run "npm run build" first`)

@@ -8,6 +8,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { openStudio } from './core/studio'
 import { UsageError, parseServeArgs } from './core/serve/args'
+import { openInBrowser } from './core/serve/open-browser'
 import { portTakenMessage, portToBind, rememberPort, shouldRemember } from './core/serve/port-memory'
 import { startServeMode } from './core/serve/server'
 
@@ -55,8 +56,10 @@ async function main(): Promise<void> {
     }
   }
   const stopEvents = studio.onEvent((name, payload) => server.broadcast(name, payload))
-  console.log(`PopAlign Studio serving at ${server.url}/?token=${studio.ownerToken}`)
+  const link = `${server.url}/?token=${studio.ownerToken}`
+  console.log(`PopAlign Studio serving at ${link}`)
   console.log(`Workspace: ${studio.workspaceDir}`)
+  openInBrowser(link)
 
   let stopping = false
   const stop = (signal: string): void => {
