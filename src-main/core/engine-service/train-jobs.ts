@@ -11,6 +11,7 @@ import { publicJob } from '../db/repos/jobs'
 import { listCheckpoints } from '../engine/checkpoint/store'
 import type { DiTConfig } from '../engine/model/dit-spec'
 import { parseTrainConfig, type TrainConfig } from '../engine/train/config'
+import { parseTrainBackend, type TrainBackend } from '../engine/train/backend-name'
 import { startTraining, type TrainHandle } from '../engine/train/host'
 import type { WorkerMessage } from '../engine/train/protocol'
 import type { JobContext, JobRunner } from '../jobs/runner'
@@ -56,6 +57,8 @@ export interface TrainPayload {
   config: TrainConfig
   init: RunRecord['init']
   finetune?: FinetunePayload
+  /** The training engine (engine/train/backends.ts); absent in jobs queued before the choice existed = tfjs. */
+  backend?: TrainBackend
 }
 
 interface LiveRun {
@@ -75,7 +78,7 @@ export function formatEta(seconds: number | null): string {
 export function parsePayload(raw: unknown): TrainPayload {
   const p = raw as Partial<TrainPayload> | null
   if (!p || typeof p.config !== 'object' || typeof p.init !== 'object' || p.init === null) throw new Error('train job payload is damaged (no config)')
-  return { config: parseTrainConfig(p.config), init: p.init, ...(p.finetune ? { finetune: p.finetune } : {}) }
+  return { config: parseTrainConfig(p.config), init: p.init, ...(p.finetune ? { finetune: p.finetune } : {}), ...(p.backend !== undefined ? { backend: parseTrainBackend(p.backend) } : {}) }
 }
 
 export function createTrainJobs(deps: TrainJobsDeps) {
@@ -174,7 +177,8 @@ export function createTrainJobs(deps: TrainJobsDeps) {
         resume: true,
         initFrom: 'checkpoint' in payload.init ? payload.init.checkpoint : undefined,
         progressIntervalMs: deps.progressIntervalMs ?? 200,
-        ...(finetune ? { finetune: finetune.spec } : {})
+        ...(finetune ? { finetune: finetune.spec } : {}),
+        ...(payload.backend ? { backend: payload.backend } : {})
       },
       { workerPath: deps.workerPath, onMessage }
     )
@@ -262,7 +266,7 @@ export function createTrainJobs(deps: TrainJobsDeps) {
   runner.register('train', runTrain)
 
   return {
-    start(projectId: number, settings: TrainSettings, init: string): Job {
+    start(projectId: number, settings: TrainSettings, init: string, backend: TrainBackend = 'tfjs'): Job {
       if (!ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
       let initRecord: RunRecord['init'] = { model: 'scratch' }
       let initModel: DiTConfig | null = null
@@ -281,7 +285,7 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       return runner.start('train', {
         projectId,
         total: config.steps,
-        payload: { config, init: initRecord } satisfies TrainPayload,
+        payload: { config, init: initRecord, backend } satisfies TrainPayload,
         message: init === 'scratch' ? 'training from scratch' : `fine-tuning ${init}`
       })
     },

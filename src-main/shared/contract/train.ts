@@ -20,6 +20,12 @@ export const TrainSettings = z
   })
   .strict()
 export type TrainSettings = z.infer<typeof TrainSettings>
+/**
+ * The engine a run trains on: tfjs (the reference) or onnxruntime (a loss-and-gradients ONNX graph,
+ * several times faster on CPU). Checkpoints are the same; run.json and the metrics name the one used.
+ */
+export const TrainBackendName = z.enum(['tfjs', 'onnxruntime'])
+export type TrainBackendName = z.infer<typeof TrainBackendName>
 export const LossPoint = z.object({ step: Count, loss: z.number() })
 /** The quick fixed-seed check of one checkpoint (step 0 = the model the run started from). */
 export const QualityPoint = z.object({
@@ -69,7 +75,8 @@ export const trainMethods = {
       config: TrainSettings.prefault({}),
       /** Start from scratch, or fine-tune a model / checkpoint (its architecture wins over `size`). */
       init: z.union([z.literal('scratch'), ModelRef]).default('scratch'),
-      data: z.literal('world').default('world')
+      data: z.literal('world').default('world'),
+      backend: TrainBackendName.default('tfjs')
     }).strict(),
     Job
   ),

@@ -9,20 +9,13 @@ import type { FinetuneSpec } from '../../finetune/spec'
 import type { TrainConfig } from './config'
 import type { DataSource } from './data-source'
 import { Trainer, type TrainState } from './trainer'
+import type { TrainBackend } from './backend-name'
+export { parseTrainBackend, type TrainBackend } from './backend-name'
 // Static imports: the engine worker's loader does not resolve extensionless dynamic imports.
 import { openFinetune } from '../../finetune/worker'
 import { OrtTrainer } from '../onnx-train/trainer'
 import { openOrtFinetune } from '../onnx-train/finetune'
 import { describeOrtTraining } from '../onnx-train/grad-session'
-
-export const TRAIN_BACKENDS = ['tfjs', 'onnxruntime'] as const
-export type TrainBackend = (typeof TRAIN_BACKENDS)[number]
-
-export function parseTrainBackend(v: unknown): TrainBackend {
-  if (v === undefined) return 'tfjs'
-  if (typeof v === 'string' && (TRAIN_BACKENDS as readonly string[]).includes(v)) return v as TrainBackend
-  throw new Error(`training backend must be one of ${TRAIN_BACKENDS.join(', ')}, got ${JSON.stringify(v)}`)
-}
 
 export interface RunTrainer {
   readonly config: TrainConfig

@@ -4,7 +4,7 @@ import type { FinetuneSpec } from '../../finetune/spec'
 import type { WindowMeans } from '../../finetune/window'
 import type { TrainConfig } from './config'
 import type { DivergencePolicy } from './divergence'
-import type { TrainBackend } from './backends'
+import type { TrainBackend } from './backend-name'
 
 /** How the worker builds its data source: a module exporting `createDataSource(options, model)`. */
 export interface DataSpec {

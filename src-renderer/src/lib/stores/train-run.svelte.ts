@@ -1,5 +1,5 @@
 // Follows one training job on the Train screen: starts it and shows its loss curve.
-import type { Result, TrainMetrics, TrainSettings } from '@shared/contract'
+import type { Result, TrainBackendName, TrainMetrics, TrainSettings } from '@shared/contract'
 import { TrainingJobFollower } from './training-job-follower.svelte'
 
 export class TrainRun extends TrainingJobFollower<TrainMetrics> {
@@ -7,9 +7,9 @@ export class TrainRun extends TrainingJobFollower<TrainMetrics> {
     return this.api.call('train.metrics', { jobId })
   }
 
-  start = async (projectId: number, config: TrainSettings, init: string): Promise<void> => {
+  start = async (projectId: number, config: TrainSettings, init: string, backend: TrainBackendName = 'tfjs'): Promise<void> => {
     this.error = null
     this.busy = true
-    await this.followStarted(await this.api.call('train.start', { projectId, config, init }))
+    await this.followStarted(await this.api.call('train.start', { projectId, config, init, backend }))
   }
 }
