@@ -24,6 +24,7 @@ let server: ServeProcess
 let api: ServeApi
 let projectId = 0
 let firstOrigin = ''
+let invitePath = ''
 const sentKeys: string[] = []
 const pageErrors: string[] = []
 
@@ -49,6 +50,7 @@ beforeAll(async () => {
   await owner.goto(`${server.origin}/#/p/${projectId}/label`)
   const dana = await api.call('team.createAnnotator', { name: 'Dana' })
   const invite = await api.call('team.invite', { annotatorId: dana.id, projectIds: [projectId], ttlHours: 24 })
+  invitePath = invite.path
   await annotator.goto(`${server.origin}${invite.path}`)
   await annotator.goto(`${server.origin}/#/p/${projectId}/label`)
 }, 120_000)
@@ -119,6 +121,18 @@ describe('a restart in the middle of labelling', () => {
     for (const r of rows) perAnnotator.set(r.annotatorId, (perAnnotator.get(r.annotatorId) ?? 0) + 1)
     expect([...perAnnotator.values()]).toEqual([2, 2])
     expect(pageErrors).toEqual([])
+  })
+
+  it('shows a person whose link no longer works a readable page, not a bare-text 401', async () => {
+    const stranger = await (await browser.newContext({ viewport: { width: 1000, height: 700 } })).newPage()
+    const spent = await stranger.goto(`${server.origin}${invitePath}`)
+    expect(spent?.status()).toBe(401)
+    await stranger.getByRole('heading', { level: 1, name: 'This invite link does not work' }).waitFor()
+    expect(await stranger.locator('main').textContent()).toMatch(/already been used/)
+    if (process.env.RESTART_SCREENSHOT) await stranger.screenshot({ path: process.env.RESTART_SCREENSHOT.replace(/\.png$/, '-invite.png') })
+    const signedOut = await stranger.goto(`${server.origin}/`)
+    expect(signedOut?.status()).toBe(401)
+    await stranger.getByRole('heading', { level: 1, name: 'You are not signed in' }).waitFor()
   })
 
   it('says in words that the remembered port is taken', async () => {

@@ -167,7 +167,7 @@ export class RefineSession {
       cancelled: () => this.disposed,
       onResend: (attempt) => {
         this.save = { kind: 'saving', resend: attempt }
-        if (attempt === 1) this.announcement = 'Connection lost. Resending the decision…'
+        if (attempt === 1) this.announcement = 'Connection lost. The decision is kept and sent again until the studio answers.'
       }
     })
     if (!result.ok) {
