@@ -4,7 +4,7 @@
 // different failure per screen), the page still gets its session, annotators are told to ask the
 // owner, and the owner's workspace.restore brings back the decisions of the last backup, with the
 // damaged files kept aside.
-import { closeSync, ftruncateSync, mkdirSync, openSync, readdirSync, statSync, writeFileSync, writeSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Result } from '@shared/contract'
@@ -12,31 +12,10 @@ import { takeBackup } from '../../src-main/core/db/daily-backup'
 import { startServeMode, type ServeHandle } from '../../src-main/core/serve/server'
 import { openStudio, type Studio } from '../../src-main/core/studio'
 import { createTeamService } from '../../src-main/core/team/team-service'
+import { damageOpenWorkspace, type Damage } from '../db/damage-file'
 import { addImages } from '../db/fixtures'
 import { tempDir } from '../db/helpers'
 import { http, sessionHeaders } from './helpers'
-
-type Damage = 'pages' | 'truncate'
-
-/** Damages the database file on disk the two ways the attack pass did, then drops the connection's
- *  page cache (as memory pressure would), so the next query reads the damaged pages. */
-function damage(studio: Studio, how: Damage): void {
-  const file = studio.workspace.file
-  studio.workspace.checkpoint()
-  const page = studio.workspace.db.pragma('page_size', { simple: true }) as number
-  const fd = openSync(file, 'r+')
-  try {
-    if (how === 'truncate') ftruncateSync(fd, 2 * page)
-    else {
-      const pages = statSync(file).size / page
-      // Every page but the first (the header and schema): each table's rows are hit.
-      for (let p = 1; p < pages; p++) writeSync(fd, Buffer.alloc(page, 0xa5), 0, page, p * page)
-    }
-  } finally {
-    closeSync(fd)
-  }
-  studio.workspace.db.pragma('shrink_memory')
-}
 
 describe('a workspace damaged at runtime (issue 11, finding 9)', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -89,7 +68,7 @@ describe('a workspace damaged at runtime (issue 11, finding 9)', () => {
     await judge(pairIds[2]) // after the backup: lost with the damage, as the panel says
     expect(decisions()).toBe(3)
 
-    damage(studio, how)
+    damageOpenWorkspace(studio.workspace, how)
     const calls: Array<[string, unknown]> = [
       ['projects.list', {}],
       ['label.progress', { projectId }],
