@@ -16,6 +16,7 @@ import { createEngineService, type EngineServiceDeps } from './engine-service'
 import { imagesRepo } from './db/repos/images'
 import { createImportService, thumbsDirOf } from './import/import-service'
 import { writeFileAtomicSync } from './fs/atomic-write'
+import { browseRootsFrom } from './fs/folder-browser'
 import { createJobRunner, type JobRunner } from './jobs/runner'
 import { defaultWorkspaceDir as workspaceDirFrom } from './serve/args'
 import type { ImageFileLookup } from './serve/image-files'
@@ -235,7 +236,7 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   const projectOf = projectOfRepo(workspace.db)
   const damaged = (): string => damagedMessage(workspace.file, health.damage!, listBackups(workspace.file)[0]?.file ?? null)
   const handlers = withDamageCheck(
-    withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance }), projectOf), workspaceDir),
+    withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance, browseRoots: browseRootsFrom(process.env, homedir()) }), projectOf), workspaceDir),
     health,
     damaged
   )

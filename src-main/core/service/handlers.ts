@@ -3,9 +3,11 @@
 // is what only the database knows (does it exist, does it belong together). User errors are thrown
 // as ApiFailure so both transports show the message.
 import { randomInt } from 'node:crypto'
+import { homedir } from 'node:os'
 import type { Criterion, ImageSet, ImportReport, Job, Judgement, PairTask, Progress, Project, SetPair } from '@shared/contract'
 import { ApiFailure, type CallContext, type Handlers } from '../api/dispatch'
 import type { Workspace } from '../db/open'
+import { BrowseRefused, browseFolder } from '../fs/folder-browser'
 import { AxisError } from '../db/repos/axes'
 import { publicJob } from '../db/repos/jobs'
 import { JudgementConflict, type StoredJudgement } from '../db/repos/judgements'
@@ -58,6 +60,8 @@ export interface HandlerDeps {
   exports?: ExportService
   /** Bias reports (audit jobs); report.* answer 'not running' when left out. */
   audit?: AuditService
+  /** Folders files.browse may show (serve mode's folder picker); the owner's home folder when left out. */
+  browseRoots?: readonly string[]
   /** The workspace's health and restore (core/studio.ts); workspace.restore answers 'not available' when left out. */
   maintenance?: WorkspaceMaintenance
 }
@@ -148,6 +152,14 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'import.report': ({ jobId }) => {
       if (job(jobId).kind !== 'import') throw new ApiFailure('bad_request', `job ${jobId} is not an import`)
       return deps.imports.report(jobId)
+    },
+    'files.browse': ({ path }) => {
+      try {
+        return browseFolder(deps.browseRoots ?? [homedir()], path ?? null)
+      } catch (err) {
+        if (err instanceof BrowseRefused) throw new ApiFailure('bad_request', err.message)
+        throw err
+      }
     },
 
     'jobs.list': ({ projectId }) => {

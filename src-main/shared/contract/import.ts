@@ -17,7 +17,21 @@ export const ImportReport = z.object({
 })
 export type ImportReport = z.infer<typeof ImportReport>
 
+/** One folder as the serve-mode folder picker shows it (core/fs/folder-browser.ts). */
+export const FolderListing = z.object({
+  path: z.string(),
+  parent: z.string().nullable(),
+  roots: z.array(z.string()),
+  folders: z.array(z.string()),
+  moreFolders: z.number().int().nonnegative(),
+  imageFiles: z.number().int().nonnegative(),
+  otherFiles: z.number().int().nonnegative()
+})
+export type FolderListing = z.infer<typeof FolderListing>
+
 export const importMethods = {
   'import.start': method(z.object({ projectId: Id, folder: FsPath }).strict(), Job),
-  'import.report': method(z.object({ jobId: Id }).strict(), ImportReport)
+  'import.report': method(z.object({ jobId: Id }).strict(), ImportReport),
+  /** Owner only: a folder of the studio's machine, inside its allowed roots (import folders, export destinations); no path: the first root. */
+  'files.browse': method(z.object({ path: FsPath.optional() }).strict(), FolderListing)
 } as const
