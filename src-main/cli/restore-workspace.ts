@@ -6,8 +6,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { listBackups } from '../core/db/daily-backup'
-import { pickBackup, restoreFromBackup } from '../core/db/restore'
-import { acquireWorkspaceLock } from '../core/db/workspace-lock'
+import { pickBackup, restoreClosedWorkspace } from '../core/db/restore'
 import { defaultWorkspaceDir } from '../core/serve/args'
 import { WORKSPACE_DB_FILE } from '../core/studio'
 
@@ -21,15 +20,9 @@ function main(): void {
     for (const b of backups) console.log(`${b.takenAt}  ${b.kind.padEnd(13)}  ${String(b.bytes).padStart(10)} bytes  ${b.file}`)
     return
   }
-  // A running studio holds the lock: restoring under it would mix two databases.
-  const lock = acquireWorkspaceLock(workspaceDir)
-  try {
-    const result = restoreFromBackup(dbFile, pickBackup(dbFile, values.backup))
-    console.log(`restored ${dbFile} from ${result.restoredFrom}`)
-    if (result.keptAsideIn) console.log(`the replaced files are kept in ${result.keptAsideIn}`)
-  } finally {
-    lock.release()
-  }
+  const result = restoreClosedWorkspace(workspaceDir, dbFile, pickBackup(dbFile, values.backup))
+  console.log(`restored ${dbFile} from ${result.restoredFrom}`)
+  if (result.keptAsideIn) console.log(`the replaced files are kept in ${result.keptAsideIn}`)
 }
 
 try {

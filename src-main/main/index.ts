@@ -3,7 +3,9 @@
 import { join } from 'node:path'
 import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell } from 'electron'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/window-api'
-import { openStudio, defaultWorkspaceDir, type Studio } from '../core/studio'
+import { listBackups } from '../core/db/daily-backup'
+import { restoreClosedWorkspace } from '../core/db/restore'
+import { openStudio, defaultWorkspaceDir, WORKSPACE_DB_FILE, type Studio } from '../core/studio'
 import { hardenWebContents } from './harden'
 import { createInvokeHandler } from './ipc'
 import { lockDownSession } from './lockdown'
@@ -12,6 +14,7 @@ import { handleSchemes, registerPrivilegedSchemes } from './protocol'
 import { APP_ENTRY_URL } from './security/urls'
 import { mainWindowOptions } from './security/window-options'
 import { claimSingleInstance } from './single-instance'
+import { startFailureOffer } from './start-failure'
 
 const log = (line: string): void => console.warn(`[main] ${line}`)
 
@@ -56,11 +59,26 @@ async function start(): Promise<void> {
 // again (the workspace lock in core/studio.ts also refuses any other process, serve mode included).
 if (claimSingleInstance(app, () => mainWindow)) {
   app.whenReady().then(start).catch((err: unknown) => {
-    const message = `PopAlign Studio failed to start: ${err instanceof Error ? err.message : String(err)}`
-    console.error(message)
+    const workspaceDir = process.env.POPALIGN_WORKSPACE || defaultWorkspaceDir()
+    const dbFile = join(workspaceDir, WORKSPACE_DB_FILE)
+    const offer = startFailureOffer(err, listBackups(dbFile))
+    console.error(offer.message)
     // A desktop user launched from a menu sees no console: the reason (e.g. the workspace is open in
-    // another process, with its pid) is shown in a dialog before the app exits.
-    dialog.showErrorBox('PopAlign Studio', message)
+    // another process, with its pid) is shown in a dialog before the app exits; a damaged workspace
+    // with a backup can be restored from there (then the app starts again on it).
+    if (offer.kind === 'restore') {
+      const choice = dialog.showMessageBoxSync({ type: 'error', title: 'PopAlign Studio', message: 'The workspace is damaged', detail: offer.message, buttons: ['Restore from backup', 'Quit'], defaultId: 0, cancelId: 1 })
+      if (choice === 0) {
+        try {
+          restoreClosedWorkspace(workspaceDir, dbFile, offer.backup)
+          app.relaunch()
+        } catch (restoreErr) {
+          dialog.showErrorBox('PopAlign Studio', `The restore failed: ${restoreErr instanceof Error ? restoreErr.message : String(restoreErr)}`)
+        }
+      }
+    } else {
+      dialog.showErrorBox('PopAlign Studio', offer.message)
+    }
     app.exit(1)
   })
 }

@@ -9,6 +9,7 @@ import Database from 'better-sqlite3'
 import { checkCopy, listBackups, type BackupEntry } from './daily-backup'
 import { LATEST_SCHEMA_VERSION } from './migrations'
 import { atomicTempPath } from '../fs/atomic-write'
+import { acquireWorkspaceLock } from './workspace-lock'
 
 /** Where damaged files are kept aside; exports may not write there. */
 export const DAMAGED_FOLDER = 'damaged'
@@ -67,6 +68,19 @@ export function restoreFromBackup(dbFile: string, backup: BackupEntry, now = new
   }
   renameSync(incoming, dbFile)
   return { restoredFrom: backup.file, keptAsideIn: aside }
+}
+
+/**
+ * Restores the database of a workspace no studio has open: takes the workspace lock first (a running
+ * studio holds it, and restoring under it would mix two databases), then restores.
+ */
+export function restoreClosedWorkspace(workspaceDir: string, dbFile: string, backup: BackupEntry): RestoreResult {
+  const lock = acquireWorkspaceLock(workspaceDir)
+  try {
+    return restoreFromBackup(dbFile, backup)
+  } finally {
+    lock.release()
+  }
 }
 
 function readVersion(file: string): number {
