@@ -2,16 +2,13 @@
 // stream, batches, Adam arithmetic, weight averaging and checkpoint contents), with the forward and
 // backward pass in one ONNX graph (dit-graph.ts) instead of tfjs. A run can be resumed on either
 // backend from the other's checkpoint; resuming on this one replays bit for bit.
-import { Rng } from '../rng'
-import { makeSchedule, type NoiseSchedule } from '../diffusion/schedule'
-import { lossWeights } from '../diffusion/weights'
-import { initDiTParams, type DiTParams } from '../model/dit-tf'
+import type { DiTParams } from '../model/dit-tf'
 import { ditParameters } from '../model/dit-spec'
-import { drawBatch, type PreparedBatch } from '../train/batch'
 import type { TrainConfig } from '../train/config'
 import type { DataSource } from '../train/data-source'
 import { emaDecayAt } from '../train/ema'
-import { checkedRunConfig, type TrainState } from '../train/trainer'
+import { RunBase, type TrainFrom } from '../train/run-base'
+import type { TrainState } from '../train/run-config'
 import { ArrayAdam } from './adam'
 import { describeOrtTraining, OrtGradSession, type GradResult } from './grad-session'
 
@@ -26,49 +23,37 @@ export interface OrtTrainerOptions {
   threads?: number
 }
 
-export class OrtTrainer {
+export class OrtTrainer extends RunBase {
   readonly backend = ORT_BACKEND
-  readonly schedule: NoiseSchedule
-  readonly losses: number[]
   /** Current weights by name, in ditParameters() order; updated in place by every step. */
   readonly params: DiTParams
   private readonly adam: ArrayAdam
   private readonly average: DiTParams | null
-  private readonly weightTable: Float64Array
   private session: OrtGradSession | null = null
-  private rng: Rng
 
   private constructor(
-    readonly config: TrainConfig,
-    private readonly data: DataSource,
+    config: TrainConfig,
+    data: DataSource,
     readonly threads: number,
-    from?: { state?: TrainState; initialParams?: DiTParams }
+    from?: TrainFrom
   ) {
-    this.schedule = makeSchedule(config.schedule, config.timesteps)
-    this.weightTable = lossWeights(config.weighting, this.schedule, config.weightOptions)
-    const initRng = Rng.derive(config.seed, 'init')
-    const start = from?.state?.params ?? from?.initialParams ?? initDiTParams(config.model, () => initRng.normal())
+    super(config, data, from)
+    const start = this.startingParams(from)
     this.params = {}
-    for (const s of ditParameters(config.model)) {
+    for (const s of ditParameters(this.config.model)) {
       const v = start[s.name]
       if (!v || v.length !== s.shape.reduce((a, b) => a * b, 1)) throw new Error(`trainer: the starting weights lack ${s.name} or have the wrong size`)
       this.params[s.name] = v.slice()
     }
-    this.adam = new ArrayAdam(this.params, { learningRate: config.learningRate, beta1: config.beta1, beta2: config.beta2, eps: config.adamEps })
-    this.average = (config.emaDecay ?? 0) > 0 ? copyParams(from?.state?.ema ?? this.params) : null
-    if (from?.state) {
-      this.adam.loadState(from.state.adam)
-      this.rng = Rng.fromState(from.state.rng)
-      this.losses = [...from.state.losses]
-    } else {
-      this.rng = Rng.derive(config.seed, 'train')
-      this.losses = []
-    }
+    const c = this.config
+    this.adam = new ArrayAdam(this.params, { learningRate: c.learningRate, beta1: c.beta1, beta2: c.beta2, eps: c.adamEps })
+    this.average = (c.emaDecay ?? 0) > 0 ? copyParams(from?.state?.ema ?? this.params) : null
+    if (from?.state) this.adam.loadState(from.state.adam)
   }
 
   /** A fresh run, or a resumed one from a checkpoint state (written by either backend). */
-  static async create(config: TrainConfig, data: DataSource, from?: { state?: TrainState; initialParams?: DiTParams }, opts: OrtTrainerOptions = {}): Promise<OrtTrainer> {
-    const t = new OrtTrainer(checkedRunConfig(config, from?.state), data, opts.threads ?? 2, from)
+  static async create(config: TrainConfig, data: DataSource, from?: TrainFrom, opts: OrtTrainerOptions = {}): Promise<OrtTrainer> {
+    const t = new OrtTrainer(config, data, opts.threads ?? 2, from)
     t.session = await OrtGradSession.create(t.config.model, t.config.batchSize, { kind: 'linear' }, t.threads)
     return t
   }
@@ -80,19 +65,6 @@ export class OrtTrainer {
 
   get step(): number {
     return this.adam.step
-  }
-
-  get done(): boolean {
-    return this.step >= this.config.steps
-  }
-
-  nextBatch(): PreparedBatch {
-    return drawBatch(this.config, this.schedule, this.weightTable, this.data, this.rng)
-  }
-
-  /** Draws from the run's own RNG stream (fine-tuning's preference batches), so a resume replays them. */
-  drawWith<T>(draw: (rng: Rng) => T): T {
-    return draw(this.rng)
   }
 
   /** One optimiser step of the base denoising loss mean_i w(t_i)·mse_i on the next batch. */

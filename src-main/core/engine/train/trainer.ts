@@ -2,30 +2,19 @@
 // RNG stream and the loss log, able to snapshot all of it for a checkpoint and to resume from one
 // bit for bit.
 import type * as TF from '@tensorflow/tfjs'
-import { Rng, type RngState } from '../rng'
-import { makeSchedule, type NoiseSchedule } from '../diffusion/schedule'
-import { lossWeights } from '../diffusion/weights'
 import { patchDim, tokenCount } from '../model/dit-spec'
-import { DiTModel, initDiTParams, type DiTParams } from '../model/dit-tf'
+import { DiTModel } from '../model/dit-tf'
 import type { Tf } from '../tf/backend'
-import { Adam, type AdamState } from './adam'
+import { Adam } from './adam'
 import { WeightAverage } from './ema'
-import { drawBatch, type PreparedBatch } from './batch'
-import { parseTrainConfig, type TrainConfig } from './config'
+import type { PreparedBatch } from './batch'
+import { RunBase, type TrainFrom } from './run-base'
+import type { TrainConfig } from './config'
 import type { DataSource } from './data-source'
-
-/** Everything a checkpoint must hold to continue a run exactly. */
-export interface TrainState {
-  config: TrainConfig
-  step: number
-  rng: RngState
-  params: DiTParams
-  adam: AdamState
-  /** Loss of every step so far (the UI's curve survives a resume). */
-  losses: number[]
-  /** The EMA of the weights, when the config asks for one (emaDecay > 0). */
-  ema?: DiTParams
-}
+import type { TrainState } from './run-config'
+// The run's identity on resume lives in run-config (shared with the onnxruntime trainer); re-exported
+// here, where the rest of the engine has always imported it.
+export { checkedRunConfig, type TrainState } from './run-config'
 
 /**
  * Turns per-sample ε-MSEs [B] into the scalar to minimise. The default is mean_i w(t_i)·mse_i;
@@ -61,44 +50,20 @@ export function adamStepOnBatch(tf: Tf, model: DiTModel, adam: Adam, batch: Prep
   return loss
 }
 
-/**
- * The run's config (the checkpoint's on a resume), after checking that a checkpoint belongs to this
- * run and is consistent. Shared by every training backend (tfjs here, onnxruntime in onnx-train).
- */
-export function checkedRunConfig(config: TrainConfig, state?: TrainState): TrainConfig {
-  const resolved = parseTrainConfig(state?.config ?? config)
-  if (!state) return resolved
-  if (JSON.stringify(parseTrainConfig(config)) !== JSON.stringify(resolved)) {
-    throw new Error('trainer: the checkpoint was written by a run with a different config; start a new run instead of resuming')
-  }
-  if (state.adam.step !== state.step) throw new Error(`trainer: checkpoint step ${state.step} and optimiser step ${state.adam.step} disagree`)
-  if (state.losses.length !== state.step) throw new Error(`trainer: checkpoint has ${state.losses.length} losses for ${state.step} steps`)
-  return resolved
-}
-
-export class Trainer {
-  readonly config: TrainConfig
+export class Trainer extends RunBase {
   readonly model: DiTModel
-  readonly schedule: NoiseSchedule
-  readonly losses: number[]
   private readonly adam: Adam
   private readonly average: WeightAverage | null
-  private readonly weightTable: Float64Array
-  private rng: Rng
 
   /** A fresh run (weights from the seed, or `initial` e.g. a base model to fine-tune) or a resumed one. */
   constructor(
     private readonly tf: Tf,
     config: TrainConfig,
-    private readonly data: DataSource,
-    from?: { state?: TrainState; initialParams?: DiTParams }
+    data: DataSource,
+    from?: TrainFrom
   ) {
-    this.config = checkedRunConfig(config, from?.state)
-    this.schedule = makeSchedule(this.config.schedule, this.config.timesteps)
-    this.weightTable = lossWeights(this.config.weighting, this.schedule, this.config.weightOptions)
-    const initRng = Rng.derive(this.config.seed, 'init')
-    const params = from?.state?.params ?? from?.initialParams ?? initDiTParams(this.config.model, () => initRng.normal())
-    this.model = new DiTModel(tf, this.config.model, params)
+    super(config, data, from)
+    this.model = new DiTModel(tf, this.config.model, this.startingParams(from))
     this.adam = new Adam(tf, this.model.params, {
       learningRate: this.config.learningRate,
       beta1: this.config.beta1,
@@ -107,36 +72,11 @@ export class Trainer {
     })
     const decay = this.config.emaDecay ?? 0
     this.average = decay > 0 ? new WeightAverage(tf, this.model.params, from?.state?.ema) : null
-    if (from?.state) {
-      const s = from.state
-      this.adam.loadState(s.adam)
-      this.rng = Rng.fromState(s.rng)
-      this.losses = [...s.losses]
-    } else {
-      this.rng = Rng.derive(this.config.seed, 'train')
-      this.losses = []
-    }
+    if (from?.state) this.adam.loadState(from.state.adam)
   }
 
   get step(): number {
     return this.adam.step
-  }
-
-  get done(): boolean {
-    return this.step >= this.config.steps
-  }
-
-  /** The next batch from the run's own RNG stream. */
-  nextBatch(): PreparedBatch {
-    return drawBatch(this.config, this.schedule, this.weightTable, this.data, this.rng)
-  }
-
-  /**
-   * Draws from the run's own RNG stream with a caller's batch builder (fine-tuning builds paired
-   * preference batches), so the draws are checkpointed with the run and replay after a resume.
-   */
-  drawWith<T>(draw: (rng: Rng) => T): T {
-    return draw(this.rng)
   }
 
   /** One optimiser step on the next batch; returns its loss. */
