@@ -75,7 +75,7 @@ describe('Fine-tune screen against the real serve mode', () => {
     await expect.poll(() => run.getAttribute('data-state')).toBe('running')
     await page.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => run.getAttribute('data-state')).toBe('cancelled')
-    await expect.poll(() => page.getByText(/newest checkpoint: run:\d+@\d+/).count(), { timeout: 20_000 }).toBe(1)
+    await expect.poll(() => page.getByText(/newest checkpoint: step \d+/).count(), { timeout: 20_000 }).toBe(1)
 
     // Guard rails beside the loss: the starting model's quick check (its pictures load) and the curve.
     const quality = page.getByRole('region', { name: 'Quality checks' })

@@ -23,6 +23,8 @@ export interface StartOptions {
   timeoutMs?: number
   /** 'remembered': no --port, as a user starts it (the workspace's port); default 0, any free port. */
   port?: number | 'remembered'
+  /** Extra environment for the server (POPALIGN_DEMO=1: a new workspace gets the demo project). */
+  env?: Record<string, string>
 }
 
 export async function startServe(workspace: string, opts: StartOptions = {}): Promise<ServeProcess> {
@@ -30,7 +32,7 @@ export async function startServe(workspace: string, opts: StartOptions = {}): Pr
   if (!existsSync(SERVE_ENTRY)) throw new Error(`${SERVE_ENTRY} is missing: run \`npx electron-vite build\` first`)
   const port = opts.port ?? 0
   const portArgs = port === 'remembered' ? [] : ['--port', String(port)]
-  const child = spawn(process.execPath, [SERVE_ENTRY, '--workspace', workspace, ...portArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+  const child = spawn(process.execPath, [SERVE_ENTRY, '--workspace', workspace, ...portArgs], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } })
   let output = ''
   const exited = new Promise<void>((done) => child.once('exit', () => done()))
   const kill = async (signal: NodeJS.Signals = 'SIGKILL'): Promise<void> => {

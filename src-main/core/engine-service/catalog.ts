@@ -15,6 +15,8 @@ export interface CatalogOptions {
   /** Folder of the shipped base model (base.ckpt, config.json, ...). */
   baseModelDir: string
   log?: (line: string) => void
+  /** How a run is called on screen ("Run 2", its per-project number, or the name given to it); "Run <jobId>" when left out. */
+  runName?: (jobId: number) => string | null
 }
 
 function entryOf(id: string, label: string, source: ModelEntry['source'], jobId: number | null, path: string, meta: CheckpointMeta): ModelEntry {
@@ -57,7 +59,8 @@ export function createCatalog(opts: CatalogOptions) {
     for (const c of files) {
       try {
         const id = `run:${jobId}@${c.step}${c.ema ? '-ema' : ''}`
-        out.push(entryOf(id, `Run ${jobId} · step ${c.step}${c.ema ? ' · weight average (EMA)' : ''}`, 'run', jobId, c.path, readCheckpointMeta(c.path)))
+        const name = opts.runName?.(jobId) ?? `Run ${jobId}`
+        out.push(entryOf(id, `${name} · step ${c.step}${c.ema ? ' · weight average (EMA)' : ''}`, 'run', jobId, c.path, readCheckpointMeta(c.path)))
       } catch (err) {
         // A half-written or foreign file in a run folder is skipped here; loading it would say why.
         log(`skipped checkpoint ${c.path}: ${err instanceof Error ? err.message : String(err)}`)

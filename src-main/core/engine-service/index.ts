@@ -38,7 +38,15 @@ export interface EngineService {
 
 /** Registers the 'train' (plain and fine-tuning) and 'sample' job kinds on the runner; call before runner.resumePending(). */
 export function createEngineService(deps: EngineServiceDeps): EngineService {
-  const catalog = createCatalog({ workspaceDir: deps.workspaceDir, baseModelDir: deps.baseModelDir ?? defaultBaseModelDir(), log: deps.log })
+  const catalog = createCatalog({
+    workspaceDir: deps.workspaceDir,
+    baseModelDir: deps.baseModelDir ?? defaultBaseModelDir(),
+    log: deps.log,
+    runName: (jobId) => {
+      const job = deps.ws.jobs.get(jobId)
+      return job ? (job.name ?? `Run ${job.number}`) : null
+    }
+  })
   const train = createTrainJobs({
     ws: deps.ws,
     runner: deps.runner,

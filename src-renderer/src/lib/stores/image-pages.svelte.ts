@@ -1,6 +1,6 @@
 // The images of one prompt (or project), fetched page by page as the grid scrolls to them, so the
 // renderer never asks for or holds more than it shows plus a few pages.
-import type { ImageSummary } from '@shared/contract'
+import type { ImageFilter, ImageSummary } from '@shared/contract'
 import type { ApiClient } from '../api'
 import { userMessage } from '../errors/wording'
 
@@ -18,8 +18,8 @@ export class ImagePages {
 
   constructor(private readonly api: ApiClient) {}
 
-  /** Starts over for a new project/prompt and loads the first page. */
-  reset = async (projectId: number, promptId: number | undefined): Promise<void> => {
+  /** Starts over for a new project/prompt (and Browse's filters) and loads the first page. */
+  reset = async (projectId: number, promptId: number | undefined, filter: ImageFilter = {}): Promise<void> => {
     this.generation++
     this.inFlight.clear()
     this.done.clear()
@@ -27,12 +27,12 @@ export class ImagePages {
     this.items = []
     this.error = null
     this.loaded = false
-    this.scope = { projectId, promptId }
+    this.scope = { projectId, promptId, ...filter }
     await this.loadPage(0)
     this.loaded = true
   }
 
-  private scope: { projectId: number; promptId: number | undefined } | null = null
+  private scope: ({ projectId: number; promptId: number | undefined } & ImageFilter) | null = null
 
   /** Makes sure the items in [start, end) are loaded or on their way. */
   ensure = (start: number, end: number): void => {

@@ -1,0 +1,23 @@
+// How sets, runs, jobs and times read on screen (issue 10): names or per-project numbers, never ids;
+// local date and time, never the stored ISO stamp.
+import { describe, expect, it } from 'vitest'
+import { jobLabel, runLabel, setLabel } from '../../src-renderer/src/lib/names'
+import { formatLocalDate, formatLocalTime } from '../../src-renderer/src/lib/local-time'
+
+describe('names and times on screen', () => {
+  it('calls a set, run or job by its name, else by its per-project number', () => {
+    expect(setLabel({ name: null, number: 3 })).toBe('Set 3')
+    expect(setLabel({ name: 'hand-picked', number: 3 })).toBe('hand-picked')
+    expect(runLabel({ name: null, number: 2 })).toBe('Run 2')
+    expect(jobLabel({ kind: 'import', name: null, number: 4 })).toBe('Import 4')
+    expect(jobLabel({ kind: 'sample', name: null, number: 1 })).toBe('Sampling 1')
+    expect(jobLabel({ kind: 'train', name: 'debiased', number: 1 })).toBe('debiased')
+  })
+  it('shows a stored UTC stamp in local words, and an unreadable one as stored', () => {
+    const shown = formatLocalTime('2026-12-02T18:40:00.000Z', 'en-GB')
+    expect(shown).toMatch(/^\d{1,2} Dec 2026, \d{2}:\d{2}$/)
+    expect(shown).not.toContain('T18')
+    expect(formatLocalDate('2026-12-02T18:40:00.000Z', 'en-GB')).toMatch(/^\d{1,2} Dec 2026$/)
+    expect(formatLocalTime('not a time')).toBe('not a time')
+  })
+})
