@@ -35,6 +35,9 @@ import { createAcquireService } from './acquire/service'
 import { createExportService } from './export/export-service'
 
 export const WORKSPACE_DB_FILE = 'workspace.db'
+/** What a caller other than the owner is told while the workspace is damaged (their token cannot be checked). */
+export const DAMAGED_FOR_OTHERS = "the studio's workspace is damaged and cannot check your access; the studio's owner has to restore it from a backup"
+
 export const OWNER_TOKEN_FILE = 'owner-token'
 
 export type StudioEventListener = <E extends EventName>(name: E, payload: EventPayload<E>) => void
@@ -194,7 +197,11 @@ function brokenCore(previous: StudioCore, detail: string, maintenance: Workspace
     throw new ApiFailure('workspace_damaged', message())
   }
   const handlers = { ...Object.fromEntries(methodNames.map((name) => [name, refuse])), ...workspaceHandlers(maintenance) } as unknown as Handlers
-  return { ...previous, health, handlers: withDamageCheck(handlers, health, message), verifyToken: (token) => (secretsEqual(token, previous.ownerToken) ? previous.owner : refuse()), guard: refuse, close: async () => {} }
+  const verifyToken: VerifyToken = (token) => {
+    if (secretsEqual(token, previous.ownerToken)) return previous.owner
+    throw new ApiFailure('workspace_damaged', DAMAGED_FOR_OTHERS)
+  }
+  return { ...previous, health, handlers: withDamageCheck(handlers, health, message), verifyToken, guard: refuse, close: async () => {} }
 }
 
 interface StudioCore {
@@ -280,7 +287,8 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
         }
       }
       if (secretsEqual(token, ownerToken)) return owner
-      throw new ApiFailure('workspace_damaged', damaged())
+      // Anyone else may not even hold a valid token: no paths, only what to do.
+      throw new ApiFailure('workspace_damaged', DAMAGED_FOR_OTHERS)
     },
     guard,
     async close() {

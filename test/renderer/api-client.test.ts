@@ -45,6 +45,16 @@ describe('serve-mode client', () => {
     if (!down.ok) expect(down.error.message).toContain('Failed to fetch')
   })
 
+  it("passes on a damaged workspace's answer to the session handshake, so the page shows the damaged panel (issue 11, finding 9)", async () => {
+    const damaged = { code: 'workspace_damaged', message: "the studio's workspace is damaged and cannot check your access" }
+    const fetch = (async (url: URL) => {
+      if (String(url).endsWith('/api/session')) return jsonResponse(503, { ok: false, error: damaged })
+      return jsonResponse(200, { ok: true, value: [] })
+    }) as unknown as typeof globalThis.fetch
+    const client = createServeClient({ origin: 'http://127.0.0.1:5000', fetch })
+    expect(await client.call('session.whoami', {})).toEqual({ ok: false, error: damaged })
+  })
+
   it('refetches the CSRF token once when the server rejects it (e.g. after a restart)', async () => {
     let token = 'old'
     const sent: string[] = []

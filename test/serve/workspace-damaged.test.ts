@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Result } from '@shared/contract'
 import { takeBackup } from '../../src-main/core/db/daily-backup'
 import { startServeMode, type ServeHandle } from '../../src-main/core/serve/server'
-import { openStudio, type Studio } from '../../src-main/core/studio'
+import { DAMAGED_FOR_OTHERS, openStudio, type Studio } from '../../src-main/core/studio'
 import { createTeamService } from '../../src-main/core/team/team-service'
 import { damageOpenWorkspace, type Damage } from '../db/damage-file'
 import { addImages } from '../db/fixtures'
@@ -92,7 +92,11 @@ describe('a workspace damaged at runtime (issue 11, finding 9)', () => {
     // An annotator is told what is wrong and cannot restore.
     // (Their token cannot be checked without the database; only the owner's, kept in its own file, can.)
     const theirs = await api('workspace.health', {}, annotator)
-    expect(theirs).toMatchObject({ status: 503, result: { ok: false, error: { code: 'workspace_damaged' } } })
+    expect(theirs).toMatchObject({ status: 503, result: { ok: false, error: { code: 'workspace_damaged', message: DAMAGED_FOR_OTHERS } } })
+    // Nor does a stranger with a made-up token learn where the workspace is.
+    const stranger = await http(server.port, '/api/projects.list', { method: 'POST', headers: { authorization: `Bearer ${'x'.repeat(43)}`, 'content-type': 'application/json' }, body: '{}' })
+    expect(stranger.status).toBe(503)
+    expect(stranger.text).not.toContain(tmp.dir)
     expect((await api('workspace.restore', {}, annotator)).status).toBe(503)
     // Images are refused the same way, not served from a damaged row.
     expect((await http(server.port, '/img/1?variant=thumb', { headers: { cookie: owner.cookie } })).status).toBe(503)

@@ -89,7 +89,25 @@ export interface ServeEnvironment {
 }
 
 /** The server answered the session handshake with a refusal (e.g. 401 after it restarted). */
-class SessionRefused extends Error {}
+class SessionRefused extends Error {
+  /** The studio's own answer when it gave one (e.g. workspace_damaged), passed on as it is. */
+  constructor(
+    message: string,
+    readonly answer: ApiError | null = null
+  ) {
+    super(message)
+  }
+}
+
+/** The `{ok:false, error}` body of a refusal, when the studio sent one. */
+async function refusalOf(res: Response): Promise<ApiError | null> {
+  try {
+    const body = (await res.json()) as { ok?: unknown; error?: ApiError }
+    return body.ok === false && body.error && typeof body.error.message === 'string' ? body.error : null
+  } catch {
+    return null
+  }
+}
 
 export const SESSION_PATH = '/api/session'
 export const CSRF_HEADER = 'x-csrf-token'
@@ -104,7 +122,7 @@ export function createServeClient(env: ServeEnvironment): ApiClient {
   const csrfToken = (): Promise<string> => {
     csrf ??= (async () => {
       const res = await env.fetch(new URL(SESSION_PATH, env.origin), { credentials: 'same-origin' })
-      if (!res.ok) throw new SessionRefused(`session: HTTP ${res.status}${res.status === 401 ? ' (open the link with its ?token=… again)' : ''}`)
+      if (!res.ok) throw new SessionRefused(`session: HTTP ${res.status}${res.status === 401 ? ' (open the link with its ?token=… again)' : ''}`, res.status === 503 ? await refusalOf(res) : null)
       const body = (await res.json()) as { csrfToken?: unknown }
       if (typeof body.csrfToken !== 'string' || !body.csrfToken) throw new Error('session: the server sent no CSRF token')
       return body.csrfToken
@@ -140,7 +158,7 @@ export function createServeClient(env: ServeEnvironment): ApiClient {
       return unansweredError(`${method}: HTTP ${res.status}: unexpected response`)
     } catch (err) {
       // A refused session is an answer (resending will not help); anything else never reached us.
-      if (err instanceof SessionRefused) return transportError(`${method}: ${err.message}`)
+      if (err instanceof SessionRefused) return err.answer ? { ok: false, error: err.answer } : transportError(`${method}: ${err.message}`)
       return unansweredError(`${method}: ${errorText(err)}`)
     }
   }
