@@ -77,6 +77,11 @@ describe('Train and Sample screens against the real serve mode', () => {
     await page.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => run.getAttribute('data-state')).toBe('cancelled')
     await expect.poll(() => page.getByText(/newest checkpoint: step \d+/).count(), { timeout: 20_000 }).toBe(1)
+    // The run history on the Train screen lists the run as it ended (issue 10, Train screen).
+    const history = page.getByTestId('runs-list')
+    await expect.poll(() => history.locator('tbody tr').count(), { timeout: 20_000 }).toBe(1)
+    await expect.poll(() => history.locator('tbody tr').first().textContent()).toContain('cancelled')
+    if (process.env.TRAIN_SCREENSHOT) await page.screenshot({ path: process.env.TRAIN_SCREENSHOT, fullPage: true })
 
     // "sample from it ->" opens Sample with that checkpoint selected (it used to select the base model).
     // The newest checkpoint can still move once (the one written at the cancel) before the screen's

@@ -118,6 +118,11 @@ async function openOnnx(mappingPath: string, onnxPath: string | undefined): Prom
   }
 }
 
+/** The lineage's classifier entry: id and version, and the classifier's notice where it has one. */
+export function classifierLineage(c: Pick<AuditClassifier, 'id' | 'version' | 'notice'>): { id: string; version: string; notice?: string } {
+  return c.notice ? { id: c.id, version: c.version, notice: c.notice } : { id: c.id, version: c.version }
+}
+
 /** A stored or fresh verdict in the runner's Classification shape (no concept, no features). */
 export function fromVerdict(v: Pick<Verdict, 'status' | 'attributes' | 'confidence'> & { detail?: string | null }): Classification {
   const axes: Classification['axes'] = {}

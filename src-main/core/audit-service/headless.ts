@@ -9,7 +9,7 @@ import type { AuditModel, FidelityEvidence, Lineage } from '../audit/types'
 import { writeReportFiles } from '../audit/write-report-files'
 import type { Classification } from '../classifier/runner'
 import { readRunRecord } from '../engine-service/run-record'
-import { openAuditClassifier, type AuditClassifier } from './audit-classifier'
+import { classifierLineage, openAuditClassifier, type AuditClassifier } from './audit-classifier'
 import { sampleCheckpoint } from './checkpoint-source'
 import type { AuditCliPlan } from './cli-args'
 import { composeReport, exemplarIds, uniqueIds, type AuditSource } from './compose'
@@ -180,7 +180,7 @@ function lineageOf(
     snapshot: null,
     annotators: [],
     agreement: null,
-    classifier: { id: classifier.id, version: classifier.version, notice: classifier.notice },
+    classifier: classifierLineage(classifier),
     prompts: plan.prompts,
     promptTexts: [...promptTexts],
     ...over

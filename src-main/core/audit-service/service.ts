@@ -20,7 +20,7 @@ import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '..
 import { FileRefusedError } from '../fs/read-regular'
 import type { Workspace } from '../db/workspace'
 import type { JobContext, JobRunner } from '../jobs/runner'
-import { fromVerdict, openAuditClassifier, toVerdict, type AuditClassifier, type ClassifierChoice } from './audit-classifier'
+import { classifierLineage, fromVerdict, openAuditClassifier, toVerdict, type AuditClassifier, type ClassifierChoice } from './audit-classifier'
 import { composeReport, exemplarIds, type AuditSource } from './compose'
 import { parseAuditPayload, totalWork, type AuditPayload, type AuditRequest, type SourceState } from './payload'
 import { createReportStore } from './report-store'
@@ -272,7 +272,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const lineage: Lineage = {
         ...legacyLineage(s, trainingLineage(ws, deps.workspaceDir, s.model ?? '', s.step)),
         checkpoint: s.checkpoint ? `${s.checkpoint}${s.step !== null ? ` (step ${s.step})` : ''}` : null,
-        classifier: { id: key.id, version: key.version, notice: classifier.notice },
+        classifier: classifierLineage(classifier),
         prompts: `${r.prompts.length} prompt(s) of project "${projectName}"`,
         promptTexts: [...r.prompts],
         seeds,

@@ -70,7 +70,7 @@ const LineageSchema = z
     snapshot: z.string().nullable(),
     annotators: z.array(z.string()),
     agreement: nullableNumber,
-    classifier: z.object({ id: z.string(), version: z.string() }).strict(),
+    classifier: z.object({ id: z.string(), version: z.string(), notice: z.string().nullable().optional() }).strict(),
     prompts: z.string(),
     seeds: z.array(z.number()),
     sampler: z.string().nullable(),
