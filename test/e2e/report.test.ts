@@ -85,7 +85,7 @@ describe('report view against the real serve mode', () => {
   it('shows the lineage of every compared model', async () => {
     const lineage = page.getByRole('article', { name: 'Report' }).getByRole('region', { name: 'Lineage' })
     await lineage.waitFor()
-    const table = lineage.getByRole('table', { name: 'Lineage of workspace images' })
+    const table = lineage.getByRole('table', { name: 'Lineage of imported images' })
     const row = (key: string) => table.locator(`tr[data-key="${key}"] td`).textContent()
     expect(await row('model')).toBe('image set (no model)')
     expect(await row('training_run')).toBe('none')
@@ -97,7 +97,7 @@ describe('report view against the real serve mode', () => {
 
   it('opens the images behind a number', async () => {
     const view = page.getByRole('article', { name: 'Report' })
-    await view.getByRole('button', { name: /^workspace images: 0\.\d+ \[/ }).first().click()
+    await view.getByRole('button', { name: /^imported images: 0\.\d+ \[/ }).first().click()
     const panel = page.getByRole('region', { name: 'Images behind the number' })
     await panel.waitFor()
     // The pooled discrepancy is over the classified ('ok') images of the 24; each one is shown.

@@ -5,7 +5,8 @@
 import { existsSync, statSync } from 'node:fs'
 import { writeFileAtomicSync } from '../fs/atomic-write'
 import { dirname, isAbsolute, join, resolve } from 'node:path'
-import type { Job, ModelEntry, ReportSummary, SampleResult } from '@shared/contract'
+import type { ImageSource, Job, ModelEntry, ReportSummary, SampleResult } from '@shared/contract'
+import { imageQueryRepo } from '../db/repos/image-query'
 import { ApiFailure } from '../api/dispatch'
 import type { Report } from '../audit/report-model'
 import type { AuditAxis, AuditModel, FidelityEvidence, Lineage } from '../audit/types'
@@ -61,7 +62,7 @@ export interface ReportStartInput extends Omit<AuditRequest, 'guidances'> {
   /** A guidance sweep: every model is sampled at each scale, and each (model, scale) is one point of the report. */
   guidances?: number[]
   title?: string
-  sources: ({ kind: 'model'; model: string; label?: string } | { kind: 'images'; label: string })[]
+  sources: ({ kind: 'model'; model: string; label?: string } | { kind: 'images'; label: string; from?: ImageSource[] })[]
   classifier: ClassifierChoice
 }
 
@@ -115,13 +116,18 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
   }
 
   /** Image ids of the project's images of these prompts (by exact text); every prompt must have some. */
-  function workspaceImages(projectId: number, prompts: readonly string[]): number[] {
+  const imageQuery = imageQueryRepo(ws.db)
+  function workspaceImages(projectId: number, prompts: readonly string[], from: readonly ImageSource[]): number[] {
     const byText = new Map(ws.prompts.list(projectId).map((p) => [p.text, p.id]))
     const ids: number[] = []
     for (const text of prompts) {
       const promptId = byText.get(text)
-      const some = promptId === undefined ? [] : ws.images.idsOfPrompt(promptId)
-      if (some.length === 0) fail('bad_request', `prompt "${text.slice(0, 120)}" has no images in this project; import or sample it first, or audit a model instead`)
+      const some = promptId === undefined ? [] : imageQuery.idsOfPrompt(promptId, from)
+      if (some.length === 0) {
+        const other = promptId === undefined ? 0 : ws.images.idsOfPrompt(promptId).length
+        if (other > 0) fail('bad_request', `prompt "${text.slice(0, 120)}" has no ${from.join(' or ')} images in this project (it has ${other} made in the studio: include those sources to audit them)`)
+        fail('bad_request', `prompt "${text.slice(0, 120)}" has no images in this project; import or sample it first, or audit a model instead`)
+      }
       for (const id of some) ids.push(id)
     }
     return ids
@@ -332,7 +338,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
           return scales.map((guidance) => ({ kind: 'model', label: sweep ? `${label} · guidance ${guidance}` : label, model: s.model, imageIds: null, ...blank, guidance }))
         }
         labels.push(s.label)
-        return [{ kind: 'images', label: s.label, model: null, imageIds: workspaceImages(input.projectId, input.prompts), ...blank, guidance: null }]
+        return [{ kind: 'images', label: s.label, model: null, imageIds: workspaceImages(input.projectId, input.prompts, s.from ?? ['imported']), ...blank, guidance: null }]
       })
       const modelRefs = input.sources.filter((s) => s.kind === 'model').map((s) => s.model)
       if (new Set(modelRefs).size !== modelRefs.length) fail('bad_request', 'a model is listed twice')

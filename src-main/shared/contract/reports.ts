@@ -5,12 +5,16 @@ import { FsPath, Id, Name, method } from './common'
 import { ClassifierChoice } from './classify'
 import { Job, JobState } from './jobs'
 import { ModelRef, SamplerName } from './models'
+import { ImageSource } from './projects'
 
 /** What a report compares: a model sampled on the report's prompts with its fixed seeds, or images already in the workspace. */
 export const ReportSource = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('model'), model: ModelRef, label: Name.optional() }).strict(),
-  /** Every image the project holds of the report's prompts (imported or sampled earlier). */
-  z.object({ kind: z.literal('images'), label: Name.default('workspace images') }).strict()
+  /**
+   * The project's images of the report's prompts, from the sources named in `from`: by default only the
+   * imported pool, so images sampled, acquired or drawn in the studio never mix into it unasked (issue 10).
+   */
+  z.object({ kind: z.literal('images'), label: Name.default('workspace images'), from: z.array(ImageSource).min(1).max(4).default(['imported']) }).strict()
 ])
 export type ReportSource = z.infer<typeof ReportSource>
 export const ReportFormat = z.enum(['html', 'pdf', 'json', 'csv'])

@@ -77,6 +77,7 @@ export function imageQueryRepo(db: Database.Database) {
   const setsOf = db.prepare<[number], { id: number; label: string }>(
     `SELECT s.id, coalesce(s.name, 'Set ' || s.number) AS label FROM set_members m JOIN image_sets s ON s.id = m.set_id WHERE m.image_id = ? ORDER BY s.number`
   )
+  const idsFrom = db.prepare<[number, string], number>(`SELECT i.id FROM images i WHERE i.prompt_id = ? AND ${SOURCE_SQL} IN (SELECT value FROM json_each(?)) ORDER BY i.id`).pluck()
   const runOf = db.prepare<[number], { name: string | null; number: number; kind: string }>('SELECT name, number, kind FROM jobs WHERE id = ?')
   const runName = (jobId: number): string | null => {
     const r = runOf.get(jobId)
@@ -84,6 +85,10 @@ export function imageQueryRepo(db: Database.Database) {
   }
 
   return {
+    /** The images of a prompt from these sources, in import order (what a report audits as "workspace images"). */
+    idsOfPrompt(promptId: number, sources: readonly ImageSource[]): number[] {
+      return idsFrom.all(promptId, JSON.stringify(sources))
+    },
     list(projectId: number, f: ImageFilter & { promptId?: number; offset: number; limit: number }): { total: number; items: ImageSummary[] } {
       const params: Params = { projectId, promptId: f.promptId ?? null, source: f.source ?? null, model: f.model ?? null, axis: f.label?.axis ?? null, cls: f.label?.cls ?? null }
       return { total: total.get(params)!, items: page.all({ ...params, limit: f.limit, offset: f.offset }).map(toSummary) }
