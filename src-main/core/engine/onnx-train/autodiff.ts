@@ -146,8 +146,28 @@ export class DiffGraph {
       if (i < lead || (target[i - lead] === 1 && gs[i] !== 1)) axes.push(i)
     }
     const kept = gs.map((d, i) => (axes.includes(i) ? 1 : d))
+    const leading = axes.every((a, i) => a === i)
+    if (axes.length > 0 && leading) {
+      // A sum over the leading axes (every bias gradient, the position table's) is ones[rows] @ g[rows, rest]:
+      // a GEMV on ORT's BLAS path, several times faster than ReduceSum over a non-innermost axis.
+      const rows = gs.slice(0, axes.length).reduce((a, b) => a * b, 1)
+      const rest = size(gs) / rows
+      const summed = this.raw('MatMul', [this.ones(rows), this.rawReshape(grad, [rows, rest])], {}, [rest])
+      return this.rawReshape(summed, target)
+    }
     const summed = axes.length ? this.raw('ReduceSum', [grad, this.g.constInt64(axes)], { keepdims: 1 }, kept) : grad
     return this.rawReshape(summed, target)
+  }
+
+  /** A ones vector [n] in the graph's element type (shared between uses). */
+  private ones(n: number): string {
+    const key = `ones:${n}`
+    let ones = this.consts.get(key)
+    if (!ones) {
+      ones = this.raw('Expand', [this.scalar(1), this.g.constInt64([n])], {}, [n])
+      this.consts.set(key, ones)
+    }
+    return ones
   }
 
   private rawMul(a: string, b: string): string {
@@ -321,12 +341,7 @@ export class DiffGraph {
   layerNorm(x: string, epsilon: number): string {
     const s = this.shape(x)
     const d = s[s.length - 1]
-    const key = `ones:${d}`
-    let ones = this.consts.get(key)
-    if (!ones) {
-      ones = this.raw('Expand', [this.scalar(1), this.g.constInt64([d])], {}, [d])
-      this.consts.set(key, ones)
-    }
+    const ones = this.ones(d)
     const stat = [...s.slice(0, -1), 1]
     const [y, , rstd] = this.emit('LayerNormalization', [x, ones], { axis: -1, epsilon: floatAttr(epsilon) }, [s, stat, stat], ([g]) => {
       const invD = this.scalar(1 / d)
