@@ -17,6 +17,7 @@ import { imagesRepo } from './db/repos/images'
 import { createImportService, thumbsDirOf } from './import/import-service'
 import { writeFileAtomicSync } from './fs/atomic-write'
 import { browseRootsFrom } from './fs/folder-browser'
+import type { RevealFile } from './fs/reveal'
 import { createJobRunner, type JobRunner } from './jobs/runner'
 import { defaultWorkspaceDir as workspaceDirFrom } from './serve/args'
 import type { ImageFileLookup } from './serve/image-files'
@@ -74,6 +75,8 @@ export interface OpenStudioOptions {
   engine?: StudioEngineOptions
   /** Folder of the shipped world sample, classifier and base model; when set, a new workspace gets the demo project. */
   demoResourcesDir?: string
+  /** The desktop shell's "show in folder" (files.reveal); serve mode has none. */
+  revealFile?: RevealFile
 }
 
 export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
@@ -243,7 +246,7 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   const projectOf = projectOfRepo(workspace.db)
   const damaged = (): string => damagedMessage(workspace.file, health.damage!, listBackups(workspace.file)[0]?.file ?? null)
   const handlers = withDamageCheck(
-    withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance, browseRoots: browseRootsFrom(process.env, homedir()) }), projectOf), workspaceDir),
+    withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance, browseRoots: browseRootsFrom(process.env, homedir()), reveal: opts.revealFile }), projectOf), workspaceDir),
     health,
     damaged
   )

@@ -37,7 +37,8 @@ async function start(): Promise<void> {
   // Packaged: the resources folder ships beside app.asar; from a build: the repository's resources/.
   const resourcesDir = process.env.POPALIGN_RESOURCES ?? (app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources'))
   process.env.POPALIGN_RESOURCES = resourcesDir
-  studio = await openStudio({ workspaceDir: process.env.POPALIGN_WORKSPACE || defaultWorkspaceDir(), demoResourcesDir: resourcesDir })
+  // "Reveal in folder" after an export: the path is checked by the core (an existing regular file) first.
+  studio = await openStudio({ workspaceDir: process.env.POPALIGN_WORKSPACE || defaultWorkspaceDir(), demoResourcesDir: resourcesDir, revealFile: (path) => shell.showItemInFolder(path) })
   const owner = await studio.verifyToken(studio.ownerToken)
   if (!owner) throw new Error('the workspace owner token does not verify')
 

@@ -8,6 +8,7 @@ import type { Criterion, ImageSet, ImportReport, Job, Judgement, PairTask, Progr
 import { ApiFailure, type CallContext, type Handlers } from '../api/dispatch'
 import type { Workspace } from '../db/open'
 import { BrowseRefused, browseFolder } from '../fs/folder-browser'
+import { RevealRefused, revealFile, type RevealFile } from '../fs/reveal'
 import { AxisError } from '../db/repos/axes'
 import { publicJob } from '../db/repos/jobs'
 import { JudgementConflict, type StoredJudgement } from '../db/repos/judgements'
@@ -62,6 +63,8 @@ export interface HandlerDeps {
   audit?: AuditService
   /** Folders files.browse may show (serve mode's folder picker); the owner's home folder when left out. */
   browseRoots?: readonly string[]
+  /** The desktop shell's "show in folder"; absent in serve mode, where files.reveal says where the file is. */
+  reveal?: RevealFile
   /** The workspace's health and restore (core/studio.ts); workspace.restore answers 'not available' when left out. */
   maintenance?: WorkspaceMaintenance
 }
@@ -160,6 +163,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         if (err instanceof BrowseRefused) throw new ApiFailure('bad_request', err.message)
         throw err
       }
+    },
+    'files.reveal': ({ path }) => {
+      try {
+        revealFile(path, deps.reveal)
+      } catch (err) {
+        if (err instanceof RevealRefused) throw new ApiFailure('bad_request', err.message)
+        throw err
+      }
+      return { revealed: true as const }
     },
 
     'jobs.list': ({ projectId }) => {

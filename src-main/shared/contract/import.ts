@@ -33,5 +33,7 @@ export const importMethods = {
   'import.start': method(z.object({ projectId: Id, folder: FsPath }).strict(), Job),
   'import.report': method(z.object({ jobId: Id }).strict(), ImportReport),
   /** Owner only: a folder of the studio's machine, inside its allowed roots (import folders, export destinations); no path: the first root. */
-  'files.browse': method(z.object({ path: FsPath.optional() }).strict(), FolderListing)
+  'files.browse': method(z.object({ path: FsPath.optional() }).strict(), FolderListing),
+  /** Owner only, desktop app: shows a file the studio wrote (an export) in the system's file manager. */
+  'files.reveal': method(z.object({ path: FsPath }).strict(), z.object({ revealed: z.literal(true) }))
 } as const
