@@ -37,7 +37,7 @@ beforeAll(async () => {
   globalThis.fetch = vi.fn(async () => {
     fetchCalls++
     throw new Error('network access is not allowed')
-  }) as typeof fetch
+  })
   gear = await HumanPhotoClassifier.load(GEAR)
   faceres = await HumanPhotoClassifier.load(FACERES)
 })
@@ -108,8 +108,8 @@ describe('photo classifier on real photos', () => {
 })
 
 describe('photo classifier in an audit', () => {
-  it('opens from the same mapping path and puts its notice on perceived attributes into the lineage rows', async () => {
-    const c = await openAuditClassifier({ mappingPath: GEAR })
+  it('opens as the \'photo\' choice and puts its notice on perceived attributes into the lineage rows', async () => {
+    const c = await openAuditClassifier('photo')
     try {
       expect([c.id, c.version]).toEqual(['human-gear', `1+human-${installedHumanVersion()}`])
       expect(c.axes).toEqual([
@@ -174,8 +174,9 @@ describe('photo classifier in the classification job', () => {
       copyFileSync(f, copy)
       ws.images.add({ projectId, promptId, sha256: String(i).padStart(64, '0'), filePath: copy, rootPath: tmp.dir, width: 512, height: 512, bytes: 1 })
     })
-    for (const mappingPath of [GEAR, FACERES]) {
-      const job = service.start(projectId, { classifier: { mappingPath } })
+    // 'photo' is the built-in photo classifier (GEAR); faceres is chosen by its mapping path.
+    for (const classifier of ['photo' as const, { mappingPath: FACERES }]) {
+      const job = service.start(projectId, { classifier })
       await runner.idle()
       expect(runner.get(job.id).state).toBe('done')
     }

@@ -14,10 +14,10 @@ import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/worl
 import { OnnxAttributeClassifier, type Verdict } from '../classify-job/classifier'
 import { mapLimit } from '../import/map-limit'
 import { MAX_MAPPING_BYTES, readOwnerFile } from '../fs/owner-file'
-import { parseAnyMapping } from '../photo-classifier/any-mapping'
+import { parseAnyMapping, photoClassifierMapping } from '../photo-classifier/any-mapping'
 import { HumanPhotoClassifier, MAX_SIDE } from '../photo-classifier/human-classifier'
 
-export type ClassifierChoice = 'builtin' | { mappingPath: string; onnxPath?: string }
+export type ClassifierChoice = 'builtin' | 'photo' | { mappingPath: string; onnxPath?: string }
 
 export interface AuditClassifier {
   readonly id: string
@@ -45,6 +45,7 @@ const DECODE_CONCURRENCY = 4
 
 export async function openAuditClassifier(choice: ClassifierChoice, builtinDir: string = worldClassifierDir()): Promise<AuditClassifier> {
   if (choice === 'builtin') return openBuiltin(join(builtinDir, WORLD_CLASSIFIER_MAPPING))
+  if (choice === 'photo') return openOnnx(photoClassifierMapping(), undefined)
   for (const p of [choice.mappingPath, choice.onnxPath]) {
     if (p !== undefined && !isAbsolute(p)) throw new Error(`classifier files must be absolute paths, got "${p}"`)
   }

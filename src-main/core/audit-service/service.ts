@@ -15,7 +15,7 @@ import type { Classification } from '../classifier/runner'
 import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../classifier/world-classifier'
 import { checkAgainstTaxonomy, MappingError } from '../classify-job/mapping'
 import { mappingModelFile } from '../classify-job/model-files'
-import { identityOf, parseAnyMapping } from '../photo-classifier/any-mapping'
+import { identityOf, parseAnyMapping, photoClassifierMapping } from '../photo-classifier/any-mapping'
 import { checkOutPath, OutPathError } from '../export/out-path'
 import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '../fs/owner-file'
 import { FileRefusedError } from '../fs/read-regular'
@@ -87,8 +87,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
 
   /** Reads the classifier's id and version (and checks it against the project's taxonomy) without loading the model. */
   function identify(projectId: number, choice: ClassifierChoice): { id: string; version: string } {
-    const mappingPath = choice === 'builtin' ? join(builtinDir, WORLD_CLASSIFIER_MAPPING) : choice.mappingPath
-    if (choice !== 'builtin') {
+    const mappingPath = choice === 'builtin' ? join(builtinDir, WORLD_CLASSIFIER_MAPPING) : choice === 'photo' ? photoClassifierMapping() : choice.mappingPath
+    if (choice !== 'builtin' && choice !== 'photo') {
       if (!isAbsolute(choice.mappingPath)) fail('bad_request', `the classifier mapping path must be absolute: ${choice.mappingPath.slice(0, 200)}`)
       if (choice.onnxPath !== undefined && !isAbsolute(choice.onnxPath)) fail('bad_request', `the classifier ONNX path must be absolute: ${choice.onnxPath.slice(0, 200)}`)
       if (!existsSync(choice.mappingPath)) fail('bad_request', `classifier mapping file not found: ${choice.mappingPath}`)
@@ -104,7 +104,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         return identityOf(any)
       }
       const spec = any.spec
-      const model = choice !== 'builtin' && choice.onnxPath ? choice.onnxPath : resolve(dirname(mappingPath), spec.model)
+      const model = typeof choice === 'object' && choice.onnxPath ? choice.onnxPath : resolve(dirname(mappingPath), spec.model)
       if (!existsSync(model)) fail('bad_request', `classifier ONNX model file not found: ${model}`)
       if (statSync(model).isDirectory()) fail('bad_request', `classifier ONNX model ${model} is a folder; give the .onnx file`)
       ownerFile(model, 'classifier ONNX model', MAX_MODEL_BYTES)

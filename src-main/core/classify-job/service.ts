@@ -12,14 +12,14 @@ import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '..
 import { FileRefusedError } from '../fs/read-regular'
 import type { JobContext, JobRunner } from '../jobs/runner'
 import { HumanPhotoClassifier } from '../photo-classifier/human-classifier'
-import { identityOf, parseAnyMapping, type ClassifierIdentity } from '../photo-classifier/any-mapping'
+import { identityOf, parseAnyMapping, photoClassifierMapping, type ClassifierIdentity } from '../photo-classifier/any-mapping'
 import { OnnxAttributeClassifier, type ImageClassifier, type Verdict } from './classifier'
 import { checkAgainstTaxonomy, MappingError } from './mapping'
 import { mappingModelFile } from './model-files'
 import { pairAgreement, projectVerdicts, type PairAgreement } from './pair-agreement'
 import { classifyStore, type ClassifierKey, type ClassifierSummary, type ClassifyStore, type StatusCounts } from './store'
 
-export type ClassifierChoice = 'builtin' | { onnxPath?: string; mappingPath: string }
+export type ClassifierChoice = 'builtin' | 'photo' | { onnxPath?: string; mappingPath: string }
 
 /** Where the model and mapping files are; `model` overrides the mapping's own model path. */
 export interface ClassifierFiles {
@@ -68,7 +68,9 @@ export function createClassifyService(deps: ClassifyServiceDeps): ClassifyServic
     const files: ClassifierFiles =
       c === 'builtin'
         ? { mappingPath: join(deps.builtinDir ?? worldClassifierDir(), WORLD_CLASSIFIER_MAPPING), modelPath: null }
-        : { mappingPath: c.mappingPath, modelPath: c.onnxPath ?? null }
+        : c === 'photo'
+          ? { mappingPath: photoClassifierMapping(), modelPath: null }
+          : { mappingPath: c.mappingPath, modelPath: c.onnxPath ?? null }
     for (const p of [files.mappingPath, files.modelPath]) {
       if (p !== null && !isAbsolute(p)) throw new ApiFailure('bad_request', `classifier files must be absolute paths: ${p.slice(0, 200)}`)
     }

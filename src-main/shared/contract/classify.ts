@@ -4,8 +4,12 @@ import { z } from 'zod'
 import { FsPath, Id, method } from './common'
 import { Job } from './jobs'
 
-/** The built-in world classifier, or a foreign ONNX model with its mapping file (absolute paths; checked against the project's taxonomy). */
-export const ClassifierChoice = z.union([z.literal('builtin'), z.object({ onnxPath: FsPath.optional(), mappingPath: FsPath }).strict()]).default('builtin')
+/**
+ * The built-in world classifier, the built-in photo classifier ('photo': face detector + GEAR's perceived
+ * gender and five groups, docs/photo-classifier.md), or a foreign ONNX model (or a photo-classifier
+ * mapping copied and edited) with its mapping file (absolute paths; checked against the project's taxonomy).
+ */
+export const ClassifierChoice = z.union([z.literal('builtin'), z.literal('photo'), z.object({ onnxPath: FsPath.optional(), mappingPath: FsPath }).strict()]).default('builtin')
 
 export const classifyMethods = {
   'classify.start': method(
