@@ -63,7 +63,7 @@ class TorchPeer {
     const next = await this.lines.next()
     if (next.done) throw new Error('the peer exited')
     const out = JSON.parse(next.value) as Record<string, unknown>
-    if (out.error) throw new Error(String(out.error))
+    if (out.error) throw new Error(typeof out.error === 'string' ? out.error : JSON.stringify(out.error))
     return out
   }
 
@@ -109,17 +109,17 @@ async function main(): Promise<void> {
   const rounds = Number(values.rounds)
   const torchThreads = Number(values['torch-threads'])
   const steps = Number(values.steps)
-  const batches = values.batches!.split(',').map(Number)
+  const batches = values.batches.split(',').map(Number)
   if (!(rounds > 0 && steps > 0 && batches.every((b) => Number.isInteger(b) && b > 0))) throw new Error('--rounds, --steps and --batches must be positive integers')
   const { tf, info } = await loadTf()
-  const peer = await TorchPeer.open(values.python!)
+  const peer = await TorchPeer.open(values.python)
   const torchVersion = typeof peer === 'string' ? null : String((await peer.ask({ cmd: 'init', config: configFor('base', 2).model, batch: 2, threads: 2 })).torch)
   console.log(`tfjs: ${describeBackend(info)}`)
   console.log(`onnxruntime: ${describeOrtTraining()}`)
   console.log(typeof peer === 'string' ? `PyTorch peer skipped: ${peer}` : `PyTorch peer: torch ${torchVersion}, ${torchThreads} intra-op thread(s)`)
   console.log(`machine: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${rounds} rounds x ${steps} steps per engine, interleaved`)
   const rows: Row[] = []
-  for (const name of values.configs!.split(',')) {
+  for (const name of values.configs.split(',')) {
     for (const batch of batches) {
       const config = configFor(name, batch)
       const model: DiTConfig = config.model

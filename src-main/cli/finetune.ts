@@ -13,6 +13,7 @@
 import { copyFileSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { contract, type FinetuneSettings, type Input, type Job, type MethodName, type Output } from '@shared/contract'
+import { isFinalJobState } from '@shared/job-states'
 import type { CallContext } from '../core/api/dispatch'
 import { openStudio } from '../core/studio'
 
@@ -55,7 +56,7 @@ function settingsFrom(args: Partial<Record<Flag, string>>): Partial<FinetuneSett
     checkpointEvery: num(args, 'checkpoint-every'),
     weighting: args.weighting
   }
-  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined)) as Partial<FinetuneSettings>
+  return Object.fromEntries(Object.entries(s).filter(([, v]) => v !== undefined))
 }
 
 async function main(): Promise<void> {
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
         if (j.id !== job.id || j.message === last) return
         last = j.message
         console.log(`[${j.state}] ${j.message}`)
-        if (j.state === 'done' || j.state === 'failed' || j.state === 'cancelled') resolveJob(j)
+        if (isFinalJobState(j.state)) resolveJob(j)
       }
       studio.onEvent((_name, j) => show(j))
       void call('jobs.get', { jobId: job.id }).then(show)

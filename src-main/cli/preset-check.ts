@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     console.log('|---|---|---|---|---|---|---|---|---|---|---|')
     for (const p of presets) {
       const settings = { ...p.settings, learningRate: number('lr', values.lr) ?? p.settings.learningRate, steps: number('steps', values.steps) ?? p.settings.steps, beta: number('beta', values.beta) ?? p.settings.beta }
-      const r = await checkPreset(values.base as string, tools, method, settings, seed, (step, total) => process.stderr.write(`\r${p.name}: step ${step}/${total}`))
+      const r = await checkPreset(values.base, tools, method, settings, seed, (step, total) => process.stderr.write(`\r${p.name}: step ${step}/${total}`))
       process.stderr.write('\n')
       if (values.sheets) {
         mkdirSync(values.sheets, { recursive: true })

@@ -102,7 +102,7 @@ describe('audit CLI', () => {
     writeFileSync(join(runDir, 'run.json'), JSON.stringify(record))
     const plan = parseAuditArgs(['--prompts', join(root, 'prompts.txt'), '--checkpoint', join(runDir, 'step-000000300.ckpt'), '--seeds', '0:2', '--steps', '4', '--formats', 'json', '--resamples', '20', '--out', join(root, 'run-report')])
     if (plan === 'help') throw new Error('unexpected help')
-    const { report } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true } as never))
+    const { report } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }))
     const lineage = report.models[0].lineage
     expect(lineage.training).toMatchObject({ runId: 7, method: 'popalign', preset: 'paper-scaled', beta: 1000, alpha: 0.5, steps: 300, seed: 11, base: { model: 'base', step: 16500 }, snapshot: null })
     expect(lineage.run).toContain(`snapshot #3 (sha256 ${'ab'.repeat(32)}, 20 winner-loser image pairs)`)

@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Browser, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FINAL, open, waitFor } from '../engine-service/helpers'
+import { isFinalJobState } from '@shared/job-states'
+import { open, waitFor } from '../engine-service/helpers'
 import { judgedSnapshot } from '../finetune/fixture'
 import { launchBrowser } from './browser'
 import { startServe, type ServeProcess } from './serve-process'
@@ -27,7 +28,7 @@ beforeAll(async () => {
   try {
     projectId = (await s.call('projects.create', { name: 'Fairer doctors' })).id
     const job = await s.call('train.start', { projectId, config: { size: 'tiny', steps: 20, batchSize: 8, learningRate: 2e-3, seed: 4, checkpointEvery: 20 } })
-    await waitFor('the base run', async () => FINAL.has((await s.call('jobs.get', { jobId: job.id })).state))
+    await waitFor('the base run', async () => isFinalJobState((await s.call('jobs.get', { jobId: job.id })).state))
     baseRun = job.id
     await judgedSnapshot(s.studio.workspace, workspace, projectId)
   } finally {

@@ -99,7 +99,7 @@ describe('Preference data screen against the real serve mode', () => {
     await classifier.waitFor()
     const statuses = classifier.getByTestId('status-bars').locator('li')
     expect(await statuses.evaluateAll((lis) => lis.map((li) => li.getAttribute('data-key')))).toEqual(['ok', 'no_detection', 'low_confidence', 'error', 'unclassified'])
-    const counts = (await statuses.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-count'))))) as number[]
+    const counts = await statuses.evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-count'))))
     expect(counts.reduce((a, b) => a + b, 0)).toBe(PER_PROMPT * PROMPTS.length)
     expect(counts[4]).toBe(0) // nothing left unclassified
     expect(await statuses.first().textContent()).toMatch(/ok\s*\d+\s*\d+(\.\d)?%/) // bars always carry text
@@ -107,7 +107,7 @@ describe('Preference data screen against the real serve mode', () => {
     expect(await axes.evaluateAll((els) => els.map((e) => e.getAttribute('data-axis')))).toEqual(['silhouette', 'tone'])
     // Every class of the taxonomy is listed, counted or not.
     expect(await axes.nth(1).locator('li').count()).toBe(6)
-    const silhouette = (await axes.nth(0).locator('li').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-count'))))) as number[]
+    const silhouette = await axes.nth(0).locator('li').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-count'))))
     expect(silhouette.reduce((a, b) => a + b, 0)).toBe(counts[0])
   })
 

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Input, Job, MethodName, Output } from '@shared/contract'
 import { contract } from '@shared/contract'
+import { isFinalJobState } from '@shared/job-states'
 import { outputMismatch, type CallContext } from '../../src-main/core/api/dispatch'
 import { openStudio, type Studio, type StudioEngineOptions } from '../../src-main/core/studio'
 
@@ -45,13 +46,11 @@ export async function waitFor<T>(what: string, probe: () => T | Promise<T>, time
   const deadline = Date.now() + timeoutMs
   for (;;) {
     const v = await probe()
-    if (v) return v as NonNullable<T>
+    if (v) return v
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
     await new Promise((r) => setTimeout(r, 25))
   }
 }
-
-export const FINAL: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
 
 /** Waits until a job has ended (done, failed or cancelled) and returns it. */
 export const jobFinished = (s: TestStudio, jobId: number, timeoutMs = 40_000): Promise<Job> =>
@@ -59,7 +58,7 @@ export const jobFinished = (s: TestStudio, jobId: number, timeoutMs = 40_000): P
     `job ${jobId} to finish`,
     async () => {
       const job = await s.call('jobs.get', { jobId })
-      return FINAL.has(job.state) ? job : null
+      return isFinalJobState(job.state) ? job : null
     },
     timeoutMs
   )

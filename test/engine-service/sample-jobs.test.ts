@@ -95,7 +95,8 @@ describe('sample jobs', () => {
     })
     const job = await s.call('sample.start', { projectId, model: modelId, prompts, seedStart: 0, count: 4, steps: 1000, sampler: 'ddpm', guidance: 3 })
     await waitFor('the first chunk', () => closing !== null, 30_000)
-    await closing
+    // Set inside the job.progress listener, which TypeScript's narrowing cannot see.
+    await (closing as Promise<void> | null)
     const mid = (await import('../../src-main/core/db/open')).openWorkspace(join(ws, 'workspace.db'))
     const doneAtClose = mid.jobs.get(job.id)!
     mid.close()

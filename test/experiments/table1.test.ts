@@ -136,7 +136,7 @@ describe('table1 targets over seeds', () => {
     featureFidelity: v(1, 0.1),
     frechet: v(20, 1),
     frechetPretraining: 10,
-    recall: { silhouette: v(recall, 0.02), tone: v(recall, 0.02), overall: v(recall, 0.02) } as Table1Row['recall'],
+    recall: { silhouette: v(recall, 0.02), tone: v(recall, 0.02), overall: v(recall, 0.02) },
     specificConceptAccuracy: v(1, 0),
     frechetSpecific: v(10, 1),
     fidelitySpecific: v(1, 0.1),

@@ -20,23 +20,35 @@ function parseCsv(text: string): string[][] {
   while (i < text.length) {
     const c = text[i]
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), (i += 2)
-      else if (c === '"') {
+      if (c === '"' && text[i + 1] === '"') {
+        field += '"'
+        i += 2
+      } else if (c === '"') {
         quoted = false
         i++
         if (i < text.length && !',\r\n'.includes(text[i])) throw new Error(`text after a closing quote at ${i}`)
-      } else (field += c), i++
+      } else {
+        field += c
+        i++
+      }
     } else if (c === '"') {
       if (field !== '') throw new Error(`quote inside an unquoted field at ${i}`)
       quoted = true
       i++
-    } else if (c === ',') record.push(field), (field = ''), i++
-    else if (c === '\n' || c === '\r') {
+    } else if (c === ',') {
+      record.push(field)
+      field = ''
+      i++
+    } else if (c === '\n' || c === '\r') {
       record.push(field)
       records.push(record)
-      ;(field = ''), (record = [])
+      field = ''
+      record = []
       i += c === '\r' && text[i + 1] === '\n' ? 2 : 1
-    } else (field += c), i++
+    } else {
+      field += c
+      i++
+    }
   }
   if (quoted) throw new Error('unterminated quoted field')
   if (field !== '' || record.length > 0) throw new Error('the last record has no line end')

@@ -35,16 +35,16 @@ function directLoss(method: FinetuneMethod, mse: TF.Tensor1D, w: Float32Array, r
   const m = tf.mul(mse, tf.tensor1d(w))
   const r = tf.mul(tf.tensor1d(ref), tf.tensor1d(w))
   const n = labels.length
-  if (method === 'sft') return tf.mean(m) as TF.Scalar
+  if (method === 'sft') return tf.mean<TF.Scalar>(m)
   if (method === 'dpo') {
     const P = n / 2
     const d = tf.sub(tf.sub(tf.slice(m, 0, P), tf.slice(m, P, P)), tf.sub(tf.slice(r, 0, P), tf.slice(r, P, P)))
     const u = tf.mul(-0.5 * beta, d)
-    return tf.mean(tf.softplus(tf.neg(u))) as TF.Scalar
+    return tf.mean<TF.Scalar>(tf.softplus(tf.neg(u)))
   }
   const g = tf.sub(r, m)
   const z = tf.mul(tf.mul(tf.tensor1d(Float32Array.from(labels)), beta), tf.sub(g, Z))
-  return tf.mean(tf.softplus(tf.neg(z))) as TF.Scalar
+  return tf.mean<TF.Scalar>(tf.softplus(tf.neg(z)))
 }
 
 describe('fine-tune step', () => {

@@ -7,7 +7,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SILHOUETTES, TONES } from '../../src-main/core/world/taxonomy'
 import { writeWorldSample } from '../../src-main/core/world/sample-folder'
-import { FINAL, open, tempRoot, waitFor, type TestStudio } from '../engine-service/helpers'
+import { isFinalJobState } from '@shared/job-states'
+import { open, tempRoot, waitFor, type TestStudio } from '../engine-service/helpers'
 
 const DOCTOR = 'a photo of a doctor'
 const root = tempRoot('mcmc-world-')
@@ -19,7 +20,7 @@ let astronautId = 0
 const finished = async (jobId: number) => {
   const job = await waitFor(`job ${jobId} to finish`, async () => {
     const j = await s.call('jobs.get', { jobId })
-    return FINAL.has(j.state) ? j : null
+    return isFinalJobState(j.state) ? j : null
   })
   if (job.state !== 'done') throw new Error(`job ${jobId} ${job.state}: ${job.error}`)
 }

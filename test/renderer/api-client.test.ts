@@ -22,7 +22,7 @@ describe('serve-mode client', () => {
     const last = seen[2].init!
     expect(last.method).toBe('POST')
     expect((last.headers as Record<string, string>)[CSRF_HEADER]).toBe('tok-1')
-    expect(JSON.parse(String(last.body))).toEqual({ projectId: 3 })
+    expect(JSON.parse(last.body as string)).toEqual({ projectId: 3 })
   })
 
   it('passes API errors through and turns transport failures into errors, never throwing', async () => {

@@ -140,7 +140,7 @@ describe('LabelSession', () => {
 
   it('shows a load error instead of an empty screen', async () => {
     const api = new ScriptedApi()
-    api.client.call = (async () => ({ ok: false, error: { code: 'forbidden', message: 'no access' } })) as ApiClient['call']
+    api.client.call = (async () => ({ ok: false, error: { code: 'forbidden', message: 'no access' } }))
     const s = session(api)
     await s.start()
     expect(s.loadError).toBe('No access.')

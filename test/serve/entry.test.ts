@@ -28,8 +28,8 @@ function launch(script: string, args: string[]): Promise<Running> {
   const { POPALIGN_WORKSPACE: _ignored, ...env } = process.env
   const child = spawn(process.execPath, [script, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()))
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()))
   return new Promise((resolvePromise, reject) => {
     const timer = setTimeout(() => {
       child.kill('SIGKILL')
@@ -41,7 +41,7 @@ function launch(script: string, args: string[]): Promise<Running> {
       clearTimeout(timer)
       resolvePromise({ child, output: () => out, url: m[1], port: Number(m[2]), token: m[3] })
     }
-    child.stdout!.on('data', check)
+    child.stdout.on('data', check)
     child.on('exit', (code) => {
       clearTimeout(timer)
       reject(new Error(`exited with ${code} before serving:\n${out}`))
@@ -110,7 +110,7 @@ describe.skipIf(!built)('serve entry (needs `npm run build`)', () => {
   it('refuses a bad option with a usage message and exit code 2', async () => {
     const child = spawn(process.execPath, ['out/main/serve.js', '--port', 'eighty'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] })
     let err = ''
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()))
     const code = await new Promise<number | null>((r) => child.on('exit', r))
     expect(code).toBe(2)
     expect(err).toMatch(/--port "eighty" is not a port number/)

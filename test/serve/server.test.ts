@@ -366,7 +366,7 @@ describe('WebSocket /events', () => {
     expect([a.status, b.status]).toEqual([101, 101])
     const gotB: unknown[] = []
     b.ws.on('message', (m) => gotB.push(m))
-    const message = new Promise<unknown>((resolve) => a.ws.once('message', (m) => resolve(JSON.parse(String(m)))))
+    const message = new Promise<unknown>((resolve) => a.ws.once('message', (m) => resolve(JSON.parse((m as Buffer).toString('utf8')))))
     server.broadcast('job.progress', job)
     expect(await message).toEqual({ name: 'job.progress', payload: job })
     await new Promise((r) => setTimeout(r, 50))

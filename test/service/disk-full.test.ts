@@ -11,6 +11,8 @@ import { DISK_FULL_BYTES, withDiskFullCheck } from '../../src-main/core/api/disk
 import { openStudio } from '../../src-main/core/studio'
 
 const ctx: CallContext = { annotatorId: 1, scope: 'owner' }
+// Rejects with exactly what it is given: the tests pass errno-like objects, as node:fs throws them.
+// eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors
 const failing = (err: unknown): Handlers => ({ 'projects.list': () => Promise.reject(err) }) as unknown as Handlers
 
 describe('full disk', () => {

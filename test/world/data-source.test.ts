@@ -62,9 +62,13 @@ describe('world data source', () => {
     for (let i = 0; i < batch.batchSize; i++) {
       const p = parsePrompt(batch.prompts[i])
       const round = batch.labels.silhouette[i] === 0
-      if (p.silhouette) (namedRound.n++, (namedRound.hit += round ? 1 : 0))
-      if (p.tone) (namedTeal.n++, (namedTeal.hit += batch.labels.tone[i] === 1 ? 1 : 0))
-      if (!p.silhouette && !p.tone) (neutralRound.n++, (neutralRound.hit += round ? 1 : 0))
+      const tally = (t: { n: number; hit: number }, hit: boolean): void => {
+        t.n++
+        t.hit += hit ? 1 : 0
+      }
+      if (p.silhouette) tally(namedRound, round)
+      if (p.tone) tally(namedTeal, batch.labels.tone[i] === 1)
+      if (!p.silhouette && !p.tone) tally(neutralRound, round)
       if (p.silhouette) expect(p.silhouette).toBe(SILHOUETTES[batch.labels.silhouette[i]])
       if (p.tone) expect(p.tone).toBe(TONES[batch.labels.tone[i]])
     }

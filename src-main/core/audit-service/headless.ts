@@ -156,7 +156,7 @@ async function openClassifier(plan: AuditCliPlan, builtinDir?: string): Promise<
 
 /** Classifies in batches; images the manifest already rejected get 'error' without being read. */
 export async function classifyImages(classifier: AuditClassifier, images: readonly SourceImage[], onBatch: (n: number) => void): Promise<Classification[]> {
-  const out: Classification[] = new Array(images.length)
+  const out = new Array<Classification>(images.length)
   for (let start = 0; start < images.length; start += CLASSIFY_BATCH) {
     const batch = images.slice(start, start + CLASSIFY_BATCH)
     const readable = batch.map((img, i) => ({ img, i })).filter(({ img }) => img.path !== null)

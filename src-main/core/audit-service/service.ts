@@ -248,7 +248,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const stored = verdicts.read(key, ids)
       // The built-in classifier's concept and features are not stored; they are recomputed here for
       // concept accuracy and the Frechet distance (the stored verdict stays the status of record).
-      const fresh: (Classification | null)[] = new Array(ids.length).fill(null)
+      const fresh = new Array<Classification | null>(ids.length).fill(null)
       if (classifier.hasFeatures) {
         for (let i = 0; i < ids.length && !signal.aborted; i += 256) {
           const part = await classifier.classifyFiles(ids.slice(i, i + 256).map(imageFile))

@@ -54,7 +54,7 @@ export function frechetEstimate(
 
   const perPrompt = groups.map((g) => {
     const m = emptyMoments(dim)
-    for (const i of g) if (records[i].features) addToMoments(m, records[i].features as Float32Array)
+    for (const i of g) if (records[i].features) addToMoments(m, records[i].features)
     return m
   })
   const total = emptyMoments(dim)

@@ -235,7 +235,7 @@ function buildModelReport(
   const prompts = groupByPrompt(records)
   const neutral = prompts.filter((p) => p.kind === 'neutral')
   const specific = prompts.filter((p) => p.kind === 'specific')
-  const askedByPrompt = axes.map((a) => new Map(prompts.map((p) => [p.id, p.kind === 'specific' ? a.asked(p.text) : ({ kind: 'none' } as AskedClass)])))
+  const askedByPrompt = axes.map((a) => new Map(prompts.map((p) => [p.id, p.kind === 'specific' ? a.asked(p.text) : ({ kind: 'none' })])))
 
   const coverageCells = Int32Array.from(records, (r) => (r.status === 'ok' ? 1 : 0))
   const conceptCells = Int32Array.from(records, (r) => (r.conceptCorrect === undefined ? -1 : r.conceptCorrect ? 1 : 0))

@@ -83,7 +83,7 @@ export class AttributeClassifier {
 
     // A broken image (NaN, Inf) gets 'error' and a blank stand-in so the batch still runs.
     const feed = new Float32Array(images)
-    const broken: (string | null)[] = new Array(n).fill(null)
+    const broken = new Array<string | null>(n).fill(null)
     for (let i = 0; i < n; i++) {
       for (let k = i * per; k < (i + 1) * per; k++) {
         if (!Number.isFinite(feed[k])) {

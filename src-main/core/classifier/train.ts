@@ -171,7 +171,7 @@ export async function trainWorldClassifier(options: TrainClassifierOptions = {})
             const conceptLoss = crossEntropy(tf, yc, out.concept)
             const visibleLoss = tf.reshape(tf.losses.sigmoidCrossEntropy(yv, out.visible, undefined, undefined, tf.Reduction.NONE), [B])
             const attrLoss = tf.mul(mask, tf.add(crossEntropy(tf, ys, out.silhouette), crossEntropy(tf, yt, out.tone)))
-            return tf.mean(tf.add(tf.add(conceptLoss, visibleLoss), attrLoss)) as Scalar
+            return tf.mean<Scalar>(tf.add(tf.add(conceptLoss, visibleLoss), attrLoss))
           },
           true,
           Object.values(vars)

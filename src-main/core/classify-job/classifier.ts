@@ -94,7 +94,7 @@ export class OnnxAttributeClassifier implements ImageClassifier {
   /** Classifies files; never throws for a bad file (its verdict is 'error'), only for model/mapping problems. */
   async classifyFiles(paths: readonly string[]): Promise<Verdict[]> {
     const n = paths.length
-    const verdicts: (Verdict | null)[] = new Array(n).fill(null)
+    const verdicts = new Array<Verdict | null>(n).fill(null)
     const specs: InputSpec[] = [this.spec.input, ...(this.spec.detector ? [this.spec.detector.input] : [])]
     const tensors = specs.map((s) => new Float32Array(n * imageValues(s)))
     // One read and decode per file and input spec; a decode failure is that image's verdict.

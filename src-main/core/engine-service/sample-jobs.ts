@@ -233,6 +233,8 @@ export function createSampleJobs(deps: SampleJobsDeps) {
         out.push({
           imageId: image.id,
           promptId: image.promptId,
+          // Provenance fields are strings this module wrote; String() only guards rows of older versions.
+          /* eslint-disable @typescript-eslint/no-base-to-string */
           provenance: {
             model: String(p.model ?? payload.model),
             modelLabel: String(p.modelLabel ?? payload.modelLabel),
@@ -246,6 +248,7 @@ export function createSampleJobs(deps: SampleJobsDeps) {
             backend: String(p.backend ?? ''),
             jobId: Number(p.jobId ?? jobId)
           }
+          /* eslint-enable @typescript-eslint/no-base-to-string */
         })
       }
       return out

@@ -115,7 +115,7 @@ export class Rng {
     rng.s1 = s[1] as number
     rng.s2 = s[2] as number
     rng.s3 = s[3] as number
-    rng.spare = spare as number | null
+    rng.spare = spare
     return rng
   }
 
@@ -189,8 +189,8 @@ export class Rng {
   shuffle<T>(items: T[]): T[] {
     for (let i = items.length - 1; i > 0; i--) {
       const j = this.int(i + 1)
-      const tmp = items[i] as T
-      items[i] = items[j] as T
+      const tmp = items[i]
+      items[i] = items[j]
       items[j] = tmp
     }
     return items

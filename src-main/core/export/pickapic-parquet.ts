@@ -60,9 +60,9 @@ export async function writePickapicParquet(
   let columns = emptyColumns()
   let pending = 0
   let rows = 0
-  const flushGroup = (): void => {
+  const flushGroup = async (): Promise<void> => {
     if (pending === 0) return
-    parquet.write({ columnData: PICKAPIC_SCHEMA.map((e) => ({ name: e.name, data: columns[e.name] })) as never, rowGroupSize: pending })
+    await parquet.write({ columnData: PICKAPIC_SCHEMA.map((e) => ({ name: e.name, data: columns[e.name] })), rowGroupSize: pending })
     columns = emptyColumns()
     pending = 0
   }
@@ -98,11 +98,11 @@ export async function writePickapicParquet(
       push('num_example_per_prompt', BigInt(k))
       pending++
       rows++
-      if (pending >= ROWS_PER_GROUP) flushGroup()
+      if (pending >= ROWS_PER_GROUP) await flushGroup()
     }
     await step(index + 1)
   }
-  flushGroup()
+  await flushGroup()
   await parquet.finish()
   return rows
 }

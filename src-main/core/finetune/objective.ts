@@ -75,6 +75,6 @@ export function preferenceHook(
     let dot = 0
     for (let i = 0; i < m.length; i++) dot += result.grad[i] * m[i]
     const g = tf.tensor1d(Float32Array.from(result.grad))
-    return tf.add(tf.sum(tf.mul(mse, g)), tf.scalar(result.metrics.loss - dot)) as TF.Scalar
+    return tf.add<TF.Scalar>(tf.sum(tf.mul(mse, g)), tf.scalar(result.metrics.loss - dot))
   }
 }

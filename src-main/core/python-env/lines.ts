@@ -10,7 +10,8 @@ export interface LineProcessResult {
 }
 
 /** Splits a stream's chunks into whole lines; the last partial line is flushed by end(). */
-export function lineSplitter(onLine: (line: string) => void): { push(chunk: Buffer | string): void; end(): void } {
+/** push and end use no `this`, so they can be passed on as stream listeners unbound. */
+export function lineSplitter(onLine: (line: string) => void): { push: (chunk: Buffer | string) => void; end: () => void } {
   let rest = ''
   return {
     push(chunk) {

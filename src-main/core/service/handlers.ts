@@ -144,7 +144,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'images.detail': ({ imageId }) => {
       const detail = imageQuery.detail(imageId)
       if (!detail || !ws.projects.get(detail.projectId)) notFound('this image does not exist (it may have been deleted)')
-      const { projectId: _projectId, ...rest } = detail!
+      const { projectId: _projectId, ...rest } = detail
       return rest
     },
 

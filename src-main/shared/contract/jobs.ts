@@ -1,9 +1,10 @@
 // Background jobs (import, train, sample, classify, acquire, export, audit): their states and progress.
 import { z } from 'zod'
+import { JOB_STATES } from '../job-states'
 import { Id, method } from './common'
 
 export const JobKind = z.enum(['import', 'train', 'sample', 'classify', 'acquire', 'export', 'audit'])
-export const JobState = z.enum(['queued', 'running', 'paused', 'done', 'failed', 'cancelled'])
+export const JobState = z.enum(JOB_STATES)
 export const Job = z.object({
   id: Id,
   projectId: Id.nullable(),

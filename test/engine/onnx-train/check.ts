@@ -15,7 +15,7 @@ export async function run(s: ort.InferenceSession, feeds: Record<string, Feed>):
   const t: Record<string, ort.Tensor> = {}
   for (const [k, v] of Object.entries(feeds)) {
     const type = v.data instanceof Float64Array ? 'float64' : v.data instanceof Float32Array ? 'float32' : 'int64'
-    t[k] = new ort.Tensor(type, v.data, v.dims as number[])
+    t[k] = new ort.Tensor(type, v.data, v.dims)
   }
   const out = await s.run(t)
   const res: Record<string, Float64Array> = {}

@@ -2,7 +2,6 @@
 // tfjs engine's (float32, <= 1e-4) and against central differences (float64 graph), and the fine-tune
 // loss heads against engine/losses.
 import { describe, expect, it } from 'vitest'
-import type * as TF from '@tensorflow/tfjs'
 import { loadTf } from '../../../src-main/core/engine/tf/backend'
 import { DiTModel } from '../../../src-main/core/engine/model/dit-tf'
 import { ditReferenceForward } from '../../../src-main/core/engine/model/dit-reference'
@@ -58,7 +57,7 @@ describe('DiT training graph on onnxruntime', () => {
     const tfLoss = value.dataSync()[0]
     const tfGrads: Record<string, Float32Array> = {}
     let i = 0
-    for (const name of model.params.keys()) tfGrads[name] = (grads[vars[i++].name] as TF.Tensor).dataSync() as Float32Array
+    for (const name of model.params.keys()) tfGrads[name] = (grads[vars[i++].name]).dataSync() as Float32Array
     const s = await OrtGradSession.create(smallConfig, B, { kind: 'linear' }, 1)
     const out = await s.run(params, b, { coef: b.weights.map((w) => w / B) })
     await s.dispose()

@@ -113,7 +113,10 @@ describe('preference data and CLI arguments', () => {
     let nearG2 = 0
     for (let i = 0; i < d.x.length; i++) {
       if (Math.abs(d.x[i]) < 3) nearG2++
-      if (d.x[i] < 0) d.labels[i] === 1 ? winG1++ : loseG1++
+      if (d.x[i] < 0) {
+        if (d.labels[i] === 1) winG1++
+        else loseG1++
+      }
     }
     expect(d.labels.filter((v) => v === 1).length).toBe(500)
     expect(nearG2).toBe(0)

@@ -85,7 +85,7 @@ describe('DiT in tfjs', () => {
     const model = new DiTModel(tf, config, params)
     const vars = [...model.params.values()]
     const { grads } = tf.variableGrads(() =>
-      tf.sum(tf.mul(model.forward(tf.tensor(xp, [B, tokenCount(config), patchDim(config)]), tf.tensor(tfeat, [B, 8]), tf.tensor(cond, [B, 5])), tf.tensor(w, [B, 16, 12]))) as TF.Scalar,
+      tf.sum<TF.Scalar>(tf.mul(model.forward(tf.tensor(xp, [B, tokenCount(config), patchDim(config)]), tf.tensor(tfeat, [B, 8]), tf.tensor(cond, [B, 5])), tf.tensor(w, [B, 16, 12]))),
       vars
     )
     const names = [...model.params.keys()]

@@ -127,7 +127,7 @@ describe('_FusedMatMul shim', () => {
     const out = tf.fused.matMul({ a: tf.tensor(av, [K, M]), b: tf.tensor(bv, [N, K]), transposeA: true, transposeB: true, bias: tf.tensor(biasv) })
     const ref = refMatMul(av, bv, 1, 1, M, K, N, true, true).map((v, i) => v + biasv[i % N])
     expectClose(out.dataSync(), ref)
-    const g = tf.grad((b: TF.Tensor) => tf.sum(tf.fused.matMul({ a: tf.tensor(av, [K, M]), b, transposeA: true, bias: tf.tensor(biasv) })))(tf.tensor(bv, [K, N].reverse() as number[]).reshape([K, N]))
+    const g = tf.grad((b: TF.Tensor) => tf.sum(tf.fused.matMul({ a: tf.tensor(av, [K, M]), b, transposeA: true, bias: tf.tensor(biasv) })))(tf.tensor(bv, [K, N].reverse()).reshape([K, N]))
     // d/dB sum(Aᵀ B) = Aᵀ · ones = row sums of Aᵀ broadcast over N.
     const rowSums = new Float64Array(K)
     for (let k = 0; k < K; k++) for (let m = 0; m < M; m++) rowSums[k] += av[k * M + m]

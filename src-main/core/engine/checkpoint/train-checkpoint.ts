@@ -38,7 +38,7 @@ export function decodeTrainState(buf: Uint8Array, label = 'checkpoint'): TrainSt
     throw new CheckpointError(`${label} has a bad config: ${(err as Error).message}`)
   }
   const step = meta.step
-  if (!Number.isInteger(step) || (step as number) < 0) throw new CheckpointError(`${label} has an invalid step ${JSON.stringify(step)}`)
+  if (typeof step !== 'number' || !Number.isInteger(step) || step < 0) throw new CheckpointError(`${label} has an invalid step ${JSON.stringify(step)}`)
   const opt = meta.optimizer as { kind?: unknown; step?: unknown } | undefined
   if (opt?.kind !== 'adam' || opt.step !== step) throw new CheckpointError(`${label} has an unknown or inconsistent optimiser state`)
   const losses = meta.losses
@@ -62,11 +62,11 @@ export function decodeTrainState(buf: Uint8Array, label = 'checkpoint'): TrainSt
   }
   const state: TrainState = {
     config,
-    step: step as number,
+    step: step,
     rng,
     params: take('param'),
-    adam: { step: step as number, m: take('adam.m'), v: take('adam.v') },
-    losses: losses as number[]
+    adam: { step: step, m: take('adam.m'), v: take('adam.v') },
+    losses: losses
   }
   const averaged = (config.emaDecay ?? 0) > 0
   if (averaged) state.ema = take('ema')

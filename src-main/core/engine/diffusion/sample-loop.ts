@@ -107,7 +107,7 @@ export async function sampleLoop(o: SampleLoopOptions): Promise<Float32Array> {
   const sched = respaceSchedule(o.schedule, kept)
   const seeds = o.seed
   const rngs = Array.from({ length: batch }, (_, i) =>
-    typeof seeds === 'number' ? Rng.derive(seeds, 'sample', i) : new Rng(seeds[i] as number)
+    typeof seeds === 'number' ? Rng.derive(seeds, 'sample', i) : new Rng(seeds[i])
   )
   const fillNoise = (buf: Float32Array): Float32Array => {
     for (let i = 0; i < batch; i++) rngs[i].fillNormal(buf.subarray(i * sampleSize, (i + 1) * sampleSize))

@@ -10,7 +10,7 @@ import { classifyImages } from '../../classifier/world-classifier'
 import { resolveWorldBias } from '../../world/bias'
 import { neutralPromptSet, specificPromptSet } from '../../world/prompts'
 import { CHANNELS } from '../../world/renderer'
-import { CONCEPTS, SILHOUETTES, TONES, VISIBLE_CONCEPTS, type Concept } from '../../world/taxonomy'
+import { CONCEPTS, SILHOUETTES, TONES, VISIBLE_CONCEPTS } from '../../world/taxonomy'
 import type { TrainConfig } from '../train/config'
 import { meanColourShift, meanRgb } from './colour'
 import { fitFeatureGaussian, frechetDistance } from './frechet'
@@ -155,7 +155,7 @@ export async function evaluateBaseModel(o: BaseEvaluationOptions): Promise<BaseM
   const [refResults, floorResults] = await Promise.all([classifyImages(reference, n), classifyImages(floorSet, n)])
 
   const neutral: NeutralPromptReport[] = statsByPrompt(neutralPrompts, neutralResults, perNeutral).map((s, i) => {
-    const concept = CONCEPTS[i] as Concept
+    const concept = CONCEPTS[i]
     const pre = bias[concept]
     const majority = pre.silhouette.indexOf(Math.max(...pre.silhouette))
     return {

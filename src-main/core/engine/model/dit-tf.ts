@@ -48,12 +48,12 @@ function makeLayerNorm(tf: Tf): (x: TF.Tensor) => TF.Tensor {
       value: y,
       gradFunc: (dy, saved) => {
         const [ys, r] = saved
-        const d = dy as TF.Tensor
+        const d = dy
         const inner = tf.sub(tf.sub(d, tf.mean(d, -1, true)), tf.mul(ys, tf.mean(tf.mul(d, ys), -1, true)))
         return [tf.mul(inner, r)]
       }
     }
-  }) as unknown as (x: TF.Tensor) => TF.Tensor
+  })
 }
 
 /** SiLU x·σ(x) with derivative σ(x)·(1 + x·(1 − σ(x))), avoiding the autodiff chain through sigmoid. */
@@ -67,10 +67,10 @@ function makeSilu(tf: Tf): (x: TF.Tensor) => TF.Tensor {
       value: tf.mul(xt, s),
       gradFunc: (dy, saved) => {
         const [xs, ss] = saved
-        return [tf.mul(dy as TF.Tensor, tf.mul(ss, tf.add(1, tf.mul(xs, tf.sub(1, ss)))))]
+        return [tf.mul(dy, tf.mul(ss, tf.add(1, tf.mul(xs, tf.sub(1, ss)))))]
       }
     }
-  }) as unknown as (x: TF.Tensor) => TF.Tensor
+  })
 }
 
 export class DiTModel {

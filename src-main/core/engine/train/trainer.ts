@@ -33,7 +33,7 @@ export function perSampleMse(tf: Tf, model: DiTModel, batch: PreparedBatch): TF.
   const P = patchDim(c)
   const pred = model.forward(tf.tensor(batch.xt, [B, T, P]), tf.tensor(batch.tfeat, [B, c.timeFeatures]), tf.tensor(batch.cond, [B, c.vocabSize]))
   const diff = tf.sub(tf.reshape(pred, [B, T * P]), tf.tensor(batch.eps, [B, T * P]))
-  return tf.mean(tf.square(diff), 1) as TF.Tensor1D
+  return tf.mean<TF.Tensor1D>(tf.square(diff), 1)
 }
 
 /** Gradients of `hook` over the model's parameters on one batch, one Adam update; returns the loss value. */

@@ -163,7 +163,7 @@ export function renderSeedsMarkdown(r: SeedsResult): string {
   }
   const names = Object.keys(r.meanRows[0]?.figures ?? {})
   lines.push('', '#### Each model, mean over seeds', '', `| Model | ${names.join(' | ')} |`, `|---|${names.map(() => '---|').join('')}`)
-  for (const m of r.meanRows) lines.push(`| ${m.label} | ${names.map((n) => (m.figures[n] === null ? '–' : (m.figures[n] as number).toFixed(n.includes('%') ? 1 : n.includes('discrepancy') ? 3 : 2))).join(' | ')} |`)
+  for (const m of r.meanRows) lines.push(`| ${m.label} | ${names.map((n) => (m.figures[n] === null ? '–' : (m.figures[n]).toFixed(n.includes('%') ? 1 : n.includes('discrepancy') ? 3 : 2))).join(' | ')} |`)
   lines.push('', '#### Fine-tunes as the divergence guard left them', '', '| Seed | PopAlign | SFT |', '|---|---|---|')
   for (const s of r.seeds) lines.push(`| ${s.seed} | ${s.runs.popalign} | ${s.runs.sft} |`)
   lines.push('', '#### Wall time per seed', '', '| Seed | This invocation (s) | Stages when they ran (s) |', '|---|---|---|')

@@ -174,7 +174,7 @@ export async function buildRows(evals: readonly ModelEvaluation[], ref: Referenc
       featureFidelity: value(n.featureFidelity),
       frechet: value(n.frechet),
       frechetPretraining: sampleFeatures.length >= 2 && pretrainingRef.length >= 2 ? frechetDistanceOfFeatures(sampleFeatures, pretrainingRef) : null,
-      recall: { ...Object.fromEntries(s.axes.map((a) => [a.axis, value(a.recall)])), overall: value(s.recallOverall) } as Table1Row['recall'],
+      recall: { ...Object.fromEntries(s.axes.map((a) => [a.axis, value(a.recall)])), overall: value(s.recallOverall) },
       specificConceptAccuracy: value(s.conceptAccuracy),
       frechetSpecific: value(s.frechet),
       fidelitySpecific: value(s.fidelity),

@@ -2,22 +2,24 @@
 // job.progress events, and polls as a back-up because a reconnecting WebSocket can miss the final
 // event. When the job ends, `onFinal` runs once (to load the summary, ledger or file path).
 import type { Job, Result } from '@shared/contract'
+import { isFinalJobState } from '@shared/job-states'
 import type { ApiClient } from '../api'
 import { userMessage } from '../errors/wording'
 
 const POLL_MS = 800
-export const FINAL_STATES: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
 
 export class JobFollower {
   job = $state<Job | null>(null)
   error = $state<string | null>(null)
   starting = $state(false)
 
-  readonly running = $derived(this.starting || (this.job !== null && !FINAL_STATES.has(this.job.state)))
+  readonly running = $derived(this.starting || (this.job !== null && !isFinalJobState(this.job.state)))
   readonly percent = $derived(this.job && this.job.total > 0 ? Math.min(100, Math.round((100 * this.job.done) / this.job.total)) : 0)
 
   private unsubscribe: (() => void) | null = null
   private poll: ReturnType<typeof setInterval> | null = null
+  // Which jobs' onFinal already ran; read only by this class, never rendered.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private finalised = new Set<number>()
 
   constructor(
@@ -48,7 +50,7 @@ export class JobFollower {
       if (this.job && j.id === this.job.id) this.update(j)
     })
     this.update(job)
-    if (!FINAL_STATES.has(job.state)) this.poll = setInterval(() => void this.refresh(), POLL_MS)
+    if (!isFinalJobState(job.state)) this.poll = setInterval(() => void this.refresh(), POLL_MS)
   }
 
   cancel = async (): Promise<void> => {
@@ -69,10 +71,10 @@ export class JobFollower {
     const current = this.job
     if (!current || current.id !== job.id) return
     // Events and polls can arrive out of order: a finished job stays finished, progress never goes back.
-    if (FINAL_STATES.has(current.state) && this.finalised.has(job.id)) return
+    if (isFinalJobState(current.state) && this.finalised.has(job.id)) return
     if (job.state === current.state && job.done < current.done) return
     this.job = job
-    if (!FINAL_STATES.has(job.state) || this.finalised.has(job.id)) return
+    if (!isFinalJobState(job.state) || this.finalised.has(job.id)) return
     this.finalised.add(job.id)
     this.stopListening()
     if (job.state === 'failed') this.error = job.error ?? 'The job failed without a message; see the server log.'

@@ -12,7 +12,10 @@ export class ImagePages {
   items = $state<Array<ImageSummary | undefined>>([])
   error = $state<string | null>(null)
   loaded = $state(false)
+  // Bookkeeping of which pages were asked for; nothing renders from these, so they need no reactivity.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly inFlight = new Set<number>()
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   private readonly done = new Set<number>()
   private generation = 0
 

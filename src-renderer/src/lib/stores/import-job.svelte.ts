@@ -1,11 +1,11 @@
 // Tracks one import: starts the job, follows its progress events, then fetches the report. Polling
 // backs up the event stream, because a WebSocket that reconnects can miss the final event.
 import type { ImportReport, Job } from '@shared/contract'
+import { isFinalJobState } from '@shared/job-states'
 import type { ApiClient } from '../api'
 import { userMessage } from '../errors/wording'
 
 const POLL_MS = 1000
-const FINAL_STATES: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
 
 export class ImportJob {
   job = $state<Job | null>(null)
@@ -13,7 +13,7 @@ export class ImportJob {
   error = $state<string | null>(null)
   starting = $state(false)
 
-  readonly running = $derived(this.starting || (this.job !== null && !FINAL_STATES.has(this.job.state)))
+  readonly running = $derived(this.starting || (this.job !== null && !isFinalJobState(this.job.state)))
   readonly percent = $derived(this.job && this.job.total > 0 ? Math.min(100, Math.round((100 * this.job.done) / this.job.total)) : 0)
 
   private unsubscribe: (() => void) | null = null
@@ -58,10 +58,10 @@ export class ImportJob {
 
   private update = async (job: Job): Promise<void> => {
     // Events and polls can arrive out of order; never move progress backwards.
-    if (this.job && this.job.id === job.id && FINAL_STATES.has(this.job.state)) return
+    if (this.job && this.job.id === job.id && isFinalJobState(this.job.state)) return
     if (this.job && this.job.id === job.id && job.done < this.job.done && job.state === this.job.state) return
     this.job = job
-    if (!FINAL_STATES.has(job.state)) return
+    if (!isFinalJobState(job.state)) return
     this.stop()
     const report = await this.api.call('import.report', { jobId: job.id })
     if (report.ok) this.report = report.value

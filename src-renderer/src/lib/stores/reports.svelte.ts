@@ -1,12 +1,12 @@
 // The Reports screen's state: the project's reports (following their jobs), the open report, and the
 // images behind the number the user clicked.
 import type { Input, Job, ReportSummary } from '@shared/contract'
+import { isFinalJobState } from '@shared/job-states'
 import type { Report } from '@shared/audit/report-model'
 import type { ApiClient } from '../api'
 import { PanelError } from '../errors/panel-error.svelte'
 import { formatBytes } from '../format'
 
-const FINAL: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
 
 export interface Evidence {
   title: string
@@ -68,7 +68,7 @@ export class ReportsStore {
     this.report = null
     this.exportError.clear() // the export error belonged to the report that was open
     const summary = this.list.find((s) => s.reportId === reportId)
-    if (summary && !FINAL.has(summary.state)) return
+    if (summary && !isFinalJobState(summary.state)) return
     const r = await this.api.call('report.get', { reportId })
     if (this.reportId !== reportId) return
     if (this.reportError.check(r)) this.report = r.value

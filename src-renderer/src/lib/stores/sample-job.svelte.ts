@@ -1,11 +1,11 @@
 // Follows one sampling job: starts it, mirrors its progress (events, backed by polling), and
 // reloads its results as chunks land, so samples appear in the grid while the job runs.
 import type { Input, Job, SampleResult } from '@shared/contract'
+import { isFinalJobState } from '@shared/job-states'
 import type { ApiClient } from '../api'
 import { userMessage } from '../errors/wording'
 
 const POLL_MS = 800
-const FINAL_STATES: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
 
 export class SampleJob {
   job = $state<Job | null>(null)
@@ -13,7 +13,7 @@ export class SampleJob {
   error = $state<string | null>(null)
   starting = $state(false)
 
-  readonly running = $derived(this.starting || (this.job !== null && !FINAL_STATES.has(this.job.state)))
+  readonly running = $derived(this.starting || (this.job !== null && !isFinalJobState(this.job.state)))
   readonly percent = $derived(this.job && this.job.total > 0 ? Math.min(100, Math.round((100 * this.job.done) / this.job.total)) : 0)
 
   private unsubscribe: (() => void) | null = null
@@ -59,7 +59,7 @@ export class SampleJob {
     if (this.job?.id !== job.id) return
     if (j.ok) this.job = j.value
     if (res.ok) this.results = res.value
-    if (j.ok && FINAL_STATES.has(j.value.state)) {
+    if (j.ok && isFinalJobState(j.value.state)) {
       this.stop()
       if (j.value.state === 'failed' && j.value.error) this.error = j.value.error
     }

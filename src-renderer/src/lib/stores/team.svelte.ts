@@ -43,6 +43,8 @@ export class TeamStore {
     if (this.app.check(queue)) this.queue = queue.value
     if (this.app.check(bias)) this.bias = bias.value
     if (this.app.check(edits)) this.edits = edits.value
+    // A one-off timestamp turned into text at once; the Date itself is never read again.
+    // eslint-disable-next-line svelte/prefer-svelte-reactivity
     this.loadedAt = new Date().toLocaleTimeString()
   }
 

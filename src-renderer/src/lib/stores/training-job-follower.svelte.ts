@@ -2,11 +2,11 @@
 // events and polls its metrics (events carry the job, not the curves; polling also covers events a
 // reconnecting WebSocket missed). Pause, resume and cancel are the training job's own methods.
 import type { Job, Result } from '@shared/contract'
+import { isFinalJobState } from '@shared/job-states'
 import type { ApiClient } from '../api'
 import { userMessage } from '../errors/wording'
 
 const POLL_MS = 700
-const FINAL_STATES: ReadonlySet<Job['state']> = new Set(['done', 'failed', 'cancelled'])
 
 export abstract class TrainingJobFollower<M> {
   job = $state<Job | null>(null)
@@ -14,7 +14,7 @@ export abstract class TrainingJobFollower<M> {
   error = $state<string | null>(null)
   busy = $state(false)
 
-  readonly active = $derived(this.job !== null && !FINAL_STATES.has(this.job.state))
+  readonly active = $derived(this.job !== null && !isFinalJobState(this.job.state))
   readonly paused = $derived(this.job?.state === 'paused')
 
   private unsubscribe: (() => void) | null = null
@@ -83,7 +83,7 @@ export abstract class TrainingJobFollower<M> {
     if (this.job?.id !== job.id) return
     if (m.ok) this.metrics = m.value
     if (j.ok) this.job = j.value
-    if (!j.ok || !FINAL_STATES.has(j.value.state) || !this.poll) return
+    if (!j.ok || !isFinalJobState(j.value.state) || !this.poll) return
     if (this.metricsSettled(m.ok ? m.value : null, ++this.pollsAfterEnd)) {
       clearInterval(this.poll)
       this.poll = null
