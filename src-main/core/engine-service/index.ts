@@ -7,6 +7,7 @@ import type { JobRunner } from '../jobs/runner'
 import { createCatalog } from './catalog'
 import { engineInfo } from './engine-info'
 import { defaultBaseModelDir } from './paths'
+import { defaultEnvDir, trainerSourceDir } from '../python-env/paths'
 import { createSampleJobs, type SampleJobs } from './sample-jobs'
 import { createTrainJobs, type TrainJobs } from './train-jobs'
 import { createFinetuneJobs, createFinetunePreparer, type FinetuneJobs } from './finetune-jobs'
@@ -25,6 +26,8 @@ export interface EngineServiceDeps {
   progressIntervalMs?: number
   sampleChunk?: number
   samplePrefer?: 'ort' | 'tfjs'
+  /** Real-model fine-tunes: the managed venv and the trainer's source (defaults: python-env/paths). */
+  realTrainer?: { envDir: string; sourceDir: string }
 }
 
 export interface EngineService {
@@ -56,7 +59,8 @@ export function createEngineService(deps: EngineServiceDeps): EngineService {
     log: deps.log,
     workerPath: deps.workerPath,
     progressIntervalMs: deps.progressIntervalMs,
-    prepareFinetune: createFinetunePreparer(deps.ws)
+    prepareFinetune: createFinetunePreparer(deps.ws),
+    realTrainer: deps.realTrainer ?? { envDir: defaultEnvDir(), sourceDir: trainerSourceDir() }
   })
   const sample = createSampleJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, log: deps.log, chunk: deps.sampleChunk, prefer: deps.samplePrefer })
   const finetune = createFinetuneJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, train })

@@ -27,6 +27,9 @@ import { removeRunTemps, truncateMetricsAfter } from './run-resume-tidy'
 import { readRunRecord, writeRunRecordOnce, type RunRecord, type RunSnapshotData } from './run-record'
 import type { FinetuneObjective, FinetuneSpec } from '../finetune/spec'
 import { worldDataModule } from './world-data'
+import { checkModelFolder, isRealPayload, runRealFinetune, type RealFinetunePayload } from '../real-finetune/job'
+import { parseRealSettings } from '../real-finetune/settings'
+import type { TrainerProcess } from '../real-finetune/trainer-process'
 
 export interface TrainJobsDeps {
   ws: Workspace
@@ -44,6 +47,8 @@ export interface TrainJobsDeps {
   qualityChecks?: boolean
   /** Turns a fine-tune job's snapshot reference into decoded training images (finetune-jobs.ts). */
   prepareFinetune?: (f: FinetunePayload, config: TrainConfig) => Promise<{ spec: FinetuneSpec; data: RunSnapshotData }>
+  /** Real-model fine-tunes (issue 14): the managed venv and resources/python; absent, they are refused. */
+  realTrainer?: { envDir: string; sourceDir: string }
 }
 
 /** What a preference fine-tuning job adds to a training job's payload. */
@@ -84,6 +89,8 @@ export function parsePayload(raw: unknown): TrainPayload {
 export function createTrainJobs(deps: TrainJobsDeps) {
   const { ws, runner, catalog } = deps
   const live = new Map<number, LiveRun>()
+  // Real-model fine-tunes run as a Python process group, not an engine worker.
+  const realLive = new Map<number, TrainerProcess>()
 
   const trainJob = (jobId: number) => {
     const job = ws.jobs.get(jobId)
@@ -93,6 +100,10 @@ export function createTrainJobs(deps: TrainJobsDeps) {
   }
 
   async function runTrain(ctx: JobContext): Promise<{ message: string }> {
+    if (isRealPayload(ctx.payload)) {
+      if (!deps.realTrainer) throw new Error('real-model fine-tuning is not available in this studio')
+      return runRealFinetune(ctx, { ws, workspaceDir: deps.workspaceDir, log: deps.log, ...deps.realTrainer }, realLive)
+    }
     const payload = parsePayload(ctx.payload)
     const config = payload.config
     const runDir = runDirOf(deps.workspaceDir, ctx.jobId)
@@ -290,13 +301,33 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       })
     },
 
+    /**
+     * Fine-tunes a real diffusers model on a snapshot with the managed PyTorch trainer
+     * (real-finetune/job.ts); followed, paused, resumed and cancelled like any training job.
+     */
+    startReal(projectId: number, request: { modelDir: string; snapshotId: number; settings: unknown }): Job {
+      if (!deps.realTrainer) throw new ApiFailure('bad_request', 'real-model fine-tuning is not available in this studio')
+      if (!ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
+      const snapshot = ws.db.prepare<[number], { project_id: number; content_sha256: string }>('SELECT project_id, content_sha256 FROM preference_snapshots WHERE id = ?').get(request.snapshotId)
+      if (!snapshot || snapshot.project_id !== projectId) throw new ApiFailure('not_found', `snapshot ${request.snapshotId} does not exist in project ${projectId}`)
+      let settings
+      try {
+        settings = parseRealSettings(request.settings)
+        checkModelFolder(request.modelDir)
+      } catch (err) {
+        throw new ApiFailure('bad_request', (err as Error).message)
+      }
+      const payload: RealFinetunePayload = { real: { modelDir: request.modelDir, snapshot: { id: request.snapshotId, contentSha256: snapshot.content_sha256 }, settings } }
+      return runner.start('train', { projectId, total: settings.steps, payload, message: `fine-tuning ${request.modelDir} (${settings.method}, ${settings.loraRank === null ? 'full weights' : `LoRA rank ${settings.loraRank}`})` })
+    },
+
     pause(jobId: number): Job {
       const job = trainJob(jobId)
       if (job.state === 'paused') return publicJob(job)
       if (job.state !== 'running') throw new ApiFailure('conflict', `job ${jobId} is ${job.state}; only a running job can be paused`)
-      const run = live.get(jobId)
-      if (!run) throw new ApiFailure('conflict', `job ${jobId} is still starting; try again in a moment`)
-      run.handle.pause()
+      const handle = live.get(jobId)?.handle ?? realLive.get(jobId)
+      if (!handle) throw new ApiFailure('conflict', `job ${jobId} is still starting; try again in a moment`)
+      handle.pause()
       const paused = ws.jobs.update(jobId, { state: 'paused', message: `paused at step ${job.done} of ${job.total}` })
       deps.emit(publicJob(paused))
       return publicJob(paused)
@@ -307,8 +338,8 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       if (job.state === 'running') return publicJob(job)
       if (job.state !== 'paused') throw new ApiFailure('conflict', `job ${jobId} is ${job.state}; only a paused job can be resumed`)
       const running = ws.jobs.update(jobId, { state: 'running', message: `resumed at step ${job.done} of ${job.total}` })
-      const run = live.get(jobId)
-      if (run) run.handle.resume()
+      const handle = live.get(jobId)?.handle ?? realLive.get(jobId)
+      if (handle) handle.resume()
       // Paused when the studio last closed: no worker is left, so the runner relaunches the job and
       // the worker continues from the newest checkpoint.
       else runner.resumePending()
@@ -326,7 +357,7 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       const runDir = runDirOf(deps.workspaceDir, jobId)
       const lines = readMetrics(runDir)
       const last = lines.at(-1) ?? null
-      const payload = parsePayload(job.payload)
+      const totalSteps = isRealPayload(job.payload) ? job.payload.real.settings.steps : parsePayload(job.payload).config.steps
       const checkpoint = catalog.latestOfRun(jobId)
       const running = job.state === 'running'
       const qualityPoints = readQuality(runDir)
@@ -335,7 +366,7 @@ export function createTrainJobs(deps: TrainJobsDeps) {
         jobId,
         state: job.state,
         step: last?.step ?? job.done,
-        totalSteps: payload.config.steps,
+        totalSteps,
         loss: last?.loss ?? null,
         // Rate and ETA describe a run in motion; a paused or finished run has neither.
         itPerSec: running ? (last?.itPerSec ?? null) : null,

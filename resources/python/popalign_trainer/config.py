@@ -1,0 +1,114 @@
+"""The run file (run.json) the studio writes for the trainer, validated field by field so a bad value
+fails naming the field. Keys are camelCase, as in the studio's TypeScript."""
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Optional
+
+from .losses import LOSS_WEIGHTINGS, METHODS
+
+
+@dataclass
+class LoraSettings:
+    rank: int = 8
+    alpha: float = 8.0
+    # Attention projections, where LoRA fine-tunes of SD usually go (diffusers' LoRA examples).
+    targets: list = field(default_factory=lambda: ["to_q", "to_k", "to_v", "to_out.0"])
+
+
+@dataclass
+class RunConfig:
+    model: str
+    data: str
+    output: str
+    dataFormat: Optional[str] = None
+    method: str = "popalign"
+    beta: float = 5000.0
+    alpha: float = 0.5
+    normalizer: str = "mixture"
+    weighting: str = "constant"
+    minSnrGamma: float = 5.0
+    maxSnr: Optional[float] = None
+    captionDropout: float = 0.2
+    # Timesteps are drawn uniformly from [min, max] (inclusive); None: the whole schedule. A
+    # refiner trains on the low-noise end only (Diffusion-DPO's SDXL refiner path uses t < 200).
+    timestepRange: Optional[list] = None
+    steps: int = 750
+    # Winner/loser pairs per step and per process (SFT: 2x this many winners).
+    pairsPerStep: int = 1
+    learningRate: float = 5e-7
+    warmupSteps: int = 0
+    adamBeta1: float = 0.9
+    adamBeta2: float = 0.999
+    adamEpsilon: float = 1e-8
+    weightDecay: float = 1e-2
+    maxGradNorm: float = 1.0
+    seed: int = 0
+    lora: Optional[LoraSettings] = None
+    resolution: int = 1024
+    hflip: bool = False
+    # "no", "fp16" or "bf16"; None keeps what `accelerate launch` was given.
+    mixedPrecision: Optional[str] = None
+    gradientCheckpointing: bool = False
+    checkpointEvery: int = 100
+    keepCheckpoints: int = 2
+    logEvery: int = 1
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def _fail(name: str, want: str, got) -> None:
+    raise ValueError(f"run file: {name} must be {want}, got {json.dumps(got)}")
+
+
+def parse_config(raw: dict) -> RunConfig:
+    known = {f.name for f in fields(RunConfig)}
+    unknown = set(raw) - known
+    if unknown:
+        raise ValueError(f"run file: unknown setting(s) {', '.join(sorted(unknown))}")
+    for req in ("model", "data", "output"):
+        if not isinstance(raw.get(req), str) or not raw[req]:
+            _fail(req, "a path", raw.get(req))
+    lora = raw.get("lora")
+    cfg = RunConfig(**{**raw, "lora": LoraSettings(**lora) if isinstance(lora, dict) else None})
+    if cfg.method not in METHODS:
+        _fail("method", f"one of {', '.join(METHODS)}", cfg.method)
+    if not (isinstance(cfg.beta, (int, float)) and cfg.beta > 0):
+        _fail("beta", "a positive number", cfg.beta)
+    if not 0 <= cfg.alpha <= 1:
+        _fail("alpha", "a number in [0, 1]", cfg.alpha)
+    if cfg.normalizer not in ("mixture", "kto"):
+        _fail("normalizer", "mixture or kto", cfg.normalizer)
+    if cfg.weighting not in LOSS_WEIGHTINGS:
+        _fail("weighting", f"one of {', '.join(LOSS_WEIGHTINGS)}", cfg.weighting)
+    if not 0 <= cfg.captionDropout <= 1:
+        _fail("captionDropout", "a probability in [0, 1]", cfg.captionDropout)
+    for name in ("steps", "pairsPerStep", "resolution", "checkpointEvery", "keepCheckpoints", "logEvery"):
+        v = getattr(cfg, name)
+        if not (isinstance(v, int) and v >= 1):
+            _fail(name, "a whole number >= 1", v)
+    if not cfg.learningRate > 0:
+        _fail("learningRate", "a positive number", cfg.learningRate)
+    if cfg.resolution % 8:
+        _fail("resolution", "a multiple of 8 (the VAE's scale factor)", cfg.resolution)
+    if cfg.timestepRange is not None and not (isinstance(cfg.timestepRange, list) and len(cfg.timestepRange) == 2
+                                              and all(isinstance(v, int) for v in cfg.timestepRange) and 0 <= cfg.timestepRange[0] <= cfg.timestepRange[1]):
+        _fail("timestepRange", "[min, max] whole numbers with 0 <= min <= max", cfg.timestepRange)
+    if cfg.mixedPrecision not in (None, "no", "fp16", "bf16"):
+        _fail("mixedPrecision", "no, fp16 or bf16", cfg.mixedPrecision)
+    if cfg.lora is not None and not (isinstance(cfg.lora.rank, int) and cfg.lora.rank >= 1):
+        _fail("lora.rank", "a whole number >= 1", cfg.lora.rank)
+    return cfg
+
+
+def load_config(path: str | Path) -> RunConfig:
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ValueError(f"run file {path} not found") from err
+    except json.JSONDecodeError as err:
+        raise ValueError(f"run file {path} is not JSON: {err.msg} at line {err.lineno}") from err
+    return parse_config(raw)

@@ -1,0 +1,55 @@
+// A judged project whose preference is separable at a glance: every winning set holds bright images
+// and every losing set dark ones (real PNG files), all under one neutral prompt, with a snapshot. The
+// real-model fine-tune must learn to prefer bright images (implicit accuracy above chance).
+import { createHash } from 'node:crypto'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import { openWorkspace, type Workspace } from '../../src-main/core/db/open'
+import { createSnapshot } from '../../src-main/core/snapshots/service'
+import { Rng } from '../../src-main/core/engine/rng'
+
+export interface ToyPreference {
+  ws: Workspace
+  projectId: number
+  snapshotId: number
+  close(): void
+}
+
+async function png(level: number, rng: Rng, size = 64): Promise<Buffer> {
+  const raw = Buffer.alloc(size * size * 3)
+  for (let i = 0; i < raw.length; i++) raw[i] = Math.max(0, Math.min(255, Math.round(level + 12 * rng.normal())))
+  return sharp(raw, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer()
+}
+
+export async function toyPreference(dir: string, pairs = 8, perSet = 2): Promise<ToyPreference> {
+  const ws = openWorkspace(join(dir, 'ws.sqlite'))
+  const imagesDir = join(dir, 'images')
+  mkdirSync(imagesDir, { recursive: true })
+  const projectId = ws.projects.create('Toy preference', '').id
+  const prompt = ws.prompts.ensure({ projectId, text: 'a photo of a doctor' }).id
+  const rng = new Rng(7)
+  let n = 0
+  const image = async (level: number): Promise<number> => {
+    const bytes = await png(level, rng)
+    const filePath = join(imagesDir, `img${n++}.png`)
+    writeFileSync(filePath, bytes)
+    const sha256 = createHash('sha256').update(bytes).digest('hex')
+    return ws.images.add({ projectId, promptId: prompt, sha256, filePath, rootPath: imagesDir, width: 64, height: 64, bytes: bytes.length, seed: n, generator: 'toy' }).image.id
+  }
+  const owner = ws.annotators.owner().id
+  for (let p = 0; p < pairs; p++) {
+    const bright: number[] = []
+    const dark: number[] = []
+    for (let k = 0; k < perSet; k++) {
+      bright.push(await image(215 + 4 * k))
+      dark.push(await image(40 - 4 * k))
+    }
+    // Alternate sides so the export's winner-first order is the studio's doing, not the fixture's.
+    const [a, b] = p % 2 === 0 ? [bright, dark] : [dark, bright]
+    const pair = ws.pairs.create(ws.sets.create(projectId, prompt, 'manual', a).id, ws.sets.create(projectId, prompt, 'manual', b).id)!
+    ws.judgements.record({ pairId: pair.id, annotatorId: owner, criterion: 'fairness', choice: p % 2 === 0 ? 'a' : 'b', shownLeft: 'a', responseMs: 900, idempotencyKey: `toy${p}` })
+  }
+  const snapshot = createSnapshot(ws, projectId, 'fairness')
+  return { ws, projectId, snapshotId: snapshot.id, close: () => ws.close() }
+}
