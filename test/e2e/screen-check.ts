@@ -28,9 +28,9 @@ export async function checkScreen(page: Page, dir: string, name: string, opts: {
   // Lazy images below the fold are made eager so each one is really checked.
   await page.evaluate(() => document.querySelectorAll('img').forEach((img) => (img.loading = 'eager')))
   await expect
-    .poll(() => page.evaluate(() => [...document.querySelectorAll('img')].filter((img) => !img.complete).length), { timeout: 20_000, message: `${name}: images still loading` })
+    .poll(() => page.evaluate(() => Array.from(document.querySelectorAll('img')).filter((img) => !img.complete).length), { timeout: 20_000, message: `${name}: images still loading` })
     .toBe(0)
-  const broken = await page.evaluate(() => [...document.querySelectorAll('img')].filter((img) => img.naturalWidth === 0).map((img) => img.getAttribute('src')))
+  const broken = await page.evaluate(() => Array.from(document.querySelectorAll('img')).filter((img) => img.naturalWidth === 0).map((img) => img.getAttribute('src')))
   expect(broken, `${name}: images that did not load`).toEqual([])
   const alerts = (await page.locator('[role=alert]:visible').allTextContents()).map((t) => t.trim()).filter((t) => t && !(opts.allowAlerts && opts.allowAlerts.test(t)))
   expect(alerts, `${name}: errors shown`).toEqual([])

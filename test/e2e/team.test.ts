@@ -221,7 +221,11 @@ describe('team annotation through serve mode', () => {
     expect(disagreements).toEqual([...disagreements].sort((a, b) => b - a))
     await rows.first().getByRole('button', { name: 'Tie' }).click()
     await expect.poll(() => rows.count()).toBe(queue.length - 1)
-    expect(await owner.getByTestId('announcer').textContent()).toContain(`Pair ${queue[0].pairId} resolved`)
+    expect(await owner.getByTestId('announcer').textContent()).toMatch(/^Resolved “.+” \(Set \d+ or Set \d+\): Tie\.$/)
+    // Side by side, with who chose which set: the sets' images load and the annotators are named.
+    const second = rows.first()
+    await expect.poll(() => second.locator('img').count()).toBeGreaterThan(0)
+    expect(await second.textContent()).toMatch(/chose it: (nobody|[a-z, ]+)/)
     expect(pageErrors).toEqual([])
   })
 })

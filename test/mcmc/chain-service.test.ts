@@ -53,9 +53,11 @@ describe('MCMC chains over the workspace', () => {
     expect(afterReject.imageIds).toEqual(afterAccept.imageIds)
     expect(afterReject).toMatchObject({ step: 2, accepted: 1, rejected: 1, acceptanceRate: 0.5 })
 
+    expect(start.number).toBe(1)
+    expect(human(mcmc).number).toBe(2)
     expect(mcmc.log(start.id)).toEqual([
-      expect.objectContaining({ step: 0, decision: 'accept', proposal: p0, judgeKind: 'human', annotatorId: ownerId, distanceBefore: null }),
-      expect.objectContaining({ step: 1, decision: 'reject', proposal: p1, judgeKind: 'human', annotatorId: ownerId })
+      expect.objectContaining({ step: 0, decision: 'accept', proposal: p0, judgeKind: 'human', annotatorId: ownerId, annotatorName: 'owner', distanceBefore: null }),
+      expect.objectContaining({ step: 1, decision: 'reject', proposal: p1, judgeKind: 'human', annotatorId: ownerId, annotatorName: 'owner' })
     ])
   })
 

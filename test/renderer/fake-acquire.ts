@@ -42,7 +42,7 @@ export async function startFakeAcquire(rendererDir: string, ledger: Output<'acqu
     'classify.summary': () => [],
     'snapshots.list': () => [],
     'acquire.start': () => {
-      job = { id: 9, projectId: 1, kind: 'acquire', state: 'running', done: 0, total: 100, message: 'acquiring preferences for 2 prompt(s)', error: null, createdAt: 'now', updatedAt: 'now' }
+      job = { id: 9, projectId: 1, kind: 'acquire', state: 'running', done: 0, total: 100, message: 'acquiring preferences for 2 prompt(s)', error: null, number: 1, name: null, createdAt: 'now', updatedAt: 'now' }
       return job
     },
     'jobs.get': () => {

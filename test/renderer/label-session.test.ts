@@ -6,7 +6,7 @@ import type { ApiClient } from '../../src-renderer/src/lib/api'
 import { LabelSession } from '../../src-renderer/src/lib/stores/label-session.svelte'
 
 function task(pairId: number, shownLeft: 'a' | 'b', done: number): PairTask {
-  const set = (id: number) => ({ id, projectId: 1, promptId: 1, origin: 'random' as const, imageIds: [1, 2] })
+  const set = (id: number) => ({ id, projectId: 1, promptId: 1, origin: 'random' as const, name: null, number: id, imageIds: [1, 2] })
   return { pair: { id: pairId, projectId: 1, promptId: 1, setA: 10 + pairId, setB: 20 + pairId }, promptText: 'a doctor', setA: set(10 + pairId), setB: set(20 + pairId), shownLeft, progress: { done, total: 3 } }
 }
 

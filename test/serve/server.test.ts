@@ -348,7 +348,7 @@ describe('WebSocket /events', () => {
       ws.on('error', () => {})
     })
   }
-  const job: Job = { id: 7, projectId: 1, kind: 'import', state: 'running', done: 3, total: 10, message: 'importing', error: null, createdAt: 'x', updatedAt: 'y' }
+  const job: Job = { id: 7, projectId: 1, kind: 'import', state: 'running', done: 3, total: 10, message: 'importing', error: null, number: 1, name: null, createdAt: 'x', updatedAt: 'y' }
 
   it('refuses a foreign Origin with 403 and a missing session with 401', async () => {
     const s = await login('owner-token-0123456789')

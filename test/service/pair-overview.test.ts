@@ -48,9 +48,14 @@ describe('pairs.overview', () => {
     await call('label.judge', { pairId: pair.id, criterion: 'quality', choice: 'tie', shownLeft: 'a', responseMs: 10, idempotencyKey: 'k-00000002' }, { annotatorId: alice.id, scope: 'owner' })
     await call('label.judge', { pairId: pair.id, criterion: 'quality', choice: 'a', shownLeft: 'a', responseMs: 10, idempotencyKey: 'k-00000003' })
     await call('label.undo', { projectId: project.id, criterion: 'quality' })
-    const overview = (await call('pairs.overview', { projectId: project.id })) as { total: number; items: unknown[] }
+    const s3 = ws.sets.create(project.id, prompt.id, 'manual', [img[0], img[3]])
+    const other2 = ws.pairs.create(s1.id, s3.id)!
+    const only = (await call('pairs.overview', { projectId: project.id, pairIds: [other2.id] })) as { total: number; items: Array<{ id: number }> }
+    expect(only.total).toBe(2)
+    expect(only.items.map((p) => p.id)).toEqual([other2.id])
+    const overview = (await call('pairs.overview', { projectId: project.id, pairIds: [pair.id] })) as { total: number; items: unknown[] }
     expect(overview).toEqual({
-      total: 1,
+      total: 2,
       items: [
         {
           id: pair.id,

@@ -86,6 +86,7 @@ export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
     const decided = chain.accepted + chain.rejected
     return {
       id: chain.id,
+      number: chain.number,
       projectId: chain.projectId,
       promptId: chain.promptId,
       judge: chain.judge,
@@ -426,7 +427,8 @@ export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
 
     log(chainId: number): McmcLogEntry[] {
       chainOrFail(chainId)
-      return chains.log(chainId).map(({ chainId: _c, idempotencyKey: _k, ...entry }) => entry)
+      // Names, not ids, on screen (issue 10): who made each decision; a removed annotator reads as such.
+      return chains.log(chainId).map(({ chainId: _c, idempotencyKey: _k, ...entry }) => ({ ...entry, annotatorName: ws.annotators.get(entry.annotatorId)?.name ?? 'a removed annotator' }))
     },
 
     /** Pairs the finished chain's set with another set and records `annotatorId`'s fairness decision for the chain's set. */

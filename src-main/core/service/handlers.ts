@@ -211,9 +211,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       project(projectId)
       return ws.pairs.list(projectId)
     },
-    'pairs.overview': ({ projectId, offset, limit }) => {
+    'pairs.overview': ({ projectId, pairIds, offset, limit }) => {
       project(projectId)
-      return { total: ws.pairs.count(projectId), items: pairOverview.list(projectId, offset, limit) }
+      return { total: ws.pairs.count(projectId), items: pairOverview.list(projectId, offset, limit, pairIds) }
     },
 
     'label.next': ({ projectId, criterion }, ctx): PairTask | null => {

@@ -141,7 +141,15 @@ export const projectMethods = {
   'pairs.createAll': method(z.object({ projectId: Id, promptId: Id.optional() }).strict(), z.object({ created: z.number().int().nonnegative() })),
   'pairs.list': method(z.object({ projectId: Id }).strict(), z.array(SetPair)),
   'pairs.overview': method(
-    z.object({ projectId: Id, offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(1000).default(200) }).strict(),
+    z
+      .object({
+        projectId: Id,
+        /** Only these pairs (the adjudication queue's), in id order; total still counts the project's pairs. */
+        pairIds: z.array(Id).max(1000).optional(),
+        offset: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(1000).default(200)
+      })
+      .strict(),
     z.object({ total: z.number().int().nonnegative(), items: z.array(PairOverview) })
   )
 } as const

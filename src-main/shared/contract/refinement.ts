@@ -47,6 +47,8 @@ export const McmcIncoming = z.object({
 export type McmcIncoming = z.infer<typeof McmcIncoming>
 export const McmcChain = z.object({
   id: Id,
+  /** Per-project number: "Chain 2". */
+  number: z.number().int().positive(),
   projectId: Id,
   promptId: Id,
   judge: McmcJudge,
@@ -88,6 +90,8 @@ export const McmcLogEntry = z.object({
   proposal: McmcProposal.nullable(),
   judgeKind: z.enum(['human', 'auto']),
   annotatorId: Id,
+  /** Who decided, by name (issue 10: people, not "person 1"). */
+  annotatorName: z.string(),
   /** Classifier distance to the target (summed L2 over axes) before and after the swap; auto decisions only. */
   distanceBefore: z.number().nullable(),
   distanceAfter: z.number().nullable(),

@@ -12,6 +12,8 @@ export interface PendingSample {
 
 export interface ChainRecord {
   id: number
+  /** Per-project chain number (migration 9), what people read instead of the id. */
+  number: number
   projectId: number
   promptId: number
   judge: McmcJudge
@@ -51,6 +53,7 @@ export interface StepRecord {
 
 interface ChainRow {
   id: number
+  number: number
   project_id: number
   prompt_id: number
   judge: McmcJudge
@@ -91,6 +94,7 @@ interface StepRow {
 
 const toChain = (r: ChainRow): ChainRecord => ({
   id: r.id,
+  number: r.number,
   projectId: r.project_id,
   promptId: r.prompt_id,
   judge: r.judge,
@@ -158,15 +162,15 @@ export function mcmcChainsRepo(db: Database.Database) {
 
   return {
     create(c: NewChain): ChainRecord {
-      return toChain(
-        insert.get({
-          ...c,
-          members: JSON.stringify(c.members),
-          proposal: c.proposal && JSON.stringify(c.proposal),
-          sampling: c.sampling && JSON.stringify(c.sampling),
-          pendingSample: c.pendingSample && JSON.stringify(c.pendingSample)
-        }) as ChainRow
-      )
+      const inserted = insert.get({
+        ...c,
+        members: JSON.stringify(c.members),
+        proposal: c.proposal && JSON.stringify(c.proposal),
+        sampling: c.sampling && JSON.stringify(c.sampling),
+        pendingSample: c.pendingSample && JSON.stringify(c.pendingSample)
+      }) as ChainRow
+      // Read back: RETURNING shows the row before the trigger that numbers it (migration 9) ran.
+      return toChain(byId.get(inserted.id)!)
     },
     get(id: number): ChainRecord | null {
       const row = byId.get(id)

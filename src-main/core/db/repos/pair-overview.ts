@@ -22,15 +22,15 @@ const SQL = `SELECT p.id, pr.text AS prompt_text,
     (SELECT json_group_array(json_object('annotator', n.name, 'criterion', j.criterion, 'choice', j.choice))
        FROM judgements j JOIN annotators n ON n.id = j.annotator_id WHERE j.pair_id = p.id AND j.undone_at IS NULL) AS decisions
   FROM set_pairs p JOIN prompts pr ON pr.id = p.prompt_id JOIN image_sets a ON a.id = p.set_a JOIN image_sets b ON b.id = p.set_b
-  WHERE p.project_id = ? ORDER BY p.id LIMIT ? OFFSET ?`
+  WHERE p.project_id = @projectId AND (@pairIds IS NULL OR p.id IN (SELECT value FROM json_each(@pairIds))) ORDER BY p.id LIMIT @limit OFFSET @offset`
 
 const ids = (s: string | null): number[] => (s ? s.split(',').map(Number) : [])
 
 export function pairOverviewRepo(db: Database.Database) {
-  const page = db.prepare<[number, number, number], Row>(SQL)
+  const page = db.prepare<{ projectId: number; pairIds: string | null; limit: number; offset: number }, Row>(SQL)
   return {
-    list(projectId: number, offset: number, limit: number): PairOverview[] {
-      return page.all(projectId, limit, offset).map((r) => ({
+    list(projectId: number, offset: number, limit: number, pairIds?: readonly number[]): PairOverview[] {
+      return page.all({ projectId, pairIds: pairIds ? JSON.stringify(pairIds) : null, limit, offset }).map((r) => ({
         id: r.id,
         promptText: r.prompt_text,
         setA: { id: r.a_id, label: r.a_label, imageIds: ids(r.a_members) },
