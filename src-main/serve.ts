@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
+import { browseRootsFrom } from './core/fs/folder-browser'
 import { openStudio } from './core/studio'
 import { UsageError, parseServeArgs } from './core/serve/args'
 import { openInBrowser } from './core/serve/open-browser'
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
   process.env.POPALIGN_RESOURCES = resourcesDir
   const studio = await openStudio({
     workspaceDir: args.workspaceDir,
+    resourcesDir,
+    browseRoots: browseRootsFrom(process.env, homedir()),
     demoResourcesDir: process.env.POPALIGN_DEMO === '1' ? resourcesDir : undefined
   })
   let server: Awaited<ReturnType<typeof startServeMode>>
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
   const link = `${server.url}/?token=${studio.ownerToken}`
   console.log(`PopAlign Studio serving at ${link}`)
   console.log(`Workspace: ${studio.workspaceDir}`)
-  openInBrowser(link)
+  openInBrowser(link, process.platform, process.env)
 
   let stopping = false
   const stop = (signal: string): void => {

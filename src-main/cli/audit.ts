@@ -12,7 +12,7 @@ import { createProgressBar } from '../core/audit-service/progress-bar'
 async function main(): Promise<number> {
   let plan
   try {
-    plan = parseAuditArgs(process.argv.slice(2))
+    plan = parseAuditArgs(process.argv.slice(2), process.cwd())
   } catch (e) {
     if (e instanceof UsageError) {
       process.stderr.write(`audit: ${e.message}\n${AUDIT_USAGE}\n`)

@@ -16,10 +16,8 @@ import { createEngineService, type EngineServiceDeps } from './engine-service'
 import { imagesRepo } from './db/repos/images'
 import { createImportService, thumbsDirOf } from './import/import-service'
 import { writeFileAtomicSync } from './fs/atomic-write'
-import { browseRootsFrom } from './fs/folder-browser'
 import type { RevealFile } from './fs/reveal'
 import { createJobRunner, type JobRunner } from './jobs/runner'
-import { defaultWorkspaceDir as workspaceDirFrom } from './serve/args'
 import type { ImageFileLookup } from './serve/image-files'
 import type { ImageAllowed, RedeemInvite } from './serve/server'
 import { secretsEqual, type Principal, type VerifyToken } from './serve/sessions'
@@ -32,7 +30,9 @@ import { createAuditService } from './audit-service/service'
 import { seedDemoProject } from './demo-seed'
 import { createTeamService } from './team/team-service'
 import { createClassifyService } from './classify-job/service'
-import { createAcquireService } from './acquire/service'
+import { createAcquireService, defaultResolveModel } from './acquire/service'
+import { worldClassifierDir } from './classifier/world-classifier'
+import { defaultBaseModelDir } from './engine-service/paths'
 import { createExportService } from './export/export-service'
 
 export const WORKSPACE_DB_FILE = 'workspace.db'
@@ -61,11 +61,6 @@ export interface Studio {
   close(): Promise<void>
 }
 
-/** $POPALIGN_WORKSPACE or ~/.popalign-studio. */
-export function defaultWorkspaceDir(): string {
-  return workspaceDirFrom(process.env, homedir())
-}
-
 /** Engine settings tests and embedders may change (base model folder, worker script, sampling backend). */
 export type StudioEngineOptions = Partial<Pick<EngineServiceDeps, 'baseModelDir' | 'workerPath' | 'progressIntervalMs' | 'sampleChunk' | 'samplePrefer'>>
 
@@ -75,6 +70,16 @@ export interface OpenStudioOptions {
   engine?: StudioEngineOptions
   /** Folder of the shipped world sample, classifier and base model; when set, a new workspace gets the demo project. */
   demoResourcesDir?: string
+  /**
+   * The shipped resources folder (base model, world classifier), decided by the entry point
+   * (resourcesDirFrom in core/resources.ts). Absent: the services fall back to defaultResourcesDir().
+   */
+  resourcesDir?: string
+  /**
+   * The folders serve mode's folder browser may list; the entry points read them from
+   * POPALIGN_BROWSE_ROOTS (browseRootsFrom). Absent: the owner's home folder.
+   */
+  browseRoots?: string[]
   /** The desktop shell's "show in folder" (files.reveal); serve mode has none. */
   revealFile?: RevealFile
 }
@@ -235,18 +240,21 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   }
   const health = new WorkspaceHealth()
   const imports = createImportService({ ws: workspace, runner, workspaceDir })
-  const engine = createEngineService({ ...opts.engine, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
+  const resourcesDir = opts.resourcesDir
+  const builtinDir = resourcesDir === undefined ? undefined : worldClassifierDir(resourcesDir)
+  const baseModelDir = opts.engine?.baseModelDir ?? (resourcesDir === undefined ? undefined : defaultBaseModelDir(resourcesDir))
+  const engine = createEngineService({ ...opts.engine, baseModelDir, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
   const team = createTeamService(workspace)
-  const classify = createClassifyService({ ws: workspace, runner })
-  const acquire = createAcquireService({ ws: workspace, runner, classify, workspaceDir })
+  const classify = createClassifyService({ ws: workspace, runner, builtinDir })
+  const acquire = createAcquireService({ ws: workspace, runner, classify, workspaceDir, resolveModel: (model) => defaultResolveModel(model, resourcesDir) })
   const exports = createExportService({ ws: workspace, runner })
   // Bias reports sample their models through the engine's sampling jobs (issue 5).
-  const audit = createAuditService({ ws: workspace, runner, workspaceDir, sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() } })
+  const audit = createAuditService({ ws: workspace, runner, workspaceDir, builtinDir, sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() } })
   // Every call of an invited annotator is checked against the projects of their invite (finding 6).
   const projectOf = projectOfRepo(workspace.db)
   const damaged = (): string => damagedMessage(workspace.file, health.damage!, listBackups(workspace.file)[0]?.file ?? null)
   const handlers = withDamageCheck(
-    withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance, browseRoots: browseRootsFrom(process.env, homedir()), reveal: opts.revealFile }), projectOf), workspaceDir),
+    withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance, browseRoots: opts.browseRoots ?? [homedir()], reveal: opts.revealFile }), projectOf), workspaceDir),
     health,
     damaged
   )

@@ -1,11 +1,14 @@
 // Electron main process: wires the hardened shell to the studio core. Little logic lives here; the
 // security decisions are pure functions in ./security and ./harden.ts, tested under Node.
+import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell } from 'electron'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/window-api'
 import { listBackups } from '../core/db/daily-backup'
 import { restoreClosedWorkspace } from '../core/db/restore'
-import { openStudio, defaultWorkspaceDir, WORKSPACE_DB_FILE, type Studio } from '../core/studio'
+import { browseRootsFrom } from '../core/fs/folder-browser'
+import { defaultWorkspaceDir } from '../core/serve/args'
+import { openStudio, WORKSPACE_DB_FILE, type Studio } from '../core/studio'
 import { hardenWebContents } from './harden'
 import { createInvokeHandler } from './ipc'
 import { lockDownSession } from './lockdown'
@@ -38,7 +41,7 @@ async function start(): Promise<void> {
   const resourcesDir = process.env.POPALIGN_RESOURCES ?? (app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources'))
   process.env.POPALIGN_RESOURCES = resourcesDir
   // "Reveal in folder" after an export: the path is checked by the core (an existing regular file) first.
-  studio = await openStudio({ workspaceDir: process.env.POPALIGN_WORKSPACE || defaultWorkspaceDir(), demoResourcesDir: resourcesDir, revealFile: (path) => shell.showItemInFolder(path) })
+  studio = await openStudio({ workspaceDir: defaultWorkspaceDir(process.env, homedir()), browseRoots: browseRootsFrom(process.env, homedir()), resourcesDir, demoResourcesDir: resourcesDir, revealFile: (path) => shell.showItemInFolder(path) })
   const owner = await studio.verifyToken(studio.ownerToken)
   if (!owner) throw new Error('the workspace owner token does not verify')
 
@@ -60,7 +63,7 @@ async function start(): Promise<void> {
 // again (the workspace lock in core/studio.ts also refuses any other process, serve mode included).
 if (claimSingleInstance(app, () => mainWindow)) {
   app.whenReady().then(start).catch((err: unknown) => {
-    const workspaceDir = process.env.POPALIGN_WORKSPACE || defaultWorkspaceDir()
+    const workspaceDir = defaultWorkspaceDir(process.env, homedir())
     const dbFile = join(workspaceDir, WORKSPACE_DB_FILE)
     const offer = startFailureOffer(err, listBackups(dbFile))
     console.error(offer.message)

@@ -100,7 +100,7 @@ describe('audit CLI', () => {
       createdAt: '2026-11-23T00:00:00Z'
     }
     writeFileSync(join(runDir, 'run.json'), JSON.stringify(record))
-    const plan = parseAuditArgs(['--prompts', join(root, 'prompts.txt'), '--checkpoint', join(runDir, 'step-000000300.ckpt'), '--seeds', '0:2', '--steps', '4', '--formats', 'json', '--resamples', '20', '--out', join(root, 'run-report')])
+    const plan = parseAuditArgs(['--prompts', join(root, 'prompts.txt'), '--checkpoint', join(runDir, 'step-000000300.ckpt'), '--seeds', '0:2', '--steps', '4', '--formats', 'json', '--resamples', '20', '--out', join(root, 'run-report')], root)
     if (plan === 'help') throw new Error('unexpected help')
     const { report } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }))
     const lineage = report.models[0].lineage

@@ -9,7 +9,7 @@
 // together with the payload in one transaction, so a restart resumes where the last commit left it.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync } from 'node:fs'
-import { basename, isAbsolute, join, resolve } from 'node:path'
+import { basename, isAbsolute, join } from 'node:path'
 import type { Job } from '@shared/contract'
 import { ApiFailure } from '../api/dispatch'
 import { classifyStore } from '../classify-job/store'
@@ -19,6 +19,7 @@ import { MAX_MODEL_BYTES, ownerFile } from '../fs/owner-file'
 import { classificationsRepo } from '../db/repos/classifications'
 import type { Workspace } from '../db/workspace'
 import { Rng } from '../engine/rng'
+import { BASE_CHECKPOINT_FILE, defaultBaseModelDir } from '../engine-service/paths'
 import type { JobContext, JobRunner } from '../jobs/runner'
 import { writeFileAtomicSync } from '../fs/atomic-write'
 import { writeThumbnail } from '../import/image-file'
@@ -90,9 +91,9 @@ export function defaultPerSpecific(n: number, specificPrompts: number): number {
   return Math.max(1, Math.ceil((1.2 * n) / specificPrompts))
 }
 
-export function defaultResolveModel(model: string): string {
+export function defaultResolveModel(model: string, resourcesDir?: string): string {
   if (model !== 'base') throw new ApiFailure('bad_request', `unknown model "${model.slice(0, 80)}"; give a checkpoint path or "base"`)
-  return join(process.env.POPALIGN_RESOURCES ?? resolve(process.cwd(), 'resources'), 'models', 'base', 'base.ckpt')
+  return join(defaultBaseModelDir(resourcesDir), BASE_CHECKPOINT_FILE)
 }
 
 /** Nearest-neighbour upscale of the saved PNGs (encodePng's default). */

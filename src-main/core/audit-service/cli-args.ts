@@ -34,7 +34,8 @@ type ValueFlag = (typeof VALUE_FLAGS)[number]
 const SAMPLING_FLAGS: readonly ValueFlag[] = ['seeds', 'steps', 'sampler', 'guidance']
 const MAX_SEEDS = 100_000
 
-export function parseAuditArgs(argv: readonly string[], cwd: string = process.cwd()): AuditCliPlan | 'help' {
+/** `cwd` resolves relative paths; the CLI passes its working directory (core never reads it itself). */
+export function parseAuditArgs(argv: readonly string[], cwd: string): AuditCliPlan | 'help' {
   const values = new Map<ValueFlag, string>()
   const compare: string[] = []
   for (let i = 0; i < argv.length; i++) {

@@ -2,6 +2,7 @@
 // the files live, and a one-call `classifyImages` for engine code that has HWC [-1, 1] renders/samples.
 
 import { resolve } from 'node:path'
+import { defaultResourcesDir } from '../resources'
 import { CONCEPTS, SILHOUETTES, TONES, AXIS_A, AXIS_B } from '../world/taxonomy'
 import { FEATURES_OUTPUT, INPUT_NAME } from './export-onnx'
 import type { ClassifierMapping } from './mapping'
@@ -37,9 +38,8 @@ export function worldClassifierMapping(arch: ClassifierArchitecture): Classifier
  * Folder holding the shipped classifier: $POPALIGN_RESOURCES/classifier when set (the packaged app
  * points it at its resources), else resources/classifier under the working directory (repo checkouts).
  */
-export function worldClassifierDir(): string {
-  const root = process.env.POPALIGN_RESOURCES ?? resolve(process.cwd(), 'resources')
-  return resolve(root, 'classifier')
+export function worldClassifierDir(resourcesDir: string = defaultResourcesDir()): string {
+  return resolve(resourcesDir, 'classifier')
 }
 
 const loaded = new Map<string, Promise<AttributeClassifier>>()

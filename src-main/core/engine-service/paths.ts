@@ -1,6 +1,7 @@
 // Where the engine service keeps its files inside a workspace folder. One folder per job, named by
 // the job id, so a run or a sample batch is never written over by another one.
-import { resolve, join } from 'node:path'
+import { join } from 'node:path'
+import { defaultResourcesDir } from '../resources'
 
 /** <workspace>/runs/<jobId>: checkpoints, run.json, metrics.jsonl of one training job. */
 export function runDirOf(workspaceDir: string, jobId: number): string {
@@ -21,9 +22,8 @@ export function samplesDirOf(workspaceDir: string, jobId: number): string {
  * its resources), else resources/models/base under the working directory (repo checkouts), the same
  * rule the shipped classifier follows.
  */
-export function defaultBaseModelDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.POPALIGN_RESOURCES ?? resolve(process.cwd(), 'resources')
-  return join(root, 'models', 'base')
+export function defaultBaseModelDir(resourcesDir: string = defaultResourcesDir()): string {
+  return join(resourcesDir, 'models', 'base')
 }
 
 export const BASE_CHECKPOINT_FILE = 'base.ckpt'

@@ -1,6 +1,7 @@
 // Where the managed trainer environment and the trainer's Python source live.
 import { homedir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { defaultResourcesDir } from '../resources'
 
 /**
  * The studio's own venv: $POPALIGN_PYTHON_ENV, else python-env in the studio's data folder
@@ -11,13 +12,12 @@ export function defaultEnvDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /** resources/python (the popalign_trainer package and requirements.txt), by the shipped-resources rule. */
-export function trainerSourceDir(env: NodeJS.ProcessEnv = process.env): string {
-  const root = env.POPALIGN_RESOURCES ?? resolve(process.cwd(), 'resources')
-  return join(root, 'python')
+export function trainerSourceDir(resourcesDir: string = defaultResourcesDir()): string {
+  return join(resourcesDir, 'python')
 }
 
-export function requirementsFile(env: NodeJS.ProcessEnv = process.env): string {
-  return join(trainerSourceDir(env), 'requirements.txt')
+export function requirementsFile(resourcesDir: string = defaultResourcesDir()): string {
+  return join(trainerSourceDir(resourcesDir), 'requirements.txt')
 }
 
 /** The venv's interpreter and console scripts (Scripts\ on Windows, bin/ elsewhere). */

@@ -21,7 +21,7 @@ export function browserOpener(platform: NodeJS.Platform, env: Readonly<Record<st
 }
 
 /** Starts the opener and forgets it; returns whether one was started. A missing xdg-open is not an error. */
-export function openInBrowser(url: string, platform: NodeJS.Platform = process.platform, env: Readonly<Record<string, string | undefined>> = process.env): boolean {
+export function openInBrowser(url: string, platform: NodeJS.Platform, env: Readonly<Record<string, string | undefined>>): boolean {
   const opener = browserOpener(platform, env)
   if (!opener) return false
   try {
