@@ -23,6 +23,17 @@ export async function run(s: ort.InferenceSession, feeds: Record<string, Feed>):
   return res
 }
 
+/** (L(v + h e_i) − L(v − h e_i)) / 2h of the graph's "loss" output, nudging `values` (one of the feeds) in place. */
+export async function centralDifference(s: ort.InferenceSession, feeds: Record<string, Feed>, values: Float64Array | Float32Array, i: number, h: number): Promise<number> {
+  const keep = values[i]
+  values[i] = keep + h
+  const up = (await run(s, feeds)).loss[0]
+  values[i] = keep - h
+  const down = (await run(s, feeds)).loss[0]
+  values[i] = keep
+  return (up - down) / (2 * h)
+}
+
 export interface OpCase {
   /** Parameter shapes (differentiated) and extra fixed inputs. */
   params: Record<string, Shape>
@@ -75,13 +86,7 @@ export async function gradCheck(c: OpCase, precision: Precision = 'float64', see
     const values = feeds[name].data as Float64Array
     const analytic = base[`grad.${name}`]
     for (let i = 0; i < values.length; i++) {
-      const keep = values[i]
-      values[i] = keep + h
-      const up = (await run(s, feeds)).loss[0]
-      values[i] = keep - h
-      const down = (await run(s, feeds)).loss[0]
-      values[i] = keep
-      const numeric = (up - down) / (2 * h)
+      const numeric = await centralDifference(s, feeds, values, i, h)
       maxDiff = Math.max(maxDiff, Math.abs(analytic[i] - numeric))
       maxRef = Math.max(maxRef, Math.abs(numeric))
     }

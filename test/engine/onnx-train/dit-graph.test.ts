@@ -13,7 +13,7 @@ import { OrtGradSession, type GraphBatch } from '../../../src-main/core/engine/o
 import { evaluateObjective } from '../../../src-main/core/finetune/objective'
 import { seededRandom } from '../../../src-main/core/engine/rng'
 import { gaussian, maxRelError, randomInputs, randomParams, smallConfig } from '../onnx/helpers'
-import { run, session } from './check'
+import { centralDifference, run, session } from './check'
 
 const B = 4
 
@@ -97,13 +97,7 @@ describe('DiT training graph on onnxruntime', () => {
       const values = feeds[spec.name].data
       for (let k = 0; k < 2; k++) {
         const i = Math.floor(r() * values.length)
-        const keep = values[i]
-        values[i] = keep + h
-        const up = (await run(s, feeds)).loss[0]
-        values[i] = keep - h
-        const down = (await run(s, feeds)).loss[0]
-        values[i] = keep
-        const numeric = (up - down) / (2 * h)
+        const numeric = await centralDifference(s, feeds, values, i, h)
         maxDiff = Math.max(maxDiff, Math.abs(base[`grad.${spec.name}`][i] - numeric))
         maxRef = Math.max(maxRef, Math.abs(numeric))
       }

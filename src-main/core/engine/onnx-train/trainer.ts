@@ -92,15 +92,7 @@ export class OrtTrainer extends RunBase {
   }
 
   snapshot(): TrainState {
-    return {
-      config: this.config,
-      step: this.step,
-      rng: this.rng.getState(),
-      params: copyParams(this.params),
-      adam: this.adam.exportState(),
-      losses: [...this.losses],
-      ...(this.average ? { ema: copyParams(this.average) } : {})
-    }
+    return this.stateWith(copyParams(this.params), this.adam.exportState(), this.average ? copyParams(this.average) : null)
   }
 
   async dispose(): Promise<void> {

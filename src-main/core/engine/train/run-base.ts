@@ -10,6 +10,7 @@ import { drawBatch, type PreparedBatch } from './batch'
 import { checkedRunConfig, type TrainState } from './run-config'
 import type { TrainConfig } from './config'
 import type { DataSource } from './data-source'
+import type { AdamState } from './adam'
 
 export interface TrainFrom {
   /** A checkpoint's state to resume. */
@@ -48,6 +49,11 @@ export abstract class RunBase {
   protected startingParams(from?: TrainFrom): DiTParams {
     const initRng = Rng.derive(this.config.seed, 'init')
     return from?.state?.params ?? from?.initialParams ?? initDiTParams(this.config.model, () => initRng.normal())
+  }
+
+  /** A checkpoint's contents from the backend's own copies of the weights, optimiser state and average. */
+  protected stateWith(params: DiTParams, adam: AdamState, ema: DiTParams | null): TrainState {
+    return { config: this.config, step: this.step, rng: this.rng.getState(), params, adam, losses: [...this.losses], ...(ema ? { ema } : {}) }
   }
 
   /** The next batch from the run's own RNG stream. */

@@ -94,15 +94,7 @@ export class Trainer extends RunBase {
   }
 
   snapshot(): TrainState {
-    return {
-      config: this.config,
-      step: this.step,
-      rng: this.rng.getState(),
-      params: this.model.exportParams(),
-      adam: this.adam.exportState(),
-      losses: [...this.losses],
-      ...(this.average ? { ema: this.average.export() } : {})
-    }
+    return this.stateWith(this.model.exportParams(), this.adam.exportState(), this.average ? this.average.export() : null)
   }
 
   dispose(): void {
