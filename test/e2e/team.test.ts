@@ -225,7 +225,7 @@ describe('team annotation through serve mode', () => {
     // Side by side, with who chose which set: the sets' images load and the annotators are named.
     const second = rows.first()
     await expect.poll(() => second.locator('img').count()).toBeGreaterThan(0)
-    expect(await second.textContent()).toMatch(/chose it: (nobody|[a-z, ]+)/)
+    expect(await second.textContent()).toMatch(/chose it: (nobody|[A-Za-z, ]+)/)
     expect(pageErrors).toEqual([])
   })
 })

@@ -1,7 +1,7 @@
 // How sets, runs, jobs and times read on screen (issue 10): names or per-project numbers, never ids;
 // local date and time, never the stored ISO stamp.
 import { describe, expect, it } from 'vitest'
-import { jobLabel, runLabel, setLabel } from '../../src-renderer/src/lib/names'
+import { jobLabel, runLabel, setLabel, startedFrom } from '../../src-renderer/src/lib/names'
 import { formatLocalDate, formatLocalTime } from '../../src-renderer/src/lib/local-time'
 
 describe('names and times on screen', () => {
@@ -12,6 +12,13 @@ describe('names and times on screen', () => {
     expect(jobLabel({ kind: 'import', name: null, number: 4 })).toBe('Import 4')
     expect(jobLabel({ kind: 'sample', name: null, number: 1 })).toBe('Sampling 1')
     expect(jobLabel({ kind: 'train', name: 'debiased', number: 1 })).toBe('debiased')
+  })
+  it('says where a run started without model ids', () => {
+    const runs = [{ jobId: 12, name: null, number: 2 }]
+    expect(startedFrom('base', runs)).toBe('Base model (built in)')
+    expect(startedFrom('scratch', runs)).toBe('a new model')
+    expect(startedFrom('run:12@40', runs)).toBe('Run 2 · step 40')
+    expect(startedFrom('run:99@40', runs)).toBe('a run of another project · step 40')
   })
   it('shows a stored UTC stamp in local words, and an unreadable one as stored', () => {
     const shown = formatLocalTime('2026-12-02T18:40:00.000Z', 'en-GB')

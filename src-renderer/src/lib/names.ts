@@ -17,3 +17,13 @@ const JOB_WORDS: Record<string, string> = {
 
 /** "Import 2", "Sampling 3", or the job's own name. */
 export const jobLabel = (j: { kind: string; name: string | null; number: number }): string => j.name ?? `${JOB_WORDS[j.kind] ?? 'Job'} ${j.number}`
+
+/** Where a run started, in words: "Base model (built in)", or another run by its number or name ("Run 2 · step 40"), not "run:12@40". */
+export function startedFrom(init: string, runs: ReadonlyArray<{ jobId: number; name: string | null; number: number }>): string {
+  if (init === 'scratch') return 'a new model'
+  if (init === 'base') return 'Base model (built in)'
+  const m = /^run:(\d+)(?:@(\d+))?/.exec(init)
+  if (!m) return init
+  const from = runs.find((r) => r.jobId === Number(m[1]))
+  return `${from ? runLabel(from) : 'a run of another project'}${m[2] ? ` · step ${m[2]}` : ''}`
+}
