@@ -50,8 +50,8 @@ function startServe(workspace: string): Promise<Served> {
         resolvePromise({ child, port: Number(m[1]), token: m[2], output: () => out })
       }
     }
-    child.stdout!.on('data', onData)
-    child.stderr!.on('data', onData)
+    child.stdout.on('data', onData)
+    child.stderr.on('data', onData)
     child.on('exit', (code) => {
       clearTimeout(timer)
       reject(Object.assign(new Error(`serve mode exited with ${code}`), { output: out, code }))
@@ -66,7 +66,7 @@ function refusedStart(workspace: string): Promise<{ code: number | null; output:
       await stopServe(s)
       return { code: 0, output: s.output() }
     },
-    (err: { code?: number | null; output?: string }) => ({ code: err.code ?? null, output: err.output ?? String(err) })
+    (err: Error & { code?: number | null; output?: string }) => ({ code: err.code ?? null, output: err.output ?? String(err) })
   )
 }
 
@@ -307,7 +307,7 @@ export async function runAttackPass(opts: { keep?: boolean; log?: (line: string)
       else for (let off = 4096; off < size; off += 4096) writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, off)
       closeSync(fd)
       const start = await refusedStart(workspace)
-      record('9', `serve mode on a ${how} workspace.db`, start.code !== 0 && /restore-workspace/.test(start.output) && start.output.includes(lastBackup.file.split('/').pop()!), start.output.trim().split('\n').pop()!.slice(0, 140))
+      record('9', `serve mode on a ${how} workspace.db`, start.code !== 0 && /restore-workspace/.test(start.output) && start.output.includes(lastBackup.file.split('/').pop()), start.output.trim().split('\n').pop()!.slice(0, 140))
       const restore = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src-main/cli/restore-workspace.ts'), '--workspace', workspace, '--backup', lastBackup.file], { cwd: REPO, encoding: 'utf8', env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO, 'src-main/tsconfig.json') } })
       const back = await startServe(workspace)
       const after = await value(back, 'label.progress', { projectId: a.id })

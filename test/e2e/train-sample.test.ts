@@ -111,7 +111,7 @@ describe('Train and Sample screens against the real serve mode', () => {
     const select = page.getByLabel('Model or checkpoint')
     await expect.poll(() => select.locator('option[value^="run:"]').count()).toBeGreaterThan(0)
     const newest = await select.locator('option[value^="run:"]').first().getAttribute('value')
-    await select.selectOption(newest!)
+    await select.selectOption(newest)
     await page.getByLabel('Prompts (one per line)').fill('a photo of a doctor\na photo of a round teal nurse')
     await page.getByLabel('First seed').fill('7')
     await page.getByLabel('Images per prompt').fill('2')

@@ -107,7 +107,7 @@ describe.skipIf(SKIP_PYTHON)('Python objectives equal the TypeScript losses', ()
     }
     expected.forEach((want, i) => {
       const have = got[i]
-      const label = `case ${i} (${cases[i].kind}${typeof cases[i].method === 'string' ? ` ${cases[i].method as string}` : ''})`
+      const label = `case ${i} (${cases[i].kind}${typeof cases[i].method === 'string' ? ` ${cases[i].method}` : ''})`
       if (want.loss !== undefined) cmp(want.loss, have.loss as number, `${label} loss`)
       if (want.grad) Array.from(want.grad).forEach((g, j) => cmp(g, (have.grad as number[])[j], `${label} grad[${j}]`))
       for (const key of ['implicitAccuracy', 'rewardMargin', 'Z'] as const) {

@@ -138,7 +138,8 @@ export async function runRealFinetune(ctx: JobContext, deps: RealFinetuneDeps, l
   }
 
   let lastStep = resumedFrom
-  let failure: string | null = null
+  // Set inside the progress listener; the cast keeps TypeScript from narrowing it to null for good.
+  let failure = null as string | null
   const proc = startTrainerProcess({
     command: cmd.command,
     args: cmd.args,
@@ -197,7 +198,7 @@ export async function runRealFinetune(ctx: JobContext, deps: RealFinetuneDeps, l
       return { message: `trained ${last.step} of ${settings.steps} steps · ${result.kind === 'lora' ? 'LoRA' : 'UNet'} at ${result.path}` }
     }
     if (last?.event === 'stopped') throw new Error(`training stopped at step ${last.step} (checkpointed; resume continues from there)`)
-    throw new Error(`the trainer failed${failure ? `: ${failure}` : ` (exit ${r.code ?? r.signal}): ${r.stderrTail.slice(-3).join(' | ')}`}`)
+    throw new Error(`the trainer failed${failure ? `: ${failure}` : ` (exit ${String(r.code ?? r.signal)}): ${r.stderrTail.slice(-3).join(' | ')}`}`)
   } finally {
     ctx.signal.removeEventListener('abort', onAbort)
     live.delete(ctx.jobId)
