@@ -16,24 +16,13 @@ import { contract, type FinetuneSettings, type Input, type Job, type MethodName,
 import { isFinalJobState } from '@shared/job-states'
 import type { CallContext } from '../core/api/dispatch'
 import { openStudio } from '../core/studio'
+import { parseFlags } from './flags'
 
 const VALUE_FLAGS = ['workspace', 'snapshot', 'base', 'method', 'preset', 'steps', 'beta', 'alpha', 'lr', 'batch', 'seed', 'weighting', 'dropout', 'checkpoint-every', 'base-dir', 'out', 'resume'] as const
 type Flag = (typeof VALUE_FLAGS)[number]
 
 function parseArgs(argv: string[]): Partial<Record<Flag, string>> {
-  const out: Partial<Record<Flag, string>> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--help' || a === '-h') {
-      console.log(`usage: finetune --workspace DIR --snapshot ID --base MODEL --method popalign|dpo|sft ${VALUE_FLAGS.slice(4).map((f) => `[--${f} V]`).join(' ')}`)
-      process.exit(0)
-    }
-    const key = a.startsWith('--') ? (a.slice(2) as Flag) : null
-    if (!key || !VALUE_FLAGS.includes(key)) throw new Error(`unknown argument "${a}"; flags are ${VALUE_FLAGS.map((f) => `--${f}`).join(', ')}`)
-    if (i + 1 >= argv.length) throw new Error(`--${key} needs a value`)
-    out[key] = argv[++i]
-  }
-  return out
+  return parseFlags(argv, { values: VALUE_FLAGS }, `usage: finetune --workspace DIR --snapshot ID --base MODEL --method popalign|dpo|sft ${VALUE_FLAGS.slice(4).map((f) => `[--${f} V]`).join(' ')}`)
 }
 
 function num(args: Partial<Record<Flag, string>>, flag: Flag): number | undefined {

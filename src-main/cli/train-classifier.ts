@@ -18,23 +18,15 @@ import {
   WORLD_CLASSIFIER_VERSION,
   worldClassifierMapping
 } from '../core/classifier/world-classifier'
+import { parseFlags } from './flags'
 
 const HELD_OUT_SEED = 424242
 const HELD_OUT_IMAGES = 4000
 
-function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--help' || a === '-h') {
-      console.log('usage: train-classifier [--out DIR] [--seed N] [--steps N] [--train-images N]')
-      process.exit(0)
-    }
-    if (!a.startsWith('--') || i + 1 >= argv.length) throw new Error(`unexpected argument "${a}"; flags are --out, --seed, --steps, --train-images`)
-    out[a.slice(2)] = argv[++i]
-  }
-  for (const k of Object.keys(out)) if (!['out', 'seed', 'steps', 'train-images'].includes(k)) throw new Error(`unknown flag --${k}`)
-  return out
+const FLAGS = ['out', 'seed', 'steps', 'train-images'] as const
+
+function parseArgs(argv: string[]): Partial<Record<(typeof FLAGS)[number], string>> {
+  return parseFlags(argv, { values: FLAGS }, 'usage: train-classifier [--out DIR] [--seed N] [--steps N] [--train-images N]')
 }
 
 function intFlag(args: Record<string, string>, name: string, fallback: number): number {

@@ -12,6 +12,7 @@ import { resolveWorldBias, uniformBias } from '../core/world/bias'
 import { neutralPrompt, neutralPromptSet } from '../core/world/prompts'
 import { writeWorldSample } from '../core/world/sample-folder'
 import { CONCEPTS, isConcept } from '../core/world/taxonomy'
+import { parseFlags } from './flags'
 
 const FLAGS = ['out', 'n', 'concept', 'prompt', 'seed', 'bias', 'size', 'scale'] as const
 type Flag = (typeof FLAGS)[number]
@@ -21,19 +22,7 @@ function usage(): string {
 }
 
 function parseArgs(argv: string[]): Partial<Record<Flag, string>> {
-  const out: Partial<Record<Flag, string>> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--help' || a === '-h') {
-      console.log(usage())
-      process.exit(0)
-    }
-    const name = a.slice(2) as Flag
-    if (!a.startsWith('--') || !FLAGS.includes(name)) throw new Error(`unknown argument "${a}"\n${usage()}`)
-    if (i + 1 >= argv.length) throw new Error(`--${name} needs a value`)
-    out[name] = argv[++i]
-  }
-  return out
+  return parseFlags(argv, { values: FLAGS }, usage())
 }
 
 function intFlag(value: string | undefined, name: string, fallback: number, min: number, max: number): number {
