@@ -43,24 +43,14 @@ import {
 } from '../core/engine/eval/debias-experiment'
 import { debiasMarkdown } from '../core/engine/eval/debias-report'
 import { armFidelity, emaFromCheckpoint, type ArmFidelity } from '../core/engine/eval/debias-fidelity'
+import { parseFlags } from './flags'
 
 const FLAGS = ['steps', 'seeds', 'eval-every', 'lr', 'final-lr', 'warmup', 'ema', 'per-prompt', 'resamples', 'width', 'depth', 'patch', 'batch', 'schedule', 'work', 'out', 'worker', 'seed']
 const ARMS: LossWeighting[] = ['constant', 'debias']
 
+// Like the loop it replaced: the flags given, as strings (a flag not given is absent).
 function parseArgs(argv: string[]): Record<string, string> {
-  const out: Record<string, string> = {}
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--help' || a === '-h') {
-      console.log(`usage: debias-experiment ${FLAGS.filter((f) => f !== 'worker' && f !== 'seed').map((f) => `[--${f} V]`).join(' ')}`)
-      process.exit(0)
-    }
-    if (!a.startsWith('--') || i + 1 >= argv.length) throw new Error(`unexpected argument "${a}"; flags are ${FLAGS.map((f) => `--${f}`).join(', ')}`)
-    const key = a.slice(2)
-    if (!FLAGS.includes(key)) throw new Error(`unknown flag --${key}`)
-    out[key] = argv[++i]
-  }
-  return out
+  return parseFlags(argv, { values: FLAGS }, `usage: debias-experiment ${FLAGS.filter((f) => f !== 'worker' && f !== 'seed').map((f) => `[--${f} V]`).join(' ')}`) as Record<string, string>
 }
 
 function num(args: Record<string, string>, name: string, fallback: number): number {

@@ -15,6 +15,7 @@
 import { join, resolve } from 'node:path'
 import { applyOverrides, EVAL_SEEDS, fullSettings, prepareTable1, quickSettings, type SettingOverrides } from '../core/experiments/table1'
 import { runTable1Seeds } from '../core/experiments/table1/seeds'
+import { parseFlags } from './flags'
 
 const VALUE_FLAGS = ['workdir', 'base', 'seed', 'seeds', 'tag', 'steps', 'beta', 'alpha', 'lr', 'pairs', 'dropout', 'weighting'] as const
 type Flag = (typeof VALUE_FLAGS)[number]
@@ -23,30 +24,9 @@ const USAGE =
   'usage: table1 [--workdir DIR] [--base CKPT] [--seeds 2,3,4 | --seed S] [--tag NAME] [--quick] [--prepare] [--steps N] [--beta B] [--alpha A] [--lr LR] [--pairs N] [--dropout P] [--weighting constant|debias]'
 
 function parseArgs(argv: string[]): { values: Partial<Record<Flag, string>>; quick: boolean; prepare: boolean } {
-  const values: Partial<Record<Flag, string>> = {}
-  let quick = false
-  let prepare = false
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--help' || a === '-h') {
-      console.log(USAGE)
-      process.exit(0)
-    }
-    if (a === '--quick') {
-      quick = true
-      continue
-    }
-    if (a === '--prepare') {
-      prepare = true
-      continue
-    }
-    const key = a.startsWith('--') ? (a.slice(2) as Flag) : null
-    if (!key || !VALUE_FLAGS.includes(key)) throw new Error(`unknown argument "${a}"\n${USAGE}`)
-    if (i + 1 >= argv.length) throw new Error(`--${key} needs a value`)
-    values[key] = argv[++i]
-  }
+  const { quick, prepare, ...values } = parseFlags(argv, { values: VALUE_FLAGS, switches: ['quick', 'prepare'] }, USAGE)
   if (values.seed !== undefined && values.seeds !== undefined) throw new Error('give --seed or --seeds, not both')
-  return { values, quick, prepare }
+  return { values, quick: quick === true, prepare: prepare === true }
 }
 
 function parseNumber(flag: string, raw: string, integer: boolean): number {

@@ -34,28 +34,14 @@ import { samplePrompts } from '../core/engine/eval/sample-prompts'
 import { encodeContactSheet } from '../core/world/png'
 import { neutralPromptSet, specificPrompt } from '../core/world/prompts'
 import type { Concept, Silhouette, Tone } from '../core/world/taxonomy'
+import { parseFlags } from './flags'
 
 const FLAGS = ['steps', 'seed', 'out', 'run-dir', 'width', 'depth', 'patch', 'batch', 'lr', 'decay-steps', 'decay-lr', 'attribute-steps', 'attribute-lr', 'polish-steps', 'polish-lr', 'eval-per-prompt', 'eval-guidance', 'checkpoint-every']
 
 function parseArgs(argv: string[]): { values: Record<string, string>; evalOnly: boolean } {
-  const values: Record<string, string> = {}
-  let evalOnly = false
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--help' || a === '-h') {
-      console.log(`usage: train-base ${FLAGS.map((f) => `[--${f} V]`).join(' ')} [--eval-only]`)
-      process.exit(0)
-    }
-    if (a === '--eval-only') {
-      evalOnly = true
-      continue
-    }
-    if (!a.startsWith('--') || i + 1 >= argv.length) throw new Error(`unexpected argument "${a}"; flags are ${FLAGS.map((f) => `--${f}`).join(', ')}, --eval-only`)
-    const key = a.slice(2)
-    if (!FLAGS.includes(key)) throw new Error(`unknown flag --${key}`)
-    values[key] = argv[++i]
-  }
-  return { values, evalOnly }
+  const { 'eval-only': evalOnly, ...values } = parseFlags(argv, { values: FLAGS, switches: ['eval-only'] }, `usage: train-base ${FLAGS.map((f) => `[--${f} V]`).join(' ')} [--eval-only]`)
+  // The flags given, as strings (a flag not given is absent), as the loop it replaced returned them.
+  return { values: values as Record<string, string>, evalOnly: evalOnly === true }
 }
 
 async function train(config: TrainConfig, runDir: string, initFrom: string | undefined, data: object): Promise<number> {
