@@ -45,5 +45,5 @@ describe('the managed environment', () => {
     expect(isSupported(probe.python)).toBe(true)
     expect(Array.isArray(probe.gpus)).toBe(true)
     expect(describeProbe(probe)).toMatch(/^Python 3\.\d+\.\d+ · torch /)
-  })
+  }, 180_000)
 })

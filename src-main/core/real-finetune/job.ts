@@ -1,6 +1,6 @@
 // A real-model fine-tune as a studio job (kind 'train', so pause, resume and cancel go through the
 // same train.* calls as built-in runs). The job exports its snapshot as the PopAlignSDXL CSV into the
-// run folder, makes sure the managed environment is installed, writes run.json, the Accelerate config
+// run folder, makes sure the managed environment is installed, writes trainer-run.json, the Accelerate config
 // and the lineage record (command, environment, versions, snapshot and data hashes), starts
 // `accelerate launch` in its own process group and follows the progress stream into the run's
 // metrics.jsonl, the file the built-in runs' live curves read. The trainer resumes from its newest
@@ -109,7 +109,7 @@ export async function runRealFinetune(ctx: JobContext, deps: RealFinetuneDeps, l
       throw err
     }
   }
-  writeFileAtomicSync(join(runDir, 'run.json'), JSON.stringify(runFile(settings, { model: real.modelDir, data: dataFile, output: outDir }), null, 2) + '\n')
+  writeFileAtomicSync(join(runDir, 'trainer-run.json'), JSON.stringify(runFile(settings, { model: real.modelDir, data: dataFile, output: outDir }), null, 2) + '\n')
   writeFileAtomicSync(join(runDir, 'accelerate.yaml'), accelerateConfig(settings))
   const cmd = launchCommand(deps.envDir, runDir)
   const env = { ...trainerEnv(deps.sourceDir), HF_HUB_OFFLINE: '1', ...(settings.cpu ? { CUDA_VISIBLE_DEVICES: '' } : {}) }

@@ -1,5 +1,5 @@
 // What a real-model fine-tune runs with, as the studio stores it in the job's payload, and the files
-// it turns into for the Python trainer: run.json (resources/python/popalign_trainer/config.py reads
+// it turns into for the Python trainer: trainer-run.json (resources/python/popalign_trainer/config.py reads
 // it; same camelCase keys), the Accelerate config, and the exact launch command. Generated here so
 // the command recorded in the run's lineage is the one that ran.
 import { join } from 'node:path'
@@ -67,7 +67,7 @@ export function parseRealSettings(input: unknown): RealFinetuneSettings {
   return o
 }
 
-/** run.json for popalign_trainer.train. */
+/** trainer-run.json for popalign_trainer.train (run.json in a run folder is the studio's run record). */
 export function runFile(s: RealFinetuneSettings, paths: { model: string; data: string; output: string }): Record<string, unknown> {
   return {
     model: paths.model,
@@ -120,10 +120,10 @@ export interface LaunchCommand {
   args: string[]
 }
 
-/** `accelerate launch --config_file <run>/accelerate.yaml -m popalign_trainer.train --config <run>/run.json` */
+/** `accelerate launch --config_file <run>/accelerate.yaml -m popalign_trainer.train --config <run>/trainer-run.json` (run.json is the studio's run record). */
 export function launchCommand(envDir: string, runDir: string): LaunchCommand {
   return {
     command: envBin(envDir, 'accelerate'),
-    args: ['launch', '--config_file', join(runDir, 'accelerate.yaml'), '-m', 'popalign_trainer.train', '--config', join(runDir, 'run.json')]
+    args: ['launch', '--config_file', join(runDir, 'accelerate.yaml'), '-m', 'popalign_trainer.train', '--config', join(runDir, 'trainer-run.json')]
   }
 }
