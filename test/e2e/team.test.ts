@@ -95,9 +95,9 @@ describe('team annotation through serve mode', () => {
     await expect.poll(() => spareRow.textContent()).toContain('Cleo')
     const spareId = await spareRow.getAttribute('data-invite')
     owner.once('dialog', (d) => void d.accept())
-    await spareRow.getByRole('button', { name: `Revoke invite #${spareId}` }).click()
+    await spareRow.getByRole('button', { name: /^Revoke the invite for Cleo made / }).click()
     await expect.poll(() => owner.locator(`[data-invite="${spareId}"]`).getAttribute('data-status')).toBe('revoked')
-    await expect.poll(() => owner.getByTestId('announcer').textContent()).toContain(`Invite ${spareId} for Cleo revoked`)
+    await expect.poll(() => owner.getByTestId('announcer').textContent()).toMatch(/^The invite for Cleo made .+ is revoked\.$/)
     expect((await fetch(spare, { redirect: 'manual' })).status).toBe(401)
     expect(await owner.locator('[data-member="Cleo"] td').nth(1).textContent()).toBe('active')
 
