@@ -78,7 +78,7 @@ describe.skipIf(SKIP_PYTHON)('real-model fine-tune job (tiny SD, CPU)', () => {
     expect(lines[0].implicitAccuracy).toBe(0.5)
     expect(lines[0].rewardMargin).toBe(0)
     // Afterwards the LoRA moves the policy away from the reference.
-    expect(lines.slice(1).some((l) => Math.abs((l.loss as number) - Math.LN2) > 1e-4)).toBe(true)
+    expect(lines.slice(1).some((l) => Math.abs(l.loss - Math.LN2) > 1e-4)).toBe(true)
     const mean = (xs: number[]): number => xs.reduce((s, v) => s + v, 0) / xs.length
     const late = lines.slice(-10)
     // Printed, not asserted: on 8x8 latents the per-image spread of g = r - m outweighs the class
