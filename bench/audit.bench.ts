@@ -64,7 +64,7 @@ async function endToEnd(): Promise<void> {
     const promptFile = join(root, 'prompts.txt')
     writeFileSync(promptFile, PROMPTS.join('\n') + '\n')
     const out = join(root, 'report')
-    const plan = parseAuditArgs(['--prompts', promptFile, '--images', folder, '--out', out, '--formats', 'html,json'])
+    const plan = parseAuditArgs(['--prompts', promptFile, '--images', folder, '--out', out, '--formats', 'html,json'], root)
     if (plan === 'help') throw new Error('unreachable')
     // Stage times from the progress the audit reports (the same sink the CLI draws its bar from).
     const stages = new Map<string, { start: number; end: number }>()
