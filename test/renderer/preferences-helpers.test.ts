@@ -131,7 +131,7 @@ describe('export helpers', () => {
 })
 
 describe('pickLatest', () => {
-  const job = (id: number, kind: Job['kind']): Job => ({ id, projectId: 1, kind, state: 'done', done: 0, total: 0, message: '', error: null, createdAt: '', updatedAt: '' })
+  const job = (id: number, kind: Job['kind']): Job => ({ id, projectId: 1, kind, state: 'done', done: 0, total: 0, message: '', error: null, number: id, name: null, createdAt: '', updatedAt: '' })
   it('returns the newest job of the kind, or null', () => {
     expect(pickLatest([job(1, 'classify'), job(4, 'export'), job(3, 'classify')], 'classify')?.id).toBe(3)
     expect(pickLatest([job(1, 'export')], 'acquire')).toBeNull()
