@@ -175,7 +175,7 @@ async function main(): Promise<void> {
     writeFileSync(values.write, `<!-- written by npm run bench:train on ${new Date().toISOString()} -->\n${header}\n\n${table}\n`)
     console.log(`wrote ${values.write}`)
   }
-  process.exit(0) // tfjs-wasm's threaded build keeps workers alive (ENGINE-NOTES §4)
+  process.exit(0) // tfjs-wasm's threaded build keeps workers alive (docs/methods/engine-performance.md)
 }
 
 main().catch((e) => {

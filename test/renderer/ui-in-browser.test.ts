@@ -59,7 +59,7 @@ describe('renderer in Chromium (fake server)', () => {
     await expect.poll(() => page.getByRole('button', { name: /Left is fairer/ }).isEnabled()).toBe(true)
     await page.keyboard.press('2') // the fake fails this one
     await expect.poll(() => save.getAttribute('data-state')).toBe('error')
-    expect(await save.textContent()).toContain('disk I/O error')
+    expect(await save.textContent()).toContain('Disk I/O error')
     await page.getByRole('button', { name: 'Retry' }).click()
     await expect.poll(() => save.getAttribute('data-save-seq')).toBe('2')
     expect(studio.judgements).toHaveLength(2)

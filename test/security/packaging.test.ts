@@ -1,4 +1,4 @@
-// Desktop packaging (issue 11, Electron shell; SECURITY.md §2a item 19). Packaging itself needs the
+// Desktop packaging (issue 11, Electron shell; docs/methods/security.md). Packaging itself needs the
 // Electron download and cannot run here, so this checks what can: electron-builder reads and validates
 // electron-builder.yml with its own loader and schema, the three platforms have targets, and the
 // afterPack hook flips every fuse, run on stand-in binaries that carry Electron's fuse wire (the

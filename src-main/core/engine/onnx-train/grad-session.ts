@@ -1,7 +1,7 @@
 // Runs the DiT training graph (dit-graph.ts) on onnxruntime-node: parameters and a batch in, loss,
 // per-sample errors and one gradient per parameter out. Sessions go through the project's OrtRunner,
 // so they get its thread settings; the optimisation level defaults to 'basic' because the higher
-// levels segfault onnxruntime 1.30 on DiT graphs (ENGINE-NOTES §7) and a crash there cannot be caught.
+// levels segfault onnxruntime 1.30 on DiT graphs (docs/methods/engine-performance.md) and a crash there cannot be caught.
 import type { DiTConfig } from '../model/dit-spec'
 import { ditParameters } from '../model/dit-spec'
 import { OrtRunner, describeOrtBackend, type FloatTensor, type OrtRunnerOptions } from '../onnx/ort-runner'
