@@ -9,7 +9,7 @@ import { contract, type MethodName, type Output } from '@shared/contract'
 import { dispatch, type CallContext, type Handlers } from '../../src-main/core/api/dispatch'
 import type { Workspace } from '../../src-main/core/db/open'
 import { runDirOf } from '../../src-main/core/engine-service/paths'
-import { createHandlers } from '../../src-main/core/service/handlers'
+import { workspaceOnlyHandlers } from '../service/workspace-handlers'
 import { addImages, openTempWorkspace } from '../db/fixtures'
 
 describe('housekeeping: rename and delete', () => {
@@ -42,11 +42,7 @@ describe('housekeeping: rename and delete', () => {
   beforeEach(() => {
     t = openTempWorkspace()
     ws = t.ws
-    const refuse = () => {
-      throw new Error('not used')
-    }
-    handlers = createHandlers({ ws, imports: { start: refuse, report: refuse }, jobs: { cancel: refuse } })
-    owner = { annotatorId: ws.annotators.owner().id, scope: 'owner' }
+    ;({ handlers, owner } = workspaceOnlyHandlers(ws))
   })
   afterEach(() => t.dispose())
 

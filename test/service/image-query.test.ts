@@ -9,7 +9,7 @@ import { withProjectScope } from '../../src-main/core/api/project-scope'
 import type { Workspace } from '../../src-main/core/db/open'
 import { projectOfRepo } from '../../src-main/core/db/repos/project-of'
 import { modelLabel } from '../../src-main/core/db/repos/image-query'
-import { createHandlers } from '../../src-main/core/service/handlers'
+import { workspaceOnlyHandlers } from './workspace-handlers'
 import { addImages, openTempWorkspace } from '../db/fixtures'
 
 describe('image filters and detail', () => {
@@ -26,11 +26,9 @@ describe('image filters and detail', () => {
   beforeEach(() => {
     t = openTempWorkspace()
     ws = t.ws
-    const refuse = () => {
-      throw new Error('not used')
-    }
-    handlers = withProjectScope(createHandlers({ ws, imports: { start: refuse, report: refuse }, jobs: { cancel: refuse } }), projectOfRepo(ws.db))
-    owner = { annotatorId: ws.annotators.owner().id, scope: 'owner' }
+    const bare = workspaceOnlyHandlers(ws)
+    handlers = withProjectScope(bare.handlers, projectOfRepo(ws.db))
+    owner = bare.owner
   })
   afterEach(() => t.dispose())
 

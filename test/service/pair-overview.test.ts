@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { contract } from '@shared/contract'
 import { dispatch, type CallContext, type Handlers } from '../../src-main/core/api/dispatch'
 import type { Workspace } from '../../src-main/core/db/open'
-import { createHandlers } from '../../src-main/core/service/handlers'
+import { workspaceOnlyHandlers } from './workspace-handlers'
 import { addImages, openTempWorkspace } from '../db/fixtures'
 
 describe('pairs.overview', () => {
@@ -21,11 +21,7 @@ describe('pairs.overview', () => {
   beforeEach(() => {
     t = openTempWorkspace()
     ws = t.ws
-    const refuse = () => {
-      throw new Error('not used')
-    }
-    handlers = createHandlers({ ws, imports: { start: refuse, report: refuse }, jobs: { cancel: refuse } })
-    owner = { annotatorId: ws.annotators.owner().id, scope: 'owner' }
+    ;({ handlers, owner } = workspaceOnlyHandlers(ws))
   })
   afterEach(() => t.dispose())
 
