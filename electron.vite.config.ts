@@ -13,11 +13,11 @@ export default defineConfig({
         input: {
           index: resolve(__dirname, 'src-main/main/index.ts'),
           // Plain-Node entry for serve mode (no Electron): node out/main/serve.js
-          serve: resolve(__dirname, 'src-main/serve.ts'),
+          serve: resolve(__dirname, 'src-main/cli/serve.ts'),
           // Training runs in a worker thread, off the UI and serve-mode event loops.
           'engine.worker': resolve(__dirname, 'src-main/worker/engine.worker.ts'),
           // The built-in world's data source, loaded by the worker by path.
-          'world-source': resolve(__dirname, 'src-main/core/engine/world-source.ts')
+          'world-source': resolve(__dirname, 'src-main/core/world/world-source.ts')
         },
         // Native and wasm-loading packages stay as runtime requires.
         external: ['better-sqlite3', 'onnxruntime-node', 'sharp', 'ws', '@tensorflow/tfjs', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node', '@tensorflow/tfjs-node-gpu']

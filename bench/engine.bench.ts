@@ -15,7 +15,7 @@ import { toyDataSource } from '../src-main/core/engine/train/toy-source'
 import { sampleLoop } from '../src-main/core/engine/diffusion/sample-loop'
 import { makeSchedule } from '../src-main/core/engine/diffusion/schedule'
 import { timeFeatures } from '../src-main/core/engine/model/dit-spec'
-import { Rng } from '../src-main/core/engine/rng'
+import { Rng } from '../src-main/core/random/rng'
 
 const BATCH = 64
 const SAMPLE_STEPS = 10
@@ -112,13 +112,13 @@ async function main(): Promise<void> {
   const tfjsImagesPerSec = (BATCH * 1000) / tfjsSampleMs
   console.log(`sampling via tfjs: forward B=${BATCH} ${forwardMs.toFixed(0)} ms (${((BATCH * forwardFlopsPerSample(config)) / forwardMs / 1e6).toFixed(1)} GFLOP/s); ${SAMPLE_STEPS}-step DDIM ${tfjsImagesPerSec.toFixed(2)} images/s`)
 
-  const ortBench = resolve(__dirname, '../src-main/core/engine/onnx/bench.ts')
+  const ortBench = resolve(__dirname, '../src-main/core/evaluation/onnx-bench.ts')
   if (existsSync(ortBench)) {
-    const { benchOrtSampling } = (await import(ortBench)) as typeof import('../src-main/core/engine/onnx/bench')
+    const { benchOrtSampling } = (await import(ortBench)) as typeof import('../src-main/core/evaluation/onnx-bench')
     const ort = await benchOrtSampling(config, BATCH, SAMPLE_STEPS)
     console.log(`sampling via onnxruntime-node: forward B=${ort.forwardBatch} ${ort.forwardMs.toFixed(0)} ms; ${SAMPLE_STEPS}-step DDIM ${ort.imagesPerSecond.toFixed(2)} images/s = ${(ort.imagesPerSecond / tfjsImagesPerSec).toFixed(1)}x tfjs (target >= 3x)`)
   } else {
-    console.log('sampling via onnxruntime-node: not measured (src-main/core/engine/onnx/bench.ts is absent)')
+    console.log('sampling via onnxruntime-node: not measured (src-main/core/evaluation/onnx-bench.ts is absent)')
   }
 }
 

@@ -59,10 +59,10 @@ function pixels(width: number, height: number, seed: number): Buffer {
 
 async function importBench(label: string, count: number, make: (i: number) => Promise<{ ext: string; bytes: Buffer }>): Promise<Row> {
   const [{ openWorkspace }, { projectsRepo }, { createJobRunner }, { createImportService }] = await Promise.all([
-    import('../src-main/core/db/open'),
-    import('../src-main/core/db/repos/projects'),
+    import('../src-main/core/store/open'),
+    import('../src-main/core/store/repos/projects'),
     import('../src-main/core/jobs/runner'),
-    import('../src-main/core/import/import-service')
+    import('../src-main/core/features/import/import-service')
   ])
   const tmp = mkdtempSync(path.join(tmpdir(), 'popalign-bench-'))
   try {

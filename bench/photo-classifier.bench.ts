@@ -5,7 +5,7 @@
 // only and on no-face photos only (a photo without a face costs the detector alone).
 import { join } from 'node:path'
 import { describeBackend, loadTf } from '../src-main/core/engine/tf/backend'
-import { HumanPhotoClassifier } from '../src-main/core/photo-classifier/human-classifier'
+import { HumanPhotoClassifier } from '../src-main/core/classifier/photo/human-classifier'
 
 const ROUNDS = Number(process.env.PHOTO_BENCH_ROUNDS ?? 10)
 const root = join(__dirname, '..')

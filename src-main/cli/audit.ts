@@ -5,9 +5,9 @@
 //   npx tsx src-main/cli/audit.ts --prompts prompts.txt --checkpoint base.ckpt --compare run.ckpt --seeds 0:100 --out ./report
 //
 // Run with --help for every option. Exit status: 0 done, 2 bad arguments, 1 anything else.
-import { AUDIT_USAGE, parseAuditArgs, UsageError } from '../core/audit-service/cli-args'
-import { runHeadlessAudit } from '../core/audit-service/headless'
-import { createProgressBar } from '../core/audit-service/progress-bar'
+import { AUDIT_USAGE, parseAuditArgs, UsageError } from '../core/features/reports/cli-args'
+import { runHeadlessAudit } from '../core/features/reports/headless'
+import { createProgressBar } from '../core/features/reports/progress-bar'
 
 async function main(): Promise<number> {
   let plan

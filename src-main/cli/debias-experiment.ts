@@ -25,7 +25,7 @@ import { loadTf, describeBackend } from '../core/engine/tf/backend'
 import { parseTrainConfig } from '../core/engine/train/config'
 import { parseScheduleKind } from '../core/engine/diffusion/schedule'
 import { parseLossWeighting, type LossWeighting } from '../core/engine/diffusion/weights'
-import { createDataSource } from '../core/engine/world-source'
+import { createDataSource } from '../core/world/world-source'
 import { VOCAB_SIZE } from '../core/world/vocabulary'
 import { encodeContactSheet } from '../core/world/png'
 import { CHANNELS } from '../core/world/renderer'
@@ -40,9 +40,9 @@ import {
   type DebiasPlan,
   type Estimate,
   type SeedVerdict
-} from '../core/engine/eval/debias-experiment'
-import { debiasMarkdown } from '../core/engine/eval/debias-report'
-import { armFidelity, emaFromCheckpoint, type ArmFidelity } from '../core/engine/eval/debias-fidelity'
+} from './experiments/debias/debias-experiment'
+import { debiasMarkdown } from './experiments/debias/debias-report'
+import { armFidelity, emaFromCheckpoint, type ArmFidelity } from './experiments/debias/debias-fidelity'
 import { parseFlags } from './flags'
 
 const FLAGS = ['steps', 'seeds', 'eval-every', 'lr', 'final-lr', 'warmup', 'ema', 'per-prompt', 'resamples', 'width', 'depth', 'patch', 'batch', 'schedule', 'work', 'out', 'worker', 'seed']

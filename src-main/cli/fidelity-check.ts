@@ -3,10 +3,10 @@
 // biased clean set, each with the pixel and feature fidelity gaps and the old Frechet figure.
 //   npm run fidelity-check -- [--images 160]
 import { parseArgs } from 'node:util'
-import { openAuditClassifier } from '../core/audit-service/audit-classifier'
-import { fidelityResponse } from '../core/audit-service/fidelity-check'
-import { openWorldFidelity } from '../core/audit-service/world-fidelity'
-import type { Estimate } from '../core/audit/report-model'
+import { openAuditClassifier } from '../core/features/reports/audit-classifier'
+import { fidelityResponse } from '../core/features/reports/fidelity-check'
+import { openWorldFidelity } from '../core/features/reports/world-fidelity'
+import type { Estimate } from '../core/features/reports/figures/report-model'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { images: { type: 'string', default: '160' } } })

@@ -1,14 +1,14 @@
-// Runs the fine-tuning presets through the quality check (core/experiments/preset-check.ts) and prints
+// Runs the fine-tuning presets through the quality check (cli/experiments/preset-check.ts) and prints
 // each one's image fidelity gap and discrepancies against the base model's.
 //   npm run preset-check -- [--preset NAME] [--method popalign|dpo|sft] [--seed S] [--lr LR] [--steps N] [--beta B] [--sheets DIR]
 // --sheets writes each check's contact sheet (base and tuned) as PNGs, to look at before believing a number.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { checkPreset } from '../core/experiments/preset-check'
-import { openQualityTools } from '../core/engine-service/quality-check'
-import { FINETUNE_PRESETS } from '../core/finetune/presets'
-import { isFinetuneMethod } from '../core/finetune/spec'
+import { checkPreset } from './experiments/preset-check'
+import { openQualityTools } from '../core/features/models/quality-check'
+import { FINETUNE_PRESETS } from '../core/features/fine-tuning/presets'
+import { isFinetuneMethod } from '../core/training/finetune/spec'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({

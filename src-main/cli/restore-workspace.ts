@@ -5,8 +5,8 @@
 import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
-import { listBackups } from '../core/db/daily-backup'
-import { pickBackup, restoreClosedWorkspace } from '../core/db/restore'
+import { listBackups } from '../core/store/daily-backup'
+import { pickBackup, restoreClosedWorkspace } from '../core/store/restore'
 import { defaultWorkspaceDir } from '../core/serve/args'
 import { WORKSPACE_DB_FILE } from '../core/studio'
 

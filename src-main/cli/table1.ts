@@ -13,8 +13,8 @@
 // renders, base evaluation) and prints no figure, so evaluation seeds can be prepared while tuning.
 // Progress goes to stderr; the tables (Markdown) to stdout and to DIR/<tag>/ (per seed and pooled).
 import { join, resolve } from 'node:path'
-import { applyOverrides, EVAL_SEEDS, fullSettings, prepareTable1, quickSettings, type SettingOverrides } from '../core/experiments/table1'
-import { runTable1Seeds } from '../core/experiments/table1/seeds'
+import { applyOverrides, EVAL_SEEDS, fullSettings, prepareTable1, quickSettings, type SettingOverrides } from './experiments/table1'
+import { runTable1Seeds } from './experiments/table1/seeds'
 import { parseFlags } from './flags'
 
 const VALUE_FLAGS = ['workdir', 'base', 'seed', 'seeds', 'tag', 'steps', 'beta', 'alpha', 'lr', 'pairs', 'dropout', 'weighting'] as const

@@ -4,7 +4,7 @@
 //   config.json           the training config (model architecture included) and data options
 //   seed.txt              the run's seed
 //   training-log.json     loss summary per window, wall time, backend, the exact command
-//   evaluation.json       classifier-measured evaluation (see src-main/core/engine/eval)
+//   evaluation.json       classifier-measured evaluation (see src-main/core/evaluation)
 //   samples.png           8 samples per neutral prompt and per six minority identity-specific prompts
 //
 //   npx tsx src-main/cli/train-base.ts [--steps 3000] [--seed 1] [--out resources/models/base]
@@ -24,13 +24,13 @@ import { resolve } from 'node:path'
 import { copyFileAtomic, writeFileAtomic } from '../core/fs/atomic-write'
 import { latestCheckpoint, loadCheckpoint } from '../core/engine/checkpoint/store'
 import type { TrainConfig } from '../core/engine/train/config'
-import { BASE_EVAL_SAMPLING, baseTrainConfig, basePhases, numFlag, type Phase } from '../core/engine/base-recipe'
-import { startTraining } from '../core/engine/train/host'
-import type { WorkerMessage } from '../core/engine/train/protocol'
-import { worldSourceModuleSpec } from '../core/engine/world-source'
-import { evaluateBaseModel } from '../core/engine/eval/evaluate-model'
-import { summariseLosses } from '../core/engine/eval/loss-summary'
-import { samplePrompts } from '../core/engine/eval/sample-prompts'
+import { BASE_EVAL_SAMPLING, baseTrainConfig, basePhases, numFlag, type Phase } from '../core/evaluation/base-recipe'
+import { startTraining } from '../core/training/host'
+import type { WorkerMessage } from '../core/training/protocol'
+import { worldSourceModuleSpec } from '../core/world/world-source'
+import { evaluateBaseModel } from '../core/evaluation/evaluate-model'
+import { summariseLosses } from '../core/evaluation/loss-summary'
+import { samplePrompts } from '../core/evaluation/sample-prompts'
 import { encodeContactSheet } from '../core/world/png'
 import { neutralPromptSet, specificPrompt } from '../core/world/prompts'
 import type { Concept, Silhouette, Tone } from '../core/world/taxonomy'

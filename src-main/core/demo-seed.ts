@@ -3,7 +3,7 @@
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Job } from '@shared/contract'
-import type { Workspace } from './db/workspace'
+import type { Workspace } from './store/workspace'
 import { WORLD_AXES } from './world/taxonomy'
 
 export const DEMO_PROJECT_NAME = 'Synthetic Population (demo)'

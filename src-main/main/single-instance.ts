@@ -1,6 +1,6 @@
 // One desktop instance (issue 11, finding 5): a second launch hands over to the first, which brings
 // its window to the front, and exits. Written against the slice of Electron's app it uses, so the
-// decision is tested under Node; the workspace lock (core/db/workspace-lock.ts) also refuses any other
+// decision is tested under Node; the workspace lock (core/store/workspace-lock.ts) also refuses any other
 // process, serve mode included.
 
 export interface SingleInstanceApp {

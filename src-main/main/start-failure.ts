@@ -1,8 +1,8 @@
 // What the desktop app offers when the workspace does not open (issue 11, finding 9). A packaged app
 // has no terminal to run the restore command in, so a damaged or cut-short workspace with a backup gets
 // a "Restore from backup" button in the start-failure dialog; anything else is shown as it is.
-import { WorkspaceOpenError } from '../core/db/errors'
-import type { BackupEntry } from '../core/db/daily-backup'
+import { WorkspaceOpenError } from '../core/store/errors'
+import type { BackupEntry } from '../core/store/daily-backup'
 
 export type StartFailureOffer = { kind: 'restore'; backup: BackupEntry; message: string } | { kind: 'show'; message: string }
 

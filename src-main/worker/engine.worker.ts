@@ -1,8 +1,8 @@
 // Worker-thread entry of the training engine: receives a start message, runs the loop, forwards
 // pause/resume/cancel. Runs from TypeScript sources (execArgv --import tsx) or from a built bundle.
 import { parentPort } from 'node:worker_threads'
-import { isHostMessage, type WorkerMessage } from '../core/engine/train/protocol'
-import { makeControl, runTraining } from '../core/engine/train/run'
+import { isHostMessage, type WorkerMessage } from '../core/training/protocol'
+import { makeControl, runTraining } from '../core/training/run'
 
 if (!parentPort) throw new Error('engine.worker must run in a worker thread')
 const port = parentPort

@@ -8,7 +8,7 @@ import { parseClassifierMapping } from '../../src-main/core/classifier/mapping'
 import { decodeForClassifier } from '../../src-main/core/classifier/decode'
 import { worldClassifierMapping } from '../../src-main/core/classifier/world-classifier'
 import { loadWorldClassifier } from '../../src-main/core/classifier/world-classifier'
-import { Rng } from '../../src-main/core/engine/rng'
+import { Rng } from '../../src-main/core/random/rng'
 
 const tiny: ClassifierArchitecture = { imageSize: 8, channels: 3, hidden: 16, features: 8 }
 

@@ -6,12 +6,12 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFile
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { inspectPdf } from '../audit/pdf-inspect'
-import { parseReportJson } from '../../src-main/core/audit/export-json'
-import { parseAuditArgs, parseSeeds, UsageError } from '../../src-main/core/audit-service/cli-args'
-import { runHeadlessAudit } from '../../src-main/core/audit-service/headless'
-import { createProgressBar } from '../../src-main/core/audit-service/progress-bar'
-import { parsePromptText } from '../../src-main/core/audit-service/prompt-file'
+import { inspectPdf } from '../features/reports/pdf-inspect'
+import { parseReportJson } from '../../src-main/core/features/reports/writers/export-json'
+import { parseAuditArgs, parseSeeds, UsageError } from '../../src-main/core/features/reports/cli-args'
+import { runHeadlessAudit } from '../../src-main/core/features/reports/headless'
+import { createProgressBar } from '../../src-main/core/features/reports/progress-bar'
+import { parsePromptText } from '../../src-main/core/features/reports/prompt-file'
 import { writeWorldSample, type SampleSidecar } from '../../src-main/core/world/sample-folder'
 
 const repo = resolve(__dirname, '../..')

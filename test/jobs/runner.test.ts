@@ -1,11 +1,11 @@
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { Job } from '@shared/contract'
-import { ApiFailure } from '../../src-main/core/api/dispatch'
-import { openWorkspace, type Workspace } from '../../src-main/core/db/open'
-import { jobsRepo } from '../../src-main/core/db/repos/jobs'
+import { ApiFailure } from '../../src-main/core/errors/api-failure'
+import { openWorkspace, type Workspace } from '../../src-main/core/store/open'
+import { jobsRepo } from '../../src-main/core/store/repos/jobs'
 import { createJobRunner, type JobContext } from '../../src-main/core/jobs/runner'
-import { tempDir } from '../db/helpers'
+import { tempDir } from '../store/helpers'
 
 let tmp: ReturnType<typeof tempDir>
 let ws: Workspace

@@ -5,9 +5,9 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
-import { openWorkspace, type Workspace } from '../../src-main/core/db/open'
-import { createSnapshot } from '../../src-main/core/snapshots/service'
-import { Rng } from '../../src-main/core/engine/rng'
+import { openWorkspace, type Workspace } from '../../src-main/core/store/open'
+import { createSnapshot } from '../../src-main/core/features/preference-data/snapshots/service'
+import { Rng } from '../../src-main/core/random/rng'
 
 export interface ToyPreference {
   ws: Workspace

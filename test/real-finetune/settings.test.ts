@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { accelerateConfig, launchCommand, parseRealSettings, PAPER_SETTINGS, runFile } from '../../src-main/core/real-finetune/settings'
+import { accelerateConfig, launchCommand, parseRealSettings, PAPER_SETTINGS, runFile } from '../../src-main/core/features/fine-tuning/real/settings'
 
 const golden = (name: string): string => readFileSync(join(__dirname, 'golden', name), 'utf8')
 

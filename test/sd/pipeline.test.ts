@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SdFolderError } from '../../src-main/core/sd/folder'
 import { SdPipeline } from '../../src-main/core/sd/pipeline'
 import type { SchedulerName } from '../../src-main/core/sd/schedulers'
-import { tempDir } from '../db/helpers'
+import { tempDir } from '../store/helpers'
 
 const FIXTURE = join(__dirname, '../fixtures/tiny-sd-onnx')
 const MODEL = join(FIXTURE, 'model')

@@ -4,6 +4,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { builtinModules } from 'node:module'
 import { join, relative, resolve, sep } from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { featureImportsFrom, upwardImports } from './core-layers'
 
 const root = resolve(__dirname, '../..')
 const NODE_BUILTINS = new Set(builtinModules.flatMap((m) => [m, m.split('/')[0]]))
@@ -81,5 +82,35 @@ describe('layer purity', () => {
         return target.startsWith(srcMain) && !target.startsWith(shared)
       })
     ).toEqual([])
+  })
+})
+
+// Issue 12: inside core, imports run down the layer map (test/security/core-layers.ts).
+function coreSources(): Record<string, string> {
+  const core = resolve(root, 'src-main/core')
+  return Object.fromEntries(sourceFiles(core).map((file) => [relative(core, file).split(sep).join('/'), readFileSync(file, 'utf8')]))
+}
+
+describe('layers inside src-main/core', () => {
+  it('no import runs up the layer map, and every folder is on it', () => {
+    expect(upwardImports(coreSources(), importsOf).map((u) => `${u.file} imports "${u.spec}" (${u.target})`)).toEqual([])
+  })
+
+  it('engine, stats, random, fs, store and the other lower folders import no feature folder', () => {
+    expect(featureImportsFrom(coreSources(), importsOf).map((u) => `${u.file} imports "${u.spec}"`)).toEqual([])
+  })
+
+  it('fails on a deliberate upward import', () => {
+    const sources = {
+      'engine/train/trainer.ts': "import { popalign } from '../../features/fine-tuning/presets'\nimport { Rng } from '../../random/rng'",
+      'store/repos/judgements.ts': "export { x } from '../../api/dispatch'",
+      'random/rng.ts': "const m = await import('../world/taxonomy')",
+      'features/team/agreement.ts': "import { b } from '../reports/figures/metrics'\nimport { s } from '../../stats/bootstrap'",
+      'newfolder/x.ts': "import { y } from '../fs/safe-path'"
+    }
+    expect(upwardImports(sources, importsOf).map((u) => u.file)).toEqual([
+      'engine/train/trainer.ts', 'store/repos/judgements.ts', 'random/rng.ts', 'newfolder/x.ts'
+    ])
+    expect(featureImportsFrom(sources, importsOf).map((u) => u.target)).toEqual(['features/fine-tuning/presets'])
   })
 })

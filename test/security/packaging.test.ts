@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { tempDir } from '../db/helpers'
+import { tempDir } from '../store/helpers'
 
 const root = resolve(__dirname, '../..')
 const requireHere = createRequire(__filename)

@@ -6,7 +6,7 @@ import { symlinkSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { FileRefusedError, readRegularFile, readRegularFileSync } from '../../src-main/core/fs/read-regular'
-import { tempDir } from '../db/helpers'
+import { tempDir } from '../store/helpers'
 
 let tmp: ReturnType<typeof tempDir>
 beforeAll(() => {

@@ -4,12 +4,12 @@
 // refuses a workspace that a studio has open.
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
-import type { BackupEntry } from '../../src-main/core/db/daily-backup'
-import { WorkspaceOpenError } from '../../src-main/core/db/errors'
-import { restoreClosedWorkspace } from '../../src-main/core/db/restore'
+import type { BackupEntry } from '../../src-main/core/store/daily-backup'
+import { WorkspaceOpenError } from '../../src-main/core/store/errors'
+import { restoreClosedWorkspace } from '../../src-main/core/store/restore'
 import { openStudio, type Studio } from '../../src-main/core/studio'
 import { startFailureOffer } from '../../src-main/main/start-failure'
-import { tempDir } from '../db/helpers'
+import { tempDir } from '../store/helpers'
 
 const backup: BackupEntry = { file: '/ws/backups/workspace-20261202T030000000Z.db', kind: 'daily', takenAt: '2026-12-02T03:00:00.000Z', bytes: 4096 }
 

@@ -4,13 +4,13 @@
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { Workspace } from '../../src-main/core/db/open'
+import type { Workspace } from '../../src-main/core/store/open'
 import { PORT_FILE, portTakenMessage, portToBind, rememberPort, rememberedPort, shouldRemember } from '../../src-main/core/serve/port-memory'
 import { startServeMode, type ServeHandle } from '../../src-main/core/serve/server'
 import { SessionStore } from '../../src-main/core/serve/sessions'
-import { createHandlers } from '../../src-main/core/service/handlers'
-import { createTeamService, type TeamService } from '../../src-main/core/team/team-service'
-import { openTempWorkspace } from '../db/fixtures'
+import { createHandlers } from '../../src-main/core/api/handlers/handlers'
+import { createTeamService, type TeamService } from '../../src-main/core/features/team/team-service'
+import { openTempWorkspace } from '../store/fixtures'
 import { http } from './helpers'
 
 const unused = () => {

@@ -1,4 +1,4 @@
-// Configuration is passed in from the entry points (src-main/serve.ts, src-main/main, src-main/cli),
+// Configuration is passed in from the entry points (src-main/cli/serve.ts, src-main/main, src-main/cli),
 // never read from the process inside src-main/core: a core module that reads process.env or
 // process.cwd() behaves differently per caller and cannot be tested with other settings. The few
 // places still reading them are listed below, each with its reason; a new one fails this test.
@@ -16,8 +16,8 @@ const STILL_READING: Record<string, string> = {
   'python-env/env.ts': 'the venv is created and probed with the environment of the process (PATH, proxies for pip)',
   'python-env/paths.ts': 'POPALIGN_PYTHON_ENV chooses the managed venv folder',
   'python-env/probe.ts': 'the trainer child process inherits the environment (CUDA_VISIBLE_DEVICES, PATH)',
-  'export/out-path.ts': 'POPALIGN_EXPORT_ROOTS: the folders exports may be written to when the caller gives none',
-  'photo-classifier/any-mapping.ts': 'the photo classifier (issue 13, added while this test was written) finds its resources by the same rule as core/resources.ts; it should use that module'
+  'features/preference-data/export/out-path.ts': 'POPALIGN_EXPORT_ROOTS: the folders exports may be written to when the caller gives none',
+  'classifier/photo/any-mapping.ts': 'the photo classifier (issue 13, added while this test was written) finds its resources by the same rule as core/resources.ts; it should use that module'
 }
 
 function sourceFiles(dir: string): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Rng } from '../../src-main/core/engine/rng'
+import { Rng } from '../../src-main/core/random/rng'
 import { createWorldDataSource } from '../../src-main/core/world/data-source'
 import { resolveWorldBias, SDXL_LIKE_BIAS } from '../../src-main/core/world/bias'
 import { parsePrompt } from '../../src-main/core/world/prompts'

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { writeWorldSample, uuid5, figureForPrompt } from '../../src-main/core/world/sample-folder'
 import { resolveWorldBias } from '../../src-main/core/world/bias'
-import { Rng } from '../../src-main/core/engine/rng'
+import { Rng } from '../../src-main/core/random/rng'
 
 let dir: string
 beforeAll(() => {

@@ -3,7 +3,7 @@
 // call but the two that lead out of it answers `workspace_damaged` with the problem and the way out,
 // instead of each screen failing in turn with "database disk image is malformed".
 import type { MethodName } from '@shared/contract'
-import type { WorkspaceHealth } from '../db/damage'
+import type { WorkspaceHealth } from '../store/damage'
 import { ApiFailure, type CallContext, type Handlers } from './dispatch'
 
 /** Answered while damaged: they report the state and restore the workspace. */

@@ -1,6 +1,7 @@
 // Turns an untrusted (method, payload) pair into a typed handler call. Both transports (Electron IPC
 // and serve mode) go through here, so validation and scope checks live in exactly one place.
 import { contract, isMethodName, type ApiError, type MethodName, type Output, type ParsedInput, type Result, type Scope } from '@shared/contract'
+import { ApiFailure } from '../errors/api-failure'
 
 export interface CallContext {
   annotatorId: number
@@ -13,15 +14,7 @@ export type Handlers = {
   [M in MethodName]: (input: ParsedInput<M>, ctx: CallContext) => Output<M> | Promise<Output<M>>
 }
 
-/** An error a handler throws on purpose; its message is shown to the user. */
-export class ApiFailure extends Error {
-  constructor(
-    readonly code: ApiError['code'],
-    message: string
-  ) {
-    super(message)
-  }
-}
+export { ApiFailure } from '../errors/api-failure'
 
 export interface DispatchOptions {
   /**

@@ -3,7 +3,7 @@
 // pair, judgement or chain it names) and refused otherwise. A method this table does not know is
 // refused for restricted callers, so a new annotate method cannot silently skip the check.
 import { contract, type MethodName } from '@shared/contract'
-import type { ProjectOf } from '../db/repos/project-of'
+import type { ProjectOf } from '../store/repos/project-of'
 import { ApiFailure, type CallContext, type Handlers } from './dispatch'
 
 type Resolver = (input: Record<string, unknown>, projectOf: ProjectOf) => number | null

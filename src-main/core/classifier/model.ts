@@ -12,7 +12,7 @@
 // The separate "visible" head is what lets the astronaut come out as no_detection instead of a guess,
 // like a face detector that finds no face in a helmet.
 
-import { Rng } from '../engine/rng'
+import { Rng } from '../random/rng'
 import { CONCEPTS, SILHOUETTES, TONES } from '../world/taxonomy'
 
 export interface ClassifierArchitecture {

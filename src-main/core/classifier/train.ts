@@ -8,7 +8,7 @@
 // cast, so that the classifier also reads imperfect images such as a diffusion model's samples.
 
 import type { Scalar, Tensor, Variable } from '@tensorflow/tfjs'
-import { Rng } from '../engine/rng'
+import { Rng } from '../random/rng'
 import { describeBackend, loadTf, type Tf } from '../engine/tf/backend'
 import { CONCEPTS, SILHOUETTES, TONES } from '../world/taxonomy'
 import { classifierParameters, initialWeights, inputSize, type ClassifierArchitecture, type ClassifierWeights, DEFAULT_ARCHITECTURE } from './model'

@@ -1,7 +1,7 @@
 // Labelled renders for the classifier. Unlike the pretraining data, the labels here are balanced
 // (uniform over concepts and over both axes): the classifier must not inherit the world's bias.
 
-import { Rng } from '../engine/rng'
+import { Rng } from '../random/rng'
 import { renderEmptyInto, renderFigureInto } from '../world/renderer'
 import { CONCEPTS, SILHOUETTES, TONES, attributesVisible } from '../world/taxonomy'
 

@@ -8,7 +8,7 @@ import { dirname } from 'node:path'
 /**
  * `<path>.<pid>.<random>.tmp`: unique per writer, so two writers of the same file never share a temp
  * file, and the pid lets a later run tell a dead writer's leftovers from a live one's
- * (see removeStaleThumbnailTemps in src-main/core/import/image-file.ts).
+ * (see removeStaleThumbnailTemps in src-main/core/features/import/image-file.ts).
  */
 export function atomicTempPath(path: string): string {
   return `${path}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`

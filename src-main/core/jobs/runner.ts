@@ -4,8 +4,8 @@
 // means for its kind (the import resumes file by file from its ledger).
 import type Database from 'better-sqlite3'
 import type { Job } from '@shared/contract'
-import { ApiFailure } from '../api/dispatch'
-import { jobsRepo, publicJob, type JobRecord } from '../db/repos/jobs'
+import { ApiFailure } from '../errors/api-failure'
+import { jobsRepo, publicJob, type JobRecord } from '../store/repos/jobs'
 
 type Kind = Job['kind']
 

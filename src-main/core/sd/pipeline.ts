@@ -5,7 +5,7 @@
 // so the same seed gives the same image; `latents` can be given instead (to replay a torch draw).
 import * as ort from 'onnxruntime-node'
 import { sessionOptions } from '../engine/onnx/ort-runner'
-import { Rng } from '../engine/rng'
+import { Rng } from '../random/rng'
 import { openSdFolder, SdFolderError, type SdFolder } from './folder'
 import { makeScheduler, type SchedulerName } from './schedulers'
 import { loadPromptTokenizer, type PromptTokenizer } from './tokenizer'

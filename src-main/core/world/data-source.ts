@@ -3,7 +3,7 @@
 // name the attributes, which is what lets a model trained on it follow identity-specific prompts.
 // Figures under neutral captions always follow the bias, so a model asked for "a doctor" learns it.
 
-import { Rng, sampleCategorical } from '../engine/rng'
+import { Rng, sampleCategorical } from '../random/rng'
 import { resolveWorldBias, type WorldBias, type WorldBiasOverrides } from './bias'
 import { neutralPrompt, randomTemplate, specificPrompt, type PromptAttributes } from './prompts'
 import { CHANNELS, DEFAULT_IMAGE_SIZE, renderFigureInto } from './renderer'

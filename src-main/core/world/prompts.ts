@@ -2,7 +2,7 @@
 // a doctor"); identity-specific prompts also name attribute classes ("a photo of a round teal doctor"),
 // the analogue of the paper's "a realistic photo of a {race} {gender} ..." augmentation.
 
-import type { Rng } from '../engine/rng'
+import type { Rng } from '../random/rng'
 import { CONCEPTS, SILHOUETTES, TONES, isConcept, isSilhouette, isTone, type Concept, type Silhouette, type Tone } from './taxonomy'
 import { splitWords } from './vocabulary'
 

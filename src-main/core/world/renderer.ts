@@ -7,7 +7,7 @@
 
 import type { Concept, FigureSpec } from './taxonomy'
 import { validateFigureSpec } from './taxonomy'
-import { Rng, uniformIn } from '../engine/rng'
+import { Rng, uniformIn } from '../random/rng'
 
 export const DEFAULT_IMAGE_SIZE = 16
 export const CHANNELS = 3

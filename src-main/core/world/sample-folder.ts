@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Rng, sampleCategorical } from '../engine/rng'
+import { Rng, sampleCategorical } from '../random/rng'
 import { writeFileAtomic } from '../fs/atomic-write'
 import { resolveWorldBias, type WorldBias } from './bias'
 import { encodePng } from './png'

@@ -2,7 +2,7 @@
 // REPORT_SCHEMA_VERSION on any incompatible change). Every number is an Estimate: value, 95% interval,
 // n, how the interval was resampled, a plain-language sentence, and the ids of the images behind it.
 // Runtime-neutral (no node:*, no electron) so the renderer's report view reads the same types the
-// core writes; core/audit re-exports everything here.
+// core writes; core/features/reports/figures re-exports everything here.
 
 export const IMAGE_STATUSES = ['ok', 'no_detection', 'low_confidence', 'error'] as const
 export type ImageStatus = (typeof IMAGE_STATUSES)[number]

@@ -17,7 +17,7 @@ export const ImportReport = z.object({
 })
 export type ImportReport = z.infer<typeof ImportReport>
 
-/** One folder as the serve-mode folder picker shows it (core/fs/folder-browser.ts). */
+/** One folder as the serve-mode folder picker shows it (core/features/import/folder-browser.ts). */
 export const FolderListing = z.object({
   path: z.string(),
   parent: z.string().nullable(),

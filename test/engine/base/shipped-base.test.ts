@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadCheckpoint } from '../../../src-main/core/engine/checkpoint/store'
-import { samplePrompts } from '../../../src-main/core/engine/eval/sample-prompts'
+import { samplePrompts } from '../../../src-main/core/evaluation/sample-prompts'
 import { classifyImages } from '../../../src-main/core/classifier/world-classifier'
 
 const CKPT = resolve('resources/models/base/base.ckpt')

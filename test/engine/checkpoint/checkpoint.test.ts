@@ -11,7 +11,7 @@ import { ditParameters } from '../../../src-main/core/engine/model/dit-spec'
 import { initDiTParams } from '../../../src-main/core/engine/model/dit-tf'
 import { parseTrainConfig } from '../../../src-main/core/engine/train/config'
 import type { TrainState } from '../../../src-main/core/engine/train/trainer'
-import { Rng } from '../../../src-main/core/engine/rng'
+import { Rng } from '../../../src-main/core/random/rng'
 import { tinyModel } from '../train/tiny'
 
 const dir = mkdtempSync(join(tmpdir(), 'popalign-ckpt-'))

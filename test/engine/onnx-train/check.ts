@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-node'
 import { DiffGraph, type Precision, type Shape } from '../../../src-main/core/engine/onnx-train/autodiff'
 import { sessionOptions } from '../../../src-main/core/engine/onnx/ort-runner'
-import { seededRandom } from '../../../src-main/core/engine/rng'
+import { seededRandom } from '../../../src-main/core/random/rng'
 
 export type Feed = { data: Float64Array | Float32Array | BigInt64Array; dims: readonly number[] }
 

@@ -10,8 +10,8 @@ import { perSampleMse, weightedMeanLoss } from '../../../src-main/core/engine/tr
 import type { PreparedBatch } from '../../../src-main/core/engine/train/batch'
 import { buildTrainingGraph } from '../../../src-main/core/engine/onnx-train/dit-graph'
 import { OrtGradSession, type GraphBatch } from '../../../src-main/core/engine/onnx-train/grad-session'
-import { evaluateObjective } from '../../../src-main/core/finetune/objective'
-import { seededRandom } from '../../../src-main/core/engine/rng'
+import { evaluateObjective } from '../../../src-main/core/training/finetune/objective'
+import { seededRandom } from '../../../src-main/core/random/rng'
 import { gaussian, maxRelError, randomInputs, randomParams, smallConfig } from '../onnx/helpers'
 import { centralDifference, run, session } from './check'
 

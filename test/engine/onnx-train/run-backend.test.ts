@@ -1,4 +1,4 @@
-// The worker loop (engine/train/run.ts) with the backend as a job choice: an onnxruntime run names its
+// The worker loop (training/run.ts) with the backend as a job choice: an onnxruntime run names its
 // backend (the line run.json records), writes checkpoints, and a run paused on one backend continues
 // on the other from the same checkpoint with the same batches; a bad backend name is refused.
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -7,8 +7,8 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { listCheckpoints, loadCheckpoint } from '../../../src-main/core/engine/checkpoint/store'
 import { parseTrainConfig } from '../../../src-main/core/engine/train/config'
-import type { TrainJob, WorkerMessage } from '../../../src-main/core/engine/train/protocol'
-import { makeControl, runTraining } from '../../../src-main/core/engine/train/run'
+import type { TrainJob, WorkerMessage } from '../../../src-main/core/training/protocol'
+import { makeControl, runTraining } from '../../../src-main/core/training/run'
 import { tinyModel } from '../train/tiny'
 
 const root = mkdtempSync(join(tmpdir(), 'popalign-ortrun-'))

@@ -8,12 +8,12 @@ import { toyDataSource } from '../../../src-main/core/engine/train/toy-source'
 import { Trainer } from '../../../src-main/core/engine/train/trainer'
 import { decodeTrainState, encodeTrainState } from '../../../src-main/core/engine/checkpoint/train-checkpoint'
 import { OrtTrainer } from '../../../src-main/core/engine/onnx-train/trainer'
-import { OrtFinetuneStepper } from '../../../src-main/core/engine/onnx-train/finetune'
-import { buildPreferenceData } from '../../../src-main/core/finetune/data'
-import { FinetuneStepper } from '../../../src-main/core/finetune/step'
+import { OrtFinetuneStepper } from '../../../src-main/core/training/finetune/ort-stepper'
+import { buildPreferenceData } from '../../../src-main/core/training/finetune/data'
+import { FinetuneStepper } from '../../../src-main/core/training/finetune/step'
 import type { DiTParams } from '../../../src-main/core/engine/model/dit-tf'
 import { tinyModel } from '../train/tiny'
-import { syntheticImages, tinyWorldModel } from '../../finetune/tiny'
+import { syntheticImages, tinyWorldModel } from '../../features/fine-tuning/tiny'
 
 let tf: Tf
 beforeAll(async () => {

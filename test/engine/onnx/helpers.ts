@@ -1,7 +1,7 @@
 // Shared fixtures for the ONNX engine tests: seeded random DiT parameters and inputs, and error metrics.
 import { ditParameters, patchDim, tokenCount, timeFeatures, type DiTConfig } from '../../../src-main/core/engine/model/dit-spec'
 // The app's mulberry32, so fixtures do not depend on Math.random and there is one copy of the generator.
-import { seededRandom as rng } from '../../../src-main/core/engine/rng'
+import { seededRandom as rng } from '../../../src-main/core/random/rng'
 
 /** Small enough for the float64 reference to run in milliseconds, big enough to exercise every axis. */
 export const smallConfig: DiTConfig = {

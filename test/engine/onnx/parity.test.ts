@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest'
 import { loadTf, type Tf } from '../../../src-main/core/engine/tf/backend'
 import { createTfjsDenoiser, tfjsForward } from '../../../src-main/core/engine/model/dit-tf'
 import { OrtDenoiser } from '../../../src-main/core/engine/onnx/ort-denoiser'
-import { benchParams } from '../../../src-main/core/engine/onnx/bench'
+import { benchParams } from '../../../src-main/core/evaluation/onnx-bench'
 import { defaultDiTConfig, timeFeatures, type DiTConfig } from '../../../src-main/core/engine/model/dit-spec'
 import { maxRelError, randomInputs, randomParams, smallConfig } from './helpers'
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { OrtDenoiser } from '../../../src-main/core/engine/onnx/ort-denoiser'
 import { imageSeeds, nullCondition, sampleImages } from '../../../src-main/core/engine/onnx/sample-images'
-import { benchOrtSampling } from '../../../src-main/core/engine/onnx/bench'
+import { benchOrtSampling } from '../../../src-main/core/evaluation/onnx-bench'
 import { ditReferenceForward } from '../../../src-main/core/engine/model/dit-reference'
 import { patchDim, timeFeatures, tokenCount, unpatchify } from '../../../src-main/core/engine/model/dit-spec'
 import { sampleLoop } from '../../../src-main/core/engine/diffusion/sample-loop'

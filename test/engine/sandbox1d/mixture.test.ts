@@ -13,7 +13,7 @@ import {
   summarise,
   parseSandboxArgs
 } from '../../../src-main/core/engine/sandbox1d'
-import { Rng } from '../../../src-main/core/engine/rng'
+import { Rng } from '../../../src-main/core/random/rng'
 
 function expectRel(actual: number, expected: number, rel: number, abs = 0): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(rel * Math.abs(expected) + abs)

@@ -6,7 +6,7 @@ import { loadTf, type Tf } from '../../../src-main/core/engine/tf/backend'
 import { DiTModel, initDiTParams, tfjsForward, createTfjsDenoiser, type DiTParams } from '../../../src-main/core/engine/model/dit-tf'
 import { ditReferenceForward } from '../../../src-main/core/engine/model/dit-reference'
 import { ditParameters, patchDim, timeFeatures, tokenCount, type DiTConfig } from '../../../src-main/core/engine/model/dit-spec'
-import { Rng } from '../../../src-main/core/engine/rng'
+import { Rng } from '../../../src-main/core/random/rng'
 
 const config: DiTConfig = { imageSize: 8, channels: 3, patch: 2, width: 16, depth: 2, heads: 2, mlpRatio: 2, timeFeatures: 8, vocabSize: 5 }
 const B = 2

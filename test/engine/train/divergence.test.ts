@@ -8,8 +8,8 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { latestCheckpoint } from '../../../src-main/core/engine/checkpoint/store'
 import { parseTrainConfig } from '../../../src-main/core/engine/train/config'
 import { DivergenceGuard, MAX_ROLLBACKS } from '../../../src-main/core/engine/train/divergence'
-import type { TrainJob, WorkerMessage } from '../../../src-main/core/engine/train/protocol'
-import { makeControl, runTraining } from '../../../src-main/core/engine/train/run'
+import type { TrainJob, WorkerMessage } from '../../../src-main/core/training/protocol'
+import { makeControl, runTraining } from '../../../src-main/core/training/run'
 import { tinyModel } from './tiny'
 
 const root = mkdtempSync(join(tmpdir(), 'popalign-diverge-'))

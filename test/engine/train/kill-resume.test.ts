@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { TrainJob, WorkerMessage } from '../../../src-main/core/engine/train/protocol'
+import type { TrainJob, WorkerMessage } from '../../../src-main/core/training/protocol'
 import { listCheckpoints } from '../../../src-main/core/engine/checkpoint/store'
 import { tinyModel } from './tiny'
 

@@ -1,7 +1,7 @@
 // A trainer's state <-> checkpoint file contents. Tensor names: "param/<name>", "adam.m/<name>",
 // "adam.v/<name>", and "ema/<name>" when the run averages its weights; everything else lives in the
 // JSON header and is re-validated on load.
-import { Rng } from '../rng'
+import { Rng } from '../../random/rng'
 import { ditParameters } from '../model/dit-spec'
 import { parseTrainConfig } from '../train/config'
 import type { TrainState } from '../train/trainer'

@@ -6,7 +6,7 @@
  * Noise is elementwise, so the loop does not care how a sample's `sampleSize` floats are laid out
  * (image, patches, latent); it only needs the denoiser to use the same layout for input and output.
  */
-import { Rng } from '../rng'
+import { Rng } from '../../random/rng'
 import { cfgCombine } from './guidance'
 import { toEpsilon, type Prediction } from './forward'
 import { respaceSchedule, spacedTimesteps, type Spacing } from './respacing'

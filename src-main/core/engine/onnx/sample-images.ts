@@ -7,7 +7,7 @@ import { sampleLoop, type SampleProgress, type SamplerKind } from '../diffusion/
 import type { Spacing } from '../diffusion/respacing'
 import { makeSchedule, type NoiseSchedule } from '../diffusion/schedule'
 import { patchDim, tokenCount, unpatchify, type DiTConfig } from '../model/dit-spec'
-import { Rng } from '../rng'
+import { Rng } from '../../random/rng'
 import { OrtDenoiser } from './ort-denoiser'
 
 export interface SampleImagesOptions {

@@ -3,7 +3,7 @@
  * Winners: a balanced G1/G3 population ½N(μ1,σ1²) + ½N(μ3,σ3²).
  * Losers: the reference restricted to {G1, G3}, i.e. weights π1:π3 renormalised (0.8808:0.1192).
  */
-import type { Rng } from '../rng'
+import type { Rng } from '../../random/rng'
 import { K, summarise } from './mixture'
 
 export interface PreferenceData {

@@ -2,7 +2,7 @@
  * The whole 1-D experiment of the paper's Fig. 3: one preference data set, PopAlign and SFT
  * trained from the same reference on it, and densities on a grid for plotting.
  */
-import { Rng } from '../rng'
+import { Rng } from '../../random/rng'
 import { makePreferenceData } from './data'
 import { degeneracyFlags, type DegeneracyFlag } from './degeneracy'
 import { densityOnGrid, referenceParams, summarise, type MixtureSummary } from './mixture'

@@ -4,7 +4,7 @@
  * schedule, the likelihood variant full batches. Everything random comes from one seeded Rng.
  */
 import { makeSchedule, type ScheduleKind } from '../diffusion/schedule'
-import { Rng } from '../rng'
+import { Rng } from '../../random/rng'
 import { Adam } from './adam'
 import { makePreferenceData, type PreferenceData } from './data'
 import { referenceParams, summarise, type MixtureSummary } from './mixture'

@@ -1,4 +1,4 @@
-// The names of the training backends (engine/train/backends.ts), in a module of their own so that the
+// The names of the training backends (training/backends.ts), in a module of their own so that the
 // main process can validate a job's choice without loading either engine.
 export const TRAIN_BACKENDS = ['tfjs', 'onnxruntime'] as const
 export type TrainBackend = (typeof TRAIN_BACKENDS)[number]

@@ -1,7 +1,7 @@
 // Turns clean images into one diffusion training batch on plain arrays: timesteps, noise, noisy
 // patches, time features, condition dropout and per-sample loss weights. The draw order from the RNG
 // is fixed (data, timesteps, dropout, noise) because resumed runs must replay it exactly.
-import type { Rng } from '../rng'
+import type { Rng } from '../../random/rng'
 import { patchDim, patchify, timeFeatures, tokenCount } from '../model/dit-spec'
 import type { NoiseSchedule } from '../diffusion/schedule'
 import { qSample } from '../diffusion/forward'

@@ -1,7 +1,7 @@
 // Where training images come from. The built-in world (src-main/core/world) and user data sets
 // implement this; the trainer owns the RNG so a run is reproducible from its seed and resumable
 // from a checkpoint's RNG state.
-import type { Rng } from '../rng'
+import type { Rng } from '../../random/rng'
 import type { DiTConfig } from '../model/dit-spec'
 
 export interface TrainingBatch {

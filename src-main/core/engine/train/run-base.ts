@@ -2,7 +2,7 @@
 // the checked run config, the noise schedule and timestep weights, the run's own RNG stream (batches
 // are drawn from it in a fixed order, so a resume on either backend replays them), the loss log and
 // the starting weights. Backends add the model, the optimiser and the step itself.
-import { Rng } from '../rng'
+import { Rng } from '../../random/rng'
 import { makeSchedule, type NoiseSchedule } from '../diffusion/schedule'
 import { lossWeights } from '../diffusion/weights'
 import { initDiTParams, type DiTParams } from '../model/dit-tf'

@@ -1,6 +1,6 @@
 // A run's identity on resume, shared by every training backend: the state a checkpoint holds, and the
 // check that a checkpoint belongs to the run being continued.
-import type { RngState } from '../rng'
+import type { RngState } from '../../random/rng'
 import type { DiTParams } from '../model/dit-tf'
 import type { AdamState } from './adam'
 import { parseTrainConfig, type TrainConfig } from './config'

@@ -1,7 +1,7 @@
 // A tiny synthetic data set for tests and benchmarks: each class (vocabulary token 1..classes) is a
 // flat colour plus a bright square in a class-specific corner, with a little pixel noise. Learnable in
 // a few hundred steps by a tiny DiT, and conditioned, so classifier-free dropout matters.
-import type { Rng } from '../rng'
+import type { Rng } from '../../random/rng'
 import type { DiTConfig } from '../model/dit-spec'
 import type { DataSource, TrainingBatch } from './data-source'
 

@@ -1,0 +1,42 @@
+// Which backends this machine runs: tfjs for training (native binding or wasm, with the reasons the
+// faster ones were skipped) and onnxruntime-node for sampling. Loaded once and cached; the answer
+// does not change while the process lives.
+import type { EngineInfo } from '@shared/contract'
+import { describeBackend, loadTf } from '../../engine/tf/backend'
+
+let cached: Promise<EngineInfo> | null = null
+
+async function ortStatus(): Promise<EngineInfo['sampling']> {
+  try {
+    const ort = (await import('onnxruntime-node')) as { env?: { versions?: { node?: string; common?: string } } }
+    const versions = ort.env?.versions
+    return { backend: 'onnxruntime-node', ortAvailable: true, ortVersion: versions?.node ?? versions?.common ?? null, reason: null }
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 300)
+    return { backend: 'tfjs', ortAvailable: false, ortVersion: null, reason: `onnxruntime-node did not load: ${reason}` }
+  }
+}
+
+async function probe(): Promise<EngineInfo> {
+  const [{ info }, sampling] = await Promise.all([loadTf(), ortStatus()])
+  return {
+    training: {
+      backend: info.name,
+      package: info.package,
+      description: describeBackend(info),
+      threads: info.threads,
+      shimmedKernels: [...info.shimmedKernels],
+      skipped: info.skipped.map((s) => ({ package: s.package, reason: s.reason }))
+    },
+    sampling
+  }
+}
+
+export function engineInfo(): Promise<EngineInfo> {
+  if (!cached) {
+    cached = probe()
+    // A failed probe (say, wasm refused to start) is retried on the next call, not cached forever.
+    cached.catch(() => (cached = null))
+  }
+  return cached
+}

@@ -1,0 +1,70 @@
+// The diffusion engine as the app uses it: backend info, the model catalogue, training jobs and
+// sampling jobs, all over one workspace and one job runner. Built by the composition root
+// (core/studio.ts) and served through the API handlers (core/api/handlers/engine-handlers.ts).
+import type { EngineInfo, Job, ModelEntry } from '@shared/contract'
+import type { Workspace } from '../../store/workspace'
+import type { JobRunner } from '../../jobs/runner'
+import { createCatalog } from './catalog'
+import { engineInfo } from './engine-info'
+import { defaultBaseModelDir } from './paths'
+import { defaultEnvDir, trainerSourceDir } from '../../python-env/paths'
+import { createSampleJobs, type SampleJobs } from './sample-jobs'
+import { createTrainJobs, type TrainJobs } from './train-jobs'
+import { createFinetuneJobs, createFinetunePreparer, type FinetuneJobs } from '../fine-tuning/finetune-jobs'
+
+export interface EngineServiceDeps {
+  ws: Workspace
+  runner: JobRunner
+  workspaceDir: string
+  /** Folder of the shipped base model; $POPALIGN_RESOURCES/models/base or ./resources/models/base by default. */
+  baseModelDir?: string
+  /** Fan-out of job changes made outside the runner (pause, resume). */
+  emit: (job: Job) => void
+  log: (line: string) => void
+  /** Explicit engine worker script (tests). */
+  workerPath?: string
+  progressIntervalMs?: number
+  sampleChunk?: number
+  samplePrefer?: 'ort' | 'tfjs'
+  /** Real-model fine-tunes: the managed venv and the trainer's source (defaults: python-env/paths). */
+  realTrainer?: { envDir: string; sourceDir: string }
+}
+
+export interface EngineService {
+  info(): Promise<EngineInfo>
+  models(): ModelEntry[]
+  readonly train: TrainJobs
+  readonly sample: SampleJobs
+  /** Preference fine-tuning runs (jobs of kind 'train' with a snapshot) and run comparison. */
+  readonly finetune: FinetuneJobs
+}
+
+/** Registers the 'train' (plain and fine-tuning) and 'sample' job kinds on the runner; call before runner.resumePending(). */
+export function createEngineService(deps: EngineServiceDeps): EngineService {
+  const catalog = createCatalog({
+    workspaceDir: deps.workspaceDir,
+    baseModelDir: deps.baseModelDir ?? defaultBaseModelDir(),
+    log: deps.log,
+    runName: (jobId) => {
+      const job = deps.ws.jobs.get(jobId)
+      return job ? (job.name ?? `Run ${job.number}`) : null
+    }
+  })
+  const train = createTrainJobs({
+    ws: deps.ws,
+    runner: deps.runner,
+    catalog,
+    workspaceDir: deps.workspaceDir,
+    emit: deps.emit,
+    log: deps.log,
+    workerPath: deps.workerPath,
+    progressIntervalMs: deps.progressIntervalMs,
+    prepareFinetune: createFinetunePreparer(deps.ws),
+    realTrainer: deps.realTrainer ?? { envDir: defaultEnvDir(), sourceDir: trainerSourceDir() }
+  })
+  const sample = createSampleJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, log: deps.log, chunk: deps.sampleChunk, prefer: deps.samplePrefer })
+  const finetune = createFinetuneJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, train })
+  // A run names its project, so model lists can show the current project's runs first.
+  const withProject = (m: ModelEntry): ModelEntry => (m.jobId === null ? { ...m, projectId: null } : { ...m, projectId: deps.ws.jobs.get(m.jobId)?.projectId ?? null })
+  return { info: engineInfo, models: () => catalog.list().map(withProject), train, sample, finetune }
+}

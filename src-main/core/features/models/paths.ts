@@ -1,0 +1,29 @@
+// Where the engine service keeps its files inside a workspace folder. One folder per job, named by
+// the job id, so a run or a sample batch is never written over by another one.
+import { join } from 'node:path'
+import { defaultResourcesDir } from '../../resources'
+
+/** <workspace>/runs/<jobId>: checkpoints, run.json, metrics.jsonl of one training job. */
+export function runDirOf(workspaceDir: string, jobId: number): string {
+  return join(workspaceDir, 'runs', String(jobId))
+}
+
+export function runsRootOf(workspaceDir: string): string {
+  return join(workspaceDir, 'runs')
+}
+
+/** <workspace>/samples/<jobId>: the PNGs of one sampling job (also the root they are served from). */
+export function samplesDirOf(workspaceDir: string, jobId: number): string {
+  return join(workspaceDir, 'samples', String(jobId))
+}
+
+/**
+ * The shipped base model: $POPALIGN_RESOURCES/models/base when set (the packaged app points it at
+ * its resources), else resources/models/base under the working directory (repo checkouts), the same
+ * rule the shipped classifier follows.
+ */
+export function defaultBaseModelDir(resourcesDir: string = defaultResourcesDir()): string {
+  return join(resourcesDir, 'models', 'base')
+}
+
+export const BASE_CHECKPOINT_FILE = 'base.ckpt'

@@ -1,0 +1,15 @@
+// Public surface of the auditing core. Everything here is pure except writeReportFiles (node:fs); code
+// that must stay free of node:* (the renderer) should import report-model.ts and the renderers directly.
+export * from './types'
+export * from './report-model'
+export { buildReport, resolveSettings, DEFAULT_RESAMPLES, DEFAULT_FRECHET_RESAMPLES } from './report'
+export { discrepancy, idealDistribution, classShares, countClasses, proportion } from './metrics'
+export { askedClassMatcher, promptWords, type AskedClass } from './asked-class'
+export { frechetDistance, frechetDistanceOfFeatures, fitGaussian, momentsOf, type GaussianFit } from '../../../stats/frechet'
+export { auditFromClassifications, promptConcept, type ClassificationAudit, type ClassifiedImageMeta } from './from-classifications'
+export { reportToJson, parseReportJson } from '../writers/export-json'
+export { reportToCsv, parseReportCsv, reportRows, CSV_COLUMNS, type CsvRow } from '../writers/export-csv'
+export { renderReportHtml, HTML_CSP, type HtmlOptions } from '../writers/export-html'
+export { renderReportPdf } from '../writers/export-pdf'
+export { modelCardSection, escapeMarkdown } from '../writers/export-model-card'
+export { writeReportFiles, renderReport, thumbnailsOf, REPORT_FORMATS, type ReportFormat } from '../writers/write-report-files'
