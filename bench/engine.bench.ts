@@ -52,7 +52,10 @@ function matMulRate(tf: Tf, M: number, K: number, N: number): number {
 /** Model FLOPs of one forward pass per sample (docs/methods/engine-performance.md §FLOP count): token matMuls, attention, per-sample matMuls. */
 export function forwardFlopsPerSample(c: DiTConfig): number {
   const T = tokenCount(c)
-  const size = (name: string): number => ditParameters(c).find((s) => s.name === name)!.shape.reduce((a, b) => a * b, 1)
+  const size = (name: string): number =>
+    ditParameters(c)
+      .find((s) => s.name === name)!
+      .shape.reduce((a, b) => a * b, 1)
   let perToken = size('stem.w') + size('final.w')
   let perSample = size('final.ada.w') + size('t.w1') + size('t.w2') + size('text.emb')
   for (let i = 0; i < c.depth; i++) {
@@ -78,7 +81,9 @@ async function main(): Promise<void> {
   trainer.dispose()
   const stepFlops = 3 * BATCH * forwardFlopsPerSample(config)
   const stepRate = stepFlops / stepMs / 1e6
-  console.log(`training step (default DiT, B=${BATCH}): ${stepMs.toFixed(0)} ms, ${(stepFlops / 1e9).toFixed(2)} GFLOP, ${stepRate.toFixed(1)} GFLOP/s effective = ${((100 * stepRate) / mmRate).toFixed(0)}% of matMul (target >= 50%)`)
+  console.log(
+    `training step (default DiT, B=${BATCH}): ${stepMs.toFixed(0)} ms, ${(stepFlops / 1e9).toFixed(2)} GFLOP, ${stepRate.toFixed(1)} GFLOP/s effective = ${((100 * stepRate) / mmRate).toFixed(0)}% of matMul (target >= 50%)`
+  )
 
   const rng = new Rng(3)
   const params = initDiTParams(config, () => rng.normal())
@@ -110,13 +115,17 @@ async function main(): Promise<void> {
   const tfjsSampleMs = performance.now() - t0
   denoiser.dispose()
   const tfjsImagesPerSec = (BATCH * 1000) / tfjsSampleMs
-  console.log(`sampling via tfjs: forward B=${BATCH} ${forwardMs.toFixed(0)} ms (${((BATCH * forwardFlopsPerSample(config)) / forwardMs / 1e6).toFixed(1)} GFLOP/s); ${SAMPLE_STEPS}-step DDIM ${tfjsImagesPerSec.toFixed(2)} images/s`)
+  console.log(
+    `sampling via tfjs: forward B=${BATCH} ${forwardMs.toFixed(0)} ms (${((BATCH * forwardFlopsPerSample(config)) / forwardMs / 1e6).toFixed(1)} GFLOP/s); ${SAMPLE_STEPS}-step DDIM ${tfjsImagesPerSec.toFixed(2)} images/s`
+  )
 
   const ortBench = resolve(__dirname, '../src-main/core/evaluation/onnx-bench.ts')
   if (existsSync(ortBench)) {
     const { benchOrtSampling } = (await import(ortBench)) as typeof import('../src-main/core/evaluation/onnx-bench')
     const ort = await benchOrtSampling(config, BATCH, SAMPLE_STEPS)
-    console.log(`sampling via onnxruntime-node: forward B=${ort.forwardBatch} ${ort.forwardMs.toFixed(0)} ms; ${SAMPLE_STEPS}-step DDIM ${ort.imagesPerSecond.toFixed(2)} images/s = ${(ort.imagesPerSecond / tfjsImagesPerSec).toFixed(1)}x tfjs (target >= 3x)`)
+    console.log(
+      `sampling via onnxruntime-node: forward B=${ort.forwardBatch} ${ort.forwardMs.toFixed(0)} ms; ${SAMPLE_STEPS}-step DDIM ${ort.imagesPerSecond.toFixed(2)} images/s = ${(ort.imagesPerSecond / tfjsImagesPerSec).toFixed(1)}x tfjs (target >= 3x)`
+    )
   } else {
     console.log('sampling via onnxruntime-node: not measured (src-main/core/evaluation/onnx-bench.ts is absent)')
   }

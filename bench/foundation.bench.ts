@@ -131,14 +131,18 @@ async function main(): Promise<void> {
   rows.push(
     await importBench(`${count} x 64x64 PNG + sidecar JSON`, count, async (i) => ({
       ext: 'png',
-      bytes: await sharp(pixels(64, 64, i), { raw: { width: 64, height: 64, channels: 3 } }).png().toBuffer()
+      bytes: await sharp(pixels(64, 64, i), { raw: { width: 64, height: 64, channels: 3 } })
+        .png()
+        .toBuffer()
     }))
   )
   if (sdxlCount > 0) {
     rows.push(
       await importBench(`${sdxlCount} x 1024x1024 JPEG (SDXL size)`, sdxlCount, async (i) => ({
         ext: 'jpg',
-        bytes: await sharp(pixels(1024, 1024, i), { raw: { width: 1024, height: 1024, channels: 3 } }).jpeg({ quality: 90 }).toBuffer()
+        bytes: await sharp(pixels(1024, 1024, i), { raw: { width: 1024, height: 1024, channels: 3 } })
+          .jpeg({ quality: 90 })
+          .toBuffer()
       }))
     )
   }

@@ -60,7 +60,10 @@ async function main(): Promise<void> {
         samples.push(
           await page.evaluate(() => {
             const paint = performance.getEntriesByName('label:pair-painted').at(-1)!
-            const asked = performance.getEntriesByName('label:pair-requested').filter((m) => m.startTime <= paint.startTime).at(-1)!
+            const asked = performance
+              .getEntriesByName('label:pair-requested')
+              .filter((m) => m.startTime <= paint.startTime)
+              .at(-1)!
             return paint.startTime - asked.startTime
           })
         )
@@ -83,6 +86,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.stack ?? err.message : String(err))
+  console.error(err instanceof Error ? (err.stack ?? err.message) : String(err))
   process.exit(1)
 })

@@ -117,7 +117,11 @@ async function main(): Promise<void> {
   console.log(`tfjs: ${describeBackend(info)}`)
   console.log(`onnxruntime: ${describeOrtTraining()}`)
   console.log(typeof peer === 'string' ? `PyTorch peer skipped: ${peer}` : `PyTorch peer: torch ${torchVersion}, ${torchThreads} intra-op thread(s)`)
-  console.log(`machine: ${cpus().length} cores, load ${loadavg().map((l) => l.toFixed(1)).join(' ')}; ${rounds} rounds x ${steps} steps per engine, interleaved`)
+  console.log(
+    `machine: ${cpus().length} cores, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; ${rounds} rounds x ${steps} steps per engine, interleaved`
+  )
   const rows: Row[] = []
   for (const name of values.configs.split(',')) {
     for (const batch of batches) {
@@ -169,9 +173,15 @@ async function main(): Promise<void> {
     const table = [
       '| config | batch | tfjs ms | onnxruntime ms | PyTorch ms | onnxruntime / tfjs | onnxruntime / PyTorch | tfjs / PyTorch | 1-min load |',
       '|---|---|---|---|---|---|---|---|---|',
-      ...rows.map((r) => `| ${r.config} | ${r.batch} | ${r.tfjsMs.toFixed(0)} | ${r.ortMs.toFixed(0)} | ${f(r.torchMs, 0)} | ${f(r.ortVsTfjs)} | ${f(r.ortVsTorch)} | ${f(r.tfjsVsTorch)} | ${r.load} |`)
+      ...rows.map(
+        (r) => `| ${r.config} | ${r.batch} | ${r.tfjsMs.toFixed(0)} | ${r.ortMs.toFixed(0)} | ${f(r.torchMs, 0)} | ${f(r.ortVsTfjs)} | ${f(r.ortVsTorch)} | ${f(r.tfjsVsTorch)} | ${r.load} |`
+      )
     ].join('\n')
-    const header = [`tfjs: ${describeBackend(info)}`, `onnxruntime: ${describeOrtTraining()}`, typeof peer === 'string' ? `PyTorch peer skipped: ${peer}` : `PyTorch ${torchVersion} (CPU, ${torchThreads} intra-op thread(s))`].join('; ')
+    const header = [
+      `tfjs: ${describeBackend(info)}`,
+      `onnxruntime: ${describeOrtTraining()}`,
+      typeof peer === 'string' ? `PyTorch peer skipped: ${peer}` : `PyTorch ${torchVersion} (CPU, ${torchThreads} intra-op thread(s))`
+    ].join('; ')
     writeFileSync(values.write, `<!-- written by npm run bench:train on ${new Date().toISOString()} -->\n${header}\n\n${table}\n`)
     console.log(`wrote ${values.write}`)
   }

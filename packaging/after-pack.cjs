@@ -63,7 +63,8 @@ async function afterPack(context, log = console.log) {
   if (wrong.length > 0) throw new Error(`fuses not set in ${binary}: ${wrong.map(([name]) => name).join(', ')}`)
   const known = Object.keys(FUSES).length
   const length = Object.keys(wire).filter((k) => k !== 'version').length
-  if (length > known) log(`afterPack: ${binary} has ${length - known} fuse(s) newer than @electron/fuses knows; they keep Electron's defaults (update @electron/fuses and name them in packaging/after-pack.cjs)`)
+  if (length > known)
+    log(`afterPack: ${binary} has ${length - known} fuse(s) newer than @electron/fuses knows; they keep Electron's defaults (update @electron/fuses and name them in packaging/after-pack.cjs)`)
 }
 
 module.exports = afterPack

@@ -166,7 +166,9 @@ export async function runAttackPass(opts: { keep?: boolean; log?: (line: string)
     await hostile('img_outside', (p) => symlinkSync(join(outside, 'sidecar.json'), p))
     await hostile('img_deep', (p) => writeFileSync(p, `{"prompt":"a deep doctor","x":${'['.repeat(200_000)}${']'.repeat(200_000)}}`))
     spawnSync('mkfifo', [join(folderA, 'img_fifo_sidecar.json')])
-    await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 1, g: 2, b: 250 } } }).png().toFile(join(folderA, 'img_fifo_sidecar.png'))
+    await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 1, g: 2, b: 250 } } })
+      .png()
+      .toFile(join(folderA, 'img_fifo_sidecar.png'))
 
     serve = await startServe(workspace)
     const s = serve
@@ -193,12 +195,32 @@ export async function runAttackPass(opts: { keep?: boolean; log?: (line: string)
     const rss = rssMb(s.child.pid!)
     record('1', 'FIFO named fifo.json in the import folder', failedFor('fifo.json') !== null && slowest < 3000, `report: ${failedFor('fifo.json')}; slowest answer during the import ${slowest} ms`)
     record('1', 'zero.json -> /dev/zero', failedFor('zero.json') !== null && rss < 1024, `report: ${failedFor('zero.json')}; server RSS ${rss.toFixed(0)} MB`)
-    record('1', 'FIFO as an image sidecar', !reportText.includes('fifo_sidecar') || failedFor('img_fifo_sidecar.json') !== null || failedFor('img_fifo_sidecar.png') !== null, `report: ${failedFor('img_fifo_sidecar.json') ?? failedFor('img_fifo_sidecar.png') ?? 'imported without its sidecar'}`)
-    record('2', 'sidecar symlinked to a passwd file outside the folder', !reportText.includes('SECRET-CONTENT') && !prompts.includes('SECRET'), `report: ${failedFor('img_passwd.json') ?? failedFor('img_passwd.png') ?? 'imported without the sidecar'}; content never quoted`)
-    record('2', 'sidecar symlinked to a JSON outside the folder', !prompts.includes('OUTSIDE-PROMPT') && !reportText.includes('OUTSIDE-EXTRA'), `prompts: ${prompts.includes('OUTSIDE') ? 'LEAKED' : 'outside prompt not imported'}`)
+    record(
+      '1',
+      'FIFO as an image sidecar',
+      !reportText.includes('fifo_sidecar') || failedFor('img_fifo_sidecar.json') !== null || failedFor('img_fifo_sidecar.png') !== null,
+      `report: ${failedFor('img_fifo_sidecar.json') ?? failedFor('img_fifo_sidecar.png') ?? 'imported without its sidecar'}`
+    )
+    record(
+      '2',
+      'sidecar symlinked to a passwd file outside the folder',
+      !reportText.includes('SECRET-CONTENT') && !prompts.includes('SECRET'),
+      `report: ${failedFor('img_passwd.json') ?? failedFor('img_passwd.png') ?? 'imported without the sidecar'}; content never quoted`
+    )
+    record(
+      '2',
+      'sidecar symlinked to a JSON outside the folder',
+      !prompts.includes('OUTSIDE-PROMPT') && !reportText.includes('OUTSIDE-EXTRA'),
+      `prompts: ${prompts.includes('OUTSIDE') ? 'LEAKED' : 'outside prompt not imported'}`
+    )
     // Refused = the deep file fails alone (or is imported with its provenance bounded), the good ones are all in.
     const deep = failedFor('img_deep.json') ?? failedFor('img_deep.png')
-    record('4', 'sidecar nested 200,000 levels deep', report.imported >= 12 && !reportText.includes('[[[') && (deep !== null || prompts.includes('a deep doctor')), `imported ${report.imported} (12 good); deep file: ${deep ?? 'imported, provenance bounded'}`)
+    record(
+      '4',
+      'sidecar nested 200,000 levels deep',
+      report.imported >= 12 && !reportText.includes('[[[') && (deep !== null || prompts.includes('a deep doctor')),
+      `imported ${report.imported} (12 good); deep file: ${deep ?? 'imported, provenance bounded'}`
+    )
 
     // ---- Decisions, then finding 8: an undo retried after a lost answer undoes nothing more.
     const promptA = (await value(s, 'prompts.list', { projectId: a.id })).find((p: { text: string }) => p.text === 'a photo of a doctor')
@@ -207,7 +229,14 @@ export async function runAttackPass(opts: { keep?: boolean; log?: (line: string)
     for (let i = 0; ; i++) {
       const task = await value(s, 'label.next', { projectId: a.id })
       if (!task) break
-      const r = await value(s, 'label.judge', { pairId: task.pair.id, criterion: 'fairness', choice: i % 2 ? 'a' : 'b', shownLeft: task.shownLeft, responseMs: 800, idempotencyKey: `attack-judge-${i}` })
+      const r = await value(s, 'label.judge', {
+        pairId: task.pair.id,
+        criterion: 'fairness',
+        choice: i % 2 ? 'a' : 'b',
+        shownLeft: task.shownLeft,
+        responseMs: 800,
+        idempotencyKey: `attack-judge-${i}`
+      })
       live.add(r.judgement.id)
     }
     const acknowledged = live.size
@@ -217,7 +246,12 @@ export async function runAttackPass(opts: { keep?: boolean; log?: (line: string)
     live.delete(last)
     // The retry answers about the same decision and takes back nothing else.
     const retried = undo2.undone === null || undo2.undone.id === last
-    record('8', 'label.undo retried after a lost answer', undo1.undone?.id === last && retried && undo2.progress.done === acknowledged - 1, `first undid ${undo1.undone?.id}, retry answered ${undo2.undone?.id ?? 'nothing'}; ${undo2.progress.done} of ${acknowledged} decisions still live`)
+    record(
+      '8',
+      'label.undo retried after a lost answer',
+      undo1.undone?.id === last && retried && undo2.progress.done === acknowledged - 1,
+      `first undid ${undo1.undone?.id}, retry answered ${undo2.undone?.id ?? 'nothing'}; ${undo2.progress.done} of ${acknowledged} decisions still live`
+    )
 
     // ---- Finding 6: an annotator invited to A calls B's methods and images.
     const alice = await value(s, 'team.createAnnotator', { name: 'alice' })
@@ -238,7 +272,7 @@ export async function runAttackPass(opts: { keep?: boolean; log?: (line: string)
       record('6', `annotator of A calls ${method} on B`, r.status === 403, `HTTP ${r.status}`)
     }
     const img = await http(s.port, `/img/${imagesB.items[0].id}?variant=thumb`, { headers: { cookie } })
-    record('6', "annotator of A fetches an image of B", img.status === 404, `HTTP ${img.status}`)
+    record('6', 'annotator of A fetches an image of B', img.status === 404, `HTTP ${img.status}`)
     const listed = (await api(s, 'projects.list', {}, asAlice)).json().value as Array<{ id: number }>
     record('6', 'annotator of A lists projects', listed.length === 1 && listed[0].id === a.id, `sees ${listed.map((p) => p.id).join(', ')}`)
     record('6', 'annotator of A takes a backup (owner only)', (await api(s, 'workspace.backup', {}, asAlice)).status === 403, 'HTTP 403')
@@ -289,7 +323,12 @@ export async function runAttackPass(opts: { keep?: boolean; log?: (line: string)
 
     // ---- Finding 5: a second process on the same workspace.
     const second = await refusedStart(workspace)
-    record('5', 'a second serve process on the same workspace', second.code !== 0 && /already open in another PopAlign Studio \(pid \d+/.test(second.output), second.output.trim().split('\n').pop()!.slice(0, 120))
+    record(
+      '5',
+      'a second serve process on the same workspace',
+      second.code !== 0 && /already open in another PopAlign Studio \(pid \d+/.test(second.output),
+      second.output.trim().split('\n').pop()!.slice(0, 120)
+    )
 
     // Every acknowledged decision, through the API, before the database is attacked.
     const progress = await value(s, 'label.progress', { projectId: a.id })
@@ -307,8 +346,17 @@ export async function runAttackPass(opts: { keep?: boolean; log?: (line: string)
       else for (let off = 4096; off < size; off += 4096) writeSync(fd, Buffer.alloc(4096, 0xa5), 0, 4096, off)
       closeSync(fd)
       const start = await refusedStart(workspace)
-      record('9', `serve mode on a ${how} workspace.db`, start.code !== 0 && /restore-workspace/.test(start.output) && start.output.includes(lastBackup.file.split('/').pop()), start.output.trim().split('\n').pop()!.slice(0, 140))
-      const restore = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src-main/cli/restore-workspace.ts'), '--workspace', workspace, '--backup', lastBackup.file], { cwd: REPO, encoding: 'utf8', env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO, 'src-main/tsconfig.json') } })
+      record(
+        '9',
+        `serve mode on a ${how} workspace.db`,
+        start.code !== 0 && /restore-workspace/.test(start.output) && start.output.includes(lastBackup.file.split('/').pop()),
+        start.output.trim().split('\n').pop()!.slice(0, 140)
+      )
+      const restore = spawnSync(process.execPath, ['--import', 'tsx', join(REPO, 'src-main/cli/restore-workspace.ts'), '--workspace', workspace, '--backup', lastBackup.file], {
+        cwd: REPO,
+        encoding: 'utf8',
+        env: { ...process.env, TSX_TSCONFIG_PATH: join(REPO, 'src-main/tsconfig.json') }
+      })
       const back = await startServe(workspace)
       const after = await value(back, 'label.progress', { projectId: a.id })
       await stopServe(back)
@@ -317,7 +365,7 @@ export async function runAttackPass(opts: { keep?: boolean; log?: (line: string)
 
     // ---- What survived: every acknowledged, not undone decision is there and live.
     const db = new Database(join(workspace, 'workspace.db'), { readonly: true })
-    const stored = new Set((db.prepare('SELECT id FROM judgements WHERE undone_at IS NULL').pluck().all() as number[]))
+    const stored = new Set(db.prepare('SELECT id FROM judgements WHERE undone_at IS NULL').pluck().all() as number[])
     db.close()
     const lost = [...live].filter((id) => !stored.has(id)).length
     return { cases, acknowledged, lost }

@@ -9,8 +9,7 @@ const reportFile = join(mkdtempSync(join(tmpdir(), 'popalign-tests-')), 'report.
 const extra = process.argv.slice(2)
 const run = spawnSync(
   process.execPath,
-  ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/vitest.config.ts',
-    '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...extra],
+  ['node_modules/vitest/vitest.mjs', 'run', '--config', 'test/vitest.config.ts', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`, ...extra],
   { stdio: 'inherit', env: { ...process.env, ELECTRON_SKIP_BINARY_DOWNLOAD: '1' } }
 )
 

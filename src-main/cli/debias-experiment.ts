@@ -50,7 +50,13 @@ const ARMS: LossWeighting[] = ['constant', 'debias']
 
 // Like the loop it replaced: the flags given, as strings (a flag not given is absent).
 function parseArgs(argv: string[]): Record<string, string> {
-  return parseFlags(argv, { values: FLAGS }, `usage: debias-experiment ${FLAGS.filter((f) => f !== 'worker' && f !== 'seed').map((f) => `[--${f} V]`).join(' ')}`) as Record<string, string>
+  return parseFlags(
+    argv,
+    { values: FLAGS },
+    `usage: debias-experiment ${FLAGS.filter((f) => f !== 'worker' && f !== 'seed')
+      .map((f) => `[--${f} V]`)
+      .join(' ')}`
+  ) as Record<string, string>
 }
 
 function num(args: Record<string, string>, name: string, fallback: number): number {
@@ -219,7 +225,10 @@ function chartSvg(panels: ChartPanel[], caption: string): string {
   const legendSeries = panels[0]?.series ?? []
   const height = H + 24 + 16 * Math.ceil(legendSeries.length / 2) + 20
   const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-  const parts = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`, `<rect width="${width}" height="${height}" fill="white"/>`]
+  const parts = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`
+  ]
   panels.forEach((p, k) => {
     const ox = k * W
     const tr = (y: number): number => (p.log ? Math.log10(Math.max(y, 1e-12)) : y)
@@ -245,12 +254,16 @@ function chartSvg(panels: ChartPanel[], caption: string): string {
     }
     for (const v of niceTicks(x0, x1)) parts.push(`<text x="${px(v)}" y="${H - m.b + 14}" text-anchor="middle">${Number(v.toPrecision(4))}</text>`)
     parts.push(`<text x="${ox + m.l + (W - m.l - m.r) / 2}" y="${H - 8}" text-anchor="middle">${esc(p.xLabel)}${p.log ? ' (log y)' : ''}</text>`)
-    if (p.floor !== undefined) parts.push(`<line x1="${px(x0)}" y1="${py(p.floor)}" x2="${px(x1)}" y2="${py(p.floor)}" stroke="#888" stroke-dasharray="4 3"/><text x="${px(x1)}" y="${py(p.floor) - 4}" text-anchor="end" fill="#666">real vs real</text>`)
+    if (p.floor !== undefined)
+      parts.push(
+        `<line x1="${px(x0)}" y1="${py(p.floor)}" x2="${px(x1)}" y2="${py(p.floor)}" stroke="#888" stroke-dasharray="4 3"/><text x="${px(x1)}" y="${py(p.floor) - 4}" text-anchor="end" fill="#666">real vs real</text>`
+      )
     for (const s of p.series) {
       const d = s.points.map((q, i) => `${i ? 'L' : 'M'}${px(q.x).toFixed(1)},${py(q.y).toFixed(1)}`).join(' ')
       parts.push(`<path d="${d}" fill="none" stroke="${s.colour}" stroke-width="1.8"${s.dash ? ' stroke-dasharray="5 3"' : ''}/>`)
       for (const q of s.points) {
-        if (q.low !== undefined && q.high !== undefined) parts.push(`<line x1="${px(q.x).toFixed(1)}" y1="${py(q.low).toFixed(1)}" x2="${px(q.x).toFixed(1)}" y2="${py(q.high).toFixed(1)}" stroke="${s.colour}" stroke-width="1"/>`)
+        if (q.low !== undefined && q.high !== undefined)
+          parts.push(`<line x1="${px(q.x).toFixed(1)}" y1="${py(q.low).toFixed(1)}" x2="${px(q.x).toFixed(1)}" y2="${py(q.high).toFixed(1)}" stroke="${s.colour}" stroke-width="1"/>`)
         parts.push(`<circle cx="${px(q.x).toFixed(1)}" cy="${py(q.y).toFixed(1)}" r="2.2" fill="${s.colour}"/>`)
       }
     }
@@ -258,7 +271,9 @@ function chartSvg(panels: ChartPanel[], caption: string): string {
   legendSeries.forEach((s, i) => {
     const x = 20 + (i % 2) * 260
     const y = H + 14 + 16 * Math.floor(i / 2)
-    parts.push(`<line x1="${x}" y1="${y}" x2="${x + 24}" y2="${y}" stroke="${s.colour}" stroke-width="2"${s.dash ? ' stroke-dasharray="5 3"' : ''}/><text x="${x + 30}" y="${y + 4}">${esc(s.name)}</text>`)
+    parts.push(
+      `<line x1="${x}" y1="${y}" x2="${x + 24}" y2="${y}" stroke="${s.colour}" stroke-width="2"${s.dash ? ' stroke-dasharray="5 3"' : ''}/><text x="${x + 30}" y="${y + 4}">${esc(s.name)}</text>`
+    )
   })
   parts.push(`<text x="20" y="${height - 8}" fill="#444">${esc(caption)}</text>`, '</svg>')
   return parts.join('\n') + '\n'
@@ -268,7 +283,12 @@ function figure(arms: ArmResult[], plan: DebiasPlan, caption: string): string {
   const name = (a: ArmResult): string => `${a.weighting === 'debias' ? '1/sqrt(SNR)' : 'constant'}, seed ${a.seed}`
   const seeds = [...new Set(arms.map((a) => a.seed))]
   const series = (pick: (p: ArmResult['points'][number]) => Estimate): ChartSeries[] =>
-    arms.map((a) => ({ name: name(a), colour: COLOURS[a.weighting] ?? '#555', dash: a.seed !== seeds[0], points: a.points.map((p) => ({ x: p.step, y: pick(p).value, low: pick(p).low, high: pick(p).high })) }))
+    arms.map((a) => ({
+      name: name(a),
+      colour: COLOURS[a.weighting] ?? '#555',
+      dash: a.seed !== seeds[0],
+      points: a.points.map((p) => ({ x: p.step, y: pick(p).value, low: pick(p).low, high: pick(p).high }))
+    }))
   const floor = arms[0]?.points[0]?.samplers[plan.samplers[0].name]?.frechetFloor
   const panels: ChartPanel[] = plan.samplers.flatMap((s): ChartPanel[] => [
     { title: `Frechet distance, ${s.sampler.toUpperCase()} ${s.steps}`, xLabel: 'training step', log: true, series: series((p) => p.samplers[s.name].frechet), floor },
@@ -347,7 +367,14 @@ async function parent(args: Record<string, string>): Promise<void> {
   }
   const samplerNames = plan.samplers.map((s) => s.name)
   const verdicts: Record<string, SeedVerdict[]> = {}
-  for (const name of samplerNames) verdicts[name] = seeds.map((seed) => seedVerdict(arms.find((a) => a.seed === seed && a.weighting === 'constant')!, arms.find((a) => a.seed === seed && a.weighting === 'debias')!, name))
+  for (const name of samplerNames)
+    verdicts[name] = seeds.map((seed) =>
+      seedVerdict(
+        arms.find((a) => a.seed === seed && a.weighting === 'constant')!,
+        arms.find((a) => a.seed === seed && a.weighting === 'debias')!,
+        name
+      )
+    )
   const primary = samplerNames[0]
   const verdict = overallVerdict(verdicts[primary])
   const seconds = (Date.now() - started) / 1000
@@ -380,15 +407,21 @@ async function parent(args: Record<string, string>): Promise<void> {
     }
   }
 
-  console.log(`\nSuccess measure (fixed before the run): steps the 1/sqrt(SNR) arm needs to reach the constant arm's final Frechet distance (${primary}); supported when the speed-up is >= ${SUPPORT_SPEED_UP} on every seed.`)
+  console.log(
+    `\nSuccess measure (fixed before the run): steps the 1/sqrt(SNR) arm needs to reach the constant arm's final Frechet distance (${primary}); supported when the speed-up is >= ${SUPPORT_SPEED_UP} on every seed.`
+  )
   for (const name of samplerNames) {
     for (const v of verdicts[name]) {
-      console.log(`${name} seed ${v.seed}: constant final ${fmtE(v.target, 1)}, debias final ${fmtE(v.debiasFinal, 1)}; debias reaches the constant final at ${fmtSteps(v.debiasSteps)} steps (speed-up ${v.speedUp === null ? '-' : v.speedUp.toFixed(2)}); constant reaches the debias final at ${fmtSteps(v.constantStepsToDebiasFinal)}`)
+      console.log(
+        `${name} seed ${v.seed}: constant final ${fmtE(v.target, 1)}, debias final ${fmtE(v.debiasFinal, 1)}; debias reaches the constant final at ${fmtSteps(v.debiasSteps)} steps (speed-up ${v.speedUp === null ? '-' : v.speedUp.toFixed(2)}); constant reaches the debias final at ${fmtSteps(v.constantStepsToDebiasFinal)}`
+      )
     }
   }
   for (const a of arms) {
     const last = a.points[a.points.length - 1]
-    const q = samplerNames.map((n) => `${n}: frechet ${fmtE(last.samplers[n].frechet, 1)}, colour ${fmtE(last.samplers[n].colourShift, 3)}, concept ${fmtE(last.samplers[n].conceptAccuracy, 1, 100)}%`).join('; ')
+    const q = samplerNames
+      .map((n) => `${n}: frechet ${fmtE(last.samplers[n].frechet, 1)}, colour ${fmtE(last.samplers[n].colourShift, 3)}, concept ${fmtE(last.samplers[n].conceptAccuracy, 1, 100)}%`)
+      .join('; ')
     console.log(`${a.weighting} seed ${a.seed} step ${last.step}: ${q}`)
     console.log(`  x0 error per timestep bin: ${last.timestepError.map((b) => `${b.lo}-${b.hi - 1}: ${b.x0Mse.toPrecision(3)}`).join(', ')}`)
     console.log(`  eps error per timestep bin: ${last.timestepError.map((b) => `${b.lo}-${b.hi - 1}: ${b.epsMse.toPrecision(3)}`).join(', ')}`)

@@ -18,11 +18,35 @@ import type { CallContext } from '../core/api/dispatch'
 import { openStudio } from '../core/studio'
 import { parseFlags } from './flags'
 
-const VALUE_FLAGS = ['workspace', 'snapshot', 'base', 'method', 'preset', 'steps', 'beta', 'alpha', 'lr', 'batch', 'seed', 'weighting', 'dropout', 'checkpoint-every', 'base-dir', 'out', 'resume'] as const
+const VALUE_FLAGS = [
+  'workspace',
+  'snapshot',
+  'base',
+  'method',
+  'preset',
+  'steps',
+  'beta',
+  'alpha',
+  'lr',
+  'batch',
+  'seed',
+  'weighting',
+  'dropout',
+  'checkpoint-every',
+  'base-dir',
+  'out',
+  'resume'
+] as const
 type Flag = (typeof VALUE_FLAGS)[number]
 
 function parseArgs(argv: string[]): Partial<Record<Flag, string>> {
-  return parseFlags(argv, { values: VALUE_FLAGS }, `usage: finetune --workspace DIR --snapshot ID --base MODEL --method popalign|dpo|sft ${VALUE_FLAGS.slice(4).map((f) => `[--${f} V]`).join(' ')}`)
+  return parseFlags(
+    argv,
+    { values: VALUE_FLAGS },
+    `usage: finetune --workspace DIR --snapshot ID --base MODEL --method popalign|dpo|sft ${VALUE_FLAGS.slice(4)
+      .map((f) => `[--${f} V]`)
+      .join(' ')}`
+  )
 }
 
 function num(args: Partial<Record<Flag, string>>, flag: Flag): number | undefined {
@@ -51,7 +75,11 @@ function settingsFrom(args: Partial<Record<Flag, string>>): Partial<FinetuneSett
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2))
   if (!args.workspace) throw new Error('--workspace DIR is required')
-  const studio = await openStudio({ workspaceDir: resolve(args.workspace), log: (l) => console.error(`  ${l}`), engine: { progressIntervalMs: 1000, ...(args['base-dir'] ? { baseModelDir: resolve(args['base-dir']) } : {}) } })
+  const studio = await openStudio({
+    workspaceDir: resolve(args.workspace),
+    log: (l) => console.error(`  ${l}`),
+    engine: { progressIntervalMs: 1000, ...(args['base-dir'] ? { baseModelDir: resolve(args['base-dir']) } : {}) }
+  })
   const ctx: CallContext = (await studio.verifyToken(studio.ownerToken))!
   // Through the contract's schemas, as the app calls it: the same defaults and the same errors.
   const call = async <M extends MethodName>(method: M, input: Input<M>): Promise<Output<M>> => {

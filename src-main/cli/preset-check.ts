@@ -39,18 +39,33 @@ async function main(): Promise<void> {
     console.log(`| preset | method | seed | lr | steps | fidelity gap base -> tuned | change | silhouette disc. | tone disc. | passed | s |`)
     console.log('|---|---|---|---|---|---|---|---|---|---|---|')
     for (const p of presets) {
-      const settings = { ...p.settings, learningRate: number('lr', values.lr) ?? p.settings.learningRate, steps: number('steps', values.steps) ?? p.settings.steps, beta: number('beta', values.beta) ?? p.settings.beta }
+      const settings = {
+        ...p.settings,
+        learningRate: number('lr', values.lr) ?? p.settings.learningRate,
+        steps: number('steps', values.steps) ?? p.settings.steps,
+        beta: number('beta', values.beta) ?? p.settings.beta
+      }
       const r = await checkPreset(values.base, tools, method, settings, seed, (step, total) => process.stderr.write(`\r${p.name}: step ${step}/${total}`))
       process.stderr.write('\n')
       if (values.sheets) {
         mkdirSync(values.sheets, { recursive: true })
-        for (const [name, q] of [['base', r.baseline], [`${p.name}-${method}-seed${seed}-lr${settings.learningRate}`, r.final]] as const) {
+        for (const [name, q] of [
+          ['base', r.baseline],
+          [`${p.name}-${method}-seed${seed}-lr${settings.learningRate}`, r.final]
+        ] as const) {
           writeFileSync(join(values.sheets, `${name}.png`), Buffer.from(q.sheet.replace(/^data:image\/png;base64,/, ''), 'base64'))
         }
       }
       const f = (q: typeof r.final): string => (q.fidelity ? `${q.fidelity.value.toFixed(2)} [${q.fidelity.low.toFixed(2)}, ${q.fidelity.high.toFixed(2)}]` : 'n/a')
-      const d = (axis: string): string => r.baseline.discrepancy.concat(r.final.discrepancy).filter((x) => x.axis === axis).map((x) => x.value?.toFixed(3) ?? 'n/a').join(' -> ')
-      console.log(`| ${p.name} | ${method} | ${seed} | ${settings.learningRate} | ${settings.steps} | ${f(r.baseline)} -> ${f(r.final)} | ${r.final.quality ? `${(100 * r.final.quality.change).toFixed(0)}%` : 'n/a'} | ${d('silhouette')} | ${d('tone')} | ${r.passed ? 'yes' : 'no'} | ${r.seconds.toFixed(0)} |`)
+      const d = (axis: string): string =>
+        r.baseline.discrepancy
+          .concat(r.final.discrepancy)
+          .filter((x) => x.axis === axis)
+          .map((x) => x.value?.toFixed(3) ?? 'n/a')
+          .join(' -> ')
+      console.log(
+        `| ${p.name} | ${method} | ${seed} | ${settings.learningRate} | ${settings.steps} | ${f(r.baseline)} -> ${f(r.final)} | ${r.final.quality ? `${(100 * r.final.quality.change).toFixed(0)}%` : 'n/a'} | ${d('silhouette')} | ${d('tone')} | ${r.passed ? 'yes' : 'no'} | ${r.seconds.toFixed(0)} |`
+      )
     }
   } finally {
     await tools.dispose()

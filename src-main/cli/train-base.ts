@@ -36,7 +36,26 @@ import { neutralPromptSet, specificPrompt } from '../core/world/prompts'
 import type { Concept, Silhouette, Tone } from '../core/world/taxonomy'
 import { parseFlags } from './flags'
 
-const FLAGS = ['steps', 'seed', 'out', 'run-dir', 'width', 'depth', 'patch', 'batch', 'lr', 'decay-steps', 'decay-lr', 'attribute-steps', 'attribute-lr', 'polish-steps', 'polish-lr', 'eval-per-prompt', 'eval-guidance', 'checkpoint-every']
+const FLAGS = [
+  'steps',
+  'seed',
+  'out',
+  'run-dir',
+  'width',
+  'depth',
+  'patch',
+  'batch',
+  'lr',
+  'decay-steps',
+  'decay-lr',
+  'attribute-steps',
+  'attribute-lr',
+  'polish-steps',
+  'polish-lr',
+  'eval-per-prompt',
+  'eval-guidance',
+  'checkpoint-every'
+]
 
 function parseArgs(argv: string[]): { values: Record<string, string>; evalOnly: boolean } {
   const { 'eval-only': evalOnly, ...values } = parseFlags(argv, { values: FLAGS, switches: ['eval-only'] }, `usage: train-base ${FLAGS.map((f) => `[--${f} V]`).join(' ')} [--eval-only]`)

@@ -10,14 +10,7 @@ import { exportClassifierOnnx } from '../core/classifier/export-onnx'
 import { evaluateOnRenders } from '../core/classifier/evaluate'
 import { AttributeClassifier } from '../core/classifier/runner'
 import { trainWorldClassifier } from '../core/classifier/train'
-import {
-  WORLD_CLASSIFIER_ID,
-  WORLD_CLASSIFIER_LOG,
-  WORLD_CLASSIFIER_MAPPING,
-  WORLD_CLASSIFIER_ONNX,
-  WORLD_CLASSIFIER_VERSION,
-  worldClassifierMapping
-} from '../core/classifier/world-classifier'
+import { WORLD_CLASSIFIER_ID, WORLD_CLASSIFIER_LOG, WORLD_CLASSIFIER_MAPPING, WORLD_CLASSIFIER_ONNX, WORLD_CLASSIFIER_VERSION, worldClassifierMapping } from '../core/classifier/world-classifier'
 import { parseFlags } from './flags'
 
 const HELD_OUT_SEED = 424242

@@ -23,10 +23,7 @@ export function seedDemoProject(deps: DemoSeedDeps): Job | null {
   if (existsSync(marker) || deps.ws.projects.list().length > 0) return null
   const sampleDir = join(deps.resourcesDir, 'world', 'sample')
   if (!existsSync(sampleDir)) return null
-  const project = deps.ws.projects.create(
-    DEMO_PROJECT_NAME,
-    'Sample renders of the built-in Synthetic Population world, with its two attribute axes.'
-  )
+  const project = deps.ws.projects.create(DEMO_PROJECT_NAME, 'Sample renders of the built-in Synthetic Population world, with its two attribute axes.')
   for (const axis of WORLD_AXES) deps.ws.axes.save(project.id, axis.name, [...axis.classes], null)
   const job = deps.imports.start(project.id, sampleDir)
   writeFileSync(marker, `${new Date().toISOString()}\n`)

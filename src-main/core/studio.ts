@@ -249,12 +249,24 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   const acquire = createAcquireService({ ws: workspace, runner, classify, workspaceDir, resolveModel: (model) => defaultResolveModel(model, resourcesDir) })
   const exports = createExportService({ ws: workspace, runner })
   // Bias reports sample their models through the engine's sampling jobs (issue 5).
-  const audit = createAuditService({ ws: workspace, runner, workspaceDir, builtinDir, sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() } })
+  const audit = createAuditService({
+    ws: workspace,
+    runner,
+    workspaceDir,
+    builtinDir,
+    sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() }
+  })
   // Every call of an invited annotator is checked against the projects of their invite (finding 6).
   const projectOf = projectOfRepo(workspace.db)
   const damaged = (): string => damagedMessage(workspace.file, health.damage!, listBackups(workspace.file)[0]?.file ?? null)
   const handlers = withDamageCheck(
-    withDiskFullCheck(withProjectScope(createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance, browseRoots: opts.browseRoots ?? [homedir()], reveal: opts.revealFile }), projectOf), workspaceDir),
+    withDiskFullCheck(
+      withProjectScope(
+        createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance, browseRoots: opts.browseRoots ?? [homedir()], reveal: opts.revealFile }),
+        projectOf
+      ),
+      workspaceDir
+    ),
     health,
     damaged
   )

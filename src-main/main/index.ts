@@ -41,7 +41,13 @@ async function start(): Promise<void> {
   const resourcesDir = process.env.POPALIGN_RESOURCES ?? (app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources'))
   process.env.POPALIGN_RESOURCES = resourcesDir
   // "Reveal in folder" after an export: the path is checked by the core (an existing regular file) first.
-  studio = await openStudio({ workspaceDir: defaultWorkspaceDir(process.env, homedir()), browseRoots: browseRootsFrom(process.env, homedir()), resourcesDir, demoResourcesDir: resourcesDir, revealFile: (path) => shell.showItemInFolder(path) })
+  studio = await openStudio({
+    workspaceDir: defaultWorkspaceDir(process.env, homedir()),
+    browseRoots: browseRootsFrom(process.env, homedir()),
+    resourcesDir,
+    demoResourcesDir: resourcesDir,
+    revealFile: (path) => shell.showItemInFolder(path)
+  })
   const owner = await studio.verifyToken(studio.ownerToken)
   if (!owner) throw new Error('the workspace owner token does not verify')
 
@@ -62,29 +68,40 @@ async function start(): Promise<void> {
 // One desktop instance: a second launch focuses the first window instead of opening the workspace
 // again (the workspace lock in core/studio.ts also refuses any other process, serve mode included).
 if (claimSingleInstance(app, () => mainWindow)) {
-  app.whenReady().then(start).catch((err: unknown) => {
-    const workspaceDir = defaultWorkspaceDir(process.env, homedir())
-    const dbFile = join(workspaceDir, WORKSPACE_DB_FILE)
-    const offer = startFailureOffer(err, listBackups(dbFile))
-    console.error(offer.message)
-    // A desktop user launched from a menu sees no console: the reason (e.g. the workspace is open in
-    // another process, with its pid) is shown in a dialog before the app exits; a damaged workspace
-    // with a backup can be restored from there (then the app starts again on it).
-    if (offer.kind === 'restore') {
-      const choice = dialog.showMessageBoxSync({ type: 'error', title: 'PopAlign Studio', message: 'The workspace is damaged', detail: offer.message, buttons: ['Restore from backup', 'Quit'], defaultId: 0, cancelId: 1 })
-      if (choice === 0) {
-        try {
-          restoreClosedWorkspace(workspaceDir, dbFile, offer.backup)
-          app.relaunch()
-        } catch (restoreErr) {
-          dialog.showErrorBox('PopAlign Studio', `The restore failed: ${restoreErr instanceof Error ? restoreErr.message : String(restoreErr)}`)
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      const workspaceDir = defaultWorkspaceDir(process.env, homedir())
+      const dbFile = join(workspaceDir, WORKSPACE_DB_FILE)
+      const offer = startFailureOffer(err, listBackups(dbFile))
+      console.error(offer.message)
+      // A desktop user launched from a menu sees no console: the reason (e.g. the workspace is open in
+      // another process, with its pid) is shown in a dialog before the app exits; a damaged workspace
+      // with a backup can be restored from there (then the app starts again on it).
+      if (offer.kind === 'restore') {
+        const choice = dialog.showMessageBoxSync({
+          type: 'error',
+          title: 'PopAlign Studio',
+          message: 'The workspace is damaged',
+          detail: offer.message,
+          buttons: ['Restore from backup', 'Quit'],
+          defaultId: 0,
+          cancelId: 1
+        })
+        if (choice === 0) {
+          try {
+            restoreClosedWorkspace(workspaceDir, dbFile, offer.backup)
+            app.relaunch()
+          } catch (restoreErr) {
+            dialog.showErrorBox('PopAlign Studio', `The restore failed: ${restoreErr instanceof Error ? restoreErr.message : String(restoreErr)}`)
+          }
         }
+      } else {
+        dialog.showErrorBox('PopAlign Studio', offer.message)
       }
-    } else {
-      dialog.showErrorBox('PopAlign Studio', offer.message)
-    }
-    app.exit(1)
-  })
+      app.exit(1)
+    })
 }
 
 app.on('window-all-closed', () => app.quit())

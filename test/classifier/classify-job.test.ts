@@ -56,8 +56,7 @@ async function runJob(opts: Parameters<ClassifyService['start']>[1]): Promise<Jo
 
 const verdict = (imageId: number, classifierId: string) =>
   ws.db.prepare('SELECT status, attributes, confidence FROM image_classifications WHERE image_id = ? AND classifier_id = ?').get(imageId, classifierId) as
-    | { status: string; attributes: string; confidence: number | null }
-    | undefined
+    { status: string; attributes: string; confidence: number | null } | undefined
 
 describe('classification job with a foreign classifier', () => {
   beforeEach(() => {
@@ -96,8 +95,20 @@ describe('classification job with a foreign classifier', () => {
     const [summary] = service.summary(projectId)
     expect(summary).toMatchObject({ classifierId: 'foreign-face', classifierVersion: '0.0.89-test', unclassified: 0, counts: { ok: 3, no_detection: 1, low_confidence: 1, error: 3 } })
     expect(summary.axes).toEqual([
-      { axis: 'gender', counts: [{ cls: 'female', count: 2 }, { cls: 'male', count: 1 }] },
-      { axis: 'race', counts: [{ cls: 'asian', count: 1 }, { cls: 'white', count: 2 }] }
+      {
+        axis: 'gender',
+        counts: [
+          { cls: 'female', count: 2 },
+          { cls: 'male', count: 1 }
+        ]
+      },
+      {
+        axis: 'race',
+        counts: [
+          { cls: 'asian', count: 1 },
+          { cls: 'white', count: 2 }
+        ]
+      }
     ])
   })
 
@@ -151,7 +162,15 @@ describe('classification job with a foreign classifier', () => {
   it('resumes after a shutdown mid-job and classifies each image exactly once', async () => {
     start(2)
     const mappingPath = writeForeignClassifier(tmp.dir)
-    const colours: [number, number, number][] = [[255, 0, 0], [0, 0, 255], [0, 0, 0], [128, 128, 128], [255, 255, 0], [200, 0, 10], [10, 0, 200]]
+    const colours: [number, number, number][] = [
+      [255, 0, 0],
+      [0, 0, 255],
+      [0, 0, 0],
+      [128, 128, 128],
+      [255, 255, 0],
+      [200, 0, 10],
+      [10, 0, 200]
+    ]
     for (const [i, c] of colours.entries()) addImage(await solidPng(path.join(tmp.dir, `c${i}.png`), c))
     const job = service.start(projectId, { classifier: { mappingPath } })
     // Stop as soon as the first batch is committed (as a quit or crash would).

@@ -24,7 +24,9 @@ describe('decodeForClassifier', () => {
   })
 
   it('resizes other sizes and maps [0, 255] onto the declared range', async () => {
-    const odd = await sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 255, g: 0, b: 0 } } }).png().toBuffer()
+    const odd = await sharp({ create: { width: 20, height: 20, channels: 3, background: { r: 255, g: 0, b: 0 } } })
+      .png()
+      .toBuffer()
     const x = await decodeForClassifier(odd, { ...input, range: [0, 1] })
     expect(x.length).toBe(16 * 16 * 3)
     expect(x[0]).toBeCloseTo(1)

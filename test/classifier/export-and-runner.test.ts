@@ -86,7 +86,9 @@ describe('classifying imported PNGs', () => {
   it('decodes the shipped sample folder and agrees with its ground truth', async () => {
     const dir = resolve(__dirname, '../../resources/world/sample')
     const classifier = await loadWorldClassifier()
-    const sidecars = readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
+    const sidecars = readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')))
     const per = classifier.imageValues
     const images = new Float32Array(sidecars.length * per)
     for (let i = 0; i < sidecars.length; i++) images.set(await decodeForClassifier(readFileSync(join(dir, sidecars[i].file_path)), classifier.mapping.input), i * per)

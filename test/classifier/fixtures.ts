@@ -45,6 +45,8 @@ export function writeForeignClassifier(dir: string, mapping: object = foreignMap
 }
 
 export async function solidPng(path: string, rgb: [number, number, number], size = 32): Promise<string> {
-  await sharp({ create: { width: size, height: size, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } }).png().toFile(path)
+  await sharp({ create: { width: size, height: size, channels: 3, background: { r: rgb[0], g: rgb[1], b: rgb[2] } } })
+    .png()
+    .toFile(path)
   return path
 }

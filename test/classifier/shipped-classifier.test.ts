@@ -24,7 +24,10 @@ describe('shipped world classifier', () => {
     expect(statSync(resolve(dir, 'world-classifier.onnx')).size).toBeLessThan(2 * 1024 * 1024)
     const mapping = parseClassifierMapping(readFileSync(resolve(dir, 'world-classifier.mapping.json'), 'utf8'))
     expect(mapping.id).toBe(WORLD_CLASSIFIER_ID)
-    expect(mapping.axes.map((a) => [a.name, a.classes.length])).toEqual([['silhouette', 2], ['tone', 6]])
+    expect(mapping.axes.map((a) => [a.name, a.classes.length])).toEqual([
+      ['silhouette', 2],
+      ['tone', 6]
+    ])
     const log = JSON.parse(readFileSync(resolve(dir, 'world-classifier.training-log.json'), 'utf8'))
     expect(log.command).toMatch(/train-classifier\.ts/)
     expect(log.heldOut.toneAccuracy).toBeGreaterThanOrEqual(0.98)

@@ -3,7 +3,15 @@ import { trainWorldClassifier } from '../../src-main/core/classifier/train'
 
 describe('classifier training', () => {
   it('lowers the loss on a short run of a tiny network', async () => {
-    const r = await trainWorldClassifier({ seed: 3, trainImages: 600, steps: 100, batchSize: 32, logEvery: 10, learningRate: 5e-3, architecture: { imageSize: 16, channels: 3, hidden: 32, features: 16 } })
+    const r = await trainWorldClassifier({
+      seed: 3,
+      trainImages: 600,
+      steps: 100,
+      batchSize: 32,
+      logEvery: 10,
+      learningRate: 5e-3,
+      architecture: { imageSize: 16, channels: 3, hidden: 32, features: 16 }
+    })
     const losses = r.log.filter((l) => l.startsWith('step')).map((l) => Number(/loss ([\d.]+)/.exec(l)![1]))
     expect(losses.length).toBe(11)
     // Mean of the last three logged batches against the first batch: noise-robust, still a clear drop.

@@ -38,7 +38,12 @@ describe('audit CLI', () => {
     // Plain progress lines when stderr is not a terminal, and a note for the pilot images left out.
     expect(r.stderr).toContain('classifying: 18/18 (100%)')
     expect(r.stderr).toMatch(/6 image\(s\) in the folder belong to prompts not in the prompt file/)
-    expect(r.stdout.trim().split('\n').map((l) => l.split('/').pop())).toEqual(['report.json', 'report.csv', 'report.html', 'report.pdf'])
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split('/').pop())
+    ).toEqual(['report.json', 'report.csv', 'report.html', 'report.pdf'])
     for (const f of ['report.json', 'report.csv', 'report.html', 'report.pdf']) expect(existsSync(join(out, f))).toBe(true)
     expect(readFileSync(join(out, 'report.pdf')).subarray(0, 5).toString()).toBe('%PDF-')
     expect(readFileSync(join(out, 'report.html'), 'utf8')).toContain('data:image/png;base64,')
@@ -100,7 +105,25 @@ describe('audit CLI', () => {
       createdAt: '2026-11-23T00:00:00Z'
     }
     writeFileSync(join(runDir, 'run.json'), JSON.stringify(record))
-    const plan = parseAuditArgs(['--prompts', join(root, 'prompts.txt'), '--checkpoint', join(runDir, 'step-000000300.ckpt'), '--seeds', '0:2', '--steps', '4', '--formats', 'json', '--resamples', '20', '--out', join(root, 'run-report')], root)
+    const plan = parseAuditArgs(
+      [
+        '--prompts',
+        join(root, 'prompts.txt'),
+        '--checkpoint',
+        join(runDir, 'step-000000300.ckpt'),
+        '--seeds',
+        '0:2',
+        '--steps',
+        '4',
+        '--formats',
+        'json',
+        '--resamples',
+        '20',
+        '--out',
+        join(root, 'run-report')
+      ],
+      root
+    )
     if (plan === 'help') throw new Error('unexpected help')
     const { report } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }))
     const lineage = report.models[0].lineage
@@ -132,7 +155,16 @@ describe('audit CLI arguments', () => {
   const base = ['--prompts', 'p.txt', '--out', 'o']
   it('parses sampling settings and compare lists', () => {
     const plan = parseAuditArgs([...base, '--checkpoint', 'a.ckpt', '--compare', 'b.ckpt', 'c.ckpt', '--seeds', '3:6', '--sampler', 'ddpm', '--guidance', '1.5'], '/w')
-    expect(plan).toMatchObject({ source: 'checkpoints', checkpoints: ['/w/a.ckpt', '/w/b.ckpt', '/w/c.ckpt'], seeds: [3, 4, 5], sampler: 'ddpm', guidance: 1.5, steps: 20, classifier: 'builtin', prompts: '/w/p.txt' })
+    expect(plan).toMatchObject({
+      source: 'checkpoints',
+      checkpoints: ['/w/a.ckpt', '/w/b.ckpt', '/w/c.ckpt'],
+      seeds: [3, 4, 5],
+      sampler: 'ddpm',
+      guidance: 1.5,
+      steps: 20,
+      classifier: 'builtin',
+      prompts: '/w/p.txt'
+    })
   })
   it('refuses what does not fit', () => {
     const bad = (args: string[], message: RegExp) => expect(() => parseAuditArgs([...base, ...args], '/w')).toThrow(message)

@@ -59,9 +59,11 @@ afterAll(async () => {
 function liveJudgements(): Array<{ pairId: number; n: number; keys: number }> {
   const db = new Database(join(workspace, 'workspace.db'), { readonly: true, fileMustExist: true })
   try {
-    return db
-      .prepare('SELECT pair_id AS pairId, COUNT(*) AS n, COUNT(DISTINCT idempotency_key) AS keys FROM judgements WHERE undone_at IS NULL GROUP BY pair_id ORDER BY pair_id')
-      .all() as Array<{ pairId: number; n: number; keys: number }>
+    return db.prepare('SELECT pair_id AS pairId, COUNT(*) AS n, COUNT(DISTINCT idempotency_key) AS keys FROM judgements WHERE undone_at IS NULL GROUP BY pair_id ORDER BY pair_id').all() as Array<{
+      pairId: number
+      n: number
+      keys: number
+    }>
   } finally {
     db.close()
   }

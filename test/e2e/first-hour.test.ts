@@ -51,7 +51,15 @@ describe('the first hour, against the real serve mode', () => {
     await page.waitForURL(/#\/p\/\d+\/browse$/)
     demoId = Number(page.url().match(/#\/p\/(\d+)\//)![1])
     // The demo's import runs in the background: wait for its 20 doctors.
-    await expect.poll(async () => { await page.reload(); return page.locator('[data-testid=image-grid] img').count() }, { timeout: 30_000, interval: 1000 }).toBeGreaterThan(0)
+    await expect
+      .poll(
+        async () => {
+          await page.reload()
+          return page.locator('[data-testid=image-grid] img').count()
+        },
+        { timeout: 30_000, interval: 1000 }
+      )
+      .toBeGreaterThan(0)
     await check('02-browse')
     await page.locator('.grid-cell').first().click()
     const detail = page.getByTestId('image-detail')

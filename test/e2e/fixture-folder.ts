@@ -25,8 +25,13 @@ export async function writeFixtureFolder(dir: string, prompts: Record<string, nu
       const file = `img_${String(n).padStart(8, '0')}-0000-4000-8000-000000000000_seed_${n}_${i}.png`
       // A distinct colour and a distinct stripe per image, so no two hash alike.
       const background = { r: (n * 53) % 256, g: (n * 97) % 256, b: (n * 151) % 256 }
-      const stripe = await sharp({ create: { width: 48, height: 6, channels: 3, background: { r: 255 - background.r, g: n % 256, b: 0 } } }).png().toBuffer()
-      await sharp({ create: { width: 96, height: 96, channels: 3, background } }).composite([{ input: stripe, top: (n * 7) % 90, left: 8 }]).png().toFile(join(dir, file))
+      const stripe = await sharp({ create: { width: 48, height: 6, channels: 3, background: { r: 255 - background.r, g: n % 256, b: 0 } } })
+        .png()
+        .toBuffer()
+      await sharp({ create: { width: 96, height: 96, channels: 3, background } })
+        .composite([{ input: stripe, top: (n * 7) % 90, left: 8 }])
+        .png()
+        .toFile(join(dir, file))
       sidecar(dir, file, prompt)
       if (!first) first = file
     }
@@ -35,7 +40,9 @@ export async function writeFixtureFolder(dir: string, prompts: Record<string, nu
   copyFileSync(join(dir, first), join(dir, 'img_dup-copy_seed_99_0.png'))
   sidecar(dir, 'img_dup-copy_seed_99_0.png', firstPrompt)
 
-  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } }).jpeg().toBuffer()
+  const jpeg = await sharp({ create: { width: 64, height: 64, channels: 3, background: '#336699' } })
+    .jpeg()
+    .toBuffer()
   writeFileSync(join(dir, 'truncated.jpg'), jpeg.subarray(0, Math.floor(jpeg.length / 3)))
   sidecar(dir, 'truncated.jpg', firstPrompt)
   writeFileSync(join(dir, 'corrupt.png'), Buffer.from('\x89PNG\r\n\x1a\n this is not really a png at all'))

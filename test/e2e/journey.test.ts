@@ -99,7 +99,10 @@ describe('first journey against the real serve mode', () => {
 
   it('makes random sets of 5 per prompt and pairs them', async () => {
     await go('sets')
-    for (const [prompt, sets] of [['a photo of a doctor', 4], ['a photo of a nurse', 3]] as const) {
+    for (const [prompt, sets] of [
+      ['a photo of a doctor', 4],
+      ['a photo of a nurse', 3]
+    ] as const) {
       await page.getByRole('button', { name: new RegExp(prompt) }).click()
       await expect.poll(() => page.getByLabel('Images per set (k)').inputValue()).toBe('5')
       await page.getByLabel('Sets', { exact: true }).fill(String(sets))
@@ -148,9 +151,11 @@ describe('first journey against the real serve mode', () => {
 
     const db = new Database(join(workspace, 'workspace.db'), { readonly: true, fileMustExist: true })
     try {
-      const live = db
-        .prepare('SELECT pair_id AS pairId, choice, shown_left AS shownLeft FROM judgements WHERE undone_at IS NULL ORDER BY id')
-        .all() as Array<{ pairId: number; choice: string; shownLeft: string }>
+      const live = db.prepare('SELECT pair_id AS pairId, choice, shown_left AS shownLeft FROM judgements WHERE undone_at IS NULL ORDER BY id').all() as Array<{
+        pairId: number
+        choice: string
+        shownLeft: string
+      }>
       expect(live).toEqual(acknowledged)
       const undone = db.prepare('SELECT COUNT(*) AS n FROM judgements WHERE undone_at IS NOT NULL').get() as { n: number }
       expect(undone.n).toBe(1)

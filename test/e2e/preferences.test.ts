@@ -107,7 +107,10 @@ describe('Preference data screen against the real serve mode', () => {
     expect(await axes.evaluateAll((els) => els.map((e) => e.getAttribute('data-axis')))).toEqual(['silhouette', 'tone'])
     // Every class of the taxonomy is listed, counted or not.
     expect(await axes.nth(1).locator('li').count()).toBe(6)
-    const silhouette = await axes.nth(0).locator('li').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-count'))))
+    const silhouette = await axes
+      .nth(0)
+      .locator('li')
+      .evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-count'))))
     expect(silhouette.reduce((a, b) => a + b, 0)).toBe(counts[0])
   })
 
@@ -139,7 +142,10 @@ describe('Preference data screen against the real serve mode', () => {
     expect(await panel.getByTestId('export-path').textContent()).toBe(out)
     expect(await page.getByTestId('export-job').getAttribute('data-state')).toBe('done')
     expect(existsSync(out)).toBe(true)
-    const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>)
+    const records = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
     expect(records.length).toBeGreaterThanOrEqual(2)
     if (process.env.PREFS_SCREENSHOT) await page.screenshot({ path: process.env.PREFS_SCREENSHOT, fullPage: true })
     expect(pageErrors).toEqual([])

@@ -47,7 +47,11 @@ async function pending(): Promise<{ step: string | null; position: string | null
   const s = swap()
   return { step: await s.getAttribute('data-step'), position: await s.getAttribute('data-position'), out: await s.getAttribute('data-out'), in: await s.getAttribute('data-in') }
 }
-const currentIds = () => page.getByTestId('current-set').locator('li').evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-image-id'))))
+const currentIds = () =>
+  page
+    .getByTestId('current-set')
+    .locator('li')
+    .evaluateAll((lis) => lis.map((li) => Number(li.getAttribute('data-image-id'))))
 
 /** Presses a key and waits for the UI to show that decision as saved. */
 async function press(key: string): Promise<void> {

@@ -74,7 +74,14 @@ describe('report view against the real serve mode', () => {
     // Pictures beside the numbers: a contact sheet whose thumbnails really load.
     const sheet = view.getByRole('region', { name: 'Pictures' })
     expect(await sheet.locator('img').count()).toBeGreaterThan(0)
-    await expect.poll(() => sheet.locator('img').first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
+    await expect
+      .poll(() =>
+        sheet
+          .locator('img')
+          .first()
+          .evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)
+      )
+      .toBe(true)
     if (process.env.REPORT_SCREENSHOT) await page.screenshot({ path: process.env.REPORT_SCREENSHOT, fullPage: true })
     expect(await view.getByRole('heading', { name: 'Fairness versus quality across models' }).count()).toBe(1)
     const sentence = await view.locator('.sentence').first().textContent()
@@ -97,7 +104,10 @@ describe('report view against the real serve mode', () => {
 
   it('opens the images behind a number', async () => {
     const view = page.getByRole('article', { name: 'Report' })
-    await view.getByRole('button', { name: /^imported images: 0\.\d+ \[/ }).first().click()
+    await view
+      .getByRole('button', { name: /^imported images: 0\.\d+ \[/ })
+      .first()
+      .click()
     const panel = page.getByRole('region', { name: 'Images behind the number' })
     await panel.waitFor()
     // The pooled discrepancy is over the classified ('ok') images of the 24; each one is shown.

@@ -65,7 +65,9 @@ function judgements(): Array<{ pairId: number; annotatorId: number; n: number; k
   const db = new Database(join(workspace, 'workspace.db'), { readonly: true, fileMustExist: true })
   try {
     return db
-      .prepare('SELECT pair_id AS pairId, annotator_id AS annotatorId, COUNT(*) AS n, COUNT(DISTINCT idempotency_key) AS keys FROM judgements WHERE undone_at IS NULL GROUP BY pair_id, annotator_id ORDER BY pair_id')
+      .prepare(
+        'SELECT pair_id AS pairId, annotator_id AS annotatorId, COUNT(*) AS n, COUNT(DISTINCT idempotency_key) AS keys FROM judgements WHERE undone_at IS NULL GROUP BY pair_id, annotator_id ORDER BY pair_id'
+      )
       .all() as Array<{ pairId: number; annotatorId: number; n: number; keys: number }>
   } finally {
     db.close()

@@ -30,7 +30,11 @@ export async function checkScreen(page: Page, dir: string, name: string, opts: {
   await expect
     .poll(() => page.evaluate(() => Array.from(document.querySelectorAll('img')).filter((img) => !img.complete).length), { timeout: 20_000, message: `${name}: images still loading` })
     .toBe(0)
-  const broken = await page.evaluate(() => Array.from(document.querySelectorAll('img')).filter((img) => img.naturalWidth === 0).map((img) => img.getAttribute('src')))
+  const broken = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('img'))
+      .filter((img) => img.naturalWidth === 0)
+      .map((img) => img.getAttribute('src'))
+  )
   expect(broken, `${name}: images that did not load`).toEqual([])
   const alerts = (await page.locator('[role=alert]:visible').allTextContents()).map((t) => t.trim()).filter((t) => t && !(opts.allowAlerts && opts.allowAlerts.test(t)))
   expect(alerts, `${name}: errors shown`).toEqual([])

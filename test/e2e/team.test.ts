@@ -108,7 +108,12 @@ describe('team annotation through serve mode', () => {
     const refused = await fetch(invites.get('Dee')!, { redirect: 'manual' })
     expect(refused.status).toBe(401)
     const listed = await api.call('team.listInvites', {})
-    expect(listed.filter((i) => i.status === 'revoked').map((i) => i.annotator.name).sort()).toEqual(['Cleo', 'Dee'])
+    expect(
+      listed
+        .filter((i) => i.status === 'revoked')
+        .map((i) => i.annotator.name)
+        .sort()
+    ).toEqual(['Cleo', 'Dee'])
     await expect.poll(() => owner.getByTestId('invites').locator('tr[data-status=revoked]').count()).toBe(2)
   })
 

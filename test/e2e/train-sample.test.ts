@@ -89,11 +89,14 @@ describe('Train and Sample screens against the real serve mode', () => {
     const link = page.getByRole('link', { name: 'sample from it →' })
     let href = ''
     await expect
-      .poll(async () => {
-        const before = href
-        href = decodeURIComponent((await link.getAttribute('href')) ?? '')
-        return before === href && /@\d+$/.test(href)
-      }, { interval: 1500 })
+      .poll(
+        async () => {
+          const before = href
+          href = decodeURIComponent((await link.getAttribute('href')) ?? '')
+          return before === href && /@\d+$/.test(href)
+        },
+        { interval: 1500 }
+      )
       .toBe(true)
     const step = /@(\d+)$/.exec(href)![1]
     await link.click()
@@ -122,7 +125,14 @@ describe('Train and Sample screens against the real serve mode', () => {
     await expect.poll(() => grid.locator('img').count(), { timeout: 45_000 }).toBe(4)
     await expect.poll(() => page.getByTestId('sample-run').getAttribute('data-state')).toBe('done')
     // Thumbnails really load (served by id from the workspace).
-    await expect.poll(() => grid.locator('img').first().evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0)
+    await expect
+      .poll(() =>
+        grid
+          .locator('img')
+          .first()
+          .evaluate((img: HTMLImageElement) => img.naturalWidth)
+      )
+      .toBeGreaterThan(0)
     const title = await grid.locator('button').nth(3).getAttribute('title')
     expect(title).toContain('a photo of a round teal nurse · seed 8')
     await grid.locator('button').nth(3).click()

@@ -16,7 +16,12 @@ describe('colour shift', () => {
   })
 
   it('averages per-prompt magnitudes so opposite shifts do not cancel', () => {
-    expect(meanColourShift([{ sample: [0.1, 0, 0], reference: [0, 0, 0] }, { sample: [-0.1, 0, 0], reference: [0, 0, 0] }])).toBeCloseTo(0.1, 12)
+    expect(
+      meanColourShift([
+        { sample: [0.1, 0, 0], reference: [0, 0, 0] },
+        { sample: [-0.1, 0, 0], reference: [0, 0, 0] }
+      ])
+    ).toBeCloseTo(0.1, 12)
   })
 
   it('names bad input', () => {

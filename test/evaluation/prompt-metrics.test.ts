@@ -14,12 +14,7 @@ const seen = (concept: string, silhouette?: string, tone?: string): Classificati
 
 describe('promptStats', () => {
   it('scores concept and asked attributes, counting unreadable images as misses', () => {
-    const s = promptStats('a photo of a round teal doctor', [
-      seen('doctor', 'round', 'teal'),
-      seen('doctor', 'angular', 'teal'),
-      seen('nurse', 'round', 'teal'),
-      seen('doctor')
-    ])
+    const s = promptStats('a photo of a round teal doctor', [seen('doctor', 'round', 'teal'), seen('doctor', 'angular', 'teal'), seen('nurse', 'round', 'teal'), seen('doctor')])
     expect(s.conceptAccuracy).toBe(0.75)
     expect(s.silhouetteAccuracy).toBe(0.5)
     expect(s.toneAccuracy).toBe(0.75)

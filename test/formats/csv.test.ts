@@ -3,14 +3,49 @@ import { CsvError, csvField, csvText, parseCsv } from '../../src-main/core/forma
 
 describe('parseCsv', () => {
   it.each([
-    ['plain rows', 'img_path,prompt\na.png,doctor\n', [['img_path', 'prompt'], ['a.png', 'doctor']]],
+    [
+      'plain rows',
+      'img_path,prompt\na.png,doctor\n',
+      [
+        ['img_path', 'prompt'],
+        ['a.png', 'doctor']
+      ]
+    ],
     ['quoted comma', 'a.png,"a doctor, smiling"', [['a.png', 'a doctor, smiling']]],
     ['escaped quote', 'a.png,"a ""chef"""', [['a.png', 'a "chef"']]],
-    ['newline inside quotes', 'a.png,"line1\nline2"\nb.png,x', [['a.png', 'line1\nline2'], ['b.png', 'x']]],
-    ['CRLF line ends', 'a,b\r\nc,d\r\n', [['a', 'b'], ['c', 'd']]],
-    ['lone CR line ends', 'a,b\rc,d', [['a', 'b'], ['c', 'd']]],
+    [
+      'newline inside quotes',
+      'a.png,"line1\nline2"\nb.png,x',
+      [
+        ['a.png', 'line1\nline2'],
+        ['b.png', 'x']
+      ]
+    ],
+    [
+      'CRLF line ends',
+      'a,b\r\nc,d\r\n',
+      [
+        ['a', 'b'],
+        ['c', 'd']
+      ]
+    ],
+    [
+      'lone CR line ends',
+      'a,b\rc,d',
+      [
+        ['a', 'b'],
+        ['c', 'd']
+      ]
+    ],
     ['BOM', '\uFEFFimg_path,prompt', [['img_path', 'prompt']]],
-    ['blank lines skipped', 'a,b\n\n\nc,d\n', [['a', 'b'], ['c', 'd']]],
+    [
+      'blank lines skipped',
+      'a,b\n\n\nc,d\n',
+      [
+        ['a', 'b'],
+        ['c', 'd']
+      ]
+    ],
     ['empty trailing field', 'a.png,\n', [['a.png', '']]],
     ['quoted empty field is a row', '""\n', [['']]],
     ['no trailing newline', 'a,b', [['a', 'b']]]

@@ -31,19 +31,28 @@ describe('the managed environment', () => {
     expect(readFileSync(join(dir, 'pyvenv.cfg'), 'utf8')).toBe('home = /usr/bin\n')
   })
 
-  it.skipIf(SKIP_PYTHON)('is installed once, then a second ensure is a no-op, and the probe reports what it holds', async () => {
-    const envDir = requireTestEnv()
-    const t0 = Date.now()
-    const again = await ensurePythonEnv({ envDir, requirementsFile: TEST_REQUIREMENTS })
-    expect(again.installed).toBe(false)
-    expect(Date.now() - t0).toBeLessThan(2000)
-    expect(envStatus(envDir, TEST_REQUIREMENTS).state).toBe('ready')
-    const probe = await probeEnv(envDir, TRAINER_SOURCE)
-    const pinned = Object.fromEntries(readFileSync(TEST_REQUIREMENTS, 'utf8').split('\n').filter((l) => /^[a-z].*==/.test(l)).map((l) => l.split('==')))
-    expect(probe.packages.torch).toMatch(new RegExp(`^${pinned.torch.replace(/\./g, '\\.')}`))
-    for (const name of ['diffusers', 'transformers', 'accelerate', 'peft', 'safetensors']) expect(probe.packages[name]).toBe(pinned[name])
-    expect(isSupported(probe.python)).toBe(true)
-    expect(Array.isArray(probe.gpus)).toBe(true)
-    expect(describeProbe(probe)).toMatch(/^Python 3\.\d+\.\d+ · torch /)
-  }, 180_000)
+  it.skipIf(SKIP_PYTHON)(
+    'is installed once, then a second ensure is a no-op, and the probe reports what it holds',
+    async () => {
+      const envDir = requireTestEnv()
+      const t0 = Date.now()
+      const again = await ensurePythonEnv({ envDir, requirementsFile: TEST_REQUIREMENTS })
+      expect(again.installed).toBe(false)
+      expect(Date.now() - t0).toBeLessThan(2000)
+      expect(envStatus(envDir, TEST_REQUIREMENTS).state).toBe('ready')
+      const probe = await probeEnv(envDir, TRAINER_SOURCE)
+      const pinned = Object.fromEntries(
+        readFileSync(TEST_REQUIREMENTS, 'utf8')
+          .split('\n')
+          .filter((l) => /^[a-z].*==/.test(l))
+          .map((l) => l.split('=='))
+      )
+      expect(probe.packages.torch).toMatch(new RegExp(`^${pinned.torch.replace(/\./g, '\\.')}`))
+      for (const name of ['diffusers', 'transformers', 'accelerate', 'peft', 'safetensors']) expect(probe.packages[name]).toBe(pinned[name])
+      expect(isSupported(probe.python)).toBe(true)
+      expect(Array.isArray(probe.gpus)).toBe(true)
+      expect(describeProbe(probe)).toMatch(/^Python 3\.\d+\.\d+ · torch /)
+    },
+    180_000
+  )
 })

@@ -19,7 +19,9 @@ export interface ToyPreference {
 async function png(level: number, rng: Rng, size = 64): Promise<Buffer> {
   const raw = Buffer.alloc(size * size * 3)
   for (let i = 0; i < raw.length; i++) raw[i] = Math.max(0, Math.min(255, Math.round(level + 12 * rng.normal())))
-  return sharp(raw, { raw: { width: size, height: size, channels: 3 } }).png().toBuffer()
+  return sharp(raw, { raw: { width: size, height: size, channels: 3 } })
+    .png()
+    .toBuffer()
 }
 
 export async function toyPreference(dir: string, pairs = 8, perSet = 2): Promise<ToyPreference> {

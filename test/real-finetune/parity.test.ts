@@ -15,7 +15,14 @@ import { requireTestEnv, SKIP_PYTHON, TRAINER_SOURCE } from '../helpers/python-e
 const TOL = 1e-6
 
 type Case = Record<string, unknown> & { kind: string }
-interface Expected { loss?: number; grad?: ArrayLike<number>; implicitAccuracy?: number | null; rewardMargin?: number | null; Z?: number | null; weights?: ArrayLike<number> }
+interface Expected {
+  loss?: number
+  grad?: ArrayLike<number>
+  implicitAccuracy?: number | null
+  rewardMargin?: number | null
+  Z?: number | null
+  weights?: ArrayLike<number>
+}
 
 /** Relative error with a floor on the scale, so values near 0 are compared absolutely at 1e-12. */
 function relErr(a: number, b: number): number {

@@ -88,7 +88,12 @@ describe('acquisition on the Preference data screen (fake server)', () => {
     const groups = ledger.getByTestId('drop-group')
     expect(await groups.evaluateAll((els) => els.map((e) => e.getAttribute('data-reason')))).toEqual(['low_confidence', 'no_detection', 'pool_too_small'])
     expect(await groups.nth(0).locator('h3').textContent()).toMatch(/low confidence\s*3/)
-    expect(await groups.nth(0).locator('img').evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')))).toEqual(['/img/101?variant=thumb', '/img/103?variant=thumb', '/img/104?variant=thumb'])
+    expect(
+      await groups
+        .nth(0)
+        .locator('img')
+        .evaluateAll((imgs) => imgs.map((i) => i.getAttribute('src')))
+    ).toEqual(['/img/101?variant=thumb', '/img/103?variant=thumb', '/img/104?variant=thumb'])
     expect(await groups.nth(2).textContent()).toContain('a photo of a nurse: augmented pool has 3 image(s)')
     expect(pageErrors).toEqual([])
   })

@@ -25,7 +25,15 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'damaged-ui-'))
   studio = await openStudio({ workspaceDir: join(dir, 'ws'), log: () => {} })
   studio.workspace.projects.create('Kept project', '')
-  server = await startServeMode({ handlers: studio.handlers, imageFile: studio.imageFile, imageAllowed: studio.imageAllowed, verifyToken: studio.verifyToken, redeemInvite: studio.redeemInvite, rendererDir: builtRendererDir(), log: () => {} })
+  server = await startServeMode({
+    handlers: studio.handlers,
+    imageFile: studio.imageFile,
+    imageAllowed: studio.imageAllowed,
+    verifyToken: studio.verifyToken,
+    redeemInvite: studio.redeemInvite,
+    rendererDir: builtRendererDir(),
+    log: () => {}
+  })
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1200, height: 800 } })
   page.on('pageerror', (e) => pageErrors.push(e.message))

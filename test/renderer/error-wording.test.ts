@@ -49,7 +49,13 @@ describe('userMessage over the real contract errors', () => {
   }
 
   it('a custom rule that names its field gets the label instead', async () => {
-    const error = await refusal('finetune.start', { projectId: 1, snapshotId: 1, method: 'popalign', base: 'base', settings: { steps: 10, batchSize: 3, learningRate: 0.001, beta: 1, alpha: 0, weighting: 'constant', condDropout: 0.1, seed: 1, checkpointEvery: 5 } })
+    const error = await refusal('finetune.start', {
+      projectId: 1,
+      snapshotId: 1,
+      method: 'popalign',
+      base: 'base',
+      settings: { steps: 10, batchSize: 3, learningRate: 0.001, beta: 1, alpha: 0, weighting: 'constant', condDropout: 0.1, seed: 1, checkpointEvery: 5 }
+    })
     expect(error.message).toMatch(/batchSize must be even/)
     const text = userMessage(error)
     expectPlain(text)

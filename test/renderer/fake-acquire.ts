@@ -20,7 +20,9 @@ const CSRF = 'fake-csrf-token'
 const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' }
 
 export async function startFakeAcquire(rendererDir: string, ledger: Output<'acquire.ledger'>): Promise<FakeAcquire> {
-  const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0072B2' } }).png().toBuffer()
+  const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: '#0072B2' } })
+    .png()
+    .toBuffer()
   const calls: FakeAcquire['calls'] = []
   let job: Job | null = null
   const axes = [
@@ -36,13 +38,38 @@ export async function startFakeAcquire(rendererDir: string, ledger: Output<'acqu
     ],
     'axes.list': () => axes,
     'models.list': () => [
-      { id: 'base', label: 'Base model', source: 'builtin', jobId: null, step: 100, totalSteps: 100, arch: { imageSize: 16, patch: 4, width: 96, depth: 4, heads: 4 }, weighting: 'constant', schedule: 'cosine', seed: 1, path: '/x/base.ckpt' }
+      {
+        id: 'base',
+        label: 'Base model',
+        source: 'builtin',
+        jobId: null,
+        step: 100,
+        totalSteps: 100,
+        arch: { imageSize: 16, patch: 4, width: 96, depth: 4, heads: 4 },
+        weighting: 'constant',
+        schedule: 'cosine',
+        seed: 1,
+        path: '/x/base.ckpt'
+      }
     ],
     'jobs.list': () => (job ? [job] : []),
     'classify.summary': () => [],
     'snapshots.list': () => [],
     'acquire.start': () => {
-      job = { id: 9, projectId: 1, kind: 'acquire', state: 'running', done: 0, total: 100, message: 'acquiring preferences for 2 prompt(s)', error: null, number: 1, name: null, createdAt: 'now', updatedAt: 'now' }
+      job = {
+        id: 9,
+        projectId: 1,
+        kind: 'acquire',
+        state: 'running',
+        done: 0,
+        total: 100,
+        message: 'acquiring preferences for 2 prompt(s)',
+        error: null,
+        number: 1,
+        name: null,
+        createdAt: 'now',
+        updatedAt: 'now'
+      }
       return job
     },
     'jobs.get': () => {

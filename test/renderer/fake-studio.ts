@@ -29,7 +29,9 @@ const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 export async function startFakeStudio(opts: FakeStudioOptions): Promise<FakeStudio> {
   const thumbs = await Promise.all(
     ['#c0504d', '#4f81bd', '#9bbb59', '#8064a2', '#f79646', '#4bacc6'].map((background) =>
-      sharp({ create: { width: 64, height: 64, channels: 3, background } }).png().toBuffer()
+      sharp({ create: { width: 64, height: 64, channels: 3, background } })
+        .png()
+        .toBuffer()
     )
   )
   const prompts: Prompt[] = opts.imagesPerPrompt.map((n, i) => ({ id: i + 1, projectId: 1, text: `a photo of a doctor ${i + 1}`, kind: 'neutral', neutralPromptId: null, imageCount: n }))
@@ -69,10 +71,12 @@ export async function startFakeStudio(opts: FakeStudioOptions): Promise<FakeStud
     },
     'pairs.createAll': () => {
       let created = 0
-      for (const a of sets) for (const b of sets) if (a.id < b.id && a.promptId === b.promptId && !pairs.some((p) => p.setA === a.id && p.setB === b.id)) {
-        pairs.push({ id: pairs.length + 1, projectId: 1, promptId: a.promptId, setA: a.id, setB: b.id })
-        created++
-      }
+      for (const a of sets)
+        for (const b of sets)
+          if (a.id < b.id && a.promptId === b.promptId && !pairs.some((p) => p.setA === a.id && p.setB === b.id)) {
+            pairs.push({ id: pairs.length + 1, projectId: 1, promptId: a.promptId, setA: a.id, setB: b.id })
+            created++
+          }
       return { created }
     },
     'pairs.list': () => pairs,
@@ -101,7 +105,12 @@ export async function startFakeStudio(opts: FakeStudioOptions): Promise<FakeStud
     },
     'label.undo': () => {
       const last = judgements.pop()
-      return { undone: last ? { id: judgements.length + 1, pairId: last.pairId, annotatorId: 1, criterion: 'fairness', choice: last.choice, shownLeft: last.shownLeft, responseMs: 0, createdAt: 'now' } : null, progress: progress() }
+      return {
+        undone: last
+          ? { id: judgements.length + 1, pairId: last.pairId, annotatorId: 1, criterion: 'fairness', choice: last.choice, shownLeft: last.shownLeft, responseMs: 0, createdAt: 'now' }
+          : null,
+        progress: progress()
+      }
     },
     'label.progress': () => progress()
   }

@@ -7,7 +7,14 @@ import { LabelSession } from '../../src-renderer/src/lib/stores/label-session.sv
 
 function task(pairId: number, shownLeft: 'a' | 'b', done: number): PairTask {
   const set = (id: number) => ({ id, projectId: 1, promptId: 1, origin: 'random' as const, name: null, number: id, imageIds: [1, 2] })
-  return { pair: { id: pairId, projectId: 1, promptId: 1, setA: 10 + pairId, setB: 20 + pairId }, promptText: 'a doctor', setA: set(10 + pairId), setB: set(20 + pairId), shownLeft, progress: { done, total: 3 } }
+  return {
+    pair: { id: pairId, projectId: 1, promptId: 1, setA: 10 + pairId, setB: 20 + pairId },
+    promptText: 'a doctor',
+    setA: set(10 + pairId),
+    setB: set(20 + pairId),
+    shownLeft,
+    progress: { done, total: 3 }
+  }
 }
 
 class ScriptedApi {
@@ -36,12 +43,26 @@ class ScriptedApi {
           const i = input as Input<'label.judge'>
           this.judged.push(i)
           const t = this.queue.shift()!
-          return { ok: true, value: { judgement: { id: this.judged.length, pairId: t.pair.id, annotatorId: 1, criterion: 'fairness', choice: i.choice, shownLeft: i.shownLeft, responseMs: i.responseMs, createdAt: '' }, progress: { done: this.judged.length, total: 3 } } }
+          return {
+            ok: true,
+            value: {
+              judgement: { id: this.judged.length, pairId: t.pair.id, annotatorId: 1, criterion: 'fairness', choice: i.choice, shownLeft: i.shownLeft, responseMs: i.responseMs, createdAt: '' },
+              progress: { done: this.judged.length, total: 3 }
+            }
+          }
         }
         case 'label.undo': {
           const last = this.judged.pop()
           if (last) this.queue.unshift(task(last.pairId, last.shownLeft, this.judged.length))
-          return { ok: true, value: { undone: last ? { id: this.judged.length + 1, pairId: last.pairId, annotatorId: 1, criterion: 'fairness', choice: last.choice, shownLeft: last.shownLeft, responseMs: 0, createdAt: '' } : null, progress: { done: this.judged.length, total: 3 } } }
+          return {
+            ok: true,
+            value: {
+              undone: last
+                ? { id: this.judged.length + 1, pairId: last.pairId, annotatorId: 1, criterion: 'fairness', choice: last.choice, shownLeft: last.shownLeft, responseMs: 0, createdAt: '' }
+                : null,
+              progress: { done: this.judged.length, total: 3 }
+            }
+          }
         }
         default:
           return { ok: false, error: { code: 'not_found', message: method } }
@@ -140,7 +161,7 @@ describe('LabelSession', () => {
 
   it('shows a load error instead of an empty screen', async () => {
     const api = new ScriptedApi()
-    api.client.call = (async () => ({ ok: false, error: { code: 'forbidden', message: 'no access' } }))
+    api.client.call = async () => ({ ok: false, error: { code: 'forbidden', message: 'no access' } })
     const s = session(api)
     await s.start()
     expect(s.loadError).toBe('No access.')

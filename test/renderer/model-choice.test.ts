@@ -37,7 +37,7 @@ describe('sample from a checkpoint', () => {
     expect(initialModel(models, 1, 'run:7@10')).toBe('run:7@10')
     expect(initialModel(models, 1, 'run:9@40')).toBe('run:9@40')
   })
-  it('without one (or a stale one), selects this project\'s newest run, else the base model', () => {
+  it("without one (or a stale one), selects this project's newest run, else the base model", () => {
     expect(initialModel(models, 1, null)).toBe('run:7@20')
     expect(initialModel(models, 1, 'run:404@1')).toBe('run:7@20')
     expect(initialModel(models, 3, null)).toBe('base')

@@ -29,7 +29,18 @@ describe('axisViews', () => {
     { name: 'tone', classes: ['amber', 'teal', 'violet'] }
   ]
   it('orders classes as the taxonomy does and shows absent classes as 0', () => {
-    const views = axisViews([{ axis: 'tone', counts: [{ cls: 'violet', count: 3 }, { cls: 'amber', count: 1 }] }], taxonomy)
+    const views = axisViews(
+      [
+        {
+          axis: 'tone',
+          counts: [
+            { cls: 'violet', count: 3 },
+            { cls: 'amber', count: 1 }
+          ]
+        }
+      ],
+      taxonomy
+    )
     expect(views.map((v) => v.axis)).toEqual(['silhouette', 'tone'])
     expect(views[0].total).toBe(0)
     expect(views[0].rows.map((r) => r.count)).toEqual([0, 0])
@@ -98,7 +109,14 @@ describe('acquisition form', () => {
 
 describe('groupDrops', () => {
   it('groups by reason, most frequent first, keeping images and image-less details', () => {
-    const drop = (reason: string, imageId: number | null, stage: 'sample' | 'gate' | 'pairs' = 'gate', detail = 'd', prompt: string | null = null) => ({ stage, reason, detail, imageId, promptId: null, prompt })
+    const drop = (reason: string, imageId: number | null, stage: 'sample' | 'gate' | 'pairs' = 'gate', detail = 'd', prompt: string | null = null) => ({
+      stage,
+      reason,
+      detail,
+      imageId,
+      promptId: null,
+      prompt
+    })
     const groups = groupDrops([
       drop('low_confidence', 1),
       drop('no_detection', 2),

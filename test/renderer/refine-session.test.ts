@@ -9,9 +9,25 @@ import { RefineSession } from '../../src-renderer/src/lib/stores/refine-session.
 
 function chain(over: Partial<McmcChain> = {}): McmcChain {
   return {
-    id: 1, number: 1, projectId: 1, promptId: 1, judge: 'human', state: 'running', setSize: 3, imageIds: [1, 2, 3],
-    proposal: { position: 0, outImageId: 1, inImageId: 4 }, awaiting: 'human', step: 0, accepted: 0, rejected: 0,
-    acceptanceRate: null, resultSetId: null, createdAt: '', updatedAt: '', tally: null, ...over
+    id: 1,
+    number: 1,
+    projectId: 1,
+    promptId: 1,
+    judge: 'human',
+    state: 'running',
+    setSize: 3,
+    imageIds: [1, 2, 3],
+    proposal: { position: 0, outImageId: 1, inImageId: 4 },
+    awaiting: 'human',
+    step: 0,
+    accepted: 0,
+    rejected: 0,
+    acceptanceRate: null,
+    resultSetId: null,
+    createdAt: '',
+    updatedAt: '',
+    tally: null,
+    ...over
   }
 }
 

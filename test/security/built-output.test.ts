@@ -46,7 +46,16 @@ describe.skipIf(!built)('built output (out/)', () => {
     const bad: string[] = []
     for (const f of files) {
       const src = readFileSync(f, 'utf8')
-      for (const re of [/webSecurity\s*:\s*(false|!0|!1\b)/, /allowRunningInsecureContent/, /experimentalFeatures/, /enableBlinkFeatures/, /<webview/i, /nodeIntegration\s*:\s*(true|!0)/, /contextIsolation\s*:\s*(false|!1)/, /sandbox\s*:\s*(false|!1)/]) {
+      for (const re of [
+        /webSecurity\s*:\s*(false|!0|!1\b)/,
+        /allowRunningInsecureContent/,
+        /experimentalFeatures/,
+        /enableBlinkFeatures/,
+        /<webview/i,
+        /nodeIntegration\s*:\s*(true|!0)/,
+        /contextIsolation\s*:\s*(false|!1)/,
+        /sandbox\s*:\s*(false|!1)/
+      ]) {
         if (re.test(src)) bad.push(`${f}: ${re}`)
       }
     }

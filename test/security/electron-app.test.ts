@@ -52,7 +52,14 @@ describe.skipIf(binary === null)('the Electron app (skipped: the Electron binary
     await page.waitForTimeout(300)
     expect(page.url()).toBe(url)
     expect(await page.evaluate(() => Notification.requestPermission())).toBe('denied')
-    expect(await page.evaluate(() => fetch('file:///etc/passwd').then(() => 'read', () => 'refused'))).toBe('refused')
+    expect(
+      await page.evaluate(() =>
+        fetch('file:///etc/passwd').then(
+          () => 'read',
+          () => 'refused'
+        )
+      )
+    ).toBe('refused')
   })
 
   it('answers API calls over IPC', async () => {

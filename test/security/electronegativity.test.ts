@@ -29,9 +29,14 @@ interface Finding {
 
 function scan(input: string): Finding[] {
   const sarif = join(tmp, `${Math.random().toString(36).slice(2)}.sarif`)
-  const r = spawnSync(process.execPath, [join(root, 'node_modules/@doyensec/electronegativity/dist/index.js'), '-i', input, '-e', electronVersion, '-r', '-v', 'false', '-o', sarif], { encoding: 'utf8', timeout: 120_000 })
+  const r = spawnSync(process.execPath, [join(root, 'node_modules/@doyensec/electronegativity/dist/index.js'), '-i', input, '-e', electronVersion, '-r', '-v', 'false', '-o', sarif], {
+    encoding: 'utf8',
+    timeout: 120_000
+  })
   if (!existsSync(sarif)) throw new Error(`electronegativity wrote no report (exit ${r.status}): ${r.stderr || r.stdout}`)
-  const report = JSON.parse(readFileSync(sarif, 'utf8')) as { runs: { results: { ruleId: string; level?: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine?: number } } }[] }[] }[] }
+  const report = JSON.parse(readFileSync(sarif, 'utf8')) as {
+    runs: { results: { ruleId: string; level?: string; locations: { physicalLocation: { artifactLocation: { uri: string }; region?: { startLine?: number } } }[] }[] }[]
+  }
   return report.runs.flatMap((run) =>
     run.results.map((res) => {
       const loc = res.locations[0]?.physicalLocation

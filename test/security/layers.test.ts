@@ -63,11 +63,13 @@ describe('layer purity', () => {
   })
 
   it('src-main/core does not reach up into main or preload', () => {
-    expect(violations('src-main/core', (s, file) => {
-      if (!s.startsWith('.')) return false
-      const target = resolve(file, '..', s)
-      return target.startsWith(resolve(root, 'src-main/main') + sep) || target.startsWith(resolve(root, 'src-main/preload') + sep)
-    })).toEqual([])
+    expect(
+      violations('src-main/core', (s, file) => {
+        if (!s.startsWith('.')) return false
+        const target = resolve(file, '..', s)
+        return target.startsWith(resolve(root, 'src-main/main') + sep) || target.startsWith(resolve(root, 'src-main/preload') + sep)
+      })
+    ).toEqual([])
   })
 
   it('src-renderer imports nothing from src-main except src-main/shared, and no electron or Node', () => {
@@ -108,9 +110,7 @@ describe('layers inside src-main/core', () => {
       'features/team/agreement.ts': "import { b } from '../reports/figures/metrics'\nimport { s } from '../../stats/bootstrap'",
       'newfolder/x.ts': "import { y } from '../fs/safe-path'"
     }
-    expect(upwardImports(sources, importsOf).map((u) => u.file)).toEqual([
-      'engine/train/trainer.ts', 'store/repos/judgements.ts', 'random/rng.ts', 'newfolder/x.ts'
-    ])
+    expect(upwardImports(sources, importsOf).map((u) => u.file)).toEqual(['engine/train/trainer.ts', 'store/repos/judgements.ts', 'random/rng.ts', 'newfolder/x.ts'])
     expect(featureImportsFrom(sources, importsOf).map((u) => u.target)).toEqual(['features/fine-tuning/presets'])
   })
 })

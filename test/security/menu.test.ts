@@ -9,7 +9,10 @@ import { claimSingleInstance } from '../../src-main/main/single-instance'
 function flatten(items: MenuItemConstructorOptions[]): MenuItemConstructorOptions[] {
   return items.flatMap((item) => [item, ...(Array.isArray(item.submenu) ? flatten(item.submenu) : [])])
 }
-const roles = (items: MenuItemConstructorOptions[]) => flatten(items).map((i) => i.role).filter((r): r is NonNullable<typeof r> => r !== undefined)
+const roles = (items: MenuItemConstructorOptions[]) =>
+  flatten(items)
+    .map((i) => i.role)
+    .filter((r): r is NonNullable<typeof r> => r !== undefined)
 
 describe('application menu', () => {
   it.each(['linux', 'win32', 'darwin'] as const)('has no DevTools, reload or their shortcuts when packaged (%s)', (platform) => {
@@ -48,7 +51,13 @@ describe('single instance', () => {
   it('exits a second launch with a message', () => {
     const f = fakeApp(false)
     const lines: string[] = []
-    expect(claimSingleInstance(f.app, () => null, (l) => lines.push(l))).toBe(false)
+    expect(
+      claimSingleInstance(
+        f.app,
+        () => null,
+        (l) => lines.push(l)
+      )
+    ).toBe(false)
     expect(f.calls).toEqual(['exit 0'])
     expect(lines.join()).toMatch(/already running/)
   })

@@ -113,6 +113,8 @@ describe('afterPack fuses', () => {
     const appOutDir = join(tmp.dir, 'nowire')
     mkdirSync(appOutDir, { recursive: true })
     writeFileSync(join(appOutDir, 'popalign-studio'), Buffer.alloc(1024, 1))
-    await expect(afterPack({ electronPlatformName: 'linux', appOutDir, arch: 1, packager: { appInfo: { productFilename: 'PopAlign Studio' }, executableName: 'popalign-studio' } }, () => {})).rejects.toThrow(/sentinel/)
+    await expect(
+      afterPack({ electronPlatformName: 'linux', appOutDir, arch: 1, packager: { appInfo: { productFilename: 'PopAlign Studio' }, executableName: 'popalign-studio' } }, () => {})
+    ).rejects.toThrow(/sentinel/)
   })
 })

@@ -77,7 +77,10 @@ describe('protocol handlers', () => {
 
   it('serves images by id only, refusing stored paths that leave their root', async () => {
     const refusals: string[] = []
-    const handle = createImageHandler((id, variant) => images.get(`${id}/${variant}`) ?? null, (l) => refusals.push(l))
+    const handle = createImageHandler(
+      (id, variant) => images.get(`${id}/${variant}`) ?? null,
+      (l) => refusals.push(l)
+    )
     const ok = await handle(new Request('app-img://img/1'))
     expect(ok.status).toBe(200)
     expect(ok.headers.get('content-type')).toBe('image/jpeg')

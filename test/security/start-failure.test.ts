@@ -23,7 +23,10 @@ describe('start failure', () => {
   it('only shows other failures, or damage with no backup', () => {
     expect(startFailureOffer(new WorkspaceOpenError('future_version', '/ws/workspace.db', 'newer'), [backup]).kind).toBe('show')
     expect(startFailureOffer(new Error('the workspace is already open in another PopAlign Studio'), [backup]).kind).toBe('show')
-    expect(startFailureOffer(new WorkspaceOpenError('corrupt', '/ws/workspace.db', 'damaged'), [])).toEqual({ kind: 'show', message: 'PopAlign Studio failed to start: Cannot open workspace /ws/workspace.db: damaged' })
+    expect(startFailureOffer(new WorkspaceOpenError('corrupt', '/ws/workspace.db', 'damaged'), [])).toEqual({
+      kind: 'show',
+      message: 'PopAlign Studio failed to start: Cannot open workspace /ws/workspace.db: damaged'
+    })
   })
 
   let studio: Studio | null = null

@@ -50,7 +50,12 @@ describe.skipIf(!existsSync(SERVE_ENTRY))('served page under its CSP in Chromium
   })
 
   it('blocks other origins, inline script and eval', async () => {
-    const fetched = await page.evaluate(() => fetch('http://127.0.0.1:9/').then(() => 'fetched', () => 'blocked'))
+    const fetched = await page.evaluate(() =>
+      fetch('http://127.0.0.1:9/').then(
+        () => 'fetched',
+        () => 'blocked'
+      )
+    )
     expect(fetched).toBe('blocked')
     expect(consoleLines.join('\n')).toMatch(/violates the following Content Security Policy directive: "connect-src 'self'"/)
     const inline = await page.evaluate(() => {

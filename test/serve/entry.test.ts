@@ -72,7 +72,11 @@ describe.skipIf(!built)('serve entry (needs `npm run build`)', () => {
     const run = await launch('scripts/start.mjs', ['--workspace', workspace])
     try {
       // A "Building…" line comes first only when the sources changed since the last build.
-      const lines = run.output().trim().split('\n').filter((l) => !l.startsWith('Building PopAlign Studio'))
+      const lines = run
+        .output()
+        .trim()
+        .split('\n')
+        .filter((l) => !l.startsWith('Building PopAlign Studio'))
       expect(lines[0]).toMatch(/Electron binary is not available here.*serve/)
       expect(lines.filter((l) => /Electron binary/.test(l))).toHaveLength(1)
       expect((await http(run.port, '/')).status).toBe(401)

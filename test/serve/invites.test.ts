@@ -149,7 +149,10 @@ describe('serve mode: one-time invites for annotators', () => {
     const carol = (created.result as { ok: true; value: { id: number } }).value
     const invite = await api('team.invite', { annotatorId: carol.id, projectIds: [projectId], ttlHours: 24 }, headers)
     expect(invite.result).toMatchObject({ ok: true, value: { path: expect.stringMatching(/^\/invite\/[A-Za-z0-9_-]{43}$/) } })
-    expect((await api('team.invite', { annotatorId: ws.annotators.owner().id, projectIds: [projectId] }, headers)).result).toMatchObject({ ok: false, error: { code: 'bad_request', message: expect.stringMatching(/owner token/) } })
+    expect((await api('team.invite', { annotatorId: ws.annotators.owner().id, projectIds: [projectId] }, headers)).result).toMatchObject({
+      ok: false,
+      error: { code: 'bad_request', message: expect.stringMatching(/owner token/) }
+    })
     expect((await api('team.invite', { annotatorId: ws.annotators.classifier().id, projectIds: [projectId] }, headers)).result).toMatchObject({ ok: false, error: { code: 'bad_request' } })
   })
 })

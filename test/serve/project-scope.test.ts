@@ -129,7 +129,9 @@ describe('serve mode: annotator scope by project (issue 11, finding 6)', () => {
     expect(ws.db.prepare('SELECT state FROM mcmc_chains WHERE id = ?').get(b.chainId)).toEqual({ state: 'running' })
 
     const owner = { annotatorId: ws.annotators.owner().id, scope: 'owner' as const }
-    const judged = await dispatch(handlers, 'label.judge', { pairId: b.pairId, criterion: 'fairness', choice: 'a', shownLeft: 'a', responseMs: 5, idempotencyKey: 'owner-judges-b' }, owner, { checkOutputs: true })
+    const judged = await dispatch(handlers, 'label.judge', { pairId: b.pairId, criterion: 'fairness', choice: 'a', shownLeft: 'a', responseMs: 5, idempotencyKey: 'owner-judges-b' }, owner, {
+      checkOutputs: true
+    })
     if (!judged.ok) throw new Error(judged.error.message)
     const judgementId = (judged.value as { judgement: { id: number } }).judgement.id
     expect((await api('label.edit', { judgementId, choice: 'b' })).status).toBe(403)

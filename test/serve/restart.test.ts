@@ -95,7 +95,11 @@ describe('sessions kept in the workspace', () => {
     return { cookie, csrf: session.json<{ csrfToken: string }>().csrfToken }
   }
   const whoami = (s: { cookie: string; csrf: string }) =>
-    http(server!.port, '/api/session.whoami', { method: 'POST', body: '{}', headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, origin: `http://127.0.0.1:${server!.port}`, 'content-type': 'application/json', connection: 'close' } })
+    http(server!.port, '/api/session.whoami', {
+      method: 'POST',
+      body: '{}',
+      headers: { cookie: s.cookie, 'x-csrf-token': s.csrf, origin: `http://127.0.0.1:${server!.port}`, 'content-type': 'application/json', connection: 'close' }
+    })
 
   /** Alice joins through an invite, then the studio stops. */
   async function aliceJoinsThenStop(): Promise<{ alice: { id: number }; port: number; session: { cookie: string; csrf: string } }> {

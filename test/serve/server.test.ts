@@ -242,11 +242,20 @@ describe('the API over POST', () => {
     expect(res.status).toBe(413)
     const chunked = await new Promise<RawResponse>((resolve, reject) => {
       import('node:http').then(({ request }) => {
-        const req = request({ host: '127.0.0.1', port, path: '/api/projects.create', method: 'POST', headers: { ...s.headers, host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (r) => {
-          const chunks: Buffer[] = []
-          r.on('data', (c: Buffer) => chunks.push(c))
-          r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks), text: '', json: () => null as never }))
-        })
+        const req = request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/api/projects.create',
+            method: 'POST',
+            headers: { ...s.headers, host: `127.0.0.1:${port}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' }
+          },
+          (r) => {
+            const chunks: Buffer[] = []
+            r.on('data', (c: Buffer) => chunks.push(c))
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, headers: r.headers, body: Buffer.concat(chunks), text: '', json: () => null as never }))
+          }
+        )
         req.on('error', reject)
         const piece = Buffer.alloc(256 * 1024, 0x61)
         let sent = 0
@@ -389,7 +398,14 @@ describe('WebSocket /events', () => {
 describe('limits and options', () => {
   it('throttles a burst of calls with 429', async () => {
     const { handlers } = fakeStudioHandlers()
-    const small = await startServeMode({ handlers, imageFile: () => null, verifyToken: (t) => tokens.get(t) ?? null, rendererDir: dir, rateLimit: { burst: 5, perSecond: 0.001 }, dispatch: { checkOutputs: true } })
+    const small = await startServeMode({
+      handlers,
+      imageFile: () => null,
+      verifyToken: (t) => tokens.get(t) ?? null,
+      rendererDir: dir,
+      rateLimit: { burst: 5, perSecond: 0.001 },
+      dispatch: { checkOutputs: true }
+    })
     try {
       const auth = { authorization: 'Bearer owner-token-0123456789', 'content-type': 'application/json' }
       const statuses: number[] = []
@@ -404,13 +420,30 @@ describe('limits and options', () => {
   it('warns when bound beyond loopback, and accepts the configured public name', async () => {
     const lines: string[] = []
     const { handlers } = fakeStudioHandlers()
-    const pub = await startServeMode({ handlers, imageFile: () => null, verifyToken: (t) => tokens.get(t) ?? null, rendererDir: dir, host: '0.0.0.0', publicOrigin: 'https://studio.example.org', log: (l) => lines.push(l), dispatch: { checkOutputs: true } })
+    const pub = await startServeMode({
+      handlers,
+      imageFile: () => null,
+      verifyToken: (t) => tokens.get(t) ?? null,
+      rendererDir: dir,
+      host: '0.0.0.0',
+      publicOrigin: 'https://studio.example.org',
+      log: (l) => lines.push(l),
+      dispatch: { checkOutputs: true }
+    })
     try {
       expect(lines.join('\n')).toMatch(/WARNING: serving on 0\.0\.0\.0/)
       expect(pub.url).toBe('https://studio.example.org')
-      const res = await http(pub.port, '/api/projects.list', { method: 'POST', body: '{}', headers: { host: 'studio.example.org', origin: 'https://studio.example.org', authorization: 'Bearer owner-token-0123456789', 'content-type': 'application/json' } })
+      const res = await http(pub.port, '/api/projects.list', {
+        method: 'POST',
+        body: '{}',
+        headers: { host: 'studio.example.org', origin: 'https://studio.example.org', authorization: 'Bearer owner-token-0123456789', 'content-type': 'application/json' }
+      })
       expect(res.status).toBe(200)
-      const foreign = await http(pub.port, '/api/projects.list', { method: 'POST', body: '{}', headers: { host: 'studio.example.org.evil', authorization: 'Bearer owner-token-0123456789', 'content-type': 'application/json' } })
+      const foreign = await http(pub.port, '/api/projects.list', {
+        method: 'POST',
+        body: '{}',
+        headers: { host: 'studio.example.org.evil', authorization: 'Bearer owner-token-0123456789', 'content-type': 'application/json' }
+      })
       expect(foreign.status).toBe(403)
     } finally {
       await pub.close()

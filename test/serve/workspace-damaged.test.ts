@@ -39,7 +39,15 @@ describe('a workspace damaged at runtime (issue 11, finding 9)', () => {
     const renderer = join(tmp.dir, 'renderer')
     mkdirSync(renderer)
     writeFileSync(join(renderer, 'index.html'), '<!doctype html><title>studio</title>')
-    server = await startServeMode({ handlers: studio.handlers, imageFile: studio.imageFile, imageAllowed: studio.imageAllowed, verifyToken: studio.verifyToken, redeemInvite: studio.redeemInvite, rendererDir: renderer, log: () => {} })
+    server = await startServeMode({
+      handlers: studio.handlers,
+      imageFile: studio.imageFile,
+      imageAllowed: studio.imageAllowed,
+      verifyToken: studio.verifyToken,
+      redeemInvite: studio.redeemInvite,
+      rendererDir: renderer,
+      log: () => {}
+    })
     owner = await sessionFrom(`/?token=${studio.ownerToken}`)
     const team = createTeamService(ws)
     annotator = await sessionFrom(team.invite(team.createAnnotator('alice').id, 1, [projectId]).path)
@@ -82,7 +90,9 @@ describe('a workspace damaged at runtime (issue 11, finding 9)', () => {
       expect(result.ok).toBe(false)
       if (result.ok) continue
       expect(result.error.code).toBe('workspace_damaged')
-      expect(result.error.message).toMatch(/^the workspace database .*workspace\.db is damaged \(SQLite: (database disk image is malformed|file is not a database)\); restore it from the automatic backup .*backups\/workspace-\d{8}T\d{9}Z\.db/)
+      expect(result.error.message).toMatch(
+        /^the workspace database .*workspace\.db is damaged \(SQLite: (database disk image is malformed|file is not a database)\); restore it from the automatic backup .*backups\/workspace-\d{8}T\d{9}Z\.db/
+      )
       expect(result.error.message).toContain(backup.file)
     }
     // The page still gets its session (and CSRF token), so it can show the panel.

@@ -33,7 +33,9 @@ describe('migration 0002: annotation', () => {
     db.prepare("UPDATE judgements SET undone_at = 'now' WHERE idempotency_key = 'key-0001'").run()
     judge.run('b', 'key-0002')
     expect(() => judge.run('tie', 'key-0002')).toThrow(/UNIQUE/)
-    expect(() => db.prepare("INSERT INTO judgements (pair_id, annotator_id, criterion, choice, shown_left, response_ms, idempotency_key) VALUES (1, 1, 'fairness', 'left', 'a', 1, 'k3')").run()).toThrow(/CHECK/)
+    expect(() =>
+      db.prepare("INSERT INTO judgements (pair_id, annotator_id, criterion, choice, shown_left, response_ms, idempotency_key) VALUES (1, 1, 'fairness', 'left', 'a', 1, 'k3')").run()
+    ).toThrow(/CHECK/)
     expect(() => db.prepare("INSERT INTO annotator_tokens (annotator_id, token_sha256, scope) VALUES (1, 'short', 'owner')").run()).toThrow(/CHECK/)
   })
 })

@@ -21,9 +21,7 @@ describe('migration 0004: team and MCMC', () => {
     seed(db)
     expect(migrate(db, migrations.slice(0, 4))).toEqual([4])
     expect(db.pragma('user_version', { simple: true })).toBe(4)
-    expect(tableNames(db)).toEqual(
-      expect.arrayContaining(['image_classifications', 'mcmc_chains', 'mcmc_steps', 'project_routing', 'pair_assignments', 'judgement_edits', 'adjudications', 'invites'])
-    )
+    expect(tableNames(db)).toEqual(expect.arrayContaining(['image_classifications', 'mcmc_chains', 'mcmc_steps', 'project_routing', 'pair_assignments', 'judgement_edits', 'adjudications', 'invites']))
     expect(columns(db, 'annotators')).toContain('revoked_at')
     expect(db.prepare('SELECT name, revoked_at FROM annotators ORDER BY id').all()).toEqual([
       { name: 'owner', revoked_at: null },

@@ -34,7 +34,9 @@ describe('migration 0005: preference snapshots', () => {
     expect(() => pair.run('t', 'maybe')).toThrow(/CHECK/)
     expect(() => pair.run(null, 'a')).toThrow(/CHECK/)
     pair.run('t', 'a')
-    const item = db.prepare(`INSERT INTO snapshot_items (snapshot_id, ord, pair_id, set_id, position, image_id, sha256, file_path, label) VALUES (1, ?, 1, 1, 0, 1, '${'a'.repeat(64)}', '/x/1.png', ?)`)
+    const item = db.prepare(
+      `INSERT INTO snapshot_items (snapshot_id, ord, pair_id, set_id, position, image_id, sha256, file_path, label) VALUES (1, ?, 1, 1, 0, 1, '${'a'.repeat(64)}', '/x/1.png', ?)`
+    )
     expect(() => item.run(0, 2)).toThrow(/CHECK/)
     item.run(0, 1)
     expect(() => db.exec('UPDATE snapshot_items SET label = -1')).toThrow(/immutable/)

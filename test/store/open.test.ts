@@ -97,7 +97,7 @@ describe('openWorkspace', () => {
     expect(err.message).toMatch(/quick_check|damaged|malformed/)
   })
 
-  it('refuses a 0-byte database when the folder holds the workspace\'s other files, and leaves it as it is (issue 11, finding 9)', () => {
+  it("refuses a 0-byte database when the folder holds the workspace's other files, and leaves it as it is (issue 11, finding 9)", () => {
     const file = join(tmp.dir, 'workspace.db')
     openWorkspace(file).close()
     writeFileSync(join(tmp.dir, 'owner-token'), 'secret\n')

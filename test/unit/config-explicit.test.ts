@@ -11,7 +11,8 @@ const core = join(root, 'src-main/core')
 
 /** Files (relative to src-main/core) still allowed to read the process's configuration, and why. */
 const STILL_READING: Record<string, string> = {
-  'resources.ts': 'defaultResourcesDir: the resources folder for callers not yet handed it by their entry point (engine workers, evaluation and experiment code); the studio gets it from serve.ts and main/',
+  'resources.ts':
+    'defaultResourcesDir: the resources folder for callers not yet handed it by their entry point (engine workers, evaluation and experiment code); the studio gets it from serve.ts and main/',
   'python-env/find-python.ts': 'looks for a Python interpreter on the PATH of the process that starts the trainer',
   'python-env/env.ts': 'the venv is created and probed with the environment of the process (PATH, proxies for pip)',
   'python-env/paths.ts': 'POPALIGN_PYTHON_ENV chooses the managed venv folder',

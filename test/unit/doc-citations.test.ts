@@ -28,7 +28,12 @@ function headingsOf(file: string): string[] {
   return readFileSync(file, 'utf8')
     .split('\n')
     .filter((line) => /^#{1,6}\s/.test(line))
-    .map((line) => line.replace(/^#+\s+/, '').trim().toLowerCase())
+    .map((line) =>
+      line
+        .replace(/^#+\s+/, '')
+        .trim()
+        .toLowerCase()
+    )
 }
 
 export interface CitationProblem {
@@ -87,9 +92,7 @@ describe('doc citations resolve inside the repository', () => {
     const problems = SOURCE_DIRS.flatMap((dir) =>
       sourceFiles(resolve(root, dir))
         .filter((file) => file !== __filename) // this file's own examples
-        .flatMap((file) =>
-        citationProblems(readFileSync(file, 'utf8'), root).map((p) => `${relative(root, file)}:${p.line}: ${p.citation} — ${p.problem}`)
-      )
+        .flatMap((file) => citationProblems(readFileSync(file, 'utf8'), root).map((p) => `${relative(root, file)}:${p.line}: ${p.citation} — ${p.problem}`))
     )
     expect(problems).toEqual([])
   })

@@ -80,7 +80,14 @@ describe('world data source', () => {
   it("'biased' (the default) keeps the stream the shipped classifier and experiments were made from", () => {
     // Golden values recorded from the stream before 'balanced' existed.
     const batch = createWorldDataSource({ captionAttributeFraction: 0.5 }).sampleBatch(new Rng(9), 32)
-    expect(batch.prompts.slice(0, 6)).toEqual(['a photo of a chef', 'a drawing of a firefighter', 'a portrait of a round olive farmer', 'a painter', 'a photo of an angular amber firefighter', 'a portrait of a doctor'])
+    expect(batch.prompts.slice(0, 6)).toEqual([
+      'a photo of a chef',
+      'a drawing of a firefighter',
+      'a portrait of a round olive farmer',
+      'a painter',
+      'a photo of an angular amber firefighter',
+      'a portrait of a doctor'
+    ])
     let hash = 0
     for (const v of batch.images) hash = (hash * 31 + Math.round(v * 1000)) | 0
     expect(hash).toBe(1326532268)

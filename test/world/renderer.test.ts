@@ -55,20 +55,17 @@ describe('renderer', () => {
     const angular = meanRender({ ...base, silhouette: 'angular' }, 40, 100)
     expect(meanAbsDiff(round, angular)).toBeGreaterThan(0.04)
     const tones = TONES.map((tone) => meanRender({ concept: 'chef', silhouette: 'angular', tone }, 40, 300))
-    for (let i = 0; i < tones.length; i++)
-      for (let j = i + 1; j < tones.length; j++) expect(maxPixelDiff(tones[i], tones[j]), `${TONES[i]} vs ${TONES[j]}`).toBeGreaterThan(0.2)
+    for (let i = 0; i < tones.length; i++) for (let j = i + 1; j < tones.length; j++) expect(maxPixelDiff(tones[i], tones[j]), `${TONES[i]} vs ${TONES[j]}`).toBeGreaterThan(0.2)
   })
 
   it('draws every concept differently from every other', () => {
     const means = CONCEPTS.map((concept) => meanRender({ concept, silhouette: 'angular', tone: 'slate' }, 30, 500))
-    for (let i = 0; i < means.length; i++)
-      for (let j = i + 1; j < means.length; j++) expect(meanAbsDiff(means[i], means[j]), `${CONCEPTS[i]} vs ${CONCEPTS[j]}`).toBeGreaterThan(0.04)
+    for (let i = 0; i < means.length; i++) for (let j = i + 1; j < means.length; j++) expect(meanAbsDiff(means[i], means[j]), `${CONCEPTS[i]} vs ${CONCEPTS[j]}`).toBeGreaterThan(0.04)
   })
 
   it('hides both attributes on the astronaut: the same seed gives the same pixels whatever the attributes', () => {
     const ref = renderFigure({ concept: 'astronaut', silhouette: 'round', tone: 'amber' }, 11)
-    for (const silhouette of SILHOUETTES)
-      for (const tone of TONES) expect(Array.from(renderFigure({ concept: 'astronaut', silhouette, tone }, 11))).toEqual(Array.from(ref))
+    for (const silhouette of SILHOUETTES) for (const tone of TONES) expect(Array.from(renderFigure({ concept: 'astronaut', silhouette, tone }, 11))).toEqual(Array.from(ref))
   })
 
   it('rejects specs and sizes outside the taxonomy with a clear message', () => {

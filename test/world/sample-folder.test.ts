@@ -26,7 +26,16 @@ describe('world sample folder', () => {
     const files = readdirSync(join(dir, 'a')).sort()
     expect(files.length).toBe(20)
     for (const f of files) expect(f).toMatch(/^img_[0-9a-f-]{36}_seed_3_\d\.(png|json)$/)
-    const side = JSON.parse(readFileSync(join(dir, 'a', files.find((f) => f.endsWith('.json'))!), 'utf8'))
+    const side = JSON.parse(
+      readFileSync(
+        join(
+          dir,
+          'a',
+          files.find((f) => f.endsWith('.json'))!
+        ),
+        'utf8'
+      )
+    )
     expect(Object.keys(side)).toEqual(expect.arrayContaining(['file_path', 'prompt']))
     expect(readFileSync(join(dir, 'a', a[0].file_path))).toEqual(readFileSync(join(dir, 'b', b[0].file_path)))
     // The specific prompt's attributes are honoured every time.

@@ -56,7 +56,10 @@ async function judgedPairs(basePath: string, tools: QualityTools, seed: number):
   const axes = tools.classifier.axes
   const unfairness = (ids: readonly number[]): number =>
     axes.reduce((sum, axis) => {
-      const d = verdictDiscrepancy(ids.map((i) => verdicts[i]), axis)
+      const d = verdictDiscrepancy(
+        ids.map((i) => verdicts[i]),
+        axis
+      )
       return sum + (Number.isFinite(d) ? d : 1)
     }, 0)
   const rng = Rng.derive(seed, 'preset-check-pairs')
@@ -70,7 +73,10 @@ async function judgedPairs(basePath: string, tools: QualityTools, seed: number):
       const b = order.slice(c.setSize, 2 * c.setSize)
       const [win, lose] = unfairness(a) <= unfairness(b) ? [a, b] : [b, a]
       pairId++
-      for (const [ids, label] of [[win, 1], [lose, -1]] as const) {
+      for (const [ids, label] of [
+        [win, 1],
+        [lose, -1]
+      ] as const) {
         for (const i of ids) out.push({ pixels: images.slice(i * per, (i + 1) * per), caption: prompt, label, pairId })
       }
     }

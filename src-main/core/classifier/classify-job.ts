@@ -111,10 +111,17 @@ export function createClassifyService(deps: ClassifyServiceDeps): ClassifyServic
       throw new Error(`the classifier files now hold ${classifier.id} ${classifier.version}, but this job was started for ${key.id} ${key.version}; start a new job`)
     }
     try {
-      await classifyPending(classifier, store, (limit) => store.pending(scope, key, limit), batchSize, ctx.signal, () => {
-        const done = total - store.pendingCount(scope, key)
-        ctx.progress({ done, total, message: `classified ${done} of ${total} images` })
-      })
+      await classifyPending(
+        classifier,
+        store,
+        (limit) => store.pending(scope, key, limit),
+        batchSize,
+        ctx.signal,
+        () => {
+          const done = total - store.pendingCount(scope, key)
+          ctx.progress({ done, total, message: `classified ${done} of ${total} images` })
+        }
+      )
     } finally {
       await classifier.dispose()
     }
@@ -144,7 +151,14 @@ export function createClassifyService(deps: ClassifyServiceDeps): ClassifyServic
     if (targets.length === 0) return
     const classifier = await loadClassifier(filesOf(projectId, classifierId))
     try {
-      await classifyPending(classifier, store, (limit) => targets.splice(0, limit), batchSize, new AbortController().signal, () => {})
+      await classifyPending(
+        classifier,
+        store,
+        (limit) => targets.splice(0, limit),
+        batchSize,
+        new AbortController().signal,
+        () => {}
+      )
     } finally {
       await classifier.dispose()
     }
@@ -202,7 +216,10 @@ export async function classifyPending(
     if (batch.length === 0) return
     const verdicts: Verdict[] = await classifier.classifyFiles(batch.map((b) => b.path))
     if (signal.aborted) return
-    store.write(key, batch.map((b, i) => ({ imageId: b.id, verdict: verdicts[i] })))
+    store.write(
+      key,
+      batch.map((b, i) => ({ imageId: b.id, verdict: verdicts[i] }))
+    )
     onBatch()
   }
 }
@@ -216,5 +233,11 @@ function parsePayload(raw: unknown): ClassifyPayload {
   if (!p || typeof p.files?.mappingPath !== 'string' || typeof p.classifierId !== 'string' || typeof p.classifierVersion !== 'string' || typeof p.maxImageId !== 'number') {
     throw new Error('classification job payload is damaged')
   }
-  return { files: { mappingPath: p.files.mappingPath, modelPath: p.files.modelPath ?? null }, classifierId: p.classifierId, classifierVersion: p.classifierVersion, promptId: p.promptId ?? null, maxImageId: p.maxImageId }
+  return {
+    files: { mappingPath: p.files.mappingPath, modelPath: p.files.modelPath ?? null },
+    classifierId: p.classifierId,
+    classifierVersion: p.classifierVersion,
+    promptId: p.promptId ?? null,
+    maxImageId: p.maxImageId
+  }
 }

@@ -27,9 +27,15 @@ export const ClassifierMapping = z
       })
       .strict(),
     /** Optional detection head: P(the attributes can be seen); below the threshold the status is no_detection. */
-    detection: z.object({ output: Name, threshold: z.number().min(0).max(1) }).strict().nullable(),
+    detection: z
+      .object({ output: Name, threshold: z.number().min(0).max(1) })
+      .strict()
+      .nullable(),
     /** Optional head naming what the image shows (the built-in world's concepts). */
-    concept: z.object({ output: Name, classes: z.array(Name).min(1) }).strict().nullable(),
+    concept: z
+      .object({ output: Name, classes: z.array(Name).min(1) })
+      .strict()
+      .nullable(),
     /** One entry per taxonomy axis; classes[i] is the taxonomy class of the head's output i. */
     axes: z.array(z.object({ name: Name, output: Name, classes: z.array(Name).min(2) }).strict()).min(1),
     /** Penultimate-layer output, for the Frechet distance between sample and reference sets. */

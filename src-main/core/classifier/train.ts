@@ -127,7 +127,8 @@ export async function trainWorldClassifier(options: TrainClassifierOptions = {})
     logEvery: options.logEvery ?? 100
   }
   for (const [k, val] of Object.entries(opts)) {
-    if (typeof val !== 'number' || !Number.isFinite(val) || (!['seed', 'maxAugmentNoise', 'nonFigureFraction'].includes(k) && val <= 0)) throw new Error(`train classifier: ${k} must be a positive number, got ${String(val)}`)
+    if (typeof val !== 'number' || !Number.isFinite(val) || (!['seed', 'maxAugmentNoise', 'nonFigureFraction'].includes(k) && val <= 0))
+      throw new Error(`train classifier: ${k} must be a positive number, got ${String(val)}`)
   }
   const arch = options.architecture ?? DEFAULT_ARCHITECTURE
   const log: string[] = []

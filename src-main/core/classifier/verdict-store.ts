@@ -37,9 +37,7 @@ export interface ClassifierSummary {
 
 export function classifyStore(db: Database.Database) {
   const verdicts = classificationsRepo(db)
-  const maxId = db.prepare<[number, number | null, number | null], number | null>(
-    'SELECT max(id) FROM images WHERE project_id = ? AND (? IS NULL OR prompt_id = ?)'
-  ).pluck()
+  const maxId = db.prepare<[number, number | null, number | null], number | null>('SELECT max(id) FROM images WHERE project_id = ? AND (? IS NULL OR prompt_id = ?)').pluck()
   const inScope = `FROM images i WHERE i.project_id = @projectId AND (@promptId IS NULL OR i.prompt_id = @promptId) AND i.id <= @maxImageId`
   const total = db.prepare<Scope, number>(`SELECT count(*) ${inScope}`).pluck()
   const pending = db.prepare<Scope & { cid: string; cver: string; limit: number }, { id: number; file_path: string }>(
@@ -47,10 +45,12 @@ export function classifyStore(db: Database.Database) {
        AND NOT EXISTS (SELECT 1 FROM image_classifications c WHERE c.image_id = i.id AND c.classifier_id = @cid AND c.classifier_version = @cver)
      ORDER BY i.id LIMIT @limit`
   )
-  const pendingCount = db.prepare<Scope & { cid: string; cver: string }, number>(
-    `SELECT count(*) ${inScope}
+  const pendingCount = db
+    .prepare<Scope & { cid: string; cver: string }, number>(
+      `SELECT count(*) ${inScope}
        AND NOT EXISTS (SELECT 1 FROM image_classifications c WHERE c.image_id = i.id AND c.classifier_id = @cid AND c.classifier_version = @cver)`
-  ).pluck()
+    )
+    .pluck()
   const statusCounts = db.prepare<{ projectId: number; promptId: number | null; maxImageId: number; cid: string; cver: string }, { status: keyof StatusCounts; n: number }>(
     `SELECT c.status, count(*) AS n FROM image_classifications c JOIN images i ON i.id = c.image_id
      WHERE i.project_id = @projectId AND (@promptId IS NULL OR i.prompt_id = @promptId) AND i.id <= @maxImageId

@@ -86,4 +86,3 @@ export function basePhases(args: RecipeArgs, runDir: string): Phase[] {
   follow('polish', 'polish', { steps: 8000, lr: 1.5e-4 }, ATTRIBUTE_DATA_OPTIONS)
   return phases
 }
-

@@ -67,12 +67,7 @@ function perPromptColourShift(samples: Float32Array, reference: Float32Array, pr
 export async function evaluateQuality(model: ModelUnderTest, perPrompt: number, sampling: SamplingSettings = defaultSampling): Promise<QualityMetrics> {
   const prompts = neutralPromptSet()
   const size = model.config.model.imageSize
-  const samples = await samplePrompts(
-    { config: model.config.model, schedule: model.config.schedule, timesteps: model.config.timesteps, params: model.params },
-    prompts,
-    perPrompt,
-    sampling
-  )
+  const samples = await samplePrompts({ config: model.config.model, schedule: model.config.schedule, timesteps: model.config.timesteps, params: model.params }, prompts, perPrompt, sampling)
   const reference = renderReference(prompts, perPrompt, sampling.seed, size)
   const floorSet = renderReference(prompts, perPrompt, sampling.seed + 1, size)
   const n = prompts.length * perPrompt
@@ -187,9 +182,7 @@ export async function evaluateBaseModel(o: BaseEvaluationOptions): Promise<BaseM
       specificPromptsAtLeast90: mean(specific.map((s) => (s.allCorrect >= 0.9 ? 1 : 0))),
       neutralConceptAccuracy: quality.conceptAccuracy,
       neutralMajoritySilhouetteShare: mean(visibleNeutral.map((s) => s.majoritySilhouetteShare)),
-      pretrainingMajoritySilhouetteShare: mean(
-        VISIBLE_CONCEPTS.map((c) => Math.max(...bias[c].silhouette))
-      ),
+      pretrainingMajoritySilhouetteShare: mean(VISIBLE_CONCEPTS.map((c) => Math.max(...bias[c].silhouette))),
       frechet: quality.frechet,
       frechetFloor: quality.frechetFloor,
       colourShift: quality.colourShift

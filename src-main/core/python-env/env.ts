@@ -25,9 +25,7 @@ export interface EnvStamp {
 }
 
 export type EnvStatus =
-  | { state: 'ready'; envDir: string; stamp: EnvStamp }
-  | { state: 'not-installed' | 'outdated'; envDir: string; reason: string }
-  | { state: 'no-python'; envDir: string; reason: string }
+  { state: 'ready'; envDir: string; stamp: EnvStamp } | { state: 'not-installed' | 'outdated'; envDir: string; reason: string } | { state: 'no-python'; envDir: string; reason: string }
 
 export interface EnvProgress {
   phase: 'venv' | 'collect' | 'install' | 'done'
@@ -126,7 +124,9 @@ function alive(pid: number): boolean {
 }
 
 function countRequirements(file: string): number {
-  return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.trim().startsWith('#')).length
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() && !l.trim().startsWith('#')).length
 }
 
 /**
@@ -175,11 +175,7 @@ export async function ensurePythonEnv(o: EnsureOptions): Promise<{ stamp: EnvSta
         report({ phase: 'install', message: 'installing packages', done: total })
       }
     }
-    const pip = await runLines(
-      venvPython.executable,
-      ['-m', 'pip', 'install', '--progress-bar', 'off', '-r', o.requirementsFile],
-      { env: pipEnv, signal: o.signal, onStdout: onLine, tailLines: 40 }
-    )
+    const pip = await runLines(venvPython.executable, ['-m', 'pip', 'install', '--progress-bar', 'off', '-r', o.requirementsFile], { env: pipEnv, signal: o.signal, onStdout: onLine, tailLines: 40 })
     if (pip.code !== 0) {
       const lastError = pip.tail.filter((l) => /error/i.test(l)).slice(-3)
       throw new Error(`installing the trainer requirements failed: ${(lastError.length ? lastError : pip.tail.slice(-3)).join(' | ')}`)

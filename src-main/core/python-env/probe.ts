@@ -34,9 +34,7 @@ export async function probeEnv(envDir: string, sourceDir: string): Promise<EnvPr
 /** One line for the screen: "Python 3.11.7 · torch 2.13.0+cpu · CPU only" or the GPUs. */
 export function describeProbe(p: EnvProbe): string {
   const gib = (b: number): string => `${(b / 2 ** 30).toFixed(1)} GiB`
-  const devices = p.gpus.length
-    ? p.gpus.map((g) => `${g.name} (${gib(g.freeBytes)} free of ${gib(g.totalBytes)})`).join(', ') + ` · CUDA ${p.cuda}`
-    : 'CPU only'
+  const devices = p.gpus.length ? p.gpus.map((g) => `${g.name} (${gib(g.freeBytes)} free of ${gib(g.totalBytes)})`).join(', ') + ` · CUDA ${p.cuda}` : 'CPU only'
   const mem = p.memory ? ` · ${gib(p.memory.freeBytes)} RAM free` : ''
   return `Python ${p.python} · torch ${p.packages.torch ?? 'missing'} · ${devices}${mem}`
 }

@@ -98,11 +98,7 @@ export class Rng {
       throw new Error(`rng state has unknown algorithm ${JSON.stringify(st.algorithm)}`)
     }
     const s = st.s
-    if (
-      !Array.isArray(s) ||
-      s.length !== 4 ||
-      !s.every((w) => Number.isInteger(w) && w >= 0 && w < TWO_POW_32)
-    ) {
+    if (!Array.isArray(s) || s.length !== 4 || !s.every((w) => Number.isInteger(w) && w >= 0 && w < TWO_POW_32)) {
       throw new Error('rng state field "s" must be four uint32 integers')
     }
     if (s.every((w) => w === 0)) throw new Error('rng state "s" must not be all zero')

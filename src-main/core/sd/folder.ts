@@ -49,7 +49,9 @@ export function openSdFolder(dir: string): SdFolder {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new SdFolderError(`model folder not found: ${dir}`)
   const missing = REQUIRED.filter(([rel]) => !existsSync(join(dir, rel))).map(([rel, what]) => `${rel} (${what})`)
   if (missing.length > 0) {
-    throw new SdFolderError(`the model folder ${dir} is not a complete ONNX Stable Diffusion export: missing ${missing.join(', ')}; export it again with \`optimum-cli export onnx --task text-to-image\``)
+    throw new SdFolderError(
+      `the model folder ${dir} is not a complete ONNX Stable Diffusion export: missing ${missing.join(', ')}; export it again with \`optimum-cli export onnx --task text-to-image\``
+    )
   }
   const scheduler = readJson(join(dir, 'scheduler/scheduler_config.json'), 'scheduler settings') as Partial<SchedulerConfig>
   for (const key of ['num_train_timesteps', 'beta_start', 'beta_end'] as const) {

@@ -70,7 +70,10 @@ export class SdPipeline {
     ]
     for (const [s, file, inputs, outputs] of want) {
       const missing = [...inputs.filter((n) => !s.inputNames.includes(n)), ...outputs.filter((n) => !s.outputNames.includes(n))]
-      if (missing.length > 0) throw new SdFolderError(`${file} in ${this.folder.dir} lacks ${missing.join(', ')} (it has inputs ${s.inputNames.join(', ')} and outputs ${s.outputNames.join(', ')}); it is not an Optimum-style export`)
+      if (missing.length > 0)
+        throw new SdFolderError(
+          `${file} in ${this.folder.dir} lacks ${missing.join(', ')} (it has inputs ${s.inputNames.join(', ')} and outputs ${s.outputNames.join(', ')}); it is not an Optimum-style export`
+        )
     }
   }
 
@@ -88,7 +91,10 @@ export class SdPipeline {
   }
 
   async sample(req: SampleRequest): Promise<SampledImage> {
-    for (const [k, v] of [['width', req.width], ['height', req.height]] as const) {
+    for (const [k, v] of [
+      ['width', req.width],
+      ['height', req.height]
+    ] as const) {
       if (!Number.isInteger(v) || v < VAE_FACTOR || v % VAE_FACTOR !== 0) throw new Error(`${k} must be a positive multiple of ${VAE_FACTOR}, got ${v}`)
     }
     if (!(req.guidance >= 0)) throw new Error(`guidance must be 0 or more, got ${req.guidance}`)
@@ -118,8 +124,16 @@ export class SdPipeline {
       // An integer timestep input gets the rounded step (exact for DDIM and for Euler's usual step counts).
       const timestep =
         timestepType === 'int64'
-          ? new ort.Tensor('int64', BigInt64Array.from({ length: batch }, () => BigInt(Math.round(t))), [batch])
-          : new ort.Tensor('float32', Float32Array.from({ length: batch }, () => t), [batch])
+          ? new ort.Tensor(
+              'int64',
+              BigInt64Array.from({ length: batch }, () => BigInt(Math.round(t))),
+              [batch]
+            )
+          : new ort.Tensor(
+              'float32',
+              Float32Array.from({ length: batch }, () => t),
+              [batch]
+            )
       const out = await this.unet.run({ sample: new ort.Tensor('float32', sample, [batch, LATENT_CHANNELS, h, w]), timestep, encoder_hidden_states: embeds })
       unetCalls++
       const pred = out.out_sample.data as Float32Array
@@ -130,7 +144,13 @@ export class SdPipeline {
       } else eps = pred.slice(0, size)
       latents = scheduler.step(eps, i, latents)
     }
-    const decoded = await this.vae.run({ latent_sample: new ort.Tensor('float32', latents.map((v) => v / this.folder.vaeScalingFactor), [1, LATENT_CHANNELS, h, w]) })
+    const decoded = await this.vae.run({
+      latent_sample: new ort.Tensor(
+        'float32',
+        latents.map((v) => v / this.folder.vaeScalingFactor),
+        [1, LATENT_CHANNELS, h, w]
+      )
+    })
     const chw = decoded.sample.data as Float32Array
     const n = req.width * req.height
     const pixels = new Float32Array(n * 3)

@@ -40,12 +40,7 @@ export function parseImageVariant(raw: string | null | undefined): ImageVariant 
  * or stale workspace rather than a user mistake). A thumbnail that was never made (or whose file is
  * gone) falls back to the full image, so a grid never shows a broken image for a known id.
  */
-export async function locateImage(
-  lookup: ImageFileLookup,
-  id: number,
-  variant: ImageVariant,
-  onRefused: (reason: string) => void = () => {}
-): Promise<LocatedImage | null> {
+export async function locateImage(lookup: ImageFileLookup, id: number, variant: ImageVariant, onRefused: (reason: string) => void = () => {}): Promise<LocatedImage | null> {
   const located = await locateVariant(lookup, id, variant, onRefused)
   return located ?? (variant === 'thumb' ? locateVariant(lookup, id, 'full', onRefused) : null)
 }

@@ -63,7 +63,11 @@ const INVITE_REFUSALS: Record<InviteFailure, string> = {
 /** The same refusals as pages a person reads. */
 function inviteRefusal(failure: InviteFailure): Refusal {
   const message = INVITE_REFUSALS[failure]
-  return { title: 'This invite link does not work', message: message[0].toUpperCase() + message.slice(1) + '.', next: 'Invite links work once and for a limited time. If you already joined from this browser, open the studio\'s address without the invite part.' }
+  return {
+    title: 'This invite link does not work',
+    message: message[0].toUpperCase() + message.slice(1) + '.',
+    next: "Invite links work once and for a limited time. If you already joined from this browser, open the studio's address without the invite part."
+  }
 }
 
 /** Who may receive each pushed event. A Record over EventName, so a new event must pick a scope. */
@@ -284,7 +288,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
         alive.add(ws)
       })
     } catch (err) {
-      log(`serve: WebSocket upgrade of ${req.url?.slice(0, 200)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
+      log(`serve: WebSocket upgrade of ${req.url?.slice(0, 200)} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
       refuse(500, 'Internal Server Error')
     }
   }
@@ -317,7 +321,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
       // A refusal with a reason (the workspace is damaged, found while checking the caller's token)
       // is answered as such, not as a bare 500.
       if (err instanceof ApiFailure && !res.headersSent) return sendJson(res, STATUS_FOR[err.code], fail(err.code, err.message))
-      log(`serve: ${req.method} ${req.url?.slice(0, 200)} failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`)
+      log(`serve: ${req.method} ${req.url?.slice(0, 200)} failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`)
       if (!res.headersSent) sendText(res, 500, 'Internal Server Error')
       else res.destroy()
     })
@@ -337,9 +341,7 @@ export async function startServeMode(opts: ServeOptions): Promise<ServeHandle> {
   const addr = server.address()
   if (!addr || typeof addr === 'string') throw new Error('serve mode: server has no TCP address')
   const port = addr.port
-  const interfaceAddresses = isWildcardHost(bindHost)
-    ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address))
-    : []
+  const interfaceAddresses = isWildcardHost(bindHost) ? Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address)) : []
   names = allowedNames({ port, bindHost, publicOrigin: opts.publicOrigin, interfaceAddresses })
   // Cookies are not isolated by port: name ours by port so two studios on one host do not collide.
   cookieName = `popalign_sid_${port}`

@@ -135,7 +135,15 @@ export class SessionStore {
     const file = this.#file
     if (!file) return
     this.#lastFlush = this.now()
-    const saved: SavedSession[] = [...this.#sessions].map(([key, s]) => ({ key, csrfToken: s.csrfToken, token: s.token, annotatorId: s.annotatorId, scope: s.scope, projects: s.projects ? [...s.projects] : null, lastSeen: s.lastSeen }))
+    const saved: SavedSession[] = [...this.#sessions].map(([key, s]) => ({
+      key,
+      csrfToken: s.csrfToken,
+      token: s.token,
+      annotatorId: s.annotatorId,
+      scope: s.scope,
+      projects: s.projects ? [...s.projects] : null,
+      lastSeen: s.lastSeen
+    }))
     try {
       writeFileAtomicSync(file.path, Buffer.from(JSON.stringify({ version: 1, sessions: saved })), { mode: 0o600 })
     } catch (err) {

@@ -110,7 +110,10 @@ export function biasCorrectedInterval(estimate: number, draws: Float64Array, ran
   const mean = finite.reduce((a, b) => a + b, 0) / finite.length
   const shift = estimate - mean
   const clamp = (ci: Interval): Interval => ({ low: Math.max(range.min, ci.low), high: Math.min(range.max, ci.high) })
-  const ci = percentileInterval(Float64Array.from(finite, (d) => d + shift), 0.95) as Interval
+  const ci = percentileInterval(
+    Float64Array.from(finite, (d) => d + shift),
+    0.95
+  ) as Interval
   if (ci.low <= estimate && estimate <= ci.high) return clamp(ci)
   const sd = Math.sqrt(finite.reduce((a, d) => a + (d - mean) ** 2, 0) / Math.max(1, finite.length - 1))
   return clamp({ low: estimate - Z95 * sd, high: estimate + Z95 * sd })

@@ -24,7 +24,7 @@ export class WorkspaceOpenError extends Error {
 
 /** SQLite error codes better-sqlite3 attaches to its SqliteError. */
 export function sqliteCode(err: unknown): string | undefined {
-  if (err && typeof err === 'object' && 'code' in err && typeof (err).code === 'string') {
+  if (err && typeof err === 'object' && 'code' in err && typeof err.code === 'string') {
     return (err as { code: string }).code
   }
   return undefined

@@ -38,9 +38,7 @@ export function startTraining(job: TrainJob, options: HostOptions = {}): TrainHa
   // TypeScript sources (tests, `npm run cli`) need tsx inside the worker too. `execArgv: ['--import',
   // 'tsx']` does not reach a worker's entry on Node 20 (its loader hooks live on another thread), so a
   // tiny CommonJS bootstrap installs tsx's synchronous require hook and then loads the entry.
-  const worker = file.endsWith('.ts')
-    ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)})`, { eval: true })
-    : new Worker(file)
+  const worker = file.endsWith('.ts') ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)})`, { eval: true }) : new Worker(file)
   let settled = false
   const result = new Promise<Extract<WorkerMessage, { type: 'done' }>>((resolveResult, reject) => {
     worker.on('message', (m: WorkerMessage) => {

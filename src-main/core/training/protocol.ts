@@ -39,11 +39,7 @@ export interface TrainJob {
   backend?: TrainBackend
 }
 
-export type HostMessage =
-  | { type: 'start'; job: TrainJob }
-  | { type: 'pause' }
-  | { type: 'resume' }
-  | { type: 'cancel' }
+export type HostMessage = { type: 'start'; job: TrainJob } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel' }
 
 export interface Progress {
   step: number

@@ -93,7 +93,11 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
     for (const s of found.skipped) emit({ type: 'log', level: 'warn', message: `skipped unreadable checkpoint ${s}` })
     learningRate = guardedLearningRate(config, found.state)
     trainer = await factory.open({ ...config, learningRate }, data, { state: found.state })
-    emit({ type: 'log', level: 'info', message: `resumed from ${found.path} at step ${trainer.step}${learningRate !== config.learningRate ? ` with the learning rate the divergence guard lowered to ${learningRate}` : ''}` })
+    emit({
+      type: 'log',
+      level: 'info',
+      message: `resumed from ${found.path} at step ${trainer.step}${learningRate !== config.learningRate ? ` with the learning rate the divergence guard lowered to ${learningRate}` : ''}`
+    })
   } else {
     const initialParams = job.initFrom ? loadCheckpoint(job.initFrom).params : undefined
     trainer = await factory.open(config, data, { initialParams })

@@ -152,11 +152,7 @@ function conceptLook(concept: Exclude<Concept, 'astronaut'>, p: Placement, rng: 
     case 'painter': // black smock, red beret, a palette with three paint dots on the right
       return {
         outfit: j(DARK),
-        behind: [
-          ellipse(cx + 5.4, hy + 5.5, 1.9, 1.5, [0.72, 0.52, 0.3]),
-          rect(cx + 4.5, hy + 4.6, cx + 5.4, hy + 5.5, [0.1, 0.3, 0.95]),
-          rect(cx + 5.4, hy + 5.5, cx + 6.3, hy + 6.4, RED)
-        ],
+        behind: [ellipse(cx + 5.4, hy + 5.5, 1.9, 1.5, [0.72, 0.52, 0.3]), rect(cx + 4.5, hy + 4.6, cx + 5.4, hy + 5.5, [0.1, 0.3, 0.95]), rect(cx + 5.4, hy + 5.5, cx + 6.3, hy + 6.4, RED)],
         onBody: [],
         onHead: [ellipse(cx - 0.6, hy - 2.2, 2.6, 1.1, RED)]
       }

@@ -21,7 +21,10 @@ export const SAMPLE_GENERATOR = 'synthetic-population-renderer@1'
 export function uuid5(name: string, namespace = '6ba7b810-9dad-11d1-80b4-00c04fd430c8'): string {
   const ns = Buffer.from(namespace.replace(/-/g, ''), 'hex')
   if (ns.length !== 16) throw new Error(`uuid5 namespace "${namespace}" is not a UUID`)
-  const bytes = createHash('sha1').update(Buffer.concat([ns, Buffer.from(name, 'utf8')])).digest().subarray(0, 16)
+  const bytes = createHash('sha1')
+    .update(Buffer.concat([ns, Buffer.from(name, 'utf8')]))
+    .digest()
+    .subarray(0, 16)
   bytes[6] = (bytes[6] & 0x0f) | 0x50
   bytes[8] = (bytes[8] & 0x3f) | 0x80
   const hex = bytes.toString('hex')

@@ -27,7 +27,10 @@ export function tokenId(word: string): number | undefined {
 /** Whole words, lower-cased; punctuation and digits separate words ("Doctor," -> "doctor"). */
 export function splitWords(text: string): string[] {
   if (typeof text !== 'string') throw new Error(`prompt must be a string, got ${typeof text}`)
-  return text.toLowerCase().split(/[^a-z<>]+/).filter((w) => w.length > 0)
+  return text
+    .toLowerCase()
+    .split(/[^a-z<>]+/)
+    .filter((w) => w.length > 0)
 }
 
 export interface TokenisedPrompt {

@@ -37,7 +37,10 @@ export function trainingText(t: TrainingLineage): string {
 export function agreementText(s: SnapshotLineage): string {
   const a = s.agreement
   if (a.pairs === 0) return `not measured (no pair judged by two or more annotators)`
-  const alpha = a.alpha === null ? 'alpha undefined (no variation in answers)' : `Krippendorff's alpha ${num(a.alpha)}${a.alphaLow !== null && a.alphaHigh !== null ? ` [${num(a.alphaLow)}, ${num(a.alphaHigh)}]` : ''}`
+  const alpha =
+    a.alpha === null
+      ? 'alpha undefined (no variation in answers)'
+      : `Krippendorff's alpha ${num(a.alpha)}${a.alphaLow !== null && a.alphaHigh !== null ? ` [${num(a.alphaLow)}, ${num(a.alphaHigh)}]` : ''}`
   return `${num(a.percent === null ? null : a.percent * 100, 1)}% agreement, ${alpha}, over ${a.pairs} pair${a.pairs === 1 ? '' : 's'} judged by several annotators`
 }
 
@@ -52,10 +55,18 @@ export function lineageRows(l: Lineage): LineageRow[] {
     add('base_checkpoint', 'base checkpoint', t.base ? `${t.base.model} (step ${t.base.step}): ${t.base.checkpoint}` : 'none (trained from scratch)')
     const s = t.snapshot
     if (s) {
-      add('snapshot', 'preference snapshot', `#${s.id} "${s.name}" (${s.criterion}), sha256 ${s.contentSha256}; ${s.pairsUsed} of ${s.pairsJudged} judged pairs used${s.trainingPairs !== null ? `, ${s.trainingPairs} winner-loser image pairs` : ''}`)
+      add(
+        'snapshot',
+        'preference snapshot',
+        `#${s.id} "${s.name}" (${s.criterion}), sha256 ${s.contentSha256}; ${s.pairsUsed} of ${s.pairsJudged} judged pairs used${s.trainingPairs !== null ? `, ${s.trainingPairs} winner-loser image pairs` : ''}`
+      )
       add('annotators', 'annotators', s.annotators.length ? s.annotators.map((a) => `${a.name} (${a.kind}, ${a.judgements} judgement${a.judgements === 1 ? '' : 's'})`).join(', ') : 'none')
       add('agreement', 'annotator agreement', agreementText(s))
-      add('acquisition_classifier', 'acquisition classifier', s.acquisitionClassifiers.length ? s.acquisitionClassifiers.map((c) => `${c.id} ${c.version} (${c.images} images)`).join(', ') : 'none (no automatic judge)')
+      add(
+        'acquisition_classifier',
+        'acquisition classifier',
+        s.acquisitionClassifiers.length ? s.acquisitionClassifiers.map((c) => `${c.id} ${c.version} (${c.images} images)`).join(', ') : 'none (no automatic judge)'
+      )
     } else {
       add('snapshot', 'preference snapshot', 'none (not a preference fine-tuning run)')
     }

@@ -13,11 +13,13 @@ export const ClassifierChoice = z.union([z.literal('builtin'), z.literal('photo'
 
 export const classifyMethods = {
   'classify.start': method(
-    z.object({
-      projectId: Id,
-      promptId: Id.optional(),
-      classifier: ClassifierChoice
-    }).strict(),
+    z
+      .object({
+        projectId: Id,
+        promptId: Id.optional(),
+        classifier: ClassifierChoice
+      })
+      .strict(),
     Job
   ),
   'classify.summary': method(
@@ -33,21 +35,31 @@ export const classifyMethods = {
     )
   ),
   'acquire.start': method(
-    z.object({
-      projectId: Id,
-      neutralPrompts: z.array(z.string().trim().min(1).max(300)).min(1).max(500),
-      /** A checkpoint file, or a model id ('base'); the base model when both are left out. */
-      checkpoint: FsPath.optional(),
-      model: z.string().min(1).max(100).optional(),
-      nPerNeutral: z.number().int().min(1).max(1000).optional(),
-      mPerSpecific: z.number().int().min(1).max(1000).optional(),
-      k: z.number().int().min(1).max(64).default(5),
-      pairsPerPrompt: z.number().int().min(1).max(10_000).default(20),
-      seed: z.number().int().min(0).max(2 ** 32 - 1).default(1),
-      templates: z.array(z.string().min(1).max(500)).max(20).optional(),
-      sampling: z.object({ sampler: z.enum(['ddim', 'ddpm']).optional(), steps: z.number().int().min(1).max(1000).optional(), guidance: z.number().min(0).max(30).optional() }).strict().optional(),
-      classifier: ClassifierChoice
-    }).strict(),
+    z
+      .object({
+        projectId: Id,
+        neutralPrompts: z.array(z.string().trim().min(1).max(300)).min(1).max(500),
+        /** A checkpoint file, or a model id ('base'); the base model when both are left out. */
+        checkpoint: FsPath.optional(),
+        model: z.string().min(1).max(100).optional(),
+        nPerNeutral: z.number().int().min(1).max(1000).optional(),
+        mPerSpecific: z.number().int().min(1).max(1000).optional(),
+        k: z.number().int().min(1).max(64).default(5),
+        pairsPerPrompt: z.number().int().min(1).max(10_000).default(20),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1)
+          .default(1),
+        templates: z.array(z.string().min(1).max(500)).max(20).optional(),
+        sampling: z
+          .object({ sampler: z.enum(['ddim', 'ddpm']).optional(), steps: z.number().int().min(1).max(1000).optional(), guidance: z.number().min(0).max(30).optional() })
+          .strict()
+          .optional(),
+        classifier: ClassifierChoice
+      })
+      .strict(),
     Job
   ),
   'acquire.ledger': method(
@@ -58,9 +70,7 @@ export const classifyMethods = {
       kept: z.object({ neutral: z.number().int(), augmented: z.number().int() }),
       pairs: z.number().int().nonnegative(),
       swapped: z.number().int().nonnegative(),
-      drops: z.array(
-        z.object({ stage: z.enum(['sample', 'gate', 'pairs']), reason: z.string(), detail: z.string(), imageId: Id.nullable(), promptId: Id.nullable(), prompt: z.string().nullable() })
-      )
+      drops: z.array(z.object({ stage: z.enum(['sample', 'gate', 'pairs']), reason: z.string(), detail: z.string(), imageId: Id.nullable(), promptId: Id.nullable(), prompt: z.string().nullable() }))
     })
   )
 } as const

@@ -6,7 +6,11 @@ export const Id = z.number().int().positive().max(Number.MAX_SAFE_INTEGER)
 export const Name = z.string().trim().min(1).max(200)
 export const LongText = z.string().max(10_000)
 /** Absolute folder or file path typed by the owner; checked again by the core before any file access. */
-export const FsPath = z.string().min(1).max(4096).refine((p) => !p.includes('\0'), 'path contains a NUL byte')
+export const FsPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !p.includes('\0'), 'path contains a NUL byte')
 
 export const Criterion = z.enum(['fairness', 'quality'])
 export type Criterion = z.infer<typeof Criterion>

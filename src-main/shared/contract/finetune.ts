@@ -13,13 +13,22 @@ export const FinetuneSettings = z
   .object({
     steps: z.number().int().min(1).max(1_000_000),
     /** Images per step; PopAlign and DPO stack batchSize/2 winner-loser pairs, so it must be even. */
-    batchSize: z.number().int().min(2).max(512).refine((n) => n % 2 === 0, 'batchSize must be even (winner-loser pairs)'),
+    batchSize: z
+      .number()
+      .int()
+      .min(2)
+      .max(512)
+      .refine((n) => n % 2 === 0, 'batchSize must be even (winner-loser pairs)'),
     learningRate: z.number().positive().lt(1),
     beta: z.number().positive().max(1e7),
     alpha: z.number().min(0).max(1),
     weighting: z.enum(['constant', 'debias']),
     condDropout: z.number().min(0).max(1),
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
     checkpointEvery: z.number().int().min(1).max(1_000_000),
     /** EMA of the weights with its own checkpoints ("run:N@S-ema"); 0 or absent = none. */
     emaDecay: z.number().min(0).lt(1).optional()
@@ -86,16 +95,18 @@ export type RunComparison = z.infer<typeof RunComparison>
 export const finetuneMethods = {
   'finetune.presets': method(none, z.array(FinetunePreset)),
   'finetune.start': method(
-    z.object({
-      projectId: Id,
-      snapshotId: Id,
-      /** The starting model, also the frozen reference: "base" or "run:<jobId>[@<step>]". */
-      base: ModelRef,
-      method: FinetuneMethodName,
-      preset: FinetunePresetName.default('paper-scaled'),
-      /** Overrides of the preset's settings. */
-      settings: FinetuneSettings.partial().strict().default({})
-    }).strict(),
+    z
+      .object({
+        projectId: Id,
+        snapshotId: Id,
+        /** The starting model, also the frozen reference: "base" or "run:<jobId>[@<step>]". */
+        base: ModelRef,
+        method: FinetuneMethodName,
+        preset: FinetunePresetName.default('paper-scaled'),
+        /** Overrides of the preset's settings. */
+        settings: FinetuneSettings.partial().strict().default({})
+      })
+      .strict(),
     Job
   ),
   'finetune.metrics': method(z.object({ jobId: Id, maxPoints: z.number().int().min(10).max(5000).default(500) }).strict(), FinetuneMetrics),

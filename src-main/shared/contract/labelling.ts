@@ -34,15 +34,17 @@ export const RecentJudgement = Judgement.extend({ edits: z.number().int().nonneg
 export const labellingMethods = {
   'label.next': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), PairTask.nullable(), 'annotate'),
   'label.judge': method(
-    z.object({
-      pairId: Id,
-      criterion: Criterion,
-      choice: Choice,
-      shownLeft: SetSide,
-      responseMs: z.number().int().nonnegative().max(86_400_000),
-      /** Client-made key: a retried decision is stored once. */
-      idempotencyKey: z.string().min(8).max(100)
-    }).strict(),
+    z
+      .object({
+        pairId: Id,
+        criterion: Criterion,
+        choice: Choice,
+        shownLeft: SetSide,
+        responseMs: z.number().int().nonnegative().max(86_400_000),
+        /** Client-made key: a retried decision is stored once. */
+        idempotencyKey: z.string().min(8).max(100)
+      })
+      .strict(),
     z.object({ judgement: Judgement, progress: Progress }),
     'annotate'
   ),
@@ -63,10 +65,6 @@ export const labellingMethods = {
   ),
   'label.progress': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), Progress, 'annotate'),
   /** The caller's own recent decisions, newest first: the ones label.edit may change. */
-  'label.recent': method(
-    z.object({ projectId: Id, criterion: Criterion.default('fairness'), limit: z.number().int().min(1).max(100).default(20) }).strict(),
-    z.array(RecentJudgement),
-    'annotate'
-  ),
+  'label.recent': method(z.object({ projectId: Id, criterion: Criterion.default('fairness'), limit: z.number().int().min(1).max(100).default(20) }).strict(), z.array(RecentJudgement), 'annotate'),
   'label.edit': method(z.object({ judgementId: Id, choice: Choice }).strict(), z.object({ judgement: Judgement, edited: z.boolean() }), 'annotate')
 } as const

@@ -27,9 +27,7 @@ export const PreferenceSnapshot = z.object({
   counts: SnapshotCounts,
   annotators: z.array(z.object({ id: Id, name: z.string(), kind: z.enum(['human', 'classifier']), judgements: RowCount })),
   /** The automatic judge's share, and which classifier versions saw its pairs' images. */
-  classifier: z
-    .object({ annotatorId: Id, judgements: RowCount, versions: z.array(z.object({ classifierId: z.string(), classifierVersion: z.string(), images: RowCount })) })
-    .nullable(),
+  classifier: z.object({ annotatorId: Id, judgements: RowCount, versions: z.array(z.object({ classifierId: z.string(), classifierVersion: z.string(), images: RowCount })) }).nullable(),
   adjudications: RowCount,
   createdAt: z.string()
 })
@@ -41,10 +39,7 @@ export const ExportFormat = z.enum(['popalign_csv', 'popalign_csv_safe', 'pickap
 export type ExportFormat = z.infer<typeof ExportFormat>
 
 export const preferenceDataMethods = {
-  'snapshots.create': method(
-    z.object({ projectId: Id, criterion: Criterion.default('fairness'), name: Name.optional() }).strict(),
-    PreferenceSnapshotDetail
-  ),
+  'snapshots.create': method(z.object({ projectId: Id, criterion: Criterion.default('fairness'), name: Name.optional() }).strict(), PreferenceSnapshotDetail),
   'snapshots.list': method(z.object({ projectId: Id }).strict(), z.array(PreferenceSnapshot)),
   'snapshots.get': method(z.object({ snapshotId: Id }).strict(), PreferenceSnapshotDetail),
   /** Streams a snapshot (or the project's current judgements) to `outPath` as a background job. */

@@ -49,7 +49,10 @@ export const ImageFilter = z.object({
   /** A model id as the facets list it ("base", "run:12@200"). */
   model: z.string().min(1).max(500).optional(),
   /** A classifier label: the class the classifier read on one axis. */
-  label: z.object({ axis: z.string().min(1).max(200), cls: z.string().min(1).max(200) }).strict().optional()
+  label: z
+    .object({ axis: z.string().min(1).max(200), cls: z.string().min(1).max(200) })
+    .strict()
+    .optional()
 })
 export type ImageFilter = z.infer<typeof ImageFilter>
 export const ImageFacets = z.object({
@@ -115,10 +118,7 @@ export const projectMethods = {
 
   'prompts.list': method(z.object({ projectId: Id }).strict(), z.array(Prompt), 'annotate'),
   'axes.list': method(z.object({ projectId: Id }).strict(), z.array(Axis), 'annotate'),
-  'axes.save': method(
-    z.object({ projectId: Id, name: Name, classes: z.array(Name).min(2).max(64), ideal: z.array(z.number().nonnegative()).max(64).nullable().default(null) }).strict(),
-    Axis
-  ),
+  'axes.save': method(z.object({ projectId: Id, name: Name, classes: z.array(Name).min(2).max(64), ideal: z.array(z.number().nonnegative()).max(64).nullable().default(null) }).strict(), Axis),
 
   'images.list': method(
     z

@@ -101,28 +101,29 @@ export type McmcLogEntry = z.infer<typeof McmcLogEntry>
 
 export const refinementMethods = {
   'mcmc.start': method(
-    z.object({
-      projectId: Id,
-      promptId: Id,
-      size: z.number().int().min(1).max(64).default(5),
-      judge: McmcJudge.default('human'),
-      seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
-      /** Which classifier's verdicts the automatic judge reads; the latest of any when left out. */
-      classifierId: z.string().min(1).max(200).optional(),
-      /** Where proposed images come from; 'sample' and 'mixed' need `sampling`. */
-      proposals: McmcProposalSource.default('pool'),
-      /** Where the N starting images come from; 'generate' samples them from `sampling`'s model. */
-      start: McmcStart.default('pool'),
-      sampling: z
-        .object({
-          model: ModelRef,
-          steps: z.number().int().min(1).max(1000).default(20),
-          sampler: SamplerName.default('ddim'),
-          guidance: z.number().min(0).max(30).default(3)
-        })
-        .strict()
-        .optional()
-    })
+    z
+      .object({
+        projectId: Id,
+        promptId: Id,
+        size: z.number().int().min(1).max(64).default(5),
+        judge: McmcJudge.default('human'),
+        seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+        /** Which classifier's verdicts the automatic judge reads; the latest of any when left out. */
+        classifierId: z.string().min(1).max(200).optional(),
+        /** Where proposed images come from; 'sample' and 'mixed' need `sampling`. */
+        proposals: McmcProposalSource.default('pool'),
+        /** Where the N starting images come from; 'generate' samples them from `sampling`'s model. */
+        start: McmcStart.default('pool'),
+        sampling: z
+          .object({
+            model: ModelRef,
+            steps: z.number().int().min(1).max(1000).default(20),
+            sampler: SamplerName.default('ddim'),
+            guidance: z.number().min(0).max(30).default(3)
+          })
+          .strict()
+          .optional()
+      })
       .strict()
       .refine((o) => o.proposals === 'pool' || o.sampling !== undefined, 'freshly sampled proposals need `sampling` (at least the model id)')
       .refine((o) => o.start === 'pool' || o.sampling !== undefined, 'a generated starting set needs `sampling` (at least the model id)'),
@@ -131,13 +132,15 @@ export const refinementMethods = {
   'mcmc.get': method(z.object({ chainId: Id, tally: z.boolean().default(false) }).strict(), McmcChain, 'annotate'),
   'mcmc.list': method(z.object({ projectId: Id }).strict(), z.array(McmcChain), 'annotate'),
   'mcmc.decide': method(
-    z.object({
-      chainId: Id,
-      decision: McmcDecision,
-      /** The step the judge saw; a decision for a step that has passed is refused, not applied twice. */
-      step: z.number().int().nonnegative().optional(),
-      idempotencyKey: z.string().min(8).max(100)
-    }).strict(),
+    z
+      .object({
+        chainId: Id,
+        decision: McmcDecision,
+        /** The step the judge saw; a decision for a step that has passed is refused, not applied twice. */
+        step: z.number().int().nonnegative().optional(),
+        idempotencyKey: z.string().min(8).max(100)
+      })
+      .strict(),
     McmcChain,
     'annotate'
   ),
@@ -147,8 +150,5 @@ export const refinementMethods = {
   ),
   'mcmc.log': method(z.object({ chainId: Id }).strict(), z.array(McmcLogEntry), 'annotate'),
   /** Pairs a finished chain's set with another set of its prompt and records the owner's fairness decision for the chain's set. */
-  'mcmc.makePair': method(
-    z.object({ chainId: Id, loserSetId: Id, idempotencyKey: z.string().min(8).max(100) }).strict(),
-    z.object({ pair: SetPair, judgement: Judgement })
-  )
+  'mcmc.makePair': method(z.object({ chainId: Id, loserSetId: Id, idempotencyKey: z.string().min(8).max(100) }).strict(), z.object({ pair: SetPair, judgement: Judgement }))
 } as const

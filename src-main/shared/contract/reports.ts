@@ -47,7 +47,12 @@ export const reportMethods = {
         sources: z.array(ReportSource).min(1).max(8),
         prompts: z.array(z.string().trim().min(1).max(300)).min(1).max(64),
         /** Seeds seedStart .. seedStart + count - 1 for every prompt of every model source. */
-        seedStart: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+        seedStart: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1)
+          .default(0),
         count: z.number().int().min(1).max(256).default(16),
         steps: z.number().int().min(1).max(1000).default(20),
         sampler: SamplerName.default('ddim'),

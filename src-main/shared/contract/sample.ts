@@ -23,16 +23,22 @@ export type SampleResult = z.infer<typeof SampleResult>
 
 export const sampleMethods = {
   'sample.start': method(
-    z.object({
-      projectId: Id,
-      model: ModelRef,
-      prompts: z.array(z.string().trim().min(1).max(300)).min(1).max(64),
-      seedStart: z.number().int().min(0).max(2 ** 32 - 1).default(0),
-      count: z.number().int().min(1).max(256).default(4),
-      steps: z.number().int().min(1).max(1000).default(50),
-      sampler: SamplerName.default('ddim'),
-      guidance: z.number().min(0).max(30).default(3)
-    })
+    z
+      .object({
+        projectId: Id,
+        model: ModelRef,
+        prompts: z.array(z.string().trim().min(1).max(300)).min(1).max(64),
+        seedStart: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1)
+          .default(0),
+        count: z.number().int().min(1).max(256).default(4),
+        steps: z.number().int().min(1).max(1000).default(50),
+        sampler: SamplerName.default('ddim'),
+        guidance: z.number().min(0).max(30).default(3)
+      })
       .strict()
       .refine((o) => o.prompts.length * o.count <= 4096, 'prompts x count must be at most 4096 images')
       .refine((o) => o.seedStart + o.count - 1 <= 2 ** 32 - 1, 'seeds must stay below 2^32'),

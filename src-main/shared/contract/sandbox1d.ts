@@ -11,7 +11,12 @@ export const Sandbox1dSettings = z
     beta: z.number().positive().max(1000).default(1),
     alpha: z.number().min(0).max(1).default(0.5),
     steps: z.number().int().min(1).max(SANDBOX1D_MAX_STEPS).default(2000),
-    seed: z.number().int().min(0).max(2 ** 32 - 1).default(0),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 32 - 1)
+      .default(0),
     variant: Sandbox1dVariant.default('diffusion')
   })
   .strict()

@@ -81,7 +81,20 @@ export const teamMethods = {
   'team.createAnnotator': method(z.object({ name: Name }).strict(), TeamMember),
   'team.listAnnotators': method(none, z.array(TeamMember)),
   /** projectIds: the projects the invited annotator may label; their session reaches no other (issue 11, finding 6). */
-  'team.invite': method(z.object({ annotatorId: Id, projectIds: z.array(Id).min(1).max(1000), ttlHours: z.number().positive().max(24 * 30).default(72) }).strict(), Invite),
+  'team.invite': method(
+    z
+      .object({
+        annotatorId: Id,
+        projectIds: z.array(Id).min(1).max(1000),
+        ttlHours: z
+          .number()
+          .positive()
+          .max(24 * 30)
+          .default(72)
+      })
+      .strict(),
+    Invite
+  ),
   'team.revoke': method(
     z.object({ annotatorId: Id }).strict(),
     z.object({
@@ -98,24 +111,35 @@ export const teamMethods = {
   'team.classifierAgreement': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), ClassifierAgreement),
   /** Routes every pair of the project to k annotators (incremental; switches routing on for the project). */
   'team.route': method(
-    z.object({
-      projectId: Id,
-      k: z.number().int().min(1).max(50).default(3),
-      annotatorIds: z.array(Id).min(1).max(500).optional(),
-      seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()
-    }).strict(),
+    z
+      .object({
+        projectId: Id,
+        k: z.number().int().min(1).max(50).default(3),
+        annotatorIds: z.array(Id).min(1).max(500).optional(),
+        seed: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).optional()
+      })
+      .strict(),
     z.object({ assigned: z.number().int().nonnegative(), pairs: z.number().int().nonnegative(), short: z.number().int().nonnegative() })
   ),
   'team.progress': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), z.array(AnnotatorProgress)),
   'team.agreement': method(
-    z.object({ projectId: Id, criterion: Criterion.default('fairness'), resamples: z.number().int().min(0).max(10_000).default(1000), seed: z.number().int().min(0).max(2 ** 32 - 1).default(1) }).strict(),
+    z
+      .object({
+        projectId: Id,
+        criterion: Criterion.default('fairness'),
+        resamples: z.number().int().min(0).max(10_000).default(1000),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 32 - 1)
+          .default(1)
+      })
+      .strict(),
     Agreement
   ),
   'team.adjudicationQueue': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), z.array(AdjudicationItem)),
-  'team.adjudicate': method(
-    z.object({ pairId: Id, criterion: Criterion, choice: Choice }).strict(),
-    z.object({ pairId: Id, criterion: Criterion, choice: Choice, createdAt: z.string() })
-  ),
+  'team.adjudicate': method(z.object({ pairId: Id, criterion: Criterion, choice: Choice }).strict(), z.object({ pairId: Id, criterion: Criterion, choice: Choice, createdAt: z.string() })),
   'team.biasCheck': method(z.object({ projectId: Id, criterion: Criterion.default('fairness') }).strict(), z.array(BiasReport)),
   'team.editTrail': method(z.object({ projectId: Id }).strict(), z.array(JudgementEdit))
 } as const

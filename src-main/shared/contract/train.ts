@@ -12,7 +12,12 @@ export const TrainSettings = z
     learningRate: z.number().positive().lt(1).default(1e-3),
     weighting: LossWeightingName.default('constant'),
     schedule: ScheduleName.default('cosine'),
-    seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1)
+      .default(1),
     condDropout: z.number().min(0).max(1).default(0.1),
     checkpointEvery: z.number().int().min(1).max(1_000_000).default(50),
     /** EMA of the weights with its own checkpoints (sample them as "run:N@S-ema"); 0 = none. */
@@ -70,14 +75,16 @@ export type TrainMetrics = z.infer<typeof TrainMetrics>
 
 export const trainMethods = {
   'train.start': method(
-    z.object({
-      projectId: Id,
-      config: TrainSettings.prefault({}),
-      /** Start from scratch, or fine-tune a model / checkpoint (its architecture wins over `size`). */
-      init: z.union([z.literal('scratch'), ModelRef]).default('scratch'),
-      data: z.literal('world').default('world'),
-      backend: TrainBackendName.default('tfjs')
-    }).strict(),
+    z
+      .object({
+        projectId: Id,
+        config: TrainSettings.prefault({}),
+        /** Start from scratch, or fine-tune a model / checkpoint (its architecture wins over `size`). */
+        init: z.union([z.literal('scratch'), ModelRef]).default('scratch'),
+        data: z.literal('world').default('world'),
+        backend: TrainBackendName.default('tfjs')
+      })
+      .strict(),
     Job
   ),
   'train.pause': method(z.object({ jobId: Id }).strict(), Job),

@@ -33,8 +33,5 @@ export const workspaceMethods = {
    */
   /** Takes a backup now (as the daily one does), e.g. before a risky change; the oldest beyond the kept generations goes. */
   'workspace.backup': method(none, BackupInfo),
-  'workspace.restore': method(
-    z.object({ backup: z.string().min(1).max(4096).default('latest') }).strict(),
-    z.object({ restoredFrom: z.string(), keptAsideIn: z.string().nullable() })
-  )
+  'workspace.restore': method(z.object({ backup: z.string().min(1).max(4096).default('latest') }).strict(), z.object({ restoredFrom: z.string(), keptAsideIn: z.string().nullable() }))
 } as const

@@ -6,7 +6,13 @@ const criterionWord = { fairness: 'fairer', quality: 'better quality' } as const
 
 export function decisionText(pair: Pick<PairOverview, 'setA' | 'setB'>, d: PairOverview['decisions'][number]): string {
   const what =
-    d.choice === 'a' ? `${pair.setA.label} ${criterionWord[d.criterion]}` : d.choice === 'b' ? `${pair.setB.label} ${criterionWord[d.criterion]}` : d.choice === 'tie' ? `tie on ${d.criterion}` : `can't judge ${d.criterion}`
+    d.choice === 'a'
+      ? `${pair.setA.label} ${criterionWord[d.criterion]}`
+      : d.choice === 'b'
+        ? `${pair.setB.label} ${criterionWord[d.criterion]}`
+        : d.choice === 'tie'
+          ? `tie on ${d.criterion}`
+          : `can't judge ${d.criterion}`
   return `${d.annotator}: ${what}`
 }
 

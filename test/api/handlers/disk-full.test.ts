@@ -18,9 +18,20 @@ const failing = (err: unknown): Handlers => ({ 'projects.list': () => Promise.re
 describe('full disk', () => {
   it('turns a failure on a full disk, or an ENOSPC / SQLITE_FULL error, into "the disk is full", and leaves others alone', async () => {
     const full = withDiskFullCheck(failing(new Error('job 1 does not exist')), '/ws', () => 0)
-    expect(await dispatch(full, 'projects.list', {}, ctx, { checkOutputs: true })).toEqual({ ok: false, error: { code: 'internal', message: 'the disk holding the workspace /ws is full (0 KB left): free some space there and try again' } })
+    expect(await dispatch(full, 'projects.list', {}, ctx, { checkOutputs: true })).toEqual({
+      ok: false,
+      error: { code: 'internal', message: 'the disk holding the workspace /ws is full (0 KB left): free some space there and try again' }
+    })
     const enospc = Object.assign(new Error('write failed'), { code: 'ENOSPC' })
-    expect(await dispatch(withDiskFullCheck(failing(enospc), '/ws', () => 10 * DISK_FULL_BYTES), 'projects.list', {}, ctx, { checkOutputs: true })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is full/) } })
+    expect(
+      await dispatch(
+        withDiskFullCheck(failing(enospc), '/ws', () => 10 * DISK_FULL_BYTES),
+        'projects.list',
+        {},
+        ctx,
+        { checkOutputs: true }
+      )
+    ).toMatchObject({ ok: false, error: { message: expect.stringMatching(/is full/) } })
     const other = withDiskFullCheck(failing(new ApiFailure('not_found', 'project 9 does not exist')), '/ws', () => 10 * DISK_FULL_BYTES)
     expect(await dispatch(other, 'projects.list', {}, ctx, { checkOutputs: true })).toEqual({ ok: false, error: { code: 'not_found', message: 'project 9 does not exist' } })
   })

@@ -39,7 +39,8 @@ describe('image filters and detail', () => {
     // An earlier job of another kind, so the run's number (1) differs from its id.
     ws.jobs.create({ projectId: project.id, kind: 'import' })
     const run = ws.jobs.create({ projectId: project.id, kind: 'train' })
-    const set = (id: number, generator: string, provenance: object) => ws.db.prepare('UPDATE images SET generator = ?, provenance = ?, seed = 42 WHERE id = ?').run(generator, JSON.stringify(provenance), id)
+    const set = (id: number, generator: string, provenance: object) =>
+      ws.db.prepare('UPDATE images SET generator = ?, provenance = ?, seed = 42 WHERE id = ?').run(generator, JSON.stringify(provenance), id)
     set(sampled, `popalign-studio/run:${run.id}@200`, { model: `run:${run.id}@200` })
     set(acquired, 'popalign-studio acquire (base.ckpt)', {})
     set(refined, 'popalign-studio/base', { source: 'mcmc-sample', chainId: 1 })

@@ -108,7 +108,7 @@ describe('photo classifier on real photos', () => {
 })
 
 describe('photo classifier in an audit', () => {
-  it('opens as the \'photo\' choice and puts its notice on perceived attributes into the lineage rows', async () => {
+  it("opens as the 'photo' choice and puts its notice on perceived attributes into the lineage rows", async () => {
     const c = await openAuditClassifier('photo')
     try {
       expect([c.id, c.version]).toEqual(['human-gear', `1+human-${installedHumanVersion()}`])
@@ -118,7 +118,18 @@ describe('photo classifier in an audit', () => {
       ])
       expect((await c.classifyFiles([photo('coffee.jpg'), photo('astronaut.jpg')])).map((r) => r.status)).toEqual(['no_detection', 'ok'])
       expect(c.notice).toMatch(/^Perceived attributes, not identity/)
-      const rows = lineageRows({ checkpoint: null, run: null, snapshot: null, annotators: [], agreement: null, classifier: { id: c.id, version: c.version, notice: c.notice }, prompts: 'p', seeds: [], sampler: null, guidance: null })
+      const rows = lineageRows({
+        checkpoint: null,
+        run: null,
+        snapshot: null,
+        annotators: [],
+        agreement: null,
+        classifier: { id: c.id, version: c.version, notice: c.notice },
+        prompts: 'p',
+        seeds: [],
+        sampler: null,
+        guidance: null
+      })
       expect(rows.find((r) => r.key === 'classifier-notice')?.value).toContain('two genders only')
     } finally {
       await c.dispose()
@@ -134,15 +145,27 @@ describe('photo classifier mapping', () => {
     m.heads[1].map = { white: 'group A', black: 'group B', asian: 'group B', indian: 'group B', other: 'group B' }
     const spec = parsePhotoMapping(m, 'test')
     expect(spec.heads[1].classes).toEqual(['group A', 'group B'])
-    const faces = [{ score: 0.9, box: [0, 0, 10, 10] as [number, number, number, number], gender: 'female', genderScore: 0.9, race: [{ score: 0.4, race: 'white' }, { score: 0.3, race: 'black' }, { score: 0.3, race: 'asian' }] }]
+    const faces = [
+      {
+        score: 0.9,
+        box: [0, 0, 10, 10] as [number, number, number, number],
+        gender: 'female',
+        genderScore: 0.9,
+        race: [
+          { score: 0.4, race: 'white' },
+          { score: 0.3, race: 'black' },
+          { score: 0.3, race: 'asian' }
+        ]
+      }
+    ]
     // 0.3 + 0.3 of group B beats 0.4 of group A once the labels are summed per class.
     expect(judgeFaces(spec, faces).attributes).toEqual({ gender: 'female', ethnicity: 'group B' })
   })
 
-  it('names a head whose labels are not the model\'s, in its order', () => {
+  it("names a head whose labels are not the model's, in its order", () => {
     const m = structuredClone(base)
     m.heads[0].labels = ['male', 'female']
-    expect(() => parsePhotoMapping(m, 'test')).toThrow(new MappingError('test: heads.0 (gender) must list the model\'s labels in its order: female, male'))
+    expect(() => parsePhotoMapping(m, 'test')).toThrow(new MappingError("test: heads.0 (gender) must list the model's labels in its order: female, male"))
     const n = structuredClone(base)
     n.heads[1].output = 'age'
     expect(() => parsePhotoMapping(n, 'test')).toThrow(/names output "age", but gear only has: gender, race/)

@@ -115,7 +115,10 @@ describe('Debias experiment: one arm at tiny scale', () => {
       expect(m.frechet.high).toBeGreaterThanOrEqual(m.frechet.value)
       expect(m.colourShift.low).toBeLessThanOrEqual(m.colourShift.value)
     }
-    expect(last.timestepError.map((b) => [b.lo, b.hi])).toEqual([[0, 500], [500, 1000]])
+    expect(last.timestepError.map((b) => [b.lo, b.hi])).toEqual([
+      [0, 500],
+      [500, 1000]
+    ])
     expect(last.timestepError[1].x0Mse).toBeGreaterThan(last.timestepError[0].x0Mse)
     expect(last.learningRate).toBeCloseTo(plan.finalLearningRate, 12)
 

@@ -5,7 +5,23 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyOverrides, buildPrompts, checkTargets, DEV_SEEDS, EVAL_SEEDS, fullSettings, poolTargets, quickSettings, runTable1, seedRole, validateSettings, type Table1Result, type Table1Row, type TargetCheck, type Value } from '../../../src-main/cli/experiments/table1'
+import {
+  applyOverrides,
+  buildPrompts,
+  checkTargets,
+  DEV_SEEDS,
+  EVAL_SEEDS,
+  fullSettings,
+  poolTargets,
+  quickSettings,
+  runTable1,
+  seedRole,
+  validateSettings,
+  type Table1Result,
+  type Table1Row,
+  type TargetCheck,
+  type Value
+} from '../../../src-main/cli/experiments/table1'
 import { encodeTrainState } from '../../../src-main/core/engine/checkpoint/train-checkpoint'
 import { Rng } from '../../../src-main/core/random/rng'
 import { parseTrainConfig } from '../../../src-main/core/engine/train/config'
@@ -19,7 +35,10 @@ function writeRandomCheckpoint(file: string): void {
   const model = presetModel('tiny')
   const params = randomParams(model, 5)
   const zeros = Object.fromEntries(Object.entries(params).map(([k, v]) => [k, new Float32Array(v.length)]))
-  writeFileSync(file, encodeTrainState({ config: parseTrainConfig({ model, schedule: 'cosine' }), step: 0, rng: new Rng(1).getState(), params, adam: { step: 0, m: zeros, v: { ...zeros } }, losses: [] }))
+  writeFileSync(
+    file,
+    encodeTrainState({ config: parseTrainConfig({ model, schedule: 'cosine' }), step: 0, rng: new Rng(1).getState(), params, adam: { step: 0, m: zeros, v: { ...zeros } }, losses: [] })
+  )
 }
 
 const root = tempRoot('table1-')
@@ -80,7 +99,18 @@ describe('table1', () => {
     expect(recall.value).toBeCloseTo(100 * (result.rows[2].recall.overall.value! - result.rows[0].recall.overall.value!), 9)
     expect(result.sheets).toEqual(['sheet-base.png', 'sheet-sft.png', 'sheet-popalign.png'])
     for (const sheet of result.sheets) expect(readFileSync(join(workdir, sheet)).subarray(1, 4).toString()).toBe('PNG')
-    expect(result.timings.map((t) => t.stage)).toEqual(['workspace', 'acquire', 'snapshot', 'finetune-popalign', 'finetune-sft', 'reference', 'evaluate-base', 'evaluate-sft', 'evaluate-popalign', 'table'])
+    expect(result.timings.map((t) => t.stage)).toEqual([
+      'workspace',
+      'acquire',
+      'snapshot',
+      'finetune-popalign',
+      'finetune-sft',
+      'reference',
+      'evaluate-base',
+      'evaluate-sft',
+      'evaluate-popalign',
+      'table'
+    ])
     expect(readFileSync(out.markdownPath, 'utf8')).toContain('| Base-PopAlign |')
     expect(readFileSync(out.markdownPath, 'utf8')).toContain('Fidelity gap, pixels')
     expect(lines.some((l) => l.includes('acquire preferences') && l.includes('finished'))).toBe(true)

@@ -16,12 +16,12 @@ describe.skipIf(!existsSync(CKPT))('shipped base model (needs resources/models/b
     const state = loadCheckpoint(CKPT)
     const prompts = ['a photo of a round teal doctor', 'a photo of an angular amber nurse', 'a photo of a round slate firefighter']
     const perPrompt = 6
-    const images = await samplePrompts(
-      { config: state.config.model, schedule: state.config.schedule, timesteps: state.config.timesteps, params: state.params },
-      prompts,
-      perPrompt,
-      { sampler: 'ddpm', steps: 50, guidance: 3, seed: 99 }
-    )
+    const images = await samplePrompts({ config: state.config.model, schedule: state.config.schedule, timesteps: state.config.timesteps, params: state.params }, prompts, perPrompt, {
+      sampler: 'ddpm',
+      steps: 50,
+      guidance: 3,
+      seed: 99
+    })
     const results = await classifyImages(images, prompts.length * perPrompt)
     const wanted = prompts.flatMap((p) => Array<string>(perPrompt).fill(p.split(' ').at(-1) as string))
     const right = results.filter((r, i) => r.concept === wanted[i]).length

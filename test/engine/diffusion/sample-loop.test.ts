@@ -77,9 +77,7 @@ describe('sampleLoop guidance, determinism, progress and errors', () => {
     expect(Math.abs(moments(x1.subarray(0, 2500)).mean - 0.3)).toBeLessThan(0.03)
     expect(Math.abs(moments(x1.subarray(2500)).mean + 0.2)).toBeLessThan(0.03)
     const calls2: number[] = []
-    const x2 = await sampleLoop(
-      options({ steps: 20, batch: 2, guidance: 2, cond: Float32Array.of(0.3, -0.2) }, calls2)
-    )
+    const x2 = await sampleLoop(options({ steps: 20, batch: 2, guidance: 2, cond: Float32Array.of(0.3, -0.2) }, calls2))
     expect(calls2).toEqual(new Array(20).fill(4))
     // ε is affine in the data mean, so guidance w with a zero-mean null model targets mean w·c.
     expect(Math.abs(moments(x2.subarray(0, 2500)).mean - 0.6)).toBeLessThan(0.03)
@@ -105,9 +103,7 @@ describe('sampleLoop guidance, determinism, progress and errors', () => {
     await sampleLoop(options({ steps: 10, sampleSize: 4, onProgress: (p) => seen.push(p.timestep) }))
     expect(seen).toEqual([999, 888, 777, 666, 555, 444, 333, 222, 111, 0])
     const ctrl = new AbortController()
-    const run = sampleLoop(
-      options({ steps: 10, sampleSize: 4, signal: ctrl.signal, onProgress: (p) => p.step === 3 && ctrl.abort() })
-    )
+    const run = sampleLoop(options({ steps: 10, sampleSize: 4, signal: ctrl.signal, onProgress: (p) => p.step === 3 && ctrl.abort() }))
     await expect(run).rejects.toThrow(/cancelled/)
   })
 

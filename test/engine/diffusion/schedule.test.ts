@@ -1,11 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  betasFor,
-  lossWeights,
-  makeSchedule,
-  parseLossWeighting,
-  parseScheduleKind
-} from '../../../src-main/core/engine/diffusion'
+import { betasFor, lossWeights, makeSchedule, parseLossWeighting, parseScheduleKind } from '../../../src-main/core/engine/diffusion'
 
 /** Relative closeness, the tolerance of docs/methods/diffusion.md §Check values for schedule quantities is 1e-9. */
 function expectRel(actual: number, expected: number, rel: number): void {
@@ -120,9 +114,7 @@ describe('invariants and bad input', () => {
     expect(() => parseScheduleKind('quadratic')).toThrow(/unknown noise schedule/)
     expect(() => parseLossWeighting('huber')).toThrow(/unknown loss weighting/)
     expect(() => betasFor('linear', 1)).toThrow(/steps >= 2/)
-    expect(() => lossWeights('min_snr', makeSchedule('linear', 100), { minSnrGamma: 0 })).toThrow(
-      /minSnrGamma/
-    )
+    expect(() => lossWeights('min_snr', makeSchedule('linear', 100), { minSnrGamma: 0 })).toThrow(/minSnrGamma/)
     expect(() => betasFor('linear', 10)).not.toThrow()
     expect(() => makeSchedule('linear', 10)).toThrow(/outside \(0, 1\)/)
     expect(parseScheduleKind('cosine')).toBe('cosine')

@@ -132,10 +132,7 @@ describe('timestep subsets (docs/methods/diffusion.md §Check values)', () => {
     const ts = parseTimestepSpec('10', 1000)
     expect(Array.from(ts)).toEqual([0, 111, 222, 333, 444, 555, 666, 777, 888, 999])
     const r = respaceSchedule(makeSchedule('linear'), ts)
-    const expected = [
-      0.0001, 0.12630764, 0.31684362, 0.46611906, 0.58300549, 0.67448064, 0.74602977, 0.80196259,
-      0.84566338, 0.87978823
-    ]
+    const expected = [0.0001, 0.12630764, 0.31684362, 0.46611906, 0.58300549, 0.67448064, 0.74602977, 0.80196259, 0.84566338, 0.87978823]
     expected.forEach((b, j) => expect(Math.abs(r.betas[j] - b)).toBeLessThan(5e-9))
     expect(Array.from(r.timesteps)).toEqual(Array.from(ts))
     expect(r.alphasCumprod[9]).toBeCloseTo(makeSchedule('linear').alphasCumprod[999], 15)

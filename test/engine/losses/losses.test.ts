@@ -108,8 +108,7 @@ describe('PopAlign, code form (docs/methods/popalign.md §Check values)', () => 
       const dn = m.slice()
       up[i] += h
       dn[i] -= h
-      const f = (mm: number[]): number =>
-        popalignLoss({ modelMse: mm, refMse: r, labels: y, beta: 5000, fixedZ: res.metrics.Z }).loss
+      const f = (mm: number[]): number => popalignLoss({ modelMse: mm, refMse: r, labels: y, beta: 5000, fixedZ: res.metrics.Z }).loss
       expectRel(res.grad[i], (f(up) - f(dn)) / (2 * h), 1e-5)
     }
   })

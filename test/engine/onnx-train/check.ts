@@ -60,7 +60,10 @@ export async function gradCheck(c: OpCase, precision: Precision = 'float64', see
   const y = c.build(d, p)
   const ys = d.shape(y)
   const R = d.input('R', ys)
-  const loss = d.reduceSum(d.mul(y, R), ys.map((_, i) => i))
+  const loss = d.reduceSum(
+    d.mul(y, R),
+    ys.map((_, i) => i)
+  )
   d.output(loss, 'loss')
   const grads = d.gradients(loss)
   for (const [name, g] of grads) d.output(g, `grad.${name}`)

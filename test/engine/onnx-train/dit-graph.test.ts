@@ -57,7 +57,7 @@ describe('DiT training graph on onnxruntime', () => {
     const tfLoss = value.dataSync()[0]
     const tfGrads: Record<string, Float32Array> = {}
     let i = 0
-    for (const name of model.params.keys()) tfGrads[name] = (grads[vars[i++].name]).dataSync() as Float32Array
+    for (const name of model.params.keys()) tfGrads[name] = grads[vars[i++].name].dataSync() as Float32Array
     const s = await OrtGradSession.create(smallConfig, B, { kind: 'linear' }, 1)
     const out = await s.run(params, b, { coef: b.weights.map((w) => w / B) })
     await s.dispose()

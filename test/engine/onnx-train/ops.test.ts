@@ -40,7 +40,7 @@ const cases: Record<string, OpCase> = {
   ReduceMean: { params: { x: [2, 3, 4] }, build: (d, p) => d.exp(d.reduceMean(p.x, [1], true)) },
   Exp: { params: { x: [4] }, build: (d, p) => d.exp(p.x) },
   Log: { params: { x: [4] }, init: (_n, _i, r) => 0.5 + r(), build: (d, p) => d.log(p.x) },
-  Softplus: { params: { x: [6] }, init: (_n, i) => i - 3, build: (d, p) => d.softplus(p.x) },
+  Softplus: { params: { x: [6] }, init: (_n, i) => i - 3, build: (d, p) => d.softplus(p.x) }
 }
 
 // ORT's CPU provider has no double kernel for Softplus; they are checked in float32 (h = 1e-2).

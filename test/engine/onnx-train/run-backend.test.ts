@@ -33,9 +33,13 @@ describe('training backend choice', () => {
     // Stop an onnxruntime run at its step-5 checkpoint, then resume the folder on tfjs.
     const runDir = join(root, 'switch')
     const control = makeControl()
-    await runTraining({ config, runDir, data: { module: 'toy' }, resume: true, backend: 'onnxruntime' }, (m) => {
-      if (m.type === 'checkpoint' && m.step === 5) control.cancel()
-    }, control)
+    await runTraining(
+      { config, runDir, data: { module: 'toy' }, resume: true, backend: 'onnxruntime' },
+      (m) => {
+        if (m.type === 'checkpoint' && m.step === 5) control.cancel()
+      },
+      control
+    )
     expect(listCheckpoints(runDir).map((c) => c.step)).toEqual([5])
     const resumed = await train({ config, runDir })
     expect(resumed.some((m) => m.type === 'log' && /^backend: tfjs/.test(m.message))).toBe(true)

@@ -87,9 +87,22 @@ describe('onnxruntime trainer', () => {
       base = pre.snapshot().params
       await pre.dispose()
     })
-    for (const [method, weighting] of [['popalign', 'debias'], ['dpo', 'constant'], ['sft', 'constant']] as const) {
+    for (const [method, weighting] of [
+      ['popalign', 'debias'],
+      ['dpo', 'constant'],
+      ['sft', 'constant']
+    ] as const) {
       it(`${method} (${weighting})`, async () => {
-        const c = parseTrainConfig({ model: tinyWorldModel, batchSize: 8, learningRate: 3e-3, steps: 20, seed: 5, weighting, condDropout: 0.2, weightOptions: weighting === 'debias' ? { maxSnr: 1000 } : {} })
+        const c = parseTrainConfig({
+          model: tinyWorldModel,
+          batchSize: 8,
+          learningRate: 3e-3,
+          steps: 20,
+          seed: 5,
+          weighting,
+          condDropout: 0.2,
+          weightOptions: weighting === 'debias' ? { maxSnr: 1000 } : {}
+        })
         const data = buildPreferenceData(syntheticImages(tinyWorldModel, 3, 2), tinyWorldModel, method)
         const objective = { method, beta: 300, alpha: 0.5 }
         const ort = await OrtTrainer.create(c, toyDataSource(tinyWorldModel), { initialParams: base })

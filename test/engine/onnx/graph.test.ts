@@ -50,10 +50,24 @@ describe('protobuf writer', () => {
     w.packedVarints(1, [3, 270])
     w.float(2, 1)
     expect(Array.from(w.finish())).toEqual([
-      0x08, 0x08, // field 1 varint 8
-      0x3a, 0x04, 0x0a, 0x02, 0x61, 0x62, // field 7 len 4 { field 1 "ab" }
-      0x0a, 0x03, 0x03, 0x8e, 0x02, // field 1 packed [3, 270]
-      0x15, 0x00, 0x00, 0x80, 0x3f // field 2 fixed32 1.0f
+      0x08,
+      0x08, // field 1 varint 8
+      0x3a,
+      0x04,
+      0x0a,
+      0x02,
+      0x61,
+      0x62, // field 7 len 4 { field 1 "ab" }
+      0x0a,
+      0x03,
+      0x03,
+      0x8e,
+      0x02, // field 1 packed [3, 270]
+      0x15,
+      0x00,
+      0x00,
+      0x80,
+      0x3f // field 2 fixed32 1.0f
     ])
   })
 
@@ -103,13 +117,25 @@ describe('graph builder + onnxruntime', () => {
       const row = Array.from(data.subarray(r * 5, r * 5 + 5))
       const mean = row.reduce((a, b) => a + b) / 5
       const v = row.reduce((a, b) => a + (b - mean) ** 2, 0) / 5
-      expectClose(out.ln.data.subarray(r * 5, r * 5 + 5), row.map((e) => (e - mean) / Math.sqrt(v + 1e-6)))
+      expectClose(
+        out.ln.data.subarray(r * 5, r * 5 + 5),
+        row.map((e) => (e - mean) / Math.sqrt(v + 1e-6))
+      )
       const m = Math.max(...row)
       const ex = row.map((e) => Math.exp(e - m))
       const s = ex.reduce((a, b) => a + b)
-      expectClose(out.sm.data.subarray(r * 5, r * 5 + 5), ex.map((e) => e / s))
-      expectClose(out.silu.data.subarray(r * 5, r * 5 + 5), row.map((e) => e / (1 + Math.exp(-e))))
-      expectClose(out.relu2.data.subarray(r * 5, r * 5 + 5), row.map((e) => Math.max(0, 2 * e)))
+      expectClose(
+        out.sm.data.subarray(r * 5, r * 5 + 5),
+        ex.map((e) => e / s)
+      )
+      expectClose(
+        out.silu.data.subarray(r * 5, r * 5 + 5),
+        row.map((e) => e / (1 + Math.exp(-e)))
+      )
+      expectClose(
+        out.relu2.data.subarray(r * 5, r * 5 + 5),
+        row.map((e) => Math.max(0, 2 * e))
+      )
     }
   })
 

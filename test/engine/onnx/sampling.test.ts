@@ -53,7 +53,10 @@ describe('OrtDenoiser', () => {
 describe('sampleImages', () => {
   const base = { config, sampler: 'ddim' as const, steps: 4, guidance: 2 }
 
-  for (const [sampler, guidance] of [['ddim', 2], ['ddpm', 1]] as const) {
+  for (const [sampler, guidance] of [
+    ['ddim', 2],
+    ['ddpm', 1]
+  ] as const) {
     it(`equals sampleLoop driven by the float64 reference forward, then unpatchify (${sampler}, guidance ${guidance})`, async () => {
       const cond = prompts(2)
       const images = await sampleImages({ ...base, sampler, guidance, params, cond, seed: 7 })
@@ -70,7 +73,11 @@ describe('sampleImages', () => {
         seed: imageSeeds(7, 2),
         clipX0: true
       })
-      const expected = unpatchify(reference.map((v) => Math.min(1, Math.max(-1, v))), 2, config)
+      const expected = unpatchify(
+        reference.map((v) => Math.min(1, Math.max(-1, v))),
+        2,
+        config
+      )
       expect(images.length).toBe(2 * config.imageSize * config.imageSize * config.channels)
       expect(maxRelError(images, expected)).toBeLessThan(1e-3)
     })

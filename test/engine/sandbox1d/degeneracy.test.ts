@@ -1,14 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import {
-  degeneracyFlags,
-  formatAlphaCheck,
-  formatSandboxReport,
-  makeParams,
-  referenceParams,
-  runAlphaCheck,
-  runSandboxExperiment,
-  summarise
-} from '../../../src-main/core/engine/sandbox1d'
+import { degeneracyFlags, formatAlphaCheck, formatSandboxReport, makeParams, referenceParams, runAlphaCheck, runSandboxExperiment, summarise } from '../../../src-main/core/engine/sandbox1d'
 
 const ref = summarise(referenceParams())
 const fit = (w: number[], mu: number[], sd: number[]) => summarise(makeParams(w.map(Math.log), mu, sd))

@@ -90,7 +90,12 @@ describe('diffusion-style ε-prediction of the noised mixture (docs/methods/sand
 
   it('∂ε_θ/∂θ matches central finite differences', () => {
     const theta = makeParams([0.3, -0.2, 0.5], [-6, 0.5, 6.5], [1.3, 0.7, 0.9])
-    for (const [xt, ab] of [[-3.1, 0.3], [0.4, 0.9], [2.2, 0.05], [5.5, 0.999]]) {
+    for (const [xt, ab] of [
+      [-3.1, 0.3],
+      [0.4, 0.9],
+      [2.2, 0.05],
+      [5.5, 0.999]
+    ]) {
       const g = new Float64Array(3 * K)
       noisedEps(theta, xt, ab, 1, g)
       for (let i = 0; i < 3 * K; i++) {

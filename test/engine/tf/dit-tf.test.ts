@@ -84,8 +84,8 @@ describe('DiT in tfjs', () => {
     const w = rng.fillNormal(new Float32Array(xp.length))
     const model = new DiTModel(tf, config, params)
     const vars = [...model.params.values()]
-    const { grads } = tf.variableGrads(() =>
-      tf.sum<TF.Scalar>(tf.mul(model.forward(tf.tensor(xp, [B, tokenCount(config), patchDim(config)]), tf.tensor(tfeat, [B, 8]), tf.tensor(cond, [B, 5])), tf.tensor(w, [B, 16, 12]))),
+    const { grads } = tf.variableGrads(
+      () => tf.sum<TF.Scalar>(tf.mul(model.forward(tf.tensor(xp, [B, tokenCount(config), patchDim(config)]), tf.tensor(tfeat, [B, 8]), tf.tensor(cond, [B, 5])), tf.tensor(w, [B, 16, 12]))),
       vars
     )
     const names = [...model.params.keys()]

@@ -131,17 +131,35 @@ describe('_FusedMatMul shim', () => {
     // d/dB sum(Aᵀ B) = Aᵀ · ones = row sums of Aᵀ broadcast over N.
     const rowSums = new Float64Array(K)
     for (let k = 0; k < K; k++) for (let m = 0; m < M; m++) rowSums[k] += av[k * M + m]
-    expectClose(g.dataSync(), Array.from({ length: K * N }, (_, i) => rowSums[Math.floor(i / N)]))
+    expectClose(
+      g.dataSync(),
+      Array.from({ length: K * N }, (_, i) => rowSums[Math.floor(i / N)])
+    )
   })
 })
 
 describe('Transpose shim', () => {
   const cases: [number[], number[]][] = [
-    [[37, 29], [1, 0]],
-    [[3, 17, 5], [0, 2, 1]],
-    [[4, 6, 3, 2, 5], [2, 0, 3, 1, 4]],
-    [[2, 3, 4, 5], [2, 0, 1, 3]],
-    [[2, 3, 4], [2, 1, 0]] // not a fast path: stock kernel
+    [
+      [37, 29],
+      [1, 0]
+    ],
+    [
+      [3, 17, 5],
+      [0, 2, 1]
+    ],
+    [
+      [4, 6, 3, 2, 5],
+      [2, 0, 3, 1, 4]
+    ],
+    [
+      [2, 3, 4, 5],
+      [2, 0, 1, 3]
+    ],
+    [
+      [2, 3, 4],
+      [2, 1, 0]
+    ] // not a fast path: stock kernel
   ]
   for (const [shape, perm] of cases) {
     it(`shape ${shape} perm ${perm}`, () => {
@@ -155,20 +173,47 @@ describe('Transpose shim', () => {
     const shape = [2, 4, 3, 2, 5]
     const perm = [2, 0, 3, 1, 4]
     const wv = rand(size(shape))
-    const w = tf.tensor(wv, perm.map((p) => shape[p]))
+    const w = tf.tensor(
+      wv,
+      perm.map((p) => shape[p])
+    )
     const g = tf.grad((x: TF.Tensor) => tf.sum(tf.mul(tf.transpose(x, perm), w)))(tf.tensor(rand(size(shape)), shape))
     const inverse = perm.map((_, i) => perm.indexOf(i))
-    expect(Array.from(g.dataSync())).toEqual(Array.from(refTranspose(wv, perm.map((p) => shape[p]), inverse)))
+    expect(Array.from(g.dataSync())).toEqual(
+      Array.from(
+        refTranspose(
+          wv,
+          perm.map((p) => shape[p]),
+          inverse
+        )
+      )
+    )
   })
 })
 
 describe('Slice and SplitV shims', () => {
   it('slices 2-D, 3-D and 5-D blocks without touching the rest', () => {
     for (const [shape, begin, sz] of [
-      [[7, 9], [2, 3], [4, 5]],
-      [[4, 5, 6], [1, 0, 2], [2, 5, 3]],
-      [[3, 4, 2, 3, 5], [1, 1, 0, 1, 0], [2, 2, 2, 1, 5]],
-      [[6, 8], [2, 0], [3, -1]]
+      [
+        [7, 9],
+        [2, 3],
+        [4, 5]
+      ],
+      [
+        [4, 5, 6],
+        [1, 0, 2],
+        [2, 5, 3]
+      ],
+      [
+        [3, 4, 2, 3, 5],
+        [1, 1, 0, 1, 0],
+        [2, 2, 2, 1, 5]
+      ],
+      [
+        [6, 8],
+        [2, 0],
+        [3, -1]
+      ]
     ] as [number[], number[], number[]][]) {
       const x = rand(size(shape))
       const out = tf.slice(tf.tensor(x, shape), begin, sz)
@@ -195,7 +240,11 @@ describe('Slice and SplitV shims', () => {
     const shape = [3, 4, 10]
     const x = rand(size(shape))
     const parts = tf.split(tf.tensor(x, shape), [2, -1, 5], 2)
-    expect(parts.map((p) => p.shape)).toEqual([[3, 4, 2], [3, 4, 3], [3, 4, 5]])
+    expect(parts.map((p) => p.shape)).toEqual([
+      [3, 4, 2],
+      [3, 4, 3],
+      [3, 4, 5]
+    ])
     expect(tf.concat(parts, 2).dataSync()).toEqual(tf.tensor(x, shape).dataSync())
     const mid = tf.split(tf.tensor(x, shape), 2, 1)
     expect(Array.from(mid[1].dataSync())).toEqual(Array.from(tf.slice(tf.tensor(x, shape), [0, 2, 0], [3, 2, 10]).dataSync()))
@@ -230,7 +279,11 @@ describe('Sum shim', () => {
     expectClose(s0.dataSync(), r0, 1e-6)
     expectClose(s1.dataSync(), r1, 1e-6)
     expectClose(s01.dataSync(), r01, 1e-6)
-    expectClose(tf.sum(t, -1).dataSync(), Array.from({ length: 35 }, (_, i) => x.slice(i * 6, i * 6 + 6).reduce((p, q) => p + q, 0)), 1e-6)
+    expectClose(
+      tf.sum(t, -1).dataSync(),
+      Array.from({ length: 35 }, (_, i) => x.slice(i * 6, i * 6 + 6).reduce((p, q) => p + q, 0)),
+      1e-6
+    )
   })
   it('bias gradient of a broadcast add is the column sum', () => {
     const x = tf.tensor(rand(40 * 8), [40, 8])
@@ -257,4 +310,3 @@ describe('Identity and Cast shims', () => {
     expect(Array.from(tf.cast(tf.tensor([1.7, -2.2]), 'int32').dataSync())).toEqual([1, -2])
   })
 })
-

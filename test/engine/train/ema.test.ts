@@ -46,7 +46,12 @@ describe('weight averaging (EMA)', () => {
     expect(messages.filter((m) => m.type === 'checkpoint' && m.averaged).length).toBe(3)
 
     const catalog = createCatalog({ workspaceDir: workspace, baseModelDir: join(root, 'none') })
-    expect(catalog.list().map((e) => e.id).slice(0, 2)).toEqual(['run:7@30-ema', 'run:7@30'])
+    expect(
+      catalog
+        .list()
+        .map((e) => e.id)
+        .slice(0, 2)
+    ).toEqual(['run:7@30-ema', 'run:7@30'])
     expect(catalog.resolve('run:7@20-ema').path).toBe(emaFiles[1].path)
     expect(catalog.resolve('run:7').id).toBe('run:7@30')
     expect(catalog.latestOfRun(7)?.id).toBe('run:7@30')

@@ -42,7 +42,10 @@ async function figurePng(tone: [number, number, number], rng: Rng): Promise<Buff
         px[(y * S + x) * 3 + c] = Math.max(0, Math.min(255, Math.round(v + 12 * rng.normal())))
       }
     }
-  return sharp(px, { raw: { width: S, height: S, channels: 3 } }).resize(64, 64, { kernel: 'nearest' }).png().toBuffer()
+  return sharp(px, { raw: { width: S, height: S, channels: 3 } })
+    .resize(64, 64, { kernel: 'nearest' })
+    .png()
+    .toBuffer()
 }
 
 /** `pairs` set pairs of k images: set a (teal figures) judged fairer than set b (amber); returns the snapshot id. */

@@ -19,12 +19,16 @@ afterAll(async () => {
 })
 
 describe('fine-tuning presets', () => {
-  it.each(FINETUNE_PRESETS.map((p) => [p.name, p] as const))('%s keeps image quality within the check', async (_name, preset) => {
-    const r = await checkPreset(base, tools, 'popalign', preset.settings, EVALUATION_SEED)
-    const f = (q: typeof r.final): string => JSON.stringify(q.fidelity)
-    expect(r.final.quality, `no fidelity figure: ${f(r.final)}`).not.toBeNull()
-    expect(r.passed, `fidelity gap ${f(r.baseline)} -> ${f(r.final)} (${Math.round(100 * (r.final.quality?.change ?? 0))}%)`).toBe(true)
-  }, 240_000)
+  it.each(FINETUNE_PRESETS.map((p) => [p.name, p] as const))(
+    '%s keeps image quality within the check',
+    async (_name, preset) => {
+      const r = await checkPreset(base, tools, 'popalign', preset.settings, EVALUATION_SEED)
+      const f = (q: typeof r.final): string => JSON.stringify(q.fidelity)
+      expect(r.final.quality, `no fidelity figure: ${f(r.final)}`).not.toBeNull()
+      expect(r.passed, `fidelity gap ${f(r.baseline)} -> ${f(r.final)} (${Math.round(100 * (r.final.quality?.change ?? 0))}%)`).toBe(true)
+    },
+    240_000
+  )
 
   it('the check itself fails a preset that destroys the images (the old Quick try: lr 3e-4)', async () => {
     const quick = FINETUNE_PRESETS.find((p) => p.name === 'quick')!

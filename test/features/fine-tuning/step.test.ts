@@ -48,9 +48,24 @@ function directLoss(method: FinetuneMethod, mse: TF.Tensor1D, w: Float32Array, r
 }
 
 describe('fine-tune step', () => {
-  for (const [method, weighting] of [['popalign', 'constant'], ['popalign', 'debias'], ['dpo', 'constant'], ['dpo', 'debias'], ['sft', 'constant']] as const) {
+  for (const [method, weighting] of [
+    ['popalign', 'constant'],
+    ['popalign', 'debias'],
+    ['dpo', 'constant'],
+    ['dpo', 'debias'],
+    ['sft', 'constant']
+  ] as const) {
     it(`${method} (${weighting}): surrogate gradients equal tf.grad of the full loss`, () => {
-      const config = parseTrainConfig({ model: tinyWorldModel, batchSize: 8, learningRate: 3e-3, steps: 20, seed: 5, weighting, condDropout: 0.2, weightOptions: weighting === 'debias' ? { maxSnr: 1000 } : {} })
+      const config = parseTrainConfig({
+        model: tinyWorldModel,
+        batchSize: 8,
+        learningRate: 3e-3,
+        steps: 20,
+        seed: 5,
+        weighting,
+        condDropout: 0.2,
+        weightOptions: weighting === 'debias' ? { maxSnr: 1000 } : {}
+      })
       const trainer = new Trainer(tf, config, toyDataSource(tinyWorldModel), { initialParams: base })
       const data = buildPreferenceData(syntheticImages(tinyWorldModel, 3, 2), tinyWorldModel, method)
       const objective = { method, beta: 300, alpha: 0.5 }
@@ -149,6 +164,12 @@ describe('fine-tune step', () => {
     const sft = drawPreferenceBatch(buildPreferenceData(images, tinyWorldModel, 'sft'), { ...settings, method: 'sft' }, rng)
     expect(Array.from(sft.labels)).toEqual(Array(8).fill(1))
     expect(() => drawPreferenceBatch(data, { ...settings, batchSize: 7 }, rng)).toThrow(/must be even/)
-    expect(() => buildPreferenceData(images.filter((i) => i.label === -1), tinyWorldModel, 'dpo')).toThrow(/both a winning and a losing set/)
+    expect(() =>
+      buildPreferenceData(
+        images.filter((i) => i.label === -1),
+        tinyWorldModel,
+        'dpo'
+      )
+    ).toThrow(/both a winning and a losing set/)
   })
 })

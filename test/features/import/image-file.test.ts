@@ -98,7 +98,11 @@ describe('writeThumbnail', () => {
     const thumbs = path.join(tmp, 'thumbs-concurrent')
     mkdirSync(thumbs)
     const jpeg = await loadImage(path.join(FIXTURE, 'truncated.jpg'), DEFAULT_IMPORT_LIMITS)
-    const others = Array.from({ length: 8 }, (_, i) => sharp({ create: { width: 512, height: 512, channels: 3, background: { r: i, g: 0, b: 0 } } }).png().toBuffer())
+    const others = Array.from({ length: 8 }, (_, i) =>
+      sharp({ create: { width: 512, height: 512, channels: 3, background: { r: i, g: 0, b: 0 } } })
+        .png()
+        .toBuffer()
+    )
     const reasons = await Promise.all([...others, ...Array.from({ length: 4 }, () => rejection(writeThumbnail(jpeg, thumbs)))])
     for (const r of reasons.slice(8)) expect(r).toMatch(/truncated image/)
   })

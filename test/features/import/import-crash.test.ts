@@ -72,14 +72,14 @@ describe('import survives SIGKILL', () => {
 
     // Between the kill and the resume: a consistent, partial state.
     const ws1 = openWorkspace(path.join(tmp.dir, 'ws.sqlite'))
-    const mid = ws1.db.prepare("SELECT status, count(*) AS n FROM import_files GROUP BY status").all() as Array<{ status: string; n: number }>
+    const mid = ws1.db.prepare('SELECT status, count(*) AS n FROM import_files GROUP BY status').all() as Array<{ status: string; n: number }>
     const midCount = (s: string) => mid.find((r) => r.status === s)?.n ?? 0
     expect(midCount('pending')).toBeGreaterThan(0)
     expect(midCount('imported')).toBeGreaterThan(0)
     // No half-linked rows: every image has exactly one 'imported' ledger row, and vice versa.
     const images1 = ws1.db.prepare('SELECT count(*) FROM images').pluck().get() as number
     expect(images1).toBe(midCount('imported'))
-    expect((ws1.db.prepare('SELECT state FROM jobs').pluck().get() as string)).toBe('running')
+    expect(ws1.db.prepare('SELECT state FROM jobs').pluck().get() as string).toBe('running')
     ws1.close()
 
     const second = await runChild([tmp.dir, 'resume'])

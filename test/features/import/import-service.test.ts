@@ -97,9 +97,11 @@ describe('import service', () => {
 
   it('links the duplicate file to the image that was kept', async () => {
     const job = await importAndWait(FIXTURE)
-    const rows = ws.db
-      .prepare("SELECT rel_path, status, image_id FROM import_files WHERE job_id = ? AND status IN ('imported','duplicate') ORDER BY rel_path")
-      .all(job.id) as Array<{ rel_path: string; status: string; image_id: number }>
+    const rows = ws.db.prepare("SELECT rel_path, status, image_id FROM import_files WHERE job_id = ? AND status IN ('imported','duplicate') ORDER BY rel_path").all(job.id) as Array<{
+      rel_path: string
+      status: string
+      image_id: number
+    }>
     const dup = rows.find((r) => r.status === 'duplicate')!
     expect(dup.rel_path).toMatch(/_seed_7_3\.png$/)
     expect(rows.find((r) => r.rel_path.includes('_seed_1_0.png'))!.image_id).toBe(dup.image_id)
@@ -111,9 +113,17 @@ describe('import service', () => {
     // a-big decodes far slower than the small files after it; z-copy repeats it byte for byte.
     const noise = Buffer.alloc(1200 * 1200 * 3)
     for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24
-    const big = await sharp(noise, { raw: { width: 1200, height: 1200, channels: 3 } }).png({ compressionLevel: 9 }).toBuffer()
+    const big = await sharp(noise, { raw: { width: 1200, height: 1200, channels: 3 } })
+      .png({ compressionLevel: 9 })
+      .toBuffer()
     const files: [string, Buffer][] = [['a-big.png', big]]
-    for (let i = 0; i < 6; i++) files.push([`b${i}.png`, await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 40 * i, g: 3, b: 9 } } }).png().toBuffer()])
+    for (let i = 0; i < 6; i++)
+      files.push([
+        `b${i}.png`,
+        await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: 40 * i, g: 3, b: 9 } } })
+          .png()
+          .toBuffer()
+      ])
     files.push(['z-copy.png', big])
     for (const [name, bytes] of files) {
       writeFileSync(path.join(folder, name), bytes)
@@ -179,7 +189,9 @@ describe('import service', () => {
     const folder = path.join(tmp.dir, 'many')
     mkdirSync(folder)
     for (let i = 0; i < 80; i++) {
-      const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i, g: 2 * i, b: 9 } } }).png().toBuffer()
+      const png = await sharp({ create: { width: 16, height: 16, channels: 3, background: { r: i, g: 2 * i, b: 9 } } })
+        .png()
+        .toBuffer()
       writeFileSync(path.join(folder, `${i}.png`), png)
       writeFileSync(path.join(folder, `${i}.json`), JSON.stringify({ prompt: 'p' }))
     }

@@ -69,9 +69,7 @@ describe('buildManifest on the CSV fixture', () => {
   })
 
   it('has exactly the expected entries', () => {
-    expect([...entries.keys()].sort()).toEqual(
-      ['../img_f0272b26-c94e-54de-9fa6-6bfb375f7e50_seed_1_0.png', 'a.png', 'b.jpg', 'd.png', 'missing.png', 'sub/c.webp'].sort()
-    )
+    expect([...entries.keys()].sort()).toEqual(['../img_f0272b26-c94e-54de-9fa6-6bfb375f7e50_seed_1_0.png', 'a.png', 'b.jpg', 'd.png', 'missing.png', 'sub/c.webp'].sort())
   })
 })
 

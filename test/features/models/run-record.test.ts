@@ -9,8 +9,18 @@ import { readRunRecord, writeRunRecordOnce, type RunRecord } from '../../../src-
 const dir = mkdtempSync(join(tmpdir(), 'run-record-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
 
-const record = (seed: number): RunRecord =>
-  ({ jobId: 1, projectId: null, config: { seed } as never, seed, init: { model: 'scratch' }, data: { source: 'world', options: {} }, backend: 'wasm', codeVersion: 'test', platform: 'linux', createdAt: '2026-11-23T00:00:00Z' })
+const record = (seed: number): RunRecord => ({
+  jobId: 1,
+  projectId: null,
+  config: { seed } as never,
+  seed,
+  init: { model: 'scratch' },
+  data: { source: 'world', options: {} },
+  backend: 'wasm',
+  codeVersion: 'test',
+  platform: 'linux',
+  createdAt: '2026-11-23T00:00:00Z'
+})
 
 describe('run record', () => {
   it('is null before the first write, then written once: a second write returns the first record', () => {

@@ -38,7 +38,11 @@ describe('tidying a run folder before resume (issue 11, finding 10)', () => {
     for (let step = 10; step <= 150; step += 10) line(step, 1)
     // Killed at 150 with the last checkpoint at 100: the resume starts at 100.
     expect(truncateMetricsAfter(dir, 100)).toBe(5)
-    expect(readMetrics(dir).map((l) => l.step).at(-1)).toBe(100)
+    expect(
+      readMetrics(dir)
+        .map((l) => l.step)
+        .at(-1)
+    ).toBe(100)
     // The resumed run writes 110 with a new loss and is killed again: 120-150 of the first run are gone.
     appendMetrics(dir, { step: 110, loss: 0.5, itPerSec: 1, etaSeconds: null, at: 'second run' })
     const steps = readMetrics(dir).map((l) => l.step)

@@ -37,7 +37,10 @@ describe('sample jobs', () => {
       expect(done.state, done.error ?? '').toBe('done')
       const results = await s.call('sample.results', { jobId: job.id })
       expect(results.map((r) => [r.provenance.prompt, r.provenance.seed])).toEqual([
-        [prompts[0], 10], [prompts[0], 11], [prompts[1], 10], [prompts[1], 11]
+        [prompts[0], 10],
+        [prompts[0], 11],
+        [prompts[1], 10],
+        [prompts[1], 11]
       ])
       expect(results[0].provenance).toMatchObject({ model: modelId, step: 40, sampler: 'ddim', steps: 4, guidance: 2, backend: 'onnxruntime-node', jobId: job.id })
       expect(results[0].provenance.checkpoint).toMatch(/step-000000040\.ckpt$/)

@@ -83,7 +83,22 @@ describe('MCMC chains over the workspace', () => {
     expect(mcmc.log(chain.id).at(-1)).toMatchObject({ decision: 'stop', proposal: before.proposal })
 
     const other = ws.sets.create(projectId, promptId, 'random', images.slice(0, 4))
-    const handlers = createHandlers({ ws, imports: { start: () => { throw new Error('unused') }, report: () => { throw new Error('unused') } }, jobs: { cancel: () => { throw new Error('unused') } } })
+    const handlers = createHandlers({
+      ws,
+      imports: {
+        start: () => {
+          throw new Error('unused')
+        },
+        report: () => {
+          throw new Error('unused')
+        }
+      },
+      jobs: {
+        cancel: () => {
+          throw new Error('unused')
+        }
+      }
+    })
     const ctx: CallContext = { annotatorId: ownerId, scope: 'owner' }
     const made = await dispatch(handlers, 'mcmc.makePair', { chainId: chain.id, loserSetId: other.id, idempotencyKey: 'make-pair-1' }, ctx, { checkOutputs: true })
     expect(made.ok).toBe(true)
@@ -117,7 +132,11 @@ describe('MCMC chains over the workspace', () => {
       }
       expect(chain.imageIds).toEqual(twinMcmc.get(twinChain.id).imageIds)
       expect(chain.proposal).toEqual(twinMcmc.get(twinChain.id).proposal)
-      expect(createMcmcService(ws).log(id).map((e) => e.proposal)).toEqual(twinMcmc.log(twinChain.id).map((e) => e.proposal))
+      expect(
+        createMcmcService(ws)
+          .log(id)
+          .map((e) => e.proposal)
+      ).toEqual(twinMcmc.log(twinChain.id).map((e) => e.proposal))
     } finally {
       twin.close()
       twinTmp.cleanup()
@@ -149,7 +168,16 @@ describe('MCMC chains over the workspace', () => {
       const accepted = log.filter((e) => e.decision === 'accept').map((e) => e.distanceAfter!)
       expect(accepted).toEqual([...accepted].sort((a, b) => b - a))
       // 60 random proposals over 8 images reach the two-and-two set.
-      expect(mcmc.get(chain.id, true).tally).toEqual([{ axis: 'gender', counts: [{ cls: 'man', count: 2 }, { cls: 'woman', count: 2 }], unseen: 0 }])
+      expect(mcmc.get(chain.id, true).tally).toEqual([
+        {
+          axis: 'gender',
+          counts: [
+            { cls: 'man', count: 2 },
+            { cls: 'woman', count: 2 }
+          ],
+          unseen: 0
+        }
+      ])
       expect(run.chain.acceptanceRate).toBeCloseTo(run.chain.accepted / 60, 12)
     })
 
@@ -194,7 +222,22 @@ describe('MCMC chains over the workspace', () => {
   })
 
   it('through the API: annotators may judge but not start chains; bad input names the problem', async () => {
-    const handlers = createHandlers({ ws, imports: { start: () => { throw new Error('unused') }, report: () => { throw new Error('unused') } }, jobs: { cancel: () => { throw new Error('unused') } } })
+    const handlers = createHandlers({
+      ws,
+      imports: {
+        start: () => {
+          throw new Error('unused')
+        },
+        report: () => {
+          throw new Error('unused')
+        }
+      },
+      jobs: {
+        cancel: () => {
+          throw new Error('unused')
+        }
+      }
+    })
     const alice = ws.annotators.create('alice')
     const annotate: CallContext = { annotatorId: alice.id, scope: 'annotate' }
     const owner: CallContext = { annotatorId: ownerId, scope: 'owner' }

@@ -33,7 +33,10 @@ describe('a classifier-judged chain with fresh proposals', () => {
       const log = await s.call('mcmc.log', { chainId: chain.id })
       expect(log).toHaveLength(6)
       // Replay the log from the generated start (its images carry their place in the set).
-      const startImages = ws.images.idsOfPrompt(promptId).map((id) => ws.images.get(id)!).filter((i) => i.provenance.chainId === chain.id && i.provenance.chainRole === 'start')
+      const startImages = ws.images
+        .idsOfPrompt(promptId)
+        .map((id) => ws.images.get(id)!)
+        .filter((i) => i.provenance.chainId === chain.id && i.provenance.chainRole === 'start')
       let members = startImages.sort((a, b) => Number(a.provenance.startIndex) - Number(b.provenance.startIndex)).map((i) => i.id)
       expect(members).toHaveLength(4)
       for (const id of members) expect(verdicts.latest(id), `verdict of starting image ${id}`).not.toBeNull()
@@ -43,9 +46,21 @@ describe('a classifier-judged chain with fresh proposals', () => {
         // Read by the built-in classifier before the judge ran (unread, it counted as unseen).
         expect(verdicts.latest(incoming), `verdict of fresh image ${incoming}`).toMatchObject({ classifierId: expect.any(String), status: expect.any(String) })
         expect(entry.distanceAfter).not.toBeNull()
-        expect(entry.distanceBefore).toBeCloseTo(setDistance(members.map((id) => verdicts.latest(id)), target), 9)
+        expect(entry.distanceBefore).toBeCloseTo(
+          setDistance(
+            members.map((id) => verdicts.latest(id)),
+            target
+          ),
+          9
+        )
         const proposed = applyProposal(members, entry.proposal!)
-        expect(entry.distanceAfter).toBeCloseTo(setDistance(proposed.map((id) => verdicts.latest(id)), target), 9)
+        expect(entry.distanceAfter).toBeCloseTo(
+          setDistance(
+            proposed.map((id) => verdicts.latest(id)),
+            target
+          ),
+          9
+        )
         if (entry.decision === 'accept') members = proposed
       }
     } finally {

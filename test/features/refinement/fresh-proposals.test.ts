@@ -70,7 +70,16 @@ describe('freshly sampled proposals', () => {
         // The service alone commits the draw but does not sample: the state a kill mid-sampling leaves.
         const models = await s.call('models.list', {})
         const mcmc = createMcmcService(s.studio.workspace, { fresh: { models: () => models } })
-        const chain = mcmc.start({ projectId, promptId, size: 3, judge: 'human', seed: 91, createdBy: s.studio.workspace.annotators.owner().id, proposalSource: 'sample', sampling: { model: modelId, steps: 3, sampler: 'ddim', guidance: 3 } })
+        const chain = mcmc.start({
+          projectId,
+          promptId,
+          size: 3,
+          judge: 'human',
+          seed: 91,
+          createdBy: s.studio.workspace.annotators.owner().id,
+          proposalSource: 'sample',
+          sampling: { model: modelId, steps: 3, sampler: 'ddim', guidance: 3 }
+        })
         chainId = chain.id
         expect(chain).toMatchObject({ proposal: null, proposalPending: true, awaiting: null })
         const row = s.studio.workspace.db.prepare('SELECT pending_sample AS p FROM mcmc_chains WHERE id = ?').get(chainId) as { p: string }

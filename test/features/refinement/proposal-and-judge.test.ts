@@ -64,11 +64,27 @@ describe('automatic judge', () => {
       { status: 'ok', attributes: { gender: 'woman', age: 'old' } }
     ]
     expect(setDistance(set, [gender, age])).toBeCloseTo(0, 12)
-    expect(tallySet(set, [age])).toEqual([{ axis: 'age', counts: [{ cls: 'young', count: 3 }, { cls: 'old', count: 1 }], unseen: 0 }])
+    expect(tallySet(set, [age])).toEqual([
+      {
+        axis: 'age',
+        counts: [
+          { cls: 'young', count: 3 },
+          { cls: 'old', count: 1 }
+        ],
+        unseen: 0
+      }
+    ])
   })
 
   it('counts members it cannot see as unseen, and says which images it cannot see', () => {
-    expect(tallySet([v('man'), hidden, null, v('robot')], [gender])[0]).toEqual({ axis: 'gender', counts: [{ cls: 'man', count: 1 }, { cls: 'woman', count: 0 }], unseen: 3 })
+    expect(tallySet([v('man'), hidden, null, v('robot')], [gender])[0]).toEqual({
+      axis: 'gender',
+      counts: [
+        { cls: 'man', count: 1 },
+        { cls: 'woman', count: 0 }
+      ],
+      unseen: 3
+    })
     expect(classifierCannotSee(hidden)).toBe(true)
     expect(classifierCannotSee(null)).toBe(true)
     expect(classifierCannotSee({ status: 'low_confidence', attributes: { gender: 'man' } })).toBe(false)

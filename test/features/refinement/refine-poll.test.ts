@@ -8,9 +8,26 @@ import { RefineSession } from '../../../src-renderer/src/lib/stores/refine-sessi
 
 function chain(over: Partial<McmcChain> = {}): McmcChain {
   return {
-    id: 1, number: 1, projectId: 1, promptId: 1, judge: 'human', state: 'running', setSize: 3, imageIds: [1, 2, 3],
-    proposal: null, awaiting: null, step: 0, accepted: 0, rejected: 0,
-    acceptanceRate: null, resultSetId: null, createdAt: '', updatedAt: '', tally: null, proposalPending: true, ...over
+    id: 1,
+    number: 1,
+    projectId: 1,
+    promptId: 1,
+    judge: 'human',
+    state: 'running',
+    setSize: 3,
+    imageIds: [1, 2, 3],
+    proposal: null,
+    awaiting: null,
+    step: 0,
+    accepted: 0,
+    rejected: 0,
+    acceptanceRate: null,
+    resultSetId: null,
+    createdAt: '',
+    updatedAt: '',
+    tally: null,
+    proposalPending: true,
+    ...over
   }
 }
 
@@ -33,7 +50,12 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 describe('RefineSession polling while sampling', () => {
   it('re-reads until the sampled proposal is ready, then stops', async () => {
-    const ready = chain({ proposal: { position: 0, outImageId: 1, inImageId: 9 }, awaiting: 'human', proposalPending: false, incoming: { imageId: 9, source: 'chain', model: 'run:1@8', modelLabel: null, seed: 42, chainStep: 0, role: 'proposal' } })
+    const ready = chain({
+      proposal: { position: 0, outImageId: 1, inImageId: 9 },
+      awaiting: 'human',
+      proposalPending: false,
+      incoming: { imageId: 9, source: 'chain', model: 'run:1@8', modelLabel: null, seed: 42, chainStep: 0, role: 'proposal' }
+    })
     const api = scripted([chain(), chain({ proposalError: 'engine busy' }), ready])
     const s = new RefineSession(api.client, 1, { pollMs: 5 })
     await s.load()

@@ -44,7 +44,11 @@ describe('symmetric eigendecomposition (Jacobi)', () => {
 
   it('Householder + QL eigenvalues agree with Jacobi, including repeated and trivial cases', () => {
     const sorted = (x: Float64Array) => Array.from(x).sort((p, q) => p - q)
-    for (const [n, seed] of [[20, 1], [33, 2], [3, 4]]) {
+    for (const [n, seed] of [
+      [20, 1],
+      [33, 2],
+      [3, 4]
+    ]) {
       const a = randomSpd(n, new Rng(seed))
       const q = sorted(symmetricEigenvalues(a, n))
       const j = sorted(symmetricEigen(a, n, false).values)

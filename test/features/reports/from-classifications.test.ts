@@ -68,7 +68,8 @@ describe('headless audit of the built-in world (real classifier)', () => {
 
     const fair: Float32Array[] = []
     const fairPixels = new Float32Array(48 * per)
-    for (let i = 0; i < 48; i++) fairPixels.set(renderFigure({ concept: 'doctor', silhouette: i % 2 ? 'round' : 'angular', tone: (['amber', 'teal', 'violet', 'rose', 'olive', 'slate'] as const)[i % 6] }, 5000 + i), i * per)
+    for (let i = 0; i < 48; i++)
+      fairPixels.set(renderFigure({ concept: 'doctor', silhouette: i % 2 ? 'round' : 'angular', tone: (['amber', 'teal', 'violet', 'rose', 'olive', 'slate'] as const)[i % 6] }, 5000 + i), i * per)
     for (const c of await classifyImages(fairPixels, 48)) fair.push(c.features as Float32Array)
 
     const report = buildReport({

@@ -14,7 +14,11 @@ import { launchBrowser } from '../../e2e/browser'
 import { handInput } from './fixtures'
 
 async function png(r: number, g: number, b: number): Promise<Uint8Array> {
-  return new Uint8Array(await sharp({ create: { width: 16, height: 16, channels: 3, background: { r, g, b } } }).png().toBuffer())
+  return new Uint8Array(
+    await sharp({ create: { width: 16, height: 16, channels: 3, background: { r, g, b } } })
+      .png()
+      .toBuffer()
+  )
 }
 
 describe('exported HTML in Chromium, offline', () => {

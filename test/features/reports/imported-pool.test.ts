@@ -19,7 +19,18 @@ describe('report source: workspace images', () => {
       // Sampled in the studio: the sampling job names the model as popalign-studio/<model>.
       const sampled = [0, 1].map(
         (i) =>
-          ws.images.add({ projectId, promptId, sha256: fakeSha(`sampled-${i}`), filePath: `/ws/samples/${i}.png`, rootPath: '/ws/samples', width: 64, height: 64, bytes: 10, seed: i, generator: 'popalign-studio/base' }).image.id
+          ws.images.add({
+            projectId,
+            promptId,
+            sha256: fakeSha(`sampled-${i}`),
+            filePath: `/ws/samples/${i}.png`,
+            rootPath: '/ws/samples',
+            width: 64,
+            height: 64,
+            bytes: 10,
+            seed: i,
+            generator: 'popalign-studio/base'
+          }).image.id
       )
       const other = ws.prompts.ensure({ projectId, text: 'a photo of a nurse' }).id
       for (const id of addImages(ws, projectId, other, 2, '/data/nurses')) ws.db.prepare("UPDATE images SET generator = 'popalign-studio/base' WHERE id = ?").run(id)
@@ -31,7 +42,9 @@ describe('report source: workspace images', () => {
       // The job's work counts every audited image (plus the report itself).
       expect(byDefault.total).toBe(imported.length + 1)
       expect(both.total).toBe(imported.length + sampled.length + 1)
-      await expect(start(undefined, 'a photo of a nurse')).rejects.toThrow('prompt "a photo of a nurse" has no imported images in this project (it has 2 made in the studio: include those sources to audit them)')
+      await expect(start(undefined, 'a photo of a nurse')).rejects.toThrow(
+        'prompt "a photo of a nurse" has no imported images in this project (it has 2 made in the studio: include those sources to audit them)'
+      )
       for (const job of [byDefault, both]) await s.call('jobs.cancel', { jobId: job.id }).catch(() => {})
     } finally {
       await s.close()

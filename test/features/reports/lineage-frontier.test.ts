@@ -87,7 +87,11 @@ describe('lineage rows', () => {
     const report = sweepReport()
     expect(parseReportJson(reportToJson(report)).models[0].lineage.training).toEqual(training(1000))
     const csv = reportToCsv(report)
-    expect(parseCsvLineage(csv).filter((r) => r.modelId === 'run:1000 g3').map((r) => r.key)).toContain('agreement')
+    expect(
+      parseCsvLineage(csv)
+        .filter((r) => r.modelId === 'run:1000 g3')
+        .map((r) => r.key)
+    ).toContain('agreement')
     expect(parseReportCsv(csv).length).toBeGreaterThan(0)
     const html = renderReportHtml(report)
     expect(html).toContain('<tr data-key="training_run"><th>training run</th><td>run 12: popalign')

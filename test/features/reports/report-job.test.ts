@@ -61,9 +61,10 @@ describe('report jobs', () => {
       expect(m.frechet?.value).not.toBeNull()
 
       // Hand count from the verdict table: pooled tone counts over the 80 images.
-      const rows = s.studio.workspace.db
-        .prepare("SELECT json_extract(attributes, '$.tone') AS tone, count(*) AS n FROM image_classifications WHERE status = 'ok' GROUP BY tone")
-        .all() as { tone: string; n: number }[]
+      const rows = s.studio.workspace.db.prepare("SELECT json_extract(attributes, '$.tone') AS tone, count(*) AS n FROM image_classifications WHERE status = 'ok' GROUP BY tone").all() as {
+        tone: string
+        n: number
+      }[]
       const tone = m.axes.find((a) => a.axis === 'tone')!
       for (const c of tone.pooled.classes) expect(c.count).toBe(rows.find((r) => r.tone === c.cls)?.n ?? 0)
       // Evidence ids are workspace image ids (the renderer opens their thumbnails).
@@ -115,7 +116,18 @@ describe('report jobs', () => {
     let before = new Map<number, string>()
     try {
       workspace.db.prepare('DELETE FROM image_classifications').run()
-      jobId = audit.start({ projectId, sources: [{ kind: 'images', label: 'world' }], prompts, seedStart: 0, count: 16, steps: 20, sampler: 'ddim', guidance: 3, classifier: 'builtin', resamples: 50 }).id
+      jobId = audit.start({
+        projectId,
+        sources: [{ kind: 'images', label: 'world' }],
+        prompts,
+        seedStart: 0,
+        count: 16,
+        steps: 20,
+        sampler: 'ddim',
+        guidance: 3,
+        classifier: 'builtin',
+        resamples: 50
+      }).id
       await reached
       await runner.shutdown()
       before = verdictTimesIn(workspace.db)
@@ -146,7 +158,18 @@ describe('report jobs', () => {
       const train = await s.call('train.start', { projectId, config: { size: 'tiny', steps: 20, batchSize: 8, learningRate: 5e-3, seed: 3, checkpointEvery: 20 } })
       expect((await finished(s, train.id, 120_000)).state).toBe('done')
       const model = `run:${train.id}@20`
-      const job = await s.call('report.start', { projectId, sources: [{ kind: 'model', model, label: 'tiny run' }, { kind: 'images', label: 'world' }], prompts, count: 3, seedStart: 7, steps: 4, resamples: 50 })
+      const job = await s.call('report.start', {
+        projectId,
+        sources: [
+          { kind: 'model', model, label: 'tiny run' },
+          { kind: 'images', label: 'world' }
+        ],
+        prompts,
+        count: 3,
+        seedStart: 7,
+        steps: 4,
+        resamples: 50
+      })
       const done = await finished(s, job.id, 120_000)
       expect(done.state, done.error ?? '').toBe('done')
       const report = await s.call('report.get', { reportId: job.id })

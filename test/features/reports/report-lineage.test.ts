@@ -46,7 +46,13 @@ beforeAll(async () => {
   )
   snapshotId = createSnapshot(w, projectId, 'fairness', 'two annotators').id
   for (const beta of [1000, 5000]) {
-    const job = await s.call('finetune.start', { projectId, snapshotId, base: 'base', method: 'popalign', settings: { steps: 10, batchSize: 4, learningRate: 1e-4, beta, checkpointEvery: 10, seed: 3 } })
+    const job = await s.call('finetune.start', {
+      projectId,
+      snapshotId,
+      base: 'base',
+      method: 'popalign',
+      settings: { steps: 10, batchSize: 4, learningRate: 1e-4, beta, checkpointEvery: 10, seed: 3 }
+    })
     const done = await finished(job.id)
     expect(done.state, done.error ?? '').toBe('done')
     runs.push({ id: job.id, beta })
@@ -160,14 +166,36 @@ describe('foreign classifier through the API', () => {
     w.axes.save(p, 'race', ['asian', 'white', 'black'], null)
     const prompt = 'a photo of a person'
     const promptId = w.prompts.ensure({ projectId: p, text: prompt }).id
-    const colours: [number, number, number][] = [[255, 0, 0], [250, 10, 10], [0, 0, 255], [0, 0, 0]]
+    const colours: [number, number, number][] = [
+      [255, 0, 0],
+      [250, 10, 10],
+      [0, 0, 255],
+      [0, 0, 0]
+    ]
     for (const [i, rgb] of colours.entries()) {
       const file = await solidPng(join(root.dir, `solid-${i}.png`), rgb)
       const bytes = readFileSync(file)
-      w.images.add({ projectId: p, promptId, sha256: createHash('sha256').update(bytes).digest('hex'), filePath: file, rootPath: root.dir, width: 32, height: 32, bytes: bytes.length, seed: i, generator: 'fixture' })
+      w.images.add({
+        projectId: p,
+        promptId,
+        sha256: createHash('sha256').update(bytes).digest('hex'),
+        filePath: file,
+        rootPath: root.dir,
+        width: 32,
+        height: 32,
+        bytes: bytes.length,
+        seed: i,
+        generator: 'fixture'
+      })
     }
     const mappingPath = writeForeignClassifier(root.dir)
-    const job = await s.call('report.start', { projectId: p, sources: [{ kind: 'images', label: 'solid' }], prompts: [prompt], classifier: { mappingPath, onnxPath: join(root.dir, 'foreign.onnx') }, resamples: 50 })
+    const job = await s.call('report.start', {
+      projectId: p,
+      sources: [{ kind: 'images', label: 'solid' }],
+      prompts: [prompt],
+      classifier: { mappingPath, onnxPath: join(root.dir, 'foreign.onnx') },
+      resamples: 50
+    })
     const done = await finished(job.id)
     expect(done.state, done.error ?? '').toBe('done')
     const report = await s.call('report.get', { reportId: job.id })

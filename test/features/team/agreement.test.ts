@@ -6,7 +6,12 @@ import { seededRandom } from '../../../src-main/core/random/rng'
 
 describe("Krippendorff's alpha (nominal) and percent agreement", () => {
   it('perfect agreement over varied answers is 1', () => {
-    const units = [['a', 'a', 'a'], ['b', 'b', 'b'], ['tie', 'tie'], ['a', 'a']]
+    const units = [
+      ['a', 'a', 'a'],
+      ['b', 'b', 'b'],
+      ['tie', 'tie'],
+      ['a', 'a']
+    ]
     expect(krippendorffAlphaNominal(units)).toBe(1)
     expect(percentAgreement(units)).toBe(1)
   })
@@ -14,7 +19,12 @@ describe("Krippendorff's alpha (nominal) and percent agreement", () => {
   it('two raters, four pairs, worked by hand: alpha = 1 - 7 * 2 / 30, agreement 3/4', () => {
     // Coincidences: o_aa = 2, o_ab = o_ba = 1, o_bb = 4; n_a = 3, n_b = 5, n = 8.
     // alpha = 1 - (n - 1) * (o_ab + o_ba) / (2 * n_a * n_b) = 1 - 7 * 2 / 30.
-    const units = [['a', 'a'], ['a', 'b'], ['b', 'b'], ['b', 'b']]
+    const units = [
+      ['a', 'a'],
+      ['a', 'b'],
+      ['b', 'b'],
+      ['b', 'b']
+    ]
     expect(krippendorffAlphaNominal(units)).toBeCloseTo(1 - 14 / 30, 12)
     expect(percentAgreement(units)).toBe(0.75)
   })
@@ -27,25 +37,58 @@ describe("Krippendorff's alpha (nominal) and percent agreement", () => {
       [null, 3, 3, 3, 2, 3, 4, 2, 2, 5, 1, null],
       [1, 2, 3, 3, 2, 4, 4, 1, 2, 5, 1, null]
     ]
-    const units = rows[0].map((_, u) => rows.map((r) => r[u]).filter((v): v is number => v !== null).map(String))
+    const units = rows[0].map((_, u) =>
+      rows
+        .map((r) => r[u])
+        .filter((v): v is number => v !== null)
+        .map(String)
+    )
     expect(krippendorffAlphaNominal(units)).toBeCloseTo(0.743, 3)
   })
 
   it('systematic disagreement goes below 0; no variation at all is undefined (null), not 1', () => {
-    expect(krippendorffAlphaNominal([['a', 'b'], ['b', 'a']])).toBeLessThan(0)
-    expect(percentAgreement([['a', 'b'], ['b', 'a']])).toBe(0)
-    expect(krippendorffAlphaNominal([['a', 'a'], ['a', 'a']])).toBeNull()
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'b'],
+        ['b', 'a']
+      ])
+    ).toBeLessThan(0)
+    expect(
+      percentAgreement([
+        ['a', 'b'],
+        ['b', 'a']
+      ])
+    ).toBe(0)
+    expect(
+      krippendorffAlphaNominal([
+        ['a', 'a'],
+        ['a', 'a']
+      ])
+    ).toBeNull()
     expect(krippendorffAlphaNominal([['a'], ['b']])).toBeNull()
     expect(percentAgreement([['a']])).toBeNull()
   })
 
   it('percent agreement with three raters counts agreeing ordered pairs per unit', () => {
     // (a, a, b): 2 of 6 ordered pairs agree; (b, b, b): all agree.
-    expect(percentAgreement([['a', 'a', 'b'], ['b', 'b', 'b']])).toBeCloseTo((1 / 3 + 1) / 2, 12)
+    expect(
+      percentAgreement([
+        ['a', 'a', 'b'],
+        ['b', 'b', 'b']
+      ])
+    ).toBeCloseTo((1 / 3 + 1) / 2, 12)
   })
 
   it('the bootstrap interval is reproducible from its seed and brackets the estimate', () => {
-    const units = [['a', 'a', 'b'], ['b', 'b', 'b'], ['a', 'a', 'a'], ['tie', 'a', 'a'], ['b', 'b', 'a'], ['a', 'a', 'a'], ['b', 'b', 'b']]
+    const units = [
+      ['a', 'a', 'b'],
+      ['b', 'b', 'b'],
+      ['a', 'a', 'a'],
+      ['tie', 'a', 'a'],
+      ['b', 'b', 'a'],
+      ['a', 'a', 'a'],
+      ['b', 'b', 'b']
+    ]
     const alpha = krippendorffAlphaNominal(units)!
     const ci = bootstrapAlpha(units, 500, seededRandom(9))!
     expect(bootstrapAlpha(units, 500, seededRandom(9))).toEqual(ci)

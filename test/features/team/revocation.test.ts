@@ -80,7 +80,11 @@ describe('revocation and classifier agreement over the workspace', () => {
       const task = await call('label.next', { projectId }, as(annotatorId))
       if (!task) break
       served.push(task.pair.id)
-      await call('label.judge', { pairId: task.pair.id, criterion: 'fairness', choice: choose(task.pair.id), shownLeft: task.shownLeft, responseMs: 800, idempotencyKey: `label-key-${annotatorId}-${task.pair.id}` }, as(annotatorId))
+      await call(
+        'label.judge',
+        { pairId: task.pair.id, criterion: 'fairness', choice: choose(task.pair.id), shownLeft: task.shownLeft, responseMs: 800, idempotencyKey: `label-key-${annotatorId}-${task.pair.id}` },
+        as(annotatorId)
+      )
     }
     return served
   }
@@ -95,7 +99,13 @@ describe('revocation and classifier agreement over the workspace', () => {
     await new Promise((r) => setTimeout(r, 450))
 
     const status = async () => new Map((await call('team.listInvites', {})).map((i) => [i.id, i.status]))
-    expect(await status()).toEqual(new Map([[shortInvite.id!, 'expired'], [openInvite.id!, 'open'], [redeemedInvite.id!, 'redeemed']]))
+    expect(await status()).toEqual(
+      new Map([
+        [shortInvite.id!, 'expired'],
+        [openInvite.id!, 'open'],
+        [redeemedInvite.id!, 'redeemed']
+      ])
+    )
     const listed = (await call('team.listInvites', {}))[0]
     expect(listed).toMatchObject({ annotator: { id: alice.id, name: 'annotator 1' }, redeemedAt: null, revokedAt: null })
     expect(JSON.stringify(await call('team.listInvites', {}))).not.toContain(openInvite.code) // codes are never stored
@@ -119,14 +129,23 @@ describe('revocation and classifier agreement over the workspace', () => {
     await call('team.route', { projectId, seed: 5 }) // 10 pairs x 3
     const assignments = assignmentsRepo(ws.db)
     const [gone] = people
-    const held = assignments.list(projectId).filter((a) => a.annotatorId === gone.id).map((a) => a.pairId)
+    const held = assignments
+      .list(projectId)
+      .filter((a) => a.annotatorId === gone.id)
+      .map((a) => a.pairId)
     expect(held.length).toBeGreaterThan(2)
     const decided = await label(gone.id, 2, () => 'a')
 
     const result = await call('team.revoke', { annotatorId: gone.id })
     expect(result).toMatchObject({ annotator: { revoked: true }, assignmentsReleased: held.length - 2 })
     // Their decided pairs keep the assignment (the decisions count); the rest are released.
-    expect(assignments.list(projectId).filter((a) => a.annotatorId === gone.id).map((a) => a.pairId).sort()).toEqual([...decided].sort())
+    expect(
+      assignments
+        .list(projectId)
+        .filter((a) => a.annotatorId === gone.id)
+        .map((a) => a.pairId)
+        .sort()
+    ).toEqual([...decided].sort())
 
     const rerouted = await call('team.route', { projectId, seed: 8 })
     expect(rerouted).toEqual({ assigned: held.length - 2, pairs: 10, short: 0 })

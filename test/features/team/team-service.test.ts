@@ -92,7 +92,18 @@ describe('team annotation over the workspace', () => {
       const task = await call('label.next', { projectId }, as(annotatorId))
       if (!task) return served
       served.push(task.pair.id)
-      await call('label.judge', { pairId: task.pair.id, criterion: 'fairness', choice: choose(task.pair.id, task.shownLeft), shownLeft: task.shownLeft, responseMs: 1500, idempotencyKey: `label-key-${annotatorId}-${task.pair.id}` }, as(annotatorId))
+      await call(
+        'label.judge',
+        {
+          pairId: task.pair.id,
+          criterion: 'fairness',
+          choice: choose(task.pair.id, task.shownLeft),
+          shownLeft: task.shownLeft,
+          responseMs: 1500,
+          idempotencyKey: `label-key-${annotatorId}-${task.pair.id}`
+        },
+        as(annotatorId)
+      )
     }
   }
 
@@ -181,7 +192,11 @@ describe('team annotation over the workspace', () => {
   it('an annotator edits their own recent decisions; the audit trail keeps the old value, who and when', async () => {
     const [alice, bob] = await team(2)
     const task = (await call('label.next', { projectId }, as(alice.id)))!
-    const { judgement } = await call('label.judge', { pairId: task.pair.id, criterion: 'fairness', choice: 'a', shownLeft: task.shownLeft, responseMs: 900, idempotencyKey: 'alice-edit-1' }, as(alice.id))
+    const { judgement } = await call(
+      'label.judge',
+      { pairId: task.pair.id, criterion: 'fairness', choice: 'a', shownLeft: task.shownLeft, responseMs: 900, idempotencyKey: 'alice-edit-1' },
+      as(alice.id)
+    )
     const edited = await call('label.edit', { judgementId: judgement.id, choice: 'tie' }, as(alice.id))
     expect(edited).toMatchObject({ edited: true, judgement: { id: judgement.id, choice: 'tie' } })
     // The same edit again (a retry) changes nothing and adds no audit row.

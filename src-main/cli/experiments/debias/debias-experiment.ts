@@ -148,14 +148,21 @@ export function defaultDebiasPlan(config: TrainConfig, overrides: Partial<Omit<D
 export function checkPlan(p: DebiasPlan): void {
   const total = p.config.steps
   if (!Number.isInteger(p.warmupSteps) || p.warmupSteps < 0 || p.warmupSteps >= total) throw new Error(`debias plan: warm-up must be an integer in [0, ${total}), got ${p.warmupSteps}`)
-  if (!(p.finalLearningRate > 0 && p.finalLearningRate <= p.config.learningRate)) throw new Error(`debias plan: final learning rate must be in (0, ${p.config.learningRate}], got ${p.finalLearningRate}`)
+  if (!(p.finalLearningRate > 0 && p.finalLearningRate <= p.config.learningRate))
+    throw new Error(`debias plan: final learning rate must be in (0, ${p.config.learningRate}], got ${p.finalLearningRate}`)
   if (!(p.emaDecay >= 0 && p.emaDecay < 1)) throw new Error(`debias plan: EMA decay must be in [0, 1), got ${p.emaDecay}`)
   if (p.evalSteps.length === 0 || !p.evalSteps.every((s, i) => Number.isInteger(s) && s > 0 && s <= total && (i === 0 || s > p.evalSteps[i - 1]))) {
     throw new Error(`debias plan: evaluation steps must increase within 1..${total}, got ${p.evalSteps.join(',')}`)
   }
   if (p.evalSteps[p.evalSteps.length - 1] !== total) throw new Error('debias plan: the last evaluation must be at the last step')
   if (p.samplers.length === 0 || new Set(p.samplers.map((s) => s.name)).size !== p.samplers.length) throw new Error('debias plan: give samplers with distinct names')
-  for (const [name, v] of [['perPrompt', p.perPrompt], ['resamples', p.resamples], ['heldOut', p.heldOut], ['timestepBins', p.timestepBins], ['checkpointEvery', p.checkpointEvery]] as const) {
+  for (const [name, v] of [
+    ['perPrompt', p.perPrompt],
+    ['resamples', p.resamples],
+    ['heldOut', p.heldOut],
+    ['timestepBins', p.timestepBins],
+    ['checkpointEvery', p.checkpointEvery]
+  ] as const) {
     if (!Number.isInteger(v) || v < 1) throw new Error(`debias plan: ${name} must be a positive integer, got ${v}`)
   }
   if (p.perPrompt < 2) throw new Error('debias plan: need at least 2 images per prompt')
@@ -207,7 +214,11 @@ export class ArmTrainer {
     this.weightTable = lossWeights(this.config.weighting, this.schedule, this.config.weightOptions)
     // The same derivations as Trainer, so a seed gives the same start and batches in both arms.
     const initRng = Rng.derive(this.config.seed, 'init')
-    this.model = new DiTModel(tf, this.config.model, initDiTParams(this.config.model, () => initRng.normal()))
+    this.model = new DiTModel(
+      tf,
+      this.config.model,
+      initDiTParams(this.config.model, () => initRng.normal())
+    )
     // Adam reads its settings object at every update, so the schedule sets the rate through it.
     this.adamSettings = { learningRate: this.config.learningRate, beta1: this.config.beta1, beta2: this.config.beta2, eps: this.config.adamEps }
     this.adam = new Adam(tf, this.model.params, this.adamSettings)
@@ -250,10 +261,25 @@ export class ArmTrainer {
     const params = this.model.exportParams()
     const ema = this.emaParams()
     const tensors: { name: string; shape: number[]; data: Float32Array }[] = []
-    for (const [prefix, table] of [['param', params], ['adam.m', adam.m], ['adam.v', adam.v], ['ema', ema]] as const) {
+    for (const [prefix, table] of [
+      ['param', params],
+      ['adam.m', adam.m],
+      ['adam.v', adam.v],
+      ['ema', ema]
+    ] as const) {
       for (const s of specs) tensors.push({ name: `${prefix}/${s.name}`, shape: s.shape, data: table[s.name] })
     }
-    const meta = { kind: ARM_KIND, plan: planKey(this.plan), weighting: this.config.weighting, seed: this.config.seed, step: this.step, rng: this.rng.getState(), losses: this.losses, learningRates: this.learningRates, ...extra }
+    const meta = {
+      kind: ARM_KIND,
+      plan: planKey(this.plan),
+      weighting: this.config.weighting,
+      seed: this.config.seed,
+      step: this.step,
+      rng: this.rng.getState(),
+      losses: this.losses,
+      learningRates: this.learningRates,
+      ...extra
+    }
     return encodeCheckpoint(meta, tensors)
   }
 
@@ -558,7 +584,9 @@ export async function runArm(o: RunArmOptions): Promise<ArmResult> {
           const m = q.samplers[name]
           return `${name} frechet ${m.frechet.value.toFixed(1)} [${m.frechet.low.toFixed(1)}, ${m.frechet.high.toFixed(1)}] colour ${m.colourShift.value.toFixed(3)} concept ${(100 * m.conceptAccuracy.value).toFixed(1)}%`
         }
-        log(`${o.weighting} seed ${o.seed} step ${step} lr ${point.learningRate.toExponential(2)} loss ${point.meanLoss.toFixed(4)}: ${o.plan.samplers.map((s) => f(s.name)).join('; ')} (${trainSeconds.toFixed(0)} s training)`)
+        log(
+          `${o.weighting} seed ${o.seed} step ${step} lr ${point.learningRate.toExponential(2)} loss ${point.meanLoss.toFixed(4)}: ${o.plan.samplers.map((s) => f(s.name)).join('; ')} (${trainSeconds.toFixed(0)} s training)`
+        )
         save()
       } else if (step % o.plan.checkpointEvery === 0) {
         save()

@@ -38,7 +38,15 @@ export function debiasMarkdown(r: DebiasResultFile): string {
 
   out.push(
     table(
-      ['sampler', 'seed', 'constant, final Frechet', '1/sqrt(SNR), final Frechet', 'steps 1/sqrt(SNR) needs to reach the constant final', 'speed-up', 'steps constant needs to reach the 1/sqrt(SNR) final'],
+      [
+        'sampler',
+        'seed',
+        'constant, final Frechet',
+        '1/sqrt(SNR), final Frechet',
+        'steps 1/sqrt(SNR) needs to reach the constant final',
+        'speed-up',
+        'steps constant needs to reach the 1/sqrt(SNR) final'
+      ],
       verdicts.flatMap(([n, vs]) =>
         vs.map((v) => [label(n), String(v.seed), e(v.target, 1), e(v.debiasFinal, 1), steps(v.debiasSteps), v.speedUp === null ? '-' : `${v.speedUp.toFixed(2)}x`, steps(v.constantStepsToDebiasFinal)])
       ),

@@ -171,7 +171,15 @@ async function renderBlock(prompts: readonly string[], perPrompt: number, seed: 
 }
 
 /** Real renders of the evaluation prompts, classified; kept in <outDir>/<fileName>.json. */
-export async function referenceSet(outDir: string, fileName: string, neutralPrompts: string[], neutralPerPrompt: number, specificPrompts: string[], specificPerPrompt: number, seed: number): Promise<string> {
+export async function referenceSet(
+  outDir: string,
+  fileName: string,
+  neutralPrompts: string[],
+  neutralPerPrompt: number,
+  specificPrompts: string[],
+  specificPerPrompt: number,
+  seed: number
+): Promise<string> {
   mkdirSync(outDir, { recursive: true })
   const file = join(outDir, `${fileName}.json`)
   if (existsSync(file)) return file

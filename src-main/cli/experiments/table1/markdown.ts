@@ -21,7 +21,13 @@ export function guardText(run: FinetuneOutput, steps: number): string {
   if (!g) return 'not recorded'
   const parts = [g.rollbacks === 0 ? 'no rollback' : `${g.rollbacks} rollback${g.rollbacks === 1 ? '' : 's'} (lr now ${g.learningRate})`]
   if (g.stoppedAtStep !== null) parts.push(`stopped at step ${g.stoppedAtStep}`)
-  parts.push(g.checkpointStep === steps ? `checkpoint step ${g.checkpointStep}` : g.checkpointStep === 0 ? `no checkpoint after step 0: the base model is evaluated in its place` : `evaluated at step ${g.checkpointStep} of ${steps}`)
+  parts.push(
+    g.checkpointStep === steps
+      ? `checkpoint step ${g.checkpointStep}`
+      : g.checkpointStep === 0
+        ? `no checkpoint after step 0: the base model is evaluated in its place`
+        : `evaluated at step ${g.checkpointStep} of ${steps}`
+  )
   return parts.join(', ')
 }
 
@@ -29,7 +35,9 @@ export function renderMarkdown(r: Table1Result): string {
   const axes = Object.keys(r.rows[0]?.discrepancy ?? {})
   const lines: string[] = []
   lines.push(`### Table 1 (held-out identity-neutral prompts: ${r.prompts.heldOutNeutral.length} prompts x ${r.settings.evaluation.neutralPerPrompt} images per model)`, '')
-  lines.push(`| Model | ${axes.map((a) => `${a} disc. (pooled) [95% CI]`).join(' | ')} | ${axes.map((a) => `${a} disc. (mean per prompt)`).join(' | ')} | Concept acc. % [95% CI] | Fidelity gap, pixels [95% CI] | Fidelity gap, features [95% CI] | Attributes read % [95% CI] | Frechet vs fair renders [95% CI] (secondary) | Frechet vs pretraining renders |`)
+  lines.push(
+    `| Model | ${axes.map((a) => `${a} disc. (pooled) [95% CI]`).join(' | ')} | ${axes.map((a) => `${a} disc. (mean per prompt)`).join(' | ')} | Concept acc. % [95% CI] | Fidelity gap, pixels [95% CI] | Fidelity gap, features [95% CI] | Attributes read % [95% CI] | Frechet vs fair renders [95% CI] (secondary) | Frechet vs pretraining renders |`
+  )
   lines.push(`|---|${axes.map(() => '---|').join('')}${axes.map(() => '---|').join('')}---|---|---|---|---|---|`)
   for (const row of r.rows) {
     lines.push(
@@ -40,11 +48,16 @@ export function renderMarkdown(r: Table1Result): string {
   lines.push(`| Model | ${axes.map((a) => `${a} recall`).join(' | ')} | Overall | Concept acc. % | Fidelity gap, pixels | Frechet vs renders |`)
   lines.push(`|---|${axes.map(() => '---|').join('')}---|---|---|---|`)
   for (const row of r.rows) {
-    lines.push(`| ${row.label} | ${axes.map((a) => withCi(row.recall[a], 1, 100)).join(' | ')} | ${withCi(row.recall.overall, 1, 100)} | ${withCi(row.specificConceptAccuracy, 1, 100)} | ${withCi(row.fidelitySpecific, 2)} | ${withCi(row.frechetSpecific, 2)} |`)
+    lines.push(
+      `| ${row.label} | ${axes.map((a) => withCi(row.recall[a], 1, 100)).join(' | ')} | ${withCi(row.recall.overall, 1, 100)} | ${withCi(row.specificConceptAccuracy, 1, 100)} | ${withCi(row.fidelitySpecific, 2)} | ${withCi(row.frechetSpecific, 2)} |`
+    )
   }
   lines.push('', '### Targets (PopAlign vs base)', '', '| Target | Measured | Wanted | Met |', '|---|---|---|---|')
   for (const t of r.targets) lines.push(`| ${t.name} | ${t.measured} | ${t.target} | ${t.met === null ? '–' : t.met ? 'yes' : 'no'} |`)
-  lines.push('', 'Fidelity gap: 100 x MMD² of each image against a clean render of its prompt\'s concept with the attributes the classifier read on it (0 = as good as the renders; lower is better); it sees noise, blur and colour casts and not the attribute mix. Frechet vs fair renders is secondary: a fairer mix lowers it by itself.')
+  lines.push(
+    '',
+    "Fidelity gap: 100 x MMD² of each image against a clean render of its prompt's concept with the attributes the classifier read on it (0 = as good as the renders; lower is better); it sees noise, blur and colour casts and not the attribute mix. Frechet vs fair renders is secondary: a fairer mix lowers it by itself."
+  )
   lines.push('', '### Stages', '', '| Stage | Seconds |', '|---|---|')
   for (const s of r.timings) lines.push(`| ${s.stage} | ${s.seconds.toFixed(1)} |`)
   lines.push(`| total | ${r.timings.reduce((a, s) => a + s.seconds, 0).toFixed(1)} |`)

@@ -96,7 +96,18 @@ export async function finetune(s: StudioSession, projectId: number, snapshotId: 
   const candidates = []
   for (const r of listed) if (r.state !== 'failed' || (await guardStopped(s, r.jobId))) candidates.push(r)
   const configs = candidates.length > 0 ? await s.call('runs.compare', { runIds: candidates.map((r) => r.jobId) }) : []
-  const earlier = configs.find((c) => c.config !== null && c.config.steps === f.steps && c.config.batchSize === f.batchSize && c.config.learningRate === f.learningRate && (c.config.beta === null || c.config.beta === f.beta) && (c.config.alpha === null || c.config.alpha === f.alpha) && c.config.condDropout === f.condDropout && c.config.weighting === f.weighting && c.config.seed === settings.seed)
+  const earlier = configs.find(
+    (c) =>
+      c.config !== null &&
+      c.config.steps === f.steps &&
+      c.config.batchSize === f.batchSize &&
+      c.config.learningRate === f.learningRate &&
+      (c.config.beta === null || c.config.beta === f.beta) &&
+      (c.config.alpha === null || c.config.alpha === f.alpha) &&
+      c.config.condDropout === f.condDropout &&
+      c.config.weighting === f.weighting &&
+      c.config.seed === settings.seed
+  )
   const jobId =
     earlier?.jobId ??
     (
@@ -107,7 +118,17 @@ export async function finetune(s: StudioSession, projectId: number, snapshotId: 
         method,
         preset: 'paper-scaled',
         // Same seed, steps, batch and lr for both methods; beta and alpha only matter to PopAlign.
-        settings: { steps: f.steps, batchSize: f.batchSize, learningRate: f.learningRate, beta: f.beta, alpha: f.alpha, condDropout: f.condDropout, seed: settings.seed, checkpointEvery: f.checkpointEvery, weighting: f.weighting }
+        settings: {
+          steps: f.steps,
+          batchSize: f.batchSize,
+          learningRate: f.learningRate,
+          beta: f.beta,
+          alpha: f.alpha,
+          condDropout: f.condDropout,
+          seed: settings.seed,
+          checkpointEvery: f.checkpointEvery,
+          weighting: f.weighting
+        }
       })
     ).id
   try {

@@ -106,7 +106,13 @@ async function execute(req: Table1Request, prepareOnly: boolean): Promise<Table1
   let pop: FinetuneOutput
   let sft: FinetuneOutput
   // What each stage depends on: a change re-runs that stage and those after it, nothing before.
-  const acquireKey = stageKey('acquire', { seed: settings.seed, train: prompts.train, acquire: settings.acquire, sampling: settings.sampling, ...(settings.acquireClassifier === 'builtin' ? {} : { classifier: settings.acquireClassifier }) })
+  const acquireKey = stageKey('acquire', {
+    seed: settings.seed,
+    train: prompts.train,
+    acquire: settings.acquire,
+    sampling: settings.sampling,
+    ...(settings.acquireClassifier === 'builtin' ? {} : { classifier: settings.acquireClassifier })
+  })
   // Constant weighting is left out of the key, so runs made before the weighting was a setting are kept.
   const { weighting, ...finetuneRest } = settings.finetune
   const finetuneKeyed = weighting === 'constant' ? finetuneRest : settings.finetune
@@ -118,11 +124,21 @@ async function execute(req: Table1Request, prepareOnly: boolean): Promise<Table1
   const evalInputs = { format: 2, seed: settings.seed, prompts: { neutral: prompts.heldOutNeutral, specific: prompts.specific }, evaluation: settings.evaluation, sampling: settings.sampling }
   try {
     project = await stages.run(stageKey('workspace', { acquireKey }), label('workspace and project'), async () => ensureProject(await studio(), acquireKey))
-    acq = await stages.run(acquireKey, label(`acquire preferences (${prompts.train.length} training prompts)`), async () => acquire(await studio(), project.projectId, settings, prompts.train, baseCheckpoint))
+    acq = await stages.run(acquireKey, label(`acquire preferences (${prompts.train.length} training prompts)`), async () =>
+      acquire(await studio(), project.projectId, settings, prompts.train, baseCheckpoint)
+    )
     snap = await stages.run(stageKey('snapshot', { acquireKey }), label('snapshot'), async () => snapshot(await studio(), project.projectId))
     // Prepare-only runs stop before the fine-tunes; nothing below reads pop or sft then.
-    pop = prepareOnly ? (null as unknown as FinetuneOutput) : await stages.run(stageKey('finetune-popalign', finetuneInputs), label(`fine-tune PopAlign (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'popalign', settings))
-    sft = prepareOnly ? (null as unknown as FinetuneOutput) : await stages.run(stageKey('finetune-sft', sftInputs), label(`fine-tune SFT (${settings.finetune.steps} steps)`), async () => finetune(await studio(), project.projectId, snap.snapshotId, 'sft', settings))
+    pop = prepareOnly
+      ? (null as unknown as FinetuneOutput)
+      : await stages.run(stageKey('finetune-popalign', finetuneInputs), label(`fine-tune PopAlign (${settings.finetune.steps} steps)`), async () =>
+          finetune(await studio(), project.projectId, snap.snapshotId, 'popalign', settings)
+        )
+    sft = prepareOnly
+      ? (null as unknown as FinetuneOutput)
+      : await stages.run(stageKey('finetune-sft', sftInputs), label(`fine-tune SFT (${settings.finetune.steps} steps)`), async () =>
+          finetune(await studio(), project.projectId, snap.snapshotId, 'sft', settings)
+        )
   } finally {
     if (session) await (session as StudioSession).close()
   }

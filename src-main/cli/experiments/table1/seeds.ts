@@ -111,7 +111,16 @@ export async function runTable1Seeds(req: SeedsRequest): Promise<SeedsOutcome> {
     copyFileSync(out.jsonPath, join(dest, RESULT_JSON))
     copyFileSync(out.markdownPath, join(dest, RESULT_MD))
     for (const sheet of r.sheets) copyFileSync(join(seedDir, sheet), join(dest, sheet))
-    runs.push({ seed, role: seedRole(seed), wallSeconds, stageSeconds: r.timings.reduce((a, t) => a + t.seconds, 0), rows: r.rows, targets: r.targets, sheets: r.sheets.map((s) => join(`seed-${seed}`, s)), runs: { popalign: guardText(r.runs.popalign, r.settings.finetune.steps), sft: guardText(r.runs.sft, r.settings.finetune.steps) } })
+    runs.push({
+      seed,
+      role: seedRole(seed),
+      wallSeconds,
+      stageSeconds: r.timings.reduce((a, t) => a + t.seconds, 0),
+      rows: r.rows,
+      targets: r.targets,
+      sheets: r.sheets.map((s) => join(`seed-${seed}`, s)),
+      runs: { popalign: guardText(r.runs.popalign, r.settings.finetune.steps), sft: guardText(r.runs.sft, r.settings.finetune.steps) }
+    })
   }
   const { seed: _seed, ...settings } = req.settingsFor(req.seeds[0])
   const result: SeedsResult = {
@@ -159,11 +168,14 @@ export function renderSeedsMarkdown(r: SeedsResult): string {
   lines.push('', `#### Pooled over seeds ${r.seeds.map((s) => s.seed).join(', ')} (mean of the per-seed figures, 95% interval over seeds and images)`, '')
   lines.push('| Target | Mean [95% CI] | Wanted | Met on the mean | Seeds where met | Met (mean and every seed) |', '|---|---|---|---|---|---|')
   for (const p of r.pooled) {
-    lines.push(`| ${p.name} | ${formatTargetValue(p.unit, p.mean, p.ciLow, p.ciHigh)} | ${p.target} | ${mark(p.metOnMean)} | ${p.met === null ? '–' : `${p.metSeeds.length} of ${p.seeds.length}`} | ${mark(p.met)} |`)
+    lines.push(
+      `| ${p.name} | ${formatTargetValue(p.unit, p.mean, p.ciLow, p.ciHigh)} | ${p.target} | ${mark(p.metOnMean)} | ${p.met === null ? '–' : `${p.metSeeds.length} of ${p.seeds.length}`} | ${mark(p.met)} |`
+    )
   }
   const names = Object.keys(r.meanRows[0]?.figures ?? {})
   lines.push('', '#### Each model, mean over seeds', '', `| Model | ${names.join(' | ')} |`, `|---|${names.map(() => '---|').join('')}`)
-  for (const m of r.meanRows) lines.push(`| ${m.label} | ${names.map((n) => (m.figures[n] === null ? '–' : (m.figures[n]).toFixed(n.includes('%') ? 1 : n.includes('discrepancy') ? 3 : 2))).join(' | ')} |`)
+  for (const m of r.meanRows)
+    lines.push(`| ${m.label} | ${names.map((n) => (m.figures[n] === null ? '–' : m.figures[n].toFixed(n.includes('%') ? 1 : n.includes('discrepancy') ? 3 : 2))).join(' | ')} |`)
   lines.push('', '#### Fine-tunes as the divergence guard left them', '', '| Seed | PopAlign | SFT |', '|---|---|---|')
   for (const s of r.seeds) lines.push(`| ${s.seed} | ${s.runs.popalign} | ${s.runs.sft} |`)
   lines.push('', '#### Wall time per seed', '', '| Seed | This invocation (s) | Stages when they ran (s) |', '|---|---|---|')

@@ -102,7 +102,12 @@ async function evidenceOf(fidelity: WorldFidelity, model: string, block: PromptB
   if (!pixels) return new Map()
   const per = pixels.length / block.images.length
   return fidelity.evidence(
-    block.images.map((v, i) => ({ imageId: imageId(model, kind, i), promptText: block.prompts[Math.floor(i / block.perPrompt)], pixels: pixels.subarray(i * per, (i + 1) * per), classification: classificationOf(v) }))
+    block.images.map((v, i) => ({
+      imageId: imageId(model, kind, i),
+      promptText: block.prompts[Math.floor(i / block.perPrompt)],
+      pixels: pixels.subarray(i * per, (i + 1) * per),
+      classification: classificationOf(v)
+    }))
   )
 }
 
@@ -122,7 +127,22 @@ export interface BootstrapChoice {
 }
 
 export async function buildRows(evals: readonly ModelEvaluation[], ref: ReferenceSet, b: BootstrapChoice): Promise<Table1Row[]> {
-  const models = evals.map((e) => ({ id: e.model, label: MODEL_LABELS[e.model] ?? e.model, lineage: { checkpoint: e.checkpoint, run: null, snapshot: null, annotators: ['classifier'], agreement: null, classifier: { id: 'popalign-world-classifier', version: '' }, prompts: 'table1', seeds: [], sampler: null, guidance: null } }))
+  const models = evals.map((e) => ({
+    id: e.model,
+    label: MODEL_LABELS[e.model] ?? e.model,
+    lineage: {
+      checkpoint: e.checkpoint,
+      run: null,
+      snapshot: null,
+      annotators: ['classifier'],
+      agreement: null,
+      classifier: { id: 'popalign-world-classifier', version: '' },
+      prompts: 'table1',
+      seeds: [],
+      sampler: null,
+      guidance: null
+    }
+  }))
   const bootstrap = { resamples: b.resamples, frechetResamples: b.frechetResamples, seed: b.seed }
   const classifier = await openAuditClassifier('builtin')
   let neutralEvidence: Map<string, FidelityEvidence>[]

@@ -123,7 +123,10 @@ export function checkTargets(rows: readonly Table1Row[]): TargetCheck[] {
       value: change,
       ciLow: low,
       ciHigh: high,
-      measured: change === null ? 'n/a' : `${signed(100 * change, 0)}%${ciText(low, high, (x) => `${signed(100 * x, 0)}%`)} (${p.value!.toFixed(2)} vs ${b.value!.toFixed(2)}${insideBase ? ', inside base interval' : ''})`,
+      measured:
+        change === null
+          ? 'n/a'
+          : `${signed(100 * change, 0)}%${ciText(low, high, (x) => `${signed(100 * x, 0)}%`)} (${p.value!.toFixed(2)} vs ${b.value!.toFixed(2)}${insideBase ? ', inside base interval' : ''})`,
       target: `<= +${100 * QUALITY_TOLERANCE}% of base, or inside base's interval`,
       met: change !== null && (change <= QUALITY_TOLERANCE || insideBase)
     })

@@ -235,9 +235,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'label.judge': ({ pairId, criterion, choice, shownLeft, responseMs, idempotencyKey }, ctx) => {
       const p = pair(pairId)
       team.assertMayJudge(ctx.annotatorId, pairId)
-      const { judgement } = userErrors(() =>
-        ws.judgements.record({ pairId, annotatorId: ctx.annotatorId, criterion, choice, shownLeft, responseMs, idempotencyKey })
-      )
+      const { judgement } = userErrors(() => ws.judgements.record({ pairId, annotatorId: ctx.annotatorId, criterion, choice, shownLeft, responseMs, idempotencyKey }))
       return { judgement: publicJudgement(judgement), progress: progress(ctx, p.projectId, criterion) }
     },
     'label.undo': ({ projectId, criterion, judgementId }, ctx) => {
@@ -245,8 +243,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       const undone =
         judgementId === undefined
           ? ws.judgements.undoLatest(ctx.annotatorId, projectId, criterion)
-          : (ws.judgements.undoOne(ctx.annotatorId, projectId, criterion, judgementId) ??
-            notFound(`decision ${judgementId} is not one of your ${criterion} decisions in project ${projectId}`))
+          : (ws.judgements.undoOne(ctx.annotatorId, projectId, criterion, judgementId) ?? notFound(`decision ${judgementId} is not one of your ${criterion} decisions in project ${projectId}`))
       return { undone: undone && publicJudgement(undone), progress: progress(ctx, projectId, criterion) }
     },
     'label.progress': ({ projectId, criterion }, ctx) => {

@@ -5,17 +5,7 @@ import type { Handlers } from '../dispatch'
 import type { Workspace } from '../../store/open'
 import { createHousekeeping } from '../../features/housekeeping/service'
 
-type Methods =
-  | 'housekeeping.impact'
-  | 'housekeeping.log'
-  | 'projects.rename'
-  | 'projects.delete'
-  | 'prompts.rename'
-  | 'prompts.delete'
-  | 'sets.rename'
-  | 'sets.delete'
-  | 'runs.rename'
-  | 'runs.delete'
+type Methods = 'housekeeping.impact' | 'housekeeping.log' | 'projects.rename' | 'projects.delete' | 'prompts.rename' | 'prompts.delete' | 'sets.rename' | 'sets.delete' | 'runs.rename' | 'runs.delete'
 
 const ok = { ok: true } as const
 

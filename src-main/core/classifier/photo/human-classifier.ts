@@ -127,13 +127,7 @@ export class HumanPhotoClassifier implements ImageClassifier {
     try {
       const bytes = await readFile(path)
       if (bytes.length === 0) return errorVerdict('empty file')
-      pixels = await sharp(bytes)
-        .rotate()
-        .resize(MAX_SIDE, MAX_SIDE, { fit: 'inside', withoutEnlargement: true })
-        .removeAlpha()
-        .toColourspace('srgb')
-        .raw()
-        .toBuffer({ resolveWithObject: true })
+      pixels = await sharp(bytes).rotate().resize(MAX_SIDE, MAX_SIDE, { fit: 'inside', withoutEnlargement: true }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
       return errorVerdict(code ? `cannot read file: ${code}` : `cannot decode image: ${(e as Error).message}`)

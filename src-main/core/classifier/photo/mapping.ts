@@ -79,16 +79,19 @@ export function parsePhotoMapping(raw: unknown, label: string): PhotoClassifierS
     }
     return headSpecOf(h, i, label)
   })
-  return checkSpec({
-    engine: PHOTO_ENGINE,
-    id: m.id,
-    version: m.version,
-    attributeModel: m.attributeModel,
-    gearModel: m.gearModel ?? null,
-    minFaceScore: m.face.minScore,
-    several: m.face.several,
-    heads,
-    confidenceThreshold: m.confidenceThreshold,
-    notice: m.notice
-  }, label)
+  return checkSpec(
+    {
+      engine: PHOTO_ENGINE,
+      id: m.id,
+      version: m.version,
+      attributeModel: m.attributeModel,
+      gearModel: m.gearModel ?? null,
+      minFaceScore: m.face.minScore,
+      several: m.face.several,
+      heads,
+      confidenceThreshold: m.confidenceThreshold,
+      notice: m.notice
+    },
+    label
+  )
 }

@@ -9,9 +9,7 @@ type FloatArray = Float32Array | Float64Array
 
 function checkBatch(name: string, arr: FloatArray, t: Int32Array, sampleSize: number): void {
   if (arr.length !== t.length * sampleSize) {
-    throw new Error(
-      `${name} has ${arr.length} values but ${t.length} samples x ${sampleSize} = ${t.length * sampleSize} were expected`
-    )
+    throw new Error(`${name} has ${arr.length} values but ${t.length} samples x ${sampleSize} = ${t.length * sampleSize} were expected`)
   }
 }
 
@@ -22,14 +20,7 @@ function checkIndex(schedule: NoiseSchedule, t: number): void {
 }
 
 /** x_t = sqrt(ᾱ_t)·x0 + sqrt(1-ᾱ_t)·ε for every sample. */
-export function qSample(
-  schedule: NoiseSchedule,
-  x0: FloatArray,
-  eps: FloatArray,
-  t: Int32Array,
-  sampleSize: number,
-  out: Float32Array = new Float32Array(x0.length)
-): Float32Array {
+export function qSample(schedule: NoiseSchedule, x0: FloatArray, eps: FloatArray, t: Int32Array, sampleSize: number, out: Float32Array = new Float32Array(x0.length)): Float32Array {
   checkBatch('x0', x0, t, sampleSize)
   checkBatch('eps', eps, t, sampleSize)
   checkBatch('out', out, t, sampleSize)
@@ -77,12 +68,7 @@ export type Prediction = 'epsilon' | 'x0' | 'v'
  * Converts model outputs of any parameterisation at one ᾱ into ε predictions (a new array unless
  * already ε), so that x0- and v-models can use the ε-based samplers.
  */
-export function toEpsilon(
-  prediction: Prediction,
-  output: Float32Array,
-  xt: Float32Array,
-  ab: number
-): Float32Array {
+export function toEpsilon(prediction: Prediction, output: Float32Array, xt: Float32Array, ab: number): Float32Array {
   if (output.length !== xt.length) throw new Error('model output and x_t differ in length')
   if (prediction === 'epsilon') return output
   const out = new Float32Array(output.length)

@@ -17,12 +17,7 @@ import { ddimStep, ddpmStep, type DdpmVariance } from './steps'
  * Predicts for `batch` samples at once: x is batch*sampleSize floats, t holds the ORIGINAL
  * training timestep per sample, cond is batch*condSize floats. Returns batch*sampleSize floats.
  */
-export type Denoiser = (
-  x: Float32Array,
-  t: Int32Array,
-  cond: Float32Array,
-  batch: number
-) => Promise<Float32Array>
+export type Denoiser = (x: Float32Array, t: Int32Array, cond: Float32Array, batch: number) => Promise<Float32Array>
 
 export type SamplerKind = 'ddpm' | 'ddim'
 
@@ -82,9 +77,7 @@ function validate(o: SampleLoopOptions): number {
   if (!(eta >= 0 && eta <= 1)) throw new Error(`eta must be in [0, 1], got ${eta}`)
   const condSize = o.nullCond.length
   if (o.cond.length !== o.batch * condSize) {
-    throw new Error(
-      `cond has ${o.cond.length} floats but batch ${o.batch} x nullCond length ${condSize} were expected`
-    )
+    throw new Error(`cond has ${o.cond.length} floats but batch ${o.batch} x nullCond length ${condSize} were expected`)
   }
   if (Array.isArray(o.seed) ? o.seed.length !== o.batch : false) {
     throw new Error(`${(o.seed as readonly number[]).length} seeds given for a batch of ${o.batch}`)
@@ -106,9 +99,7 @@ export async function sampleLoop(o: SampleLoopOptions): Promise<Float32Array> {
   const kept = spacedTimesteps(o.spacing ?? 'guided', o.steps, o.schedule.T)
   const sched = respaceSchedule(o.schedule, kept)
   const seeds = o.seed
-  const rngs = Array.from({ length: batch }, (_, i) =>
-    typeof seeds === 'number' ? Rng.derive(seeds, 'sample', i) : new Rng(seeds[i])
-  )
+  const rngs = Array.from({ length: batch }, (_, i) => (typeof seeds === 'number' ? Rng.derive(seeds, 'sample', i) : new Rng(seeds[i])))
   const fillNoise = (buf: Float32Array): Float32Array => {
     for (let i = 0; i < batch; i++) rngs[i].fillNormal(buf.subarray(i * sampleSize, (i + 1) * sampleSize))
     return buf

@@ -71,18 +71,12 @@ export function betasFor(kind: ScheduleKind, T: number = DEFAULT_T): Float64Arra
       return root
     }
     default:
-      throw new Error(
-        `unknown noise schedule "${String(kind)}"; expected one of ${SCHEDULE_KINDS.join(', ')}`
-      )
+      throw new Error(`unknown noise schedule "${String(kind)}"; expected one of ${SCHEDULE_KINDS.join(', ')}`)
   }
 }
 
 /** Builds all derived arrays from betas; `timesteps` defaults to the identity. */
-export function scheduleFromBetas(
-  kind: ScheduleKind,
-  betas: Float64Array,
-  timesteps?: Int32Array
-): NoiseSchedule {
+export function scheduleFromBetas(kind: ScheduleKind, betas: Float64Array, timesteps?: Int32Array): NoiseSchedule {
   const T = betas.length
   if (T < 1) throw new Error('schedule needs at least one beta')
   for (let j = 0; j < T; j++) {
@@ -134,7 +128,5 @@ export function parseScheduleKind(value: unknown): ScheduleKind {
   if (typeof value === 'string' && (SCHEDULE_KINDS as readonly string[]).includes(value)) {
     return value as ScheduleKind
   }
-  throw new Error(
-    `unknown noise schedule ${JSON.stringify(value)}; expected one of ${SCHEDULE_KINDS.join(', ')}`
-  )
+  throw new Error(`unknown noise schedule ${JSON.stringify(value)}; expected one of ${SCHEDULE_KINDS.join(', ')}`)
 }

@@ -58,12 +58,7 @@ export interface StepArrays {
 }
 
 /** x_{j-1} = c1·x̂0 + c2·x_t + sqrt(var)·z (no noise at j = 0). */
-export function ddpmStep(
-  schedule: NoiseSchedule,
-  j: number,
-  arrays: StepArrays,
-  variance: DdpmVariance = 'fixed_small'
-): Float32Array {
+export function ddpmStep(schedule: NoiseSchedule, j: number, arrays: StepArrays, variance: DdpmVariance = 'fixed_small'): Float32Array {
   const { xt, eps, noise, clipX0 } = arrays
   const out = arrays.out ?? new Float32Array(xt.length)
   if (eps.length !== xt.length || out.length !== xt.length) {
@@ -92,13 +87,7 @@ export function ddimSigma(abT: number, abPrev: number, eta: number): number {
 }
 
 /** Scalar DDIM update; returns the deterministic part and σ (the caller adds σ·z). */
-export function ddimScalar(
-  xt: number,
-  eps: number,
-  abT: number,
-  abPrev: number,
-  eta: number
-): { x0: number; mean: number; sigma: number } {
+export function ddimScalar(xt: number, eps: number, abT: number, abPrev: number, eta: number): { x0: number; mean: number; sigma: number } {
   const x0 = (xt - Math.sqrt(1 - abT) * eps) / Math.sqrt(abT)
   const sigma = ddimSigma(abT, abPrev, eta)
   const mean = Math.sqrt(abPrev) * x0 + Math.sqrt(Math.max(0, 1 - abPrev - sigma * sigma)) * eps

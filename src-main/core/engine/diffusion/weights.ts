@@ -36,11 +36,7 @@ function positive(name: string, v: number): number {
 }
 
 /** w[j] for every index j of the schedule. */
-export function lossWeights(
-  kind: LossWeighting,
-  schedule: NoiseSchedule,
-  opts: LossWeightOptions = {}
-): Float64Array {
+export function lossWeights(kind: LossWeighting, schedule: NoiseSchedule, opts: LossWeightOptions = {}): Float64Array {
   const gamma = positive('minSnrGamma', opts.minSnrGamma ?? 5)
   const k = opts.p2K ?? 1
   if (!Number.isFinite(k) || k < 0) throw new Error(`p2K must be a number >= 0, got ${k}`)
@@ -69,9 +65,7 @@ export function lossWeights(
         out[j] = 1 / snr
         break
       default:
-        throw new Error(
-          `unknown loss weighting "${String(kind)}"; expected one of ${LOSS_WEIGHTINGS.join(', ')}`
-        )
+        throw new Error(`unknown loss weighting "${String(kind)}"; expected one of ${LOSS_WEIGHTINGS.join(', ')}`)
     }
   }
   return out
@@ -82,7 +76,5 @@ export function parseLossWeighting(value: unknown): LossWeighting {
   if (typeof value === 'string' && (LOSS_WEIGHTINGS as readonly string[]).includes(value)) {
     return value as LossWeighting
   }
-  throw new Error(
-    `unknown loss weighting ${JSON.stringify(value)}; expected one of ${LOSS_WEIGHTINGS.join(', ')}`
-  )
+  throw new Error(`unknown loss weighting ${JSON.stringify(value)}; expected one of ${LOSS_WEIGHTINGS.join(', ')}`)
 }

@@ -8,11 +8,7 @@ import { assertFiniteArray, assertNonEmpty, type Numbers } from './validate'
 
 export type SftNormalisation = 'batch' | 'winners'
 
-export function sftLoss(
-  modelMse: Numbers,
-  labels: Numbers,
-  normalisation: SftNormalisation = 'batch'
-): PreferenceLossResult {
+export function sftLoss(modelMse: Numbers, labels: Numbers, normalisation: SftNormalisation = 'batch'): PreferenceLossResult {
   const n = modelMse.length
   assertNonEmpty('modelMse', modelMse)
   assertFiniteArray('modelMse', modelMse)

@@ -123,14 +123,7 @@ function attention(qkv: Float64Array, T: number, D: number, H: number): Float64A
  * eps[B, T, P] for noisy patches xp[B, T, P], time features tfeat[B, F] and prompt vectors cond[B, V],
  * computed in float64 exactly as dit-spec.ts describes.
  */
-export function ditReferenceForward(
-  config: DiTConfig,
-  params: Params,
-  xp: ArrayLike<number>,
-  tfeat: ArrayLike<number>,
-  cond: ArrayLike<number>,
-  batch: number
-): Float64Array {
+export function ditReferenceForward(config: DiTConfig, params: Params, xp: ArrayLike<number>, tfeat: ArrayLike<number>, cond: ArrayLike<number>, batch: number): Float64Array {
   checkDiTParams(config, params)
   checkDiTInputs(config, xp, tfeat, cond, batch)
   const D = config.width

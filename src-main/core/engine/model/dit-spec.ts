@@ -101,12 +101,7 @@ export function ditParameters(c: DiTConfig): ParamSpec[] {
       { name: `${b}.mlp.b2`, shape: [D] }
     )
   }
-  specs.push(
-    { name: 'final.ada.w', shape: [D, 2 * D] },
-    { name: 'final.ada.b', shape: [2 * D] },
-    { name: 'final.w', shape: [D, P] },
-    { name: 'final.b', shape: [P] }
-  )
+  specs.push({ name: 'final.ada.w', shape: [D, 2 * D] }, { name: 'final.ada.b', shape: [2 * D] }, { name: 'final.w', shape: [D, P] }, { name: 'final.b', shape: [P] })
   return specs
 }
 

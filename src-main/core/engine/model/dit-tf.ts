@@ -186,13 +186,7 @@ export function createTfjsDenoiser(tf: Tf, config: DiTConfig, params: DiTParams)
     forward(xp, tfeat, cond, batch) {
       checkDiTInputs(config, xp, tfeat, cond, batch)
       // dataSync outside tidy: tidy walks returned objects key by key (slow on big typed arrays).
-      const out = tf.tidy(() =>
-        model.forward(
-          tf.tensor(xp, [batch, tokenCount(config), patchDim(config)]),
-          tf.tensor(tfeat, [batch, config.timeFeatures]),
-          tf.tensor(cond, [batch, config.vocabSize])
-        )
-      )
+      const out = tf.tidy(() => model.forward(tf.tensor(xp, [batch, tokenCount(config), patchDim(config)]), tf.tensor(tfeat, [batch, config.timeFeatures]), tf.tensor(cond, [batch, config.vocabSize])))
       const values = out.dataSync() as Float32Array
       out.dispose()
       return values
@@ -202,14 +196,7 @@ export function createTfjsDenoiser(tf: Tf, config: DiTConfig, params: DiTParams)
 }
 
 /** One forward pass through tfjs (loading the backend on first use): eps[B, T, P] as a Float32Array. */
-export async function tfjsForward(
-  config: DiTConfig,
-  params: DiTParams,
-  xp: Float32Array,
-  tfeat: Float32Array,
-  cond: Float32Array,
-  batch: number
-): Promise<Float32Array> {
+export async function tfjsForward(config: DiTConfig, params: DiTParams, xp: Float32Array, tfeat: Float32Array, cond: Float32Array, batch: number): Promise<Float32Array> {
   const { tf } = await loadTf()
   const denoiser = createTfjsDenoiser(tf, config, params)
   try {

@@ -54,7 +54,10 @@ export class ArrayAdam {
   loadState(state: AdamState): void {
     if (!Number.isInteger(state.step) || state.step < 0) throw new Error(`adam state: step must be a non-negative integer, got ${state.step}`)
     for (const [name, p] of Object.entries(this.params)) {
-      for (const [kind, table, store] of [['m', state.m, this.m], ['v', state.v, this.v]] as const) {
+      for (const [kind, table, store] of [
+        ['m', state.m, this.m],
+        ['v', state.v, this.v]
+      ] as const) {
         const values = table[name]
         if (!values || values.length !== p.length) throw new Error(`adam state: ${kind} for ${name} is missing or has the wrong size`)
         store[name] = values.slice()

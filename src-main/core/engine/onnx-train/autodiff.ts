@@ -62,7 +62,10 @@ export class DiffGraph {
   private readonly params: string[] = []
   private readonly consts = new Map<string, string>()
 
-  constructor(name: string, readonly precision: Precision = 'float32') {
+  constructor(
+    name: string,
+    readonly precision: Precision = 'float32'
+  ) {
     this.g = new GraphBuilder(name)
     this.elemType = precision === 'float64' ? DataType.DOUBLE : DataType.FLOAT
   }
@@ -180,13 +183,23 @@ export class DiffGraph {
 
   private rawTranspose(x: string, perm: readonly number[]): string {
     const s = this.shape(x)
-    return this.raw('Transpose', [x], { perm }, perm.map((p) => s[p]))
+    return this.raw(
+      'Transpose',
+      [x],
+      { perm },
+      perm.map((p) => s[p])
+    )
   }
 
   private rawReduceSumKeep(x: string, axis: number): string {
     const s = this.shape(x)
     const a = normAxis(axis, s.length)
-    return this.raw('ReduceSum', [x, this.g.constInt64([a])], { keepdims: 1 }, s.map((d, i) => (i === a ? 1 : d)))
+    return this.raw(
+      'ReduceSum',
+      [x, this.g.constInt64([a])],
+      { keepdims: 1 },
+      s.map((d, i) => (i === a ? 1 : d))
+    )
   }
 
   // ---- differentiable ops ------------------------------------------------------------------------
@@ -198,10 +211,7 @@ export class DiffGraph {
 
   sub(a: string, b: string): string {
     const [sa, sb] = [this.shape(a), this.shape(b)]
-    return this.emit1('Sub', [a, b], {}, broadcastShapes(sa, sb), ([g]) => [
-      this.reduceTo(g!, sa),
-      this.reduceTo(this.raw('Neg', [g!], {}, this.shape(g!)), sb)
-    ])
+    return this.emit1('Sub', [a, b], {}, broadcastShapes(sa, sb), ([g]) => [this.reduceTo(g!, sa), this.reduceTo(this.raw('Neg', [g!], {}, this.shape(g!)), sb)])
   }
 
   mul(a: string, b: string): string {
@@ -220,10 +230,7 @@ export class DiffGraph {
         const t = this.raw('Div', [this.rawMul(g!, y), b], {}, this.shape(y))
         return this.reduceTo(this.raw('Neg', [t], {}, this.shape(t)), sb)
       }
-      return [
-        this.live.has(a) ? this.reduceTo(this.raw('Div', [g!, b], {}, this.shape(y)), sa) : null,
-        this.live.has(b) ? gb() : null
-      ]
+      return [this.live.has(a) ? this.reduceTo(this.raw('Div', [g!, b], {}, this.shape(y)), sa) : null, this.live.has(b) ? gb() : null]
     })
     return y
   }
@@ -366,7 +373,13 @@ export class DiffGraph {
   transpose(x: string, perm: readonly number[]): string {
     const s = this.shape(x)
     const inverse = perm.map((_, i) => perm.indexOf(i))
-    return this.emit1('Transpose', [x], { perm }, perm.map((p) => s[p]), ([g]) => [this.rawTranspose(g!, inverse)])
+    return this.emit1(
+      'Transpose',
+      [x],
+      { perm },
+      perm.map((p) => s[p]),
+      ([g]) => [this.rawTranspose(g!, inverse)]
+    )
   }
 
   /** x[..., start:end, ...] along one axis (step 1). */
@@ -389,12 +402,24 @@ export class DiffGraph {
     const shapes = xs.map((x) => this.shape(x))
     const a = normAxis(axis, shapes[0].length)
     const out = shapes[0].map((d, i) => (i === a ? shapes.reduce((t, s) => t + s[a], 0) : d))
-    return this.emit1('Concat', xs, { axis: a }, out, ([g]) => this.rawSplit(g!, a, shapes.map((s) => s[a])))
+    return this.emit1('Concat', xs, { axis: a }, out, ([g]) =>
+      this.rawSplit(
+        g!,
+        a,
+        shapes.map((s) => s[a])
+      )
+    )
   }
 
   private rawSplit(x: string, axis: number, sizes: readonly number[]): string[] {
     const s = this.shape(x)
-    return this.emit('Split', [x, this.g.constInt64(sizes)], { axis }, sizes.map((n) => s.map((d, i) => (i === axis ? n : d))), null)
+    return this.emit(
+      'Split',
+      [x, this.g.constInt64(sizes)],
+      { axis },
+      sizes.map((n) => s.map((d, i) => (i === axis ? n : d))),
+      null
+    )
   }
 
   /** Splits along `axis` into `parts` equal chunks. */
@@ -404,11 +429,17 @@ export class DiffGraph {
     if (s[a] % parts !== 0) throw new Error(`autodiff: cannot split axis ${a} of [${s.join(',')}] into ${parts} equal parts`)
     const sizes = new Array(parts).fill(s[a] / parts)
     const outShape = s.map((d, i) => (i === a ? s[a] / parts : d))
-    return this.emit('Split', [x, this.g.constInt64(sizes)], { axis: a }, sizes.map(() => outShape), (grads) => {
-      // Chunks that received no gradient contribute zeros.
-      const filled = grads.map((g) => g ?? this.raw('Expand', [this.scalar(0), this.g.constInt64(outShape)], {}, outShape))
-      return [this.raw('Concat', filled, { axis: a }, s), null]
-    })
+    return this.emit(
+      'Split',
+      [x, this.g.constInt64(sizes)],
+      { axis: a },
+      sizes.map(() => outShape),
+      (grads) => {
+        // Chunks that received no gradient contribute zeros.
+        const filled = grads.map((g) => g ?? this.raw('Expand', [this.scalar(0), this.g.constInt64(outShape)], {}, outShape))
+        return [this.raw('Concat', filled, { axis: a }, s), null]
+      }
+    )
   }
 
   private reduce(kind: 'ReduceSum' | 'ReduceMean', x: string, axes: readonly number[], keepdims: boolean): string {

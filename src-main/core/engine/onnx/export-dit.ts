@@ -52,16 +52,13 @@ export function exportDiTOnnx(config: DiTConfig, params: Readonly<Record<string,
   const c = g.silu(g.add(temb, yemb))
 
   // Per-sample modulation vectors are [N, 1, k*D] so they broadcast over the T tokens.
-  const modulationChunks = (wName: string, bName: string, parts: number): string[] =>
-    g.split(g.unsqueeze(g.linear(c, w[wName], w[bName]), [1]), parts, 2)
+  const modulationChunks = (wName: string, bName: string, parts: number): string[] => g.split(g.unsqueeze(g.linear(c, w[wName], w[bName]), [1]), parts, 2)
   const one = g.constFloat(1)
-  const modulate = (x: string, shift: string, scale: string): string =>
-    g.add(g.mul(g.layerNorm(x, D, LN_EPS), g.add(scale, one)), shift)
+  const modulate = (x: string, shift: string, scale: string): string => g.add(g.mul(g.layerNorm(x, D, LN_EPS), g.add(scale, one)), shift)
 
   // Token-wise linears run as one 2-D Gemm over [N*T, in] so the bias add happens inside the GEMM; a 3-D
   // MatMul followed by Add is not fused by ORT and the separate Add cost ~15% of a forward pass.
-  const tokenLinear = (t: string, inDim: number, outDim: number, wName: string, bName: string): string =>
-    g.reshape(g.op('Gemm', [g.reshape(t, [-1, inDim]), w[wName], w[bName]]), [-1, T, outDim])
+  const tokenLinear = (t: string, inDim: number, outDim: number, wName: string, bName: string): string => g.reshape(g.op('Gemm', [g.reshape(t, [-1, inDim]), w[wName], w[bName]]), [-1, T, outDim])
 
   let x = g.add(tokenLinear(xp, P, D, 'stem.w', 'stem.b'), w['pos'])
 

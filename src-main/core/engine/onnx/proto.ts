@@ -133,9 +133,7 @@ export class ProtoWriter {
 export const DataType = { FLOAT: 1, UINT8: 2, INT8: 3, INT32: 6, INT64: 7, BOOL: 9, DOUBLE: 11 } as const
 export type ElemType = (typeof DataType)[keyof typeof DataType]
 
-export type TensorData =
-  | { kind: 'float32'; values: Float32Array }
-  | { kind: 'int64'; values: readonly (number | bigint)[] }
+export type TensorData = { kind: 'float32'; values: Float32Array } | { kind: 'int64'; values: readonly (number | bigint)[] }
 
 export interface TensorSpec {
   name: string

@@ -43,9 +43,21 @@ export function degeneracyFlags(fit: MixtureSummary, reference: MixtureSummary, 
     if (w < limits.minWeight) flags.push({ kind: 'weight-vanished', component: k, value: w, limit: limits.minWeight, text: `${g} weight ${fmt(w)} < ${limits.minWeight}` })
     const ratio = fit.stds[k] / reference.stds[k]
     if (ratio > limits.maxSigmaRatio) {
-      flags.push({ kind: 'sigma-exploded', component: k, value: fit.stds[k], limit: limits.maxSigmaRatio * reference.stds[k], text: `${g} σ ${fmt(fit.stds[k])} > ${limits.maxSigmaRatio}x the reference's` })
+      flags.push({
+        kind: 'sigma-exploded',
+        component: k,
+        value: fit.stds[k],
+        limit: limits.maxSigmaRatio * reference.stds[k],
+        text: `${g} σ ${fmt(fit.stds[k])} > ${limits.maxSigmaRatio}x the reference's`
+      })
     } else if (ratio < limits.minSigmaRatio) {
-      flags.push({ kind: 'sigma-collapsed', component: k, value: fit.stds[k], limit: limits.minSigmaRatio * reference.stds[k], text: `${g} σ ${fmt(fit.stds[k])} < ${limits.minSigmaRatio}x the reference's` })
+      flags.push({
+        kind: 'sigma-collapsed',
+        component: k,
+        value: fit.stds[k],
+        limit: limits.minSigmaRatio * reference.stds[k],
+        text: `${g} σ ${fmt(fit.stds[k])} < ${limits.minSigmaRatio}x the reference's`
+      })
     }
   })
   return flags

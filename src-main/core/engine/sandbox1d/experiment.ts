@@ -137,7 +137,6 @@ export function runAlphaCheck(o: { alpha?: number; beta?: number; steps?: number
           ? 'only in the default diffusion variant, not in the likelihood variant'
           : 'in both variants'
   const verdict =
-    `α = ${alpha} (β = ${beta}, ${steps} steps): PopAlign degenerates ${where} ` +
-    `(diffusion: ${degenerate.diffusion} of ${n} seeds degenerate; likelihood: ${degenerate.likelihood} of ${n}).`
+    `α = ${alpha} (β = ${beta}, ${steps} steps): PopAlign degenerates ${where} ` + `(diffusion: ${degenerate.diffusion} of ${n} seeds degenerate; likelihood: ${degenerate.likelihood} of ${n}).`
   return { alpha, beta, steps, runs, degenerate, verdict }
 }

@@ -20,13 +20,7 @@ export interface PopAlignSettings {
 }
 
 /** Exact-likelihood PopAlign: m_i = −ℓ_θ(x_i), r_i = −ℓ_ref(x_i), so g_i is the reward ℓ_θ − ℓ_ref. */
-export function likelihoodPopAlign(
-  theta: Float64Array,
-  reference: Float64Array,
-  x: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  s: PopAlignSettings
-): BatchObjective {
+export function likelihoodPopAlign(theta: Float64Array, reference: Float64Array, x: ArrayLike<number>, labels: ArrayLike<number>, s: PopAlignSettings): BatchObjective {
   const model = new MixtureEvaluator(theta)
   const ref = new MixtureEvaluator(reference)
   const m = Array.from(x, (xi) => -model.logDensity(xi))
@@ -76,12 +70,7 @@ function epsErrors(theta: Float64Array, b: NoisedBatch): { pred: Float64Array; m
 }
 
 /** Diffusion-style PopAlign on a noised batch (reference errors from the frozen reference). */
-export function diffusionPopAlign(
-  theta: Float64Array,
-  reference: Float64Array,
-  b: NoisedBatch,
-  s: PopAlignSettings
-): BatchObjective {
+export function diffusionPopAlign(theta: Float64Array, reference: Float64Array, b: NoisedBatch, s: PopAlignSettings): BatchObjective {
   const model = epsErrors(theta, b)
   const ref = epsErrors(reference, b)
   const res = popalignLoss({ modelMse: model.mse, refMse: ref.mse, labels: b.labels, beta: s.beta, alpha: s.alpha })

@@ -80,15 +80,14 @@ export function formatSandboxReport(r: SandboxExperimentResult): string {
     row('reference', r.reference),
     row('PopAlign', r.popalign.summary, flagText(r.popalign)),
     row('SFT', r.sft.summary, flagText(r.sft)),
-    `G1 share of G1+G3 (0.5 = balanced): reference ${r.g1Share.reference.toFixed(3)}, ` +
-      `PopAlign ${r.g1Share.popalign.toFixed(3)}, SFT ${r.g1Share.sft.toFixed(3)}`
+    `G1 share of G1+G3 (0.5 = balanced): reference ${r.g1Share.reference.toFixed(3)}, ` + `PopAlign ${r.g1Share.popalign.toFixed(3)}, SFT ${r.g1Share.sft.toFixed(3)}`
   ]
   const degenerate = [r.popalign, r.sft].some((m) => m.diverged || m.flags.length > 0)
   lines.push(
     degenerate
-      ? 'Degenerate fit(s) above: a weight below 0.01, or a σ above 5x or below 0.1x the reference\'s. ' +
+      ? "Degenerate fit(s) above: a weight below 0.01, or a σ above 5x or below 0.1x the reference's. " +
           'SFT losing G2 is the expected result (its data has no G2); PopAlign should keep all three components.'
-      : 'All fits healthy (every weight >= 0.01, every σ within 0.1x-5x of the reference\'s).'
+      : "All fits healthy (every weight >= 0.01, every σ within 0.1x-5x of the reference's)."
   )
   return lines.join('\n')
 }

@@ -8,14 +8,7 @@ import { Rng } from '../../random/rng'
 import { Adam } from './adam'
 import { makePreferenceData, type PreferenceData } from './data'
 import { referenceParams, summarise, type MixtureSummary } from './mixture'
-import {
-  diffusionPopAlign,
-  diffusionSft,
-  likelihoodPopAlign,
-  likelihoodSft,
-  type BatchObjective,
-  type NoisedBatch
-} from './objectives'
+import { diffusionPopAlign, diffusionSft, likelihoodPopAlign, likelihoodSft, type BatchObjective, type NoisedBatch } from './objectives'
 
 export type SandboxMethod = 'popalign' | 'sft'
 export type SandboxVariant = 'diffusion' | 'likelihood'
@@ -122,10 +115,7 @@ export function trainSandbox(o: SandboxTrainOptions): SandboxTrainResult {
       const nb = noisedBatch()
       obj = o.method === 'popalign' ? diffusionPopAlign(theta, reference, nb, settings) : diffusionSft(theta, nb)
     } else {
-      obj =
-        o.method === 'popalign'
-          ? likelihoodPopAlign(theta, reference, fullX, fullY, settings)
-          : likelihoodSft(theta, fullX, fullY)
+      obj = o.method === 'popalign' ? likelihoodPopAlign(theta, reference, fullX, fullY, settings) : likelihoodSft(theta, fullX, fullY)
     }
     if (!Number.isFinite(obj.loss) || !obj.grad.every(Number.isFinite)) {
       diverged = true

@@ -23,13 +23,7 @@ export interface PreparedBatch {
   weights: Float32Array
 }
 
-export function prepareBatch(
-  config: TrainConfig,
-  schedule: NoiseSchedule,
-  weightTable: Float64Array,
-  clean: TrainingBatch,
-  rng: Rng
-): PreparedBatch {
+export function prepareBatch(config: TrainConfig, schedule: NoiseSchedule, weightTable: Float64Array, clean: TrainingBatch, rng: Rng): PreparedBatch {
   const B = config.batchSize
   const m = config.model
   checkTrainingBatch(clean, B, m)
@@ -50,7 +44,18 @@ export function prepareBatch(
   const xt = qSample(schedule, x0, eps, t, sample)
   const weights = new Float32Array(B)
   for (let i = 0; i < B; i++) weights[i] = weightTable[t[i]]
-  return { batchSize: B, t, xt, eps, tfeat: timeFeatures(Array.from(t, (j) => schedule.timesteps[j]), m.timeFeatures), cond, weights }
+  return {
+    batchSize: B,
+    t,
+    xt,
+    eps,
+    tfeat: timeFeatures(
+      Array.from(t, (j) => schedule.timesteps[j]),
+      m.timeFeatures
+    ),
+    cond,
+    weights
+  }
 }
 
 export function drawBatch(config: TrainConfig, schedule: NoiseSchedule, weightTable: Float64Array, data: DataSource, rng: Rng): PreparedBatch {

@@ -65,7 +65,9 @@ export function createFinetunePreparer(ws: Workspace) {
     const snapshot = getSnapshot(ws, f.snapshot.id)
     // Snapshots are immutable; a different hash means the database was replaced under the run.
     if (snapshot.contentSha256 !== f.snapshot.contentSha256) {
-      throw new Error(`snapshot ${f.snapshot.id} no longer has the content this run was started on (hash ${snapshot.contentSha256.slice(0, 12)}…, the run expects ${f.snapshot.contentSha256.slice(0, 12)}…)`)
+      throw new Error(
+        `snapshot ${f.snapshot.id} no longer has the content this run was started on (hash ${snapshot.contentSha256.slice(0, 12)}…, the run expects ${f.snapshot.contentSha256.slice(0, 12)}…)`
+      )
     }
     const images = await decodeSnapshotImages(snapshotRows(ws, f.snapshot.id), config.model)
     const data = buildPreferenceData(images, config.model, f.objective.method)
@@ -127,11 +129,15 @@ export function createFinetuneJobs(deps: FinetuneJobsDeps) {
       } catch (err) {
         throw new ApiFailure('bad_request', (err as Error).message)
       }
-      if (objective.method !== 'sft' && settings.batchSize % 2 !== 0) throw new ApiFailure('bad_request', `batchSize must be even for ${objective.method} (winner-loser pairs), got ${settings.batchSize}`)
+      if (objective.method !== 'sft' && settings.batchSize % 2 !== 0)
+        throw new ApiFailure('bad_request', `batchSize must be even for ${objective.method} (winner-loser pairs), got ${settings.batchSize}`)
       const rows = snapshotErrors(() => snapshotRows(ws, input.snapshotId))
       const winners = rows.filter((r) => r.label === 1).length
       if (rows.length === 0 || winners === 0 || (objective.method !== 'sft' && winners === rows.length)) {
-        throw new ApiFailure('bad_request', `snapshot ${input.snapshotId} has ${winners} winning and ${rows.length - winners} losing images; ${objective.method} needs ${objective.method === 'sft' ? 'winning images' : 'both'}`)
+        throw new ApiFailure(
+          'bad_request',
+          `snapshot ${input.snapshotId} has ${winners} winning and ${rows.length - winners} losing images; ${objective.method} needs ${objective.method === 'sft' ? 'winning images' : 'both'}`
+        )
       }
       const entry = catalog.resolve(input.base)
       let baseConfig: TrainConfig

@@ -40,8 +40,18 @@ export interface FinetunePreset {
 const paper: FinetuneSettings = { steps: 200, batchSize: 8, learningRate: 2e-5, beta: 1000, alpha: 0.5, weighting: 'constant', condDropout: 0.2, seed: 1, checkpointEvery: 50, emaDecay: 0 }
 
 export const FINETUNE_PRESETS: readonly FinetunePreset[] = [
-  { name: 'paper-scaled', label: 'Paper, scaled', description: 'PopAlign §6.1 recipe scaled to the built-in model: β 1000, α 0.5, 4 pairs per step, lr 2e-5 (the highest that kept image quality), 200 steps, caption dropout 0.2.', settings: paper },
-  { name: 'quick', label: 'Quick try', description: 'A short run to try the screens: the first 40 steps of Paper, scaled (it moves the model little).', settings: { ...paper, steps: 40, checkpointEvery: 20 } }
+  {
+    name: 'paper-scaled',
+    label: 'Paper, scaled',
+    description: 'PopAlign §6.1 recipe scaled to the built-in model: β 1000, α 0.5, 4 pairs per step, lr 2e-5 (the highest that kept image quality), 200 steps, caption dropout 0.2.',
+    settings: paper
+  },
+  {
+    name: 'quick',
+    label: 'Quick try',
+    description: 'A short run to try the screens: the first 40 steps of Paper, scaled (it moves the model little).',
+    settings: { ...paper, steps: 40, checkpointEvery: 20 }
+  }
 ]
 
 export function finetunePreset(name: string): FinetunePreset {

@@ -20,7 +20,11 @@ const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n ==
 
 export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
   const db = ws.db
-  const scalar = (sql: string, ...args: unknown[]): number => (db.prepare(sql).pluck().get(...args) as number | undefined) ?? 0
+  const scalar = (sql: string, ...args: unknown[]): number =>
+    (db
+      .prepare(sql)
+      .pluck()
+      .get(...args) as number | undefined) ?? 0
   const log = db.prepare<[number | null, string, number, string, string, string | null, number]>(
     'INSERT INTO housekeeping_log (project_id, entity, entity_id, action, before, after, annotator_id) VALUES (?, ?, ?, ?, ?, ?, ?)'
   )

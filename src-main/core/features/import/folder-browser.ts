@@ -10,7 +10,10 @@ import { IMPORT_IMAGE_EXTENSIONS } from './limits'
 
 /** The allowed roots: POPALIGN_BROWSE_ROOTS (folders separated like PATH), else the owner's home folder. */
 export function browseRootsFrom(env: Readonly<Record<string, string | undefined>>, home: string): string[] {
-  const listed = (env.POPALIGN_BROWSE_ROOTS ?? '').split(delimiter).map((p) => p.trim()).filter((p) => p !== '' && isAbsolute(p))
+  const listed = (env.POPALIGN_BROWSE_ROOTS ?? '')
+    .split(delimiter)
+    .map((p) => p.trim())
+    .filter((p) => p !== '' && isAbsolute(p))
   return listed.length > 0 ? listed : [home]
 }
 

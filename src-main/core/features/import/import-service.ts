@@ -68,12 +68,8 @@ export function createImportService(deps: ImportServiceDeps): ImportService {
   const failFile = db.prepare<[string, number, string]>("UPDATE import_files SET status = 'failed', reason = ? WHERE job_id = ? AND rel_path = ?")
   const doneCount = db.prepare<[number], number>("SELECT count(*) FROM import_files WHERE job_id = ? AND status <> 'pending'").pluck()
   const totalCount = db.prepare<[number], number>('SELECT count(*) FROM import_files WHERE job_id = ?').pluck()
-  const savePlan = db.prepare<[string, number, number]>(
-    "UPDATE jobs SET payload = ?, total = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?"
-  )
-  const saveDone = db.prepare<[number, string, number]>(
-    "UPDATE jobs SET done = ?, message = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND state = 'running'"
-  )
+  const savePlan = db.prepare<[string, number, number]>("UPDATE jobs SET payload = ?, total = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ?")
+  const saveDone = db.prepare<[number, string, number]>("UPDATE jobs SET done = ?, message = ?, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND state = 'running'")
 
   /** Lists the manifest in the ledger; all or nothing, so a kill mid-plan simply plans again. */
   const plan = db.transaction((jobId: number, payload: ImportPayload, entries: ManifestEntry[]) => {

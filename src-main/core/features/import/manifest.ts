@@ -102,13 +102,7 @@ export async function buildManifest(folder: string, limits: ImportLimits): Promi
   return { folder: root, entries }
 }
 
-async function applySidecar(
-  root: string,
-  jsonName: string,
-  sibling: string | undefined,
-  byRel: Map<string, ManifestEntry>,
-  limits: ImportLimits
-): Promise<void> {
+async function applySidecar(root: string, jsonName: string, sibling: string | undefined, byRel: Map<string, ManifestEntry>, limits: ImportLimits): Promise<void> {
   let data: Record<string, unknown> | null = null
   let problem: string | null = null
   let refused = false

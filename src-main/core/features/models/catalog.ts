@@ -77,7 +77,10 @@ export function createCatalog(opts: CatalogOptions) {
       if (isMissingPath(err)) return []
       throw err
     }
-    return names.filter((n) => /^[1-9][0-9]{0,15}$/.test(n)).map(Number).sort((a, b) => b - a)
+    return names
+      .filter((n) => /^[1-9][0-9]{0,15}$/.test(n))
+      .map(Number)
+      .sort((a, b) => b - a)
   }
 
   return {
@@ -91,7 +94,11 @@ export function createCatalog(opts: CatalogOptions) {
     },
     /** The newest checkpoint of a run, or null when it has written none yet. */
     latestOfRun(jobId: number): ModelEntry | null {
-      return ofRun(jobId).filter((e) => !e.id.endsWith('-ema')).at(-1) ?? null
+      return (
+        ofRun(jobId)
+          .filter((e) => !e.id.endsWith('-ema'))
+          .at(-1) ?? null
+      )
     },
     /** Resolves a model id to its entry; ApiFailure not_found naming the id otherwise. */
     resolve(id: string): ModelEntry {

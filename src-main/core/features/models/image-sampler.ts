@@ -36,8 +36,7 @@ async function ortSampler(config: TrainConfig, params: Readonly<Record<string, F
   const schedule = makeSchedule(config.schedule, config.timesteps)
   return {
     backend: 'onnxruntime-node',
-    sample: (r) =>
-      sampleImages({ config: config.model, denoiser, cond: r.cond, seeds: r.seeds, sampler: r.sampler, steps: r.steps, guidance: r.guidance, schedule, signal: r.signal }),
+    sample: (r) => sampleImages({ config: config.model, denoiser, cond: r.cond, seeds: r.seeds, sampler: r.sampler, steps: r.steps, guidance: r.guidance, schedule, signal: r.signal }),
     dispose: () => denoiser.dispose()
   }
 }

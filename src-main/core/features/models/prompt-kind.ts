@@ -18,15 +18,16 @@ const isAttributeWord = (word: string): boolean => {
 export function classifyPrompt(text: string): PromptKind {
   const parsed = parsePrompt(text)
   if (parsed.silhouette === null && parsed.tone === null) return { kind: 'neutral', neutralText: null }
-  const words = text.trim().split(/\s+/).filter((w) => !isAttributeWord(w))
+  const words = text
+    .trim()
+    .split(/\s+/)
+    .filter((w) => !isAttributeWord(w))
   // Removing "amber" from "an amber doctor" leaves "an doctor": fix the article for the next word.
-  const neutral = words
-    .join(' ')
-    .replace(/\b(an?) (?=\S)(\S)/gi, (_m, article: string, next: string) => {
-      const vowel = /[aeiou]/i.test(next)
-      const fixed = vowel ? 'an' : 'a'
-      return `${article[0] === 'A' ? fixed[0].toUpperCase() + fixed.slice(1) : fixed} ${next}`
-    })
+  const neutral = words.join(' ').replace(/\b(an?) (?=\S)(\S)/gi, (_m, article: string, next: string) => {
+    const vowel = /[aeiou]/i.test(next)
+    const fixed = vowel ? 'an' : 'a'
+    return `${article[0] === 'A' ? fixed[0].toUpperCase() + fixed.slice(1) : fixed} ${next}`
+  })
   // A prompt that is nothing but attribute words has no neutral counterpart to link to.
   if (parsed.concept === null || neutral.length === 0) return { kind: 'specific', neutralText: null }
   return { kind: 'specific', neutralText: neutral }

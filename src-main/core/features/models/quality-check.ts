@@ -72,9 +72,7 @@ export async function checkCheckpoint(tools: QualityTools, checkpointPath: strin
   const classifyPixels = tools.classifier.classifyPixels
   if (!classifyPixels) throw new Error('the quality check needs the built-in classifier')
   const classified = await classifyPixels(images, prompts.length)
-  const evidence = await tools.fidelity.evidence(
-    prompts.map((promptText, i) => ({ imageId: String(i), promptText, pixels: images.subarray(i * per, (i + 1) * per), classification: classified[i] }))
-  )
+  const evidence = await tools.fidelity.evidence(prompts.map((promptText, i) => ({ imageId: String(i), promptText, pixels: images.subarray(i * per, (i + 1) * per), classification: classified[i] })))
   const fid = fidelityEstimate(fidelityPairs(evidence, 'pixels'), tools.fidelity.scale.pixels, c.resamples, Rng.derive(0, 'quality-check', state.step), () => '')
 
   const axes = tools.classifier.axes.map((axis) => {

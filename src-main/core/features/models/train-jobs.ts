@@ -318,7 +318,12 @@ export function createTrainJobs(deps: TrainJobsDeps) {
         throw new ApiFailure('bad_request', (err as Error).message)
       }
       const payload: RealFinetunePayload = { real: { modelDir: request.modelDir, snapshot: { id: request.snapshotId, contentSha256: snapshot.content_sha256 }, settings } }
-      return runner.start('train', { projectId, total: settings.steps, payload, message: `fine-tuning ${request.modelDir} (${settings.method}, ${settings.loraRank === null ? 'full weights' : `LoRA rank ${settings.loraRank}`})` })
+      return runner.start('train', {
+        projectId,
+        total: settings.steps,
+        payload,
+        message: `fine-tuning ${request.modelDir} (${settings.method}, ${settings.loraRank === null ? 'full weights' : `LoRA rank ${settings.loraRank}`})`
+      })
     },
 
     pause(jobId: number): Job {

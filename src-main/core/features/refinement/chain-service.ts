@@ -232,26 +232,24 @@ export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
    * the first proposal is drawn in the same transaction. An image already in the set only advances
    * the RNG, so the next attempt samples at a new seed.
    */
-  const commitStart = ws.db.transaction(
-    (chainId: number, drawn: { count: number; rngBefore: number; rngAfter: number }, image: FreshImage): 'done' | 'stale' | 'redraw' => {
-      const chain = chainOrFail(chainId)
-      if (startMissing(chain) === 0 || chain.members.length !== drawn.count || chain.rngState !== drawn.rngBefore) return 'stale'
-      const { image: stored } = ws.images.add({ ...image, projectId: chain.projectId, promptId: chain.promptId })
-      if (chain.members.includes(stored.id)) {
-        chains.update(chain.id, { ...chain, rngState: drawn.rngAfter })
-        return 'redraw'
-      }
-      const members = [...chain.members, stored.id]
-      if (members.length < chain.setSize) {
-        chains.update(chain.id, { ...chain, members, rngState: drawn.rngAfter })
-        return 'done'
-      }
-      const rng = new ChainRng(drawn.rngAfter)
-      const { proposal, pendingSample } = next(chain, members, rng)
-      chains.update(chain.id, { ...chain, members, proposal, pendingSample, rngState: rng.state })
+  const commitStart = ws.db.transaction((chainId: number, drawn: { count: number; rngBefore: number; rngAfter: number }, image: FreshImage): 'done' | 'stale' | 'redraw' => {
+    const chain = chainOrFail(chainId)
+    if (startMissing(chain) === 0 || chain.members.length !== drawn.count || chain.rngState !== drawn.rngBefore) return 'stale'
+    const { image: stored } = ws.images.add({ ...image, projectId: chain.projectId, promptId: chain.promptId })
+    if (chain.members.includes(stored.id)) {
+      chains.update(chain.id, { ...chain, rngState: drawn.rngAfter })
+      return 'redraw'
+    }
+    const members = [...chain.members, stored.id]
+    if (members.length < chain.setSize) {
+      chains.update(chain.id, { ...chain, members, rngState: drawn.rngAfter })
       return 'done'
     }
-  )
+    const rng = new ChainRng(drawn.rngAfter)
+    const { proposal, pendingSample } = next(chain, members, rng)
+    chains.update(chain.id, { ...chain, members, proposal, pendingSample, rngState: rng.state })
+    return 'done'
+  })
 
   /** Samples the starting images a 'generate' chain still lacks, one committed at a time. */
   async function sampleStart(chainId: number): Promise<void> {
@@ -439,25 +437,24 @@ export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
       if (loserSetId === winner) fail('bad_request', 'the chain set cannot be paired with itself')
       const loser = ws.sets.get(loserSetId) ?? fail('not_found', `set ${loserSetId} does not exist`)
       if (loser.projectId !== chain.projectId || loser.promptId !== chain.promptId) fail('bad_request', `set ${loserSetId} is not a set of the chain's prompt`)
-      return ws.db.transaction(() => {
-        const pair =
-          ws.pairs.create(winner, loserSetId) ??
-          ws.pairs.list(chain.projectId).find((p) => (p.setA === winner && p.setB === loserSetId) || (p.setA === loserSetId && p.setB === winner))!
-        const side = pair.setA === winner ? 'a' : 'b'
-        try {
-          const { judgement } = ws.judgements.record({ pairId: pair.id, annotatorId, criterion: 'fairness', choice: side, shownLeft: side, responseMs: 0, idempotencyKey })
-          const { idempotencyKey: _k, undoneAt: _u, ...pub } = judgement
-          return { pair, judgement: pub }
-        } catch (err) {
-          if (err instanceof JudgementConflict) throw new ApiFailure('conflict', err.message)
-          throw err
-        }
-      }).immediate()
+      return ws.db
+        .transaction(() => {
+          const pair = ws.pairs.create(winner, loserSetId) ?? ws.pairs.list(chain.projectId).find((p) => (p.setA === winner && p.setB === loserSetId) || (p.setA === loserSetId && p.setB === winner))!
+          const side = pair.setA === winner ? 'a' : 'b'
+          try {
+            const { judgement } = ws.judgements.record({ pairId: pair.id, annotatorId, criterion: 'fairness', choice: side, shownLeft: side, responseMs: 0, idempotencyKey })
+            const { idempotencyKey: _k, undoneAt: _u, ...pub } = judgement
+            return { pair, judgement: pub }
+          } catch (err) {
+            if (err instanceof JudgementConflict) throw new ApiFailure('conflict', err.message)
+            throw err
+          }
+        })
+        .immediate()
     }
   }
 }
 export type McmcService = ReturnType<typeof createMcmcService>
-
 
 function fail(code: 'not_found' | 'conflict' | 'bad_request', message: string): never {
   throw new ApiFailure(code, message)

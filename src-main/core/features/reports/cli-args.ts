@@ -22,10 +22,7 @@ export type AuditCliPlan = {
   title: string | null
   resamples: number
   classifier: 'builtin' | { mappingPath: string; onnxPath?: string }
-} & (
-  | { source: 'checkpoints'; checkpoints: string[]; seeds: number[]; steps: number; sampler: SamplerKind; guidance: number }
-  | { source: 'images'; folder: string }
-)
+} & ({ source: 'checkpoints'; checkpoints: string[]; seeds: number[]; steps: number; sampler: SamplerKind; guidance: number } | { source: 'images'; folder: string })
 
 export class UsageError extends Error {}
 
@@ -123,7 +120,10 @@ export function parseSeeds(raw: string): number[] {
 
 function parseFormats(raw: string | undefined): ReportFormat[] {
   if (raw === undefined) return [...REPORT_FORMATS]
-  const list = raw.split(',').map((f) => f.trim().toLowerCase()).filter(Boolean)
+  const list = raw
+    .split(',')
+    .map((f) => f.trim().toLowerCase())
+    .filter(Boolean)
   if (list.length === 0) throw new UsageError('--formats is empty')
   for (const f of list) if (!(REPORT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--formats: unknown format "${f}"; expected some of ${REPORT_FORMATS.join(', ')}`)
   return [...new Set(list)] as ReportFormat[]

@@ -45,14 +45,7 @@ export interface SetFigures {
 }
 
 /** The fidelity figures of one image set (and its Frechet distance to `fairFeatures`). */
-export async function auditSet(
-  classifier: AuditClassifier,
-  fidelity: WorldFidelity,
-  set: ImageSet,
-  label: string,
-  fairFeatures: readonly Float32Array[],
-  resamples = 200
-): Promise<SetFigures> {
+export async function auditSet(classifier: AuditClassifier, fidelity: WorldFidelity, set: ImageSet, label: string, fairFeatures: readonly Float32Array[], resamples = 200): Promise<SetFigures> {
   const classifyPixels = classifier.classifyPixels
   if (!classifyPixels) throw new Error('the fidelity check needs the built-in classifier')
   const per = classifier.imageSize * classifier.imageSize * CHANNELS

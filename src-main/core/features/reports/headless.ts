@@ -46,7 +46,18 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
       for (const p of src.emptyPrompts) sink.line(`note: no image of prompt "${p}" in the folder`)
       const name = basename(src.folder)
       raw.push({
-        model: { id: uniqueIds([name])[0], label: `images in ${name}`, lineage: lineageOf(plan, classifier, prompts, { checkpoint: null, seeds: src.seeds, sampler: null, steps: null, guidance: null, run: src.generators.length ? `generator: ${src.generators.join(', ')}` : null }) },
+        model: {
+          id: uniqueIds([name])[0],
+          label: `images in ${name}`,
+          lineage: lineageOf(plan, classifier, prompts, {
+            checkpoint: null,
+            seeds: src.seeds,
+            sampler: null,
+            steps: null,
+            guidance: null,
+            run: src.generators.length ? `generator: ${src.generators.join(', ')}` : null
+          })
+        },
         images: src.images
       })
     } else {
@@ -170,12 +181,7 @@ export async function classifyImages(classifier: AuditClassifier, images: readon
   return out
 }
 
-function lineageOf(
-  plan: AuditCliPlan,
-  classifier: AuditClassifier,
-  promptTexts: readonly string[],
-  over: Pick<Lineage, 'checkpoint' | 'run' | 'seeds' | 'sampler' | 'steps' | 'guidance'>
-): Lineage {
+function lineageOf(plan: AuditCliPlan, classifier: AuditClassifier, promptTexts: readonly string[], over: Pick<Lineage, 'checkpoint' | 'run' | 'seeds' | 'sampler' | 'steps' | 'guidance'>): Lineage {
   return {
     snapshot: null,
     annotators: [],

@@ -102,7 +102,10 @@ function snapshotLineage(ws: Workspace, snapshotId: number, recorded: { contentS
     pairsJudged: s.counts.pairsJudged,
     trainingPairs: recorded?.pairs ?? null,
     annotators: s.sources.annotators.map((a) => ({ id: a.id, name: a.name, kind: a.kind, judgements: a.judgements })),
-    agreement: agreementOf(content.pairs.map((p) => p.votes.filter((v) => v.choice !== 'cant_judge').map((v) => v.choice as string)), snapshotId),
+    agreement: agreementOf(
+      content.pairs.map((p) => p.votes.filter((v) => v.choice !== 'cant_judge').map((v) => v.choice as string)),
+      snapshotId
+    ),
     acquisitionClassifiers: (s.sources.classifier?.versions ?? []).map((v) => ({ id: v.classifierId, version: v.classifierVersion, images: v.images }))
   }
 }

@@ -125,7 +125,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       const some = promptId === undefined ? [] : imageQuery.idsOfPrompt(promptId, from)
       if (some.length === 0) {
         const other = promptId === undefined ? 0 : ws.images.idsOfPrompt(promptId).length
-        if (other > 0) fail('bad_request', `prompt "${text.slice(0, 120)}" has no ${from.join(' or ')} images in this project (it has ${other} made in the studio: include those sources to audit them)`)
+        if (other > 0)
+          fail('bad_request', `prompt "${text.slice(0, 120)}" has no ${from.join(' or ')} images in this project (it has ${other} made in the studio: include those sources to audit them)`)
         fail('bad_request', `prompt "${text.slice(0, 120)}" has no images in this project; import or sample it first, or audit a model instead`)
       }
       for (const id of some) ids.push(id)
@@ -166,7 +167,16 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       let childId = s.sampleJobId
       if (childId === null) {
         const r = payload.request
-        const child = deps.sampler.start({ projectId, model: s.model as string, prompts: r.prompts, seedStart: r.seedStart, count: r.count, steps: r.steps, sampler: r.sampler, guidance: s.guidance ?? r.guidance })
+        const child = deps.sampler.start({
+          projectId,
+          model: s.model as string,
+          prompts: r.prompts,
+          seedStart: r.seedStart,
+          count: r.count,
+          steps: r.steps,
+          sampler: r.sampler,
+          guidance: s.guidance ?? r.guidance
+        })
         childId = child.id
         payload = save(withSource(payload, k, { sampleJobId: childId }))
       }
@@ -174,9 +184,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       if (!finished) return { message: 'stopped' }
       const results = deps.sampler.results(childId)
       const first = results[0]?.provenance
-      payload = save(
-        withSource(payload, k, { imageIds: results.map((r) => r.imageId), checkpoint: first?.checkpoint ?? null, step: first?.step ?? null, backend: first?.backend ?? null })
-      )
+      payload = save(withSource(payload, k, { imageIds: results.map((r) => r.imageId), checkpoint: first?.checkpoint ?? null, step: first?.step ?? null, backend: first?.backend ?? null }))
       sampledBefore += perModel
     }
 
@@ -196,7 +204,10 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         const batch = pending.slice(0, batchSize)
         const results = await classifier.classifyFiles(batch.map((id) => imageFile(id)))
         if (ctx.signal.aborted) return { message: 'stopped' }
-        verdicts.write(key, batch.map((imageId, i) => ({ imageId, verdict: toVerdict(results[i]) })))
+        verdicts.write(
+          key,
+          batch.map((imageId, i) => ({ imageId, verdict: toVerdict(results[i]) }))
+        )
         pending = pending.slice(batch.length)
         ctx.progress({ done: classifyDone(), total: work.total, message: `classified ${allIds.length - pending.length} of ${allIds.length} images` })
         await deps.afterBatch?.({ jobId: ctx.jobId, classified: allIds.length - pending.length, pending: pending.length, signal: ctx.signal })
@@ -273,7 +284,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         evidence,
         signal
       )
-      const seeds = s.kind === 'model' ? Array.from({ length: r.count }, (_, i) => r.seedStart + i) : [...new Set(images.map((i) => i.seed).filter((x): x is number => x !== null))].sort((a, b) => a - b)
+      const seeds =
+        s.kind === 'model' ? Array.from({ length: r.count }, (_, i) => r.seedStart + i) : [...new Set(images.map((i) => i.seed).filter((x): x is number => x !== null))].sort((a, b) => a - b)
       const guidance = s.kind === 'model' ? (s.guidance ?? r.guidance) : null
       const lineage: Lineage = {
         ...legacyLineage(s, trainingLineage(ws, deps.workspaceDir, s.model ?? '', s.step)),

@@ -12,8 +12,7 @@ import { parsePrompt } from '../../world/prompts'
 import { SILHOUETTES, TONES, VISIBLE_CONCEPTS, isSilhouette, isTone, type FigureSpec } from '../../world/taxonomy'
 import type { AuditClassifier } from './audit-classifier'
 
-export const FIDELITY_REFERENCE =
-  'a clean render of the concept its prompt asks for, with the attributes the classifier read on it (attributes drawn at random where it read none)'
+export const FIDELITY_REFERENCE = 'a clean render of the concept its prompt asks for, with the attributes the classifier read on it (attributes drawn at random where it read none)'
 
 /** Renders behind the fixed kernel bandwidths: enough for stable medians, few enough to be instant. */
 const SCALE_IMAGES = 256
@@ -118,7 +117,14 @@ export async function openWorldFidelity(classifier: AuditClassifier, seed = 0): 
         imgs.set(u.pixels, k * per)
         refs.set(references[start + k], k * per)
       })
-      const [di, dr] = [await describe(imgs, n, part.map((u) => u.input.classification.features)), await describe(refs, n)]
+      const [di, dr] = [
+        await describe(
+          imgs,
+          n,
+          part.map((u) => u.input.classification.features)
+        ),
+        await describe(refs, n)
+      ]
       part.forEach((u, k) => {
         const e: FidelityEvidence = { pixels: { image: di[k].pixels, reference: dr[k].pixels } }
         const fi = di[k].features

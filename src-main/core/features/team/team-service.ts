@@ -45,7 +45,12 @@ export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}
 
   /** Live human answers per pair for a criterion (the classifier's judgements are not a rater here). */
   function humanJudgements(projectId: number, criterion: Criterion): StoredJudgement[] {
-    const people = new Set(ws.annotators.listStatus().filter(isPerson).map((a) => a.id))
+    const people = new Set(
+      ws.annotators
+        .listStatus()
+        .filter(isPerson)
+        .map((a) => a.id)
+    )
     return ws.judgements.listForProject(projectId).filter((j) => j.undoneAt === null && j.criterion === criterion && people.has(j.annotatorId))
   }
 
@@ -142,7 +147,10 @@ export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}
             if (who.revoked) fail('bad_request', `annotator "${who.name}" was revoked`)
             return id
           })
-        : ws.annotators.listStatus().filter((a) => isPerson(a) && !a.revoked && a.id !== ownerId()).map((a) => a.id)
+        : ws.annotators
+            .listStatus()
+            .filter((a) => isPerson(a) && !a.revoked && a.id !== ownerId())
+            .map((a) => a.id)
       const pairIds = ws.pairs.list(projectId).map((p) => p.id)
       const existing = new Map<number, Set<number>>()
       for (const a of assignments.list(projectId)) {
@@ -220,15 +228,19 @@ export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}
     classifierAgreement(projectId: number, criterion: Criterion): ClassifierAgreement {
       project(projectId)
       const classifierId = ws.annotators.classifier().id
-      const machine = ws.judgements
-        .listForProject(projectId)
-        .filter((j) => j.undoneAt === null && j.criterion === criterion && j.annotatorId === classifierId)
+      const machine = ws.judgements.listForProject(projectId).filter((j) => j.undoneAt === null && j.criterion === criterion && j.annotatorId === classifierId)
       const people = new Map<number, Choice[]>()
       for (const j of humanJudgements(projectId, criterion)) {
         if (!people.has(j.pairId)) people.set(j.pairId, [])
         people.get(j.pairId)!.push(j.choice)
       }
-      return { criterion, ...majorityAgreement(machine.map((j) => ({ pairId: j.pairId, choice: j.choice })), people) }
+      return {
+        criterion,
+        ...majorityAgreement(
+          machine.map((j) => ({ pairId: j.pairId, choice: j.choice })),
+          people
+        )
+      }
     },
 
     adjudicationQueue(projectId: number, criterion: Criterion): QueueItem[] {

@@ -53,10 +53,12 @@ export function acquireRepo(db: Database.Database) {
      WHERE a.job_id = ? AND NOT EXISTS (SELECT 1 FROM image_classifications c WHERE c.image_id = i.id AND c.classifier_id = ? AND c.classifier_version = ?)
      ORDER BY i.id LIMIT ?`
   )
-  const classifiedCount = db.prepare<[string, string, number], number>(
-    `SELECT count(*) FROM acquire_images a JOIN image_classifications c ON c.image_id = a.image_id AND c.classifier_id = ? AND c.classifier_version = ?
+  const classifiedCount = db
+    .prepare<[string, string, number], number>(
+      `SELECT count(*) FROM acquire_images a JOIN image_classifications c ON c.image_id = a.image_id AND c.classifier_id = ? AND c.classifier_version = ?
      WHERE a.job_id = ?`
-  ).pluck()
+    )
+    .pluck()
   const setGate = db.prepare<[string, number, number]>('UPDATE acquire_images SET gate = ? WHERE job_id = ? AND image_id = ?')
   const insertDrop = db.prepare<[number, string, number | null, number | null, string, string]>(
     'INSERT INTO acquire_drops (job_id, stage, image_id, prompt_id, reason, detail) VALUES (?, ?, ?, ?, ?, ?)'
@@ -139,7 +141,9 @@ export function acquireRepo(db: Database.Database) {
       return { pairs: r.pairs, swapped: r.swapped ?? 0 }
     },
     pairs(jobId: number) {
-      return pairsOf.all(jobId).map((r) => ({ neutralPromptId: r.neutral_prompt_id, idx: r.idx, pairId: r.pair_id, winnerSetId: r.winner_set_id, loserSetId: r.loser_set_id, swapped: r.swapped === 1 }))
+      return pairsOf
+        .all(jobId)
+        .map((r) => ({ neutralPromptId: r.neutral_prompt_id, idx: r.idx, pairId: r.pair_id, winnerSetId: r.winner_set_id, loserSetId: r.loser_set_id, swapped: r.swapped === 1 }))
     }
   }
 }

@@ -23,9 +23,7 @@ const toRecord = (r: Row): AdjudicationRecord => ({ pairId: r.pair_id, criterion
 
 export function adjudicationsRepo(db: Database.Database) {
   const insert = db.prepare<[number, string, string, number], Row>('INSERT INTO adjudications (pair_id, criterion, choice, annotator_id) VALUES (?, ?, ?, ?) RETURNING *')
-  const resolvedPairs = db.prepare<[number, string], number>(
-    'SELECT DISTINCT a.pair_id FROM adjudications a JOIN set_pairs p ON p.id = a.pair_id WHERE p.project_id = ? AND a.criterion = ?'
-  ).pluck()
+  const resolvedPairs = db.prepare<[number, string], number>('SELECT DISTINCT a.pair_id FROM adjudications a JOIN set_pairs p ON p.id = a.pair_id WHERE p.project_id = ? AND a.criterion = ?').pluck()
   return {
     add(pairId: number, criterion: Criterion, choice: Choice, annotatorId: number): AdjudicationRecord {
       return toRecord(insert.get(pairId, criterion, choice, annotatorId)!)

@@ -21,20 +21,22 @@ export function assignmentsRepo(db: Database.Database) {
   )
   const isAssigned = db.prepare<[number, number], number>('SELECT 1 FROM pair_assignments WHERE pair_id = ? AND annotator_id = ?').pluck()
   // Each annotator walks their own random order (rank), so a team does not all start on one pair.
-  const nextAssigned = db.prepare<[number, number, number, string], number>(
-    `SELECT a.pair_id FROM pair_assignments a JOIN set_pairs p ON p.id = a.pair_id
+  const nextAssigned = db
+    .prepare<[number, number, number, string], number>(
+      `SELECT a.pair_id FROM pair_assignments a JOIN set_pairs p ON p.id = a.pair_id
      WHERE a.annotator_id = ? AND p.project_id = ?
        AND NOT EXISTS (SELECT 1 FROM judgements j WHERE j.pair_id = a.pair_id AND j.annotator_id = ? AND j.criterion = ? AND j.undone_at IS NULL)
      ORDER BY a.rank, a.pair_id LIMIT 1`
-  ).pluck()
-  const assignedCount = db.prepare<[number, number], number>(
-    'SELECT count(*) FROM pair_assignments a JOIN set_pairs p ON p.id = a.pair_id WHERE a.annotator_id = ? AND p.project_id = ?'
-  ).pluck()
-  const doneAssigned = db.prepare<[string, number, number], number>(
-    `SELECT count(*) FROM pair_assignments a JOIN set_pairs p ON p.id = a.pair_id
+    )
+    .pluck()
+  const assignedCount = db.prepare<[number, number], number>('SELECT count(*) FROM pair_assignments a JOIN set_pairs p ON p.id = a.pair_id WHERE a.annotator_id = ? AND p.project_id = ?').pluck()
+  const doneAssigned = db
+    .prepare<[string, number, number], number>(
+      `SELECT count(*) FROM pair_assignments a JOIN set_pairs p ON p.id = a.pair_id
      JOIN judgements j ON j.pair_id = a.pair_id AND j.annotator_id = a.annotator_id AND j.criterion = ? AND j.undone_at IS NULL
      WHERE a.annotator_id = ? AND p.project_id = ?`
-  ).pluck()
+    )
+    .pluck()
 
   // "Unfinished": the annotator has no live decision on the pair under any criterion. Pairs they did
   // decide keep their assignment, so the decision still counts toward the pair's k.

@@ -45,9 +45,7 @@ export function classificationsRepo(db: Database.Database) {
   )
   // The newest verdict wins; rowid breaks ties between rows written in the same millisecond.
   const latestAny = db.prepare<[number], Row>('SELECT * FROM image_classifications WHERE image_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
-  const latestOf = db.prepare<[number, string], Row>(
-    'SELECT * FROM image_classifications WHERE image_id = ? AND classifier_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1'
-  )
+  const latestOf = db.prepare<[number, string], Row>('SELECT * FROM image_classifications WHERE image_id = ? AND classifier_id = ? ORDER BY created_at DESC, rowid DESC LIMIT 1')
   return {
     /** Stores (or replaces) the verdict of one classifier version for one image. */
     record(c: Omit<ImageClassification, 'createdAt'>): void {

@@ -68,9 +68,10 @@ export function imageQueryRepo(db: Database.Database) {
     `SELECT a.key AS axis, a.value AS cls, count(DISTINCT i.id) AS n FROM images i JOIN image_classifications c ON c.image_id = i.id, json_each(c.attributes) a
      WHERE i.project_id = @projectId AND (@promptId IS NULL OR i.prompt_id = @promptId) AND c.status = 'ok' GROUP BY a.key, a.value ORDER BY a.key, a.value`
   )
-  const one = db.prepare<[number], SummaryRow & { project_id: number; file_path: string; created_at: string; source: ImageSource; model: string | null; prompt_text: string; prompt_kind: 'neutral' | 'specific' }>(
-    `SELECT i.*, ${SOURCE_SQL} AS source, ${MODEL_SQL} AS model, p.text AS prompt_text, p.kind AS prompt_kind FROM images i JOIN prompts p ON p.id = i.prompt_id WHERE i.id = ?`
-  )
+  const one = db.prepare<
+    [number],
+    SummaryRow & { project_id: number; file_path: string; created_at: string; source: ImageSource; model: string | null; prompt_text: string; prompt_kind: 'neutral' | 'specific' }
+  >(`SELECT i.*, ${SOURCE_SQL} AS source, ${MODEL_SQL} AS model, p.text AS prompt_text, p.kind AS prompt_kind FROM images i JOIN prompts p ON p.id = i.prompt_id WHERE i.id = ?`)
   const verdicts = db.prepare<[number], { classifier_id: string; classifier_version: string; status: string; attributes: string; confidence: number | null }>(
     'SELECT classifier_id, classifier_version, status, attributes, confidence FROM image_classifications WHERE image_id = ? ORDER BY created_at DESC'
   )

@@ -74,9 +74,7 @@ export function imagesRepo(db: Database.Database, thumbRoot: string) {
   const byHash = db.prepare<[number, string], ImageRow>('SELECT * FROM images WHERE project_id = ? AND sha256 = ?')
   const byId = db.prepare<[number], ImageRow>('SELECT * FROM images WHERE id = ?')
   const page = db.prepare<[number, number, number], ImageRow>('SELECT * FROM images WHERE project_id = ? ORDER BY id LIMIT ? OFFSET ?')
-  const pageOfPrompt = db.prepare<[number, number, number, number], ImageRow>(
-    'SELECT * FROM images WHERE project_id = ? AND prompt_id = ? ORDER BY id LIMIT ? OFFSET ?'
-  )
+  const pageOfPrompt = db.prepare<[number, number, number, number], ImageRow>('SELECT * FROM images WHERE project_id = ? AND prompt_id = ? ORDER BY id LIMIT ? OFFSET ?')
   const count = db.prepare<[number], number>('SELECT count(*) FROM images WHERE project_id = ?').pluck()
   const countOfPrompt = db.prepare<[number, number], number>('SELECT count(*) FROM images WHERE project_id = ? AND prompt_id = ?').pluck()
   const idsOfPrompt = db.prepare<[number], number>('SELECT id FROM images WHERE prompt_id = ? ORDER BY id').pluck()
@@ -126,4 +124,3 @@ export function imagesRepo(db: Database.Database, thumbRoot: string) {
   }
 }
 export type ImagesRepo = ReturnType<typeof imagesRepo>
-

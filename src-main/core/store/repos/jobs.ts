@@ -57,9 +57,7 @@ export function publicJob(j: JobRecord): Job {
 }
 
 export function jobsRepo(db: Database.Database) {
-  const insert = db.prepare<[number | null, string, number, string, string], JobRow>(
-    'INSERT INTO jobs (project_id, kind, total, message, payload) VALUES (?, ?, ?, ?, ?) RETURNING *'
-  )
+  const insert = db.prepare<[number | null, string, number, string, string], JobRow>('INSERT INTO jobs (project_id, kind, total, message, payload) VALUES (?, ?, ?, ?, ?) RETURNING *')
   const byId = db.prepare<[number], JobRow>('SELECT * FROM jobs WHERE id = ?')
   const setName = db.prepare<[string | null, number]>('UPDATE jobs SET name = ? WHERE id = ?')
   const all = db.prepare<[], JobRow>('SELECT * FROM jobs ORDER BY id DESC')

@@ -31,11 +31,13 @@ export function judgementEditsRepo(db: Database.Database) {
   )
   const countFor = db.prepare<[number], number>('SELECT count(*) FROM judgement_edits WHERE judgement_id = ?').pluck()
   // The annotator's newest live decisions of a project and criterion: the window open for editing.
-  const recentIds = db.prepare<[number, number, string, number], number>(
-    `SELECT j.id FROM judgements j JOIN set_pairs p ON p.id = j.pair_id
+  const recentIds = db
+    .prepare<[number, number, string, number], number>(
+      `SELECT j.id FROM judgements j JOIN set_pairs p ON p.id = j.pair_id
      WHERE j.annotator_id = ? AND p.project_id = ? AND j.criterion = ? AND j.undone_at IS NULL
      ORDER BY j.id DESC LIMIT ?`
-  ).pluck()
+    )
+    .pluck()
 
   const edit = db.transaction((judgementId: number, choice: Choice, editedBy: number): boolean => {
     const row = current.get(judgementId)

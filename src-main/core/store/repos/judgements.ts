@@ -69,19 +69,21 @@ export function judgementsRepo(db: Database.Database) {
      ORDER BY j.id DESC LIMIT 1`
   )
   const markUndone = db.prepare<[number]>("UPDATE judgements SET undone_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND undone_at IS NULL")
-  const doneCount = db.prepare<[number, number, string], number>(
-    `SELECT count(*) FROM judgements j JOIN set_pairs p ON p.id = j.pair_id
+  const doneCount = db
+    .prepare<[number, number, string], number>(
+      `SELECT count(*) FROM judgements j JOIN set_pairs p ON p.id = j.pair_id
      WHERE j.annotator_id = ? AND p.project_id = ? AND j.criterion = ? AND j.undone_at IS NULL`
-  ).pluck()
+    )
+    .pluck()
   const pairCount = db.prepare<[number], number>('SELECT count(*) FROM set_pairs WHERE project_id = ?').pluck()
-  const nextPair = db.prepare<[number, number, string], number>(
-    `SELECT p.id FROM set_pairs p WHERE p.project_id = ?
+  const nextPair = db
+    .prepare<[number, number, string], number>(
+      `SELECT p.id FROM set_pairs p WHERE p.project_id = ?
        AND NOT EXISTS (SELECT 1 FROM judgements j WHERE j.pair_id = p.id AND j.annotator_id = ? AND j.criterion = ? AND j.undone_at IS NULL)
      ORDER BY p.id LIMIT 1`
-  ).pluck()
-  const ofProject = db.prepare<[number], JudgementRow>(
-    'SELECT j.* FROM judgements j JOIN set_pairs p ON p.id = j.pair_id WHERE p.project_id = ? ORDER BY j.id'
-  )
+    )
+    .pluck()
+  const ofProject = db.prepare<[number], JudgementRow>('SELECT j.* FROM judgements j JOIN set_pairs p ON p.id = j.pair_id WHERE p.project_id = ? ORDER BY j.id')
 
   const record = db.transaction((j: NewJudgement): { judgement: StoredJudgement; replayed: boolean } => {
     const previous = byKey.get(j.idempotencyKey)

@@ -23,9 +23,7 @@ export function projectsRepo(db: Database.Database) {
   const insert = db.prepare<[string, string], ProjectRow>('INSERT INTO projects (name, description) VALUES (?, ?) RETURNING *')
   const byId = db.prepare<[number], ProjectRow>('SELECT * FROM projects WHERE id = ? AND deleted_at IS NULL')
   const all = db.prepare<[], ProjectRow>('SELECT * FROM projects WHERE deleted_at IS NULL ORDER BY id')
-  const sameName = db.prepare<[string, number], { id: number }>(
-    'SELECT id FROM projects WHERE deleted_at IS NULL AND lower(trim(name)) = lower(trim(?)) AND id <> ?'
-  )
+  const sameName = db.prepare<[string, number], { id: number }>('SELECT id FROM projects WHERE deleted_at IS NULL AND lower(trim(name)) = lower(trim(?)) AND id <> ?')
   const setName = db.prepare<[string, number]>('UPDATE projects SET name = ? WHERE id = ? AND deleted_at IS NULL')
   const markDeleted = db.prepare<[number]>("UPDATE projects SET deleted_at = strftime('%Y-%m-%dT%H:%M:%fZ','now') WHERE id = ? AND deleted_at IS NULL")
   const refuseDuplicate = (name: string, exceptId: number): void => {

@@ -31,9 +31,7 @@ export interface NewPrompt {
 }
 
 export function promptsRepo(db: Database.Database) {
-  const insert = db.prepare<[number, string, string, number | null]>(
-    'INSERT INTO prompts (project_id, text, kind, neutral_prompt_id) VALUES (?, ?, ?, ?) ON CONFLICT (project_id, text) DO NOTHING'
-  )
+  const insert = db.prepare<[number, string, string, number | null]>('INSERT INTO prompts (project_id, text, kind, neutral_prompt_id) VALUES (?, ?, ?, ?) ON CONFLICT (project_id, text) DO NOTHING')
   const byText = db.prepare<[number, string], PromptRow>(`${SELECT} WHERE p.project_id = ? AND p.text = ?`)
   const byId = db.prepare<[number], PromptRow>(`${SELECT} WHERE p.id = ?`)
   const ofProject = db.prepare<[number], PromptRow>(`${SELECT} WHERE p.project_id = ? ORDER BY p.id`)

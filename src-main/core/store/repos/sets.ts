@@ -91,9 +91,7 @@ export function pairsRepo(db: Database.Database) {
   const ofProject = db.prepare<[number], PairRow>('SELECT * FROM set_pairs WHERE project_id = ? ORDER BY id')
   const countOf = db.prepare<[number], number>('SELECT count(*) FROM set_pairs WHERE project_id = ?').pluck()
   const setInfo = db.prepare<[number], { project_id: number; prompt_id: number }>('SELECT project_id, prompt_id FROM image_sets WHERE id = ?')
-  const insert = db.prepare<[number, number, number, number], PairRow>(
-    'INSERT INTO set_pairs (project_id, prompt_id, set_a, set_b) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *'
-  )
+  const insert = db.prepare<[number, number, number, number], PairRow>('INSERT INTO set_pairs (project_id, prompt_id, set_a, set_b) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *')
   // Every unordered pair of sets of the same prompt that has no pair row yet, lowest ids first.
   const missingSql = `INSERT INTO set_pairs (project_id, prompt_id, set_a, set_b)
     SELECT a.project_id, a.prompt_id, a.id, b.id FROM image_sets a

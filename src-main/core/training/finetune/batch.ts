@@ -70,7 +70,8 @@ export function drawPreferenceBatch(data: PreferenceData, s: BatchSettings, rng:
     eps.set(groupEps.subarray(g * sample, (g + 1) * sample), i * sample)
     t[i] = groupT[g]
     dropped[i] = groupDrop[g]
-    if (dropped[i]) cond[i * V] = 1 // <null>
+    if (dropped[i])
+      cond[i * V] = 1 // <null>
     else cond.set(data.cond[index[i]], i * V)
   }
   const xt = qSample(s.schedule, patchify(images, B, m), eps, t, sample)
@@ -81,7 +82,10 @@ export function drawPreferenceBatch(data: PreferenceData, s: BatchSettings, rng:
     t,
     xt,
     eps,
-    tfeat: timeFeatures(Array.from(t, (j) => s.schedule.timesteps[j]), m.timeFeatures),
+    tfeat: timeFeatures(
+      Array.from(t, (j) => s.schedule.timesteps[j]),
+      m.timeFeatures
+    ),
     cond,
     weights,
     labels,

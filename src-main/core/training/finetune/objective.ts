@@ -23,13 +23,7 @@ export interface ObjectiveResult {
   grad: Float64Array
 }
 
-export function evaluateObjective(
-  objective: FinetuneObjective,
-  modelMse: ArrayLike<number>,
-  refMse: ArrayLike<number> | null,
-  weights: ArrayLike<number>,
-  labels: ArrayLike<number>
-): ObjectiveResult {
+export function evaluateObjective(objective: FinetuneObjective, modelMse: ArrayLike<number>, refMse: ArrayLike<number> | null, weights: ArrayLike<number>, labels: ArrayLike<number>): ObjectiveResult {
   const n = modelMse.length
   const m = Float64Array.from({ length: n }, (_, i) => weights[i] * modelMse[i])
   const r = refMse ? Float64Array.from({ length: n }, (_, i) => weights[i] * refMse[i]) : null
@@ -62,12 +56,7 @@ export function evaluateObjective(
  * Σ_i g_i·mse_i plus a constant, so that backprop gives exactly ∂loss/∂θ (g and the reference are
  * constants, Z included) while the value the trainer logs is the loss itself.
  */
-export function preferenceHook(
-  objective: FinetuneObjective,
-  refMse: Float32Array | null,
-  labels: ArrayLike<number>,
-  onResult: (r: ObjectiveResult) => void
-): LossHook {
+export function preferenceHook(objective: FinetuneObjective, refMse: Float32Array | null, labels: ArrayLike<number>, onResult: (r: ObjectiveResult) => void): LossHook {
   return (mse, batch, tf) => {
     const m = mse.dataSync()
     const result = evaluateObjective(objective, m, refMse, batch.weights, labels)

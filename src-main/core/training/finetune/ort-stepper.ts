@@ -69,7 +69,11 @@ export class OrtFinetuneStepper {
   nextBatch(): PreferenceBatch {
     const c = this.trainer.config
     return this.trainer.drawWith((rng) =>
-      drawPreferenceBatch(this.data, { method: this.objective.method, batchSize: c.batchSize, condDropout: c.condDropout, model: c.model, schedule: this.trainer.schedule, weightTable: this.weightTable }, rng)
+      drawPreferenceBatch(
+        this.data,
+        { method: this.objective.method, batchSize: c.batchSize, condDropout: c.condDropout, model: c.model, schedule: this.trainer.schedule, weightTable: this.weightTable },
+        rng
+      )
     )
   }
 

@@ -31,7 +31,11 @@ export class FinetuneStepper {
   nextBatch(): PreferenceBatch {
     const c = this.trainer.config
     return this.trainer.drawWith((rng) =>
-      drawPreferenceBatch(this.data, { method: this.objective.method, batchSize: c.batchSize, condDropout: c.condDropout, model: c.model, schedule: this.trainer.schedule, weightTable: this.weightTable }, rng)
+      drawPreferenceBatch(
+        this.data,
+        { method: this.objective.method, batchSize: c.batchSize, condDropout: c.condDropout, model: c.model, schedule: this.trainer.schedule, weightTable: this.weightTable },
+        rng
+      )
     )
   }
 
@@ -46,7 +50,10 @@ export class FinetuneStepper {
     const batch = this.nextBatch()
     const refMse = this.referenceMse(batch)
     let result: ObjectiveResult | null = null
-    this.trainer.stepOnBatch(batch, preferenceHook(this.objective, refMse, batch.labels, (r) => (result = r)))
+    this.trainer.stepOnBatch(
+      batch,
+      preferenceHook(this.objective, refMse, batch.labels, (r) => (result = r))
+    )
     return (result as ObjectiveResult | null)!.metrics
   }
 

@@ -56,7 +56,10 @@ const HTTP_CODE = /\s*\(?\bHTTP \d{3}\b\)?:?\s*/g
 
 /** "learningRate" -> "learning rate", "projectIds" -> "project ids": a fallback for unlisted fields. */
 function humanize(segment: string): string {
-  return segment.replace(/([a-z0-9])([A-Z])/g, '$1 $2').replace(/_/g, ' ').toLowerCase()
+  return segment
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .replace(/_/g, ' ')
+    .toLowerCase()
 }
 
 /** The label of a field path such as `config.learningRate` or `items.3.name`. */
@@ -92,7 +95,11 @@ function validatorPhrase(message: string): string | null {
   if (/^Invalid input: expected \w+, received undefined/.test(message)) return 'is missing'
   if (/^Invalid input: expected (?:number|int)\b/.test(message) || /expected int, received number/.test(message)) return /int/.test(message) ? 'must be a whole number' : 'must be a number'
   if (/^Invalid input: expected string\b/.test(message)) return 'must be text'
-  if ((m = message.match(/^Invalid option: expected one of (.+)$/))) return `must be one of ${m[1].split('|').map((o) => o.replace(/^"|"$/g, '')).join(', ')}`
+  if ((m = message.match(/^Invalid option: expected one of (.+)$/)))
+    return `must be one of ${m[1]
+      .split('|')
+      .map((o) => o.replace(/^"|"$/g, ''))
+      .join(', ')}`
   if (/^Invalid input: expected nonoptional/.test(message)) return 'is missing'
   return null
 }
@@ -134,11 +141,11 @@ export function userMessage(error: ApiError | string, opts: WordingOptions = {})
   const code = typeof error === 'string' ? null : error.code
   const raw = (typeof error === 'string' ? error : error.message).trim()
 
-  if (/session: HTTP 401/.test(raw) || code === 'unauthorized') return 'Your session has ended. Open the studio\'s address again (an invited annotator asks the project owner for a new link).'
+  if (/session: HTTP 401/.test(raw) || code === 'unauthorized') return "Your session has ended. Open the studio's address again (an invited annotator asks the project owner for a new link)."
   if (/is not allowed for annotator sessions/.test(raw)) return 'Only the project owner can do this.'
   if (/^unknown method\b/.test(raw)) return 'This page is older than the studio it talks to. Reload the page.'
   if (/too many requests/.test(raw)) return 'Too many requests at once. Wait a moment and try again.'
-  if (/missing or wrong x-csrf-token|cross-origin request refused/.test(raw)) return 'The studio refused this page\'s request. Reload the page and try again.'
+  if (/missing or wrong x-csrf-token|cross-origin request refused/.test(raw)) return "The studio refused this page's request. Reload the page and try again."
 
   const hadMethod = METHOD_PREFIX.test(raw)
   let rest = raw.replace(METHOD_PREFIX, '').replace(HTTP_CODE, ' ').trim()

@@ -36,9 +36,7 @@ export async function svgToPng(markup: string, width: number, height: number, sc
     const ctx = canvas.getContext('2d')
     if (!ctx) throw new Error('this window cannot draw on a canvas, so no PNG can be made')
     ctx.drawImage(img, 0, 0, canvas.width, canvas.height)
-    return await new Promise<Blob>((resolve, reject) =>
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the canvas produced no PNG data'))), 'image/png')
-    )
+    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the canvas produced no PNG data'))), 'image/png'))
   } finally {
     URL.revokeObjectURL(url)
   }

@@ -7,7 +7,6 @@ import type { ApiClient } from '../api'
 import { PanelError } from '../errors/panel-error.svelte'
 import { formatBytes } from '../format'
 
-
 export interface Evidence {
   title: string
   ids: string[]

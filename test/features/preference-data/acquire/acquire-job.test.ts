@@ -97,7 +97,7 @@ function outcome(e: Env, jobId: number) {
   const sha = (id: number) => e.ws.images.get(id)!.sha256
   const pairs = e.ws.db.prepare('SELECT * FROM acquire_pairs WHERE job_id = ? ORDER BY neutral_prompt_id, idx').all(jobId) as { winner_set_id: number; loser_set_id: number; swapped: number }[]
   return {
-    images: (e.ws.db.prepare('SELECT i.sha256, a.gate FROM acquire_images a JOIN images i ON i.id = a.image_id WHERE a.job_id = ? ORDER BY i.sha256').all(jobId) as object[]),
+    images: e.ws.db.prepare('SELECT i.sha256, a.gate FROM acquire_images a JOIN images i ON i.id = a.image_id WHERE a.job_id = ? ORDER BY i.sha256').all(jobId) as object[],
     pairs: pairs.map((p) => ({ winner: e.ws.sets.get(p.winner_set_id)!.imageIds.map(sha), loser: e.ws.sets.get(p.loser_set_id)!.imageIds.map(sha), swapped: p.swapped })),
     ledger: e.acquire.ledger(jobId).drops.map((d) => [d.stage, d.reason, d.imageId === null ? null : sha(d.imageId), d.prompt])
   }
@@ -153,7 +153,7 @@ describe('acquisition job', () => {
     expect(img.filePath.startsWith(path.join(e.tmp.dir, 'acquire', String(job.id)))).toBe(true)
     expect(img.provenance).toMatchObject({ acquireJob: job.id, pool: 'neutral', promptUsed: 'a photo of a doctor' })
     // Every acquired image has its thumbnail in the workspace's cache, as imported images do.
-    const acquiredIds = (e.ws.db.prepare('SELECT image_id FROM acquire_images WHERE job_id = ?').pluck().all(job.id) as number[])
+    const acquiredIds = e.ws.db.prepare('SELECT image_id FROM acquire_images WHERE job_id = ?').pluck().all(job.id) as number[]
     expect(acquiredIds.length).toBeGreaterThan(0)
     for (const id of acquiredIds) {
       const thumb = e.ws.images.imageFile(id, 'thumb')

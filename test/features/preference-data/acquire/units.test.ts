@@ -104,7 +104,13 @@ describe('pair builder', () => {
 
   it('swaps the sides when the neutral set is more diverse on every axis', () => {
     const narrow: AugmentedImage[] = Array.from({ length: 6 }, (_, i) => ({ id: 200 + i, attributes: { silhouette: 'round', tone: 'teal' }, combo: 'x' }))
-    const wide: PoolImage[] = [['round', 'amber'], ['angular', 'teal'], ['round', 'violet'], ['angular', 'rose'], ['round', 'olive']].map(([s, t], i) => ({ id: 1 + i, attributes: { silhouette: s, tone: t } }))
+    const wide: PoolImage[] = [
+      ['round', 'amber'],
+      ['angular', 'teal'],
+      ['round', 'violet'],
+      ['angular', 'rose'],
+      ['round', 'olive']
+    ].map(([s, t], i) => ({ id: 1 + i, attributes: { silhouette: s, tone: t } }))
     const p = buildSetPair(narrow, wide, 5, ['silhouette', 'tone'], new Rng(1))
     expect(p.swapped).toBe(true)
     expect(p.winner.sort()).toEqual([1, 2, 3, 4, 5])

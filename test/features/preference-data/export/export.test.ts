@@ -103,7 +103,13 @@ describe('exports for external trainers', () => {
     const captions = async (format: 'popalign_csv' | 'popalign_csv_safe'): Promise<string[]> => {
       const file = join(out, `${format}.csv`)
       expect((await finish(exports.start({ source: { projectId: f.projectId, criterion: 'fairness' }, format, outPath: file, overwrite: false }))).state).toBe('done')
-      return [...new Set(parseCsv(readFileSync(file, 'utf8')).slice(1).map((r) => r[2]))]
+      return [
+        ...new Set(
+          parseCsv(readFileSync(file, 'utf8'))
+            .slice(1)
+            .map((r) => r[2])
+        )
+      ]
     }
     expect(await captions('popalign_csv')).toEqual([formula])
     expect(await captions('popalign_csv_safe')).toEqual([`'${formula}`])
@@ -177,7 +183,10 @@ describe('exports for external trainers', () => {
     const snapshot = createSnapshot(f.ws, f.projectId, 'fairness')
     const file = join(out, 'popalign-set-prefs.jsonl')
     expect((await finish(exports.start({ source: { snapshotId: snapshot.id }, format: 'jsonl', outPath: file, overwrite: false }))).state).toBe('done')
-    const lines = readFileSync(file, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, any>)
+    const lines = readFileSync(file, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, any>)
     expect(lines).toHaveLength(9)
     const majority = lines.find((l) => l.pair_id === f.pairs.majority.id)!
     expect(majority.prompt_neutral).toBe(NEUTRAL_TEXT)
@@ -236,7 +245,10 @@ describe('exports for external trainers', () => {
   })
 
   it('checks the output path before starting, with clear errors', () => {
-    const start = (outPath: string, overwrite = false) => () => exports.start({ source: { projectId: f.projectId, criterion: 'fairness' }, format: 'jsonl', outPath, overwrite })
+    const start =
+      (outPath: string, overwrite = false) =>
+      () =>
+        exports.start({ source: { projectId: f.projectId, criterion: 'fairness' }, format: 'jsonl', outPath, overwrite })
     expect(start('relative/out.jsonl')).toThrow(/must be absolute/)
     expect(start(join(out, 'missing', 'x.jsonl'))).toThrow(/does not exist/)
     expect(start(out)).toThrow(/is a folder/)

@@ -42,7 +42,9 @@ describe.skipIf(SKIP_PYTHON)('exports as the external trainers read them', () =>
     // distinct PNG (and the workspace learns its new hash and size).
     const images = f.ws.db.prepare('SELECT id, file_path FROM images').all() as { id: number; file_path: string }[]
     for (const { id, file_path } of images) {
-      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: id % 256, g: (id * 37) % 256, b: (id * 91) % 256 } } }).png().toBuffer()
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: id % 256, g: (id * 37) % 256, b: (id * 91) % 256 } } })
+        .png()
+        .toBuffer()
       writeFileSync(file_path, png)
       f.ws.db.prepare('UPDATE images SET sha256 = ?, bytes = ? WHERE id = ?').run(createHash('sha256').update(png).digest('hex'), png.length, id)
     }
@@ -66,7 +68,10 @@ describe.skipIf(SKIP_PYTHON)('exports as the external trainers read them', () =>
     const csv = join(out, 'annotation_train.csv')
     const parquet = join(out, 'pickapic', 'train.parquet')
     mkdirSync(join(out, 'pickapic'))
-    for (const [format, outPath] of [['popalign_csv', csv], ['pickapic_parquet', parquet]] as const) {
+    for (const [format, outPath] of [
+      ['popalign_csv', csv],
+      ['pickapic_parquet', parquet]
+    ] as const) {
       exports.start({ source: { snapshotId: snapshot.id }, format, outPath, overwrite: false })
       await runner.idle()
     }

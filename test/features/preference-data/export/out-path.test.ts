@@ -32,7 +32,10 @@ beforeAll(() => {
 })
 afterAll(() => tmp.cleanup())
 
-const check = (p: string, overwrite = true) => () => checkOutPath(p, { workspaceDbFile: dbFile, overwrite, allowedRoots: [tmp.dir] })
+const check =
+  (p: string, overwrite = true) =>
+  () =>
+    checkOutPath(p, { workspaceDbFile: dbFile, overwrite, allowedRoots: [tmp.dir] })
 
 describe('checkOutPath', () => {
   it.each([

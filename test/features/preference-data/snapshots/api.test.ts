@@ -18,7 +18,14 @@ describe('snapshot and export methods', () => {
     const handlers = createHandlers({
       ws: f.ws,
       jobs: runner,
-      imports: { start: () => { throw new Error('unused') }, report: () => { throw new Error('unused') } },
+      imports: {
+        start: () => {
+          throw new Error('unused')
+        },
+        report: () => {
+          throw new Error('unused')
+        }
+      },
       exports: createExportService({ ws: f.ws, runner })
     })
     const owner: CallContext = { annotatorId: f.annotators.owner, scope: 'owner' }

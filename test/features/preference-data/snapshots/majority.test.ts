@@ -13,7 +13,7 @@ describe('decidePair', () => {
     expect(decidePair(votes('a', 'b', 'a'))).toEqual({ outcome: 'a', agreement: 2 / 3, decidedAt: '2025-01-03T00:00:00.000Z' })
     expect(decidePair(votes('a', 'cant_judge', 'a', 'b'))).toMatchObject({ outcome: 'a', agreement: 0.5 })
   })
-  it('a majority of ties or of can\'t-judge leaves the pair undecided', () => {
+  it("a majority of ties or of can't-judge leaves the pair undecided", () => {
     expect(decidePair(votes('tie', 'tie', 'a')).outcome).toBe('tie')
     expect(decidePair(votes('cant_judge', 'b', 'cant_judge')).outcome).toBe('cant_judge')
   })

@@ -14,7 +14,12 @@ describe('preference snapshots', () => {
   })
   afterEach(() => f.dispose())
 
-  const outcomes = (snapshotId: number) => new Map(snapshotsRepo(f.ws.db).pairs(snapshotId).map((p) => [p.pairId, p]))
+  const outcomes = (snapshotId: number) =>
+    new Map(
+      snapshotsRepo(f.ws.db)
+        .pairs(snapshotId)
+        .map((p) => [p.pairId, p])
+    )
 
   it('labels every image of the winning set +1 and of the losing set -1, captioned with the neutral prompt', () => {
     const s = createSnapshot(f.ws, f.projectId, 'fairness')
@@ -36,13 +41,17 @@ describe('preference snapshots', () => {
     expect(new Set(specific.map((r) => r.caption))).toEqual(new Set([NEUTRAL_TEXT]))
 
     // The classifier's judgement counts like any other.
-    expect(ofPair(f.pairs.auto.id).filter((r) => r.label === 1).map((r) => r.setId)).toEqual(Array(3).fill(f.pairs.auto.setB))
+    expect(
+      ofPair(f.pairs.auto.id)
+        .filter((r) => r.label === 1)
+        .map((r) => r.setId)
+    ).toEqual(Array(3).fill(f.pairs.auto.setB))
 
     for (const excluded of [f.pairs.tie, f.pairs.cant, f.pairs.voteTie, f.pairs.orphan, f.pairs.unjudged]) expect(ofPair(excluded.id)).toEqual([])
     expect(rows).toHaveLength(30)
   })
 
-  it('excludes and counts ties, can\'t-judge, vote ties and pairs without a neutral prompt; ignores undone judgements', () => {
+  it("excludes and counts ties, can't-judge, vote ties and pairs without a neutral prompt; ignores undone judgements", () => {
     const s = createSnapshot(f.ws, f.projectId, 'fairness')
     expect(s.counts).toEqual({
       pairsInProject: 10,
@@ -95,10 +104,7 @@ describe('preference snapshots', () => {
     const classifications = classificationsRepo(f.ws.db)
     for (const imageId of images) classifications.record({ imageId, classifierId: 'world-clf', classifierVersion: '3', status: 'ok', attributes: { gender: 'female' }, confidence: 0.9 })
     const s = createSnapshot(f.ws, f.projectId, 'fairness')
-    const live = f.ws.db
-      .prepare("SELECT id FROM judgements WHERE criterion = 'fairness' AND undone_at IS NULL ORDER BY pair_id, id")
-      .pluck()
-      .all() as number[]
+    const live = f.ws.db.prepare("SELECT id FROM judgements WHERE criterion = 'fairness' AND undone_at IS NULL ORDER BY pair_id, id").pluck().all() as number[]
     expect(s.sources.judgementIds).toEqual(live)
     expect(s.sources.annotators.map((a) => [a.name, a.kind, a.judgements])).toEqual([
       ['owner', 'human', 7],

@@ -89,14 +89,7 @@ export function dropView(backend: WasmBackend, view: TensorInfoLike): void {
 }
 
 /** Transposes `count` row-major [rows, cols] matrices from src into [cols, rows] at dst, blockwise for cache locality. */
-export function blockedTranspose(
-  heap: Float32Array,
-  src: number,
-  dst: number,
-  rows: number,
-  cols: number,
-  count = 1
-): void {
+export function blockedTranspose(heap: Float32Array, src: number, dst: number, rows: number, cols: number, count = 1): void {
   const BS = 32
   const mat = rows * cols
   for (let m = 0; m < count; m++) {

@@ -3,10 +3,7 @@
 // (dA = dy·bᵀ, dB = aᵀ·dy) and every batched product (attention) falls into a scalar loop that is
 // 10-20x slower. Here transposes are materialised on the heap, a batch sharing one B is folded into
 // rows, and true batched products run as batch-1 calls on zero-copy views.
-import {
-  blockedTranspose, byteOffset, dropView, heapF32, makeView, sizeOf, wasmId,
-  type TensorInfoLike, type WasmBackend
-} from './heap'
+import { blockedTranspose, byteOffset, dropView, heapF32, makeView, sizeOf, wasmId, type TensorInfoLike, type WasmBackend } from './heap'
 
 export interface KernelArgs {
   inputs: Record<string, TensorInfoLike | undefined>
@@ -63,8 +60,7 @@ function materialiseTransposed(backend: WasmBackend, x: TensorInfoLike, batch: n
 
 export function shimBatchMatMul(wasmBackend: WasmBackend, stock: KernelFn): KernelFn {
   const call = wasmBackend.wasm.cwrap('BatchMatMul', null, ['number', 'array', 'number', 'number', 'array', 'number', 'number', 'number', 'number'])
-  const fast = (aId: number, aShape: number[], bId: number, bShape: number[], outId: number): void =>
-    call(aId, shapeBytes(aShape), 3, bId, shapeBytes(bShape), 3, 0, 0, outId)
+  const fast = (aId: number, aShape: number[], bId: number, bShape: number[], outId: number): void => call(aId, shapeBytes(aShape), 3, bId, shapeBytes(bShape), 3, 0, 0, outId)
 
   return (args) => {
     const a = args.inputs.a!

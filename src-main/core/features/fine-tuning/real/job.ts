@@ -117,24 +117,32 @@ export async function runRealFinetune(ctx: JobContext, deps: RealFinetuneDeps, l
   const lineagePath = join(runDir, LINEAGE_FILE)
   const writeLineage = (start: TrainerEvent): void => {
     if (existsSync(lineagePath)) return
-    writeFileAtomicSync(lineagePath, JSON.stringify({
-      kind: 'real-finetune',
-      jobId: ctx.jobId,
-      projectId: ctx.projectId,
-      command: [cmd.command, ...cmd.args],
-      cwd: deps.sourceDir,
-      environment: Object.fromEntries(Object.entries(env).filter(([k, v]) => RECORDED_ENV.test(k) && v !== undefined)),
-      versions: start.versions,
-      worldSize: start.worldSize,
-      device: start.device,
-      mixedPrecision: start.mixedPrecision,
-      model: { dir: real.modelDir, modelIndexSha256: sha256File(join(real.modelDir, 'model_index.json')) },
-      snapshot: { id: real.snapshot.id, contentSha256: real.snapshot.contentSha256 },
-      data: { format: 'popalign_csv', path: dataFile, sha256: start.dataSha256, pairs: start.pairs },
-      settings,
-      studio: codeVersion(),
-      createdAt: new Date().toISOString()
-    }, null, 2) + '\n', { exclusive: true })
+    writeFileAtomicSync(
+      lineagePath,
+      JSON.stringify(
+        {
+          kind: 'real-finetune',
+          jobId: ctx.jobId,
+          projectId: ctx.projectId,
+          command: [cmd.command, ...cmd.args],
+          cwd: deps.sourceDir,
+          environment: Object.fromEntries(Object.entries(env).filter(([k, v]) => RECORDED_ENV.test(k) && v !== undefined)),
+          versions: start.versions,
+          worldSize: start.worldSize,
+          device: start.device,
+          mixedPrecision: start.mixedPrecision,
+          model: { dir: real.modelDir, modelIndexSha256: sha256File(join(real.modelDir, 'model_index.json')) },
+          snapshot: { id: real.snapshot.id, contentSha256: real.snapshot.contentSha256 },
+          data: { format: 'popalign_csv', path: dataFile, sha256: start.dataSha256, pairs: start.pairs },
+          settings,
+          studio: codeVersion(),
+          createdAt: new Date().toISOString()
+        },
+        null,
+        2
+      ) + '\n',
+      { exclusive: true }
+    )
   }
 
   let lastStep = resumedFrom
@@ -169,13 +177,20 @@ export async function runRealFinetune(ctx: JobContext, deps: RealFinetuneDeps, l
             window: 1
           })
           const acc = num(e.implicitAccuracy)
-          ctx.progress({ done: lastStep, total: settings.steps, message: `step ${lastStep} of ${settings.steps} · loss ${(num(e.loss) ?? 0).toFixed(4)}${acc !== null ? ` · acc ${acc.toFixed(2)}` : ''}` })
+          ctx.progress({
+            done: lastStep,
+            total: settings.steps,
+            message: `step ${lastStep} of ${settings.steps} · loss ${(num(e.loss) ?? 0).toFixed(4)}${acc !== null ? ` · acc ${acc.toFixed(2)}` : ''}`
+          })
           return
         }
         case 'done': {
           const weights = (e.lora ?? e.unet) as string
           const file = typeof e.lora === 'string' ? e.lora : join(String(e.unet), 'diffusion_pytorch_model.safetensors')
-          writeFileAtomicSync(join(runDir, RESULT_FILE), JSON.stringify({ step: e.step, kind: e.lora ? 'lora' : 'unet', path: weights, sha256: existsSync(file) ? sha256File(file) : null, at: new Date().toISOString() }, null, 2) + '\n')
+          writeFileAtomicSync(
+            join(runDir, RESULT_FILE),
+            JSON.stringify({ step: e.step, kind: e.lora ? 'lora' : 'unet', path: weights, sha256: existsSync(file) ? sha256File(file) : null, at: new Date().toISOString() }, null, 2) + '\n'
+          )
           return
         }
         case 'error':

@@ -35,9 +35,23 @@ export interface RealFinetuneSettings {
 
 /** PopAlignSDXL's 4_train.sh recipe (docs/methods/popalign.md), LoRA instead of full weights by default. */
 export const PAPER_SETTINGS: RealFinetuneSettings = {
-  method: 'popalign', beta: 5000, alpha: 0.5, weighting: 'constant', captionDropout: 0.2, steps: 750, pairsPerStep: 1,
-  learningRate: 5e-7, warmupSteps: 200, seed: 0, loraRank: null, resolution: 1024, mixedPrecision: 'bf16',
-  gradientCheckpointing: true, checkpointEvery: 100, processes: 1, cpu: false
+  method: 'popalign',
+  beta: 5000,
+  alpha: 0.5,
+  weighting: 'constant',
+  captionDropout: 0.2,
+  steps: 750,
+  pairsPerStep: 1,
+  learningRate: 5e-7,
+  warmupSteps: 200,
+  seed: 0,
+  loraRank: null,
+  resolution: 1024,
+  mixedPrecision: 'bf16',
+  gradientCheckpointing: true,
+  checkpointEvery: 100,
+  processes: 1,
+  cpu: false
 }
 
 function check(ok: boolean, field: string, want: string, got: unknown): void {

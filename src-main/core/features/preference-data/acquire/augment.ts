@@ -25,7 +25,10 @@ export class AugmentError extends Error {}
 const PLACEHOLDER = /\{([^{}]*)\}/g
 
 export function words(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0)
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
 }
 
 /** True when `phrase` occurs in `text` as whole words ("latino hispanic" in "a latino hispanic chef"). */
@@ -117,7 +120,10 @@ export function fillTemplate(template: string, neutral: string, combo: Record<st
     if (name === 'rest') return rest
     return combo[axisOfPlaceholder(name, axes)!.name]
   })
-  return filled.replace(/\s+/g, ' ').trim().replace(/\b([Aa]) (?=[aeiouAEIOU])/g, '$1n ')
+  return filled
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\b([Aa]) (?=[aeiouAEIOU])/g, '$1n ')
 }
 
 /**

@@ -36,5 +36,9 @@ export function gateImage(verdict: GateVerdict | null, asked: Record<string, str
 }
 
 function describe(attributes: Record<string, string>): string {
-  return Object.entries(attributes).map(([a, c]) => `${a}=${c}`).join(', ') || 'no classes'
+  return (
+    Object.entries(attributes)
+      .map(([a, c]) => `${a}=${c}`)
+      .join(', ') || 'no classes'
+  )
 }

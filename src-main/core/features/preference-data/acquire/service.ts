@@ -248,7 +248,13 @@ export function createAcquireService(deps: AcquireDeps) {
               }
             })
             if (duplicate) {
-              repo.drop(ctx.jobId, { stage: 'sample', imageId: image.id, promptId: row.promptId, reason: 'duplicate_image', detail: `image ${f.i} is byte-identical to image ${image.id}, already in the project` })
+              repo.drop(ctx.jobId, {
+                stage: 'sample',
+                imageId: image.id,
+                promptId: row.promptId,
+                reason: 'duplicate_image',
+                detail: `image ${f.i} is byte-identical to image ${image.id}, already in the project`
+              })
             } else {
               repo.addImage(ctx.jobId, image.id, row.ord)
             }
@@ -327,7 +333,9 @@ export function createAcquireService(deps: AcquireDeps) {
     // pass per sampler step (two with guidance), a classification one pass, a pair about nothing.
     const perSample = p.sampling.steps * (p.sampling.guidance === 1 ? 1 : 2)
     const report = (message: string): void => {
-      const sampled = plan().filter((r) => r.sampled).reduce((s, r) => s + r.images, 0)
+      const sampled = plan()
+        .filter((r) => r.sampled)
+        .reduce((s, r) => s + r.images, 0)
       const classified = repo.classifiedCount(ctx.jobId, p.classifier)
       const done = sampled * perSample + classified + repo.pairStats(ctx.jobId).pairs
       ctx.progress({ done, total: imagesTotal() * (perSample + 1) + pairsTotal, message })
@@ -349,7 +357,14 @@ export function createAcquireService(deps: AcquireDeps) {
         if (classifier.id !== p.classifier.id || classifier.version !== p.classifier.version) {
           throw new Error(`the classifier files now hold ${classifier.id} ${classifier.version}, but this acquisition started with ${p.classifier.id} ${p.classifier.version}`)
         }
-        await classifyPending(classifier, cstore, (limit) => repo.unclassified(ctx.jobId, p.classifier, limit), batch, ctx.signal, () => report('classifying'))
+        await classifyPending(
+          classifier,
+          cstore,
+          (limit) => repo.unclassified(ctx.jobId, p.classifier, limit),
+          batch,
+          ctx.signal,
+          () => report('classifying')
+        )
       } finally {
         await classifier.dispose()
       }
@@ -372,7 +387,9 @@ export function createAcquireService(deps: AcquireDeps) {
     const dropped = Object.values(l.counts).reduce((a, b) => a + b, 0)
     // The pairs join every person's label queue (people labelling them is how the classifier is
     // checked, see team.classifierAgreement), so the growth is announced rather than silent.
-    return { message: `${l.pairs} pairs judged by the classifier, added to the label queue (${l.swapped} swapped by the diversity check); kept ${l.kept.neutral} neutral and ${l.kept.augmented} augmented images; ${dropped} drops in the ledger` }
+    return {
+      message: `${l.pairs} pairs judged by the classifier, added to the label queue (${l.swapped} swapped by the diversity check); kept ${l.kept.neutral} neutral and ${l.kept.augmented} augmented images; ${dropped} drops in the ledger`
+    }
   }
 
   function ledger(jobId: number): AcquireLedger {

@@ -19,12 +19,7 @@ export function isPopalignCsv(format: ExportFormat): boolean {
   return format === 'popalign_csv' || format === 'popalign_csv_safe'
 }
 
-export async function writePopalignCsv(
-  pairs: readonly ExportPair[],
-  out: AtomicFile,
-  step: (pairsDone: number) => Promise<void>,
-  opts: { spreadsheetSafe?: boolean } = {}
-): Promise<number> {
+export async function writePopalignCsv(pairs: readonly ExportPair[], out: AtomicFile, step: (pairsDone: number) => Promise<void>, opts: { spreadsheetSafe?: boolean } = {}): Promise<number> {
   const cell = opts.spreadsheetSafe ? csvText : csvField
   out.write(POPALIGN_CSV_HEADER.join(',') + '\n')
   let rows = 0

@@ -74,9 +74,7 @@ export function buildSnapshotContent(db: Database.Database, projectId: number, c
     )
     .all(projectId, criterion)
   const undoneIgnored = db
-    .prepare<[number, string], number>(
-      'SELECT count(*) FROM judgements j JOIN set_pairs p ON p.id = j.pair_id WHERE p.project_id = ? AND j.criterion = ? AND j.undone_at IS NOT NULL'
-    )
+    .prepare<[number, string], number>('SELECT count(*) FROM judgements j JOIN set_pairs p ON p.id = j.pair_id WHERE p.project_id = ? AND j.criterion = ? AND j.undone_at IS NOT NULL')
     .pluck()
     .get(projectId, criterion)!
   const pairsInProject = db.prepare<[number], number>('SELECT count(*) FROM set_pairs WHERE project_id = ?').pluck().get(projectId)!
@@ -124,7 +122,16 @@ export function buildSnapshotContent(db: Database.Database, projectId: number, c
     else if (outcome === 'no_neutral_prompt') excluded.noNeutralPrompt++
     const labelOf = (side: 'a' | 'b'): 1 | -1 | 0 => (outcome === 'a' || outcome === 'b' ? (outcome === side ? 1 : -1) : 0)
     // Winning set first, so a pair's rows read winners then losers.
-    const order: Array<['a' | 'b', number]> = outcome === 'b' ? [['b', info.set_b], ['a', info.set_a]] : [['a', info.set_a], ['b', info.set_b]]
+    const order: Array<['a' | 'b', number]> =
+      outcome === 'b'
+        ? [
+            ['b', info.set_b],
+            ['a', info.set_a]
+          ]
+        : [
+            ['a', info.set_a],
+            ['b', info.set_b]
+          ]
     for (const [side, setId] of order) {
       for (const m of members.all(setId)) {
         items.push({ pairId, setId, position: m.position, imageId: m.image_id, sha256: m.sha256, filePath: m.file_path, label: labelOf(side) })
@@ -144,7 +151,19 @@ export function buildSnapshotContent(db: Database.Database, projectId: number, c
     undoneIgnored,
     excluded
   }
-  return { projectId, criterion, pairs, items, counts, sources: sourcesOf(db, live, [...adjudications.values()].map((a) => a.id), pairs) }
+  return {
+    projectId,
+    criterion,
+    pairs,
+    items,
+    counts,
+    sources: sourcesOf(
+      db,
+      live,
+      [...adjudications.values()].map((a) => a.id),
+      pairs
+    )
+  }
 }
 
 function sourcesOf(db: Database.Database, live: readonly JudgementRow[], adjudicationIds: number[], pairs: readonly ContentPair[]): SnapshotSources {

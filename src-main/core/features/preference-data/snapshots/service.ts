@@ -27,13 +27,15 @@ export class SnapshotError extends Error {
 export function createSnapshot(ws: Workspace, projectId: number, criterion: Criterion, name?: string): SnapshotRecord {
   if (!ws.projects.get(projectId)) throw new SnapshotError('not_found', `project ${projectId} does not exist`)
   // Read and write under one write lock, so no judgement can slip in between what is read and what is stored.
-  return ws.db.transaction(() => {
-    const content = buildSnapshotContent(ws.db, projectId, criterion)
-    if (content.counts.pairsJudged === 0) {
-      throw new SnapshotError('bad_request', `project ${projectId} has no ${criterion} judgements yet; judge some set pairs before taking a snapshot`)
-    }
-    return snapshotsRepo(ws.db).create(content, contentHash(content), name)
-  }).immediate()
+  return ws.db
+    .transaction(() => {
+      const content = buildSnapshotContent(ws.db, projectId, criterion)
+      if (content.counts.pairsJudged === 0) {
+        throw new SnapshotError('bad_request', `project ${projectId} has no ${criterion} judgements yet; judge some set pairs before taking a snapshot`)
+      }
+      return snapshotsRepo(ws.db).create(content, contentHash(content), name)
+    })
+    .immediate()
 }
 
 export function getSnapshot(ws: Workspace, snapshotId: number): SnapshotRecord {

@@ -107,15 +107,7 @@ export function snapshotsRepo(db: Database.Database) {
   /** Writes a whole snapshot in one transaction: it exists completely or not at all. */
   const insert = db.transaction((content: SnapshotContent, contentSha256: string, name: string | undefined): SnapshotRecord => {
     const version = nextVersion.get(content.projectId)!
-    const row = insertSnapshot.get(
-      content.projectId,
-      version,
-      name ?? `v${version}`,
-      content.criterion,
-      contentSha256,
-      JSON.stringify(content.counts),
-      JSON.stringify(content.sources)
-    )!
+    const row = insertSnapshot.get(content.projectId, version, name ?? `v${version}`, content.criterion, contentSha256, JSON.stringify(content.counts), JSON.stringify(content.sources))!
     for (const p of content.pairs) {
       insertPair.run({ snapshotId: row.id, ...p, votes: JSON.stringify(p.votes) })
     }

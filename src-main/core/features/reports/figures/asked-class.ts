@@ -7,7 +7,10 @@ import type { AuditAxis } from './types'
 
 /** Lower-case words; anything that is not a letter or digit separates words ("latino_hispanic" -> 2). */
 export function promptWords(text: string): string[] {
-  return text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter((w) => w.length > 0)
+  return text
+    .toLowerCase()
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter((w) => w.length > 0)
 }
 
 function containsPhrase(words: readonly string[], phrase: readonly string[]): boolean {

@@ -211,7 +211,9 @@ export function fidelityEstimate(
   let used = pairs
   if (pairs.length > MAX_FIDELITY_PAIRS) {
     const order = rng.permutation(pairs.length)
-    used = Array.from(order.subarray(0, MAX_FIDELITY_PAIRS)).sort((a, b) => a - b).map((i) => pairs[i])
+    used = Array.from(order.subarray(0, MAX_FIDELITY_PAIRS))
+      .sort((a, b) => a - b)
+      .map((i) => pairs[i])
   }
   const n = used.length
   const evidence = used.map((p) => p.imageId)

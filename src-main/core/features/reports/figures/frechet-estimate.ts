@@ -31,13 +31,7 @@ function distanceOf(ref: PreparedReference, m: FeatureMoments): number {
   return m.count < 2 ? Number.NaN : frechetToReference(ref, fitGaussian(m))
 }
 
-export function frechetEstimate(
-  ref: FrechetReference,
-  records: readonly AuditRecord[],
-  groups: readonly Int32Array[],
-  resamples: number,
-  rng: Rng
-): Estimate {
+export function frechetEstimate(ref: FrechetReference, records: readonly AuditRecord[], groups: readonly Int32Array[], resamples: number, rng: Rng): Estimate {
   const dim = ref.prepared.fit.dim
   const evidence: string[] = []
   for (const g of groups) {

@@ -87,11 +87,12 @@ function fidelityFigures(
   if (!scale) return { fidelity: null, featureFidelity: null }
   const figure = (space: 'pixels' | 'features'): Estimate | null => {
     const kernelScale = space === 'pixels' ? scale.pixels : scale.features
-    const pairs = fidelityPairs(records.map((r) => [r.imageId, r.fidelity] as const), space)
-    if (!kernelScale || pairs.length === 0) return null
-    return fidelityEstimate(pairs, kernelScale, resamples, rng('fidelity', space), (value, low, high, n) =>
-      fidelitySentence({ space, reference: scale.reference, value, low, high, n })
+    const pairs = fidelityPairs(
+      records.map((r) => [r.imageId, r.fidelity] as const),
+      space
     )
+    if (!kernelScale || pairs.length === 0) return null
+    return fidelityEstimate(pairs, kernelScale, resamples, rng('fidelity', space), (value, low, high, n) => fidelitySentence({ space, reference: scale.reference, value, low, high, n }))
   }
   return { fidelity: figure('pixels'), featureFidelity: figure('features') }
 }
@@ -157,7 +158,10 @@ function sum(c: Float64Array): number {
 }
 
 function countCells(cells: Int32Array, groups: readonly PromptGroup[], nCells: number): Float64Array {
-  return observedCounts({ cells, nCells, statistics: [] }, groups.map((g) => g.indices))
+  return observedCounts(
+    { cells, nCells, statistics: [] },
+    groups.map((g) => g.indices)
+  )
 }
 
 function distribution(
@@ -179,13 +183,23 @@ function distribution(
     cls,
     ideal: axis.ideal[j],
     count: counts[j],
-    share: estimate(shares[j], draws[j + 1], n, method, idsOf(records, groups, cells, (c) => c === j), (value, low, high) =>
-      shareSentence({ axis: axis.axis.name, cls, value, low, high, n, ideal: axis.ideal[j] })
+    share: estimate(
+      shares[j],
+      draws[j + 1],
+      n,
+      method,
+      idsOf(records, groups, cells, (c) => c === j),
+      (value, low, high) => shareSentence({ axis: axis.axis.name, cls, value, low, high, n, ideal: axis.ideal[j] })
     )
   }))
   const disc = withDiscrepancy
-    ? estimate(discrepancy(counts, axis.ideal), draws[0], n, method, idsOf(records, groups, cells, (c) => c >= 0), (value, low, high) =>
-        discrepancySentence({ axis: axis.axis.name, value, low, high, n, classes, shares, ideal: axis.ideal })
+    ? estimate(
+        discrepancy(counts, axis.ideal),
+        draws[0],
+        n,
+        method,
+        idsOf(records, groups, cells, (c) => c >= 0),
+        (value, low, high) => discrepancySentence({ axis: axis.axis.name, value, low, high, n, classes, shares, ideal: axis.ideal })
       )
     : null
   return { discrepancy: disc, classes: classShares, unlabelled: okImages - n }
@@ -204,7 +218,14 @@ function binaryEstimate(
   if (!applicable) return null
   const counts = countCells(cells, groups, 2)
   const n = counts[0] + counts[1]
-  return estimate(proportion(counts[1], n), draws, n, method, idsOf(records, groups, cells, (c) => c >= 0), (v, lo, hi) => sentence(v, lo, hi, n))
+  return estimate(
+    proportion(counts[1], n),
+    draws,
+    n,
+    method,
+    idsOf(records, groups, cells, (c) => c >= 0),
+    (v, lo, hi) => sentence(v, lo, hi, n)
+  )
 }
 
 function coverageOf(records: readonly AuditRecord[], groups: readonly PromptGroup[], cells: Int32Array, draws: Float64Array, method: ResampleMethod): Coverage {
@@ -218,8 +239,13 @@ function coverageOf(records: readonly AuditRecord[], groups: readonly PromptGrou
       total++
     }
   }
-  const ratio = estimate(proportion(counts.ok, total), draws, total, method, idsOf(records, groups, cells, () => true), (value, low, high) =>
-    coverageSentence({ value, low, high, total, counts })
+  const ratio = estimate(
+    proportion(counts.ok, total),
+    draws,
+    total,
+    method,
+    idsOf(records, groups, cells, () => true),
+    (value, low, high) => coverageSentence({ value, low, high, total, counts })
   )
   return { total, counts, evidence, ratio }
 }
@@ -235,7 +261,7 @@ function buildModelReport(
   const prompts = groupByPrompt(records)
   const neutral = prompts.filter((p) => p.kind === 'neutral')
   const specific = prompts.filter((p) => p.kind === 'specific')
-  const askedByPrompt = axes.map((a) => new Map(prompts.map((p) => [p.id, p.kind === 'specific' ? a.asked(p.text) : ({ kind: 'none' })])))
+  const askedByPrompt = axes.map((a) => new Map(prompts.map((p) => [p.id, p.kind === 'specific' ? a.asked(p.text) : { kind: 'none' }])))
 
   const coverageCells = Int32Array.from(records, (r) => (r.status === 'ok' ? 1 : 0))
   const conceptCells = Int32Array.from(records, (r) => (r.conceptCorrect === undefined ? -1 : r.conceptCorrect ? 1 : 0))
@@ -284,9 +310,23 @@ function buildModelReport(
 
   const pooledMethod: ResampleMethod = 'prompts+images'
   const coverage = coverageOf(records, prompts, coverageCells, coverageDraws[0], pooledMethod)
-  const conceptAccuracy = binaryEstimate(records.some((r) => r.conceptCorrect !== undefined), records, prompts, conceptCells, conceptDraws[0], pooledMethod, (value, low, high, n) => conceptSentence({ value, low, high, n }))
-  const recallOverall = binaryEstimate(askedByPrompt.some((m) => specific.some((p) => m.get(p.id)?.kind === 'one')), records, specific, overallCells, specificDraws[axes.length][0], pooledMethod, (value, low, high, n) =>
-    recallSentence({ scope: 'overall', value, low, high, n })
+  const conceptAccuracy = binaryEstimate(
+    records.some((r) => r.conceptCorrect !== undefined),
+    records,
+    prompts,
+    conceptCells,
+    conceptDraws[0],
+    pooledMethod,
+    (value, low, high, n) => conceptSentence({ value, low, high, n })
+  )
+  const recallOverall = binaryEstimate(
+    askedByPrompt.some((m) => specific.some((p) => m.get(p.id)?.kind === 'one')),
+    records,
+    specific,
+    overallCells,
+    specificDraws[axes.length][0],
+    pooledMethod,
+    (value, low, high, n) => recallSentence({ scope: 'overall', value, low, high, n })
   )
 
   // Per-prompt numbers: the prompt is fixed, its images are resampled.
@@ -317,8 +357,14 @@ function buildModelReport(
     classes: [...a.axis.classes],
     ideal: a.ideal,
     pooled: distribution(records, neutral, a, axisCells[ai], neutralDraws[ai], pooledMethod, true),
-    recall: binaryEstimate(specific.some((p) => askedByPrompt[ai].get(p.id)?.kind === 'one'), records, specific, recallCells[ai], specificDraws[ai][0], pooledMethod, (value, low, high, n) =>
-      recallSentence({ scope: `axis ${a.axis.name}`, value, low, high, n })
+    recall: binaryEstimate(
+      specific.some((p) => askedByPrompt[ai].get(p.id)?.kind === 'one'),
+      records,
+      specific,
+      recallCells[ai],
+      specificDraws[ai][0],
+      pooledMethod,
+      (value, low, high, n) => recallSentence({ scope: `axis ${a.axis.name}`, value, low, high, n })
     ),
     prompts: promptAxes[ai]
   }))

@@ -40,10 +40,7 @@ export function discrepancySentence(a: {
 }): string {
   if (a.value === null) return `axis ${a.axis} discrepancy: no image was classified on this axis, so there is nothing to measure`
   const k = mostOffClass(a.classes, a.shares, a.ideal)
-  return (
-    `axis ${a.axis} discrepancy ${fmt(a.value)} ${interval(a.low, a.high)}: ` +
-    `${pct(a.shares[k])} ${a.classes[k]} against an ideal ${pct(a.ideal[k])} (${plural(a.n, 'classified image')})`
-  )
+  return `axis ${a.axis} discrepancy ${fmt(a.value)} ${interval(a.low, a.high)}: ` + `${pct(a.shares[k])} ${a.classes[k]} against an ideal ${pct(a.ideal[k])} (${plural(a.n, 'classified image')})`
 }
 
 export function shareSentence(a: { axis: string; cls: string; value: number | null; low: number | null; high: number | null; n: number; ideal: number }): string {

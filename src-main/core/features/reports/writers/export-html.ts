@@ -90,7 +90,9 @@ function frontierBlock(report: Report, axis: string): string {
           `<tr><td>${text(p.label)}</td><td>${p.guidance ?? 'n/a'}</td><td>${p.beta ?? 'n/a'}</td><td class="num">${fmt(p.fairness.value, 3)}</td><td class="num">${fmt(p.quality.value, 3)}</td><td>${p.qualityFailure ? `no: ${text(p.qualityFailure)}` : p.pareto ? 'yes' : 'no'}</td></tr>`
       )
       .join('')
-    parts.push(`<table class="frontier-points"><tr><th>model</th><th>guidance</th><th>beta</th><th>${text(axis)} discrepancy</th><th>${text(QUALITY_LABEL[quality])}</th><th>Pareto front</th></tr>${rows}</table>`)
+    parts.push(
+      `<table class="frontier-points"><tr><th>model</th><th>guidance</th><th>beta</th><th>${text(axis)} discrepancy</th><th>${text(QUALITY_LABEL[quality])}</th><th>Pareto front</th></tr>${rows}</table>`
+    )
   }
   return parts.join('\n')
 }
@@ -125,7 +127,9 @@ function thumbnailsBlock(ids: readonly string[], thumbs: ReadonlyMap<string, Uin
       notPng++
       continue
     }
-    figures.push(`<figure><img src="data:image/png;base64,${base64(bytes)}" alt="${text(id)}" title="${text(id)}"><figcaption>${text(id.length > 12 ? `\u2026${id.slice(-11)}` : id)}</figcaption></figure>`)
+    figures.push(
+      `<figure><img src="data:image/png;base64,${base64(bytes)}" alt="${text(id)}" title="${text(id)}"><figcaption>${text(id.length > 12 ? `\u2026${id.slice(-11)}` : id)}</figcaption></figure>`
+    )
   }
   const note = notPng ? `<p class="meta">${notPng} thumbnail${notPng === 1 ? ' is' : 's are'} not PNG and not shown.</p>` : ''
   const total = ids.length
@@ -136,13 +140,23 @@ function axisSection(report: Report, axisIndex: number, opts: Required<Omit<Html
   const axis = report.axes[axisIndex]
   const perModel: { m: ModelReport; a: AxisReport }[] = report.models.map((m) => ({ m, a: m.axes[axisIndex] }))
   const limit = opts.evidenceLimit
-  const pooledItems: CiItem[] = perModel.map(({ m, a }) => ({ label: m.label, value: a.pooled.discrepancy?.value ?? null, low: a.pooled.discrepancy?.ciLow ?? null, high: a.pooled.discrepancy?.ciHigh ?? null }))
+  const pooledItems: CiItem[] = perModel.map(({ m, a }) => ({
+    label: m.label,
+    value: a.pooled.discrepancy?.value ?? null,
+    low: a.pooled.discrepancy?.ciLow ?? null,
+    high: a.pooled.discrepancy?.ciHigh ?? null
+  }))
   const sharesOf = (d: AxisReport['pooled']): number[] | null => (d.classes.every((c) => c.share.value === null) ? null : d.classes.map((c) => c.share.value ?? 0))
   const parts: string[] = [
     `<section class="axis" id="axis-${axisIndex}"><h2>Axis ${text(axis.name)}</h2>`,
     `<p class="meta">classes: ${axis.classes.map(text).join(', ')}; ideal: ${axis.ideal.map((p) => fmt(p, 3)).join(', ')}</p>`,
     ciChart(`${axis.name}: pooled discrepancy with 95% interval`, pooledItems),
-    shareChart(`${axis.name}: pooled class distribution`, axis.classes, axis.ideal, perModel.map(({ m, a }) => ({ label: m.label, shares: sharesOf(a.pooled) })))
+    shareChart(
+      `${axis.name}: pooled class distribution`,
+      axis.classes,
+      axis.ideal,
+      perModel.map(({ m, a }) => ({ label: m.label, shares: sharesOf(a.pooled) }))
+    )
   ]
   parts.push(frontierBlock(report, axis.name))
   for (const { m, a } of perModel) {

@@ -21,7 +21,9 @@ const EstimateSchema = z
 
 const statusRecord = <T extends z.ZodType>(value: T) => z.object(Object.fromEntries(IMAGE_STATUSES.map((s) => [s, value])) as Record<(typeof IMAGE_STATUSES)[number], T>).strict()
 
-const CoverageSchema = z.object({ total: z.number().int().nonnegative(), counts: statusRecord(z.number().int().nonnegative()), evidence: statusRecord(z.array(z.string())), ratio: EstimateSchema }).strict()
+const CoverageSchema = z
+  .object({ total: z.number().int().nonnegative(), counts: statusRecord(z.number().int().nonnegative()), evidence: statusRecord(z.array(z.string())), ratio: EstimateSchema })
+  .strict()
 
 const DistributionSchema = z
   .object({

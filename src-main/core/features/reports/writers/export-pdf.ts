@@ -139,7 +139,15 @@ function frontierTables(flow: Flow, report: Report, axis: string): void {
     flow.table(
       ['model', 'guidance', 'beta', 'discrepancy', '95% interval', QUALITY_LABEL[quality], '95% interval'],
       [0.3, 0.09, 0.09, 0.12, 0.14, 0.12, 0.14],
-      points.map((p) => [`${p.pareto ? '* ' : p.qualityFailure ? '! ' : ''}${p.label}`, p.guidance === null ? 'n/a' : String(p.guidance), p.beta === null ? 'n/a' : String(p.beta), fmt(p.fairness.value, 3), ci(p.fairness), fmt(p.quality.value, 3), ci(p.quality)])
+      points.map((p) => [
+        `${p.pareto ? '* ' : p.qualityFailure ? '! ' : ''}${p.label}`,
+        p.guidance === null ? 'n/a' : String(p.guidance),
+        p.beta === null ? 'n/a' : String(p.beta),
+        fmt(p.fairness.value, 3),
+        ci(p.fairness),
+        fmt(p.quality.value, 3),
+        ci(p.quality)
+      ])
     )
   }
 }
@@ -250,7 +258,9 @@ export function renderReportPdf(report: Report, options: PdfOptions = {}): Uint8
   const flow = new Flow(doc, report.title)
   flow.title(report.title, 18)
   const s = report.settings
-  flow.paragraph(`${report.createdAt ? `Created ${report.createdAt}. ` : ''}95% bootstrap intervals from ${s.resamples} resamples (Frechet ${s.frechetResamples}), seed ${s.seed}.`, BODY, { colour: GREY })
+  flow.paragraph(`${report.createdAt ? `Created ${report.createdAt}. ` : ''}95% bootstrap intervals from ${s.resamples} resamples (Frechet ${s.frechetResamples}), seed ${s.seed}.`, BODY, {
+    colour: GREY
+  })
   flow.y += 6
   flow.title('Lineage', 13)
   for (const m of report.models) {

@@ -47,7 +47,9 @@ export function ciChart(title: string, items: readonly CiItem[]): string {
       parts.push(`<text x="${LABEL_W + 4}" y="${y + 15}" class="na">n/a</text>`)
       return
     }
-    parts.push(`<rect class="bar" x="${LABEL_W}" y="${y + 4}" width="${Math.max(1, x(it.value) - LABEL_W).toFixed(1)}" height="${ROW_H - 8}" fill="#4C78A8"><title>${escapeHtml(`${it.label}: ${fmt(it.value, 3)} [${fmt(it.low, 3)}, ${fmt(it.high, 3)}]`)}</title></rect>`)
+    parts.push(
+      `<rect class="bar" x="${LABEL_W}" y="${y + 4}" width="${Math.max(1, x(it.value) - LABEL_W).toFixed(1)}" height="${ROW_H - 8}" fill="#4C78A8"><title>${escapeHtml(`${it.label}: ${fmt(it.value, 3)} [${fmt(it.low, 3)}, ${fmt(it.high, 3)}]`)}</title></rect>`
+    )
     if (it.low !== null && it.high !== null) {
       const mid = y + ROW_H / 2
       parts.push(
@@ -105,7 +107,9 @@ export function shareChart(title: string, classes: readonly string[], ideal: rea
   classes.forEach((cls, k) => {
     const lx = LABEL_W + (k % 4) * (PLOT_W / 4)
     const ly = legendTop + Math.floor(k / 4) * 18
-    parts.push(`<rect x="${lx.toFixed(1)}" y="${ly}" width="10" height="10" fill="${classColour(k)}"/><text x="${(lx + 14).toFixed(1)}" y="${ly + 9}" class="legend">${escapeHtml(truncate(cls, 14))}</text>`)
+    parts.push(
+      `<rect x="${lx.toFixed(1)}" y="${ly}" width="10" height="10" fill="${classColour(k)}"/><text x="${(lx + 14).toFixed(1)}" y="${ly + 9}" class="legend">${escapeHtml(truncate(cls, 14))}</text>`
+    )
   })
   parts.push('</svg>')
   return parts.join('')
