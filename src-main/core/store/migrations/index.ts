@@ -9,8 +9,9 @@ import { migration0006 } from './0006_acquire'
 import { migration0007 } from './0007_mcmc_fresh'
 import { migration0008 } from './0008_project_scope'
 import { migration0009 } from './0009_housekeeping'
+import { migration0010 } from './0010_housekeeping_more'
 import type { Migration } from './migration'
 
 export type { Migration } from './migration'
-export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009]
+export const migrations: readonly Migration[] = [migration0001, migration0002, migration0003, migration0004, migration0005, migration0006, migration0007, migration0008, migration0009, migration0010]
 export const LATEST_SCHEMA_VERSION = migrations.length
