@@ -1,26 +1,22 @@
-// Command-line flags for the CLIs, through node:util's parseArgs: `--name value` flags and `--name`
-// switches, strictly (an unknown flag, a flag without its value or a stray argument is refused with
-// the usage line); `--help` / `-h` prints the usage and exits.
-import { parseArgs } from 'node:util'
+// The CLIs' flags: core/cli-flags.ts reads them; here a refusal carries the usage line and `--help`
+// prints it and exits, as a command-line tool should.
+import { readFlags, UsageError } from '../core/cli-flags'
 
 export function parseFlags<V extends string, S extends string = never>(
   argv: readonly string[],
   flags: { values: readonly V[]; switches?: readonly S[] },
   usage: string
 ): Partial<Record<V, string>> & Partial<Record<S, boolean>> {
-  const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = { help: { type: 'boolean', short: 'h' } }
-  for (const name of flags.values) options[name] = { type: 'string' }
-  for (const name of flags.switches ?? []) options[name] = { type: 'boolean' }
-  let values: Record<string, string | boolean | undefined>
+  let read
   try {
-    values = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }).values
+    read = readFlags(argv, flags)
   } catch (err) {
-    throw new Error(`${(err as Error).message}\n${usage}`)
+    if (err instanceof UsageError) throw new Error(`${err.message}\n${usage}`)
+    throw err
   }
-  if (values.help === true) {
+  if (read.help) {
     console.log(usage)
     process.exit(0)
   }
-  delete values.help
-  return values as Partial<Record<V, string>> & Partial<Record<S, boolean>>
+  return { ...read.values, ...read.switches }
 }

@@ -35,7 +35,9 @@ export const CORE_LAYERS: Record<string, number> = {
   fs: 41,
   errors: 41,
   // resources.ts: where the shipped resources folder is (a leaf: node:path only)
-  resources: 41
+  resources: 41,
+  // cli-flags.ts: reading command-line flags for every entry point (node:util only)
+  'cli-flags': 41
 }
 
 /** Folders that may import a sibling of the same rank (features/team -> features/reports). */

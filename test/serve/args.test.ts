@@ -31,7 +31,7 @@ describe('parseServeArgs', () => {
     [['--host', 'a b'], /not a host name/],
     [['--host', 'evil/x'], /not a host name/],
     [['--verbose'], /unknown option "--verbose"/],
-    [['serve'], /unknown option "serve"/],
+    [['serve'], /unexpected argument "serve"/],
     [['--help'], /usage:/]
   ])('refuses %j', (argv, message) => {
     expect(() => parseServeArgs(argv, env, '/h')).toThrow(message)

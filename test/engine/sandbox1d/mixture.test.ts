@@ -140,7 +140,7 @@ describe('preference data and CLI arguments', () => {
     })
     expect(parseSandboxArgs(['--variant', 'likelihood', '--json'])).toMatchObject({ variant: 'likelihood', json: true })
     expect(() => parseSandboxArgs(['--beta', 'x'])).toThrow(/--beta must be a number/)
-    expect(() => parseSandboxArgs(['--gamma', '1'])).toThrow(/unknown argument/)
+    expect(() => parseSandboxArgs(['--gamma', '1'])).toThrow(/unknown option "--gamma"/)
     expect(() => parseSandboxArgs(['--steps'])).toThrow(/needs a value/)
     expect(() => parseSandboxArgs(['--variant', 'exact'])).toThrow(/diffusion or likelihood/)
   })

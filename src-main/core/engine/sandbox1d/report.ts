@@ -4,6 +4,7 @@
  */
 import type { AlphaCheckResult, SandboxExperimentOptions, SandboxExperimentResult, SandboxModelResult } from './experiment'
 import type { MixtureSummary } from './mixture'
+import { readFlags, UsageError } from '../../cli-flags'
 
 export interface SandboxCliArgs extends SandboxExperimentOptions {
   /** Print the whole result (with densities) as JSON instead of the table. */
@@ -22,41 +23,24 @@ export const SANDBOX_USAGE =
 const NUMERIC_FLAGS = ['beta', 'alpha', 'steps', 'seed', 'batch', 'lr'] as const
 
 export function parseSandboxArgs(argv: readonly string[]): SandboxCliArgs {
-  const out: Record<string, unknown> = { json: false, help: false, alphaCheck: false }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--help' || a === '-h') {
-      out.help = true
-      continue
-    }
-    if (a === '--json') {
-      out.json = true
-      continue
-    }
-    if (a === '--alpha-check') {
-      out.alphaCheck = true
-      continue
-    }
-    const name = a.startsWith('--') ? a.slice(2) : ''
-    const value = argv[i + 1]
-    if (value === undefined) throw new Error(`flag "${a}" needs a value`)
-    if ((NUMERIC_FLAGS as readonly string[]).includes(name)) {
-      const n = Number(value)
-      if (value.trim() === '' || !Number.isFinite(n)) throw new Error(`--${name} must be a number, got "${value}"`)
-      out[name] = n
-    } else if (name === 'seeds') {
-      const seeds = value.split(',').map((v) => Number(v.trim()))
-      if (seeds.length === 0 || !seeds.every((v) => Number.isInteger(v) && v >= 0)) throw new Error(`--seeds must be comma-separated non-negative integers, got "${value}"`)
-      out.seeds = seeds
-    } else if (name === 'variant') {
-      if (value !== 'diffusion' && value !== 'likelihood') {
-        throw new Error(`--variant must be diffusion or likelihood, got "${value}"`)
-      }
-      out.variant = value
-    } else {
-      throw new Error(`unknown argument "${a}"; ${SANDBOX_USAGE}`)
-    }
-    i++
+  const read = readFlags(argv, { values: [...NUMERIC_FLAGS, 'seeds', 'variant'], switches: ['json', 'alpha-check'] })
+  const out: Record<string, unknown> = { json: read.switches.json === true, help: read.help, alphaCheck: read.switches['alpha-check'] === true }
+  for (const name of NUMERIC_FLAGS) {
+    const value = read.values[name]
+    if (value === undefined) continue
+    const n = Number(value)
+    if (value.trim() === '' || !Number.isFinite(n)) throw new UsageError(`--${name} must be a number, got "${value}"`)
+    out[name] = n
+  }
+  const { seeds, variant } = read.values
+  if (seeds !== undefined) {
+    const list = seeds.split(',').map((v) => Number(v.trim()))
+    if (!list.every((v) => Number.isInteger(v) && v >= 0)) throw new UsageError(`--seeds must be comma-separated non-negative integers, got "${seeds}"`)
+    out.seeds = list
+  }
+  if (variant !== undefined) {
+    if (variant !== 'diffusion' && variant !== 'likelihood') throw new UsageError(`--variant must be diffusion or likelihood, got "${variant}"`)
+    out.variant = variant
   }
   return out as unknown as SandboxCliArgs
 }
