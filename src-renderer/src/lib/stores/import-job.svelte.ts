@@ -1,79 +1,58 @@
-// Tracks one import: starts the job, follows its progress events, then fetches the report. Polling
-// backs up the event stream, because a WebSocket that reconnects can miss the final event.
+// Tracks one import through the one job follower, then fetches the import's report.
 import type { ImportReport, Job } from '@shared/contract'
-import { isFinalJobState } from '@shared/job-states'
 import type { ApiClient } from '../api'
 import { userMessage } from '../errors/wording'
-
-const POLL_MS = 1000
+import { JobFollower } from './job-follower.svelte'
 
 export class ImportJob {
-  job = $state<Job | null>(null)
   report = $state<ImportReport | null>(null)
-  error = $state<string | null>(null)
-  starting = $state(false)
-
-  readonly running = $derived(this.starting || (this.job !== null && !isFinalJobState(this.job.state)))
-  readonly percent = $derived(this.job && this.job.total > 0 ? Math.min(100, Math.round((100 * this.job.done) / this.job.total)) : 0)
-
-  private unsubscribe: (() => void) | null = null
-  private poll: ReturnType<typeof setInterval> | null = null
+  /** A refusal before any job exists (no folder typed) or the report's error; the job's own error is the follower's. */
+  private ownError = $state<string | null>(null)
+  private readonly follower: JobFollower
 
   constructor(
     private readonly api: ApiClient,
     private readonly onFinished: () => void = () => {}
-  ) {}
+  ) {
+    this.follower = new JobFollower(api, { pollMs: 1000, onFinal: (job) => this.finish(job) })
+  }
+
+  get job(): Job | null {
+    return this.follower.job
+  }
+  get error(): string | null {
+    return this.follower.error ?? this.ownError
+  }
+  get starting(): boolean {
+    return this.follower.starting
+  }
+  get running(): boolean {
+    return this.follower.running
+  }
+  get percent(): number {
+    return this.follower.percent
+  }
 
   start = async (projectId: number, folder: string): Promise<void> => {
     this.stop()
     this.report = null
-    this.error = null
-    this.job = null
+    this.ownError = null
+    this.follower.job = null
+    this.follower.error = null
     const trimmed = folder.trim()
     if (!trimmed) {
-      this.error = 'Type the path of a folder to import.'
+      this.ownError = 'Type the path of a folder to import.'
       return
     }
-    this.starting = true
-    // Subscribe before starting, so no progress event can slip between the two.
-    this.unsubscribe = this.api.onEvent('job.progress', (job) => {
-      if (this.job && job.id === this.job.id) void this.update(job)
-    })
-    const started = await this.api.call('import.start', { projectId, folder: trimmed })
-    this.starting = false
-    if (!started.ok) {
-      this.error = userMessage(started.error)
-      this.stop()
-      return
-    }
-    await this.update(started.value)
-    if (this.running) this.poll = setInterval(() => void this.refresh(), POLL_MS)
+    await this.follower.start(() => this.api.call('import.start', { projectId, folder: trimmed }))
   }
 
-  private refresh = async (): Promise<void> => {
-    if (!this.job) return
-    const latest = await this.api.call('jobs.get', { jobId: this.job.id })
-    if (latest.ok) await this.update(latest.value)
-  }
-
-  private update = async (job: Job): Promise<void> => {
-    // Events and polls can arrive out of order; never move progress backwards.
-    if (this.job && this.job.id === job.id && isFinalJobState(this.job.state)) return
-    if (this.job && this.job.id === job.id && job.done < this.job.done && job.state === this.job.state) return
-    this.job = job
-    if (!isFinalJobState(job.state)) return
-    this.stop()
+  private finish = async (job: Job): Promise<void> => {
     const report = await this.api.call('import.report', { jobId: job.id })
     if (report.ok) this.report = report.value
-    else this.error = userMessage(report.error)
-    if (job.state === 'failed' && job.error) this.error = job.error
+    else this.ownError = userMessage(report.error)
     this.onFinished()
   }
 
-  stop = (): void => {
-    this.unsubscribe?.()
-    this.unsubscribe = null
-    if (this.poll) clearInterval(this.poll)
-    this.poll = null
-  }
+  stop = (): void => this.follower.stop()
 }

@@ -1,74 +1,50 @@
-// Follows one sampling job: starts it, mirrors its progress (events, backed by polling), and
-// reloads its results as chunks land, so samples appear in the grid while the job runs.
+// Follows one sampling job (through the one job follower) and reloads its results as chunks land,
+// so samples appear in the grid while the job runs.
 import type { Input, Job, SampleResult } from '@shared/contract'
-import { isFinalJobState } from '@shared/job-states'
 import type { ApiClient } from '../api'
-import { userMessage } from '../errors/wording'
-
-const POLL_MS = 800
+import { JobFollower } from './job-follower.svelte'
 
 export class SampleJob {
-  job = $state<Job | null>(null)
   results = $state<SampleResult[]>([])
-  error = $state<string | null>(null)
-  starting = $state(false)
+  private readonly follower: JobFollower
 
-  readonly running = $derived(this.starting || (this.job !== null && !isFinalJobState(this.job.state)))
-  readonly percent = $derived(this.job && this.job.total > 0 ? Math.min(100, Math.round((100 * this.job.done) / this.job.total)) : 0)
+  constructor(private readonly api: ApiClient) {
+    // The results are read once more at the end: the poll that saw the job end may have read them before its last chunk.
+    this.follower = new JobFollower(api, { pollOnProgress: true, onPoll: (job) => this.loadResults(job), onFinal: (job) => this.loadResults(job) })
+  }
 
-  private unsubscribe: (() => void) | null = null
-  private poll: ReturnType<typeof setInterval> | null = null
-
-  constructor(private readonly api: ApiClient) {}
+  get job(): Job | null {
+    return this.follower.job
+  }
+  get error(): string | null {
+    return this.follower.error
+  }
+  get starting(): boolean {
+    return this.follower.starting
+  }
+  get running(): boolean {
+    return this.follower.running
+  }
+  get percent(): number {
+    return this.follower.percent
+  }
 
   start = async (input: Input<'sample.start'>): Promise<void> => {
-    this.stop()
-    this.error = null
     this.results = []
-    this.starting = true
-    const started = await this.api.call('sample.start', input)
-    this.starting = false
-    if (!started.ok) {
-      this.error = userMessage(started.error)
-      return
-    }
-    await this.follow(started.value)
+    await this.follower.start(() => this.api.call('sample.start', input))
   }
 
   follow = async (job: Job): Promise<void> => {
-    this.stop()
-    this.job = job
-    this.unsubscribe = this.api.onEvent('job.progress', (j) => {
-      if (this.job && j.id === this.job.id && j.done !== this.job.done) void this.refresh()
-    })
-    await this.refresh()
-    if (this.running) this.poll = setInterval(() => void this.refresh(), POLL_MS)
+    this.results = []
+    await this.follower.follow(job)
   }
 
-  cancel = async (): Promise<void> => {
-    if (!this.job) return
-    const r = await this.api.call('jobs.cancel', { jobId: this.job.id })
-    if (!r.ok) this.error = userMessage(r.error)
-    await this.refresh()
-  }
+  cancel = (): Promise<void> => this.follower.cancel()
+  refresh = (): Promise<void> => this.follower.refresh()
+  stop = (): void => this.follower.stop()
 
-  refresh = async (): Promise<void> => {
-    const job = this.job
-    if (!job) return
-    const [j, res] = await Promise.all([this.api.call('jobs.get', { jobId: job.id }), this.api.call('sample.results', { jobId: job.id })])
-    if (this.job?.id !== job.id) return
-    if (j.ok) this.job = j.value
-    if (res.ok) this.results = res.value
-    if (j.ok && isFinalJobState(j.value.state)) {
-      this.stop()
-      if (j.value.state === 'failed' && j.value.error) this.error = j.value.error
-    }
-  }
-
-  stop = (): void => {
-    this.unsubscribe?.()
-    this.unsubscribe = null
-    if (this.poll) clearInterval(this.poll)
-    this.poll = null
+  private loadResults = async (job: Job): Promise<void> => {
+    const res = await this.api.call('sample.results', { jobId: job.id })
+    if (res.ok && this.follower.job?.id === job.id) this.results = res.value
   }
 }

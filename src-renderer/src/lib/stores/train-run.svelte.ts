@@ -1,5 +1,5 @@
 // Follows one training job on the Train screen: starts it and shows its loss curve.
-import type { Result, TrainBackendName, TrainMetrics, TrainSettings } from '@shared/contract'
+import type { ExecutionProviderChoice, Result, TrainBackendName, TrainMetrics, TrainSettings } from '@shared/contract'
 import { TrainingJobFollower } from './training-job-follower.svelte'
 
 export class TrainRun extends TrainingJobFollower<TrainMetrics> {
@@ -7,9 +7,9 @@ export class TrainRun extends TrainingJobFollower<TrainMetrics> {
     return this.api.call('train.metrics', { jobId })
   }
 
-  start = async (projectId: number, config: TrainSettings, init: string, backend: TrainBackendName = 'tfjs'): Promise<void> => {
+  start = async (projectId: number, config: TrainSettings, init: string, backend: TrainBackendName = 'tfjs', provider: ExecutionProviderChoice = 'auto'): Promise<void> => {
     this.error = null
     this.busy = true
-    await this.followStarted(await this.api.call('train.start', { projectId, config, init, backend }))
+    await this.followStarted(await this.api.call('train.start', { projectId, config, init, backend, provider }))
   }
 }

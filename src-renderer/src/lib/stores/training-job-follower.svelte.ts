@@ -1,31 +1,45 @@
-// Follows one training job (plain training or a preference fine-tune): mirrors its job.progress
-// events and polls its metrics (events carry the job, not the curves; polling also covers events a
-// reconnecting WebSocket missed). Pause, resume and cancel are the training job's own methods.
+// Follows one training job (plain training or a preference fine-tune) through the one job follower:
+// it loads the metrics beside every poll (events carry the job, not the curves) and keeps polling
+// after the end until the metrics are complete. Pause, resume and cancel are the training job's own methods.
 import type { Job, Result } from '@shared/contract'
 import { isFinalJobState } from '@shared/job-states'
 import type { ApiClient } from '../api'
 import { userMessage } from '../errors/wording'
-
-const POLL_MS = 700
+import { JobFollower } from './job-follower.svelte'
 
 export abstract class TrainingJobFollower<M> {
-  job = $state<Job | null>(null)
   metrics = $state<M | null>(null)
-  error = $state<string | null>(null)
   busy = $state(false)
-
-  readonly active = $derived(this.job !== null && !isFinalJobState(this.job.state))
-  readonly paused = $derived(this.job?.state === 'paused')
-
-  private unsubscribe: (() => void) | null = null
-  private poll: ReturnType<typeof setInterval> | null = null
-  private pollsAfterEnd = 0
+  private readonly follower: JobFollower
 
   constructor(
     protected readonly api: ApiClient,
     /** Told when a followed job ends, e.g. so a runs table can refresh. */
-    private readonly onFinished: () => void = () => {}
-  ) {}
+    onFinished: () => void = () => {}
+  ) {
+    this.follower = new JobFollower(api, {
+      pollMs: 700,
+      onPoll: (job) => this.loadMetrics(job),
+      settled: (pollsAfterEnd) => this.metricsSettled(this.metrics, pollsAfterEnd),
+      onFinal: onFinished
+    })
+  }
+
+  get job(): Job | null {
+    return this.follower.job
+  }
+  get error(): string | null {
+    return this.follower.error
+  }
+  set error(message: string | null) {
+    this.follower.error = message
+  }
+  get active(): boolean {
+    return this.follower.job !== null && !isFinalJobState(this.follower.job.state)
+  }
+  get paused(): boolean {
+    return this.follower.job?.state === 'paused'
+  }
 
   /** This job kind's metrics. */
   protected abstract fetchMetrics(jobId: number): Promise<Result<M>>
@@ -40,15 +54,8 @@ export abstract class TrainingJobFollower<M> {
 
   /** Shows an existing job (e.g. the project's newest one when the screen opens). */
   follow = async (job: Job): Promise<void> => {
-    this.stop()
-    this.job = job
     this.metrics = null
-    this.pollsAfterEnd = 0
-    this.unsubscribe = this.api.onEvent('job.progress', (j) => {
-      if (this.job && j.id === this.job.id) this.job = j
-    })
-    this.poll = setInterval(() => void this.refresh(), POLL_MS)
-    await this.refresh()
+    await this.follower.follow(job)
   }
 
   /** Shows a job a start call returned, or its error. */
@@ -62,13 +69,14 @@ export abstract class TrainingJobFollower<M> {
   }
 
   private control = async (method: 'train.pause' | 'train.resume' | 'train.cancel'): Promise<void> => {
-    if (!this.job) return
+    const job = this.follower.job
+    if (!job) return
     this.error = null
     this.busy = true
-    const r = await this.api.call(method, { jobId: this.job.id })
+    const r = await this.api.call(method, { jobId: job.id })
     this.busy = false
     if (!r.ok) this.error = userMessage(r.error)
-    else this.job = r.value
+    else this.follower.accept(r.value)
     await this.refresh()
   }
 
@@ -76,26 +84,11 @@ export abstract class TrainingJobFollower<M> {
   resume = (): Promise<void> => this.control('train.resume')
   cancel = (): Promise<void> => this.control('train.cancel')
 
-  refresh = async (): Promise<void> => {
-    const job = this.job
-    if (!job) return
-    const [m, j] = await Promise.all([this.fetchMetrics(job.id), this.api.call('jobs.get', { jobId: job.id })])
-    if (this.job?.id !== job.id) return
-    if (m.ok) this.metrics = m.value
-    if (j.ok) this.job = j.value
-    if (!j.ok || !isFinalJobState(j.value.state) || !this.poll) return
-    if (this.metricsSettled(m.ok ? m.value : null, ++this.pollsAfterEnd)) {
-      clearInterval(this.poll)
-      this.poll = null
-      if (j.value.state === 'failed' && j.value.error) this.error = j.value.error
-      this.onFinished()
-    }
-  }
+  refresh = (): Promise<void> => this.follower.refresh()
+  stop = (): void => this.follower.stop()
 
-  stop = (): void => {
-    this.unsubscribe?.()
-    this.unsubscribe = null
-    if (this.poll) clearInterval(this.poll)
-    this.poll = null
+  private loadMetrics = async (job: Job): Promise<void> => {
+    const m = await this.fetchMetrics(job.id)
+    if (m.ok && this.follower.job?.id === job.id) this.metrics = m.value
   }
 }
