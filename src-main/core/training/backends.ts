@@ -10,12 +10,14 @@ import type { TrainConfig } from '../engine/train/config'
 import type { DataSource } from '../engine/train/data-source'
 import { Trainer, type TrainState } from '../engine/train/trainer'
 import type { TrainBackend } from '../engine/train/backend-name'
+import { checkBackendProvider } from '../engine/train/backend-name'
 export { parseTrainBackend, type TrainBackend } from '../engine/train/backend-name'
 // Static imports: the engine worker's loader does not resolve extensionless dynamic imports.
 import { openFinetune } from './finetune/worker'
 import { OrtTrainer } from '../engine/onnx-train/trainer'
 import { openOrtFinetune } from './finetune/ort-stepper'
 import { describeOrtTraining } from '../engine/onnx-train/grad-session'
+import { resolveProvider, type ExecutionProvider, type ProviderChoice } from '../engine/onnx/providers'
 
 export interface RunTrainer {
   readonly config: TrainConfig
@@ -35,21 +37,36 @@ export interface RunStepper {
 export interface TrainerFactory {
   /** "backend: …" line for the log and run.json, e.g. "tfjs wasm + kernel shim, 1 thread". */
   description: string
+  /** Where the steps run: onnxruntime's execution provider, or 'cpu' for tfjs. */
+  executionProvider: ExecutionProvider
+  /** Why 'auto' passed over each GPU provider (empty for an explicit choice and for tfjs). */
+  skipped: { name: ExecutionProvider; reason: string }[]
   open(config: TrainConfig, data: DataSource, from: { state?: TrainState; initialParams?: DiTParams }): Promise<RunTrainer>
   openFinetune(trainer: RunTrainer, spec: FinetuneSpec, initFrom: string | undefined): Promise<RunStepper>
 }
 
-export async function trainerFactory(backend: TrainBackend): Promise<TrainerFactory> {
+/**
+ * The backend a job trains on, with the execution provider resolved once for the whole run (an
+ * explicit provider that cannot run here is refused in words, see onnx/providers.ts).
+ */
+export async function trainerFactory(backend: TrainBackend, provider: ProviderChoice = 'auto'): Promise<TrainerFactory> {
   if (backend === 'onnxruntime') {
+    const resolved = await resolveProvider(provider)
+    const ep = resolved.provider
     return {
-      description: describeOrtTraining(),
-      open: (config, data, from) => OrtTrainer.create(config, data, from),
+      description: describeOrtTraining({ provider: ep }),
+      executionProvider: ep,
+      skipped: resolved.skipped,
+      open: (config, data, from) => OrtTrainer.create(config, data, from, { provider: ep }),
       openFinetune: (trainer, spec, initFrom) => openOrtFinetune(trainer as OrtTrainer, spec, initFrom)
     }
   }
+  checkBackendProvider('tfjs', provider)
   const { tf, info } = await loadTf()
   return {
     description: describeBackend(info),
+    executionProvider: 'cpu',
+    skipped: [],
     open: async (config, data, from) => new Trainer(tf, config, data, from),
     openFinetune: async (trainer, spec, initFrom) => openFinetune(tf, trainer as Trainer, spec, initFrom)
   }

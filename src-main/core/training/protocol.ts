@@ -5,6 +5,7 @@ import type { WindowMeans } from './finetune/window'
 import type { TrainConfig } from '../engine/train/config'
 import type { DivergencePolicy } from '../engine/train/divergence'
 import type { TrainBackend } from '../engine/train/backend-name'
+import type { ExecutionProvider, ProviderChoice } from '../engine/onnx/providers'
 
 /** How the worker builds its data source: a module exporting `createDataSource(options, model)`. */
 export interface DataSpec {
@@ -37,6 +38,8 @@ export interface TrainJob {
    * onnxruntime-node, engine/onnx-train). Checkpoints are the same, so a run may switch on resume.
    */
   backend?: TrainBackend
+  /** onnxruntime's execution provider (engine/onnx/providers.ts): 'auto' (default) or a named one. */
+  provider?: ProviderChoice
 }
 
 export type HostMessage = { type: 'start'; job: TrainJob } | { type: 'pause' } | { type: 'resume' } | { type: 'cancel' }
@@ -54,6 +57,8 @@ export interface Progress {
 
 export type WorkerMessage =
   | { type: 'log'; level: 'info' | 'warn'; message: string }
+  /** Once per start, before the first step: what the run trains on (run.json records it). */
+  | { type: 'backend'; description: string; executionProvider: ExecutionProvider }
   | ({ type: 'progress' } & Progress)
   /** `averaged`: the file holds the EMA of the weights (store.ts saveEmaCheckpoint), for sampling only. */
   | { type: 'checkpoint'; step: number; path: string; averaged?: boolean }

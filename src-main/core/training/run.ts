@@ -15,6 +15,7 @@ import type { TrainConfig } from '../engine/train/config'
 import { DivergenceGuard, describeDivergence, MAX_ROLLBACKS, ROLLBACK_LR_FACTOR } from '../engine/train/divergence'
 import type { TrainState } from '../engine/train/trainer'
 import { parseTrainBackend, trainerFactory, type RunStepper, type RunTrainer } from './backends'
+import { parseProviderChoice, providerLabel } from '../engine/onnx/providers'
 import { metricsWindow } from './finetune/window'
 import type { StepMetrics } from './finetune/objective'
 
@@ -81,8 +82,10 @@ function guardedLearningRate(config: TrainConfig, state: TrainState): number {
 
 export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => void, control: RunControl): Promise<void> {
   const config = parseTrainConfig(job.config)
-  const factory = await trainerFactory(parseTrainBackend(job.backend))
+  const factory = await trainerFactory(parseTrainBackend(job.backend), parseProviderChoice(job.provider))
   emit({ type: 'log', level: 'info', message: `backend: ${factory.description}` })
+  for (const s of factory.skipped) emit({ type: 'log', level: 'info', message: `not on ${providerLabel(s.name)}: ${s.reason}` })
+  emit({ type: 'backend', description: factory.description, executionProvider: factory.executionProvider })
   mkdirSync(job.runDir, { recursive: true })
   const data = await resolveDataSource(job.data, config.model)
   let trainer: RunTrainer

@@ -28,6 +28,21 @@ export const EngineInfo = z.object({
     ortVersion: z.string().nullable(),
     /** Why onnxruntime-node is not used, when it is not. */
     reason: z.string().nullable()
+  }),
+  /** onnxruntime's execution providers on this install (engine/onnx/providers.ts). */
+  providers: z.object({
+    /** The one 'auto' runs every onnxruntime session on ('cuda', 'dml', 'coreml' or 'cpu'), and its label. */
+    auto: z.string(),
+    autoLabel: z.string(),
+    list: z.array(
+      z.object({
+        name: z.enum(['cuda', 'dml', 'coreml', 'cpu']),
+        label: z.string(),
+        /** Whether it can be chosen; `reason` says why not (not in this build, files not installed, could not start). */
+        usable: z.boolean(),
+        reason: z.string().nullable()
+      })
+    )
   })
 })
 export type EngineInfo = z.infer<typeof EngineInfo>

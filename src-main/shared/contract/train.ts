@@ -31,6 +31,12 @@ export type TrainSettings = z.infer<typeof TrainSettings>
  */
 export const TrainBackendName = z.enum(['tfjs', 'onnxruntime'])
 export type TrainBackendName = z.infer<typeof TrainBackendName>
+/**
+ * Where onnxruntime runs the steps: 'auto' takes CUDA, DirectML or CoreML where the onnxruntime-node
+ * install has it, else the CPU; a named provider the install lacks is refused with the reason.
+ */
+export const ExecutionProviderChoice = z.enum(['auto', 'cuda', 'dml', 'coreml', 'cpu'])
+export type ExecutionProviderChoice = z.infer<typeof ExecutionProviderChoice>
 export const LossPoint = z.object({ step: Count, loss: z.number() })
 /** The quick fixed-seed check of one checkpoint (step 0 = the model the run started from). */
 export const QualityPoint = z.object({
@@ -82,7 +88,8 @@ export const trainMethods = {
         /** Start from scratch, or fine-tune a model / checkpoint (its architecture wins over `size`). */
         init: z.union([z.literal('scratch'), ModelRef]).default('scratch'),
         data: z.literal('world').default('world'),
-        backend: TrainBackendName.default('tfjs')
+        backend: TrainBackendName.default('tfjs'),
+        provider: ExecutionProviderChoice.default('auto')
       })
       .strict(),
     Job

@@ -33,7 +33,7 @@ describe('DiT training graph on onnxruntime', () => {
   it('per-sample errors match the float64 reference forward', async () => {
     const params = randomParams(smallConfig, 3)
     const b = makeBatch(4)
-    const s = await OrtGradSession.create(smallConfig, B, { kind: 'linear' }, 1)
+    const s = await OrtGradSession.create(smallConfig, B, { kind: 'linear' }, { threads: 1 })
     const out = await s.run(params, b, { coef: new Float32Array(B).fill(1 / B) })
     await s.dispose()
     const ref = ditReferenceForward(smallConfig, params, b.xp, b.tfeat, b.cond, B)
@@ -58,7 +58,7 @@ describe('DiT training graph on onnxruntime', () => {
     const tfGrads: Record<string, Float32Array> = {}
     let i = 0
     for (const name of model.params.keys()) tfGrads[name] = grads[vars[i++].name].dataSync() as Float32Array
-    const s = await OrtGradSession.create(smallConfig, B, { kind: 'linear' }, 1)
+    const s = await OrtGradSession.create(smallConfig, B, { kind: 'linear' }, { threads: 1 })
     const out = await s.run(params, b, { coef: b.weights.map((w) => w / B) })
     await s.dispose()
     expect(out.loss).toBeCloseTo(tfLoss, 5)
@@ -114,12 +114,12 @@ describe('DiT training graph on onnxruntime', () => {
       const b = makeBatch(23)
       const labels = Float32Array.from([1, -1, 1, -1])
       const objective = { method, beta: 3, alpha: 0.3 }
-      const linear = await OrtGradSession.create(smallConfig, B, { kind: 'linear' }, 1)
+      const linear = await OrtGradSession.create(smallConfig, B, { kind: 'linear' }, { threads: 1 })
       const refMse = (await linear.run(refParams, b, { coef: new Float32Array(B) })).mse.slice()
       const modelMse = (await linear.run(params, b, { coef: new Float32Array(B) })).mse.slice()
       const expected = evaluateObjective(objective, modelMse, refMse, b.weights, labels)
       const head = method === 'popalign' ? { kind: 'popalign' as const, beta: 3, alpha: 0.3 } : { kind: 'dpo' as const, beta: 3 }
-      const s = await OrtGradSession.create(smallConfig, B, head, 1)
+      const s = await OrtGradSession.create(smallConfig, B, head, { threads: 1 })
       // zCoef: alpha / #winners on winners, (1 - alpha) / #losers on losers.
       const zCoef = labels.map((y) => (y === 1 ? 0.3 / 2 : 0.7 / 2))
       const out = await s.run(params, b, { weights: b.weights, refMse, labels, zCoef })

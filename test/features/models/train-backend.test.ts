@@ -1,6 +1,7 @@
 // The training backend as a user's choice through the real studio: train.start with backend
 // 'onnxruntime' runs the job in the engine worker on onnxruntime-node, and the run record (run.json)
-// and the metrics the Train screen shows name that backend; an unknown backend is refused.
+// and the metrics the Train screen shows name that backend and its execution provider; an unknown
+// backend, and a provider this install lacks, are refused in words at train.start.
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -21,8 +22,19 @@ describe('train.start backend choice', () => {
       expect(m.backend).toMatch(/^onnxruntime-node \S+ \(CPU, 2 threads/)
       const record = JSON.parse(readFileSync(join(root.dir, 'a', 'runs', String(job.id), 'run.json'), 'utf8'))
       expect(record.backend).toBe(m.backend)
+      // This machine's onnxruntime-node has no GPU provider installed: 'auto' ran on the CPU, and says so.
+      expect(record.executionProvider).toBe('cpu')
+      const info = await s.call('engine.info', {})
+      expect(info.providers.auto).toBe('cpu')
+      expect(info.providers.list.find((p) => p.name === 'cpu')).toMatchObject({ usable: true, reason: null })
       expect(m.points.at(-1)!.step).toBe(6)
       await expect(s.call('train.start', { projectId, config: {}, backend: 'cuda' as never })).rejects.toThrow(/backend/)
+      const jobsBefore = (await s.call('jobs.list', { projectId })).length
+      await expect(s.call('train.start', { projectId, config: {}, backend: 'onnxruntime', provider: 'cuda' })).rejects.toThrow(/The CUDA execution provider cannot be used: .*Choose Auto or CPU/)
+      await expect(s.call('train.start', { projectId, config: {}, backend: 'tfjs', provider: 'coreml' })).rejects.toThrow(
+        /CoreML execution provider is for the onnxruntime engine; tfjs trains on the CPU/
+      )
+      expect((await s.call('jobs.list', { projectId })).length).toBe(jobsBefore)
     } finally {
       await s.close()
     }

@@ -15,7 +15,7 @@ export function engineHandlers(engine: EngineService | undefined): Pick<Handlers
   return {
     'engine.info': () => e().info(),
     'models.list': () => e().models(),
-    'train.start': ({ projectId, config, init, backend }) => e().train.start(projectId, config, init, backend),
+    'train.start': ({ projectId, config, init, backend, provider }) => e().train.start(projectId, config, init, backend, provider),
     'train.pause': ({ jobId }) => e().train.pause(jobId),
     'train.resume': ({ jobId }) => e().train.resume(jobId),
     'train.cancel': ({ jobId }) => e().train.cancel(jobId),

@@ -1,10 +1,12 @@
 // Runs the DiT training graph (dit-graph.ts) on onnxruntime-node: parameters and a batch in, loss,
 // per-sample errors and one gradient per parameter out. Sessions go through the project's OrtRunner,
-// so they get its thread settings; the optimisation level defaults to 'basic' because the higher
+// so they get its thread settings and the execution provider (onnx/providers.ts) the trainer resolved;
+// the optimisation level defaults to 'basic' because the higher
 // levels segfault onnxruntime 1.30 on DiT graphs (docs/methods/engine-performance.md) and a crash there cannot be caught.
 import type { DiTConfig } from '../model/dit-spec'
 import { ditParameters } from '../model/dit-spec'
 import { OrtRunner, describeOrtBackend, type FloatTensor, type OrtRunnerOptions } from '../onnx/ort-runner'
+import type { ExecutionProvider } from '../onnx/providers'
 import { BATCH_INPUTS, buildMseGraph, buildTrainingGraph, GRAD_PREFIX, headInputs, type LossHead } from './dit-graph'
 import { patchDim, tokenCount } from '../model/dit-spec'
 
@@ -21,13 +23,19 @@ export interface GradResult {
   grads: Record<string, Float32Array>
 }
 
-export function trainingSessionOptions(threads = 2): OrtRunnerOptions {
-  return { threads, optimization: 'basic' }
+/** How the training sessions run: intra-op threads (default 2) and a resolved execution provider (default CPU). */
+export interface OrtTrainingOptions {
+  threads?: number
+  provider?: ExecutionProvider
+}
+
+export function trainingSessionOptions(o: OrtTrainingOptions = {}): OrtRunnerOptions {
+  return { threads: o.threads ?? 2, optimization: 'basic', provider: o.provider ?? 'cpu' }
 }
 
 /** "onnxruntime-node 1.30.0 (CPU, 2 threads, basic optimisation)": what run.json and the UI show. */
-export function describeOrtTraining(threads = 2): string {
-  return describeOrtBackend(trainingSessionOptions(threads))
+export function describeOrtTraining(o: OrtTrainingOptions = {}): string {
+  return describeOrtBackend(trainingSessionOptions(o), o.provider ?? 'cpu')
 }
 
 function batchFeeds(config: DiTConfig, B: number, batch: GraphBatch): Record<string, FloatTensor> {
@@ -57,8 +65,8 @@ export class OrtGradSession {
     readonly head: LossHead
   ) {}
 
-  static async create(config: DiTConfig, batch: number, head: LossHead, threads = 2): Promise<OrtGradSession> {
-    const runner = await OrtRunner.fromBytes(buildTrainingGraph(config, batch, head), trainingSessionOptions(threads))
+  static async create(config: DiTConfig, batch: number, head: LossHead, opts: OrtTrainingOptions = {}): Promise<OrtGradSession> {
+    const runner = await OrtRunner.fromBytes(buildTrainingGraph(config, batch, head), trainingSessionOptions(opts))
     return new OrtGradSession(runner, config, batch, head)
   }
 
@@ -89,8 +97,8 @@ export class OrtMseSession {
     readonly batch: number
   ) {}
 
-  static async create(config: DiTConfig, batch: number, threads = 2): Promise<OrtMseSession> {
-    return new OrtMseSession(await OrtRunner.fromBytes(buildMseGraph(config, batch), trainingSessionOptions(threads)), config, batch)
+  static async create(config: DiTConfig, batch: number, opts: OrtTrainingOptions = {}): Promise<OrtMseSession> {
+    return new OrtMseSession(await OrtRunner.fromBytes(buildMseGraph(config, batch), trainingSessionOptions(opts)), config, batch)
   }
 
   async run(params: Readonly<Record<string, Float32Array>>, batch: GraphBatch): Promise<Float32Array> {

@@ -10,7 +10,8 @@ import { emaDecayAt } from '../train/ema'
 import { RunBase, type TrainFrom } from '../train/run-base'
 import type { TrainState } from '../train/run-config'
 import { ArrayAdam } from './adam'
-import { describeOrtTraining, OrtGradSession, type GradResult } from './grad-session'
+import { resolveProvider, type ExecutionProvider, type ProviderChoice } from '../onnx/providers'
+import { describeOrtTraining, OrtGradSession, type GradResult, type OrtTrainingOptions } from './grad-session'
 
 export const ORT_BACKEND = 'onnxruntime'
 
@@ -21,6 +22,8 @@ function copyParams(p: Readonly<Record<string, Float32Array>>): DiTParams {
 export interface OrtTrainerOptions {
   /** Intra-op threads (default 2: both cores of the development machines). */
   threads?: number
+  /** The execution provider (onnx/providers.ts); 'auto' (default) takes a GPU one where installed. */
+  provider?: ProviderChoice
 }
 
 export class OrtTrainer extends RunBase {
@@ -35,6 +38,8 @@ export class OrtTrainer extends RunBase {
     config: TrainConfig,
     data: DataSource,
     readonly threads: number,
+    /** The execution provider every session of this run uses (its fine-tune sessions too). */
+    readonly provider: ExecutionProvider,
     from?: TrainFrom
   ) {
     super(config, data, from)
@@ -53,14 +58,20 @@ export class OrtTrainer extends RunBase {
 
   /** A fresh run, or a resumed one from a checkpoint state (written by either backend). */
   static async create(config: TrainConfig, data: DataSource, from?: TrainFrom, opts: OrtTrainerOptions = {}): Promise<OrtTrainer> {
-    const t = new OrtTrainer(config, data, opts.threads ?? 2, from)
-    t.session = await OrtGradSession.create(t.config.model, t.config.batchSize, { kind: 'linear' }, t.threads)
+    const { provider } = await resolveProvider(opts.provider ?? 'auto')
+    const t = new OrtTrainer(config, data, opts.threads ?? 2, provider, from)
+    t.session = await OrtGradSession.create(t.config.model, t.config.batchSize, { kind: 'linear' }, t.sessionOptions)
     return t
+  }
+
+  /** Threads and provider for every session of this run. */
+  get sessionOptions(): OrtTrainingOptions {
+    return { threads: this.threads, provider: this.provider }
   }
 
   /** What run.json and the UI show as the backend. */
   get description(): string {
-    return describeOrtTraining(this.threads)
+    return describeOrtTraining(this.sessionOptions)
   }
 
   get step(): number {

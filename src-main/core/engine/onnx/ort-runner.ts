@@ -1,10 +1,12 @@
-// A thin, typed wrapper over an onnxruntime-node InferenceSession, shared by the sampler (OrtDenoiser) and
-// the attribute-classifier runner. It owns the session options this project relies on (see
-// docs/methods/engine-performance.md §onnxruntime-node): 2 intra-op threads, sequential execution, and the SkipLayerNormFusion optimiser
-// disabled because it segfaults onnxruntime 1.30 at session creation on DiT-like graphs.
+// A thin, typed wrapper over an onnxruntime-node InferenceSession, shared by the sampler (OrtDenoiser),
+// the training graphs and the classifiers. It owns the session options this project relies on (see
+// docs/methods/engine-performance.md §onnxruntime-node): 2 intra-op threads, sequential execution, the
+// SkipLayerNormFusion optimiser disabled because it segfaults onnxruntime 1.30 at session creation on
+// DiT-like graphs, and the execution provider from providers.ts (a GPU one where the install has it).
 
 import { readFile } from 'node:fs/promises'
 import * as ort from 'onnxruntime-node'
+import { executionProvidersFor, providerLabel, ProviderUnavailableError, resolveProvider, type ExecutionProvider, type ProviderChoice } from './providers'
 
 /** A dense float32 tensor in row-major order. */
 export interface FloatTensor {
@@ -20,14 +22,17 @@ export interface OrtRunnerOptions {
    * documented fallback (5-10% slower).
    */
   optimization?: 'safe' | 'basic'
+  /** The execution provider (providers.ts): 'auto' (default) takes a GPU one where installed, else CPU. */
+  provider?: ProviderChoice
 }
 
-export function sessionOptions(opts: OrtRunnerOptions = {}): ort.InferenceSession.SessionOptions {
+/** Session options for a provider already resolved (providers.ts resolveProvider); CPU when none is given. */
+export function sessionOptions(opts: OrtRunnerOptions = {}, provider: ExecutionProvider = 'cpu'): ort.InferenceSession.SessionOptions {
   const base: ort.InferenceSession.SessionOptions = {
     intraOpNumThreads: opts.threads ?? 2,
     interOpNumThreads: 1,
     executionMode: 'sequential',
-    executionProviders: ['cpu']
+    executionProviders: executionProvidersFor(provider)
   }
   if (opts.optimization === 'basic') return { ...base, graphOptimizationLevel: 'basic' }
   return {
@@ -37,12 +42,36 @@ export function sessionOptions(opts: OrtRunnerOptions = {}): ort.InferenceSessio
   }
 }
 
-/** One line for logs and the status bar, e.g. "onnxruntime-node 1.30.0 (CPU, 2 threads)". */
-export function describeOrtBackend(opts: OrtRunnerOptions = {}): string {
+/** One line for logs and the status bar, e.g. "onnxruntime-node 1.30.0 (CPU, 2 threads)" or "(CUDA, 2 threads)". */
+export function describeOrtBackend(opts: OrtRunnerOptions = {}, provider: ExecutionProvider = 'cpu'): string {
   const version = ort.env.versions.node ?? ort.env.versions.common
   const threads = opts.threads ?? 2
   const level = opts.optimization === 'basic' ? ', basic optimisation' : ''
-  return `onnxruntime-node ${version} (CPU, ${threads} thread${threads === 1 ? '' : 's'}${level})`
+  return `onnxruntime-node ${version} (${providerLabel(provider)}, ${threads} thread${threads === 1 ? '' : 's'}${level})`
+}
+
+/**
+ * An onnxruntime session on the provider `opts.provider` resolves to, from bytes or a path (a path finds
+ * an external data file beside model.onnx). With the default optimisation, a build that rejects the
+ * optimiser options is retried at 'basic'; a model that is really broken fails there too and the first
+ * error is reported. For callers that need the raw session (the Stable Diffusion pipeline).
+ */
+export async function openOrtSession(model: Uint8Array | string, opts: OrtRunnerOptions = {}): Promise<{ session: ort.InferenceSession; provider: ExecutionProvider }> {
+  const { provider } = await resolveProvider(opts.provider ?? 'auto')
+  const create = (o: OrtRunnerOptions): Promise<ort.InferenceSession> =>
+    typeof model === 'string' ? ort.InferenceSession.create(model, sessionOptions(o, provider)) : ort.InferenceSession.create(model, sessionOptions(o, provider))
+  try {
+    return { session: await create(opts), provider }
+  } catch (e) {
+    if (opts.optimization === undefined) {
+      try {
+        return { session: await create({ ...opts, optimization: 'basic' }), provider }
+      } catch {
+        // fall through to the first error
+      }
+    }
+    throw e
+  }
 }
 
 function elementCount(dims: readonly number[]): number {
@@ -50,24 +79,22 @@ function elementCount(dims: readonly number[]): number {
 }
 
 export class OrtRunner {
-  private constructor(private readonly session: ort.InferenceSession) {}
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    /** The execution provider the session runs on. */
+    readonly provider: ExecutionProvider
+  ) {}
 
   static async fromBytes(bytes: Uint8Array, opts: OrtRunnerOptions = {}): Promise<OrtRunner> {
     if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new Error('onnx runner: model bytes are empty')
+    let opened: Awaited<ReturnType<typeof openOrtSession>>
     try {
-      return new OrtRunner(await ort.InferenceSession.create(bytes, sessionOptions(opts)))
+      opened = await openOrtSession(bytes, opts)
     } catch (e) {
-      // If an ORT build rejects the optimiser options themselves, 'basic' is the documented fallback;
-      // a model that is really broken fails again there and the original error is reported.
-      if (opts.optimization === undefined) {
-        try {
-          return new OrtRunner(await ort.InferenceSession.create(bytes, sessionOptions({ ...opts, optimization: 'basic' })))
-        } catch {
-          // fall through to the first error
-        }
-      }
+      if (e instanceof ProviderUnavailableError) throw e
       throw new Error(`onnx runner: onnxruntime could not load the model: ${(e as Error).message}`)
     }
+    return new OrtRunner(opened.session, opened.provider)
   }
 
   static async fromFile(path: string, opts: OrtRunnerOptions = {}): Promise<OrtRunner> {

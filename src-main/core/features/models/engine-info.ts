@@ -1,8 +1,10 @@
 // Which backends this machine runs: tfjs for training (native binding or wasm, with the reasons the
-// faster ones were skipped) and onnxruntime-node for sampling. Loaded once and cached; the answer
-// does not change while the process lives.
+// faster ones were skipped), onnxruntime-node for sampling and training, and the execution providers
+// its install has (engine/onnx/providers.ts). Loaded once and cached; the answer does not change while
+// the process lives.
 import type { EngineInfo } from '@shared/contract'
 import { describeBackend, loadTf } from '../../engine/tf/backend'
+import { installedProviders, resolveProvider, providerLabel } from '../../engine/onnx/providers'
 
 let cached: Promise<EngineInfo> | null = null
 
@@ -17,8 +19,19 @@ async function ortStatus(): Promise<EngineInfo['sampling']> {
   }
 }
 
+/** Each provider with whether it can be chosen: the install's answer, then whether a session starts. */
+export async function providerInfo(): Promise<EngineInfo['providers']> {
+  const auto = await resolveProvider('auto')
+  const startFailure = new Map(auto.skipped.map((s) => [s.name, s.reason]))
+  const list = installedProviders().map((s) => {
+    const reason = s.reason ?? startFailure.get(s.name) ?? null
+    return { name: s.name, label: s.label, usable: reason === null, reason }
+  })
+  return { auto: auto.provider, autoLabel: providerLabel(auto.provider), list }
+}
+
 async function probe(): Promise<EngineInfo> {
-  const [{ info }, sampling] = await Promise.all([loadTf(), ortStatus()])
+  const [{ info }, sampling, providers] = await Promise.all([loadTf(), ortStatus(), providerInfo()])
   return {
     training: {
       backend: info.name,
@@ -28,7 +41,8 @@ async function probe(): Promise<EngineInfo> {
       shimmedKernels: [...info.shimmedKernels],
       skipped: info.skipped.map((s) => ({ package: s.package, reason: s.reason }))
     },
-    sampling
+    sampling,
+    providers
   }
 }
 

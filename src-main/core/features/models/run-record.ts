@@ -21,6 +21,8 @@ export interface RunRecord {
   finetune?: FinetuneObjective & { preset: string }
   /** The training backend as the worker reported it on the run's first start. */
   backend: string
+  /** Where its steps ran: onnxruntime's execution provider ('cuda', 'dml', 'coreml', 'cpu'); 'cpu' for tfjs. Absent in records written before it was recorded. */
+  executionProvider?: string
   codeVersion: string
   platform: string
   createdAt: string

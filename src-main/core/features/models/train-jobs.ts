@@ -11,7 +11,8 @@ import { publicJob } from '../../store/repos/jobs'
 import { listCheckpoints } from '../../engine/checkpoint/store'
 import type { DiTConfig } from '../../engine/model/dit-spec'
 import { parseTrainConfig, type TrainConfig } from '../../engine/train/config'
-import { parseTrainBackend, type TrainBackend } from '../../engine/train/backend-name'
+import { checkBackendProvider, parseTrainBackend, type TrainBackend } from '../../engine/train/backend-name'
+import { parseProviderChoice, type ProviderChoice } from '../../engine/onnx/providers'
 import { startTraining, type TrainHandle } from '../../training/host'
 import type { WorkerMessage } from '../../training/protocol'
 import type { JobContext, JobRunner } from '../../jobs/runner'
@@ -29,7 +30,9 @@ import type { FinetuneObjective, FinetuneSpec } from '../../training/finetune/sp
 import { worldDataModule } from './world-data'
 import { checkModelFolder, isRealPayload, runRealFinetune, type RealFinetunePayload } from '../fine-tuning/real/job'
 import { parseRealSettings } from '../fine-tuning/real/settings'
-import type { TrainerProcess } from '../fine-tuning/real/trainer-process'
+import type { RunControl } from '../fine-tuning/real/trainer-process'
+import { isSlurmPayload, runSlurmFinetune, type SlurmDeps, type SlurmPayload } from '../fine-tuning/real/slurm/job'
+import { parseSlurmSettings } from '../fine-tuning/real/slurm/settings'
 
 export interface TrainJobsDeps {
   ws: Workspace
@@ -48,7 +51,7 @@ export interface TrainJobsDeps {
   /** Turns a fine-tune job's snapshot reference into decoded training images (finetune-jobs.ts). */
   prepareFinetune?: (f: FinetunePayload, config: TrainConfig) => Promise<{ spec: FinetuneSpec; data: RunSnapshotData }>
   /** Real-model fine-tunes (issue 14): the managed venv and resources/python; absent, they are refused. */
-  realTrainer?: { envDir: string; sourceDir: string }
+  realTrainer?: { envDir: string; sourceDir: string; slurm?: SlurmDeps['slurm'] }
 }
 
 /** What a preference fine-tuning job adds to a training job's payload. */
@@ -64,6 +67,8 @@ export interface TrainPayload {
   finetune?: FinetunePayload
   /** The training engine (training/backends.ts); absent in jobs queued before the choice existed = tfjs. */
   backend?: TrainBackend
+  /** onnxruntime's execution provider (engine/onnx/providers.ts); absent = 'auto'. */
+  provider?: ProviderChoice
 }
 
 interface LiveRun {
@@ -83,14 +88,29 @@ export function formatEta(seconds: number | null): string {
 export function parsePayload(raw: unknown): TrainPayload {
   const p = raw as Partial<TrainPayload> | null
   if (!p || typeof p.config !== 'object' || typeof p.init !== 'object' || p.init === null) throw new Error('train job payload is damaged (no config)')
-  return { config: parseTrainConfig(p.config), init: p.init, ...(p.finetune ? { finetune: p.finetune } : {}), ...(p.backend !== undefined ? { backend: parseTrainBackend(p.backend) } : {}) }
+  return {
+    config: parseTrainConfig(p.config),
+    init: p.init,
+    ...(p.finetune ? { finetune: p.finetune } : {}),
+    ...(p.backend !== undefined ? { backend: parseTrainBackend(p.backend) } : {}),
+    ...(p.provider !== undefined ? { provider: parseProviderChoice(p.provider) } : {})
+  }
+}
+
+/** A backend and provider the run cannot use are refused when it is started, not when the worker fails. */
+export function checkEngineChoice(backend: TrainBackend, provider: ProviderChoice): void {
+  try {
+    checkBackendProvider(backend, provider)
+  } catch (err) {
+    throw new ApiFailure('bad_request', (err as Error).message)
+  }
 }
 
 export function createTrainJobs(deps: TrainJobsDeps) {
   const { ws, runner, catalog } = deps
   const live = new Map<number, LiveRun>()
   // Real-model fine-tunes run as a Python process group, not an engine worker.
-  const realLive = new Map<number, TrainerProcess>()
+  const realLive = new Map<number, RunControl>()
 
   const trainJob = (jobId: number) => {
     const job = ws.jobs.get(jobId)
@@ -102,7 +122,8 @@ export function createTrainJobs(deps: TrainJobsDeps) {
   async function runTrain(ctx: JobContext): Promise<{ message: string }> {
     if (isRealPayload(ctx.payload)) {
       if (!deps.realTrainer) throw new Error('real-model fine-tuning is not available in this studio')
-      return runRealFinetune(ctx, { ws, workspaceDir: deps.workspaceDir, log: deps.log, ...deps.realTrainer }, realLive)
+      const realDeps = { ws, workspaceDir: deps.workspaceDir, log: deps.log, ...deps.realTrainer }
+      return isSlurmPayload(ctx.payload) ? runSlurmFinetune(ctx, realDeps, realLive) : runRealFinetune(ctx, realDeps, realLive)
     }
     const payload = parsePayload(ctx.payload)
     const config = payload.config
@@ -129,23 +150,25 @@ export function createTrainJobs(deps: TrainJobsDeps) {
     const quality = await startQualityChecks(ctx.jobId, runDir, payload)
     const onMessage = (m: WorkerMessage): void => {
       switch (m.type) {
+        case 'backend':
+          run.backend = m.description
+          writeRunRecordOnce(runDir, {
+            jobId: ctx.jobId,
+            projectId: ctx.projectId,
+            config,
+            seed: config.seed,
+            init: payload.init,
+            data: finetune ? finetune.data : { source: 'world', options: {} },
+            ...(payload.finetune ? { finetune: { ...payload.finetune.objective, preset: payload.finetune.preset } } : {}),
+            backend: m.description,
+            executionProvider: m.executionProvider,
+            codeVersion: codeVersion(),
+            platform: `${process.platform}-${process.arch} node ${process.versions.node}`,
+            createdAt: new Date().toISOString()
+          })
+          return
         case 'log':
-          if (m.message.startsWith('backend: ')) {
-            run.backend = m.message.slice('backend: '.length)
-            writeRunRecordOnce(runDir, {
-              jobId: ctx.jobId,
-              projectId: ctx.projectId,
-              config,
-              seed: config.seed,
-              init: payload.init,
-              data: finetune ? finetune.data : { source: 'world', options: {} },
-              ...(payload.finetune ? { finetune: { ...payload.finetune.objective, preset: payload.finetune.preset } } : {}),
-              backend: run.backend,
-              codeVersion: codeVersion(),
-              platform: `${process.platform}-${process.arch} node ${process.versions.node}`,
-              createdAt: new Date().toISOString()
-            })
-          } else if (m.level === 'warn') deps.log(`train job ${ctx.jobId}: ${m.message}`)
+          if (m.level === 'warn') deps.log(`train job ${ctx.jobId}: ${m.message}`)
           return
         case 'checkpoint':
           // The plain weights are checked; the averaged ones are their own model to sample and audit.
@@ -189,7 +212,8 @@ export function createTrainJobs(deps: TrainJobsDeps) {
         initFrom: 'checkpoint' in payload.init ? payload.init.checkpoint : undefined,
         progressIntervalMs: deps.progressIntervalMs ?? 200,
         ...(finetune ? { finetune: finetune.spec } : {}),
-        ...(payload.backend ? { backend: payload.backend } : {})
+        ...(payload.backend ? { backend: payload.backend } : {}),
+        ...(payload.provider ? { provider: payload.provider } : {})
       },
       { workerPath: deps.workerPath, onMessage }
     )
@@ -277,8 +301,9 @@ export function createTrainJobs(deps: TrainJobsDeps) {
   runner.register('train', runTrain)
 
   return {
-    start(projectId: number, settings: TrainSettings, init: string, backend: TrainBackend = 'tfjs'): Job {
+    start(projectId: number, settings: TrainSettings, init: string, backend: TrainBackend = 'tfjs', provider: ProviderChoice = 'auto'): Job {
       if (!ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
+      checkEngineChoice(backend, provider)
       let initRecord: RunRecord['init'] = { model: 'scratch' }
       let initModel: DiTConfig | null = null
       if (init !== 'scratch') {
@@ -296,7 +321,7 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       return runner.start('train', {
         projectId,
         total: config.steps,
-        payload: { config, init: initRecord, backend } satisfies TrainPayload,
+        payload: { config, init: initRecord, backend, provider } satisfies TrainPayload,
         message: init === 'scratch' ? 'training from scratch' : `fine-tuning ${init}`
       })
     },
@@ -305,24 +330,27 @@ export function createTrainJobs(deps: TrainJobsDeps) {
      * Fine-tunes a real diffusers model on a snapshot with the managed PyTorch trainer
      * (features/fine-tuning/real/job.ts); followed, paused, resumed and cancelled like any training job.
      */
-    startReal(projectId: number, request: { modelDir: string; snapshotId: number; settings: unknown }): Job {
+    startReal(projectId: number, request: { modelDir: string; snapshotId: number; settings: unknown; slurm?: unknown }): Job {
       if (!deps.realTrainer) throw new ApiFailure('bad_request', 'real-model fine-tuning is not available in this studio')
       if (!ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
       const snapshot = ws.db.prepare<[number], { project_id: number; content_sha256: string }>('SELECT project_id, content_sha256 FROM preference_snapshots WHERE id = ?').get(request.snapshotId)
       if (!snapshot || snapshot.project_id !== projectId) throw new ApiFailure('not_found', `snapshot ${request.snapshotId} does not exist in project ${projectId}`)
       let settings
+      let slurm
       try {
         settings = parseRealSettings(request.settings)
+        slurm = request.slurm === undefined || request.slurm === null ? null : parseSlurmSettings(request.slurm)
         checkModelFolder(request.modelDir)
       } catch (err) {
         throw new ApiFailure('bad_request', (err as Error).message)
       }
-      const payload: RealFinetunePayload = { real: { modelDir: request.modelDir, snapshot: { id: request.snapshotId, contentSha256: snapshot.content_sha256 }, settings } }
+      const real = { modelDir: request.modelDir, snapshot: { id: request.snapshotId, contentSha256: snapshot.content_sha256 }, settings }
+      const payload: RealFinetunePayload | SlurmPayload = slurm ? { real: { ...real, slurm } } : { real }
       return runner.start('train', {
         projectId,
         total: settings.steps,
         payload,
-        message: `fine-tuning ${request.modelDir} (${settings.method}, ${settings.loraRank === null ? 'full weights' : `LoRA rank ${settings.loraRank}`})`
+        message: `fine-tuning ${request.modelDir} (${settings.method}, ${settings.loraRank === null ? 'full weights' : `LoRA rank ${settings.loraRank}`}${slurm ? ', on Slurm' : ''})`
       })
     },
 
