@@ -28,6 +28,7 @@ import { DiTModel, initDiTParams, type DiTParams } from '../../../core/engine/mo
 import { OrtDenoiser } from '../../../core/engine/onnx/ort-denoiser'
 import { imageSeeds, sampleImages } from '../../../core/engine/onnx/sample-images'
 import { Rng } from '../../../core/random/rng'
+import { biasCorrectedInterval } from '../../../core/stats/bootstrap'
 import type { Tf } from '../../../core/engine/tf/backend'
 import { Adam, type AdamSettings } from '../../../core/engine/train/adam'
 import { drawBatch } from '../../../core/engine/train/batch'
@@ -320,28 +321,14 @@ export class ArmTrainer {
 // ---------------------------------------------------------------------------------------------------
 // Evaluation
 
-function percentile(sorted: Float64Array, q: number): number {
-  const pos = q * (sorted.length - 1)
-  const lo = Math.floor(pos)
-  const hi = Math.ceil(pos)
-  return sorted[lo] + (sorted[hi] - sorted[lo]) * (pos - lo)
-}
-
 /**
- * A 95% percentile interval of bootstrap draws, shifted by the bootstrap's bias (mean of the draws minus
- * the estimate). Resampling images with replacement duplicates some, which inflates the Frechet distance
- * and the colour-shift length, so raw percentiles can lie wholly above the estimate; the shift corrects
- * that to first order, and the interval is widened to the estimate in the rare case it still misses it.
+ * The report's own 95% interval (core/stats/bootstrap.ts): bootstrap draws shifted by their bias, since
+ * resampling images with replacement duplicates some and inflates the Frechet distance and the
+ * colour-shift length; the interval always contains the estimate.
  */
 export function bootstrapInterval(value: number, draws: Float64Array): Estimate {
-  const finite = Float64Array.from(draws.filter(Number.isFinite)).sort()
-  if (finite.length === 0) return { value, low: Number.NaN, high: Number.NaN }
-  let mean = 0
-  for (const d of finite) mean += d / finite.length
-  const bias = mean - value
-  const low = percentile(finite, 0.025) - bias
-  const high = percentile(finite, 0.975) - bias
-  return { value, low: Math.min(low, value), high: Math.max(high, value) }
+  const ci = biasCorrectedInterval(value, draws)
+  return ci ? { value, low: ci.low, high: ci.high } : { value, low: Number.NaN, high: Number.NaN }
 }
 
 interface Reference {
