@@ -1,11 +1,13 @@
-// Housekeeping (issue 10): rename and delete projects, prompts, sets and runs. A delete is asked
+// Housekeeping (issue 10): rename and delete projects, prompts, sets, runs, axes, reports and
+// annotators, and delete pairs (a pair has no name of its own: it is its two sets). A delete is asked
 // about first (`housekeeping.impact`: what it removes, what it keeps, what stops it), so the
 // confirmation can say so; deletes that would erase recorded decisions are refused.
 import { z } from 'zod'
 import { Id, LongText, Name, method } from './common'
-import { ImageSet, Project, Prompt } from './projects'
+import { Axis, ImageSet, Project, Prompt } from './projects'
+import { TeamMember } from './team'
 
-export const HousekeepingEntity = z.enum(['project', 'prompt', 'set', 'run'])
+export const HousekeepingEntity = z.enum(['project', 'prompt', 'set', 'run', 'pair', 'axis', 'report', 'annotator'])
 export type HousekeepingEntity = z.infer<typeof HousekeepingEntity>
 
 export const HousekeepingImpact = z.object({
@@ -40,5 +42,14 @@ export const housekeepingMethods = {
   'sets.rename': method(z.object({ setId: Id, name: Name.nullable() }).strict(), ImageSet),
   'sets.delete': method(z.object({ setId: Id }).strict(), ok),
   'runs.rename': method(z.object({ runId: Id, name: Name.nullable() }).strict(), ok),
-  'runs.delete': method(z.object({ runId: Id }).strict(), ok)
+  'runs.delete': method(z.object({ runId: Id }).strict(), ok),
+  'pairs.delete': method(z.object({ pairId: Id }).strict(), ok),
+  /** Renames the axis; its classes and ideal distribution stay (axes.save edits those). */
+  'axes.rename': method(z.object({ axisId: Id, name: Name }).strict(), Axis),
+  'axes.delete': method(z.object({ axisId: Id }).strict(), ok),
+  /** name null: back to the title the report was built with. The stored report itself is never rewritten. */
+  'report.rename': method(z.object({ reportId: Id, name: Name.nullable() }).strict(), ok),
+  'report.delete': method(z.object({ reportId: Id }).strict(), ok),
+  'team.renameAnnotator': method(z.object({ annotatorId: Id, name: Name }).strict(), TeamMember),
+  'team.deleteAnnotator': method(z.object({ annotatorId: Id }).strict(), ok)
 } as const

@@ -5,7 +5,24 @@ import type { Handlers } from '../dispatch'
 import type { Workspace } from '../../store/open'
 import { createHousekeeping } from '../../features/housekeeping/service'
 
-type Methods = 'housekeeping.impact' | 'housekeeping.log' | 'projects.rename' | 'projects.delete' | 'prompts.rename' | 'prompts.delete' | 'sets.rename' | 'sets.delete' | 'runs.rename' | 'runs.delete'
+type Methods =
+  | 'housekeeping.impact'
+  | 'housekeeping.log'
+  | 'projects.rename'
+  | 'projects.delete'
+  | 'prompts.rename'
+  | 'prompts.delete'
+  | 'sets.rename'
+  | 'sets.delete'
+  | 'runs.rename'
+  | 'runs.delete'
+  | 'pairs.delete'
+  | 'axes.rename'
+  | 'axes.delete'
+  | 'report.rename'
+  | 'report.delete'
+  | 'team.renameAnnotator'
+  | 'team.deleteAnnotator'
 
 const ok = { ok: true } as const
 
@@ -22,6 +39,13 @@ export function housekeepingHandlers(ws: Workspace): Pick<Handlers, Methods> {
     'sets.rename': ({ setId, name }, ctx) => h.renameSet(setId, name, ctx.annotatorId),
     'sets.delete': ({ setId }, ctx) => (h.deleteSet(setId, ctx.annotatorId), ok),
     'runs.rename': ({ runId, name }, ctx) => (h.renameRun(runId, name, ctx.annotatorId), ok),
-    'runs.delete': ({ runId }, ctx) => (h.deleteRun(runId, ctx.annotatorId), ok)
+    'runs.delete': ({ runId }, ctx) => (h.deleteRun(runId, ctx.annotatorId), ok),
+    'pairs.delete': ({ pairId }, ctx) => (h.deletePair(pairId, ctx.annotatorId), ok),
+    'axes.rename': ({ axisId, name }, ctx) => h.renameAxis(axisId, name, ctx.annotatorId),
+    'axes.delete': ({ axisId }, ctx) => (h.deleteAxis(axisId, ctx.annotatorId), ok),
+    'report.rename': ({ reportId, name }, ctx) => (h.renameReport(reportId, name, ctx.annotatorId), ok),
+    'report.delete': ({ reportId }, ctx) => (h.deleteReport(reportId, ctx.annotatorId), ok),
+    'team.renameAnnotator': ({ annotatorId, name }, ctx) => h.renameAnnotator(annotatorId, name, ctx.annotatorId),
+    'team.deleteAnnotator': ({ annotatorId }, ctx) => (h.deleteAnnotator(annotatorId, ctx.annotatorId), ok)
   }
 }

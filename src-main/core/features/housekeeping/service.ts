@@ -1,36 +1,32 @@
-// Rename and delete for projects, prompts, sets and runs (issue 10, housekeeping). What a person has
-// decided is the audit trail, so a delete that would erase decisions, a snapshot, a refinement log
-// or an acquisition ledger is refused with the reason; a deleted project is hidden, never erased.
-// Every rename and delete is written to housekeeping_log with who did it and what the thing was called.
+// Rename and delete for projects, prompts, sets and runs (issue 10, housekeeping); pairs, axes,
+// reports and annotators have a module each beside this one. What a person has decided is the audit
+// trail, so a delete that would erase decisions, a snapshot, a refinement log or an acquisition ledger
+// is refused with the reason; a deleted project is hidden, never erased. Every rename and delete is
+// written to housekeeping_log with who did it and what the thing was called.
 import { rmSync } from 'node:fs'
 import type { HousekeepingEntity, HousekeepingImpact } from '@shared/contract'
 import { ApiFailure } from '../../errors/api-failure'
 import type { Workspace } from '../../store/open'
 import { runDirOf } from '../models/paths'
-
-const ACTIVE_STATES = "('queued', 'running', 'paused')"
+import { ACTIVE_STATES, count, housekeepingContext, setLabel } from './context'
+import { pairHousekeeping } from './pairs'
+import { axisHousekeeping } from './axes'
+import { reportHousekeeping } from './reports'
+import { annotatorHousekeeping } from './annotators'
 
 export interface HousekeepingOptions {
-  /** The folder holding the workspace database; a deleted run's checkpoints are removed under it. */
+  /** The folder holding the workspace database; a deleted run's checkpoints and a deleted report's files are removed under it. */
   workspaceDir: string
 }
 
-/** "2 pairs", "1 pair". */
-const count = (n: number, one: string, many = `${one}s`): string => `${n} ${n === 1 ? one : many}`
-
 export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
+  const ctx = housekeepingContext(ws)
+  const { scalar, notFound, refuseIfBlocked } = ctx
   const db = ws.db
-  const scalar = (sql: string, ...args: unknown[]): number =>
-    (db
-      .prepare(sql)
-      .pluck()
-      .get(...args) as number | undefined) ?? 0
-  const log = db.prepare<[number | null, string, number, string, string, string | null, number]>(
-    'INSERT INTO housekeeping_log (project_id, entity, entity_id, action, before, after, annotator_id) VALUES (?, ?, ?, ?, ?, ?, ?)'
-  )
-  const notFound = (what: string): never => {
-    throw new ApiFailure('not_found', `${what} does not exist (it may have been deleted)`)
-  }
+  const pairs = pairHousekeeping(ctx)
+  const axes = axisHousekeeping(ctx)
+  const reports = reportHousekeeping(ctx, opts.workspaceDir)
+  const annotators = annotatorHousekeeping(ctx)
 
   const projectOf = (projectId: number) => ws.projects.get(projectId) ?? notFound('this project')
   const promptOf = (promptId: number) => {
@@ -48,7 +44,6 @@ export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
     if (!job || job.kind !== 'train' || (job.projectId !== null && !ws.projects.get(job.projectId))) notFound('this run')
     return job!
   }
-  const setLabel = (s: { name: string | null; number: number }) => s.name ?? `Set ${s.number}`
   const runLabel = (j: { name: string | null; number: number }) => j.name ?? `Run ${j.number}`
 
   // --- What a delete would do, and what stops it ---------------------------------------------
@@ -134,10 +129,11 @@ export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
     project: projectImpact,
     prompt: promptImpact,
     set: setImpact,
-    run: runImpact
-  }
-  const refuseIfBlocked = (what: string, impact: HousekeepingImpact): void => {
-    if (impact.blockers.length > 0) throw new ApiFailure('conflict', `${what} cannot be deleted: ${impact.blockers.join('; ')}`)
+    run: runImpact,
+    pair: pairs.impact,
+    axis: axes.impact,
+    report: reports.impact,
+    annotator: annotators.impact
   }
 
   // --- Renames and deletes, each with its log row in the same transaction ----------------------
@@ -149,14 +145,14 @@ export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
     } catch (err) {
       throw new ApiFailure('conflict', (err as Error).message)
     }
-    log.run(projectId, 'project', projectId, 'rename', before.name, name, by)
+    ctx.log(projectId, 'project', projectId, 'rename', before.name, name, by)
     return ws.projects.get(projectId)!
   })
   const deleteProject = db.transaction((projectId: number, by: number) => {
     const before = projectOf(projectId)
     refuseIfBlocked(`project "${before.name}"`, projectImpact(projectId))
     ws.projects.markDeleted(projectId)
-    log.run(projectId, 'project', projectId, 'delete', before.name, null, by)
+    ctx.log(projectId, 'project', projectId, 'delete', before.name, null, by)
   })
 
   const renamePrompt = db.transaction((promptId: number, text: string, by: number) => {
@@ -166,7 +162,7 @@ export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
       throw new ApiFailure('conflict', `this project already has the prompt "${text}"`)
     }
     db.prepare('UPDATE prompts SET text = ? WHERE id = ?').run(text, promptId)
-    log.run(before.projectId, 'prompt', promptId, 'rename', before.text, text, by)
+    ctx.log(before.projectId, 'prompt', promptId, 'rename', before.text, text, by)
     return ws.prompts.get(promptId)!
   })
   const deletePrompt = db.transaction((promptId: number, by: number) => {
@@ -177,32 +173,32 @@ export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
     db.prepare('DELETE FROM image_sets WHERE prompt_id = ?').run(promptId)
     db.prepare('DELETE FROM images WHERE prompt_id = ?').run(promptId)
     db.prepare('DELETE FROM prompts WHERE id = ?').run(promptId)
-    log.run(before.projectId, 'prompt', promptId, 'delete', before.text, null, by)
+    ctx.log(before.projectId, 'prompt', promptId, 'delete', before.text, null, by)
   })
 
   const renameSet = db.transaction((setId: number, name: string | null, by: number) => {
     const before = setOf(setId)
     ws.sets.rename(setId, name)
-    log.run(before.projectId, 'set', setId, 'rename', setLabel(before), name ?? `Set ${before.number}`, by)
+    ctx.log(before.projectId, 'set', setId, 'rename', setLabel(before), name ?? `Set ${before.number}`, by)
     return ws.sets.get(setId)!
   })
   const deleteSet = db.transaction((setId: number, by: number) => {
     const before = setOf(setId)
     refuseIfBlocked(setLabel(before), setImpact(setId))
     db.prepare('DELETE FROM image_sets WHERE id = ?').run(setId)
-    log.run(before.projectId, 'set', setId, 'delete', setLabel(before), null, by)
+    ctx.log(before.projectId, 'set', setId, 'delete', setLabel(before), null, by)
   })
 
   const renameRun = db.transaction((jobId: number, name: string | null, by: number) => {
     const before = runOf(jobId)
     ws.jobs.rename(jobId, name)
-    log.run(before.projectId, 'run', jobId, 'rename', runLabel(before), name ?? `Run ${before.number}`, by)
+    ctx.log(before.projectId, 'run', jobId, 'rename', runLabel(before), name ?? `Run ${before.number}`, by)
   })
   const deleteRun = db.transaction((jobId: number, by: number) => {
     const before = runOf(jobId)
     refuseIfBlocked(runLabel(before), runImpact(jobId))
     db.prepare('DELETE FROM jobs WHERE id = ?').run(jobId)
-    log.run(before.projectId, 'run', jobId, 'delete', runLabel(before), null, by)
+    ctx.log(before.projectId, 'run', jobId, 'delete', runLabel(before), null, by)
   })
 
   return {
@@ -219,6 +215,13 @@ export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
       deleteRun.immediate(jobId, by)
       rmSync(runDirOf(opts.workspaceDir, jobId), { recursive: true, force: true })
     },
+    deletePair: pairs.remove,
+    renameAxis: axes.rename,
+    deleteAxis: axes.remove,
+    renameReport: reports.rename,
+    deleteReport: reports.remove,
+    renameAnnotator: annotators.rename,
+    deleteAnnotator: annotators.remove,
     /** The housekeeping log of a project, newest first. */
     log(projectId: number) {
       return db

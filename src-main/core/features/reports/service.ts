@@ -2,31 +2,23 @@
 // source on the report's prompts with fixed seeds (through the engine's sampling jobs), classifies every
 // image into the workspace's verdict table, and builds the report with its lineage; report.list/get
 // read them back and report.export writes one file. See payload.ts for how a job resumes.
-import { existsSync, statSync } from 'node:fs'
 import { writeFileAtomicSync } from '../../fs/atomic-write'
-import { dirname, isAbsolute, join, resolve } from 'node:path'
 import type { ImageSource, Job, ModelEntry, ReportSummary, SampleResult } from '@shared/contract'
 import { imageQueryRepo } from '../../store/repos/image-query'
 import { ApiFailure } from '../../errors/api-failure'
 import type { Report } from './figures/report-model'
 import type { AuditAxis, AuditModel, FidelityEvidence, Lineage } from './figures/types'
 import { renderReport, type ReportFormat } from './writers/write-report-files'
-import type { Classification } from '../../classifier/runner'
-import { worldClassifierDir, WORLD_CLASSIFIER_MAPPING } from '../../classifier/world-classifier'
-import { checkAgainstTaxonomy, MappingError } from '../../classifier/mapping-file'
-import { mappingModelFile } from '../../classifier/model-files'
-import { identityOf, parseAnyMapping, photoClassifierMapping } from '../../classifier/photo/any-mapping'
+import { classifierLineage, type Classification, type ClassifierKey, type ImageClassifier } from '../../classifier/classifier'
+import { openClassifier, resolveClassifier, type ClassifierChoice } from '../../classifier/open'
+import { classifyStore, fromVerdict, toVerdict } from '../../classifier/verdict-store'
 import { checkOutPath, OutPathError } from '../preference-data/export/out-path'
-import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '../../fs/owner-file'
-import { FileRefusedError } from '../../fs/read-regular'
 import type { Workspace } from '../../store/workspace'
 import type { JobContext, JobRunner } from '../../jobs/runner'
-import { classifierLineage, fromVerdict, openAuditClassifier, toVerdict, type AuditClassifier, type ClassifierChoice } from './audit-classifier'
 import { composeReport, exemplarIds, type AuditSource } from './compose'
 import { parseAuditPayload, totalWork, type AuditPayload, type AuditRequest, type SourceState } from './payload'
 import { createReportStore } from './report-store'
 import { pictureOptions } from './thumbnails'
-import { verdictStore, type ClassifierKey } from './verdict-store'
 import { legacyLineage, trainingLineage } from './run-lineage'
 import { worldReference } from './world-reference'
 import { openWorldFidelity } from './world-fidelity'
@@ -44,8 +36,8 @@ export interface AuditServiceDeps {
   workspaceDir: string
   /** Without it, reports can only audit workspace images. */
   sampler?: ReportSampler
-  /** Folder of the shipped classifier (default resources/classifier). */
-  builtinDir?: string
+  /** The resources folder holding the built-in classifiers (default: core/resources.ts's rule). */
+  resourcesDir?: string
   /** How often a report waiting on a sampling job looks at it. */
   pollMs?: number
   /** Images per classifier run and per committed transaction. */
@@ -78,42 +70,11 @@ const REFERENCE_PER_PROMPT = 100
 export function createAuditService(deps: AuditServiceDeps): AuditService {
   const { ws, runner } = deps
   const store = createReportStore(deps.workspaceDir)
-  const verdicts = verdictStore(ws.db)
+  const verdicts = classifyStore(ws.db)
   const pollMs = deps.pollMs ?? 250
   const batchSize = deps.batchSize ?? 64
-  const builtinDir = deps.builtinDir ?? worldClassifierDir()
 
   const project = (projectId: number) => ws.projects.get(projectId) ?? fail('not_found', `project ${projectId} does not exist`)
-
-  /** Reads the classifier's id and version (and checks it against the project's taxonomy) without loading the model. */
-  function identify(projectId: number, choice: ClassifierChoice): { id: string; version: string } {
-    const mappingPath = choice === 'builtin' ? join(builtinDir, WORLD_CLASSIFIER_MAPPING) : choice === 'photo' ? photoClassifierMapping() : choice.mappingPath
-    if (choice !== 'builtin' && choice !== 'photo') {
-      if (!isAbsolute(choice.mappingPath)) fail('bad_request', `the classifier mapping path must be absolute: ${choice.mappingPath.slice(0, 200)}`)
-      if (choice.onnxPath !== undefined && !isAbsolute(choice.onnxPath)) fail('bad_request', `the classifier ONNX path must be absolute: ${choice.onnxPath.slice(0, 200)}`)
-      if (!existsSync(choice.mappingPath)) fail('bad_request', `classifier mapping file not found: ${choice.mappingPath}`)
-      if (statSync(choice.mappingPath).isDirectory()) fail('bad_request', `classifier mapping ${choice.mappingPath} is a folder; give the mapping JSON file`)
-    }
-    try {
-      // Regular files of a bounded size only (issue 11): /dev/zero as a mapping or model is refused, not read.
-      const text = readOwnerFile(mappingPath, 'classifier mapping', MAX_MAPPING_BYTES).toString('utf8')
-      const any = parseAnyMapping(text, `classifier mapping ${mappingPath}`)
-      checkAgainstTaxonomy(any.spec, ws.axes.list(projectId))
-      if (any.kind === 'photo') {
-        if (any.spec.gearModel) mappingModelFile(mappingPath, any.spec.gearModel, 'model')
-        return identityOf(any)
-      }
-      const spec = any.spec
-      const model = typeof choice === 'object' && choice.onnxPath ? choice.onnxPath : resolve(dirname(mappingPath), spec.model)
-      if (!existsSync(model)) fail('bad_request', `classifier ONNX model file not found: ${model}`)
-      if (statSync(model).isDirectory()) fail('bad_request', `classifier ONNX model ${model} is a folder; give the .onnx file`)
-      ownerFile(model, 'classifier ONNX model', MAX_MODEL_BYTES)
-      return { id: spec.id, version: spec.version }
-    } catch (e) {
-      if (e instanceof MappingError || e instanceof FileRefusedError) fail('bad_request', e.message)
-      throw e
-    }
-  }
 
   /** Image ids of the project's images of these prompts (by exact text); every prompt must have some. */
   const imageQuery = imageQueryRepo(ws.db)
@@ -191,10 +152,10 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     // 2. Classification into the workspace's verdict table.
     const key: ClassifierKey = { id: payload.classifier.id, version: payload.classifier.version }
     const allIds = payload.sources.flatMap((s) => s.imageIds ?? [])
-    let pending = verdicts.pending(key, allIds)
+    let pending = verdicts.pendingOf(key, allIds)
     const classifyDone = (): number => work.sample + (allIds.length - pending.length)
     ctx.progress({ done: classifyDone(), total: work.total, message: `classifying ${pending.length} of ${allIds.length} images with ${key.id} ${key.version}` })
-    const classifier = await openAuditClassifier(payload.classifier.choice, builtinDir)
+    const classifier = await openClassifier(payload.classifier.choice, deps.resourcesDir)
     try {
       if (classifier.id !== key.id || classifier.version !== key.version) {
         throw new Error(`the classifier files now hold ${classifier.id} ${classifier.version}, but this report was started with ${key.id} ${key.version}; start a new report`)
@@ -248,7 +209,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     return image.filePath
   }
 
-  async function build(projectId: number, payload: AuditPayload, classifier: AuditClassifier, key: ClassifierKey, signal: AbortSignal): Promise<Report> {
+  async function build(projectId: number, payload: AuditPayload, classifier: ImageClassifier, key: ClassifierKey, signal: AbortSignal): Promise<Report> {
     const r = payload.request
     const projectName = ws.projects.get(projectId)?.name ?? `project ${projectId}`
     const sources: AuditSource[] = []
@@ -333,7 +294,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     start(input) {
       const p = project(input.projectId)
       if (new Set(input.prompts).size !== input.prompts.length) fail('bad_request', 'a prompt is listed twice')
-      const classifier = identify(input.projectId, input.classifier)
+      const { id, version } = resolveClassifier(input.classifier, ws.axes.list(input.projectId), deps.resourcesDir)
+      const classifier = { id, version }
       const scales = input.guidances ?? [input.guidance]
       const repeated = scales.find((g, i) => scales.indexOf(g) !== i)
       if (repeated !== undefined) fail('bad_request', `guidance scale ${repeated} is listed twice`)
@@ -391,7 +353,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
           return {
             reportId: j.id,
             projectId,
-            title: payload?.title ?? `report ${j.id}`,
+            // A name given on the Reports screen (report.rename) stands before the title it was built with.
+            title: j.name ?? payload?.title ?? `Report ${j.number}`,
             state: j.state,
             done: j.done,
             total: j.total,

@@ -26,6 +26,10 @@ export function axesRepo(db: Database.Database) {
      ON CONFLICT (project_id, name) DO UPDATE SET classes = excluded.classes, ideal = excluded.ideal RETURNING *`
   )
   const ofProject = db.prepare<[number], AxisRow>('SELECT * FROM axes WHERE project_id = ? ORDER BY id')
+  const byId = db.prepare<[number], AxisRow>('SELECT * FROM axes WHERE id = ?')
+  const sameName = db.prepare<[number, string, number], { id: number }>('SELECT id FROM axes WHERE project_id = ? AND lower(trim(name)) = lower(trim(?)) AND id <> ?')
+  const setName = db.prepare<[string, number]>('UPDATE axes SET name = ? WHERE id = ?')
+  const removeRow = db.prepare<[number]>('DELETE FROM axes WHERE id = ?')
   return {
     /** Creates or replaces the axis with this name. The ideal, when given, is normalised to sum 1. */
     save(projectId: number, name: string, classes: string[], ideal: number[] | null): Axis {
@@ -41,6 +45,21 @@ export function axesRepo(db: Database.Database) {
     },
     list(projectId: number): Axis[] {
       return ofProject.all(projectId).map(toAxis)
+    },
+    get(id: number): Axis | null {
+      const row = byId.get(id)
+      return row ? toAxis(row) : null
+    },
+    /** Renames an axis; refuses a name another axis of its project has (without case or surrounding spaces). */
+    rename(id: number, name: string): Axis | null {
+      const row = byId.get(id)
+      if (!row) return null
+      if (sameName.get(row.project_id, name, id)) throw new AxisError(`this project already has an axis called "${name.trim()}"`)
+      setName.run(name, id)
+      return toAxis(byId.get(id)!)
+    },
+    remove(id: number): boolean {
+      return removeRow.run(id).changes === 1
     }
   }
 }
