@@ -7,7 +7,14 @@ import { userMessage, type WordingOptions } from './wording'
 export class PanelError {
   message = $state<string | null>(null)
 
-  constructor(private readonly wording: WordingOptions = {}) {}
+  /**
+   * `onDamaged` takes a workspace_damaged answer away from the panel: the app then shows one damaged
+   * panel instead (AppStore.panelError passes it), since no panel can fix a damaged workspace.
+   */
+  constructor(
+    private readonly wording: WordingOptions = {},
+    private readonly onDamaged?: (error: ApiError) => void
+  ) {}
 
   /** True (narrowing the result) when it is ok, which also clears the panel's error; else shows it. */
   check = <T>(result: Result<T>): result is { ok: true; value: T } => {
@@ -20,6 +27,10 @@ export class PanelError {
   }
 
   show = (error: ApiError | string): void => {
+    if (typeof error !== 'string' && error.code === 'workspace_damaged' && this.onDamaged) {
+      this.message = null
+      return this.onDamaged(error)
+    }
     this.message = userMessage(error, this.wording)
   }
 

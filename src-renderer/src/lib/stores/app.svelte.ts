@@ -1,7 +1,8 @@
 // App-wide state: who is signed in, the project list, the current route and the error notices.
 import type { ApiError, Project, Result, Session, WorkspaceHealthReport } from '@shared/contract'
 import type { ApiClient } from '../api'
-import { userMessage } from '../errors/wording'
+import { userMessage, type WordingOptions } from '../errors/wording'
+import { PanelError } from '../errors/panel-error.svelte'
 import { annotatorScreens, formatRoute, parseRoute, type Route } from '../route'
 
 export interface Notice {
@@ -65,6 +66,9 @@ export class AppStore {
     this.report(result.error)
     return false
   }
+
+  /** A panel's own error (errors/panel-error.svelte.ts) that still hands a damaged workspace to the app. */
+  panelError = (wording: WordingOptions = {}): PanelError => new PanelError(wording, (error) => void this.enterDamaged(error))
 
   report = (error: ApiError | string): void => {
     if (typeof error !== 'string' && error.code === 'workspace_damaged') {

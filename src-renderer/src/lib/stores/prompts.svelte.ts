@@ -1,22 +1,27 @@
 // The prompts of a project, with the selected one; shared by the Browse and Sets screens.
 import type { Prompt } from '@shared/contract'
 import type { AppStore } from './app.svelte'
+import type { PanelError } from '../errors/panel-error.svelte'
 
 export class PromptsStore {
   prompts = $state<Prompt[]>([])
   selectedId = $state<number | null>(null)
   loaded = $state(false)
   readonly selected = $derived(this.prompts.find((p) => p.id === this.selectedId) ?? null)
+  /** A failed load is shown in the prompt list's panel, not app-wide (issue 10, item 5). */
+  readonly error: PanelError
 
   constructor(
     private readonly app: AppStore,
     readonly projectId: number
-  ) {}
+  ) {
+    this.error = app.panelError()
+  }
 
   load = async (): Promise<void> => {
     const result = await this.app.api.call('prompts.list', { projectId: this.projectId })
     this.loaded = true
-    if (!this.app.check(result)) return
+    if (!this.error.check(result)) return
     this.prompts = result.value
     if (this.selectedId === null || !this.prompts.some((p) => p.id === this.selectedId)) this.selectedId = this.prompts[0]?.id ?? null
   }
