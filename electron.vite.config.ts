@@ -16,6 +16,8 @@ export default defineConfig({
           serve: resolve(__dirname, 'src-main/cli/serve.ts'),
           // Training runs in a worker thread, off the UI and serve-mode event loops.
           'engine.worker': resolve(__dirname, 'src-main/worker/engine.worker.ts'),
+          // Every "model -> images" request samples in this worker (core/sampling).
+          'sampler.worker': resolve(__dirname, 'src-main/worker/sampler.worker.ts'),
           // The built-in world's data source, loaded by the worker by path.
           'world-source': resolve(__dirname, 'src-main/core/world/world-source.ts')
         },

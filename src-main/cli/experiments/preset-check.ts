@@ -13,14 +13,13 @@ import { Rng } from '../../core/random/rng'
 import { loadTf } from '../../core/engine/tf/backend'
 import { parseTrainConfig } from '../../core/engine/train/config'
 import { Trainer } from '../../core/engine/train/trainer'
-import { openImageSampler } from '../../core/features/models/image-sampler'
+import { openSampler } from '../../core/sampling/host'
 import { runSettingsFields } from '../../core/features/models/model-presets'
 import { checkCheckpoint, type QualityTools } from '../../core/features/models/quality-check'
 import { buildPreferenceData } from '../../core/training/finetune/data'
 import type { FinetuneSettings } from '../../core/features/fine-tuning/presets'
 import { FinetuneStepper } from '../../core/training/finetune/step'
 import { parseObjective, type FinetuneMethod, type PreferenceImage } from '../../core/training/finetune/spec'
-import { encodePrompts } from '../../core/world/vocabulary'
 
 export const PRESET_CHECK = {
   prompts: ['a photo of a doctor', 'a photo of a nurse', 'a photo of a chef'],
@@ -40,18 +39,17 @@ export interface PresetCheckResult {
 
 /** Classifier-judged set pairs of the base model's own samples: per pair, the set closer to uniform wins. */
 async function judgedPairs(basePath: string, tools: QualityTools, seed: number): Promise<PreferenceImage[]> {
-  const base = loadCheckpoint(basePath)
   const c = PRESET_CHECK
   const prompts = c.prompts.flatMap((p) => Array.from({ length: c.pool }, () => p))
   const seeds = c.prompts.flatMap((_, k) => Array.from({ length: c.pool }, (_, i) => 100_000 * (seed + 1) + k * c.pool + i))
-  const sampler = await openImageSampler(base.config, base.params)
+  const sampler = await openSampler({ kind: 'checkpoint', path: basePath })
   let images: Float32Array
   try {
-    images = await sampler.sample({ cond: encodePrompts(prompts), seeds, sampler: 'ddim', steps: 20, guidance: 3 })
+    images = await sampler.sample({ prompts, seeds, sampler: 'ddim', steps: 20, guidance: 3 })
   } finally {
     await sampler.dispose()
   }
-  const per = base.config.model.imageSize ** 2 * base.config.model.channels
+  const per = sampler.info.imageSize ** 2 * sampler.info.channels
   const verdicts = await tools.classifier.classifyPixels!(images, prompts.length)
   const axes = tools.classifier.axes
   const unfairness = (ids: readonly number[]): number =>

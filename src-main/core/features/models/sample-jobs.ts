@@ -11,17 +11,15 @@ import type { Job, SampleProvenance, SampleResult } from '@shared/contract'
 import { ApiFailure } from '../../errors/api-failure'
 import { imagesRepo } from '../../store/repos/images'
 import type { Workspace } from '../../store/workspace'
-import { loadCheckpoint } from '../../engine/checkpoint/store'
 import type { SamplerKind } from '../../engine/diffusion/sample-loop'
 import { writeFileAtomicSync } from '../../fs/atomic-write'
 import { thumbsDirOf } from '../import/import-service'
 import { writeThumbnail } from '../import/image-file'
 import type { JobContext, JobRunner } from '../../jobs/runner'
 import { encodePng } from '../../world/png'
-import { encodePrompts } from '../../world/vocabulary'
 import type { Catalog } from './catalog'
 import { codeVersion } from './code-version'
-import { openImageSampler } from './image-sampler'
+import { openSampler } from '../../sampling/host'
 import { samplesDirOf } from './paths'
 import { classifyPrompt } from './prompt-kind'
 
@@ -124,19 +122,24 @@ export function createSampleJobs(deps: SampleJobsDeps) {
     if (projectId === null) throw new Error('sample job has no project')
     const total = payload.prompts.length * payload.count
     if (payload.done >= total) return { message: `sampled ${total} images` }
-    const state = loadCheckpoint(payload.checkpoint)
-    if (state.step !== payload.step) throw new Error(`checkpoint ${payload.checkpoint} now holds step ${state.step}, not step ${payload.step} the job was started with`)
     const root = samplesDirOf(deps.workspaceDir, ctx.jobId)
     mkdirSync(root, { recursive: true })
     mkdirSync(thumbsDir, { recursive: true })
     const promptIds = ws.db.transaction(() => payload.prompts.map((text) => ensurePrompt(projectId, text))).immediate()
-    const sampler = await openImageSampler(state.config, state.params, {
-      prefer: deps.prefer,
-      onFallback: (reason) => deps.log(`sample job ${ctx.jobId}: onnxruntime-node unavailable, sampling with tfjs: ${reason}`)
-    })
-    const size = state.config.model.imageSize
-    const pixels = size * size * state.config.model.channels
-    ctx.progress({ done: payload.done, total, message: `sampling ${total} images with ${sampler.backend}` })
+    const sampler = await openSampler(
+      { kind: 'checkpoint', path: payload.checkpoint },
+      {
+        prefer: deps.prefer,
+        onFallback: (reason) => deps.log(`sample job ${ctx.jobId}: onnxruntime-node unavailable, sampling with tfjs: ${reason}`)
+      }
+    )
+    if (sampler.info.step !== payload.step) {
+      await sampler.dispose()
+      throw new Error(`checkpoint ${payload.checkpoint} now holds step ${sampler.info.step}, not step ${payload.step} the job was started with`)
+    }
+    const size = sampler.info.imageSize
+    const pixels = size * size * sampler.info.channels
+    ctx.progress({ done: payload.done, total, message: `sampling ${total} images with ${sampler.info.backend}` })
     try {
       while (payload.done < total && !ctx.signal.aborted) {
         const start = payload.done
@@ -148,14 +151,10 @@ export function createSampleJobs(deps: SampleJobsDeps) {
         })
         let out: Float32Array
         try {
-          out = await sampler.sample({
-            cond: encodePrompts(items.map((it) => it.prompt)),
-            seeds: items.map((it) => it.seed),
-            sampler: payload.sampler,
-            steps: payload.steps,
-            guidance: payload.guidance,
-            signal: ctx.signal
-          })
+          out = await sampler.sample(
+            { prompts: items.map((it) => it.prompt), seeds: items.map((it) => it.seed), sampler: payload.sampler, steps: payload.steps, guidance: payload.guidance },
+            { signal: ctx.signal }
+          )
         } catch (err) {
           if (ctx.signal.aborted) break
           throw err
@@ -188,7 +187,7 @@ export function createSampleJobs(deps: SampleJobsDeps) {
               sampler: payload.sampler,
               steps: payload.steps,
               guidance: payload.guidance,
-              backend: sampler.backend,
+              backend: sampler.info.backend,
               jobId: ctx.jobId,
               imageSize: size,
               upscale: scale,
@@ -200,12 +199,12 @@ export function createSampleJobs(deps: SampleJobsDeps) {
         // rewritten identically if the job is ever resumed).
         if (ctx.signal.aborted) break
         payload = commit(ctx, projectId, root, payload, written, end)
-        ctx.progress({ done: end, total, message: `sampled ${end} of ${total} images with ${sampler.backend}` })
+        ctx.progress({ done: end, total, message: `sampled ${end} of ${total} images with ${sampler.info.backend}` })
       }
     } finally {
       await sampler.dispose()
     }
-    return { message: `sampled ${payload.done} of ${total} images with ${sampler.backend}` }
+    return { message: `sampled ${payload.done} of ${total} images with ${sampler.info.backend}` }
   }
 
   runner.register('sample', runSample)

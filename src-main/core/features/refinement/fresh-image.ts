@@ -9,12 +9,10 @@ import type { McmcSampling, ModelEntry } from '@shared/contract'
 import { ApiFailure } from '../../errors/api-failure'
 import type { NewImage } from '../../store/repos/images'
 import { writeFileAtomicSync } from '../../fs/atomic-write'
-import { loadCheckpoint } from '../../engine/checkpoint/store'
 import { codeVersion } from '../models/code-version'
-import { openImageSampler } from '../models/image-sampler'
+import { openSampler } from '../../sampling/host'
 import { writeThumbnail } from '../import/image-file'
 import { encodePng } from '../../world/png'
-import { encodePrompts } from '../../world/vocabulary'
 
 /** Nearest-neighbour upscale of the saved PNG, as sample jobs do, so tiny renders stay crisp on screen. */
 const UPSCALE = 8
@@ -62,15 +60,14 @@ export function resolveModel(entries: readonly ModelEntry[], id: string): ModelE
 
 export async function sampleFreshImage(deps: FreshImageDeps, req: FreshImageRequest): Promise<FreshImage> {
   const entry = resolveModel(deps.models(), req.sampling.model)
-  const state = loadCheckpoint(entry.path)
-  const sampler = await openImageSampler(state.config, state.params, { prefer: deps.prefer })
+  const sampler = await openSampler({ kind: 'checkpoint', path: entry.path }, { prefer: deps.prefer })
   let out: Float32Array
   try {
-    out = await sampler.sample({ cond: encodePrompts([req.prompt]), seeds: [req.seed], sampler: req.sampling.sampler, steps: req.sampling.steps, guidance: req.sampling.guidance })
+    out = await sampler.sample({ prompts: [req.prompt], seeds: [req.seed], sampler: req.sampling.sampler, steps: req.sampling.steps, guidance: req.sampling.guidance })
   } finally {
     await sampler.dispose()
   }
-  const size = state.config.model.imageSize
+  const size = sampler.info.imageSize
   const png = await encodePng(out, size, UPSCALE)
   const sha256 = createHash('sha256').update(png).digest('hex')
   const root = join(dirname(req.workspaceFile), 'samples', `chain-${req.chainId}`)
@@ -108,7 +105,7 @@ export async function sampleFreshImage(deps: FreshImageDeps, req: FreshImageRequ
       sampler: req.sampling.sampler,
       steps: req.sampling.steps,
       guidance: req.sampling.guidance,
-      backend: sampler.backend,
+      backend: sampler.info.backend,
       imageSize: size,
       upscale: UPSCALE,
       codeVersion: codeVersion()

@@ -4,11 +4,9 @@
 import { mkdirSync } from 'node:fs'
 import { writeFileAtomicSync } from '../../fs/atomic-write'
 import { join, relative, sep } from 'node:path'
-import { loadCheckpoint } from '../../engine/checkpoint/store'
 import type { SamplerKind } from '../../engine/diffusion/sample-loop'
-import { openImageSampler } from '../models/image-sampler'
+import { openSampler } from '../../sampling/host'
 import { encodePng } from '../../world/png'
-import { encodePrompts } from '../../world/vocabulary'
 import type { SourceImage } from './folder-source'
 
 export interface SamplingSettings {
@@ -40,25 +38,19 @@ export async function sampleCheckpoint(opts: {
   onFallback?: (reason: string) => void
   signal?: AbortSignal
 }): Promise<CheckpointSource> {
-  let state
-  try {
-    state = loadCheckpoint(opts.checkpoint)
-  } catch (e) {
-    throw new Error(`cannot load checkpoint ${opts.checkpoint}: ${(e as Error).message}`)
-  }
   const { seeds, steps, sampler: kind, guidance } = opts.settings
-  const size = state.config.model.imageSize
-  const pixels = size * size * state.config.model.channels
   const items = opts.prompts.flatMap((prompt, promptIndex) => seeds.map((seed) => ({ prompt, promptIndex, seed })))
   mkdirSync(opts.dir, { recursive: true })
-  const sampler = await openImageSampler(state.config, state.params, { onFallback: opts.onFallback })
+  const sampler = await openSampler({ kind: 'checkpoint', path: opts.checkpoint }, { onFallback: opts.onFallback })
+  const size = sampler.info.imageSize
+  const pixels = size * size * sampler.info.channels
   const images: SourceImage[] = []
   try {
     opts.onProgress?.(0, items.length)
     for (let start = 0; start < items.length; start += CHUNK) {
       if (opts.signal?.aborted) throw new Error('sampling was cancelled')
       const chunk = items.slice(start, start + CHUNK)
-      const out = await sampler.sample({ cond: encodePrompts(chunk.map((c) => c.prompt)), seeds: chunk.map((c) => c.seed), sampler: kind, steps, guidance, signal: opts.signal })
+      const out = await sampler.sample({ prompts: chunk.map((c) => c.prompt), seeds: chunk.map((c) => c.seed), sampler: kind, steps, guidance }, { signal: opts.signal })
       for (let k = 0; k < chunk.length; k++) {
         const it = chunk[k]
         const png = await encodePng(out.subarray(k * pixels, (k + 1) * pixels), size, SCALE)
@@ -72,5 +64,5 @@ export async function sampleCheckpoint(opts: {
   } finally {
     await sampler.dispose()
   }
-  return { step: state.step, backend: sampler.backend, images }
+  return { step: sampler.info.step ?? 0, backend: sampler.info.backend, images }
 }
