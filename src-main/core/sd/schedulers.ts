@@ -1,22 +1,33 @@
-// DDIM and Euler (discrete) schedulers in TypeScript, following diffusers' DDIMScheduler and
-// EulerDiscreteScheduler as they are built `from_config` of a Stable Diffusion scheduler_config.json
-// (keys the file lacks take those classes' defaults: DDIM clips x0 to [-1, 1], uses "leading"
-// spacing and eta 0; Euler uses "linspace" spacing, no churn and a final sigma of 0). Epsilon
-// prediction only (SD 1.x / 2.x-base); v-prediction models are refused with the reason.
+// DDIM, Euler and Euler ancestral (discrete) schedulers in TypeScript, following diffusers'
+// DDIMScheduler, EulerDiscreteScheduler and EulerAncestralDiscreteScheduler as they are built
+// `from_config` of a Stable Diffusion scheduler_config.json (keys the file lacks take those classes'
+// defaults: DDIM clips x0 to [-1, 1], uses "leading" spacing and eta 0; the Euler pair uses
+// "linspace" spacing, no churn and a final sigma of 0). Timesteps and sigmas match diffusers' for every
+// spacing (test/sd/schedulers.test.ts against reference/schedules.json). Epsilon prediction only
+// (SD 1.x / 2.x-base, SDXL, the Turbo models); v-prediction models are refused with the reason.
 import type { SchedulerConfig } from './folder'
 
-export type SchedulerName = 'ddim' | 'euler'
+export type SchedulerName = 'ddim' | 'euler' | 'euler-ancestral'
+
+export const SCHEDULER_NAMES: readonly SchedulerName[] = ['ddim', 'euler', 'euler-ancestral']
 
 export interface Scheduler {
   readonly name: SchedulerName
   /** Model timesteps, first to last. */
   readonly timesteps: number[]
+  /** The Euler pair's noise levels, one per timestep and a final 0 (diffusers' `sigmas`). */
+  readonly sigmas?: number[]
   /** Multiplies the initial Gaussian latents. */
   readonly initNoiseSigma: number
+  /** True when step() adds fresh Gaussian noise (Euler ancestral): one latent-sized draw per step. */
+  readonly stochastic: boolean
   /** What the UNet sees at step i (Euler scales by 1/sqrt(sigma^2 + 1)). */
   scaleInput(latents: Float32Array, i: number): Float32Array
-  /** One step: the latents of step i+1 from those of step i and the predicted noise. */
-  step(eps: Float32Array, i: number, latents: Float32Array): Float32Array
+  /**
+   * One step: the latents of step i+1 from those of step i and the predicted noise. A stochastic
+   * scheduler takes `noise`, a standard Gaussian draw of the latents' size.
+   */
+  step(eps: Float32Array, i: number, latents: Float32Array, noise?: Float32Array): Float32Array
 }
 
 /** alphas_cumprod of the training schedule (diffusers' betas: linear or scaled_linear). */
@@ -37,10 +48,43 @@ export function alphasCumprod(c: SchedulerConfig): Float64Array {
   return out
 }
 
+/** numpy's round(): halves go to the even neighbour (937.5 -> 938, 812.5 -> 812), unlike Math.round. */
+function roundHalfEven(x: number): number {
+  const r = Math.round(x)
+  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r
+}
+
+/** The scheduler diffusers would build from the config's `_class_name`, where it is one of ours. */
+export function schedulerOfConfig(c: SchedulerConfig): SchedulerName | null {
+  switch (c._class_name) {
+    case 'DDIMScheduler':
+      return 'ddim'
+    case 'EulerDiscreteScheduler':
+      return 'euler'
+    case 'EulerAncestralDiscreteScheduler':
+      return 'euler-ancestral'
+    default:
+      return null
+  }
+}
+
 export function makeScheduler(name: SchedulerName, c: SchedulerConfig, steps: number): Scheduler {
   if (c.prediction_type !== 'epsilon') throw new Error(`prediction_type "${c.prediction_type}" is not supported yet (epsilon only): v-prediction models such as SD 2.x-768 cannot be sampled`)
   if (!Number.isInteger(steps) || steps < 1 || steps > c.num_train_timesteps) throw new Error(`steps must be a whole number from 1 to ${c.num_train_timesteps}, got ${steps}`)
-  return name === 'ddim' ? ddim(c, steps) : euler(c, steps)
+  if (name === 'ddim') return ddim(c, steps)
+  if (name === 'euler' || name === 'euler-ancestral') return euler(c, steps, name === 'euler-ancestral')
+  throw new Error(`unknown scheduler "${String(name)}" (${SCHEDULER_NAMES.join(', ')})`)
+}
+
+/** diffusers' "trailing" spacing: round(arange(n, 0, -n/steps)) - 1, so the first step is t = n - 1 (Turbo models). */
+function trailing(n: number, steps: number): number[] {
+  const ratio = n / steps
+  return Array.from({ length: steps }, (_, i) => roundHalfEven(n - i * ratio) - 1)
+}
+
+function leading(n: number, steps: number, offset: number): number[] {
+  const ratio = Math.floor(n / steps)
+  return Array.from({ length: steps }, (_, i) => i * ratio + offset).reverse()
 }
 
 function ddim(c: SchedulerConfig, steps: number): Scheduler {
@@ -48,13 +92,9 @@ function ddim(c: SchedulerConfig, steps: number): Scheduler {
   const n = c.num_train_timesteps
   const spacing = c.timestep_spacing ?? 'leading'
   let timesteps: number[]
-  if (spacing === 'leading') {
-    const ratio = Math.floor(n / steps)
-    timesteps = Array.from({ length: steps }, (_, i) => i * ratio + (c.steps_offset ?? 0)).reverse()
-  } else if (spacing === 'trailing') {
-    const ratio = n / steps
-    timesteps = Array.from({ length: steps }, (_, i) => Math.round(n - i * ratio) - 1)
-  } else throw new Error(`DDIM timestep_spacing "${spacing}" is not supported (leading or trailing)`)
+  if (spacing === 'leading') timesteps = leading(n, steps, c.steps_offset ?? 0)
+  else if (spacing === 'trailing') timesteps = trailing(n, steps)
+  else throw new Error(`DDIM timestep_spacing "${spacing}" is not supported (leading or trailing)`)
   const final = c.set_alpha_to_one === false ? ac[0] : 1
   const clip = c.clip_sample ?? true
   const range = c.clip_sample_range ?? 1
@@ -63,6 +103,7 @@ function ddim(c: SchedulerConfig, steps: number): Scheduler {
     name: 'ddim',
     timesteps,
     initNoiseSigma: 1,
+    stochastic: false,
     scaleInput: (x) => x,
     step(eps, i, x) {
       const t = timesteps[i]
@@ -82,20 +123,23 @@ function ddim(c: SchedulerConfig, steps: number): Scheduler {
   }
 }
 
-function euler(c: SchedulerConfig, steps: number): Scheduler {
+/**
+ * Euler on the sigma grid. The ancestral variant steps down to sigma_down and adds sigma_up of fresh
+ * noise (sigma_up^2 = sigma_to^2 (sigma_from^2 - sigma_to^2) / sigma_from^2, sigma_down^2 = sigma_to^2 -
+ * sigma_up^2), as diffusers' EulerAncestralDiscreteScheduler.step does; at the last step both are 0.
+ */
+function euler(c: SchedulerConfig, steps: number, ancestral: boolean): Scheduler {
   const ac = alphasCumprod(c)
   const n = c.num_train_timesteps
   const full = Array.from(ac, (a) => Math.sqrt((1 - a) / a))
   const spacing = c.timestep_spacing ?? 'linspace'
   let timesteps: number[]
-  if (spacing === 'linspace') timesteps = Array.from({ length: steps }, (_, i) => (steps === 1 ? n - 1 : ((n - 1) * (steps - 1 - i)) / (steps - 1)))
-  else if (spacing === 'leading') {
-    const ratio = Math.floor(n / steps)
-    timesteps = Array.from({ length: steps }, (_, i) => i * ratio + (c.steps_offset ?? 0)).reverse()
-  } else if (spacing === 'trailing') {
-    const ratio = n / steps
-    timesteps = Array.from({ length: steps }, (_, i) => Math.round(n - i * ratio) - 1)
-  } else throw new Error(`Euler timestep_spacing "${spacing}" is not supported (linspace, leading or trailing)`)
+  // numpy's linspace(0, n - 1, 1) is [0]: one "linspace" step is taken at t = 0, as diffusers does
+  // (few-step models use "trailing", whose single step is t = n - 1).
+  if (spacing === 'linspace') timesteps = Array.from({ length: steps }, (_, i) => (steps === 1 ? 0 : Math.fround(((n - 1) * (steps - 1 - i)) / (steps - 1))))
+  else if (spacing === 'leading') timesteps = leading(n, steps, c.steps_offset ?? 0)
+  else if (spacing === 'trailing') timesteps = trailing(n, steps)
+  else throw new Error(`Euler timestep_spacing "${spacing}" is not supported (linspace, leading or trailing)`)
   // Sigmas interpolated linearly at (possibly fractional) timesteps, then a final 0.
   const sigmaAt = (t: number): number => {
     const lo = Math.floor(t)
@@ -105,16 +149,24 @@ function euler(c: SchedulerConfig, steps: number): Scheduler {
   const sigmas = [...timesteps.map(sigmaAt), 0]
   const maxSigma = Math.max(...sigmas)
   return {
-    name: 'euler',
+    name: ancestral ? 'euler-ancestral' : 'euler',
     timesteps,
+    sigmas,
     initNoiseSigma: spacing === 'linspace' || spacing === 'trailing' ? maxSigma : Math.sqrt(maxSigma * maxSigma + 1),
+    stochastic: ancestral,
     scaleInput(x, i) {
       const s = 1 / Math.sqrt(sigmas[i] * sigmas[i] + 1)
       return x.map((v) => v * s)
     },
-    step(eps, i, x) {
-      const dt = sigmas[i + 1] - sigmas[i]
-      return x.map((v, k) => v + eps[k] * dt)
+    step(eps, i, x, noise) {
+      const from = sigmas[i]
+      const to = sigmas[i + 1]
+      if (!ancestral) return x.map((v, k) => v + eps[k] * (to - from))
+      if (!noise || noise.length !== x.length) throw new Error(`euler-ancestral: step ${i} needs ${x.length} noise values, got ${noise?.length ?? 0}`)
+      const up = Math.sqrt((to * to * (from * from - to * to)) / (from * from))
+      const down = Math.sqrt(Math.max(0, to * to - up * up))
+      const dt = down - from
+      return x.map((v, k) => v + eps[k] * dt + noise[k] * up)
     }
   }
 }

@@ -1,9 +1,8 @@
 // The model's own CLIP tokenizer, read from its tokenizer.json and tokenizer_config.json by
 // @huggingface/tokenizers (the tokenizer library of transformers.js), padded and truncated the way
 // diffusers' pipelines call it: padding="max_length", max_length=model_max_length (77), truncation.
-import { readFileSync } from 'node:fs'
 import { Tokenizer } from '@huggingface/tokenizers'
-import { SdFolderError } from './folder'
+import { MAX_SETTINGS_BYTES, MAX_TOKENIZER_BYTES, readFolderJson, SdFolderError } from './folder'
 
 export interface PromptTokenizer {
   readonly maxLength: number
@@ -12,15 +11,14 @@ export interface PromptTokenizer {
 }
 
 export function loadPromptTokenizer(tokenizerJson: string, tokenizerConfig: string): PromptTokenizer {
-  let json: Record<string, unknown>
-  let config: Record<string, unknown>
+  const json = readObject(tokenizerJson, MAX_TOKENIZER_BYTES)
+  const config = readObject(tokenizerConfig, MAX_SETTINGS_BYTES)
+  let tok: Tokenizer
   try {
-    json = JSON.parse(readFileSync(tokenizerJson, 'utf8')) as Record<string, unknown>
-    config = JSON.parse(readFileSync(tokenizerConfig, 'utf8')) as Record<string, unknown>
+    tok = new Tokenizer(json, config)
   } catch (e) {
-    throw new SdFolderError(`cannot read the tokenizer files ${tokenizerJson}: ${(e as Error).message}`)
+    throw new SdFolderError(`the tokenizer ${tokenizerJson} cannot be built: ${(e as Error).message}`)
   }
-  const tok = new Tokenizer(json, config)
   const maxLength = typeof config.model_max_length === 'number' && config.model_max_length <= 4096 ? config.model_max_length : 77
   const padToken = tokenName(config.pad_token) ?? tokenName(config.eos_token)
   const pad = padToken === null ? undefined : tok.token_to_id(padToken)
@@ -36,6 +34,17 @@ export function loadPromptTokenizer(tokenizerJson: string, tokenizerConfig: stri
       return [...ids, ...new Array<number>(maxLength - ids.length).fill(pad)]
     }
   }
+}
+
+function readObject(path: string, maxBytes: number): Record<string, unknown> {
+  let value: unknown
+  try {
+    value = readFolderJson(path, maxBytes)
+  } catch (e) {
+    throw new SdFolderError(`cannot read the tokenizer file ${path}: ${(e as Error).message}`)
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) throw new SdFolderError(`the tokenizer file ${path} does not hold a JSON object`)
+  return value as Record<string, unknown>
 }
 
 function tokenName(t: unknown): string | null {
