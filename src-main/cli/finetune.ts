@@ -5,7 +5,8 @@
 //   npx tsx src-main/cli/finetune.ts --workspace DIR --snapshot ID --base base|run:ID[@STEP]
 //        --method popalign|dpo|sft [--preset paper-scaled|quick] [--steps N] [--beta B]
 //        [--alpha A] [--lr LR] [--batch N] [--seed S] [--weighting constant|debias]
-//        [--dropout P] [--checkpoint-every N] [--base-dir DIR] [--out FILE.ckpt]
+//        [--dropout P] [--checkpoint-every N] [--backend tfjs|onnxruntime]
+//        [--provider auto|cuda|dml|coreml|cpu] [--base-dir DIR] [--out FILE.ckpt]
 //   npx tsx src-main/cli/finetune.ts --workspace DIR --resume JOB_ID [--out FILE.ckpt]
 //
 // Prints one progress line per report. Ctrl-C stops at the next step with a checkpoint; the run
@@ -33,6 +34,8 @@ const VALUE_FLAGS = [
   'weighting',
   'dropout',
   'checkpoint-every',
+  'backend',
+  'provider',
   'base-dir',
   'out',
   'resume'
@@ -110,7 +113,10 @@ async function main(): Promise<void> {
         base: args.base,
         method: args.method as never,
         preset: (args.preset ?? 'paper-scaled') as never,
-        settings: settingsFrom(args)
+        settings: settingsFrom(args),
+        // The contract checks both names; a provider this install lacks is refused with the reason.
+        ...(args.backend ? { backend: args.backend as never } : {}),
+        ...(args.provider ? { provider: args.provider as never } : {})
       })
     }
     console.log(`run ${job.id}: ${job.message} (continue after an interruption with --resume ${job.id})`)

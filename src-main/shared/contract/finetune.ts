@@ -4,7 +4,7 @@ import { z } from 'zod'
 import { Count, Id, method, none } from './common'
 import { Job, JobState } from './jobs'
 import { ModelRef } from './models'
-import { TrainMetrics } from './train'
+import { ExecutionProviderChoice, TrainBackendName, TrainMetrics } from './train'
 
 export const FinetuneMethodName = z.enum(['popalign', 'dpo', 'sft'])
 export type FinetuneMethodName = z.infer<typeof FinetuneMethodName>
@@ -104,7 +104,10 @@ export const finetuneMethods = {
         method: FinetuneMethodName,
         preset: FinetunePresetName.default('paper-scaled'),
         /** Overrides of the preset's settings. */
-        settings: FinetuneSettings.partial().strict().default({})
+        settings: FinetuneSettings.partial().strict().default({}),
+        /** The engine, as on the Train screen: tfjs (the reference) or onnxruntime, and where onnxruntime runs. */
+        backend: TrainBackendName.default('tfjs'),
+        provider: ExecutionProviderChoice.default('auto')
       })
       .strict(),
     Job

@@ -19,7 +19,9 @@ import { readMetrics, thin, type MetricsLine } from '../models/metrics-log'
 import { runSettingsFields } from '../models/model-presets'
 import { runDirOf } from '../models/paths'
 import { readRunRecord, type RunSnapshotData } from '../models/run-record'
-import { parsePayload, type FinetunePayload, type TrainJobs, type TrainPayload } from '../models/train-jobs'
+import { checkEngineChoice, parsePayload, type FinetunePayload, type TrainJobs, type TrainPayload } from '../models/train-jobs'
+import type { TrainBackend } from '../../engine/train/backend-name'
+import type { ProviderChoice } from '../../engine/onnx/providers'
 
 export interface FinetuneJobsDeps {
   ws: Workspace
@@ -36,6 +38,9 @@ export interface FinetuneStartInput {
   method: FinetuneMethodName
   preset: string
   settings: Partial<FinetuneSettings>
+  /** The engine and onnxruntime's execution provider (default tfjs, 'auto'). */
+  backend?: TrainBackend
+  provider?: ProviderChoice
 }
 
 /** Final metrics are means over the last few recorded points (each already a mean over its steps). */
@@ -119,6 +124,9 @@ export function createFinetuneJobs(deps: FinetuneJobsDeps) {
     /** Validates everything the run needs up front, so a bad request fails here and not in the worker. */
     start(input: FinetuneStartInput): Job {
       if (!ws.projects.get(input.projectId)) throw new ApiFailure('not_found', `project ${input.projectId} does not exist`)
+      const backend = input.backend ?? 'tfjs'
+      const provider = input.provider ?? 'auto'
+      checkEngineChoice(backend, provider)
       const snapshot = snapshotErrors(() => getSnapshot(ws, input.snapshotId))
       if (snapshot.projectId !== input.projectId) throw new ApiFailure('bad_request', `snapshot ${input.snapshotId} belongs to project ${snapshot.projectId}, not ${input.projectId}`)
       let settings: FinetuneSettings
@@ -163,7 +171,9 @@ export function createFinetuneJobs(deps: FinetuneJobsDeps) {
       const payload: TrainPayload = {
         config,
         init: { model: entry.id, checkpoint: entry.path, step: entry.step },
-        finetune: { objective, preset: input.preset, snapshot: { id: snapshot.id, contentSha256: snapshot.contentSha256 } }
+        finetune: { objective, preset: input.preset, snapshot: { id: snapshot.id, contentSha256: snapshot.contentSha256 } },
+        backend,
+        provider
       }
       return runner.start('train', { projectId: input.projectId, total: config.steps, payload, message: `${objective.method} fine-tuning of ${entry.id} on snapshot ${snapshot.id}` })
     },
