@@ -77,7 +77,8 @@ describe('the one sampler', () => {
     const s = await host.open({ kind: 'sd-folder', dir: SD_MODEL, size: 64 })
     const pipe = await SdPipeline.open(SD_MODEL)
     try {
-      expect(s.info).toMatchObject({ backend: 'onnxruntime-node (Stable Diffusion)', kind: 'sd-folder', imageSize: 64, channels: 3 })
+      expect(s.info).toMatchObject({ kind: 'sd-folder', imageSize: 64, channels: 3 })
+      expect(s.info.backend).toMatch(/^Stable Diffusion on onnxruntime-node/)
       const got = await s.sample({ prompts: ['a photo of a doctor', 'a photo of a nurse'], seeds: [11, 12], sampler: 'euler', steps: 3, guidance: 7.5 })
       expect(got).toHaveLength(2 * 64 * 64 * 3)
       const want = await pipe.sample({ prompt: 'a photo of a nurse', negativePrompt: '', scheduler: 'euler', steps: 3, guidance: 7.5, width: 64, height: 64, seed: 12 })
@@ -85,7 +86,7 @@ describe('the one sampler', () => {
       let worst = 0
       for (let k = 0; k < second.length; k++) worst = Math.max(worst, Math.abs(second[k] - (want.pixels[k] * 2 - 1)))
       expect(worst).toBeLessThan(1e-6)
-      await expect(s.sample({ prompts: ['a doctor'], seeds: [1], sampler: 'ddpm', steps: 2, guidance: 1 })).rejects.toThrow(/not ddpm/)
+      await expect(s.sample({ prompts: ['a doctor'], seeds: [1], sampler: 'ddpm', steps: 2, guidance: 1 })).rejects.toThrow(/samples with ddim, euler.*not "ddpm"/)
     } finally {
       await s.dispose()
       await pipe.dispose()

@@ -123,13 +123,16 @@ async function openDit(config: TrainConfig, params: Readonly<Record<string, Floa
   return tfjsDit(config, params, info)
 }
 
-async function openSd(dir: string, size: number): Promise<ModelSampler> {
-  if (!Number.isInteger(size) || size < 8 || size % 8 !== 0) throw new Error(`the image size of a Stable Diffusion model must be a multiple of 8, got ${size}`)
+async function openSd(dir: string, requested: number | undefined): Promise<ModelSampler> {
+  if (requested !== undefined && (!Number.isInteger(requested) || requested < 8 || requested % 8 !== 0)) {
+    throw new Error(`the image size of a Stable Diffusion model must be a multiple of 8, got ${requested}`)
+  }
   const pipe = await SdPipeline.open(dir)
+  // diffusers' default resolutions: 512 for SD 1.x/2.x, 1024 for SDXL.
+  const size = requested ?? (pipe.folder.kind === 'sdxl' ? 1024 : DEFAULT_SD_SIZE)
   return {
-    info: { backend: 'onnxruntime-node (Stable Diffusion)', kind: 'sd-folder', imageSize: size, channels: 3, step: null, threadId },
+    info: { backend: `Stable Diffusion on ${pipe.backend}`, kind: 'sd-folder', imageSize: size, channels: 3, step: null, threadId },
     async sample(b, control) {
-      if (b.sampler === 'ddpm') throw new Error('sampling: a Stable Diffusion model samples with its schedulers (ddim, euler, ...), not ddpm')
       const total = b.prompts.length
       const per = size * size * 3
       const out = new Float32Array(total * per)
@@ -159,7 +162,7 @@ async function openSd(dir: string, size: number): Promise<ModelSampler> {
 /** Opens a model for sampling in this thread; the worker is the only caller. */
 export async function openModelSampler(model: SamplerModel, opts: OpenOptions, onFallback: (reason: string) => void): Promise<ModelSampler> {
   let inner: ModelSampler
-  if (model.kind === 'sd-folder') inner = await openSd(model.dir, model.size ?? DEFAULT_SD_SIZE)
+  if (model.kind === 'sd-folder') inner = await openSd(model.dir, model.size)
   else if (model.kind === 'dit') inner = await openDit(model.config, model.params, null, opts, onFallback)
   else {
     let state

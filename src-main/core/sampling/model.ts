@@ -5,14 +5,14 @@
 // sampler, steps, guidance) and never on the batch it was drawn in.
 import type { SamplerKind } from '../engine/diffusion/sample-loop'
 import type { TrainConfig } from '../engine/train/config'
-import type { SchedulerName } from '../sd/schedulers'
+import { SCHEDULER_NAMES, type SchedulerName } from '../sd/schedulers'
 
 export type SamplerModel =
   /** A training checkpoint of the built-in world's DiT (.ckpt), read inside the worker. */
   | { kind: 'checkpoint'; path: string }
   /** DiT weights in memory; copied into the worker once per open. */
   | { kind: 'dit'; config: TrainConfig; params: Readonly<Record<string, Float32Array>> }
-  /** An ONNX Stable Diffusion export (Optimum layout); images are `size` x `size` (default 512). */
+  /** An ONNX Stable Diffusion export (Optimum layout); images are `size` x `size` (default 512, SDXL 1024). */
   | { kind: 'sd-folder'; dir: string; size?: number }
 
 /** DiT samplers (engine/diffusion) or Stable Diffusion schedulers (sd/schedulers). */
@@ -33,7 +33,7 @@ export interface SampleBatch {
 }
 
 export interface SamplerInfo {
-  /** 'onnxruntime-node', 'tfjs (<backend>)' or 'onnxruntime-node (Stable Diffusion)'; goes into provenance. */
+  /** 'onnxruntime-node', 'tfjs (<backend>)' or 'Stable Diffusion on <onnxruntime backend>'; goes into provenance. */
   backend: string
   kind: SamplerModel['kind']
   /** Images are imageSize x imageSize x channels, HWC, values in [-1, 1]. */
@@ -60,6 +60,9 @@ export function checkBatch(kind: SamplerModel['kind'], b: SampleBatch): void {
   if (!Number.isInteger(b.steps) || b.steps < 1) throw new Error(`sampling: steps must be a whole number 1 or more, got ${b.steps}`)
   if (!Number.isFinite(b.guidance)) throw new Error(`sampling: guidance must be a number, got ${b.guidance}`)
   if (kind !== 'sd-folder' && !DIT_SAMPLERS.includes(b.sampler)) throw new Error(`sampling: the built-in world's models sample with ddim or ddpm, not "${b.sampler}"`)
+  if (kind === 'sd-folder' && !(SCHEDULER_NAMES as readonly string[]).includes(b.sampler)) {
+    throw new Error(`sampling: a Stable Diffusion model samples with ${SCHEDULER_NAMES.join(', ')}, not "${b.sampler}"`)
+  }
 }
 
 /** A stable key for a model on disk, so the worker can keep the last one open between callers. */
