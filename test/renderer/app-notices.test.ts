@@ -18,3 +18,17 @@ describe('AppStore notices', () => {
     expect(app.notices).toEqual([])
   })
 })
+
+describe('AppStore.panelError', () => {
+  it('keeps an error in its panel, but hands a damaged workspace to the app', async () => {
+    const health = { damaged: true, message: 'the workspace file is damaged', backups: [], canRestore: false }
+    const app = new AppStore({ call: async () => ({ ok: true, value: health }) } as unknown as ApiClient)
+    const panel = app.panelError()
+    panel.show({ code: 'conflict', message: 'database is locked' })
+    expect(panel.message).toBe('Database is locked.')
+    expect(app.notices).toEqual([])
+    panel.show({ code: 'workspace_damaged', message: 'the workspace file is damaged' })
+    expect(panel.message).toBeNull()
+    await expect.poll(() => app.damage).toEqual(health)
+  })
+})

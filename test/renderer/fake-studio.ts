@@ -14,6 +14,10 @@ export interface FakeStudioOptions {
   imagesPerPrompt: number[]
   /** Returns an error message to fail this label.judge call with, or null to store it. */
   failJudge?: (call: number) => string | null
+  /** Methods that fail with this message (code 'conflict' unless given), for tests of where an error is shown. */
+  fail?: Readonly<Record<string, string | { code: string; message: string }>>
+  /** Answers for methods the fake does not know, or in place of its own. */
+  answers?: Readonly<Record<string, (input: Record<string, unknown>) => unknown>>
 }
 
 export interface FakeStudio {
@@ -134,7 +138,12 @@ export async function startFakeStudio(opts: FakeStudioOptions): Promise<FakeStud
         const method = url.pathname.slice(5)
         const input = await readJson(req)
         calls.push({ method, input })
-        const handler = handlers[method]
+        const failure = opts.fail?.[method]
+        if (failure !== undefined) {
+          const error = typeof failure === 'string' ? { code: 'conflict', message: failure } : failure
+          return send(res, 409, 'application/json', JSON.stringify({ ok: false, error }))
+        }
+        const handler = opts.answers?.[method] ?? handlers[method]
         if (!handler) return send(res, 404, 'application/json', JSON.stringify({ ok: false, error: { code: 'not_found', message: `no ${method}` } }))
         try {
           return send(res, 200, 'application/json', JSON.stringify({ ok: true, value: handler(input) }))

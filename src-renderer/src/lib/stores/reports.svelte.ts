@@ -73,6 +73,16 @@ export class ReportsStore {
     if (this.reportError.check(r)) this.report = r.value
   }
 
+  /** After a delete: the report is closed if it was open, and the list read again. */
+  deleted = async (reportId: number): Promise<void> => {
+    if (this.reportId === reportId) {
+      this.reportId = null
+      this.report = null
+      this.evidence = null
+    }
+    await this.refresh()
+  }
+
   showEvidence = (title: string, ids: readonly string[]): void => {
     this.evidence = { title, ids: [...ids] }
   }
