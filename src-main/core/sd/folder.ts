@@ -183,7 +183,9 @@ function checkPart(root: string, allowed: string, rel: string): string | null {
   } catch {
     return 'is a symbolic link to nothing (its target is missing)'
   }
-  if (link.isSymbolicLink() && !isStrictlyInside(allowed, real)) return `is a symbolic link to ${real}, outside the model folder; copy the file into the folder instead`
+  // The real path, not only the last link: a linked component folder (unet -> /elsewhere) leads out too.
+  if (!isStrictlyInside(allowed, real))
+    return `${link.isSymbolicLink() ? 'is a symbolic link to' : 'is reached through a linked folder at'} ${real}, outside the model folder; copy the file into the folder instead`
   if (!st.isFile()) return `is not a regular file (it is ${kindOf(st)})`
   if (rel.endsWith('.onnx')) {
     if (st.size === 0) return 'is empty'

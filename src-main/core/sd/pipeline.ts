@@ -318,6 +318,8 @@ function checkNames(folder: SdFolder, te: ort.InferenceSession, te2: ort.Inferen
 function loadFailure(dir: string, rel: string, what: string, message: string): string {
   const external = /External data path does not exist: "?([^"\n]+)"?/.exec(message)
   if (external) return `${what} (${rel} in ${dir}) keeps its weights in an external data file that is missing: ${external[1]}; copy it beside model.onnx`
+  const short = /External initializer: (\S+) .*given file_length: (\d+) are out of bounds/.exec(message)
+  if (short) return `${what} (${rel} in ${dir}) has an incomplete external data file: the weight ${short[1]} lies past its end (${short[2]} bytes); copy model.onnx_data again`
   if (/external data/i.test(message)) return `${what} (${rel} in ${dir}) has an external data file that onnxruntime refused (incomplete or outside the folder?): ${message.split('\n')[0]}`
   return `onnxruntime could not load ${what} (${rel} in ${dir}): ${message.split('\n')[0]}`
 }
