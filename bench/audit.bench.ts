@@ -8,7 +8,7 @@
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { openAuditClassifier } from '../src-main/core/features/reports/audit-classifier'
+import { openClassifier } from '../src-main/core/classifier/open'
 import { parseAuditArgs } from '../src-main/core/features/reports/cli-args'
 import { runHeadlessAudit } from '../src-main/core/features/reports/headless'
 import type { ProgressSink } from '../src-main/core/features/reports/progress-bar'
@@ -30,7 +30,7 @@ const row = (what: string, value: string): void => {
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 
 async function classificationThroughput(): Promise<void> {
-  const classifier = await openAuditClassifier('builtin')
+  const classifier = await openClassifier('builtin')
   try {
     const n = 4096
     const size = classifier.imageSize

@@ -3,7 +3,7 @@
 // biased clean set, each with the pixel and feature fidelity gaps and the old Frechet figure.
 //   npm run fidelity-check -- [--images 160]
 import { parseArgs } from 'node:util'
-import { openAuditClassifier } from '../core/features/reports/audit-classifier'
+import { openClassifier } from '../core/classifier/open'
 import { fidelityResponse } from '../core/features/reports/fidelity-check'
 import { openWorldFidelity } from '../core/features/reports/world-fidelity'
 import type { Estimate } from '../core/features/reports/figures/report-model'
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { images: { type: 'string', default: '160' } } })
   const count = Number(values.images)
   if (!Number.isInteger(count) || count < 8) throw new Error(`--images must be an integer of at least 8, got ${values.images}`)
-  const classifier = await openAuditClassifier('builtin')
+  const classifier = await openClassifier('builtin')
   try {
     const fidelity = await openWorldFidelity(classifier)
     if (!fidelity) throw new Error('the built-in classifier could not be opened for the fidelity check')

@@ -8,7 +8,7 @@ import { resolve } from 'node:path'
 import { writeFileAtomic } from '../core/fs/atomic-write'
 import { exportClassifierOnnx } from '../core/classifier/export-onnx'
 import { evaluateOnRenders } from '../core/classifier/evaluate'
-import { AttributeClassifier } from '../core/classifier/runner'
+import { OnnxAttributeClassifier } from '../core/classifier/onnx-classifier'
 import { trainWorldClassifier } from '../core/classifier/train'
 import { WORLD_CLASSIFIER_ID, WORLD_CLASSIFIER_LOG, WORLD_CLASSIFIER_MAPPING, WORLD_CLASSIFIER_ONNX, WORLD_CLASSIFIER_VERSION, worldClassifierMapping } from '../core/classifier/world-classifier'
 import { parseFlags } from './flags'
@@ -44,7 +44,7 @@ async function main(): Promise<void> {
   await writeFileAtomic(resolve(outDir, WORLD_CLASSIFIER_MAPPING), JSON.stringify(mapping, null, 2) + '\n')
 
   // Held-out check through onnxruntime on renders the training never saw (a different seed stream).
-  const classifier = await AttributeClassifier.load(resolve(outDir, WORLD_CLASSIFIER_MAPPING))
+  const classifier = await OnnxAttributeClassifier.load(resolve(outDir, WORLD_CLASSIFIER_MAPPING))
   const heldOut = await evaluateOnRenders(classifier, HELD_OUT_IMAGES, HELD_OUT_SEED)
   await classifier.dispose()
   console.log(`held-out (${HELD_OUT_IMAGES} renders, seed ${HELD_OUT_SEED}): ${JSON.stringify(heldOut)}`)

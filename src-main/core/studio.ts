@@ -31,7 +31,6 @@ import { seedDemoProject } from './demo-seed'
 import { createTeamService } from './features/team/team-service'
 import { createClassifyService } from './classifier/classify-job'
 import { createAcquireService, defaultResolveModel } from './features/preference-data/acquire/service'
-import { worldClassifierDir } from './classifier/world-classifier'
 import { defaultBaseModelDir } from './features/models/paths'
 import { createExportService } from './features/preference-data/export/export-service'
 
@@ -241,11 +240,10 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   const health = new WorkspaceHealth()
   const imports = createImportService({ ws: workspace, runner, workspaceDir })
   const resourcesDir = opts.resourcesDir
-  const builtinDir = resourcesDir === undefined ? undefined : worldClassifierDir(resourcesDir)
   const baseModelDir = opts.engine?.baseModelDir ?? (resourcesDir === undefined ? undefined : defaultBaseModelDir(resourcesDir))
   const engine = createEngineService({ ...opts.engine, baseModelDir, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
   const team = createTeamService(workspace)
-  const classify = createClassifyService({ ws: workspace, runner, builtinDir })
+  const classify = createClassifyService({ ws: workspace, runner, resourcesDir })
   const acquire = createAcquireService({ ws: workspace, runner, classify, workspaceDir, resolveModel: (model) => defaultResolveModel(model, resourcesDir) })
   const exports = createExportService({ ws: workspace, runner })
   // Bias reports sample their models through the engine's sampling jobs (issue 5).
@@ -253,7 +251,7 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
     ws: workspace,
     runner,
     workspaceDir,
-    builtinDir,
+    resourcesDir,
     sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() }
   })
   // Every call of an invited annotator is checked against the projects of their invite (finding 6).

@@ -5,15 +5,15 @@ import { readFileSync, statSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { evaluateOnRenders } from '../../src-main/core/classifier/evaluate'
 import { parseClassifierMapping } from '../../src-main/core/classifier/mapping'
-import { AttributeClassifier } from '../../src-main/core/classifier/runner'
+import { OnnxAttributeClassifier } from '../../src-main/core/classifier/onnx-classifier'
 import { classifyImages, WORLD_CLASSIFIER_ID } from '../../src-main/core/classifier/world-classifier'
 import { renderFigure } from '../../src-main/core/world/renderer'
 
 const dir = resolve(__dirname, '../../resources/classifier')
-let classifier: AttributeClassifier
+let classifier: OnnxAttributeClassifier
 
 beforeAll(async () => {
-  classifier = await AttributeClassifier.load(resolve(dir, 'world-classifier.mapping.json'))
+  classifier = await OnnxAttributeClassifier.load(resolve(dir, 'world-classifier.mapping.json'))
 })
 afterAll(async () => {
   await classifier?.dispose()

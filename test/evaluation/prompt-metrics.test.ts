@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Classification } from '../../src-main/core/classifier/runner'
+import type { Classification } from '../../src-main/core/classifier/classifier'
 import { promptStats, statsByPrompt } from '../../src-main/core/evaluation/prompt-metrics'
 import { renderReference } from '../../src-main/core/evaluation/reference'
 

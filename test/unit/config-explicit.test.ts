@@ -17,8 +17,7 @@ const STILL_READING: Record<string, string> = {
   'python-env/env.ts': 'the venv is created and probed with the environment of the process (PATH, proxies for pip)',
   'python-env/paths.ts': 'POPALIGN_PYTHON_ENV chooses the managed venv folder',
   'python-env/probe.ts': 'the trainer child process inherits the environment (CUDA_VISIBLE_DEVICES, PATH)',
-  'features/preference-data/export/out-path.ts': 'POPALIGN_EXPORT_ROOTS: the folders exports may be written to when the caller gives none',
-  'classifier/photo/any-mapping.ts': 'the photo classifier (issue 13, added while this test was written) finds its resources by the same rule as core/resources.ts; it should use that module'
+  'features/preference-data/export/out-path.ts': 'POPALIGN_EXPORT_ROOTS: the folders exports may be written to when the caller gives none'
 }
 
 function sourceFiles(dir: string): string[] {

@@ -2,7 +2,7 @@
 // and the tests assert (at least 98% on concept and both axes; the astronaut comes out no_detection).
 
 import { CONCEPTS, SILHOUETTES, TONES, HIDDEN_CONCEPT, AXIS_A, AXIS_B } from '../world/taxonomy'
-import type { AttributeClassifier } from './runner'
+import type { OnnxAttributeClassifier } from './onnx-classifier'
 import { balancedRenders, nonFigureImages } from './training-data'
 
 export interface HeldOutReport {
@@ -21,7 +21,7 @@ export interface HeldOutReport {
   statusCounts: Record<string, number>
 }
 
-export async function evaluateOnRenders(classifier: AttributeClassifier, count: number, seed: number, nonFigures = Math.ceil(count / 10)): Promise<HeldOutReport> {
+export async function evaluateOnRenders(classifier: OnnxAttributeClassifier, count: number, seed: number, nonFigures = Math.ceil(count / 10)): Promise<HeldOutReport> {
   const data = balancedRenders(count, seed)
   const empties = await classifier.classify(nonFigureImages(nonFigures, seed), nonFigures)
   const results = await classifier.classify(data.images, data.count)

@@ -107,6 +107,10 @@ export interface ClassifierSpec {
   detector: z.infer<typeof Detector> | null
   heads: HeadSpec[]
   confidenceThreshold: number
+  /** A head naming what the image shows (format 1: the built-in world's concepts), argmax of the raw output. */
+  concept: { output: string; classes: string[] } | null
+  /** The penultimate layer (format 1), for the Frechet distance and the fidelity figures. */
+  features: { output: string; size: number } | null
 }
 
 export class MappingError extends Error {}
@@ -136,7 +140,9 @@ export function parseMapping(text: string, label = 'classifier mapping'): Classi
         detection: v1.detection ? { ...v1.detection, activation: 'none' } : null,
         detector: null,
         heads: v1.axes.map((a) => ({ axis: a.name, output: a.output, activation: 'none' as const, labels: a.classes, classOf: a.classes, classes: a.classes })),
-        confidenceThreshold: v1.confidenceThreshold
+        confidenceThreshold: v1.confidenceThreshold,
+        concept: v1.concept,
+        features: v1.features
       },
       label
     )
@@ -149,7 +155,10 @@ export function parseMapping(text: string, label = 'classifier mapping'): Classi
   }
   const m = parsed.data
   const heads = m.heads.map((h, i) => headSpecOf(h, i, label))
-  return checkSpec({ id: m.id, version: m.version, model: m.model, input: m.input, detection: m.detection, detector: m.detector, heads, confidenceThreshold: m.confidenceThreshold }, label)
+  return checkSpec(
+    { id: m.id, version: m.version, model: m.model, input: m.input, detection: m.detection, detector: m.detector, heads, confidenceThreshold: m.confidenceThreshold, concept: null, features: null },
+    label
+  )
 }
 
 /**

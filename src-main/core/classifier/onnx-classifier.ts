@@ -1,43 +1,25 @@
-// Any ONNX attribute classifier described by a mapping (mapping.ts), run on image files through
-// onnxruntime-node. Each image gets exactly one verdict: 'error' (unreadable file), 'no_detection'
-// (the detector stage or the detection head does not see the attributes), 'low_confidence' (some
-// axis's top mapped class is below the threshold) or 'ok'. Model-level problems (an output the mapping
-// names but the model lacks, rows of the wrong width, values that are not probabilities) are mapping
-// errors and throw: they would be wrong for every image.
+// The one ONNX classifier runner: the built-in world classifier and any ONNX attribute classifier
+// described by a mapping (mapping-file.ts), run through onnxruntime-node on image files or, for the
+// world's renders, on pixels already in the model's input layout. Each image gets exactly one verdict:
+// 'error' (unreadable file, non-finite pixels), 'no_detection' (the detector stage or the detection head
+// does not see the attributes), 'low_confidence' (some axis's top mapped class is below the threshold)
+// or 'ok'. Model-level problems (an output the mapping names but the model lacks, rows of the wrong
+// width, values that are not probabilities) are mapping errors and throw: they would be wrong for every image.
 
 import { readFile } from 'node:fs/promises'
 import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '../fs/owner-file'
 import { FileRefusedError } from '../fs/read-regular'
 import { OrtRunner, type FloatTensor } from '../engine/onnx/ort-runner'
+import { errorClassification, type Classification, type ClassifierAxis, type ImageClassifier } from './classifier'
 import { MappingError, parseMapping, type Activation, type ClassifierSpec, type HeadSpec, type InputSpec } from './mapping-file'
 import { mappingModelFile } from './model-files'
 import { DecodeError, decodeRgb, imageValues, inputDims, writeNormalised } from './preprocess'
 
-export type VerdictStatus = 'ok' | 'no_detection' | 'low_confidence' | 'error'
-
-export interface Verdict {
-  status: VerdictStatus
-  /** axis -> project class (ok and low_confidence only). */
-  attributes: Record<string, string>
-  /** Lowest top-class probability over the axes; the detection score for no_detection; null for errors. */
-  confidence: number | null
-  /** Why: the decode error, or which stage did not detect. */
-  detail: string | null
-}
-
-/**
- * What the classification job, the acquisition and the audit need of any runner: its lineage id and
- * version, a verdict per file (never a throw for a bad file), and release. OnnxAttributeClassifier
- * below and the photo classifier (core/classifier/photo) implement it.
- */
-export interface ImageClassifier {
-  readonly id: string
-  readonly version: string
-  classifyFiles(paths: readonly string[]): Promise<Verdict[]>
-  dispose(): Promise<void>
-}
-
 const PROB_TOLERANCE = 1e-3
+/** Images per onnxruntime call: bounds the memory of one run on large batches. */
+const CHUNK = 256
+/** Files decoded at once: sharp works off the main thread, so a few in flight keep the cores busy. */
+const DECODE_CONCURRENCY = 4
 
 function activate(values: Float32Array, activation: Activation | 'none' | 'sigmoid'): Float32Array {
   if (activation === 'sigmoid') return values.map((v) => 1 / (1 + Math.exp(-v)))
@@ -57,11 +39,29 @@ function rowOf(t: FloatTensor, i: number, n: number, what: string): Float32Array
 }
 
 export class OnnxAttributeClassifier implements ImageClassifier {
+  readonly axes: ClassifierAxis[]
+  readonly concepts: string[] | null
+  readonly hasFeatures: boolean
+  readonly imageSize: number
+  readonly notice = null
+  /** Pixels in the model's own layout: only where the model needs no separate detector (the built-in world's renders). */
+  readonly classifyPixels: ((images: Float32Array, n: number) => Promise<Classification[]>) | null
+  readonly readPixels: ((paths: readonly string[]) => Promise<(Float32Array | null)[]>) | null
+
   private constructor(
     readonly spec: ClassifierSpec,
     private readonly model: OrtRunner,
     private readonly detector: OrtRunner | null
-  ) {}
+  ) {
+    this.axes = spec.heads.map((h) => ({ name: h.axis, classes: [...h.classes] }))
+    this.concepts = spec.concept ? [...spec.concept.classes] : null
+    this.hasFeatures = spec.features !== null
+    this.imageSize = spec.input.width
+    // Pixels make sense only for a model whose features describe the image (the world's fidelity and
+    // Frechet figures); a foreign ONNX model is given files.
+    this.classifyPixels = spec.features && !detector ? (images, n) => this.classify(images, n) : null
+    this.readPixels = this.classifyPixels ? (paths) => this.readInputs(paths) : null
+  }
 
   /** Loads the mapping and the ONNX file(s) it names (relative to the mapping file; `modelPath` overrides the main one). */
   static async load(mappingPath: string, modelPath?: string): Promise<OnnxAttributeClassifier> {
@@ -70,7 +70,7 @@ export class OnnxAttributeClassifier implements ImageClassifier {
     const model = await OrtRunner.fromFile(modelPath ? asMappingError(() => ownerFile(modelPath, 'classifier model', MAX_MODEL_BYTES)) : mappingModelFile(mappingPath, spec.model, 'model'))
     let detector: OrtRunner | null = null
     try {
-      checkNames(spec.id, model, spec.input.name, [...spec.heads.map((h) => h.output), ...(spec.detection ? [spec.detection.output] : [])])
+      checkNames(spec.id, model, spec.input.name, mainOutputs(spec))
       if (spec.detector) {
         detector = await OrtRunner.fromFile(mappingModelFile(mappingPath, spec.detector.model, 'detector'))
         checkNames(`${spec.id} detector`, detector, spec.detector.input.name, [spec.detector.output])
@@ -91,30 +91,24 @@ export class OnnxAttributeClassifier implements ImageClassifier {
     return this.spec.version
   }
 
+  /** Values per image of the model's input. */
+  get imageValues(): number {
+    return imageValues(this.spec.input)
+  }
+
   /** Classifies files; never throws for a bad file (its verdict is 'error'), only for model/mapping problems. */
-  async classifyFiles(paths: readonly string[]): Promise<Verdict[]> {
+  async classifyFiles(paths: readonly string[]): Promise<Classification[]> {
     const n = paths.length
-    const verdicts = new Array<Verdict | null>(n).fill(null)
+    const verdicts = new Array<Classification | null>(n).fill(null)
     const specs: InputSpec[] = [this.spec.input, ...(this.spec.detector ? [this.spec.detector.input] : [])]
     const tensors = specs.map((s) => new Float32Array(n * imageValues(s)))
     // One read and decode per file and input spec; a decode failure is that image's verdict.
-    for (let i = 0; i < n; i++) {
-      let bytes: Uint8Array
-      try {
-        bytes = await readFile(paths[i])
-      } catch (e) {
-        verdicts[i] = errorVerdict(`cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`)
-        continue
-      }
-      try {
-        for (let s = 0; s < specs.length; s++) writeNormalised(await decodeRgb(bytes, specs[s]), specs[s], tensors[s], i)
-      } catch (e) {
-        if (!(e instanceof DecodeError)) throw e
-        verdicts[i] = errorVerdict(e.message)
-      }
-    }
+    await forEachLimit(n, DECODE_CONCURRENCY, async (i) => {
+      const problem = await decodeInto(paths[i], specs, tensors, i)
+      if (problem !== null) verdicts[i] = errorClassification(problem)
+    })
     const live = verdicts.map((v, i) => (v === null ? i : -1)).filter((i) => i >= 0)
-    if (live.length === 0) return verdicts as Verdict[]
+    if (live.length === 0) return verdicts as Classification[]
 
     const pick = (t: Float32Array, s: InputSpec): Float32Array => {
       if (live.length === n) return t
@@ -124,12 +118,11 @@ export class OnnxAttributeClassifier implements ImageClassifier {
       return out
     }
     const m = live.length
-    const outputs = [...this.spec.heads.map((h) => h.output), ...(this.spec.detection ? [this.spec.detection.output] : [])]
-    const main = await this.model.run({ [this.spec.input.name]: { data: pick(tensors[0], this.spec.input), dims: inputDims(this.spec.input, m) } }, [...new Set(outputs)])
+    const main = await this.runMain(pick(tensors[0], this.spec.input), m)
     let detected: Float32Array | null = null
     if (this.detector && this.spec.detector) {
       const d = this.spec.detector
-      const out = await this.detector.run({ [d.input.name]: { data: pick(tensors[1], d.input), dims: inputDims(d.input, m) } }, [d.output])
+      const out = await this.detector.runBatched({ [d.input.name]: { data: pick(tensors[1], d.input), dims: inputDims(d.input, m) } }, CHUNK, [d.output])
       detected = new Float32Array(m)
       for (let j = 0; j < m; j++) {
         const row = activate(rowOf(out[d.output], j, m, `detector output "${d.output}"`), d.activation)
@@ -139,13 +132,66 @@ export class OnnxAttributeClassifier implements ImageClassifier {
     live.forEach((i, j) => {
       verdicts[i] = this.verdictOf(main, detected ? detected[j] : null, j, m)
     })
-    return verdicts as Verdict[]
+    return verdicts as Classification[]
   }
 
-  private verdictOf(out: Record<string, FloatTensor>, detectorScore: number | null, j: number, m: number): Verdict {
+  /**
+   * Classifies `n` images given as one buffer in the model's own layout and value range (the renderer's
+   * and the DiT's HWC [-1, 1] for the built-in classifier). A non-finite pixel makes that image 'error'.
+   */
+  async classify(images: Float32Array, n: number): Promise<Classification[]> {
+    if (this.detector) throw new Error(`classifier ${this.id} needs its detector's input too: give it image files`)
+    const per = this.imageValues
+    const input = this.spec.input
+    if (!Number.isInteger(n) || n < 0) throw new Error(`image count must be a non-negative integer, got ${String(n)}`)
+    if (images.length !== n * per) throw new Error(`expected ${n} images of ${input.width}x${input.height}x3 (${n * per} values), got ${images.length}`)
+    if (n === 0) return []
+    // A broken image (NaN, Inf) gets 'error' and a blank stand-in so the batch still runs.
+    const feed = new Float32Array(images)
+    const broken = new Array<string | null>(n).fill(null)
+    for (let i = 0; i < n; i++) {
+      for (let k = i * per; k < (i + 1) * per; k++) {
+        if (!Number.isFinite(feed[k])) {
+          broken[i] = `pixel ${k - i * per} is ${feed[k]}`
+          feed.fill(0, i * per, (i + 1) * per)
+          break
+        }
+      }
+    }
+    const out = await this.runMain(feed, n)
+    return broken.map((b, i) => (b !== null ? errorClassification(b) : this.verdictOf(out, null, i, n)))
+  }
+
+  /** Files decoded as classifyPixels expects them; null for a file that cannot be read. */
+  private async readInputs(paths: readonly string[]): Promise<(Float32Array | null)[]> {
+    const per = this.imageValues
+    const pixels = new Float32Array(paths.length * per)
+    const ok = new Array<boolean>(paths.length).fill(false)
+    await forEachLimit(paths.length, DECODE_CONCURRENCY, async (i) => {
+      ok[i] = (await decodeInto(paths[i], [this.spec.input], [pixels], i)) === null
+    })
+    return ok.map((good, i) => (good ? pixels.subarray(i * per, (i + 1) * per) : null))
+  }
+
+  private runMain(data: Float32Array, m: number): Promise<Record<string, FloatTensor>> {
+    return this.model.runBatched({ [this.spec.input.name]: { data, dims: inputDims(this.spec.input, m) } }, CHUNK, mainOutputs(this.spec))
+  }
+
+  private verdictOf(out: Record<string, FloatTensor>, detectorScore: number | null, j: number, m: number): Classification {
     const s = this.spec
-    if (s.detector && detectorScore !== null && !(detectorScore >= s.detector.threshold)) {
-      return { status: 'no_detection', attributes: {}, confidence: clamp01(detectorScore), detail: `detector score ${detectorScore.toFixed(3)} below ${s.detector.threshold}` }
+    const r: Classification = { status: 'ok', concept: null, conceptP: 0, detectionP: null, axes: {}, features: null }
+    // Concept and features describe the image whether or not the attributes are visible (concept accuracy counts hidden figures too).
+    if (s.features) r.features = rowOf(out[s.features.output], j, m, `features output "${s.features.output}"`).slice()
+    if (s.concept) {
+      const row = rowOf(out[s.concept.output], j, m, `concept output "${s.concept.output}"`)
+      let top = 0
+      for (let i = 1; i < row.length; i++) if (row[i] > row[top]) top = i
+      r.concept = s.concept.classes[top]
+      r.conceptP = row[top]
+    }
+    if (s.detector && detectorScore !== null) {
+      r.detectionP = clamp01(detectorScore)
+      if (!(detectorScore >= s.detector.threshold)) return { ...r, status: 'no_detection', detail: `detector score ${detectorScore.toFixed(3)} below ${s.detector.threshold}` }
     }
     if (s.detection) {
       const row = rowOf(out[s.detection.output], j, m, `detection output "${s.detection.output}"`)
@@ -156,24 +202,64 @@ export class OnnxAttributeClassifier implements ImageClassifier {
       if (index >= row.length) throw new MappingError(`classifier ${s.id}: detection.index ${index} is outside the ${row.length} values of "${s.detection.output}"`)
       const p = activate(row.subarray(index, index + 1), s.detection.activation)[0]
       if (!(p >= 0 && p <= 1)) throw new MappingError(`classifier ${s.id}: detection output "${s.detection.output}" gave ${p}, not a probability; set detection.activation to "sigmoid"`)
-      if (p < s.detection.threshold) return { status: 'no_detection', attributes: {}, confidence: p, detail: `detection ${p.toFixed(3)} below ${s.detection.threshold}` }
+      r.detectionP = p
+      if (p < s.detection.threshold) return { ...r, status: 'no_detection', detail: `detection ${p.toFixed(3)} below ${s.detection.threshold}` }
     }
-    const attributes: Record<string, string> = {}
-    let confidence = 1
-    let unsure: string | null = null
-    for (const head of s.heads) {
-      const { cls, p } = topClass(head, rowOf(out[head.output], j, m, `output "${head.output}"`), s.id)
-      attributes[head.axis] = cls
-      confidence = Math.min(confidence, p)
-      if (p < s.confidenceThreshold && unsure === null) unsure = `${head.axis}: ${cls} at ${p.toFixed(3)} below ${s.confidenceThreshold}`
-    }
-    return { status: unsure ? 'low_confidence' : 'ok', attributes, confidence, detail: unsure }
+    return { ...r, ...judgeHeads(s, (head) => rowOf(out[head.output], j, m, `output "${head.output}"`)) }
   }
 
   async dispose(): Promise<void> {
     await this.model.dispose()
     await this.detector?.dispose()
   }
+}
+
+/**
+ * Every head's top mapped class (the axes of the verdict) and the status they give: 'low_confidence'
+ * with the first unsure axis named when a top class is below the spec's threshold. Shared with the
+ * photo classifier, whose heads read a face's scores instead of an ONNX output.
+ */
+export function judgeHeads(spec: { id: string; heads: readonly HeadSpec[]; confidenceThreshold: number }, raw: (head: HeadSpec) => Float32Array): Pick<Classification, 'status' | 'axes' | 'detail'> {
+  const axes: Classification['axes'] = {}
+  let unsure: string | null = null
+  for (const head of spec.heads) {
+    const top = topClass(head, raw(head), spec.id)
+    axes[head.axis] = top
+    if (top.p < spec.confidenceThreshold && unsure === null) unsure = `${head.axis}: ${top.cls} at ${top.p.toFixed(3)} below ${spec.confidenceThreshold}`
+  }
+  return unsure ? { status: 'low_confidence', axes, detail: unsure } : { status: 'ok', axes }
+}
+
+/** The main model's outputs a spec reads. */
+function mainOutputs(s: ClassifierSpec): string[] {
+  const names = [...s.heads.map((h) => h.output), s.detection?.output, s.concept?.output, s.features?.output].filter((x): x is string => x !== undefined)
+  return [...new Set(names)]
+}
+
+/** Reads and decodes one file into slot `i` of each input spec's tensor; null, or why it could not be read. */
+async function decodeInto(path: string, specs: readonly InputSpec[], tensors: readonly Float32Array[], i: number): Promise<string | null> {
+  let bytes: Uint8Array
+  try {
+    bytes = await readFile(path)
+  } catch (e) {
+    return `cannot read file: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`
+  }
+  try {
+    for (let s = 0; s < specs.length; s++) writeNormalised(await decodeRgb(bytes, specs[s]), specs[s], tensors[s], i)
+    return null
+  } catch (e) {
+    if (!(e instanceof DecodeError)) throw e
+    return e.message
+  }
+}
+
+/** Runs fn(0..n-1) with at most `limit` in flight. */
+async function forEachLimit(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0
+  const worker = async (): Promise<void> => {
+    while (next < n) await fn(next++)
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, worker))
 }
 
 /** The head's probabilities summed per project class; the top class and its probability. */
@@ -206,10 +292,6 @@ function notProbabilities(head: HeadSpec, id: string, what: string): MappingErro
 
 function clamp01(v: number): number {
   return Math.min(1, Math.max(0, v))
-}
-
-function errorVerdict(detail: string): Verdict {
-  return { status: 'error', attributes: {}, confidence: null, detail }
 }
 
 function checkNames(id: string, runner: OrtRunner, input: string, outputs: readonly string[]): void {

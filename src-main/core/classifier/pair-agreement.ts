@@ -4,36 +4,13 @@
 // both classifiers judged (ok or low confidence): percent agreement and Krippendorff's alpha (nominal,
 // stats/agreement). Whether they even saw a person is compared apart: an image one of them calls
 // no_detection has no class to agree on, and is counted, not dropped in silence.
-import type Database from 'better-sqlite3'
+import type { ClassifierPairAgreement } from '@shared/contract'
 import { krippendorffAlphaNominal, percentAgreement, type Unit } from '../stats/agreement'
-import type { VerdictStatus } from './onnx-classifier'
-import type { ClassifierKey } from './verdict-store'
+import type { StoredVerdict } from './verdict-store'
 
-export interface PairVerdict {
-  status: VerdictStatus
-  attributes: Record<string, string>
-}
-
-export interface AxisAgreement {
-  axis: string
-  /** Images both classifiers judged on this axis. */
-  images: number
-  agreed: number
-  percentAgreement: number | null
-  alpha: number | null
-  /** Class of A -> class of B -> images (the confusion table, for the report). */
-  table: Record<string, Record<string, number>>
-}
-
-export interface PairAgreement {
-  /** Images both classifiers have a verdict for. */
-  images: number
-  /** Both saw a person / only A / only B / neither (no_detection on both). */
-  detection: { both: number; onlyA: number; onlyB: number; neither: number }
-  /** At least one verdict is an error (unreadable file): not compared. */
-  errors: number
-  axes: AxisAgreement[]
-}
+export type PairVerdict = Pick<StoredVerdict, 'status' | 'attributes'>
+export type PairAgreement = ClassifierPairAgreement
+export type AxisAgreement = ClassifierPairAgreement['axes'][number]
 
 const judged = (v: PairVerdict): boolean => v.status === 'ok' || v.status === 'low_confidence'
 
@@ -77,15 +54,4 @@ export function pairAgreement(a: ReadonlyMap<number, PairVerdict>, b: ReadonlyMa
   })
   axes.sort((x, y) => x.axis.localeCompare(y.axis))
   return { images, detection, errors, axes }
-}
-
-/** The stored verdicts of one classifier version for a project's images, by image id. */
-export function projectVerdicts(db: Database.Database, projectId: number, key: ClassifierKey): Map<number, PairVerdict> {
-  const rows = db
-    .prepare<[number, string, string], { image_id: number; status: VerdictStatus; attributes: string }>(
-      `SELECT c.image_id, c.status, c.attributes FROM image_classifications c JOIN images i ON i.id = c.image_id
-       WHERE i.project_id = ? AND c.classifier_id = ? AND c.classifier_version = ?`
-    )
-    .all(projectId, key.id, key.version)
-  return new Map(rows.map((r) => [r.image_id, { status: r.status, attributes: JSON.parse(r.attributes) as Record<string, string> }]))
 }

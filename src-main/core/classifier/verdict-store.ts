@@ -1,15 +1,44 @@
-// The classification job's queries over the image_classifications table of migration 0004. Writes go
-// through that table's repo (store/repos/classifications.ts) so its invariants live in one place; this
-// module only adds what the job and the summary need: which images still lack a verdict of one
-// classifier version, and counts per status and per axis/class.
+// The one verdict store: every classifier's verdicts in the image_classifications table of migration
+// 0004, one row per image and classifier version, for the classification job, the acquisition, reports
+// and the agreement of two classifiers. Writes go through that table's repo (store/repos/classifications.ts)
+// so its invariants live in one place; this module adds which images still lack a verdict of one
+// classifier version, reading verdicts back, a batch written in one transaction (a kill leaves a batch
+// all written or all pending), and counts per status and per axis/class.
 import type Database from 'better-sqlite3'
 import { classificationsRepo } from '../store/repos/classifications'
-import type { Verdict } from './onnx-classifier'
+import type { Classification, ClassificationStatus, ClassifierKey } from './classifier'
 
-export interface ClassifierKey {
-  id: string
-  version: string
+/** A verdict as stored: status, axis -> class, and the confidence (lowest axis probability, or the detection score). */
+export interface StoredVerdict {
+  status: ClassificationStatus
+  attributes: Record<string, string>
+  confidence: number | null
 }
+
+/** The verdict to store for a classification, with why (the error or detail) for the caller's messages. */
+export function toVerdict(c: Classification): StoredVerdict & { detail: string | null } {
+  const attributes: Record<string, string> = {}
+  let confidence: number | null = null
+  if (c.status === 'ok' || c.status === 'low_confidence') {
+    for (const [axis, v] of Object.entries(c.axes)) {
+      attributes[axis] = v.cls
+      confidence = confidence === null ? v.p : Math.min(confidence, v.p)
+    }
+  } else if (c.status === 'no_detection') {
+    confidence = c.detectionP
+  }
+  return { status: c.status, attributes, confidence, detail: c.error ?? c.detail ?? null }
+}
+
+/** A stored verdict as a Classification (no concept, no features; every axis at the stored confidence). */
+export function fromVerdict(v: StoredVerdict): Classification {
+  const axes: Classification['axes'] = {}
+  for (const [axis, cls] of Object.entries(v.attributes)) axes[axis] = { cls, p: v.confidence ?? 0 }
+  return { status: v.status, concept: null, conceptP: 0, detectionP: null, axes, features: null }
+}
+
+/** Ids per query (SQLite binds the list as one JSON array). */
+const CHUNK = 5000
 
 export interface Scope {
   projectId: number
@@ -67,12 +96,34 @@ export function classifyStore(db: Database.Database) {
      GROUP BY a.key, a.value ORDER BY a.key, a.value`
   )
   const imageCount = db.prepare<[number], number>('SELECT count(*) FROM images WHERE project_id = ?').pluck()
+  const ofImages = db.prepare<[string, string, string], { image_id: number; status: ClassificationStatus; attributes: string; confidence: number | null }>(
+    `SELECT c.image_id, c.status, c.attributes, c.confidence FROM image_classifications c
+     WHERE c.classifier_id = ? AND c.classifier_version = ? AND c.image_id IN (SELECT value FROM json_each(?))`
+  )
+  const ofProject = db.prepare<[number, string, string], { image_id: number; status: ClassificationStatus; attributes: string; confidence: number | null }>(
+    `SELECT c.image_id, c.status, c.attributes, c.confidence FROM image_classifications c JOIN images i ON i.id = c.image_id
+     WHERE i.project_id = ? AND c.classifier_id = ? AND c.classifier_version = ?`
+  )
+  const stored = (r: { status: ClassificationStatus; attributes: string; confidence: number | null }): StoredVerdict => ({
+    status: r.status,
+    attributes: JSON.parse(r.attributes) as Record<string, string>,
+    confidence: r.confidence
+  })
 
-  const writeBatch = db.transaction((key: ClassifierKey, rows: { imageId: number; verdict: Verdict }[]) => {
+  const writeBatch = db.transaction((key: ClassifierKey, rows: { imageId: number; verdict: StoredVerdict }[]) => {
     for (const { imageId, verdict } of rows) {
       verdicts.record({ imageId, classifierId: key.id, classifierVersion: key.version, status: verdict.status, attributes: verdict.attributes, confidence: verdict.confidence })
     }
   })
+
+  /** The verdicts of one classifier version for these images, by image id (images without one are absent). */
+  const read = (key: ClassifierKey, imageIds: readonly number[]): Map<number, StoredVerdict> => {
+    const out = new Map<number, StoredVerdict>()
+    for (let i = 0; i < imageIds.length; i += CHUNK) {
+      for (const r of ofImages.all(key.id, key.version, JSON.stringify(imageIds.slice(i, i + CHUNK)))) out.set(r.image_id, stored(r))
+    }
+    return out
+  }
 
   const countsOf = (scope: Scope, key: ClassifierKey): StatusCounts => {
     const c: StatusCounts = { ok: 0, no_detection: 0, low_confidence: 0, error: 0 }
@@ -87,8 +138,16 @@ export function classifyStore(db: Database.Database) {
     pendingCount: (scope: Scope, key: ClassifierKey): number => pendingCount.get({ ...scope, cid: key.id, cver: key.version })!,
     /** The next images without a verdict of this classifier version, lowest ids first. */
     pending: (scope: Scope, key: ClassifierKey, limit: number) => pending.all({ ...scope, cid: key.id, cver: key.version, limit }).map((r) => ({ id: r.id, path: r.file_path })),
+    read,
+    /** The ids (in the given order) without a verdict of this classifier version. */
+    pendingOf(key: ClassifierKey, imageIds: readonly number[]): number[] {
+      const done = read(key, imageIds)
+      return imageIds.filter((id) => !done.has(id))
+    },
+    /** Every verdict of one classifier version on the project's images, by image id. */
+    ofProject: (projectId: number, key: ClassifierKey): Map<number, StoredVerdict> => new Map(ofProject.all(projectId, key.id, key.version).map((r) => [r.image_id, stored(r)])),
     /** Stores a batch of verdicts in one transaction: a kill leaves the batch all written or all pending. */
-    write: (key: ClassifierKey, rows: { imageId: number; verdict: Verdict }[]): void => writeBatch.immediate(key, rows),
+    write: (key: ClassifierKey, rows: { imageId: number; verdict: StoredVerdict }[]): void => writeBatch.immediate(key, rows),
     counts: countsOf,
     summary(projectId: number): ClassifierSummary[] {
       const all = imageCount.get(projectId)!

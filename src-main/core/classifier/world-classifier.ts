@@ -5,9 +5,10 @@ import { resolve } from 'node:path'
 import { defaultResourcesDir } from '../resources'
 import { CONCEPTS, SILHOUETTES, TONES, AXIS_A, AXIS_B } from '../world/taxonomy'
 import { FEATURES_OUTPUT, INPUT_NAME } from './export-onnx'
+import type { Classification } from './classifier'
 import type { ClassifierMapping } from './mapping'
 import type { ClassifierArchitecture } from './model'
-import { AttributeClassifier, type Classification } from './runner'
+import { OnnxAttributeClassifier } from './onnx-classifier'
 
 export const WORLD_CLASSIFIER_ID = 'popalign-world-classifier'
 /** Bump when the architecture, the training recipe or the renderer changes. */
@@ -42,14 +43,19 @@ export function worldClassifierDir(resourcesDir: string = defaultResourcesDir())
   return resolve(resourcesDir, 'classifier')
 }
 
-const loaded = new Map<string, Promise<AttributeClassifier>>()
+/** Opens the shipped classifier from `dir` (the caller disposes it). */
+export function openWorldClassifier(dir: string = worldClassifierDir()): Promise<OnnxAttributeClassifier> {
+  return OnnxAttributeClassifier.load(resolve(dir, WORLD_CLASSIFIER_MAPPING))
+}
 
-/** Loads the shipped classifier from `dir` once per process (a failed load is retried next time). */
-export function loadWorldClassifier(dir: string = worldClassifierDir()): Promise<AttributeClassifier> {
+const loaded = new Map<string, Promise<OnnxAttributeClassifier>>()
+
+/** The shipped classifier from `dir`, loaded once per process and kept (a failed load is retried next time); never disposed by callers. */
+export function loadWorldClassifier(dir: string = worldClassifierDir()): Promise<OnnxAttributeClassifier> {
   const key = resolve(dir)
   let pending = loaded.get(key)
   if (!pending) {
-    pending = AttributeClassifier.load(resolve(key, WORLD_CLASSIFIER_MAPPING))
+    pending = openWorldClassifier(key)
     loaded.set(key, pending)
     pending.catch(() => loaded.delete(key))
   }

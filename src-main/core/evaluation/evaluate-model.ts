@@ -5,7 +5,7 @@
 //    against the pretraining bias (the starting point PopAlign has to fix);
 //  - sample quality: Frechet distance of classifier features (the studio's FID) and mean colour shift,
 //    both against real renders of the same prompts.
-import type { Classification } from '../classifier/runner'
+import type { Classification } from '../classifier/classifier'
 import { classifyImages } from '../classifier/world-classifier'
 import { resolveWorldBias } from '../world/bias'
 import { neutralPromptSet, specificPromptSet } from '../world/prompts'

@@ -1,7 +1,7 @@
 // Per-prompt statistics of classified images: how often the asked concept and attributes were shown,
 // and the attribute distribution of what was drawn. Images whose attributes could not be read
 // ('no_detection', 'error') count as misses for attribute accuracy and are left out of distributions.
-import type { Classification } from '../classifier/runner'
+import type { Classification } from '../classifier/classifier'
 import { parsePrompt } from '../world/prompts'
 import { SILHOUETTES, TONES, attributesVisible } from '../world/taxonomy'
 

@@ -9,7 +9,43 @@ import { Job } from './jobs'
  * gender and five groups, docs/photo-classifier.md), or a foreign ONNX model (or a photo-classifier
  * mapping copied and edited) with its mapping file (absolute paths; checked against the project's taxonomy).
  */
+/**
+ * A classifier's verdict on one image, the one status type of every classifier (core/classifier/classifier.ts):
+ * judged; nothing to judge (no face, no figure: counted, never skipped); unsure on some axis; unreadable file.
+ */
+export const ClassificationStatus = z.enum(['ok', 'no_detection', 'low_confidence', 'error'])
+export type ClassificationStatus = z.infer<typeof ClassificationStatus>
+
+/** One classifier as lineage names it: its id and version (verdicts of two versions are never mixed). */
+export const ClassifierKey = z.object({ id: z.string().min(1).max(200), version: z.string().min(1).max(200) }).strict()
+export type ClassifierKey = z.infer<typeof ClassifierKey>
+
+const Proportion = z.number().min(0).max(1)
+
+/** How two classifiers that judged the same images agree (core/classifier/pair-agreement.ts). */
+export const ClassifierPairAgreement = z.object({
+  /** Images both classifiers have a verdict for. */
+  images: z.number().int().nonnegative(),
+  /** Both saw a person / only the first / only the second / neither (no_detection on both). */
+  detection: z.object({ both: z.number().int().nonnegative(), onlyA: z.number().int().nonnegative(), onlyB: z.number().int().nonnegative(), neither: z.number().int().nonnegative() }),
+  /** Images where at least one verdict is an error (unreadable file): not compared. */
+  errors: z.number().int().nonnegative(),
+  axes: z.array(
+    z.object({
+      axis: z.string(),
+      images: z.number().int().nonnegative(),
+      agreed: z.number().int().nonnegative(),
+      percentAgreement: Proportion.nullable(),
+      alpha: z.number().nullable(),
+      /** Class of the first -> class of the second -> images. */
+      table: z.record(z.string(), z.record(z.string(), z.number().int().nonnegative()))
+    })
+  )
+})
+export type ClassifierPairAgreement = z.infer<typeof ClassifierPairAgreement>
+
 export const ClassifierChoice = z.union([z.literal('builtin'), z.literal('photo'), z.object({ onnxPath: FsPath.optional(), mappingPath: FsPath }).strict()]).default('builtin')
+export type ClassifierChoice = z.infer<typeof ClassifierChoice>
 
 export const classifyMethods = {
   'classify.start': method(
@@ -28,12 +64,14 @@ export const classifyMethods = {
       z.object({
         classifierId: z.string(),
         classifierVersion: z.string(),
-        counts: z.object({ ok: z.number().int(), no_detection: z.number().int(), low_confidence: z.number().int(), error: z.number().int() }),
+        counts: z.record(ClassificationStatus, z.number().int()),
         unclassified: z.number().int().nonnegative(),
         axes: z.array(z.object({ axis: z.string(), counts: z.array(z.object({ cls: z.string(), count: z.number().int() })) }))
       })
     )
   ),
+  /** Agreement of two classifiers on the project's images both have judged (e.g. the photo classifier's GEAR and faceres). */
+  'classify.agreement': method(z.object({ projectId: Id, a: ClassifierKey, b: ClassifierKey }).strict(), ClassifierPairAgreement),
   'acquire.start': method(
     z
       .object({

@@ -1,5 +1,6 @@
 // Projects and what they hold: prompts, taxonomy axes, images, image sets and the pairs of sets to judge.
 import { z } from 'zod'
+import { ClassificationStatus } from './classify'
 import { Choice, Criterion, Id, LongText, Name, PromptKind, method, none } from './common'
 
 export const Project = z.object({
@@ -73,7 +74,7 @@ export const ImageDetail = ImageSummary.extend({
   verdicts: z.array(
     z.object({
       classifier: z.string(),
-      status: z.enum(['ok', 'no_detection', 'low_confidence', 'error']),
+      status: ClassificationStatus,
       attributes: z.record(z.string(), z.string()),
       confidence: z.number().nullable()
     })

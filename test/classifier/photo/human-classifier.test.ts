@@ -14,7 +14,8 @@ import { createJobRunner, type JobRunner } from '../../../src-main/core/jobs/run
 import { installedHumanVersion } from '../../../src-main/core/classifier/photo/any-mapping'
 import { HumanPhotoClassifier, judgeFaces } from '../../../src-main/core/classifier/photo/human-classifier'
 import { parsePhotoMapping } from '../../../src-main/core/classifier/photo/mapping'
-import { openAuditClassifier } from '../../../src-main/core/features/reports/audit-classifier'
+import { openClassifier } from '../../../src-main/core/classifier/open'
+import { toVerdict } from '../../../src-main/core/classifier/verdict-store'
 import { lineageRows } from '../../../src-main/shared/audit/lineage-rows'
 import { tempDir } from '../../store/helpers'
 
@@ -54,7 +55,7 @@ const brief = (v: { status: string; attributes: Record<string, string>; confiden
 
 describe('photo classifier on real photos', () => {
   it('finds the faces, counts the no-face photos and gives the pinned GEAR verdicts', async () => {
-    const v = (await gear.classifyFiles(FILES)).map(brief)
+    const v = (await gear.classifyFiles(FILES)).map(toVerdict).map(brief)
     // Eileen Collins is perceived as male by GEAR (0.81): a known limit, pinned so a change shows.
     expect(v[0]).toEqual({ status: 'ok', attributes: { gender: 'male', ethnicity: 'white' }, confidence: 0.81 })
     expect(v[1]).toEqual({ status: 'low_confidence', attributes: { gender: 'female', ethnicity: 'other' }, confidence: 0.59 })
@@ -66,7 +67,7 @@ describe('photo classifier on real photos', () => {
   })
 
   it('gives the pinned faceres verdicts (the second opinion on gender)', async () => {
-    const v = (await faceres.classifyFiles(FILES)).map(brief)
+    const v = (await faceres.classifyFiles(FILES)).map(toVerdict).map(brief)
     expect(v).toEqual([
       { status: 'ok', attributes: { gender: 'male' }, confidence: 0.64 },
       { status: 'ok', attributes: { gender: 'male' }, confidence: 0.79 },
@@ -86,7 +87,7 @@ describe('photo classifier on real photos', () => {
       ])
       .png()
       .toFile(both)
-    const [v] = await gear.classifyFiles([both])
+    const [v] = (await gear.classifyFiles([both])).map(toVerdict)
     expect(v.detail).toMatch(/^2 faces; the largest \(\d+x\d+ px, score 0\.\d\d\) is judged/)
     expect(v.attributes.gender).toBe('female')
   })
@@ -96,7 +97,7 @@ describe('photo classifier on real photos', () => {
     writeFileSync(garbage, 'not an image')
     const empty = path.join(tmp.dir, 'empty.jpg')
     writeFileSync(empty, '')
-    const v = await gear.classifyFiles([garbage, empty, path.join(tmp.dir, 'missing.jpg')])
+    const v = (await gear.classifyFiles([garbage, empty, path.join(tmp.dir, 'missing.jpg')])).map(toVerdict)
     expect(v.map((x) => x.status)).toEqual(['error', 'error', 'error'])
     expect(v[1].detail).toBe('empty file')
     expect(v[2].detail).toBe('cannot read file: ENOENT')
@@ -109,7 +110,7 @@ describe('photo classifier on real photos', () => {
 
 describe('photo classifier in an audit', () => {
   it("opens as the 'photo' choice and puts its notice on perceived attributes into the lineage rows", async () => {
-    const c = await openAuditClassifier('photo')
+    const c = await openClassifier('photo')
     try {
       expect([c.id, c.version]).toEqual(['human-gear', `1+human-${installedHumanVersion()}`])
       expect(c.axes).toEqual([
@@ -159,7 +160,7 @@ describe('photo classifier mapping', () => {
       }
     ]
     // 0.3 + 0.3 of group B beats 0.4 of group A once the labels are summed per class.
-    expect(judgeFaces(spec, faces).attributes).toEqual({ gender: 'female', ethnicity: 'group B' })
+    expect(toVerdict(judgeFaces(spec, faces)).attributes).toEqual({ gender: 'female', ethnicity: 'group B' })
   })
 
   it("names a head whose labels are not the model's, in its order", () => {

@@ -6,7 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { CORRUPTION_LADDER, type CorruptionKind } from '../../../src-main/core/features/reports/figures/corruptions'
 import { FIDELITY_UNIT, fidelityEstimate, kernelScaleOf, pairedMmd, pixelDescriptor, type FidelityPair } from '../../../src-main/core/features/reports/figures/fidelity'
 import type { Estimate } from '../../../src-main/core/features/reports/figures/report-model'
-import { openAuditClassifier, type AuditClassifier } from '../../../src-main/core/features/reports/audit-classifier'
+import { openClassifier } from '../../../src-main/core/classifier/open'
+import type { ImageClassifier } from '../../../src-main/core/classifier/classifier'
 import { cleanSet, fidelityResponse, type ResponseRow } from '../../../src-main/core/features/reports/fidelity-check'
 import { openWorldFidelity, type WorldFidelity } from '../../../src-main/core/features/reports/world-fidelity'
 import { Rng } from '../../../src-main/core/random/rng'
@@ -16,12 +17,12 @@ const SIZE = 16
 const PER = SIZE * SIZE * CHANNELS
 const N = 160
 
-let classifier: AuditClassifier
+let classifier: ImageClassifier
 let fidelity: WorldFidelity
 let rows: ResponseRow[]
 
 beforeAll(async () => {
-  classifier = await openAuditClassifier('builtin')
+  classifier = await openClassifier('builtin')
   fidelity = (await openWorldFidelity(classifier)) as WorldFidelity
   rows = await fidelityResponse(classifier, fidelity, N)
 })

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import type { Classification } from '../../../src-main/core/classifier/runner'
+import type { Classification } from '../../../src-main/core/classifier/classifier'
 import { classifyImages } from '../../../src-main/core/classifier/world-classifier'
 import { auditFromClassifications, promptConcept } from '../../../src-main/core/features/reports/figures/from-classifications'
 import { buildReport } from '../../../src-main/core/features/reports/figures/report'

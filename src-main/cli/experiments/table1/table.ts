@@ -4,10 +4,10 @@
 import { buildReport, frechetDistanceOfFeatures, type AuditAxis, type AuditRecord, type Estimate, type ModelReport } from '../../../core/features/reports/figures'
 import { CONCEPTS, WORLD_AXES } from '../../../core/world'
 import { auditFromClassifications } from '../../../core/features/reports/figures'
-import { openAuditClassifier } from '../../../core/features/reports/audit-classifier'
+import { openClassifier } from '../../../core/classifier/open'
 import { openWorldFidelity, type WorldFidelity } from '../../../core/features/reports/world-fidelity'
 import type { FidelityEvidence } from '../../../core/features/reports/figures'
-import type { Classification } from '../../../core/classifier/runner'
+import type { Classification } from '../../../core/classifier/classifier'
 import { blockPixels, decodeFeatures, type ImageVerdict, type ModelEvaluation, type PromptBlock, type ReferenceSet } from './evaluate'
 
 export interface Value {
@@ -144,7 +144,7 @@ export async function buildRows(evals: readonly ModelEvaluation[], ref: Referenc
     }
   }))
   const bootstrap = { resamples: b.resamples, frechetResamples: b.frechetResamples, seed: b.seed }
-  const classifier = await openAuditClassifier('builtin')
+  const classifier = await openClassifier('builtin')
   let neutralEvidence: Map<string, FidelityEvidence>[]
   let specificEvidence: Map<string, FidelityEvidence>[]
   let scale: WorldFidelity['scale']

@@ -4,7 +4,7 @@ import { ApiFailure, type Handlers } from '../dispatch'
 import type { AcquireService } from '../../features/preference-data/acquire/service'
 import type { ClassifyService } from '../../classifier/classify-job'
 
-type Methods = 'classify.start' | 'classify.summary' | 'acquire.start' | 'acquire.ledger'
+type Methods = 'classify.start' | 'classify.summary' | 'classify.agreement' | 'acquire.start' | 'acquire.ledger'
 
 export function acquireClassifyHandlers(classify: ClassifyService | undefined, acquire: AcquireService | undefined): Pick<Handlers, Methods> {
   const needClassify = (): ClassifyService => classify ?? unavailable('classification')
@@ -12,6 +12,7 @@ export function acquireClassifyHandlers(classify: ClassifyService | undefined, a
   return {
     'classify.start': ({ projectId, promptId, classifier }) => needClassify().start(projectId, { promptId, classifier }),
     'classify.summary': ({ projectId }) => needClassify().summary(projectId),
+    'classify.agreement': ({ projectId, a, b }) => needClassify().agreement(projectId, a, b),
     'acquire.start': ({ projectId, ...req }) => needAcquire().start(projectId, req),
     'acquire.ledger': ({ jobId }) => needAcquire().ledger(jobId)
   }

@@ -3,17 +3,10 @@
 // job, the acquisition and the audit read a mapping through this, so the photo classifier is one more
 // choice behind the same mapping path and every caller shows the same id and version in lineage.
 import { createRequire } from 'node:module'
-import { dirname, join, resolve } from 'node:path'
+import { dirname, join } from 'node:path'
 import { readFileSync } from 'node:fs'
 import { parseMapping, type ClassifierSpec, type HeadSpec } from '../mapping-file'
 import { isPhotoMapping, parsePhotoMapping, type PhotoClassifierSpec } from './mapping'
-
-/** The built-in photo classifier's mapping (GEAR), under $POPALIGN_RESOURCES like the world classifier's. */
-export const PHOTO_CLASSIFIER_MAPPING = 'human-gear.mapping.json'
-
-export function photoClassifierMapping(): string {
-  return resolve(process.env.POPALIGN_RESOURCES ?? resolve(process.cwd(), 'resources'), 'photo-classifier', PHOTO_CLASSIFIER_MAPPING)
-}
 
 export type AnyClassifierSpec = { kind: 'onnx'; spec: ClassifierSpec } | { kind: 'photo'; spec: PhotoClassifierSpec }
 

@@ -2,15 +2,16 @@
 // attribute models (GEAR: gender + 5 perceived-ethnicity groups; or faceres: gender), run on the
 // studio's own tfjs (core/engine/tf/backend: wasm with local .wasm files, or native tfjs-node where
 // installed). Models come from local files through the file:// loader (tf-file-loader.ts); nothing is
-// fetched at run time. Verdicts are the classification job's (classifier/onnx-classifier.ts): no face is
-// 'no_detection' (counted, never skipped), several faces are judged by the largest one (stated in the
-// verdict's detail), an axis whose top mapped class is unsure is 'low_confidence'.
+// fetched at run time. It is one implementation of the studio's classifier interface (classifier/classifier.ts):
+// no face is 'no_detection' (counted, never skipped), several faces are judged by the largest one (stated
+// in the verdict's detail), an axis whose top mapped class is unsure is 'low_confidence'.
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { readFile } from 'node:fs/promises'
 import sharp from 'sharp'
 import { loadTf, type Tf } from '../../engine/tf/backend'
-import { topClass, type ImageClassifier, type Verdict } from '../onnx-classifier'
+import { errorClassification, type Classification, type ClassifierAxis, type ImageClassifier } from '../classifier'
+import { judgeHeads } from '../onnx-classifier'
 import { MappingError } from '../mapping-file'
 import { mappingModelFile } from '../model-files'
 import { MAX_MAPPING_BYTES, readOwnerFile } from '../../fs/owner-file'
@@ -52,11 +53,26 @@ function humanConstructor(): HumanConstructor {
 }
 
 export class HumanPhotoClassifier implements ImageClassifier {
+  readonly axes: ClassifierAxis[]
+  readonly concepts = null
+  readonly hasFeatures = false
+  /** Photos of any size are read; this is the longest side they are decoded at. */
+  readonly imageSize = MAX_SIDE
+  readonly classifyPixels = null
+  readonly readPixels = null
+
   private constructor(
     readonly spec: PhotoClassifierSpec,
     private readonly tf: Tf,
     private readonly human: HumanInstance
-  ) {}
+  ) {
+    this.axes = spec.heads.map((h) => ({ name: h.axis, classes: [...h.classes] }))
+  }
+
+  /** What the attributes are and are not, and the rules for no face and several faces: shown with every report. */
+  get notice(): string {
+    return this.spec.notice
+  }
 
   /** Loads the mapping at `mappingPath` and the models it needs, from local files only. */
   static async load(mappingPath: string): Promise<HumanPhotoClassifier> {
@@ -116,29 +132,29 @@ export class HumanPhotoClassifier implements ImageClassifier {
   }
 
   /** Classifies files; a bad file is an 'error' verdict, never a throw. */
-  async classifyFiles(paths: readonly string[]): Promise<Verdict[]> {
-    const out: Verdict[] = []
+  async classifyFiles(paths: readonly string[]): Promise<Classification[]> {
+    const out: Classification[] = []
     for (const path of paths) out.push(await this.classifyFile(path))
     return out
   }
 
-  private async classifyFile(path: string): Promise<Verdict> {
+  private async classifyFile(path: string): Promise<Classification> {
     let pixels: { data: Buffer; info: { width: number; height: number; channels: number } }
     try {
       const bytes = await readFile(path)
-      if (bytes.length === 0) return errorVerdict('empty file')
+      if (bytes.length === 0) return errorClassification('empty file')
       pixels = await sharp(bytes).rotate().resize(MAX_SIDE, MAX_SIDE, { fit: 'inside', withoutEnlargement: true }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code
-      return errorVerdict(code ? `cannot read file: ${code}` : `cannot decode image: ${(e as Error).message}`)
+      return errorClassification(code ? `cannot read file: ${code}` : `cannot decode image: ${(e as Error).message}`)
     }
     const { width, height, channels } = pixels.info
-    if (channels !== 3) return errorVerdict(`decoded image has ${channels} channels, expected 3`)
+    if (channels !== 3) return errorClassification(`decoded image has ${channels} channels, expected 3`)
     const input = this.tf.tensor4d(Float32Array.from(pixels.data), [1, height, width, 3])
     let faces: HumanFace[]
     try {
       const result = await this.human.detect(input)
-      if (result.error) return errorVerdict(`face model failed: ${result.error}`)
+      if (result.error) return errorClassification(`face model failed: ${result.error}`)
       faces = result.face
     } finally {
       input.dispose()
@@ -156,23 +172,17 @@ export class HumanPhotoClassifier implements ImageClassifier {
  * the detail says how many there were; each head's labels are read as probabilities and summed per
  * project class (the same topClass as ONNX heads).
  */
-export function judgeFaces(spec: PhotoClassifierSpec, faces: readonly HumanFace[]): Verdict {
+export function judgeFaces(spec: PhotoClassifierSpec, faces: readonly HumanFace[]): Classification {
+  const blank: Classification = { status: 'no_detection', concept: null, conceptP: 0, detectionP: 0, axes: {}, features: null }
   const seen = faces.filter((f) => f.score >= spec.minFaceScore)
-  if (seen.length === 0) return { status: 'no_detection', attributes: {}, confidence: 0, detail: `no face scored ${spec.minFaceScore} or more` }
+  if (seen.length === 0) return { ...blank, detail: `no face scored ${spec.minFaceScore} or more` }
   const area = (f: HumanFace): number => f.box[2] * f.box[3]
   const face = seen.reduce((a, b) => (area(b) > area(a) ? b : a))
   const several = seen.length > 1 ? `${seen.length} faces; the largest (${Math.round(face.box[2])}x${Math.round(face.box[3])} px, score ${face.score.toFixed(2)}) is judged` : null
-  const attributes: Record<string, string> = {}
-  let confidence = 1
-  let unsure: string | null = null
-  for (const head of spec.heads) {
-    const { cls, p } = topClass(head, probabilities(head.output, head.labels, face), spec.id)
-    attributes[head.axis] = cls
-    confidence = Math.min(confidence, p)
-    if (p < spec.confidenceThreshold && unsure === null) unsure = `${head.axis}: ${cls} at ${p.toFixed(3)} below ${spec.confidenceThreshold}`
-  }
-  const detail = [several, unsure].filter((x): x is string => x !== null).join('; ') || null
-  return { status: unsure ? 'low_confidence' : 'ok', attributes, confidence, detail }
+  const { detail: unsure, ...judged } = judgeHeads(spec, (head) => probabilities(head.output, head.labels, face))
+  const detail = [several, unsure].filter((x) => !!x).join('; ')
+  const verdict: Classification = { ...blank, ...judged, detectionP: face.score }
+  return detail ? { ...verdict, detail } : verdict
 }
 
 /** One face's probabilities for an output, in the model's label order (Human rounds them to 0.01). */
@@ -193,8 +203,4 @@ function probabilities(output: string, labels: readonly string[], face: HumanFac
   }
   const sum = p.reduce((a, b) => a + b, 0)
   return sum > 0 ? p.map((v) => v / sum) : p.fill(1 / labels.length)
-}
-
-function errorVerdict(detail: string): Verdict {
-  return { status: 'error', attributes: {}, confidence: null, detail }
 }

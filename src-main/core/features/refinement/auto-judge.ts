@@ -3,7 +3,7 @@
 // discrepancy (L2 between class shares and the ideal, paper Eq. 13) summed over the project's axes.
 import type { AxisTally } from '@shared/contract'
 import { discrepancy } from '../reports/figures/metrics'
-import type { ClassificationStatus } from '../../store/repos/classifications'
+import type { ClassificationStatus } from '@shared/contract'
 
 export interface TargetAxis {
   name: string

@@ -5,14 +5,15 @@ import { REPORT_FORMATS, type ReportFormat } from './writers/write-report-files'
 import type { SamplerKind } from '../../engine/diffusion/sample-loop'
 
 export const AUDIT_USAGE = `usage: audit --prompts FILE (--checkpoint PATH [--compare PATH ...] [--seeds 0:100] [--steps 20] [--sampler ddim|ddpm] [--guidance 3] | --images FOLDER)
-             [--classifier builtin | --mapping MAPPING.json [--onnx MODEL.onnx]] --out DIR
+             [--classifier builtin|photo | --mapping MAPPING.json [--onnx MODEL.onnx]] --out DIR
              [--formats html,pdf,json,csv] [--title TEXT] [--resamples 1000]
 
   --prompts     one prompt per line (blank lines and # comments ignored)
   --checkpoint  sample every prompt with the fixed seeds from this checkpoint; --compare adds more checkpoints
   --images      audit a folder of generated images (PopAlignSDXL sidecar .json files or an img_path,prompt CSV)
   --seeds       A:B is seeds A..B-1; or a comma list (1,5,9)
-  --classifier  builtin = the shipped world classifier; or give an ONNX classifier's --mapping (and --onnx)
+  --classifier  builtin = the shipped world classifier, photo = the photo classifier for people (perceived gender and
+                five coarse groups); or give an ONNX classifier's --mapping (and --onnx)
   --out         folder for report.html, report.pdf, report.json, report.csv (and sampled images)`
 
 export type AuditCliPlan = {
@@ -21,7 +22,7 @@ export type AuditCliPlan = {
   formats: ReportFormat[]
   title: string | null
   resamples: number
-  classifier: 'builtin' | { mappingPath: string; onnxPath?: string }
+  classifier: 'builtin' | 'photo' | { mappingPath: string; onnxPath?: string }
 } & ({ source: 'checkpoints'; checkpoints: string[]; seeds: number[]; steps: number; sampler: SamplerKind; guidance: number } | { source: 'images'; folder: string })
 
 export class UsageError extends Error {}
@@ -133,9 +134,11 @@ function parseClassifier(values: Map<ValueFlag, string>, path: (p: string) => st
   const named = values.get('classifier')
   const mapping = values.get('mapping')
   const onnx = values.get('onnx')
-  if (named !== undefined && named !== 'builtin') throw new UsageError(`--classifier must be "builtin" (or give --mapping and --onnx for your own ONNX classifier), got "${named}"`)
-  if (named !== undefined && (mapping !== undefined || onnx !== undefined)) throw new UsageError('give either --classifier builtin or --mapping/--onnx, not both')
+  if (named !== undefined && named !== 'builtin' && named !== 'photo') {
+    throw new UsageError(`--classifier must be "builtin" or "photo" (or give --mapping and --onnx for your own ONNX classifier), got "${named}"`)
+  }
+  if (named !== undefined && (mapping !== undefined || onnx !== undefined)) throw new UsageError(`give either --classifier ${named} or --mapping/--onnx, not both`)
   if (onnx !== undefined && mapping === undefined) throw new UsageError('--onnx needs --mapping (the file that maps its outputs onto the taxonomy)')
-  if (mapping === undefined) return 'builtin'
+  if (mapping === undefined) return named ?? 'builtin'
   return onnx === undefined ? { mappingPath: path(mapping) } : { mappingPath: path(mapping), onnxPath: path(onnx) }
 }

@@ -5,7 +5,7 @@ import { auditFromClassifications, type ClassifiedImageMeta } from './figures/fr
 import { buildReport } from './figures/report'
 import type { Report } from './figures/report-model'
 import type { AuditAxis, AuditModel, AuditRecord, BootstrapSettings, FidelityEvidence, FidelityScale, ReferenceFeatures } from './figures/types'
-import type { Classification } from '../../classifier/runner'
+import type { Classification } from '../../classifier/classifier'
 
 export interface AuditSource {
   model: AuditModel

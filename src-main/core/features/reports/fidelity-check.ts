@@ -11,8 +11,9 @@ import { Rng } from '../../random/rng'
 import { neutralPrompt } from '../../world/prompts'
 import { CHANNELS, renderFigureInto } from '../../world/renderer'
 import { SILHOUETTES, TONES, VISIBLE_CONCEPTS, type FigureSpec } from '../../world/taxonomy'
-import type { AuditClassifier } from './audit-classifier'
+
 import type { WorldFidelity } from './world-fidelity'
+import type { ImageClassifier } from '../../classifier/classifier'
 
 export interface ImageSet {
   images: Float32Array
@@ -45,7 +46,7 @@ export interface SetFigures {
 }
 
 /** The fidelity figures of one image set (and its Frechet distance to `fairFeatures`). */
-export async function auditSet(classifier: AuditClassifier, fidelity: WorldFidelity, set: ImageSet, label: string, fairFeatures: readonly Float32Array[], resamples = 200): Promise<SetFigures> {
+export async function auditSet(classifier: ImageClassifier, fidelity: WorldFidelity, set: ImageSet, label: string, fairFeatures: readonly Float32Array[], resamples = 200): Promise<SetFigures> {
   const classifyPixels = classifier.classifyPixels
   if (!classifyPixels) throw new Error('the fidelity check needs the built-in classifier')
   const per = classifier.imageSize * classifier.imageSize * CHANNELS
@@ -71,7 +72,7 @@ export interface ResponseRow {
 }
 
 /** Clean, each corruption at each strength, and a biased clean set: the rows of the response table. */
-export async function fidelityResponse(classifier: AuditClassifier, fidelity: WorldFidelity, count = 160): Promise<ResponseRow[]> {
+export async function fidelityResponse(classifier: ImageClassifier, fidelity: WorldFidelity, count = 160): Promise<ResponseRow[]> {
   const size = classifier.imageSize
   const clean = cleanSet(count, false, 1, size)
   const fairRef = cleanSet(count, false, 3, size)

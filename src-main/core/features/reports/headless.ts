@@ -7,9 +7,9 @@ import { basename, dirname, join } from 'node:path'
 import type { Report } from './figures/report-model'
 import type { AuditModel, FidelityEvidence, Lineage } from './figures/types'
 import { writeReportFiles } from './writers/write-report-files'
-import type { Classification } from '../../classifier/runner'
+import { classifierLineage, errorClassification, type Classification, type ImageClassifier } from '../../classifier/classifier'
+import { openClassifier } from '../../classifier/open'
 import { readRunRecord } from '../models/run-record'
-import { classifierLineage, openAuditClassifier, type AuditClassifier } from './audit-classifier'
 import { sampleCheckpoint } from './checkpoint-source'
 import type { AuditCliPlan } from './cli-args'
 import { composeReport, exemplarIds, uniqueIds, type AuditSource } from './compose'
@@ -32,11 +32,11 @@ export interface HeadlessResult {
   images: number
 }
 
-export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, opts: { builtinDir?: string; createdAt?: string } = {}): Promise<HeadlessResult> {
+export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, opts: { resourcesDir?: string; createdAt?: string } = {}): Promise<HeadlessResult> {
   const prompts = readPromptFile(plan.prompts)
   const ids = promptIds(prompts)
   checkInputs(plan)
-  const classifier = await openClassifier(plan, opts.builtinDir)
+  const classifier = await openPlanClassifier(plan, opts.resourcesDir)
   try {
     const raw: { model: AuditModel; images: SourceImage[] }[] = []
     if (plan.source === 'images') {
@@ -152,21 +152,21 @@ function checkInputs(plan: AuditCliPlan): void {
     for (const c of plan.checkpoints) if (!existsSync(c) || !statSync(c).isFile()) throw new Error(`checkpoint ${c} does not exist`)
   }
   if (existsSync(plan.out) && !statSync(plan.out).isDirectory()) throw new Error(`--out ${plan.out} exists and is not a folder`)
-  if (plan.classifier !== 'builtin') {
+  if (typeof plan.classifier === 'object') {
     for (const f of [plan.classifier.mappingPath, plan.classifier.onnxPath]) if (f !== undefined && !existsSync(f)) throw new Error(`classifier file ${f} does not exist`)
   }
 }
 
-async function openClassifier(plan: AuditCliPlan, builtinDir?: string): Promise<AuditClassifier> {
+async function openPlanClassifier(plan: AuditCliPlan, resourcesDir?: string): Promise<ImageClassifier> {
   try {
-    return await openAuditClassifier(plan.classifier, builtinDir)
+    return await openClassifier(plan.classifier, resourcesDir)
   } catch (e) {
     throw new Error(`cannot load the classifier: ${(e as Error).message}`)
   }
 }
 
 /** Classifies in batches; images the manifest already rejected get 'error' without being read. */
-export async function classifyImages(classifier: AuditClassifier, images: readonly SourceImage[], onBatch: (n: number) => void): Promise<Classification[]> {
+export async function classifyImages(classifier: ImageClassifier, images: readonly SourceImage[], onBatch: (n: number) => void): Promise<Classification[]> {
   const out = new Array<Classification>(images.length)
   for (let start = 0; start < images.length; start += CLASSIFY_BATCH) {
     const batch = images.slice(start, start + CLASSIFY_BATCH)
@@ -174,14 +174,14 @@ export async function classifyImages(classifier: AuditClassifier, images: readon
     const results = await classifier.classifyFiles(readable.map(({ img }) => img.path as string))
     readable.forEach(({ i }, k) => (out[start + i] = results[k]))
     batch.forEach((img, i) => {
-      if (img.path === null) out[start + i] = { status: 'error', concept: null, conceptP: 0, detectionP: null, axes: {}, features: null, error: img.problem ?? 'unreadable' }
+      if (img.path === null) out[start + i] = errorClassification(img.problem ?? 'unreadable')
     })
     onBatch(batch.length)
   }
   return out
 }
 
-function lineageOf(plan: AuditCliPlan, classifier: AuditClassifier, promptTexts: readonly string[], over: Pick<Lineage, 'checkpoint' | 'run' | 'seeds' | 'sampler' | 'steps' | 'guidance'>): Lineage {
+function lineageOf(plan: AuditCliPlan, classifier: ImageClassifier, promptTexts: readonly string[], over: Pick<Lineage, 'checkpoint' | 'run' | 'seeds' | 'sampler' | 'steps' | 'guidance'>): Lineage {
   return {
     snapshot: null,
     annotators: [],

@@ -4,7 +4,7 @@
 //              so a resumed report waits on the same child instead of sampling twice);
 //  - classify: the verdicts table is the ledger (images without a verdict of this classifier version);
 //  - build:    the report is built from stored verdicts and written to the report store.
-import type { ClassifierChoice } from './audit-classifier'
+import type { ClassifierChoice } from '../../classifier/open'
 
 export interface SourceState {
   kind: 'model' | 'images'

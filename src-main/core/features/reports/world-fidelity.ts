@@ -5,12 +5,12 @@
 // how fair the mix is (see features/reports/figures/fidelity.ts for the statistic).
 import { featureDescriptor, kernelScaleOf, pixelDescriptor, type Descriptor } from './figures/fidelity'
 import type { FidelityEvidence, FidelityScale } from './figures/types'
-import type { Classification } from '../../classifier/runner'
+import type { Classification } from '../../classifier/classifier'
 import { Rng } from '../../random/rng'
 import { CHANNELS, renderFigureInto } from '../../world/renderer'
 import { parsePrompt } from '../../world/prompts'
 import { SILHOUETTES, TONES, VISIBLE_CONCEPTS, isSilhouette, isTone, type FigureSpec } from '../../world/taxonomy'
-import type { AuditClassifier } from './audit-classifier'
+import type { ImageClassifier } from '../../classifier/classifier'
 
 export const FIDELITY_REFERENCE = 'a clean render of the concept its prompt asks for, with the attributes the classifier read on it (attributes drawn at random where it read none)'
 
@@ -60,7 +60,7 @@ export function matchedSpec(promptText: string, c: Classification, rng: Rng): Fi
  * Fidelity references for the built-in classifier, or null for a classifier that cannot read world
  * renders (an ONNX model of the user's: no reference can be drawn for arbitrary images).
  */
-export async function openWorldFidelity(classifier: AuditClassifier, seed = 0): Promise<WorldFidelity | null> {
+export async function openWorldFidelity(classifier: ImageClassifier, seed = 0): Promise<WorldFidelity | null> {
   const classifyPixels = classifier.classifyPixels
   if (!classifyPixels || classifier.concepts === null) return null
   const size = classifier.imageSize

@@ -6,7 +6,7 @@ import type { ReferenceFeatures } from './figures/types'
 import { renderReference } from '../../evaluation/reference'
 import { uniformBias } from '../../world/bias'
 import { parsePrompt } from '../../world/prompts'
-import type { AuditClassifier } from './audit-classifier'
+import type { ImageClassifier } from '../../classifier/classifier'
 
 export const REFERENCE_LABEL = 'fair renders of the built-in world'
 
@@ -14,7 +14,7 @@ export const REFERENCE_LABEL = 'fair renders of the built-in world'
  * Reference features for the prompts that name a world concept (`perPrompt` renders each), or null
  * when the classifier gives no features or no prompt names a concept (a foreign image set).
  */
-export async function worldReference(classifier: AuditClassifier, prompts: readonly string[], perPrompt: number, seed = 0): Promise<ReferenceFeatures | null> {
+export async function worldReference(classifier: ImageClassifier, prompts: readonly string[], perPrompt: number, seed = 0): Promise<ReferenceFeatures | null> {
   if (!classifier.hasFeatures || !classifier.classifyPixels || classifier.concepts === null) return null
   const usable = prompts.filter((p) => parsePrompt(p).concept !== null)
   if (usable.length === 0 || perPrompt < 2) return null

@@ -1,8 +1,7 @@
 // Per-image attribute verdicts of a classifier (one row per image and classifier version). The
 // classifier runner writes them; the automatic MCMC judge and the live tally read them.
 import type Database from 'better-sqlite3'
-
-export type ClassificationStatus = 'ok' | 'no_detection' | 'low_confidence' | 'error'
+import type { ClassificationStatus } from '@shared/contract'
 
 export interface ImageClassification {
   imageId: number

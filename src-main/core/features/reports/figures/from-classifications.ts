@@ -1,8 +1,8 @@
-// Turns classifier outputs (the shape of classifier/runner.ts `Classification`, as returned by the world
+// Turns classifier outputs (the shape of classifier/classifier.ts `Classification`, as returned by the world
 // classifier's `classifyImages`) plus prompt metadata into report records, so a headless audit only has
 // to sample or import images, classify them and call buildReport.
 
-import type { Classification } from '../../../classifier/runner'
+import type { Classification } from '../../../classifier/classifier'
 import { askedClassMatcher, promptWords } from './asked-class'
 import { IMAGE_STATUSES, type AuditAxis, type AuditRecord, type PromptKind } from './types'
 

@@ -1,7 +1,7 @@
 // Point metrics of docs/methods/evaluation.md §Discrepancy on class counts. Counts are over the FULL class list of an axis,
 // so a class that never appears is a zero, not a missing entry (the reference code's group-by quirk).
 
-import type { Classification } from '../../../classifier/runner'
+import type { Classification } from '../../../classifier/classifier'
 import type { AuditAxis } from './types'
 
 const SUM_TOLERANCE = 1e-6
