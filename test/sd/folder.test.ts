@@ -106,6 +106,18 @@ describe('opening a model folder', () => {
     )
   })
 
+  it('refuses a FIFO or a link out of the folder beside the parts (where external data and configs lie)', async () => {
+    const fifo = copyOf('model')
+    execFileSync('mkfifo', [join(fifo, 'unet/model.onnx_data')])
+    expect(await openError(fifo)).toBe(`the model folder ${fifo} cannot be used: unet/model.onnx_data is not a regular file (it is a FIFO (named pipe))`)
+    rmSync(fifo, { recursive: true })
+    const linked = copyOf('model-sdxl')
+    const outside = join(tmp.dir, 'weights.bin')
+    renameSync(join(linked, 'unet/model.onnx_data'), outside)
+    symlinkSync(outside, join(linked, 'unet/model.onnx_data'))
+    expect(await openError(linked)).toBe(`the model folder ${linked} cannot be used: unet/model.onnx_data leads to ${outside}, outside the model folder; copy the file into the folder instead`)
+  })
+
   it('says which settings file is not JSON', async () => {
     const dir = copyOf('model')
     writeFileSync(join(dir, 'scheduler/scheduler_config.json'), '{"num_train_timesteps": 1000,')

@@ -9,7 +9,7 @@
 // inside it, or into the blobs/ of a Hugging Face cache snapshot, never out of it); settings files are
 // read with a size cap (a 2 GB "tokenizer.json" or a FIFO never hangs the studio); an ONNX file over
 // the 2 GB that protobuf allows, or an empty one, is refused with what to do instead.
-import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs'
+import { lstatSync, readdirSync, realpathSync, statSync, type Stats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import { formatLimit, kindOf, readRegularFileSync } from '../fs/read-regular'
 import { isStrictlyInside } from '../fs/safe-path'
@@ -123,6 +123,9 @@ export function openSdFolder(dir: string): SdFolder {
           ? SDXL_VAE_SCALING
           : SD1_VAE_SCALING
   const at = (rel: string): string => join(root, rel)
+  const components = [...new Set(parts.map(([rel]) => dirname(rel)))].sort()
+  // Files beside the parts (external data, config.json) are read by onnxruntime or hashed: they must stay inside too.
+  componentFiles(root, dir, components)
   return {
     dir,
     kind,
@@ -140,8 +143,37 @@ export function openSdFolder(dir: string): SdFolder {
     } as SchedulerConfig,
     vaeScalingFactor,
     forceZerosForEmptyPrompt: index.force_zeros_for_empty_prompt !== false,
-    components: [...new Set(parts.map(([rel]) => dirname(rel)))].sort()
+    components
   }
+}
+
+/**
+ * Every file of the component folders (hidden ones left out) and model_index.json, relative to the
+ * folder, in path order; a link out of the folder or a non-regular file (a FIFO blocks a read) is refused.
+ */
+export function componentFiles(root: string, shown: string, components: readonly string[]): string[] {
+  const allowed = allowedRoot(root)
+  const files: string[] = []
+  const refuse = (rel: string, problem: string): never => {
+    throw new SdFolderError(`the model folder ${shown} cannot be used: ${rel} ${problem}`)
+  }
+  const take = (rel: string): void => {
+    const path = join(root, rel)
+    const link = lstatSync(path)
+    let real: string
+    try {
+      real = realpathSync(path)
+    } catch {
+      return refuse(rel, 'is a symbolic link to nothing (its target is missing)')
+    }
+    if (!isStrictlyInside(allowed, real)) refuse(rel, `leads to ${real}, outside the model folder; copy the file into the folder instead`)
+    const st = link.isSymbolicLink() ? statSync(real) : link
+    if (st.isFile()) files.push(rel)
+    else if (!st.isDirectory()) refuse(rel, `is not a regular file (it is ${kindOf(st)})`)
+  }
+  for (const dir of components) for (const name of readdirSync(join(root, dir))) if (!name.startsWith('.')) take(`${dir}/${name}`)
+  if (exists(join(root, 'model_index.json'))) take('model_index.json')
+  return files.sort()
 }
 
 /** Reads a JSON settings file of the folder (already checked by openSdFolder) with a size cap. */

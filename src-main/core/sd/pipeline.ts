@@ -12,10 +12,12 @@
 // A seed fixes every random draw through the project's Rng: the initial latents, then, for Euler
 // ancestral, one latent-sized draw per step, so the same seed gives the same image. `latents` and
 // `stepNoise` can be given instead (to replay a torch draw).
+import { realpathSync } from 'node:fs'
 import * as ort from 'onnxruntime-node'
 import { describeOrtBackend, sessionOptions } from '../engine/onnx/ort-runner'
 import { Rng } from '../random/rng'
 import { openSdFolder, SdFolderError, type SdFolder } from './folder'
+import { hashModelFolder, type SdProvenance } from './provenance'
 import { makeScheduler, schedulerOfConfig, type SchedulerName } from './schedulers'
 import { loadPromptTokenizer, type PromptTokenizer } from './tokenizer'
 
@@ -79,6 +81,8 @@ export function defaultSettings(folder: SdFolder): DefaultSettings {
 }
 
 export class SdPipeline {
+  private hash: Promise<string> | null = null
+
   private constructor(
     readonly folder: SdFolder,
     private readonly encoders: Encoders[],
@@ -281,6 +285,41 @@ export class SdPipeline {
     const pixels = new Float32Array(n * 3)
     for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) pixels[p * 3 + c] = Math.min(1, Math.max(0, chw[c * n + p] / 2 + 0.5))
     return { pixels, width: r.width, height: r.height, unetCalls, settings: r }
+  }
+
+  /** The model folder's content hash ("sha256:<hex>", provenance.ts), computed once per pipeline. */
+  modelHash(): Promise<string> {
+    if (!this.hash) {
+      this.hash = hashModelFolder(this.folder)
+      // A failed hash (a file changed or vanished) is tried again on the next call.
+      void this.hash.catch(() => (this.hash = null))
+    }
+    return this.hash
+  }
+
+  /**
+   * The provenance record of a run: what an image made by `sample(req)` (or given `image.settings`)
+   * carries into the workspace.
+   */
+  async provenance(req: SampleRequest | ResolvedRequest): Promise<SdProvenance> {
+    const r = this.resolve(req)
+    return {
+      source: 'sd-onnx',
+      model: realpathSync(this.folder.dir),
+      modelKind: this.folder.kind,
+      modelHash: await this.modelHash(),
+      prompt: r.prompt,
+      negativePrompt: r.negativePrompt ?? null,
+      scheduler: r.scheduler,
+      steps: r.steps,
+      guidance: r.guidance,
+      seed: r.seed,
+      width: r.width,
+      height: r.height,
+      executionProvider: this.executionProvider,
+      backend: this.backend,
+      replayedNoise: r.latents !== undefined || r.stepNoise !== undefined
+    }
   }
 
   async dispose(): Promise<void> {
