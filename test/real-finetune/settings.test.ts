@@ -14,6 +14,14 @@ describe('real-model run files', () => {
     expect(accelerateConfig(parseRealSettings({ processes: 4 }))).toBe(golden('accelerate-gpu-4-bf16.yaml'))
   })
 
+  it('keeps CPU processes on the CPU through the run file, whatever the launcher type', () => {
+    // Two CPU processes go through Accelerate's torchrun launcher (MULTI_GPU); only the run file's cpu
+    // keeps the workers off CUDA and on gloo (multiprocess.test.ts runs them).
+    const paths = { model: '/m', data: '/d.csv', output: '/o' }
+    expect(runFile(parseRealSettings({ cpu: true, mixedPrecision: 'no', processes: 2 }), paths).cpu).toBe(true)
+    expect(runFile(parseRealSettings({ processes: 2 }), paths).cpu).toBe(false)
+  })
+
   it("writes the trainer's run file with the paper's recipe and the launch command", () => {
     const file = runFile(PAPER_SETTINGS, { model: '/models/sdxl', data: '/runs/7/data/annotation_train.csv', output: '/runs/7/trainer' })
     expect(JSON.stringify(file, null, 2) + '\n').toBe(golden('trainer-run-paper.json'))

@@ -55,6 +55,9 @@ class RunConfig:
     checkpointEvery: int = 100
     keepCheckpoints: int = 2
     logEvery: int = 1
+    # Every process on the CPU (gloo between processes) even where CUDA is present. Needed for several
+    # CPU processes: torchrun's workers would otherwise each train alone on a machine without CUDA.
+    cpu: bool = False
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -97,6 +100,8 @@ def parse_config(raw: dict) -> RunConfig:
     if cfg.timestepRange is not None and not (isinstance(cfg.timestepRange, list) and len(cfg.timestepRange) == 2
                                               and all(isinstance(v, int) for v in cfg.timestepRange) and 0 <= cfg.timestepRange[0] <= cfg.timestepRange[1]):
         _fail("timestepRange", "[min, max] whole numbers with 0 <= min <= max", cfg.timestepRange)
+    if not isinstance(cfg.cpu, bool):
+        _fail("cpu", "true or false", cfg.cpu)
     if cfg.mixedPrecision not in (None, "no", "fp16", "bf16"):
         _fail("mixedPrecision", "no, fp16 or bf16", cfg.mixedPrecision)
     if cfg.lora is not None and not (isinstance(cfg.lora.rank, int) and cfg.lora.rank >= 1):

@@ -155,6 +155,7 @@ def train(config_path: str) -> int:
     out.mkdir(parents=True, exist_ok=True)
     ckpt_root = out / "checkpoints"
     accelerator = Accelerator(
+        cpu=cfg.cpu,
         mixed_precision=cfg.mixedPrecision,
         project_config=ProjectConfiguration(project_dir=str(out)),
         # One scheduler step per optimizer step, whatever the number of processes: the global batch

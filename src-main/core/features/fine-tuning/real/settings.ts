@@ -103,15 +103,21 @@ export function runFile(s: RealFinetuneSettings, paths: { model: string; data: s
     resolution: s.resolution,
     mixedPrecision: s.mixedPrecision,
     gradientCheckpointing: s.gradientCheckpointing,
-    checkpointEvery: s.checkpointEvery
+    checkpointEvery: s.checkpointEvery,
+    cpu: s.cpu
   }
 }
 
 /** Accelerate's config file for one machine (accelerate launch --config_file). */
 export function accelerateConfig(s: RealFinetuneSettings): string {
-  const distributed = s.processes === 1 ? 'NO' : s.cpu ? 'MULTI_CPU' : 'MULTI_GPU'
+  // Several CPU processes are MULTI_GPU too: that type selects Accelerate's torchrun launcher, which
+  // starts num_processes workers. Its MULTI_CPU type starts ONE process unless mpirun wraps the launch,
+  // so two "processes" trained alone. The workers stay on the CPU, with gloo, because the trainer's run
+  // file says cpu (Accelerator(cpu=True)); use_cpu records the same for a reader of this file.
+  const distributed = s.processes === 1 ? 'NO' : 'MULTI_GPU'
   return [
     '# Written by PopAlign Studio for this run; `accelerate launch --config_file` reads it.',
+    ...(s.cpu && s.processes > 1 ? ['# CPU processes: MULTI_GPU picks the torchrun launcher; the run file\'s "cpu": true keeps each one on the CPU (gloo).'] : []),
     'compute_environment: LOCAL_MACHINE',
     `distributed_type: ${distributed}`,
     'downcast_bf16: "no"',

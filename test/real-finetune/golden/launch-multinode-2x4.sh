@@ -1,0 +1,2 @@
+# On each of the 2 machines: MACHINE_RANK=0 on the first, 1 on the second; MAIN_HOST is the first machine's address.
+PYTHONPATH='/opt/popalign/resources/python' PYTHONNOUSERSITE=1 PYTHONUNBUFFERED=1 HF_HUB_OFFLINE=1 '/home/ana/.popalign-studio/python-env/bin/accelerate' launch --config_file '/home/ana/.popalign-studio/runs/12/slurm/accelerate.yaml' --num_machines 2 --num_processes 8 --machine_rank "$MACHINE_RANK" --main_process_ip "$MAIN_HOST" --main_process_port 29511 -m popalign_trainer.train --config '/home/ana/.popalign-studio/runs/12/tasks/0/trainer-run.json'
