@@ -7,9 +7,9 @@
 // checkpoint by itself, so a job relaunched after a crash or a closed studio continues where it was.
 import { createHash } from 'node:crypto'
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Workspace } from '../../../store/workspace'
-import { appendMetrics } from '../../models/metrics-log'
+import { appendMetrics, type MetricsLine } from '../../models/metrics-log'
 import { runDirOf } from '../../models/paths'
 import { truncateMetricsAfter } from '../../models/run-resume-tidy'
 import { codeVersion } from '../../models/code-version'
@@ -22,7 +22,7 @@ import { ensurePythonEnv } from '../../../python-env/env'
 import { trainerEnv } from '../../../python-env/probe'
 import { loadSnapshotContent } from '../../preference-data/snapshots/service'
 import { accelerateConfig, launchCommand, parseRealSettings, runFile, type RealFinetuneSettings } from './settings'
-import { startTrainerProcess, type TrainerEvent, type TrainerProcess } from './trainer-process'
+import { startTrainerProcess, type RunControl, type TrainerEvent } from './trainer-process'
 
 export interface RealFinetunePayload {
   real: {
@@ -53,7 +53,7 @@ export const RESULT_FILE = 'result.json'
 /** Environment variables worth recording: they change what the trainer does. */
 const RECORDED_ENV = /^(CUDA_VISIBLE_DEVICES|NCCL_|ACCELERATE_|HF_|PYTORCH_|OMP_NUM_THREADS|PYTHONPATH)/
 
-function sha256File(path: string): string {
+export function sha256File(path: string): string {
   return createHash('sha256').update(readFileSync(path)).digest('hex')
 }
 
@@ -73,42 +73,86 @@ export function checkModelFolder(modelDir: string): void {
   if (missing.length) throw new Error(`${modelDir} is not a diffusers model folder: missing ${missing.join(', ')}`)
 }
 
-export async function runRealFinetune(ctx: JobContext, deps: RealFinetuneDeps, live: Map<number, TrainerProcess>): Promise<{ message: string }> {
-  const { real } = ctx.payload as RealFinetunePayload
-  const settings = parseRealSettings(real.settings)
-  checkModelFolder(real.modelDir)
-  const runDir = runDirOf(deps.workspaceDir, ctx.jobId)
-  const outDir = join(runDir, 'trainer')
-  const dataFile = join(runDir, 'data', 'annotation_train.csv')
-  mkdirSync(join(runDir, 'data'), { recursive: true })
-
-  const resumedFrom = trainerCheckpointStep(outDir)
-  truncateMetricsAfter(runDir, resumedFrom)
-  ctx.progress({ done: resumedFrom, total: settings.steps, message: 'checking the trainer environment' })
+/** Installs or checks the managed environment, reporting the installer's progress as the job's. */
+export async function ensureTrainerEnv(ctx: JobContext, deps: Pick<RealFinetuneDeps, 'envDir' | 'sourceDir'>): Promise<void> {
   await ensurePythonEnv({
     envDir: deps.envDir,
     requirementsFile: join(deps.sourceDir, 'requirements.txt'),
     signal: ctx.signal,
     onProgress: (p) => ctx.progress({ message: `trainer environment: ${p.message}` })
   })
+}
 
-  // The snapshot is frozen, so its export is made once; a relaunch reuses it.
-  if (!existsSync(dataFile)) {
-    const content = loadSnapshotContent(deps.ws, real.snapshot.id)
-    if (content.snapshot.contentSha256 !== real.snapshot.contentSha256) {
-      throw new Error(`snapshot ${real.snapshot.id} no longer has the content this run was started with`)
-    }
-    const pairs = exportPairs(content, { includeUndecided: false })
-    if (pairs.length === 0) throw new Error(`snapshot ${real.snapshot.id} has no decided set pairs to train on`)
-    const out = openAtomicFile(dataFile, `job${ctx.jobId}`)
-    try {
-      await writePopalignCsv(pairs, out, async () => undefined)
-      out.commit()
-    } catch (err) {
-      out.abort()
-      throw err
-    }
+/** Writes the snapshot as the PopAlignSDXL CSV once: the snapshot is frozen, so a relaunch reuses it. */
+export async function exportSnapshotData(ctx: JobContext, deps: Pick<RealFinetuneDeps, 'ws'>, real: RealFinetunePayload['real'], dataFile: string): Promise<void> {
+  if (existsSync(dataFile)) return
+  mkdirSync(dirname(dataFile), { recursive: true })
+  const content = loadSnapshotContent(deps.ws, real.snapshot.id)
+  if (content.snapshot.contentSha256 !== real.snapshot.contentSha256) {
+    throw new Error(`snapshot ${real.snapshot.id} no longer has the content this run was started with`)
   }
+  const pairs = exportPairs(content, { includeUndecided: false })
+  if (pairs.length === 0) throw new Error(`snapshot ${real.snapshot.id} has no decided set pairs to train on`)
+  const out = openAtomicFile(dataFile, `job${ctx.jobId}`)
+  try {
+    await writePopalignCsv(pairs, out, async () => undefined)
+    out.commit()
+  } catch (err) {
+    out.abort()
+    throw err
+  }
+}
+
+/** A trainer `step` event as a line of the live curves (metrics.jsonl) and the job's progress line. */
+export function stepMetrics(e: TrainerEvent, lastStep: number, totalSteps: number): { line: MetricsLine; message: string } {
+  const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
+  const step = e.step ?? lastStep
+  const acc = num(e.implicitAccuracy)
+  return {
+    line: {
+      step,
+      loss: num(e.loss) ?? Number.NaN,
+      itPerSec: num(e.itPerSec) ?? 0,
+      etaSeconds: num(e.etaSeconds),
+      at: new Date().toISOString(),
+      implicitAccuracy: acc,
+      rewardMargin: num(e.rewardMargin),
+      Z: num(e.Z),
+      window: 1
+    },
+    message: `step ${step} of ${totalSteps} · loss ${(num(e.loss) ?? 0).toFixed(4)}${acc !== null ? ` · acc ${acc.toFixed(2)}` : ''}`
+  }
+}
+
+/** What every real-model run's lineage records after how it was launched: versions, model, snapshot, data, settings. */
+export function lineageCommon(start: TrainerEvent, real: RealFinetunePayload['real'], settings: RealFinetuneSettings, dataFile: string): Record<string, unknown> {
+  return {
+    versions: start.versions,
+    worldSize: start.worldSize,
+    device: start.device,
+    mixedPrecision: start.mixedPrecision,
+    model: { dir: real.modelDir, modelIndexSha256: sha256File(join(real.modelDir, 'model_index.json')) },
+    snapshot: { id: real.snapshot.id, contentSha256: real.snapshot.contentSha256 },
+    data: { format: 'popalign_csv', path: dataFile, sha256: start.dataSha256, pairs: start.pairs },
+    settings,
+    studio: codeVersion(),
+    createdAt: new Date().toISOString()
+  }
+}
+
+export async function runRealFinetune(ctx: JobContext, deps: RealFinetuneDeps, live: Map<number, RunControl>): Promise<{ message: string }> {
+  const { real } = ctx.payload as RealFinetunePayload
+  const settings = parseRealSettings(real.settings)
+  checkModelFolder(real.modelDir)
+  const runDir = runDirOf(deps.workspaceDir, ctx.jobId)
+  const outDir = join(runDir, 'trainer')
+  const dataFile = join(runDir, 'data', 'annotation_train.csv')
+
+  const resumedFrom = trainerCheckpointStep(outDir)
+  truncateMetricsAfter(runDir, resumedFrom)
+  ctx.progress({ done: resumedFrom, total: settings.steps, message: 'checking the trainer environment' })
+  await ensureTrainerEnv(ctx, deps)
+  await exportSnapshotData(ctx, deps, real, dataFile)
   writeFileAtomicSync(join(runDir, 'trainer-run.json'), JSON.stringify(runFile(settings, { model: real.modelDir, data: dataFile, output: outDir }), null, 2) + '\n')
   writeFileAtomicSync(join(runDir, 'accelerate.yaml'), accelerateConfig(settings))
   const cmd = launchCommand(deps.envDir, runDir)
@@ -127,16 +171,7 @@ export async function runRealFinetune(ctx: JobContext, deps: RealFinetuneDeps, l
           command: [cmd.command, ...cmd.args],
           cwd: deps.sourceDir,
           environment: Object.fromEntries(Object.entries(env).filter(([k, v]) => RECORDED_ENV.test(k) && v !== undefined)),
-          versions: start.versions,
-          worldSize: start.worldSize,
-          device: start.device,
-          mixedPrecision: start.mixedPrecision,
-          model: { dir: real.modelDir, modelIndexSha256: sha256File(join(real.modelDir, 'model_index.json')) },
-          snapshot: { id: real.snapshot.id, contentSha256: real.snapshot.contentSha256 },
-          data: { format: 'popalign_csv', path: dataFile, sha256: start.dataSha256, pairs: start.pairs },
-          settings,
-          studio: codeVersion(),
-          createdAt: new Date().toISOString()
+          ...lineageCommon(start, real, settings, dataFile)
         },
         null,
         2
@@ -163,25 +198,10 @@ export async function runRealFinetune(ctx: JobContext, deps: RealFinetuneDeps, l
           ctx.progress({ message: e.step ? `resuming at step ${e.step}` : `training on ${String(e.device)}` })
           return
         case 'step': {
-          const num = (v: unknown): number | null => (typeof v === 'number' && Number.isFinite(v) ? v : null)
-          lastStep = e.step ?? lastStep
-          appendMetrics(runDir, {
-            step: lastStep,
-            loss: num(e.loss) ?? Number.NaN,
-            itPerSec: num(e.itPerSec) ?? 0,
-            etaSeconds: num(e.etaSeconds),
-            at: new Date().toISOString(),
-            implicitAccuracy: num(e.implicitAccuracy),
-            rewardMargin: num(e.rewardMargin),
-            Z: num(e.Z),
-            window: 1
-          })
-          const acc = num(e.implicitAccuracy)
-          ctx.progress({
-            done: lastStep,
-            total: settings.steps,
-            message: `step ${lastStep} of ${settings.steps} · loss ${(num(e.loss) ?? 0).toFixed(4)}${acc !== null ? ` · acc ${acc.toFixed(2)}` : ''}`
-          })
+          const { line, message } = stepMetrics(e, lastStep, settings.steps)
+          lastStep = line.step
+          appendMetrics(runDir, line)
+          ctx.progress({ done: lastStep, total: settings.steps, message })
           return
         }
         case 'done': {

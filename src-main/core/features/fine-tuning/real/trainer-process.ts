@@ -20,6 +20,9 @@ export interface TrainerProcess {
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null; last: TrainerEvent | null; stderrTail: string[] }>
 }
 
+/** What pause and resume need of a live real-model run, a local process group or a Slurm job. */
+export type RunControl = Pick<TrainerProcess, 'pause' | 'resume'>
+
 export function startTrainerProcess(o: {
   command: string
   args: string[]
