@@ -23,7 +23,7 @@ function seedsText(seeds: readonly number[]): string {
 export function trainingText(t: TrainingLineage): string {
   const hyper = [t.beta !== null ? `beta ${t.beta}` : null, t.alpha !== null ? `alpha ${t.alpha}` : null].filter(Boolean).join(', ')
   return [
-    `run ${t.runId}: ${t.method}${t.preset ? ` (preset ${t.preset})` : ''}`,
+    `${t.label ?? `run ${t.runId}`}: ${t.method}${t.preset ? ` (preset ${t.preset})` : ''}`,
     hyper || null,
     `${t.steps} steps${t.checkpointStep !== null ? `, audited at step ${t.checkpointStep}` : ''}`,
     `seed ${t.seed}`,
@@ -58,7 +58,8 @@ export function lineageRows(l: Lineage): LineageRow[] {
       add(
         'snapshot',
         'preference snapshot',
-        `#${s.id} "${s.name}" (${s.criterion}), sha256 ${s.contentSha256}; ${s.pairsUsed} of ${s.pairsJudged} judged pairs used${s.trainingPairs !== null ? `, ${s.trainingPairs} winner-loser image pairs` : ''}`
+        // By its name, as the Preferences screen lists it: the database id means nothing to a reader.
+        `"${s.name}" (${s.criterion}), sha256 ${s.contentSha256}; ${s.pairsUsed} of ${s.pairsJudged} judged pairs used${s.trainingPairs !== null ? `, ${s.trainingPairs} winner-loser image pairs` : ''}`
       )
       add('annotators', 'annotators', s.annotators.length ? s.annotators.map((a) => `${a.name} (${a.kind}, ${a.judgements} judgement${a.judgements === 1 ? '' : 's'})`).join(', ') : 'none')
       add('agreement', 'annotator agreement', agreementText(s))

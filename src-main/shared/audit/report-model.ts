@@ -42,6 +42,8 @@ export interface Lineage {
 /** A training run (plain or preference fine-tuning) as its run record (run.json) pins it. */
 export interface TrainingLineage {
   runId: number
+  /** The run as its project calls it ("Run 3", or the name a person gave it); absent in older reports and outside a workspace. */
+  label?: string
   /** 'popalign' | 'dpo' | 'sft' for fine-tuning runs, 'pretrain' for plain training. */
   method: string
   preset: string | null

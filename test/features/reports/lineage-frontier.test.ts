@@ -73,7 +73,10 @@ describe('lineage rows', () => {
     const rows = Object.fromEntries(lineageRows({ ...lineage(), model: 'run:12@60', steps: 4, promptTexts: ['a doctor'], training: training(1000) }).map((r) => [r.key, r.value]))
     expect(rows.training_run).toBe('run 12: popalign (preset quick); beta 1000, alpha 0.5; 60 steps, audited at step 60; seed 3; backend tfjs-wasm; code popalign-studio@0.1.0+abc')
     expect(rows.base_checkpoint).toBe('base (step 30): /ws/base.ckpt')
-    expect(rows.snapshot).toContain(`#4 "fairness v1" (fairness), sha256 ${'a'.repeat(64)}; 3 of 3 judged pairs used, 9 winner-loser image pairs`)
+    // In a workspace the run is named as its project calls it, not by its database id.
+    const named = Object.fromEntries(lineageRows({ ...lineage(), training: { ...training(1000), label: 'Run 3' } }).map((r) => [r.key, r.value]))
+    expect(named.training_run).toMatch(/^Run 3: popalign \(preset quick\);/)
+    expect(rows.snapshot).toBe(`"fairness v1" (fairness), sha256 ${'a'.repeat(64)}; 3 of 3 judged pairs used, 9 winner-loser image pairs`)
     expect(rows.annotators).toBe('owner (human, 3 judgements), ana (human, 3 judgements)')
     expect(rows.agreement).toBe("66.7% agreement, Krippendorff's alpha 0.25 [-0.5, 1], over 3 pairs judged by several annotators")
     expect(rows.acquisition_classifier).toBe('popalign-world-classifier 1.0.0 (18 images)')

@@ -23,7 +23,7 @@ const ws = join(root.dir, 'ws')
 let s: TestStudio
 let projectId = 0
 let snapshotId = 0
-const runs: { id: number; beta: number }[] = []
+const runs: { id: number; number: number; beta: number }[] = []
 
 const finished = (jobId: number) => jobFinished(s, jobId, 90_000)
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
     })
     const done = await finished(job.id)
     expect(done.state, done.error ?? '').toBe('done')
-    runs.push({ id: job.id, beta })
+    runs.push({ id: job.id, number: job.number, beta })
   }
 }, 240_000)
 
@@ -78,6 +78,7 @@ describe('report lineage of fine-tuned runs', () => {
     expect(l.sampler).toMatch(/^ddim 3 steps/)
     expect(l.training).toMatchObject({
       runId: run.id,
+      label: `Run ${run.number}`,
       method: 'popalign',
       preset: 'paper-scaled',
       beta: 1000,
@@ -111,12 +112,12 @@ describe('report lineage of fine-tuned runs', () => {
     for (const format of ['json', 'html', 'pdf', 'csv'] as const) await s.call('report.export', { reportId: job.id, format, outPath: out(format) })
     expect(parseReportJson(readFileSync(out('json'), 'utf8')).models[0].lineage.training).toEqual(l.training)
     const html = readFileSync(out('html'), 'utf8')
-    expect(html).toContain(`<tr data-key="training_run"><th>training run</th><td>run ${run.id}: popalign (preset paper-scaled); beta 1000, alpha 0.5; 10 steps`)
+    expect(html).toContain(`<tr data-key="training_run"><th>training run</th><td>Run ${run.number}: popalign (preset paper-scaled); beta 1000, alpha 0.5; 10 steps`)
     expect(html).toContain(snapshot.contentSha256)
     expect(html).toContain('ana (human, 3 judgements)')
     expect(html).toContain('66.7% agreement, Krippendorff&#39;s alpha 0')
     const pdf = inspectPdf(readFileSync(out('pdf'))).pageTexts[0].replace(/\s+/g, ' ')
-    expect(pdf).toContain(`training run: run ${run.id}: popalign`)
+    expect(pdf).toContain(`training run: Run ${run.number}: popalign`)
     expect(pdf).toContain(`sha256 ${snapshot.contentSha256}; 2 of 3 judged pairs used, 6 winner-loser image pairs`)
     expect(pdf).toContain('annotators: owner (human, 3 judgements), ana (human, 3 judgements)')
     expect(pdf).toContain("annotator agreement: 66.7% agreement, Krippendorff's alpha 0")

@@ -41,6 +41,7 @@ export function trainingLineage(ws: Workspace, workspaceDir: string, model: stri
   const snapshotId = record?.data.source === 'snapshot' ? record.data.snapshotId : (payload.finetune?.snapshot.id ?? null)
   return {
     runId,
+    label: job.name ?? `Run ${job.number}`,
     method: objective?.method ?? 'pretrain',
     preset: record?.finetune?.preset ?? payload.finetune?.preset ?? null,
     beta: objective && objective.method !== 'sft' ? objective.beta : null,

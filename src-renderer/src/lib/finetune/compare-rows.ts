@@ -1,6 +1,7 @@
 // The rows of the runs comparison table: one row per setting or final metric, one column per run.
 // A value that differs between the selected runs is flagged so the eye finds what changed.
-import type { RunComparison } from '@shared/contract'
+import type { RunComparison, RunSummary } from '@shared/contract'
+import { startedFrom } from '../names'
 
 export interface CompareRow {
   label: string
@@ -10,12 +11,27 @@ export interface CompareRow {
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '–' : Number.isInteger(v) ? String(v) : v.toPrecision(digits))
 
-export function compareRows(runs: readonly RunComparison[]): CompareRow[] {
+/** What the table names things by: snapshots by "name · v2" (snapshots.list), runs by number or name. */
+export interface CompareNames {
+  snapshots: ReadonlyMap<number, string>
+  runs: ReadonlyArray<Pick<RunSummary, 'jobId' | 'name' | 'number'>>
+}
+
+/** "Base model (built in) · step 8000", "Run 2 · step 40", "a new model". */
+function startedAt(r: RunComparison, names: CompareNames): string {
+  const base = r.baseCheckpoint
+  if (!base) return startedFrom(r.init, names.runs)
+  const from = startedFrom(base.model, names.runs)
+  return from.includes(' · step ') ? from : `${from} · step ${base.step}`
+}
+
+export function compareRows(runs: readonly RunComparison[], names: CompareNames): CompareRow[] {
   const rows: [string, (r: RunComparison) => string][] = [
     ['Method', (r) => r.method ?? 'plain training'],
     ['State', (r) => r.state],
-    ['Snapshot', (r) => (r.snapshotId === null ? '–' : `#${r.snapshotId} · ${r.snapshotSha256?.slice(0, 10) ?? ''}`)],
-    ['Base checkpoint', (r) => (r.baseCheckpoint ? `${r.baseCheckpoint.model} @ step ${r.baseCheckpoint.step}` : 'scratch')],
+    // By name and version, with the start of its content hash so two snapshots of one name still differ.
+    ['Snapshot', (r) => (r.snapshotId === null ? '–' : `${names.snapshots.get(r.snapshotId) ?? 'a deleted snapshot'}${r.snapshotSha256 ? ` · ${r.snapshotSha256.slice(0, 10)}` : ''}`)],
+    ['Started from', (r) => startedAt(r, names)],
     ['β', (r) => fmt(r.config?.beta)],
     ['α', (r) => fmt(r.config?.alpha)],
     ['Learning rate', (r) => fmt(r.config?.learningRate)],

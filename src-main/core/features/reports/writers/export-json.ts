@@ -51,6 +51,7 @@ const SnapshotLineageSchema = z
 const TrainingSchema = z
   .object({
     runId: z.number().int(),
+    label: z.string().optional(),
     method: z.string(),
     preset: z.string().nullable(),
     beta: nullableNumber,
