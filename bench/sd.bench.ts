@@ -1,29 +1,44 @@
 // `npm run bench:sd [-- MODEL_DIR]`: sampling speed of the ONNX Stable Diffusion pipeline on this
-// machine: UNet calls/s and images/s for DDIM and Euler, 20 steps, guidance 7.5 (each UNet call runs
-// the negative and the positive prompt as one batch of 2), on the tiny SD 1.x test export by default
-// (test/fixtures/tiny-sd-onnx/model, 64x64) or on a real export given as MODEL_DIR (512x512).
+// machine: UNet calls/s and images/s for DDIM, Euler and Euler ancestral at 20 steps, guidance 7.5
+// (each UNet call runs the negative and the positive prompt as one batch of 2), and Turbo-style
+// (1 step, guidance 0: one batch-1 UNet call per image). By default on the tiny SD 1.x and SDXL test
+// exports (test/fixtures/tiny-sd-onnx, 64x64), or on a real export given as MODEL_DIR (512x512, 1024
+// for SDXL). SD_BENCH_PROVIDER picks the execution provider (auto, cpu, cuda, dml, coreml).
 import { join } from 'node:path'
-import { describeOrtBackend } from '../src-main/core/engine/onnx/ort-runner'
+import { parseProviderChoice } from '../src-main/core/engine/onnx/providers'
 import { SdPipeline } from '../src-main/core/sd/pipeline'
+import type { SchedulerName } from '../src-main/core/sd/schedulers'
 
-const dir = process.argv[2] ?? join(__dirname, '../test/fixtures/tiny-sd-onnx/model')
-const size = process.argv[2] ? 512 : 64
+const FIXTURES = join(__dirname, '../test/fixtures/tiny-sd-onnx')
+const dirs = process.argv[2] ? [process.argv[2]] : [join(FIXTURES, 'model'), join(FIXTURES, 'model-sdxl')]
 const STEPS = 20
 const IMAGES = Number(process.env.SD_BENCH_IMAGES ?? 5)
+const provider = parseProviderChoice(process.env.SD_BENCH_PROVIDER)
+
+async function bench(pipe: SdPipeline, label: string, scheduler: SchedulerName, steps: number, guidance: number, size: number): Promise<void> {
+  const req = { prompt: 'a photo of a doctor', scheduler, guidance, width: size, height: size }
+  await pipe.sample({ ...req, steps: Math.min(2, steps), seed: 0 }) // warm-up
+  let calls = 0
+  const t = performance.now()
+  for (let seed = 0; seed < IMAGES; seed++) calls += (await pipe.sample({ ...req, steps, seed })).unetCalls
+  const s = (performance.now() - t) / 1000
+  console.log(`  ${label}: ${IMAGES} images of ${size}x${size}, ${steps} step(s): ${(calls / s).toFixed(1)} UNet calls/s, ${(IMAGES / s).toFixed(2)} images/s`)
+}
 
 async function main(): Promise<void> {
-  const t0 = performance.now()
-  const pipe = await SdPipeline.open(dir)
-  console.log(`${dir}: opened in ${((performance.now() - t0) / 1000).toFixed(2)} s on ${describeOrtBackend({ optimization: 'basic' })} (CPU execution provider)`)
-  for (const scheduler of ['ddim', 'euler'] as const) {
-    await pipe.sample({ prompt: 'a photo of a doctor', scheduler, steps: 2, guidance: 7.5, width: size, height: size, seed: 0 }) // warm-up
-    let calls = 0
-    const t = performance.now()
-    for (let seed = 0; seed < IMAGES; seed++) calls += (await pipe.sample({ prompt: 'a photo of a doctor', scheduler, steps: STEPS, guidance: 7.5, width: size, height: size, seed })).unetCalls
-    const s = (performance.now() - t) / 1000
-    console.log(`${scheduler}: ${IMAGES} images of ${size}x${size}, ${STEPS} steps: ${(calls / s).toFixed(1)} UNet calls/s, ${(IMAGES / s).toFixed(2)} images/s`)
+  for (const dir of dirs) {
+    const t0 = performance.now()
+    const pipe = await SdPipeline.open(dir, { provider })
+    const size = process.argv[2] ? (pipe.folder.kind === 'sdxl' ? 1024 : 512) : 64
+    console.log(`${dir} (${pipe.folder.kind}): opened in ${((performance.now() - t0) / 1000).toFixed(2)} s on ${pipe.backend}`)
+    for (const scheduler of ['ddim', 'euler', 'euler-ancestral'] as const) {
+      // DDIM has no "linspace" spacing (the tiny SDXL's scheduler config uses it).
+      if (scheduler === 'ddim' && pipe.folder.scheduler.timestep_spacing === 'linspace') continue
+      await bench(pipe, scheduler, scheduler, STEPS, 7.5, size)
+    }
+    await bench(pipe, 'turbo-style euler', 'euler', 1, 0, size)
+    await pipe.dispose()
   }
-  await pipe.dispose()
 }
 
 main().catch((e) => {

@@ -130,6 +130,12 @@ describe('opening a model folder', () => {
     expect(await openError(dir)).toMatch(new RegExp(`^onnxruntime could not load the UNet \\(unet/model.onnx in ${dir}\\): .*Protobuf parsing failed`))
   })
 
+  it('refuses a half-precision export in words', async () => {
+    const dir = copyOf('model')
+    cpSync(join(SD_FIXTURE, 'reference/fp16-vae_decoder.onnx'), join(dir, 'vae_decoder/model.onnx'))
+    expect(await openError(dir)).toBe(`vae_decoder/model.onnx in ${dir} takes float16 input; only float32 exports can be sampled yet (export without --dtype fp16)`)
+  })
+
   it('names a missing external data file', async () => {
     const dir = copyOf('model-sdxl')
     rmSync(join(dir, 'unet/model.onnx_data'))

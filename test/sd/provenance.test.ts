@@ -1,10 +1,12 @@
 // The provenance record of a Stable Diffusion run: the model folder and its content hash, scheduler,
-// steps, guidance, seed, size and execution provider, with the model's defaults filled in. The hash
+// steps, guidance, seed, size and execution provider (engine/onnx/providers.ts), with the model's
+// defaults filled in. The hash
 // follows the content (a copy elsewhere hashes the same; one changed byte of the external weights or
 // one changed scheduler setting does not).
 import { appendFileSync, cpSync, realpathSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { installedProviders } from '../../src-main/core/engine/onnx/providers'
 import { openSdFolder } from '../../src-main/core/sd/folder'
 import { SdPipeline } from '../../src-main/core/sd/pipeline'
 import { hashedFiles, hashModelFolder } from '../../src-main/core/sd/provenance'
@@ -17,7 +19,7 @@ let tmp: { dir: string; cleanup: () => void }
 let pipe: SdPipeline
 beforeAll(async () => {
   tmp = tempDir('sd-prov-')
-  pipe = await SdPipeline.open(MODEL)
+  pipe = await SdPipeline.open(MODEL, { provider: 'cpu' })
 })
 afterAll(async () => {
   await pipe.dispose()
@@ -53,6 +55,13 @@ describe('provenance of a Stable Diffusion run', () => {
     })
     expect(p.modelHash).toMatch(/^sha256:[0-9a-f]{64}$/)
     expect(JSON.parse(JSON.stringify(p))).toEqual(p)
+  })
+
+  it('runs on the execution provider chosen, and refuses one this install lacks in words', async () => {
+    expect(pipe.executionProvider).toBe('cpu')
+    // DirectML exists only in Windows builds, CoreML only in macOS ones: one of them is missing everywhere.
+    const missing = installedProviders().find((p) => (p.name === 'dml' || p.name === 'coreml') && p.reason !== null)!
+    await expect(SdPipeline.open(MODEL, { provider: missing.name })).rejects.toThrow(`The ${missing.label} execution provider cannot be used`)
   })
 
   it("fills in the model's defaults and marks replayed noise", async () => {

@@ -14,7 +14,8 @@
 // `stepNoise` can be given instead (to replay a torch draw).
 import { realpathSync } from 'node:fs'
 import * as ort from 'onnxruntime-node'
-import { describeOrtBackend, sessionOptions } from '../engine/onnx/ort-runner'
+import { describeOrtBackend, openOrtSession } from '../engine/onnx/ort-runner'
+import { resolveProvider, type ExecutionProvider, type ProviderChoice } from '../engine/onnx/providers'
 import { Rng } from '../random/rng'
 import { openSdFolder, SdFolderError, type SdFolder } from './folder'
 import { hashModelFolder, type SdProvenance } from './provenance'
@@ -65,6 +66,11 @@ const LATENT_CHANNELS = 4
 const VAE_FACTOR = 8
 const SESSION_OPTS = { optimization: 'basic' } as const
 
+export interface OpenOptions {
+  /** The execution provider (engine/onnx/providers.ts): 'auto' (default) takes CUDA, DirectML or CoreML where usable, else CPU. */
+  provider?: ProviderChoice
+}
+
 interface Encoders {
   tokenizer: PromptTokenizer
   session: ort.InferenceSession
@@ -92,16 +98,17 @@ export class SdPipeline {
     private readonly vae: ort.InferenceSession,
     /** The onnxruntime backend the sessions run on, in words (goes into provenance). */
     readonly backend: string,
-    readonly executionProvider: string
+    readonly executionProvider: ExecutionProvider
   ) {}
 
-  static async open(dir: string): Promise<SdPipeline> {
+  static async open(dir: string, opts: OpenOptions = {}): Promise<SdPipeline> {
     const folder = openSdFolder(dir)
-    const provider = 'cpu'
+    // Resolved once, so every session of the pipeline runs on the same provider (a refused explicit choice throws in words).
+    const { provider } = await resolveProvider(opts.provider ?? 'auto')
     // From the path, so an external data file beside model.onnx (models over 2 GB) is found.
     const load = async (path: string, rel: string, what: string): Promise<ort.InferenceSession> => {
       try {
-        return await ort.InferenceSession.create(path, sessionOptions(SESSION_OPTS))
+        return (await openOrtSession(path, { ...SESSION_OPTS, provider })).session
       } catch (e) {
         throw new SdFolderError(loadFailure(folder.dir, rel, what, (e as Error).message))
       }
@@ -124,7 +131,7 @@ export class SdPipeline {
         encoders.push({ tokenizer: loadPromptTokenizer(folder.tokenizer2Json, folder.tokenizer2Config), session: te2, hidden: penultimate(te2, 'text_encoder_2/model.onnx', folder.dir) })
       }
       checkNames(folder, te, te2, unet, vae)
-      return new SdPipeline(folder, encoders, te2 ? 'text_embeds' : null, unet, vae, describeOrtBackend(SESSION_OPTS), provider)
+      return new SdPipeline(folder, encoders, te2 ? 'text_embeds' : null, unet, vae, describeOrtBackend(SESSION_OPTS, provider), provider)
     } catch (e) {
       await Promise.all(sessions.map((s) => s.release()))
       throw e
@@ -344,6 +351,14 @@ function checkNames(folder: SdFolder, te: ort.InferenceSession, te2: ort.Inferen
     [vae, 'vae_decoder/model.onnx', ['latent_sample'], ['sample']]
   ]
   if (te2) want.push([te2, 'text_encoder_2/model.onnx', ['input_ids'], ['text_embeds']])
+  // Half-precision exports (optimum-cli --dtype fp16) take float16 tensors this pipeline does not make.
+  for (const [s, file, input] of [
+    [unet, 'unet/model.onnx', 'sample'],
+    [vae, 'vae_decoder/model.onnx', 'latent_sample']
+  ] as const) {
+    const type = inputType(s, input)
+    if (type !== 'float32') throw new SdFolderError(`${file} in ${folder.dir} takes ${type} input; only float32 exports can be sampled yet (export without --dtype fp16)`)
+  }
   for (const [s, file, inputs, outputs] of want) {
     const missing = [...inputs.filter((n) => !s.inputNames.includes(n)), ...outputs.filter((n) => !s.outputNames.includes(n))]
     if (missing.length > 0)
