@@ -1,45 +1,34 @@
 // The report view end to end: the built UI in the bundled Chromium against the real serve mode. Imports
 // world images, creates a report on them, sees its charts and sentences, clicks a number to see the
 // images behind it, and exports the report as HTML and JSON.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright'
+import type { Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeWorldSample } from '../../src-main/core/world/sample-folder'
-import { launchBrowser } from './browser'
-import { startServe, type ServeProcess } from './serve-process'
+import { createProject, openStudioPage, type StudioPage } from './studio-page'
 
+let studio: StudioPage
 let root: string
-let browser: Browser
 let page: Page
-let server: ServeProcess | null = null
 let projectId = 0
-const pageErrors: string[] = []
 const prompts = ['a photo of a doctor', 'a photo of a nurse']
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'popalign-e2e-report-'))
-  await writeWorldSample({ outDir: join(root, 'world'), prompts, perPrompt: 12, seed: 4 })
-  server = await startServe(join(root, 'workspace'), { env: { POPALIGN_BROWSE_ROOTS: root } })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+  studio = await openStudioPage('report', {
+    browseRoot: true,
+    prepare: async (dir) => {
+      await writeWorldSample({ outDir: join(dir, 'world'), prompts, perPrompt: 12, seed: 4 })
+    }
+  })
+  ;({ root, page } = studio)
 })
 
-afterAll(async () => {
-  await browser?.close()
-  await server?.kill()
-  if (root) rmSync(root, { recursive: true, force: true })
-})
+afterAll(() => studio?.close())
 
 describe('report view against the real serve mode', () => {
   it('imports world images into a new project', async () => {
-    await page.goto(server!.link)
-    await page.getByLabel('Name').fill('Audit')
-    await page.getByRole('button', { name: 'Create project' }).click()
-    await page.waitForURL(/#\/p\/\d+\/import$/)
-    projectId = Number(page.url().match(/#\/p\/(\d+)\//)![1])
+    projectId = await createProject(studio, 'Audit')
     // The folder is picked on the server's side (serve mode cannot open a system dialog there).
     await page.getByRole('button', { name: 'Browse…' }).click()
     const picker = page.getByTestId('folder-picker')
@@ -137,7 +126,7 @@ describe('report view against the real serve mode', () => {
     await page.getByRole('button', { name: 'Export JSON' }).click()
     await expect.poll(() => page.getByRole('alert').first().textContent()).toContain('already exists')
     expect(existsSync(`${base}.pdf`)).toBe(false)
-    expect(pageErrors).toEqual([])
+    expect(studio.pageErrors).toEqual([])
   })
 
   it("shows an export error by the export controls only, in the user's words, and clears it on success or navigation", async () => {
@@ -166,7 +155,7 @@ describe('report view against the real serve mode', () => {
       expect(await page.getByRole('alert').count(), screen).toBe(0)
       expect(await page.locator('main').textContent(), screen).not.toContain('already exists')
     }
-    expect(pageErrors).toEqual([])
+    expect(studio.pageErrors).toEqual([])
   })
 
   it('lets the user choose a foreign ONNX classifier, whose paths the server checks', async () => {
