@@ -55,4 +55,14 @@ describe('modelGroups', () => {
     expect(modelGroups(models, 2).map((g) => g.label)).toEqual(['This project', 'Built in', 'Other projects'])
     expect(modelGroups([models[0]], 1).map((g) => g.label)).toEqual(['Built in'])
   })
+  it('offers Stable Diffusion folders of the workspace last, as one choice among the others', () => {
+    const withFolder = [...models, entry('sd:tiny', 'folder', null)]
+    expect(modelGroups(withFolder, 1).map((g) => [g.label, g.models.map((m) => m.id)])).toEqual([
+      ['This project', ['run:7@20', 'run:7@10']],
+      ['Built in', ['base']],
+      ['Other projects', ['run:9@40']],
+      ['Stable Diffusion (workspace models/ folder)', ['sd:tiny']]
+    ])
+    expect(initialModel([entry('sd:tiny', 'folder', null)], 1, null)).toBe('sd:tiny')
+  })
 })

@@ -3,7 +3,8 @@
 // backends both drive the backend-agnostic sampleLoop, which owns every random draw, so an image depends
 // only on (model, prompt, seed, sampler, steps, guidance) and the backend's arithmetic. Only the worker
 // (worker.ts) calls this; callers go through host.ts so no sampling blocks their event loop.
-import { statSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
 import { threadId } from 'node:worker_threads'
 import { loadCheckpoint } from '../engine/checkpoint/store'
 import { sampleLoop, type SamplerKind } from '../engine/diffusion/sample-loop'
@@ -15,6 +16,7 @@ import { nullCondition, sampleImages } from '../engine/onnx/sample-images'
 import { loadTf } from '../engine/tf/backend'
 import type { TrainConfig } from '../engine/train/config'
 import { SdPipeline } from '../sd/pipeline'
+import type { SchedulerName } from '../sd/schedulers'
 import { encodePrompts, VOCAB_SIZE } from '../world/vocabulary'
 import { abortError, checkBatch, type OpenOptions, type SampleBatch, type SamplerInfo, type SamplerModel } from './model'
 
@@ -128,8 +130,7 @@ async function openSd(dir: string, requested: number | undefined): Promise<Model
     throw new Error(`the image size of a Stable Diffusion model must be a multiple of 8, got ${requested}`)
   }
   const pipe = await SdPipeline.open(dir)
-  // diffusers' default resolutions: 512 for SD 1.x/2.x, 1024 for SDXL.
-  const size = requested ?? (pipe.folder.kind === 'sdxl' ? 1024 : DEFAULT_SD_SIZE)
+  const size = requested ?? exportedSize(dir) ?? (pipe.folder.kind === 'sdxl' ? 1024 : DEFAULT_SD_SIZE)
   return {
     info: { backend: `Stable Diffusion on ${pipe.backend}`, kind: 'sd-folder', imageSize: size, channels: 3, step: null, threadId },
     async sample(b, control) {
@@ -142,7 +143,8 @@ async function openSd(dir: string, requested: number | undefined): Promise<Model
         const img = await pipe.sample({
           prompt: b.prompts[i],
           negativePrompt: b.negativePrompt,
-          scheduler: b.sampler,
+          // checkBatch let only core/sd's scheduler names through for this kind.
+          scheduler: b.sampler as SchedulerName,
           steps: b.steps,
           guidance: b.guidance,
           width: size,
@@ -157,6 +159,24 @@ async function openSd(dir: string, requested: number | undefined): Promise<Model
     },
     dispose: () => pipe.dispose()
   }
+}
+
+/**
+ * The resolution the model was made for, as diffusers' pipelines read it: the UNet's sample_size times the
+ * VAE factor 8, or the VAE's own sample_size; null when the export kept neither config (then 512 / 1024).
+ */
+function exportedSize(dir: string): number | null {
+  const read = (file: string, key: string): number | null => {
+    try {
+      const v = (JSON.parse(readFileSync(join(dir, file), 'utf8')) as Record<string, unknown>)[key]
+      return typeof v === 'number' && Number.isInteger(v) && v > 0 ? v : null
+    } catch {
+      return null
+    }
+  }
+  const unet = read('unet/config.json', 'sample_size')
+  const size = unet !== null ? unet * 8 : read('vae_decoder/config.json', 'sample_size')
+  return size !== null && size % 8 === 0 && size <= 4096 ? size : null
 }
 
 /** Opens a model for sampling in this thread; the worker is the only caller. */

@@ -10,6 +10,13 @@ export type ModelSize = z.infer<typeof ModelSize>
 export const SamplerName = z.enum(['ddpm', 'ddim'])
 /** A model by id, never by path: "base" (the shipped model) or "run:<jobId>" / "run:<jobId>@<step>" (newest checkpoint when no step). */
 export const ModelRef = z.string().regex(/^(base|run:[1-9][0-9]{0,15}(@[0-9]{1,12}(-ema)?)?)$/, 'a model id: "base" or "run:<jobId>[@<step>[-ema]]"')
+/**
+ * A model a sample or report job can draw images from: a catalogue model, or a Stable Diffusion ONNX export
+ * in the workspace's models/ folder ("sd:<folder name>"). Training and fine-tuning take ModelRef only.
+ */
+export const SampleModelRef = z
+  .string()
+  .regex(/^(base|run:[1-9][0-9]{0,15}(@[0-9]{1,12}(-ema)?)?|sd:[A-Za-z0-9][A-Za-z0-9._-]{0,99})$/, 'a model id: "base", "run:<jobId>[@<step>[-ema]]" or "sd:<folder in models/>"')
 export const EngineInfo = z.object({
   training: z.object({
     /** tfjs backend name ('wasm', 'tensorflow'). */
@@ -34,6 +41,8 @@ export const EngineInfo = z.object({
     /** The one 'auto' runs every onnxruntime session on ('cuda', 'dml', 'coreml' or 'cpu'), and its label. */
     auto: z.string(),
     autoLabel: z.string(),
+    /** The default training engine on that provider, e.g. "onnxruntime-node 1.30.0 (CPU, 2 threads, basic optimisation)". */
+    trainingDescription: z.string(),
     list: z.array(
       z.object({
         name: z.enum(['cuda', 'dml', 'coreml', 'cpu']),
@@ -50,7 +59,8 @@ export const ModelArch = z.object({ imageSize: Count, patch: Count, width: Count
 export const ModelEntry = z.object({
   id: z.string(),
   label: z.string(),
-  source: z.enum(['builtin', 'run']),
+  /** 'folder': a Stable Diffusion ONNX export in <workspace>/models/ (sampled, never trained here). */
+  source: z.enum(['builtin', 'run', 'folder']),
   /** The training job that wrote it (run checkpoints). */
   jobId: Id.nullable(),
   /** The project that job belongs to (models.list fills it for runs), so lists can put the current project's runs first. */
@@ -67,5 +77,6 @@ export type ModelEntry = z.infer<typeof ModelEntry>
 
 export const modelMethods = {
   'engine.info': method(none, EngineInfo),
-  'models.list': method(none, z.array(ModelEntry))
+  /** The catalogue; `folders` adds the Stable Diffusion folders of <workspace>/models (for the screens that sample: Sample, Reports). */
+  'models.list': method(z.object({ folders: z.boolean().default(false) }).strict(), z.array(ModelEntry))
 } as const

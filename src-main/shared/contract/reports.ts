@@ -4,12 +4,12 @@ import { REPORT_SCHEMA, type Report as AuditReport } from '../audit/report-model
 import { FsPath, Id, Name, method } from './common'
 import { ClassifierChoice } from './classify'
 import { Job, JobState } from './jobs'
-import { ModelRef, SamplerName } from './models'
+import { SampleModelRef, SamplerName } from './models'
 import { ImageSource } from './projects'
 
 /** What a report compares: a model sampled on the report's prompts with its fixed seeds, or images already in the workspace. */
 export const ReportSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('model'), model: ModelRef, label: Name.optional() }).strict(),
+  z.object({ kind: z.literal('model'), model: SampleModelRef, label: Name.optional() }).strict(),
   /**
    * The project's images of the report's prompts, from the sources named in `from`: by default only the
    * imported pool, so images sampled, acquired or drawn in the studio never mix into it unasked (issue 10).

@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { Count, Id, method } from './common'
 import { Job } from './jobs'
-import { ModelRef, SamplerName } from './models'
+import { SampleModelRef, SamplerName } from './models'
 
 export const SampleProvenance = z.object({
   model: z.string(),
@@ -26,7 +26,7 @@ export const sampleMethods = {
     z
       .object({
         projectId: Id,
-        model: ModelRef,
+        model: SampleModelRef,
         prompts: z.array(z.string().trim().min(1).max(300)).min(1).max(64),
         seedStart: z
           .number()

@@ -1,5 +1,6 @@
 // Which model a model list offers first, and how it groups them: this project's runs, then the
-// built-in base model, then other projects' runs, each newest first as models.list returns them.
+// built-in base model, then other projects' runs, each newest first as models.list returns them, then
+// the Stable Diffusion folders of the workspace (the built-in world is one choice among others).
 // The Sample screen also reads a model to preselect from its address (#/p/<project>/sample/<model>),
 // which "sample from it ->" under a finished run sets; the app's router ignores the tail.
 import type { ModelEntry } from '@shared/contract'
@@ -13,7 +14,8 @@ export function modelGroups(models: readonly ModelEntry[], projectId: number): M
   const groups: ModelGroup[] = [
     { label: 'This project', models: models.filter((m) => m.source === 'run' && m.projectId === projectId) },
     { label: 'Built in', models: models.filter((m) => m.source === 'builtin') },
-    { label: 'Other projects', models: models.filter((m) => m.source === 'run' && m.projectId !== projectId) }
+    { label: 'Other projects', models: models.filter((m) => m.source === 'run' && m.projectId !== projectId) },
+    { label: 'Stable Diffusion (workspace models/ folder)', models: models.filter((m) => m.source === 'folder') }
   ]
   return groups.filter((g) => g.models.length > 0)
 }

@@ -14,7 +14,11 @@ export function engineHandlers(engine: EngineService | undefined): Pick<Handlers
   }
   return {
     'engine.info': () => e().info(),
-    'models.list': () => e().models(),
+    // Screens that train or fine-tune list only models they can start from; Sample and Reports ask for folders too.
+    'models.list': ({ folders }) =>
+      e()
+        .models()
+        .filter((m) => folders || m.source !== 'folder'),
     'train.start': ({ projectId, config, init, backend, provider }) => e().train.start(projectId, config, init, backend, provider),
     'train.pause': ({ jobId }) => e().train.pause(jobId),
     'train.resume': ({ jobId }) => e().train.resume(jobId),

@@ -1,14 +1,15 @@
 // The models the app can start from or sample: the shipped base model (when its checkpoint is
-// present) and every checkpoint of every training run in the workspace. Callers name models by id
-// ("base", "run:<jobId>", "run:<jobId>@<step>"), and only this module turns an id into a file path.
-import { existsSync, readdirSync } from 'node:fs'
+// present), every checkpoint of every training run in the workspace, and the Stable Diffusion ONNX
+// exports in <workspace>/models/ (sampled, never trained here). Callers name models by id ("base",
+// "run:<jobId>", "run:<jobId>@<step>", "sd:<folder>"), and only this module turns an id into a path.
+import { existsSync, lstatSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { ModelEntry } from '@shared/contract'
 import { ApiFailure } from '../../errors/api-failure'
 import { listCheckpoints, listEmaCheckpoints } from '../../engine/checkpoint/store'
 import { isMissingPath } from '../../fs/missing'
 import { readCheckpointMeta, type CheckpointMeta } from './checkpoint-meta'
-import { BASE_CHECKPOINT_FILE, runDirOf, runsRootOf } from './paths'
+import { BASE_CHECKPOINT_FILE, modelFoldersOf, runDirOf, runsRootOf } from './paths'
 
 export interface CatalogOptions {
   workspaceDir: string
@@ -36,8 +37,46 @@ function entryOf(id: string, label: string, source: ModelEntry['source'], jobId:
   }
 }
 
+const FOLDER_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/
+
+/** A Stable Diffusion folder's entry: DiT-only fields are zero (no training steps, no DiT architecture). */
+function folderEntry(name: string, path: string): ModelEntry {
+  return {
+    id: `sd:${name}`,
+    label: `${name} (Stable Diffusion)`,
+    source: 'folder',
+    jobId: null,
+    step: 0,
+    totalSteps: 0,
+    arch: { imageSize: 0, patch: 0, width: 0, depth: 0, heads: 0 },
+    weighting: 'constant',
+    schedule: 'scaled_linear',
+    seed: 0,
+    path
+  }
+}
+
+/** The entries of a folder; none when it does not exist yet (any other failure is raised). */
+function namesIn(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+  } catch (err) {
+    if (isMissingPath(err)) return []
+    throw err
+  }
+}
+
 export function createCatalog(opts: CatalogOptions) {
   const log = opts.log ?? (() => {})
+
+  /** Folders of <workspace>/models that hold a UNet export; the sampler checks the rest when it opens one. */
+  const folders = (): ModelEntry[] => {
+    const root = modelFoldersOf(opts.workspaceDir)
+    return namesIn(root)
+      .filter((n) => FOLDER_NAME.test(n) && lstatSync(join(root, n)).isDirectory() && existsSync(join(root, n, 'unet', 'model.onnx')))
+      .sort()
+      .map((n) => folderEntry(n, join(root, n)))
+  }
 
   const base = (): ModelEntry | null => {
     const path = join(opts.baseModelDir, BASE_CHECKPOINT_FILE)
@@ -69,27 +108,20 @@ export function createCatalog(opts: CatalogOptions) {
     return out
   }
 
-  const runIds = (): number[] => {
-    let names: string[] = []
-    try {
-      names = readdirSync(runsRootOf(opts.workspaceDir))
-    } catch (err) {
-      if (isMissingPath(err)) return []
-      throw err
-    }
-    return names
+  const runIds = (): number[] =>
+    namesIn(runsRootOf(opts.workspaceDir))
       .filter((n) => /^[1-9][0-9]{0,15}$/.test(n))
       .map(Number)
       .sort((a, b) => b - a)
-  }
 
   return {
-    /** The base model first, then runs newest first, each run's checkpoints newest first. */
+    /** The base model first, then runs newest first (each run's checkpoints newest first), then the Stable Diffusion folders. */
     list(): ModelEntry[] {
       const out: ModelEntry[] = []
       const b = base()
       if (b) out.push(b)
       for (const id of runIds()) out.push(...ofRun(id).reverse())
+      out.push(...folders())
       return out
     },
     /** The newest checkpoint of a run, or null when it has written none yet. */
@@ -107,8 +139,13 @@ export function createCatalog(opts: CatalogOptions) {
         if (!b) throw new ApiFailure('not_found', `the built-in base model is not installed (no ${join(opts.baseModelDir, BASE_CHECKPOINT_FILE)})`)
         return b
       }
+      if (id.startsWith('sd:')) {
+        const hit = folders().find((e) => e.id === id)
+        if (!hit) throw new ApiFailure('not_found', `no Stable Diffusion model folder "${id.slice(3, 103)}" in ${modelFoldersOf(opts.workspaceDir)} (a folder with unet/model.onnx)`)
+        return hit
+      }
       const m = /^run:([1-9][0-9]{0,15})(?:@([0-9]{1,12})(-ema)?)?$/.exec(id)
-      if (!m) throw new ApiFailure('bad_request', `not a model id: "${id.slice(0, 80)}" (expected "base" or "run:<jobId>[@<step>[-ema]]")`)
+      if (!m) throw new ApiFailure('bad_request', `not a model id: "${id.slice(0, 80)}" (expected "base", "run:<jobId>[@<step>[-ema]]" or "sd:<folder>")`)
       const jobId = Number(m[1])
       const all = ofRun(jobId)
       const plain = all.filter((e) => !e.id.endsWith('-ema'))

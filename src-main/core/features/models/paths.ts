@@ -17,6 +17,11 @@ export function samplesDirOf(workspaceDir: string, jobId: number): string {
   return join(workspaceDir, 'samples', String(jobId))
 }
 
+/** <workspace>/models: Stable Diffusion ONNX exports the user put there, one folder each ("sd:<folder>"). */
+export function modelFoldersOf(workspaceDir: string): string {
+  return join(workspaceDir, 'models')
+}
+
 /**
  * The shipped base model: $POPALIGN_RESOURCES/models/base when set (the packaged app points it at
  * its resources), else resources/models/base under the working directory (repo checkouts), the same

@@ -36,7 +36,9 @@ export interface SampleRequest {
 
 interface SamplePayload extends Omit<SampleRequest, 'projectId'> {
   modelLabel: string
+  /** A DiT checkpoint file, or a Stable Diffusion folder when `folder` is set. */
   checkpoint: string
+  folder?: boolean
   step: number
   /** Items (prompt-major) already recorded, and their image ids in order. */
   done: number
@@ -126,19 +128,18 @@ export function createSampleJobs(deps: SampleJobsDeps) {
     mkdirSync(root, { recursive: true })
     mkdirSync(thumbsDir, { recursive: true })
     const promptIds = ws.db.transaction(() => payload.prompts.map((text) => ensurePrompt(projectId, text))).immediate()
-    const sampler = await openSampler(
-      { kind: 'checkpoint', path: payload.checkpoint },
-      {
-        prefer: deps.prefer,
-        onFallback: (reason) => deps.log(`sample job ${ctx.jobId}: onnxruntime-node unavailable, sampling with tfjs: ${reason}`)
-      }
-    )
-    if (sampler.info.step !== payload.step) {
+    const sampler = await openSampler(payload.folder ? { kind: 'sd-folder', dir: payload.checkpoint } : { kind: 'checkpoint', path: payload.checkpoint }, {
+      prefer: deps.prefer,
+      onFallback: (reason) => deps.log(`sample job ${ctx.jobId}: onnxruntime-node unavailable, sampling with tfjs: ${reason}`)
+    })
+    if (!payload.folder && sampler.info.step !== payload.step) {
       await sampler.dispose()
       throw new Error(`checkpoint ${payload.checkpoint} now holds step ${sampler.info.step}, not step ${payload.step} the job was started with`)
     }
     const size = sampler.info.imageSize
     const pixels = size * size * sampler.info.channels
+    // Only the built-in world's 16 px figures are upscaled; a real model's images are saved as drawn.
+    const upscale = payload.folder ? 1 : scale
     ctx.progress({ done: payload.done, total, message: `sampling ${total} images with ${sampler.info.backend}` })
     try {
       while (payload.done < total && !ctx.signal.aborted) {
@@ -162,11 +163,11 @@ export function createSampleJobs(deps: SampleJobsDeps) {
         const written: Written[] = []
         for (let k = 0; k < items.length; k++) {
           const it = items[k]
-          const png = await encodePng(out.subarray(k * pixels, (k + 1) * pixels), size, scale)
+          const png = await encodePng(out.subarray(k * pixels, (k + 1) * pixels), size, upscale)
           const sha256 = createHash('sha256').update(png).digest('hex')
           const file = join(root, `${String(it.index).padStart(5, '0')}-p${it.promptIndex}-seed${it.seed}.png`)
           writeFileAtomicSync(file, png)
-          const thumb = await writeThumbnail({ bytes: png, sha256, size: png.length, format: 'png', width: size * scale, height: size * scale }, thumbsDir)
+          const thumb = await writeThumbnail({ bytes: png, sha256, size: png.length, format: 'png', width: size * upscale, height: size * upscale }, thumbsDir)
           written.push({
             promptId: promptIds[it.promptIndex],
             prompt: it.prompt,
@@ -174,7 +175,7 @@ export function createSampleJobs(deps: SampleJobsDeps) {
             file,
             sha256,
             bytes: png.length,
-            size: size * scale,
+            size: size * upscale,
             thumb,
             provenance: {
               source: 'sample',
@@ -190,7 +191,7 @@ export function createSampleJobs(deps: SampleJobsDeps) {
               backend: sampler.info.backend,
               jobId: ctx.jobId,
               imageSize: size,
-              upscale: scale,
+              upscale,
               codeVersion: codeVersion()
             }
           })
@@ -213,8 +214,10 @@ export function createSampleJobs(deps: SampleJobsDeps) {
     start(req: SampleRequest): Job {
       if (!ws.projects.get(req.projectId)) throw new ApiFailure('not_found', `project ${req.projectId} does not exist`)
       const entry = catalog.resolve(req.model)
+      const folder = entry.source === 'folder'
+      if (folder && req.sampler === 'ddpm') throw new ApiFailure('bad_request', `${entry.label} samples with ddim (or its own schedulers), not ddpm`)
       const { projectId, ...rest } = req
-      const payload: SamplePayload = { ...rest, model: entry.id, modelLabel: entry.label, checkpoint: entry.path, step: entry.step, done: 0, imageIds: [] }
+      const payload: SamplePayload = { ...rest, model: entry.id, modelLabel: entry.label, checkpoint: entry.path, step: entry.step, ...(folder ? { folder } : {}), done: 0, imageIds: [] }
       const total = req.prompts.length * req.count
       return runner.start('sample', { projectId, total, payload, message: `sampling ${total} images from ${entry.label}` })
     },
