@@ -12,6 +12,7 @@ import { labellingMethods } from './labelling'
 import { modelMethods } from './models'
 import { preferenceDataMethods } from './preference-data'
 import { projectMethods } from './projects'
+import { realFinetuneMethods } from './real-finetune'
 import { refinementMethods } from './refinement'
 import { reportMethods } from './reports'
 import { sampleMethods } from './sample'
@@ -32,6 +33,7 @@ export * from './labelling'
 export * from './models'
 export * from './preference-data'
 export * from './projects'
+export * from './real-finetune'
 export * from './refinement'
 export * from './reports'
 export * from './sample'
@@ -57,6 +59,7 @@ export const contract = {
   ...preferenceDataMethods,
   ...reportMethods,
   ...finetuneMethods,
+  ...realFinetuneMethods,
   ...housekeepingMethods,
   ...workspaceMethods
 } as const

@@ -22,6 +22,7 @@ import { createMcmcService } from '../../features/refinement/chain-service'
 import { createTeamService, type TeamService } from '../../features/team/team-service'
 import { engineHandlers } from './engine-handlers'
 import { finetuneHandlers } from './finetune-handlers'
+import { realFinetuneHandlers } from './real-finetune-handlers'
 import { mcmcHandlers } from './mcmc-handlers'
 import { sampleDistinct, seededRandom } from '../../random/rng'
 import { reportHandlers } from './report-handlers'
@@ -256,6 +257,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...sandbox1dHandlers(),
     ...engineHandlers(deps.engine),
     ...finetuneHandlers(deps.engine),
+    ...realFinetuneHandlers(deps.engine),
     ...acquireClassifyHandlers(deps.classify, deps.acquire),
     ...snapshotHandlers(ws, deps.exports),
     ...housekeepingHandlers(ws),

@@ -11,6 +11,7 @@ import { defaultEnvDir, trainerSourceDir } from '../../python-env/paths'
 import { createSampleJobs, type SampleJobs } from './sample-jobs'
 import { createTrainJobs, type TrainJobs } from './train-jobs'
 import { createFinetuneJobs, createFinetunePreparer, type FinetuneJobs } from '../fine-tuning/finetune-jobs'
+import { createRealFinetuneService, type RealFinetuneService } from '../fine-tuning/real/service'
 
 export interface EngineServiceDeps {
   ws: Workspace
@@ -37,6 +38,8 @@ export interface EngineService {
   readonly sample: SampleJobs
   /** Preference fine-tuning runs (jobs of kind 'train' with a snapshot) and run comparison. */
   readonly finetune: FinetuneJobs
+  /** Real diffusers models with the managed PyTorch trainer: its environment and a run's curves and lineage. */
+  readonly real: RealFinetuneService
 }
 
 /** Registers the 'train' (plain and fine-tuning) and 'sample' job kinds on the runner; call before runner.resumePending(). */
@@ -50,6 +53,7 @@ export function createEngineService(deps: EngineServiceDeps): EngineService {
       return job ? (job.name ?? `Run ${job.number}`) : null
     }
   })
+  const realTrainer = deps.realTrainer ?? { envDir: defaultEnvDir(), sourceDir: trainerSourceDir() }
   const train = createTrainJobs({
     ws: deps.ws,
     runner: deps.runner,
@@ -60,11 +64,12 @@ export function createEngineService(deps: EngineServiceDeps): EngineService {
     workerPath: deps.workerPath,
     progressIntervalMs: deps.progressIntervalMs,
     prepareFinetune: createFinetunePreparer(deps.ws),
-    realTrainer: deps.realTrainer ?? { envDir: defaultEnvDir(), sourceDir: trainerSourceDir() }
+    realTrainer
   })
   const sample = createSampleJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, log: deps.log, chunk: deps.sampleChunk, prefer: deps.samplePrefer })
   const finetune = createFinetuneJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, train })
   // A run names its project, so model lists can show the current project's runs first.
   const withProject = (m: ModelEntry): ModelEntry => (m.jobId === null ? { ...m, projectId: null } : { ...m, projectId: deps.ws.jobs.get(m.jobId)?.projectId ?? null })
-  return { info: engineInfo, models: () => catalog.list().map(withProject), train, sample, finetune }
+  const real = createRealFinetuneService({ ws: deps.ws, workspaceDir: deps.workspaceDir, ...realTrainer, train, log: deps.log })
+  return { info: engineInfo, models: () => catalog.list().map(withProject), train, sample, finetune, real }
 }

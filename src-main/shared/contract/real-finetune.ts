@@ -1,0 +1,119 @@
+// Fine-tuning real diffusers models with the managed PyTorch trainer (issue 14): the trainer's Python
+// environment (status, probe, install), starting a run here or on a Slurm cluster, and its curves with
+// the run's lineage. Runs are jobs of kind 'train', so pause, resume and cancel go through train.*.
+import { z } from 'zod'
+import { Count, FsPath, Id, method } from './common'
+import { FinetunePoint } from './finetune'
+import { Job } from './jobs'
+import { TrainMetrics } from './train'
+
+export const PythonEnvState = z.enum(['ready', 'not-installed', 'outdated', 'no-python', 'installing', 'failed'])
+export type PythonEnvState = z.infer<typeof PythonEnvState>
+export const PythonProbe = z.object({
+  python: z.string(),
+  torch: z.string().nullable(),
+  /** CUDA version when a CUDA device is usable, else null. */
+  cuda: z.string().nullable(),
+  gpus: z.array(z.object({ name: z.string(), freeBytes: z.number(), totalBytes: z.number() })),
+  memory: z.object({ freeBytes: z.number(), totalBytes: z.number() }).nullable(),
+  /** One line: "Python 3.11.7 · torch 2.13.0+cpu · CPU only · 20.1 GiB RAM free". */
+  summary: z.string()
+})
+export type PythonProbe = z.infer<typeof PythonProbe>
+export const PythonEnvStatus = z.object({
+  state: PythonEnvState,
+  envDir: z.string(),
+  /** What is missing or went wrong, in words; null when ready. */
+  reason: z.string().nullable(),
+  /** While installing: the installer's phase and packages resolved so far. */
+  install: z.object({ message: z.string(), done: Count, total: Count }).nullable(),
+  /** What the environment holds (only when asked for and ready). */
+  probe: PythonProbe.nullable(),
+  /** Whether sbatch is on this machine's PATH (runs can then be submitted to Slurm from here). */
+  sbatch: z.boolean()
+})
+export type PythonEnvStatus = z.infer<typeof PythonEnvStatus>
+
+/** Trainer settings as the screen sends them; the core checks each field and names the first bad one. */
+export const RealSettingsInput = z
+  .object({
+    method: z.enum(['popalign', 'dpo', 'sft']),
+    beta: z.number(),
+    alpha: z.number(),
+    weighting: z.enum(['constant', 'debias', 'min_snr']),
+    captionDropout: z.number(),
+    steps: z.number(),
+    pairsPerStep: z.number(),
+    learningRate: z.number(),
+    warmupSteps: z.number(),
+    seed: z.number(),
+    loraRank: z.number().nullable(),
+    resolution: z.number(),
+    mixedPrecision: z.enum(['no', 'fp16', 'bf16']),
+    gradientCheckpointing: z.boolean(),
+    checkpointEvery: z.number(),
+    processes: z.number(),
+    cpu: z.boolean()
+  })
+  .partial()
+  .strict()
+export const SlurmSettingsInput = z
+  .object({
+    partition: z.string().nullable(),
+    account: z.string().nullable(),
+    nodes: z.number(),
+    gpusPerNode: z.number(),
+    cpusPerTask: z.number(),
+    timeLimit: z.string(),
+    sweepBetas: z.array(z.number()).nullable(),
+    envDir: z.string().nullable(),
+    sourceDir: z.string().nullable(),
+    mainPort: z.number()
+  })
+  .partial()
+  .strict()
+
+export const RealRunLineage = z.object({
+  /** The command the studio ran (accelerate launch …, or sbatch … for a cluster). */
+  command: z.array(z.string()),
+  versions: z.record(z.string(), z.string().nullable()),
+  device: z.string().nullable(),
+  worldSize: z.number().nullable(),
+  modelDir: z.string(),
+  snapshotSha256: z.string(),
+  dataSha256: z.string().nullable(),
+  slurmJobId: z.string().nullable()
+})
+export const RealMetrics = TrainMetrics.extend({
+  method: z.enum(['popalign', 'dpo', 'sft']),
+  modelDir: z.string(),
+  finetunePoints: z.array(FinetunePoint),
+  /** Written when the trainer has started; null before. */
+  lineage: RealRunLineage.nullable(),
+  /** A Slurm β sweep: each array task's β and curve (task 0's curve is also finetunePoints). */
+  tasks: z.array(z.object({ task: Count, beta: z.number(), points: z.array(FinetunePoint) })),
+  /** Where the trained LoRA or UNet is, once the run is done. */
+  result: z.object({ kind: z.string(), path: z.string() }).nullable()
+})
+export type RealMetrics = z.infer<typeof RealMetrics>
+
+export const realFinetuneMethods = {
+  'python.status': method(z.object({ probe: z.boolean().default(false) }).strict(), PythonEnvStatus),
+  /** Starts installing the trainer environment (if needed) in the background; follow it with python.status. */
+  'python.install': method(z.object({}).strict(), PythonEnvStatus),
+  'train.startReal': method(
+    z
+      .object({
+        projectId: Id,
+        /** A diffusers model folder (model_index.json, unet/, vae/, text_encoder/, tokenizer/, scheduler/). */
+        modelDir: FsPath,
+        snapshotId: Id,
+        settings: RealSettingsInput.default({}),
+        /** Submit to Slurm with these settings instead of running here. */
+        slurm: SlurmSettingsInput.nullable().default(null)
+      })
+      .strict(),
+    Job
+  ),
+  'train.realMetrics': method(z.object({ jobId: Id, maxPoints: z.number().int().min(10).max(5000).default(500) }).strict(), RealMetrics)
+} as const
