@@ -134,3 +134,36 @@ describe('ONNX Stable Diffusion pipeline', () => {
     }
   })
 })
+
+describe('sampling controls', () => {
+  const req = { prompt: 'a photo of a doctor', scheduler: 'euler' as const, steps: 3, guidance: 5, width: 64, height: 64, seed: 2 }
+
+  it('reports each step and stops between steps when cancelled', async () => {
+    const seen: string[] = []
+    const ctrl = new AbortController()
+    const err = await pipe
+      .sample({
+        ...req,
+        signal: ctrl.signal,
+        onStep: (done, total) => {
+          seen.push(`${done}/${total}`)
+          if (done === 2) ctrl.abort()
+        }
+      })
+      .catch((e: unknown) => e)
+    expect(seen).toEqual(['1/3', '2/3'])
+    expect(err).toMatchObject({ name: 'AbortError', message: 'sampling was cancelled' })
+  })
+
+  it('returns settings a worker can post (no callbacks)', async () => {
+    const out = await pipe.sample({ ...req, onStep: () => {}, signal: new AbortController().signal })
+    expect(structuredClone(out.settings)).toEqual({ ...req })
+  })
+
+  it('refuses sizes past 2048, noise for a scheduler that adds none, and bad seeds in words', async () => {
+    await expect(pipe.sample({ ...req, width: 4096 })).rejects.toThrow("images are at most 2048 x 2048 (SDXL's native size is 1024), got 4096 x 64")
+    await expect(pipe.sample({ ...req, stepNoise: new Float32Array(3 * 256) })).rejects.toThrow('stepNoise is noise for euler-ancestral steps; euler adds none')
+    await expect(pipe.sample({ ...req, seed: -1 })).rejects.toThrow('the seed must be a whole number 0 or more, got -1')
+    await expect(pipe.sample({ ...req, width: 60 })).rejects.toThrow('width must be a positive multiple of 8, got 60')
+  })
+})

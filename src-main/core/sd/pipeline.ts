@@ -38,6 +38,10 @@ export interface SampleRequest {
   latents?: Float32Array
   /** Euler ancestral: the per-step Gaussian noise (steps x latent size, step-major) instead of drawing it from `seed`. */
   stepNoise?: Float32Array
+  /** Checked before every UNet call: a cancel stops a long image (minutes for SDXL on a CPU) between steps. */
+  signal?: AbortSignal
+  /** Called after every step with (steps done, steps in all). */
+  onStep?: (done: number, total: number) => void
 }
 
 /** A request with every default filled in: what was actually run. */
@@ -64,6 +68,8 @@ export interface DefaultSettings {
 
 const LATENT_CHANNELS = 4
 const VAE_FACTOR = 8
+/** The largest side sampled: twice SDXL's native 1024 (the UNet's memory grows with the square). */
+const MAX_SIDE = 2048
 const SESSION_OPTS = { optimization: 'basic' } as const
 
 export interface OpenOptions {
@@ -158,7 +164,9 @@ export class SdPipeline {
       if (!Number.isInteger(v) || v < VAE_FACTOR || v % VAE_FACTOR !== 0) throw new Error(`${k} must be a positive multiple of ${VAE_FACTOR}, got ${v}`)
     }
     if (!(r.guidance >= 0) || !Number.isFinite(r.guidance)) throw new Error(`guidance must be 0 or more, got ${r.guidance}`)
+    if (r.width > MAX_SIDE || r.height > MAX_SIDE) throw new Error(`images are at most ${MAX_SIDE} x ${MAX_SIDE} (SDXL's native size is 1024), got ${r.width} x ${r.height}`)
     if (!Number.isInteger(r.seed) || r.seed < 0) throw new Error(`the seed must be a whole number 0 or more, got ${r.seed}`)
+    if (r.stepNoise && r.scheduler !== 'euler-ancestral') throw new Error(`stepNoise is noise for euler-ancestral steps; ${r.scheduler} adds none`)
     return r
   }
 
@@ -246,6 +254,7 @@ export class SdPipeline {
     const timestepType = inputType(this.unet, 'timestep')
     let unetCalls = 0
     for (let i = 0; i < scheduler.timesteps.length; i++) {
+      if (r.signal?.aborted) throw cancelled()
       const t = scheduler.timesteps[i]
       const scaled = scheduler.scaleInput(latents, i)
       const sample = new Float32Array(batch * size)
@@ -279,6 +288,7 @@ export class SdPipeline {
       let noise: Float32Array | undefined
       if (scheduler.stochastic) noise = r.stepNoise ? r.stepNoise.subarray(i * size, (i + 1) * size) : Float32Array.from({ length: size }, () => rng.normal())
       latents = scheduler.step(eps, i, latents, noise)
+      r.onStep?.(i + 1, scheduler.timesteps.length)
     }
     const decoded = await this.vae.run({
       latent_sample: new ort.Tensor(
@@ -291,7 +301,11 @@ export class SdPipeline {
     const n = r.width * r.height
     const pixels = new Float32Array(n * 3)
     for (let p = 0; p < n; p++) for (let c = 0; c < 3; c++) pixels[p * 3 + c] = Math.min(1, Math.max(0, chw[c * n + p] / 2 + 0.5))
-    return { pixels, width: r.width, height: r.height, unetCalls, settings: r }
+    // The settings without the callbacks, so the result survives a structured clone (the sampler's worker posts it).
+    const settings: ResolvedRequest = { ...r }
+    delete settings.signal
+    delete settings.onStep
+    return { pixels, width: r.width, height: r.height, unetCalls, settings }
   }
 
   /** The model folder's content hash ("sha256:<hex>", provenance.ts), computed once per pipeline. */
@@ -332,6 +346,13 @@ export class SdPipeline {
   async dispose(): Promise<void> {
     await Promise.all([...this.encoders.map((e) => e.session.release()), this.unet.release(), this.vae.release()])
   }
+}
+
+/** A cancelled image, named as the engine's and the sampler's cancels are ('AbortError'). */
+function cancelled(): Error {
+  const err = new Error('sampling was cancelled')
+  err.name = 'AbortError'
+  return err
 }
 
 /** SDXL conditions on each encoder's penultimate layer: hidden_states.(N-1) of an export with hidden_states.0..N. */
