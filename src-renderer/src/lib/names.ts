@@ -27,3 +27,10 @@ export function startedFrom(init: string, runs: ReadonlyArray<{ jobId: number; n
   const from = runs.find((r) => r.jobId === Number(m[1]))
   return `${from ? runLabel(from) : 'a run of another project'}${m[2] ? ` · step ${m[2]}` : ''}`
 }
+
+/** "1st", "2nd", "3rd", "11th", "22nd": a place in a set, so it never reads like an id ("image 2"). */
+export function ordinal(n: number): string {
+  const tens = n % 100
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')
+  return `${n}${suffix}`
+}

@@ -1,0 +1,164 @@
+// The second hour with the studio (issue 10), as a newcomer walks on from the first: the real built UI
+// in the bundled Chromium against the real serve mode on a fresh workspace with the demo project.
+// Acquisition (start it from the Preference data screen; its images' thumbnails load in the ledger and
+// in Browse) -> refinement judged by a person (a few decisions by keyboard) -> the team (invite an
+// annotator; a second browser context accepts the invite and labels) -> the studio is killed in the
+// middle of that labelling and started again as a user does -> the annotator goes on labelling and the
+// owner sees the work. On every screen (test/e2e/screen-check.ts): every image loaded, no error the step
+// did not cause, no raw id, method name or ISO timestamp; screenshots land in test-results/second-hour/.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import Database from 'better-sqlite3'
+import type { Browser, BrowserContext, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from './browser'
+import { checkScreen } from './screen-check'
+import { startServe, type ServeProcess } from './serve-process'
+
+const DIR = 'second-hour'
+let root: string
+let workspace: string
+let browser: Browser
+let page: Page
+let annotatorContext: BrowserContext
+let ada: Page
+let server: ServeProcess
+let demoId = 0
+let inviteUrl = ''
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'popalign-second-hour-'))
+  workspace = join(root, 'workspace')
+  // As a user starts it (no --port): a restart comes back on the same address.
+  server = await startServe(workspace, { port: 'remembered', env: { POPALIGN_DEMO: '1' } })
+  browser = await launchBrowser()
+  page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage()
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.goto(server.link)
+  const demo = page.getByRole('link', { name: /Synthetic Population \(demo\)/ })
+  await demo.waitFor()
+  await demo.click()
+  await page.waitForURL(/#\/p\/\d+\/browse$/)
+  demoId = Number(page.url().match(/#\/p\/(\d+)\//)![1])
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.kill()
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+const go = (screen: string, p: Page = page) => p.goto(`${server.origin}/#/p/${demoId}/${screen}`)
+const check = (name: string, p: Page = page) => checkScreen(p, DIR, name)
+
+/** Decisions per annotator name, read from the workspace file as an auditor would. */
+function decisionsBy(name: string): number {
+  const db = new Database(join(workspace, 'workspace.db'), { readonly: true, fileMustExist: true })
+  try {
+    return db.prepare('SELECT count(*) FROM judgements j JOIN annotators a ON a.id = j.annotator_id WHERE a.name = ? AND j.undone_at IS NULL').pluck().get(name) as number
+  } finally {
+    db.close()
+  }
+}
+
+describe('the second hour, against the real serve mode', () => {
+  it('acquires preferences from the Preference data screen, and every acquired image has its thumbnail', async () => {
+    await go('preferences')
+    const panel = page.getByTestId('acquire-panel')
+    await panel.getByRole('checkbox', { name: /a photo of a doctor/ }).check()
+    await panel.getByLabel('N per neutral').fill('4')
+    await panel.getByLabel('M per specific').fill('2')
+    await panel.getByLabel('Set size k').fill('2')
+    await panel.getByLabel('Pairs per prompt').fill('2')
+    await panel.getByRole('button', { name: 'Start acquisition' }).click()
+    await expect.poll(() => page.getByTestId('acquire-job').getAttribute('data-state'), { timeout: 120_000 }).toBe('done')
+    await check('01-acquisition')
+    // Browse, filtered to the acquired images: each thumbnail loads (checkScreen reads naturalWidth).
+    await go('browse')
+    await page
+      .getByRole('button', { name: /^a photo of a doctor/ })
+      .first()
+      .click()
+    const source = page.getByLabel('Source')
+    await expect.poll(() => source.locator('option').allTextContents()).toContainEqual(expect.stringMatching(/^Acquired \(\d+\)$/))
+    await source.selectOption('acquired')
+    await expect.poll(() => page.locator('[data-testid=image-grid] img').count()).toBeGreaterThan(0)
+    await check('02-browse-acquired')
+  }, 180_000)
+
+  it('refines a set with a human judge: accept, reject, accept by keyboard', async () => {
+    await go('refine')
+    await page.getByLabel('Set size').fill('3')
+    await page.getByRole('button', { name: 'Start chain' }).click()
+    await page.waitForURL(/#\/p\/\d+\/refine\/\d+$/)
+    let saved = 0
+    for (const key of ['y', 'n', 'y']) {
+      await expect.poll(() => page.getByRole('button', { name: /Stop and keep/ }).isEnabled(), { timeout: 20_000 }).toBe(true)
+      await page.keyboard.press(key)
+      await expect.poll(() => page.getByTestId('save-state').getAttribute('data-save-seq')).toBe(String(++saved))
+    }
+    await expect.poll(() => page.getByTestId('chain-log').locator('tbody tr').count()).toBe(3)
+    expect(await page.getByTestId('chain-log').textContent()).toContain('owner')
+    await check('03-refine')
+  })
+
+  it('makes sets and pairs, invites an annotator, and her browser accepts the invite and labels', async () => {
+    await go('sets')
+    await page.getByRole('button', { name: /a photo of a nurse/ }).click()
+    await page.getByLabel('Sets', { exact: true }).fill('4')
+    await page.getByRole('button', { name: 'Make random sets' }).click()
+    await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(4)
+    await go('pairs')
+    await page.getByRole('button', { name: 'Create all pairs' }).click()
+    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^\d+ pairs over/)
+
+    await go('team')
+    await page.getByLabel('Name', { exact: true }).fill('Ada')
+    await page.getByRole('button', { name: 'Add annotator' }).click()
+    await page.getByRole('button', { name: 'Invite link for Ada' }).click()
+    inviteUrl = await page.getByTestId('invite-url').inputValue()
+    expect(inviteUrl.startsWith(`${server.origin}/invite/`)).toBe(true)
+    await check('04-team-invite')
+
+    annotatorContext = await browser.newContext({ viewport: { width: 1280, height: 850 } })
+    ada = await annotatorContext.newPage()
+    ada.on('pageerror', (e) => pageErrors.push(`Ada: ${e.message}`))
+    await ada.goto(inviteUrl)
+    await expect.poll(() => ada.locator('.sidebar-foot').textContent()).toContain('Ada')
+    await go('label', ada)
+    await expect.poll(() => ada.getByRole('button', { name: /Left is fairer/ }).isEnabled(), { timeout: 20_000 }).toBe(true)
+    await ada.getByTestId('set-left').locator('img').first().waitFor()
+    await ada.keyboard.press('ArrowLeft')
+    await expect.poll(() => ada.getByTestId('save-state').getAttribute('data-save-seq')).toBe('1')
+    await check('05-ada-labels', ada)
+    expect(decisionsBy('Ada')).toBe(1)
+  })
+
+  it('is killed in the middle of labelling and started again; the decision Ada made meanwhile is kept, the owner sees her work', async () => {
+    // Ada has the next pair in front of her when the studio dies; she decides while it is down.
+    await expect.poll(() => ada.getByRole('button', { name: /Left is fairer/ }).isEnabled(), { timeout: 20_000 }).toBe(true)
+    await ada.getByTestId('set-left').locator('img').first().waitFor()
+    await server.kill('SIGKILL')
+    const before = server.origin
+    await ada.keyboard.press('ArrowRight')
+    await ada.getByTestId('resending').waitFor({ timeout: 10_000 })
+    server = await startServe(workspace, { port: 'remembered' })
+    expect(server.origin).toBe(before)
+    // Her tab resends what it held, without signing in again, and the decision is stored once.
+    await expect.poll(() => decisionsBy('Ada'), { timeout: 30_000 }).toBe(2)
+    await expect.poll(() => ada.getByTestId('save-state').getAttribute('data-save-seq'), { timeout: 30_000 }).toBe('2')
+    await expect.poll(() => ada.getByTestId('resending').count()).toBe(0)
+    await check('06-ada-after-restart', ada)
+
+    await page.goto(server.link)
+    await go('team')
+    await expect.poll(() => page.locator('[data-annotator="Ada"] [data-testid=done]').textContent(), { timeout: 20_000 }).toBe('2')
+    await check('07-team-after-restart')
+    await go('refine')
+    await expect.poll(() => page.getByText('Chain 1').count()).toBeGreaterThan(0)
+    await check('08-refine-after-restart')
+    expect(pageErrors).toEqual([])
+  }, 120_000)
+})
