@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     batch: BATCH,
     sampleSize,
     seed: 1,
-    clipX0: true // as the app's samplers run (engine-service/image-sampler.ts)
+    clipX0: true // as the app's sampler runs (core/sampling/backends.ts)
   })
   const tfjsSampleMs = performance.now() - t0
   denoiser.dispose()

@@ -13,12 +13,11 @@
 // per core, and writes the comparison.
 import { existsSync, readFileSync } from 'node:fs'
 import { emptyMoments, addToMoments, fitGaussian, prepareReference, frechetToReference, type PreparedReference } from '../../../core/stats/frechet'
-import type { Classification } from '../../../core/classifier/runner'
+import type { Classification } from '../../../core/classifier/classifier'
 import { classifyImages } from '../../../core/classifier/world-classifier'
 import { writeFileAtomicSync } from '../../../core/fs/atomic-write'
 import { neutralPromptSet } from '../../../core/world/prompts'
 import { CHANNELS } from '../../../core/world/renderer'
-import { encodePrompts } from '../../../core/world/vocabulary'
 import { decodeCheckpoint, encodeCheckpoint } from '../../../core/engine/checkpoint/format'
 import { qSample } from '../../../core/engine/diffusion/forward'
 import { makeSchedule, type NoiseSchedule } from '../../../core/engine/diffusion/schedule'
@@ -26,7 +25,8 @@ import { lossWeights, type LossWeighting } from '../../../core/engine/diffusion/
 import { ditParameters, patchDim, patchify, tokenCount } from '../../../core/engine/model/dit-spec'
 import { DiTModel, initDiTParams, type DiTParams } from '../../../core/engine/model/dit-tf'
 import { OrtDenoiser } from '../../../core/engine/onnx/ort-denoiser'
-import { imageSeeds, sampleImages } from '../../../core/engine/onnx/sample-images'
+import { imageSeeds } from '../../../core/engine/onnx/sample-images'
+import { openSampler, type Sampler } from '../../../core/sampling/host'
 import { Rng } from '../../../core/random/rng'
 import { biasCorrectedInterval } from '../../../core/stats/bootstrap'
 import type { Tf } from '../../../core/engine/tf/backend'
@@ -384,19 +384,22 @@ export class ArmEvaluator {
     const p = this.plan
     const c = p.config.model
     const schedule = makeSchedule(p.config.schedule, p.config.timesteps)
+    // Images come from the one sampler (its worker); the per-timestep error needs only forward passes here.
+    const sampler = await openSampler({ kind: 'dit', config: p.config, params })
     const denoiser = await OrtDenoiser.fromParams(c, params)
     try {
       const samplers: Record<string, SamplerMetrics> = {}
       const sheets: Record<string, Float32Array> = {}
       for (const s of p.samplers) {
         const ref = await this.reference(s.seed)
-        const images = await samplePlanPrompts(p, denoiser, ref.prompts, s)
+        const images = await samplePlanPrompts(p, sampler, ref.prompts, s)
         samplers[s.name] = await this.metrics(images, ref)
         sheets[s.name] = sheetImages(images, ref.prompts.length, p.perPrompt, p.sheetPerPrompt, c.imageSize)
       }
       return { samplers, timestepError: await this.timestepError(denoiser, schedule), sheets }
     } finally {
       await denoiser.dispose()
+      await sampler.dispose()
     }
   }
 
@@ -473,19 +476,9 @@ export class ArmEvaluator {
 }
 
 /** `plan.perPrompt` images of each prompt with one of the plan's samplers: the same per-image seeds at every evaluation and in both arms. */
-export function samplePlanPrompts(plan: DebiasPlan, denoiser: OrtDenoiser, prompts: readonly string[], s: NamedSampling): Promise<Float32Array> {
+export function samplePlanPrompts(plan: DebiasPlan, sampler: Sampler, prompts: readonly string[], s: NamedSampling): Promise<Float32Array> {
   const texts = prompts.flatMap((q) => new Array<string>(plan.perPrompt).fill(q))
-  return sampleImages({
-    config: plan.config.model,
-    denoiser,
-    cond: encodePrompts(texts),
-    seeds: imageSeeds(s.seed, texts.length),
-    sampler: s.sampler,
-    steps: s.steps,
-    guidance: s.guidance,
-    schedule: makeSchedule(plan.config.schedule, plan.config.timesteps),
-    chunk: 256
-  })
+  return sampler.sample({ prompts: texts, seeds: imageSeeds(s.seed, texts.length), sampler: s.sampler, steps: s.steps, guidance: s.guidance, chunk: 256 })
 }
 
 function allIndices(n: number): Int32Array {

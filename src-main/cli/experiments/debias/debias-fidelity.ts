@@ -4,14 +4,14 @@
 // this figure existed, so it is computed afterwards from the final checkpoints, at the last step only,
 // with the same samplers and per-image seeds as the curves.
 import { readFileSync } from 'node:fs'
-import { openAuditClassifier } from '../../../core/features/reports/audit-classifier'
+import { openClassifier } from '../../../core/classifier/open'
 import { auditSet, cleanSet } from '../../../core/features/reports/fidelity-check'
 import { openWorldFidelity } from '../../../core/features/reports/world-fidelity'
 import { neutralPromptSet } from '../../../core/world/prompts'
 import { decodeCheckpoint } from '../../../core/engine/checkpoint/format'
 import { ditParameters } from '../../../core/engine/model/dit-spec'
 import type { DiTParams } from '../../../core/engine/model/dit-tf'
-import { OrtDenoiser } from '../../../core/engine/onnx/ort-denoiser'
+import { openSampler } from '../../../core/sampling/host'
 import { samplePlanPrompts, type DebiasPlan, type Estimate } from './debias-experiment'
 
 export interface ArmFidelity {
@@ -36,7 +36,7 @@ const estimate = (e: { value: number | null; ciLow: number | null; ciHigh: numbe
 
 /** Samples the plan's prompts with every sampler from `params` and measures the fidelity figures. */
 export async function armFidelity(plan: DebiasPlan, params: DiTParams, step: number, label: string): Promise<ArmFidelity> {
-  const classifier = await openAuditClassifier('builtin')
+  const classifier = await openClassifier('builtin')
   try {
     const fidelity = await openWorldFidelity(classifier)
     if (!fidelity) throw new Error('the built-in classifier gives no fidelity references')
@@ -47,17 +47,16 @@ export async function armFidelity(plan: DebiasPlan, params: DiTParams, step: num
     const fairFeatures = (await classifyPixels(fair.images, fair.count)).map((r) => r.features).filter((f): f is Float32Array => f !== null)
     const prompts = neutralPromptSet()
     const texts = prompts.flatMap((p) => new Array<string>(plan.perPrompt).fill(p))
-    const c = plan.config.model
-    const denoiser = await OrtDenoiser.fromParams(c, params)
+    const sampler = await openSampler({ kind: 'dit', config: plan.config, params })
     const samplers: ArmFidelity['samplers'] = {}
     try {
       for (const s of plan.samplers) {
-        const images = await samplePlanPrompts(plan, denoiser, prompts, s)
+        const images = await samplePlanPrompts(plan, sampler, prompts, s)
         const f = await auditSet(classifier, fidelity, { images, count: texts.length, prompts: texts }, `${label}-${s.name}`, fairFeatures, plan.resamples)
         samplers[s.name] = { pixels: estimate(f.pixels), features: estimate(f.features) }
       }
     } finally {
-      await denoiser.dispose()
+      await sampler.dispose()
     }
     return { step, samplers }
   } finally {

@@ -6,14 +6,12 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { writeFileAtomicSync } from '../../../core/fs/atomic-write'
 import { join } from 'node:path'
-import type { Classification } from '../../../core/classifier/runner'
+import type { Classification } from '../../../core/classifier/classifier'
 import { classifyImages } from '../../../core/classifier/world-classifier'
-import { loadCheckpoint } from '../../../core/engine/checkpoint/store'
-import { makeSchedule } from '../../../core/engine/diffusion/schedule'
 import { renderReference } from '../../../core/evaluation/reference'
-import { OrtDenoiser } from '../../../core/engine/onnx/ort-denoiser'
-import { imageSeeds, sampleImages } from '../../../core/engine/onnx/sample-images'
-import { encodePrompts, resolveWorldBias, uniformBias } from '../../../core/world'
+import { imageSeeds } from '../../../core/engine/onnx/sample-images'
+import { openSampler, type Sampler } from '../../../core/sampling/host'
+import { resolveWorldBias, uniformBias } from '../../../core/world'
 import type { SamplingChoice } from './options'
 
 /** One classified image, as kept on disk. */
@@ -81,10 +79,9 @@ export function readJson<T>(file: string): T {
   }
 }
 
-/** Samples prompts in groups (progress after each) through one ONNX session, then classifies them. */
+/** Samples prompts in groups (progress after each) through one open sampler, then classifies them. */
 async function sampleBlock(
-  denoiser: OrtDenoiser,
-  state: ReturnType<typeof loadCheckpoint>,
+  sampler: Sampler,
   prompts: readonly string[],
   perPrompt: number,
   seed: number,
@@ -93,27 +90,16 @@ async function sampleBlock(
 ): Promise<PromptBlock> {
   const total = prompts.length * perPrompt
   const seeds = imageSeeds(seed, total)
-  const size = state.config.model.imageSize
-  const per = size * size * state.config.model.channels
+  const size = sampler.info.imageSize
+  const per = size * size * sampler.info.channels
   const images = new Float32Array(total * per)
-  const schedule = makeSchedule(state.config.schedule, state.config.timesteps)
   // About 256 images per call: large enough for ORT's batching, small enough for frequent progress.
   const promptsPerCall = Math.max(1, Math.floor(256 / perPrompt))
   for (let p = 0; p < prompts.length; p += promptsPerCall) {
     const group = prompts.slice(p, p + promptsPerCall)
     const texts = group.flatMap((t) => Array.from({ length: perPrompt }, () => t))
     const start = p * perPrompt
-    const out = await sampleImages({
-      config: state.config.model,
-      denoiser,
-      cond: encodePrompts(texts),
-      seeds: seeds.slice(start, start + texts.length),
-      sampler: sampling.sampler,
-      steps: sampling.steps,
-      guidance: sampling.guidance,
-      schedule,
-      chunk: 256
-    })
+    const out = await sampler.sample({ prompts: texts, seeds: seeds.slice(start, start + texts.length), sampler: sampling.sampler, steps: sampling.steps, guidance: sampling.guidance, chunk: 256 })
     images.set(out, start * per)
     progress(start + texts.length, total)
   }
@@ -145,8 +131,7 @@ export async function evaluateModel(r: EvaluateRequest): Promise<string> {
   mkdirSync(r.outDir, { recursive: true })
   const file = join(r.outDir, `${r.fileName}.json`)
   if (existsSync(file)) return file
-  const state = loadCheckpoint(r.checkpoint)
-  const denoiser = await OrtDenoiser.fromParams(state.config.model, state.params)
+  const sampler = await openSampler({ kind: 'checkpoint', path: r.checkpoint })
   let lastLog = 0
   const progress = (what: string) => (done: number, total: number) => {
     if (Date.now() - lastLog < 5000 && done < total) return
@@ -155,13 +140,13 @@ export async function evaluateModel(r: EvaluateRequest): Promise<string> {
   }
   try {
     // Distinct seed streams for the two prompt sets, shared by every model.
-    const neutral = await sampleBlock(denoiser, state, r.neutralPrompts, r.neutralPerPrompt, r.seed * 7 + 1001, r.sampling, progress('held-out neutral prompts'))
-    const specific = await sampleBlock(denoiser, state, r.specificPrompts, r.specificPerPrompt, r.seed * 7 + 2002, r.sampling, progress('identity-specific prompts'))
+    const neutral = await sampleBlock(sampler, r.neutralPrompts, r.neutralPerPrompt, r.seed * 7 + 1001, r.sampling, progress('held-out neutral prompts'))
+    const specific = await sampleBlock(sampler, r.specificPrompts, r.specificPerPrompt, r.seed * 7 + 2002, r.sampling, progress('identity-specific prompts'))
     const evaluation: ModelEvaluation = { model: r.model, checkpoint: r.checkpoint, neutral, specific }
     writeFileAtomicSync(file, JSON.stringify(evaluation))
     return file
   } finally {
-    await denoiser.dispose()
+    await sampler.dispose()
   }
 }
 

@@ -8,14 +8,13 @@ import type { QualityPoint } from '@shared/contract'
 import { compareFidelity, type GatedFigure } from '@shared/audit/quality-gate'
 import { fidelityEstimate, fidelityPairs } from '../reports/figures/fidelity'
 import { verdictDiscrepancy } from '../reports/figures/metrics'
-import { openAuditClassifier, type AuditClassifier } from '../reports/audit-classifier'
+import { openWorldClassifier } from '../../classifier/world-classifier'
+import type { ImageClassifier } from '../../classifier/classifier'
 import { openWorldFidelity, type WorldFidelity } from '../reports/world-fidelity'
-import { loadCheckpoint } from '../../engine/checkpoint/store'
 import { Rng } from '../../random/rng'
 import { appendJsonLine, latestPerStep, readJsonLines } from '../../fs/jsonl'
 import { encodeContactSheet } from '../../world/png'
-import { encodePrompts } from '../../world/vocabulary'
-import { openImageSampler } from './image-sampler'
+import { openSampler } from '../../sampling/host'
 
 export const QUALITY_FILE = 'quality.jsonl'
 
@@ -30,14 +29,14 @@ export const QUICK_CHECK = {
 }
 
 export interface QualityTools {
-  classifier: AuditClassifier
+  classifier: ImageClassifier
   fidelity: WorldFidelity
   dispose(): Promise<void>
 }
 
 /** The built-in classifier and its fidelity references, opened once per run. */
 export async function openQualityTools(classifierDir?: string): Promise<QualityTools> {
-  const classifier = await openAuditClassifier('builtin', classifierDir)
+  const classifier = await openWorldClassifier(classifierDir)
   const fidelity = await openWorldFidelity(classifier)
   if (!fidelity) {
     await classifier.dispose()
@@ -56,24 +55,24 @@ export function canCheck(tools: QualityTools, model: { imageSize: number; channe
  * point, `asStep` the step to file it under (0 for the model a run starts from).
  */
 export async function checkCheckpoint(tools: QualityTools, checkpointPath: string, baseline: QualityPoint | null, asStep?: number): Promise<QualityPoint> {
-  const state = loadCheckpoint(checkpointPath)
   const c = QUICK_CHECK
   const prompts = c.prompts.flatMap((p) => Array.from({ length: c.seeds }, () => p))
   const seeds = c.prompts.flatMap(() => Array.from({ length: c.seeds }, (_, i) => i))
-  const sampler = await openImageSampler(state.config, state.params)
+  const sampler = await openSampler({ kind: 'checkpoint', path: checkpointPath })
   let images: Float32Array
   try {
-    images = await sampler.sample({ cond: encodePrompts(prompts), seeds, sampler: c.sampler, steps: c.steps, guidance: c.guidance })
+    images = await sampler.sample({ prompts, seeds, sampler: c.sampler, steps: c.steps, guidance: c.guidance })
   } finally {
     await sampler.dispose()
   }
-  const size = state.config.model.imageSize
-  const per = size * size * state.config.model.channels
+  const size = sampler.info.imageSize
+  const step = sampler.info.step ?? 0
+  const per = size * size * sampler.info.channels
   const classifyPixels = tools.classifier.classifyPixels
   if (!classifyPixels) throw new Error('the quality check needs the built-in classifier')
   const classified = await classifyPixels(images, prompts.length)
   const evidence = await tools.fidelity.evidence(prompts.map((promptText, i) => ({ imageId: String(i), promptText, pixels: images.subarray(i * per, (i + 1) * per), classification: classified[i] })))
-  const fid = fidelityEstimate(fidelityPairs(evidence, 'pixels'), tools.fidelity.scale.pixels, c.resamples, Rng.derive(0, 'quality-check', state.step), () => '')
+  const fid = fidelityEstimate(fidelityPairs(evidence, 'pixels'), tools.fidelity.scale.pixels, c.resamples, Rng.derive(0, 'quality-check', step), () => '')
 
   const axes = tools.classifier.axes.map((axis) => {
     const d = verdictDiscrepancy(classified, axis)
@@ -86,7 +85,7 @@ export async function checkCheckpoint(tools: QualityTools, checkpointPath: strin
   const fidelity = fid.value === null ? null : { value: fid.value, low: fid.ciLow as number, high: fid.ciHigh as number }
   const verdict = baseline?.fidelity && fidelity ? compareFidelity(gated(fidelity), gated(baseline.fidelity)) : null
   return {
-    step: asStep ?? state.step,
+    step: asStep ?? step,
     fidelity,
     discrepancy: axes,
     conceptAccuracy: conceptHits / prompts.length,

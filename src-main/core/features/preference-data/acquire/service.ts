@@ -13,7 +13,8 @@ import { basename, isAbsolute, join } from 'node:path'
 import type { Job } from '@shared/contract'
 import { ApiFailure } from '../../../errors/api-failure'
 import { classifyStore } from '../../../classifier/verdict-store'
-import { classifyPending, loadClassifier, type ClassifierChoice, type ClassifierFiles, type ClassifyService } from '../../../classifier/classify-job'
+import { classifyPending, type ClassifyService } from '../../../classifier/classify-job'
+import { openClassifierFiles, type ClassifierChoice, type ClassifierFiles } from '../../../classifier/open'
 import { acquireRepo, type PlanRow } from '../../../store/repos/acquire'
 import { MAX_MODEL_BYTES, ownerFile } from '../../../fs/owner-file'
 import { classificationsRepo } from '../../../store/repos/classifications'
@@ -28,7 +29,8 @@ import { tokenisePrompt, tokenId, splitWords } from '../../../world/vocabulary'
 import { augmentPrompt, AugmentError, defaultTemplate, type TaxonomyAxis } from './augment'
 import { gateImage } from './gate'
 import { buildSetPair, type AugmentedImage, type PoolImage } from './pairs'
-import { acquisitionSeed, checkpointConfig, DEFAULT_SAMPLING, openModel, type SamplingSettings } from './sample-model'
+import { openSampler } from '../../../sampling/host'
+import { acquisitionSeed, checkpointConfig, DEFAULT_SAMPLING, type SamplingSettings } from './sample-model'
 
 export interface AcquireRequest {
   neutralPrompts: string[]
@@ -148,9 +150,9 @@ export function createAcquireService(deps: AcquireDeps) {
     } catch (e) {
       throw new ApiFailure('bad_request', (e as Error).message)
     }
-    const { files, spec } = deps.classify.resolveClassifier(projectId, req.classifier)
+    const classifier = deps.classify.resolveClassifier(projectId, req.classifier)
     for (const axis of axes) {
-      if (!spec.heads.some((h) => h.axis === axis.name)) throw new ApiFailure('bad_request', `classifier ${spec.id} has no head for axis "${axis.name}"; the gate could not check it`)
+      if (!classifier.heads.some((h) => h.axis === axis.name)) throw new ApiFailure('bad_request', `classifier ${classifier.id} has no head for axis "${axis.name}"; the gate could not check it`)
     }
     const n = req.nPerNeutral ?? ACQUIRE_DEFAULTS.nPerNeutral
     const k = req.k ?? ACQUIRE_DEFAULTS.k
@@ -165,7 +167,7 @@ export function createAcquireService(deps: AcquireDeps) {
       seed: req.seed ?? ACQUIRE_DEFAULTS.seed,
       templates,
       sampling: { ...DEFAULT_SAMPLING, ...req.sampling },
-      classifier: { files, id: spec.id, version: spec.version },
+      classifier: { files: classifier.files, id: classifier.id, version: classifier.version },
       axes,
       step: 'plan',
       pairsDone: []
@@ -194,7 +196,8 @@ export function createAcquireService(deps: AcquireDeps) {
     mkdirSync(ws.thumbDir, { recursive: true })
     const todo = repo.plan(ctx.jobId).filter((r) => !r.sampled)
     if (todo.length === 0) return true
-    const model = await openModel(p.checkpoint, p.sampling)
+    const model = await openSampler({ kind: 'checkpoint', path: p.checkpoint })
+    const size = model.info.imageSize
     try {
       for (const row of todo) {
         if (ctx.signal.aborted) return false
@@ -202,16 +205,16 @@ export function createAcquireService(deps: AcquireDeps) {
         const seeds = Array.from({ length: row.images }, (_, i) => acquisitionSeed(p.seed, row.ord, i))
         let pixels: Float32Array
         try {
-          pixels = await model.sample(prompt.text, seeds, ctx.signal)
+          pixels = await model.sample({ prompts: seeds.map(() => prompt.text), seeds, ...p.sampling }, { signal: ctx.signal })
         } catch (e) {
           if (ctx.signal.aborted) return false
           throw e
         }
-        const per = model.imageSize * model.imageSize * 3
+        const per = size * size * model.info.channels
         const files: { path: string; sha256: string; bytes: number; seed: number; i: number; thumb: string }[] = []
-        const px = model.imageSize * PNG_SCALE
+        const px = size * PNG_SCALE
         for (let i = 0; i < row.images; i++) {
-          const png = await encodePng(pixels.subarray(i * per, (i + 1) * per), model.imageSize, PNG_SCALE)
+          const png = await encodePng(pixels.subarray(i * per, (i + 1) * per), size, PNG_SCALE)
           const path = join(dir, `${String(row.ord).padStart(5, '0')}-${String(i).padStart(4, '0')}.png`)
           // Same seed, same bytes: a file rewritten after a kill is identical to the first one.
           writeFileAtomicSync(path, png)
@@ -244,7 +247,7 @@ export function createAcquireService(deps: AcquireDeps) {
                 checkpoint: p.checkpoint,
                 sampler: p.sampling,
                 index: f.i,
-                backend: 'onnxruntime-node'
+                backend: model.info.backend
               }
             })
             if (duplicate) {
@@ -352,7 +355,7 @@ export function createAcquireService(deps: AcquireDeps) {
       reload()
     }
     if (p.step === 'classify') {
-      const classifier = await loadClassifier(p.classifier.files)
+      const classifier = await openClassifierFiles(p.classifier.files)
       try {
         if (classifier.id !== p.classifier.id || classifier.version !== p.classifier.version) {
           throw new Error(`the classifier files now hold ${classifier.id} ${classifier.version}, but this acquisition started with ${p.classifier.id} ${p.classifier.version}`)
