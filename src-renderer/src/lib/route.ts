@@ -1,5 +1,5 @@
 // Hash routes (#/projects, #/p/12/label): survive a reload and work the same in Electron and serve mode.
-export const projectScreens = ['import', 'browse', 'sets', 'pairs', 'label', 'refine', 'team', 'train', 'finetune', 'sample', 'preferences', 'reports'] as const
+export const projectScreens = ['import', 'browse', 'sets', 'pairs', 'label', 'refine', 'team', 'train', 'finetune', 'realft', 'sample', 'preferences', 'reports'] as const
 export type ProjectScreen = (typeof projectScreens)[number]
 
 /** Screens that belong to no project. */
@@ -35,6 +35,7 @@ export const screenTitles: Record<Route['screen'], string> = {
   team: 'Team',
   train: 'Train',
   finetune: 'Fine-tune',
+  realft: 'Fine-tune real model',
   sample: 'Sample',
   preferences: 'Preference data',
   reports: 'Reports'
