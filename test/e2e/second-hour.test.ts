@@ -161,4 +161,20 @@ describe('the second hour, against the real serve mode', () => {
     await check('08-refine-after-restart')
     expect(pageErrors).toEqual([])
   }, 120_000)
+
+  it('the New report form puts each check box beside its words', async () => {
+    await go('reports')
+    const form = page.getByRole('form', { name: 'New report' })
+    const boxes = form.locator('input[type=checkbox], input[type=radio]')
+    await expect.poll(() => boxes.count()).toBeGreaterThanOrEqual(4)
+    for (const box of await boxes.all()) {
+      const b = (await box.boundingBox())!
+      const label = (await box.locator('xpath=..').boundingBox())!
+      // A box as wide as a box, on the first line of its label (not stretched across the form above it).
+      expect(b.width).toBeLessThan(30)
+      expect(b.y).toBeLessThan(label.y + 12)
+    }
+    await check('09-reports')
+    expect(pageErrors).toEqual([])
+  })
 })
