@@ -68,7 +68,7 @@ describe('team annotation through serve mode', () => {
     await owner.goto(server.link)
     await owner.goto(`${server.origin}/#/p/${projectId}/team`)
     for (const name of [...NAMES, 'Dee']) {
-      await owner.getByLabel('Name').fill(name)
+      await owner.getByLabel('Name', { exact: true }).fill(name)
       await owner.getByRole('button', { name: 'Add annotator' }).click()
       await owner.locator(`[data-member="${name}"]`).waitFor()
     }
