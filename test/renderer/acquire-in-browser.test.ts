@@ -57,10 +57,12 @@ describe('acquisition on the Preference data screen (fake server)', () => {
     await panel.getByLabel('More neutral prompts (one per line)').fill('a photo of a nurse\n\n')
     await panel.getByLabel('N per neutral').fill('12')
     await panel.getByLabel('Pairs per prompt').fill('4')
+    // The classifier is one of three equal choices here too (issue 13); the one picked is sent.
+    await panel.getByRole('radio', { name: /Photo classifier for people/ }).check()
     await panel.getByRole('button', { name: 'Start acquisition' }).click()
     await expect.poll(() => currentStep()).toContain('Plan prompts')
     const start = fake.calls.find((c) => c.method === 'acquire.start')!
-    expect(start.input).toEqual({ projectId: 1, neutralPrompts: ['a photo of a doctor', 'a photo of a nurse'], model: 'base', nPerNeutral: 12, k: 5, pairsPerPrompt: 4, seed: 1 })
+    expect(start.input).toEqual({ projectId: 1, neutralPrompts: ['a photo of a doctor', 'a photo of a nurse'], model: 'base', nPerNeutral: 12, k: 5, pairsPerPrompt: 4, seed: 1, classifier: 'photo' })
   })
 
   it('shows the current step as the job moves on', async () => {

@@ -1,6 +1,8 @@
 // The two-classifier agreement panel's rows: every image both classifiers saw lands in one detection
-// row, and the confusion table is laid out so that agreement runs down the diagonal.
+// row, and the confusion table is laid out so that agreement runs down the diagonal; and the classifier
+// picker's three choices as the API takes them.
 import { describe, expect, it } from 'vitest'
+import { toClassifierChoice } from '../../src-renderer/src/lib/prefs/classifier-choice'
 import { alphaText, confusionView, detectionRows, percentText, refKey, type PairAgreement } from '../../src-renderer/src/lib/prefs/pair-agreement-view'
 
 const result: PairAgreement = {
@@ -35,5 +37,17 @@ describe('pair agreement view', () => {
     expect(alphaText(0.314)).toBe('0.31')
     expect(alphaText(null)).toBe('—')
     expect(refKey({ id: 'human-gear', version: '1+human-3.3.6' })).toBe('human-gear@1+human-3.3.6')
+  })
+})
+
+describe('toClassifierChoice', () => {
+  it('gives the three kinds as the API takes them and asks for a missing mapping path', () => {
+    expect(toClassifierChoice('builtin', '', '')).toEqual({ ok: true, choice: 'builtin' })
+    expect(toClassifierChoice('photo', '/ignored', '')).toEqual({ ok: true, choice: 'photo' })
+    expect(toClassifierChoice('mapping', ' /m/gear.json ', '')).toEqual({ ok: true, choice: { mappingPath: '/m/gear.json' } })
+    expect(toClassifierChoice('mapping', '/m/f.json', '/m/f.onnx')).toEqual({ ok: true, choice: { mappingPath: '/m/f.json', onnxPath: '/m/f.onnx' } })
+    const missing = toClassifierChoice('mapping', '  ', '/m/f.onnx')
+    expect(missing.ok).toBe(false)
+    expect(!missing.ok && missing.error).toMatch(/absolute path of the mapping file/)
   })
 })
