@@ -131,6 +131,26 @@ describe('audit CLI', () => {
     expect(lineage.run).toContain(`snapshot #3 (sha256 ${'ab'.repeat(32)}, 20 winner-loser image pairs)`)
   }, 60_000)
 
+  it('audits a Stable Diffusion ONNX export folder: sampled with the fixed seeds, kept at its resolution, reported like a checkpoint', async () => {
+    const sd = resolve(__dirname, '../fixtures/tiny-sd-onnx/model')
+    const out = join(root, 'out-sd')
+    const plan = parseAuditArgs(
+      ['--prompts', join(root, 'prompts.txt'), '--checkpoint', sd, '--seeds', '0:2', '--steps', '2', '--guidance', '7.5', '--out', out, '--formats', 'json', '--resamples', '50'],
+      repo
+    )
+    if (plan === 'help') throw new Error('unexpected help')
+    const { report, images } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }))
+    expect(images).toBe(6)
+    expect(report.models[0].label).toBe('model (Stable Diffusion)')
+    expect(report.models[0].lineage).toMatchObject({ checkpoint: sd, seeds: [0, 1], steps: 2, guidance: 7.5 })
+    expect(report.models[0].lineage.sampler).toMatch(/^ddim 2 steps \(Stable Diffusion on onnxruntime-node/)
+    const files = readdirSync(join(out, 'images', 'model')).sort()
+    expect(files).toEqual(['p001-seed0.png', 'p001-seed1.png', 'p002-seed0.png', 'p002-seed1.png', 'p003-seed0.png', 'p003-seed1.png'])
+    // The export's own 64 px, not upscaled like the built-in world's figures.
+    expect(readFileSync(join(out, 'images', 'model', files[0])).readUInt32BE(16)).toBe(64)
+    expect(() => parseAuditArgs(['--prompts', 'p.txt', '--out', 'o', '--checkpoint', sd, '--size', '60'], repo)).toThrow(/--size must be a multiple of 8/)
+  })
+
   it('writes only the formats asked for', () => {
     const out = join(root, 'only-json')
     const r = cli(['--prompts', join(root, 'prompts.txt'), '--images', folder, '--out', out, '--formats', 'json', '--resamples', '10'])

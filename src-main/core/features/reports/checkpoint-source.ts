@@ -1,7 +1,8 @@
-// A checkpoint as an audit source: every prompt sampled with the same fixed seeds (so two checkpoints
-// are compared image for image), written as PNGs under the output folder so the report's evidence ids
-// are files an auditor can open. onnxruntime-node samples when it loads, tfjs otherwise.
-import { mkdirSync } from 'node:fs'
+// A model as an audit source: a DiT checkpoint file or a Stable Diffusion ONNX export folder, every
+// prompt sampled with the same fixed seeds (so two models are compared image for image) through the one
+// sampler, written as PNGs under the output folder so the report's evidence ids are files an auditor can
+// open.
+import { mkdirSync, statSync } from 'node:fs'
 import { writeFileAtomicSync } from '../../fs/atomic-write'
 import { join, relative, sep } from 'node:path'
 import type { SamplerKind } from '../../engine/diffusion/sample-loop'
@@ -17,7 +18,8 @@ export interface SamplingSettings {
 }
 
 export interface CheckpointSource {
-  step: number
+  /** The checkpoint's training step; null for a Stable Diffusion folder. */
+  step: number | null
   backend: string
   images: SourceImage[]
 }
@@ -28,7 +30,10 @@ const CHUNK = 32
 const SCALE = 4
 
 export async function sampleCheckpoint(opts: {
+  /** A checkpoint file, or a Stable Diffusion export folder. */
   checkpoint: string
+  /** Image size of a Stable Diffusion folder (default: the export's own). */
+  size?: number
   prompts: readonly string[]
   settings: SamplingSettings
   /** Folder the PNGs go to; `id` of an image is its path relative to `idRoot`. */
@@ -41,8 +46,11 @@ export async function sampleCheckpoint(opts: {
   const { seeds, steps, sampler: kind, guidance } = opts.settings
   const items = opts.prompts.flatMap((prompt, promptIndex) => seeds.map((seed) => ({ prompt, promptIndex, seed })))
   mkdirSync(opts.dir, { recursive: true })
-  const sampler = await openSampler({ kind: 'checkpoint', path: opts.checkpoint }, { onFallback: opts.onFallback })
+  const folder = statSync(opts.checkpoint, { throwIfNoEntry: false })?.isDirectory() ?? false
+  const sampler = await openSampler(folder ? { kind: 'sd-folder', dir: opts.checkpoint, size: opts.size } : { kind: 'checkpoint', path: opts.checkpoint }, { onFallback: opts.onFallback })
   const size = sampler.info.imageSize
+  // The built-in world's 16 px figures are upscaled to stay readable; a real model's images are kept as drawn.
+  const scale = folder ? 1 : SCALE
   const pixels = size * size * sampler.info.channels
   const images: SourceImage[] = []
   try {
@@ -53,7 +61,7 @@ export async function sampleCheckpoint(opts: {
       const out = await sampler.sample({ prompts: chunk.map((c) => c.prompt), seeds: chunk.map((c) => c.seed), sampler: kind, steps, guidance }, { signal: opts.signal })
       for (let k = 0; k < chunk.length; k++) {
         const it = chunk[k]
-        const png = await encodePng(out.subarray(k * pixels, (k + 1) * pixels), size, SCALE)
+        const png = await encodePng(out.subarray(k * pixels, (k + 1) * pixels), size, scale)
         const name = `p${String(it.promptIndex + 1).padStart(3, '0')}-seed${it.seed}.png`
         const file = join(opts.dir, name)
         writeFileAtomicSync(file, png)
@@ -64,5 +72,5 @@ export async function sampleCheckpoint(opts: {
   } finally {
     await sampler.dispose()
   }
-  return { step: sampler.info.step ?? 0, backend: sampler.info.backend, images }
+  return { step: sampler.info.step, backend: sampler.info.backend, images }
 }

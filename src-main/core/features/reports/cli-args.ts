@@ -4,12 +4,14 @@ import { isAbsolute, resolve } from 'node:path'
 import { REPORT_FORMATS, type ReportFormat } from './writers/write-report-files'
 import type { SamplerKind } from '../../engine/diffusion/sample-loop'
 
-export const AUDIT_USAGE = `usage: audit --prompts FILE (--checkpoint PATH [--compare PATH ...] [--seeds 0:100] [--steps 20] [--sampler ddim|ddpm] [--guidance 3] | --images FOLDER)
+export const AUDIT_USAGE = `usage: audit --prompts FILE (--checkpoint PATH [--compare PATH ...] [--seeds 0:100] [--steps 20] [--sampler ddim|ddpm] [--guidance 3] [--size PX] | --images FOLDER)
              [--classifier builtin|photo | --mapping MAPPING.json [--onnx MODEL.onnx]] --out DIR
              [--formats html,pdf,json,csv] [--title TEXT] [--resamples 1000]
 
   --prompts     one prompt per line (blank lines and # comments ignored)
-  --checkpoint  sample every prompt with the fixed seeds from this checkpoint; --compare adds more checkpoints
+  --checkpoint  sample every prompt with the fixed seeds from this checkpoint, or from a Stable Diffusion ONNX export
+                folder (optimum-cli export onnx --task text-to-image; DDIM); --compare adds more models
+  --size        image size of Stable Diffusion folders (default: the export's own, else 512; 1024 for SDXL)
   --images      audit a folder of generated images (PopAlignSDXL sidecar .json files or an img_path,prompt CSV)
   --seeds       A:B is seeds A..B-1; or a comma list (1,5,9)
   --classifier  builtin = the shipped world classifier, photo = the photo classifier for people (perceived gender and
@@ -23,13 +25,13 @@ export type AuditCliPlan = {
   title: string | null
   resamples: number
   classifier: 'builtin' | 'photo' | { mappingPath: string; onnxPath?: string }
-} & ({ source: 'checkpoints'; checkpoints: string[]; seeds: number[]; steps: number; sampler: SamplerKind; guidance: number } | { source: 'images'; folder: string })
+} & ({ source: 'checkpoints'; checkpoints: string[]; seeds: number[]; steps: number; sampler: SamplerKind; guidance: number; size?: number } | { source: 'images'; folder: string })
 
 export class UsageError extends Error {}
 
-const VALUE_FLAGS = ['prompts', 'checkpoint', 'images', 'seeds', 'steps', 'sampler', 'guidance', 'classifier', 'onnx', 'mapping', 'out', 'formats', 'title', 'resamples'] as const
+const VALUE_FLAGS = ['prompts', 'checkpoint', 'images', 'seeds', 'steps', 'sampler', 'guidance', 'size', 'classifier', 'onnx', 'mapping', 'out', 'formats', 'title', 'resamples'] as const
 type ValueFlag = (typeof VALUE_FLAGS)[number]
-const SAMPLING_FLAGS: readonly ValueFlag[] = ['seeds', 'steps', 'sampler', 'guidance']
+const SAMPLING_FLAGS: readonly ValueFlag[] = ['seeds', 'steps', 'sampler', 'guidance', 'size']
 const MAX_SEEDS = 100_000
 
 /** `cwd` resolves relative paths; the CLI passes its working directory (core never reads it itself). */
@@ -89,8 +91,15 @@ export function parseAuditArgs(argv: readonly string[], cwd: string): AuditCliPl
     seeds: parseSeeds(values.get('seeds') ?? '0:100'),
     steps: intIn('--steps', values.get('steps') ?? '20', 1, 1000),
     sampler,
-    guidance
+    guidance,
+    ...(values.has('size') ? { size: multipleOf8('--size', need('size')) } : {})
   }
+}
+
+function multipleOf8(flag: string, raw: string): number {
+  const v = intIn(flag, raw, 8, 4096)
+  if (v % 8 !== 0) throw new UsageError(`${flag} must be a multiple of 8 (the VAE's factor), got "${raw}"`)
+  return v
 }
 
 function intIn(flag: string, raw: string, lo: number, hi: number): number {

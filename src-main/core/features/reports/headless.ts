@@ -67,6 +67,7 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
         const id = modelIds[k]
         const sampled = await sampleCheckpoint({
           checkpoint,
+          size: plan.size,
           prompts,
           settings: { seeds: plan.seeds, steps: plan.steps, sampler: plan.sampler, guidance: plan.guidance },
           dir: join(plan.out, 'images', id),
@@ -76,11 +77,11 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
         })
         // A checkpoint inside a run folder carries that run's record; state it in the lineage.
         const record = readRunRecord(dirname(checkpoint))
-        const recorded = record ? recordLineage(record, sampled.step) : null
+        const recorded = record && sampled.step !== null ? recordLineage(record, sampled.step) : null
         raw.push({
           model: {
             id,
-            label: `${id} (step ${sampled.step})`,
+            label: sampled.step === null ? `${id} (Stable Diffusion)` : `${id} (step ${sampled.step})`,
             lineage: {
               ...lineageOf(plan, classifier, prompts, {
                 checkpoint,
@@ -149,7 +150,8 @@ function checkInputs(plan: AuditCliPlan): void {
   if (plan.source === 'images') {
     if (!existsSync(plan.folder) || !statSync(plan.folder).isDirectory()) throw new Error(`--images ${plan.folder} is not a folder`)
   } else {
-    for (const c of plan.checkpoints) if (!existsSync(c) || !statSync(c).isFile()) throw new Error(`checkpoint ${c} does not exist`)
+    // A checkpoint file, or a Stable Diffusion export folder (the sampler names what such a folder lacks).
+    for (const c of plan.checkpoints) if (!existsSync(c)) throw new Error(`checkpoint ${c} does not exist`)
   }
   if (existsSync(plan.out) && !statSync(plan.out).isDirectory()) throw new Error(`--out ${plan.out} exists and is not a folder`)
   if (typeof plan.classifier === 'object') {
