@@ -65,8 +65,8 @@ describe('Euler ancestral step', () => {
     expect(makeScheduler('euler', config, 2).stochastic).toBe(false)
   })
 
-  it('refuses a v-prediction model and an unknown scheduler in words', () => {
-    expect(() => makeScheduler('euler-ancestral', { ...config, prediction_type: 'v_prediction' }, 4)).toThrow('prediction_type "v_prediction" is not supported yet')
+  it('refuses sample prediction and an unknown scheduler in words', () => {
+    expect(() => makeScheduler('euler-ancestral', { ...config, prediction_type: 'sample' }, 4)).toThrow('prediction_type "sample" is not supported (epsilon or v_prediction)')
     expect(() => makeScheduler('pndm' as SchedulerName, config, 4)).toThrow('unknown scheduler "pndm" (ddim, euler, euler-ancestral)')
   })
 })

@@ -3,8 +3,9 @@
 // `from_config` of a Stable Diffusion scheduler_config.json (keys the file lacks take those classes'
 // defaults: DDIM clips x0 to [-1, 1], uses "leading" spacing and eta 0; the Euler pair uses
 // "linspace" spacing, no churn and a final sigma of 0). Timesteps and sigmas match diffusers' for every
-// spacing (test/sd/schedulers.test.ts against reference/schedules.json). Epsilon prediction only
-// (SD 1.x / 2.x-base, SDXL, the Turbo models); v-prediction models are refused with the reason.
+// spacing (test/sd/schedulers.test.ts against reference/schedules.json). The UNet predicts the noise
+// (epsilon: SD 1.x, 2.x-base, SDXL, the Turbo models) or v (v_prediction: SD 2.x at 768 px); each
+// scheduler turns v into x0 and the noise as diffusers' step() does. "sample" prediction is refused.
 import type { SchedulerConfig } from './folder'
 
 export type SchedulerName = 'ddim' | 'euler' | 'euler-ancestral'
@@ -24,10 +25,11 @@ export interface Scheduler {
   /** What the UNet sees at step i (Euler scales by 1/sqrt(sigma^2 + 1)). */
   scaleInput(latents: Float32Array, i: number): Float32Array
   /**
-   * One step: the latents of step i+1 from those of step i and the predicted noise. A stochastic
-   * scheduler takes `noise`, a standard Gaussian draw of the latents' size.
+   * One step: the latents of step i+1 from those of step i and the UNet's (guided) output, the noise or
+   * v as the config's prediction_type says. A stochastic scheduler takes `noise`, a standard Gaussian
+   * draw of the latents' size.
    */
-  step(eps: Float32Array, i: number, latents: Float32Array, noise?: Float32Array): Float32Array
+  step(modelOutput: Float32Array, i: number, latents: Float32Array, noise?: Float32Array): Float32Array
 }
 
 /** alphas_cumprod of the training schedule (diffusers' betas: linear or scaled_linear). */
@@ -69,7 +71,7 @@ export function schedulerOfConfig(c: SchedulerConfig): SchedulerName | null {
 }
 
 export function makeScheduler(name: SchedulerName, c: SchedulerConfig, steps: number): Scheduler {
-  if (c.prediction_type !== 'epsilon') throw new Error(`prediction_type "${c.prediction_type}" is not supported yet (epsilon only): v-prediction models such as SD 2.x-768 cannot be sampled`)
+  if (c.prediction_type !== 'epsilon' && c.prediction_type !== 'v_prediction') throw new Error(`prediction_type "${c.prediction_type}" is not supported (epsilon or v_prediction)`)
   if (!Number.isInteger(steps) || steps < 1 || steps > c.num_train_timesteps) throw new Error(`steps must be a whole number from 1 to ${c.num_train_timesteps}, got ${steps}`)
   if (name === 'ddim') return ddim(c, steps)
   if (name === 'euler' || name === 'euler-ancestral') return euler(c, steps, name === 'euler-ancestral')
@@ -99,13 +101,14 @@ function ddim(c: SchedulerConfig, steps: number): Scheduler {
   const clip = c.clip_sample ?? true
   const range = c.clip_sample_range ?? 1
   const stride = Math.floor(n / steps)
+  const v = c.prediction_type === 'v_prediction'
   return {
     name: 'ddim',
     timesteps,
     initNoiseSigma: 1,
     stochastic: false,
     scaleInput: (x) => x,
-    step(eps, i, x) {
+    step(m, i, x) {
       const t = timesteps[i]
       const prev = t - stride
       const a = ac[t]
@@ -114,9 +117,11 @@ function ddim(c: SchedulerConfig, steps: number): Scheduler {
       const s1a = Math.sqrt(1 - a)
       const out = new Float32Array(x.length)
       for (let k = 0; k < x.length; k++) {
-        let x0 = (x[k] - s1a * eps[k]) / sa
+        // v = sqrt(a) eps - sqrt(1 - a) x0, so x0 = sqrt(a) x - sqrt(1 - a) v and eps = sqrt(a) v + sqrt(1 - a) x.
+        const eps = v ? sa * m[k] + s1a * x[k] : m[k]
+        let x0 = v ? sa * x[k] - s1a * m[k] : (x[k] - s1a * m[k]) / sa
         if (clip) x0 = Math.min(range, Math.max(-range, x0))
-        out[k] = Math.sqrt(aPrev) * x0 + Math.sqrt(1 - aPrev) * eps[k]
+        out[k] = Math.sqrt(aPrev) * x0 + Math.sqrt(1 - aPrev) * eps
       }
       return out
     }
@@ -148,6 +153,7 @@ function euler(c: SchedulerConfig, steps: number, ancestral: boolean): Scheduler
   }
   const sigmas = [...timesteps.map(sigmaAt), 0]
   const maxSigma = Math.max(...sigmas)
+  const v = c.prediction_type === 'v_prediction'
   return {
     name: ancestral ? 'euler-ancestral' : 'euler',
     timesteps,
@@ -158,15 +164,19 @@ function euler(c: SchedulerConfig, steps: number, ancestral: boolean): Scheduler
       const s = 1 / Math.sqrt(sigmas[i] * sigmas[i] + 1)
       return x.map((v) => v * s)
     },
-    step(eps, i, x, noise) {
+    step(m, i, x, noise) {
       const from = sigmas[i]
       const to = sigmas[i + 1]
-      if (!ancestral) return x.map((v, k) => v + eps[k] * (to - from))
+      // The ODE derivative (x - x0) / sigma: the noise itself for epsilon; for v, x0 = -sigma/sqrt(sigma^2+1) v + x/(sigma^2+1).
+      const cOut = -from / Math.sqrt(from * from + 1)
+      const cSkip = 1 / (from * from + 1)
+      const d = v ? (k: number): number => (x[k] - (m[k] * cOut + x[k] * cSkip)) / from : (k: number): number => m[k]
+      if (!ancestral) return x.map((xk, k) => xk + d(k) * (to - from))
       if (!noise || noise.length !== x.length) throw new Error(`euler-ancestral: step ${i} needs ${x.length} noise values, got ${noise?.length ?? 0}`)
       const up = Math.sqrt((to * to * (from * from - to * to)) / (from * from))
       const down = Math.sqrt(Math.max(0, to * to - up * up))
       const dt = down - from
-      return x.map((v, k) => v + eps[k] * dt + noise[k] * up)
+      return x.map((xk, k) => xk + d(k) * dt + noise[k] * up)
     }
   }
 }
