@@ -2,11 +2,13 @@
 // text_time added conditioning, two CLIP text encoders, the second with a projection; random weights;
 // generate.py makes it). Its UNet keeps its weights in unet/model.onnx_data, as exports over 2 GB do.
 // The images match diffusers' StableDiffusionXLPipeline from the same initial latents within
-// TOLERANCE: without a negative prompt (zero negative embeddings) and with one.
-import { readFileSync } from 'node:fs'
+// TOLERANCE: without a negative prompt (zero negative embeddings), with one, and with SDXL-Turbo's
+// settings (one batch-1 UNet call with its added conditioning).
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SdPipeline } from '../../src-main/core/sd/pipeline'
+import { tempDir } from '../store/helpers'
 import { expectSeedReproduces, readF32, referenceRequest, SD_FIXTURE, worstDiff, type ReferenceCase } from './helpers'
 
 const MODEL = join(SD_FIXTURE, 'model-sdxl')
@@ -17,6 +19,7 @@ interface Reference {
   prompt: string
   size: number
   cases: ReferenceCase[]
+  turbo: ReferenceCase & { timestepSpacing: string }
 }
 const ref = JSON.parse(readFileSync(join(SD_FIXTURE, 'reference-sdxl/reference.json'), 'utf8')) as Reference
 const f32 = (name: string): Float32Array => readF32(join(SD_FIXTURE, 'reference-sdxl', name))
@@ -53,6 +56,28 @@ describe('ONNX Stable Diffusion XL pipeline', () => {
     const req = { prompt: ref.prompt, scheduler: c.scheduler, steps: c.steps, guidance: c.guidance, width: ref.size, height: ref.size, seed: c.seed, latents: f32(c.latents) }
     const empty = await pipe.sample({ ...req, negativePrompt: '' })
     expect(worstDiff(empty.pixels, f32(c.image))).toBeGreaterThan(100 * TOLERANCE)
+  })
+
+  it("matches diffusers with SDXL-Turbo's settings: Euler ancestral, trailing spacing, 1 step, guidance 0 (no negative branch)", async () => {
+    const dir = tempDir('sdxl-turbo-')
+    try {
+      cpSync(MODEL, join(dir.dir, 'model'), { recursive: true })
+      writeFileSync(
+        join(dir.dir, 'model/scheduler/scheduler_config.json'),
+        JSON.stringify({ ...pipe.folder.scheduler, _class_name: 'EulerAncestralDiscreteScheduler', timestep_spacing: ref.turbo.timestepSpacing })
+      )
+      const turbo = await SdPipeline.open(join(dir.dir, 'model'))
+      try {
+        expect(turbo.defaults()).toEqual({ scheduler: 'euler-ancestral', steps: 1, guidance: 0, fewStep: true })
+        const out = await turbo.sample(referenceRequest(join(SD_FIXTURE, 'reference-sdxl'), ref.prompt, ref.size, ref.turbo))
+        expect(worstDiff(out.pixels, f32(ref.turbo.image))).toBeLessThan(TOLERANCE)
+        expect(out.unetCalls).toBe(1)
+      } finally {
+        await turbo.dispose()
+      }
+    } finally {
+      dir.cleanup()
+    }
   })
 
   it('reproduces an image from its seed, and another seed gives another image', async () => {
