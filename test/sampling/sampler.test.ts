@@ -135,6 +135,24 @@ describe('the one sampler', () => {
     }
   })
 
+  it('stops a Stable Diffusion image between UNet calls when the caller cancels', async () => {
+    const s = await host.open({ kind: 'sd-folder', dir: SD_MODEL, size: 64 })
+    try {
+      const generation = host.generation
+      const ctrl = new AbortController()
+      const started = performance.now()
+      const run = s.sample({ prompts: ['a photo of a pilot'], seeds: [1], sampler: 'euler', steps: 500, guidance: 7.5 }, { signal: ctrl.signal })
+      setTimeout(() => ctrl.abort(), 150)
+      await expect(run).rejects.toMatchObject({ name: 'AbortError' })
+      // 500 steps take ~30 s; stopped long before.
+      expect(performance.now() - started).toBeLessThan(5000)
+      // Cancelled by the pipeline itself within the grace time: the worker was not terminated.
+      expect(host.generation).toBe(generation)
+    } finally {
+      await s.dispose()
+    }
+  })
+
   it('refuses what a model cannot do, in words', async () => {
     await expect(host.open({ kind: 'checkpoint', path: '/nonexistent/step-1.ckpt' })).rejects.toThrow(/cannot load checkpoint \/nonexistent\/step-1\.ckpt/)
     await expect(host.open({ kind: 'sd-folder', dir: __dirname })).rejects.toThrow(/not a complete ONNX Stable Diffusion export/)

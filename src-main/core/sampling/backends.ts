@@ -131,13 +131,21 @@ async function openSd(dir: string, requested: number | undefined): Promise<Model
   }
   const pipe = await SdPipeline.open(dir)
   const size = requested ?? exportedSize(dir) ?? (pipe.folder.kind === 'sdxl' ? 1024 : DEFAULT_SD_SIZE)
+  // The folder's content hash goes into every image's provenance; read once per open model (the worker keeps it open).
+  let modelHash: string
+  try {
+    modelHash = await pipe.modelHash()
+  } catch (e) {
+    await pipe.dispose()
+    throw e
+  }
   return {
-    info: { backend: `Stable Diffusion on ${pipe.backend}`, kind: 'sd-folder', imageSize: size, channels: 3, step: null, threadId },
+    info: { backend: `Stable Diffusion on ${pipe.backend}`, kind: 'sd-folder', imageSize: size, channels: 3, step: null, threadId, modelHash },
     async sample(b, control) {
       const total = b.prompts.length
       const per = size * size * 3
       const out = new Float32Array(total * per)
-      // core/sd samples one image per call; a cancel is seen between images.
+      // core/sd samples one image per call.
       for (let i = 0; i < total; i++) {
         if (control.signal.aborted) throw abortError()
         const img = await pipe.sample({
@@ -149,7 +157,9 @@ async function openSd(dir: string, requested: number | undefined): Promise<Model
           guidance: b.guidance,
           width: size,
           height: size,
-          seed: b.seeds[i]
+          seed: b.seeds[i],
+          // Checked between UNet calls, so a cancel does not wait for the image to finish.
+          signal: control.signal
         })
         // [0, 1] (diffusers' numpy output) to the [-1, 1] every caller of this sampler reads.
         for (let k = 0; k < per; k++) out[i * per + k] = img.pixels[k] * 2 - 1

@@ -43,6 +43,8 @@ export interface SamplerInfo {
   step: number | null
   /** The worker thread that samples (never 0, the main thread's id). */
   threadId: number
+  /** Stable Diffusion folders: their content hash ("sha256:<hex>", core/sd/provenance.ts). */
+  modelHash?: string
 }
 
 export interface OpenOptions {

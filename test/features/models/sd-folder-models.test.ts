@@ -5,6 +5,9 @@
 import { cpSync, existsSync, mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { openSdFolder } from '../../../src-main/core/sd/folder'
+import { hashModelFolder } from '../../../src-main/core/sd/provenance'
+import { openWorkspace } from '../../../src-main/core/store/open'
 import { jobFinished as finished, open, tempRoot } from './helpers'
 
 const FIXTURE = join(__dirname, '../../fixtures/tiny-sd-onnx/model')
@@ -46,6 +49,13 @@ describe('Stable Diffusion folders as models', () => {
       ])
       expect(results[0].provenance).toMatchObject({ model: 'sd:tiny-sd', modelLabel: 'tiny-sd (Stable Diffusion)', checkpoint: join(ws, 'models', 'tiny-sd'), step: 0, sampler: 'ddim', steps: 2 })
       expect(results[0].provenance.backend).toMatch(/^Stable Diffusion on onnxruntime-node/)
+      // The folder's content hash, as core/sd computes it, beside the settings.
+      const db = openWorkspace(join(ws, 'workspace.db'))
+      try {
+        expect(db.images.get(results[0].imageId)?.provenance).toMatchObject({ source: 'sample', modelHash: await hashModelFolder(openSdFolder(join(ws, 'models', 'tiny-sd'))) })
+      } finally {
+        db.close()
+      }
       const images = await s.call('images.list', { projectId })
       // The export's own resolution (the VAE's sample_size), saved as drawn.
       expect(images.items[0]).toMatchObject({ width: 64, height: 64, generator: 'popalign-studio/sd:tiny-sd' })

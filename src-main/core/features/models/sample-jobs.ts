@@ -192,6 +192,7 @@ export function createSampleJobs(deps: SampleJobsDeps) {
               jobId: ctx.jobId,
               imageSize: size,
               upscale,
+              ...(sampler.info.modelHash ? { modelHash: sampler.info.modelHash } : {}),
               codeVersion: codeVersion()
             }
           })
