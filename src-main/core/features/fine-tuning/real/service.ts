@@ -55,7 +55,12 @@ export function createRealFinetuneService(deps: RealFinetuneServiceDeps) {
     const s = envStatus(deps.envDir, requirements)
     if (s.state !== 'ready') {
       if (installFailure && s.state !== 'no-python') return { ...base, state: 'failed', reason: installFailure }
-      const reason = s.state === 'no-python' ? `Python 3.10 or newer was not found on this computer (${s.reason}). The built-in world works without it; real-model fine-tuning needs it.` : s.reason
+      // findPython's own words name what it found too old, if anything; the screen adds how to install one.
+      const tooOld = /\(found ([^)]*)\)/.exec(s.reason)?.[1]
+      const reason =
+        s.state === 'no-python'
+          ? `Python 3.10 or newer was not found on this computer${tooOld ? ` (only ${tooOld})` : ''}. Real-model fine-tuning needs it; the built-in world works without it.`
+          : s.reason
       return { ...base, state: s.state, reason }
     }
     if (probe && probed?.installedAt !== s.stamp.installedAt) {

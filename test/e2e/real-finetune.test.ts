@@ -1,0 +1,158 @@
+// The "Fine-tune real model" screen end to end: the built UI in the bundled Chromium against the real
+// serve mode. With the managed test environment (.cache/python-env) the screen shows what it holds
+// (Python, torch, CUDA, memory), a tiny SD model in the diffusers layout is picked with the folder
+// picker, a judged snapshot trains on it (PopAlign, LoRA) with the loss / implicit accuracy / reward
+// margin curves growing live, pause and resume, and the run's lineage (command, versions, snapshot
+// hash); a second run is cancelled. A studio on a machine without Python says so in plain words and
+// its Start button stays off. REAL_FT_SCREENSHOTS=<folder> saves a screenshot of each state.
+import { spawnSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { open } from '../features/models/helpers'
+import { judgedSnapshot } from '../features/fine-tuning/fixture'
+import { envPython, trainerEnv } from '../../src-main/core/python-env'
+import { requireTestEnv, SKIP_PYTHON, TEST_ENV_DIR, TRAINER_SOURCE } from '../helpers/python-env'
+import { launchBrowser } from './browser'
+import { startServe, type ServeProcess } from './serve-process'
+
+let root: string
+let browser: Browser
+let page: Page
+let projectId = 0
+let snapshotSha = ''
+let modelDir = ''
+const servers: ServeProcess[] = []
+const pageErrors: string[] = []
+const shots = process.env.REAL_FT_SCREENSHOTS
+
+async function shot(name: string): Promise<void> {
+  if (!shots) return
+  mkdirSync(shots, { recursive: true })
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true })
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'popalign-e2e-realft-'))
+  const workspace = join(root, 'workspace')
+  const s = await open(workspace)
+  try {
+    projectId = (await s.call('projects.create', { name: 'Fairer doctors' })).id
+    const snapshotId = await judgedSnapshot(s.studio.workspace, workspace, projectId)
+    snapshotSha = (await s.call('snapshots.list', { projectId })).find((x) => x.id === snapshotId)!.contentSha256
+  } finally {
+    await s.close()
+  }
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1280, height: 1000 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+}, 120_000)
+
+afterAll(async () => {
+  await browser?.close()
+  for (const s of servers) await s.kill()
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+const points = async (id: string): Promise<number> => Number(await page.getByTestId(id).getAttribute('data-points'))
+
+describe('Fine-tune real model screen', () => {
+  it('says in plain words that Python is missing, and the built-in world carries on', async () => {
+    const server = await startServe(join(root, 'workspace'), {
+      env: { POPALIGN_PYTHON: join(root, 'no-such-python'), PATH: join(root, 'empty-path'), POPALIGN_PYTHON_ENV: join(root, 'no-env') }
+    })
+    servers.push(server)
+    await page.goto(server.link)
+    await page.goto(`${server.origin}/#/p/${projectId}/realft`)
+    const env = page.getByTestId('python-env')
+    await expect.poll(() => env.getAttribute('data-state'), { timeout: 20_000 }).toBe('no-python')
+    expect(await page.getByTestId('python-env-state').textContent()).toBe('Python is missing')
+    expect(await page.getByTestId('python-env-reason').textContent()).toBe('Python 3.10 or newer was not found on this computer. Real-model fine-tuning needs it; the built-in world works without it.')
+    expect(await page.getByTestId('real-needs-env').textContent()).toMatch(/This needs Python, which this computer does not have yet/)
+    expect(await page.getByRole('button', { name: 'Start fine-tuning' }).isDisabled()).toBe(true)
+    await shot('1-no-python')
+    // The built-in model's Fine-tune screen is untouched.
+    await page.getByRole('link', { name: 'Fine-tune', exact: true }).click()
+    await expect.poll(() => page.locator('select[name=snapshot] option').count(), { timeout: 15_000 }).toBe(1)
+    await server.kill()
+  }, 90_000)
+
+  it.skipIf(SKIP_PYTHON)(
+    'shows the environment, trains a tiny SD model live with pause/resume, records its lineage, and cancels a second run',
+    async () => {
+      const envDir = requireTestEnv()
+      modelDir = join(root, 'models', 'tiny-sd')
+      const built = spawnSync(envPython(envDir), ['-m', 'popalign_trainer.tiny_models', modelDir], { env: trainerEnv(TRAINER_SOURCE), encoding: 'utf8' })
+      if (built.status !== 0) throw new Error(`building the tiny model failed: ${built.stderr}`)
+      const server = await startServe(join(root, 'workspace'), { env: { POPALIGN_PYTHON_ENV: TEST_ENV_DIR, POPALIGN_BROWSE_ROOTS: root } })
+      servers.push(server)
+      await page.goto(server.link)
+      await page.goto(`${server.origin}/#/p/${projectId}/realft`)
+      const env = page.getByTestId('python-env')
+      await expect.poll(() => env.getAttribute('data-state'), { timeout: 60_000 }).toBe('ready')
+      await page.getByTestId('python-probe').waitFor({ timeout: 60_000 })
+      const probe = (await page.getByTestId('python-probe').textContent()) ?? ''
+      expect(probe).toMatch(/Python\s*3\.\d+/)
+      expect(probe).toMatch(/torch\s*2\.\d+/)
+      expect(probe).toMatch(/CUDA\s*none \(CPU only\)/)
+      expect(probe).toMatch(/Memory free\s*\d+\.\d GiB of \d+\.\d GiB/)
+      await shot('2-environment-ready')
+
+      // The base model folder through the folder picker: root -> models -> tiny-sd -> "Use this folder".
+      await page.getByRole('button', { name: 'Browse…' }).click()
+      const picker = page.getByTestId('folder-picker')
+      await picker.getByRole('button', { name: 'models/', exact: true }).click()
+      await picker.getByRole('button', { name: 'tiny-sd/', exact: true }).click()
+      await expect.poll(() => picker.getByTestId('picker-path').textContent()).toBe(modelDir)
+      await picker.getByRole('button', { name: /Use this folder/ }).click()
+      expect(await page.locator('input[name=modelDir]').inputValue()).toBe(modelDir)
+
+      // Where it runs: a Slurm cluster takes partition, machines, GPUs, time and a β sweep (shown, then back to here).
+      await page.getByRole('radio', { name: 'Slurm cluster' }).check()
+      await page.locator('input[name=partition]').fill('gpu')
+      await page.locator('input[name=sweep]').fill('1000, 2500, 5000')
+      await shot('2b-slurm-settings')
+      await page.getByRole('radio', { name: 'This computer' }).check()
+      await page.locator('select[name=preset]').selectOption('quick')
+      await page.locator('select[name=weighting]').selectOption('min_snr')
+      await page.locator('input[name=steps]').fill('12')
+      await page.locator('input[name=pairsPerStep]').fill('2')
+      await page.getByRole('button', { name: 'Start fine-tuning' }).click()
+      const run = page.getByTestId('real-run')
+      await run.waitFor()
+      await expect.poll(() => points('real-curve-loss'), { timeout: 120_000 }).toBeGreaterThanOrEqual(2)
+      await page.getByRole('button', { name: 'Pause' }).click()
+      await expect.poll(() => page.getByTestId('real-state').textContent()).toBe('paused')
+      const atPause = await points('real-curve-loss')
+      await new Promise((r) => setTimeout(r, 2500))
+      expect(await points('real-curve-loss')).toBeLessThanOrEqual(atPause + 1)
+      await shot('3-paused')
+      await page.getByRole('button', { name: 'Resume' }).click()
+      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 120_000 }).toBe('done')
+      await expect.poll(() => points('real-curve-loss'), { timeout: 10_000 }).toBe(12)
+      expect(await points('real-curve-accuracy')).toBe(12)
+      expect(await points('real-curve-margin')).toBe(12)
+      const lineage = page.getByTestId('real-lineage')
+      await lineage.waitFor()
+      const text = (await lineage.textContent()) ?? ''
+      expect(text).toMatch(/accelerate launch --config_file .*popalign_trainer\.train/)
+      expect(text).toMatch(/torch 2\.\d+/)
+      expect(await page.getByTestId('real-snapshot-hash').textContent()).toBe(snapshotSha)
+      expect(await page.getByTestId('real-result').textContent()).toMatch(/Trained LoRA: .*pytorch_lora_weights\.safetensors/)
+      await shot('4-done-with-lineage')
+
+      // A second, long run: cancel stops it (with a checkpoint) and the screen says so.
+      await page.locator('input[name=steps]').fill('400')
+      await page.getByRole('button', { name: 'Start fine-tuning' }).click()
+      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 10_000 }).toBe('running')
+      await expect.poll(() => points('real-curve-loss'), { timeout: 120_000 }).toBeGreaterThanOrEqual(1)
+      await page.getByRole('button', { name: 'Cancel' }).click()
+      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 90_000 }).toBe('cancelled')
+      await shot('5-cancelled')
+      expect(pageErrors).toEqual([])
+    },
+    420_000
+  )
+})
