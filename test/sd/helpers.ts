@@ -60,3 +60,6 @@ export function referenceRequest(refDir: string, prompt: string, size: number, c
     ...(c.noise ? { stepNoise: readF32(join(refDir, c.noise)) } : {})
   }
 }
+
+/** Reference comparisons run on the CPU provider: a GPU's kernels round differently from torch's CPU ones. */
+export const ON_CPU = { provider: 'cpu' } as const

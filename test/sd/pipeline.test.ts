@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SdFolderError } from '../../src-main/core/sd/folder'
 import { defaultSettings, SdPipeline, type SampleRequest } from '../../src-main/core/sd/pipeline'
 import { tempDir } from '../store/helpers'
-import { expectSeedReproduces, readF32, referenceRequest, SD_FIXTURE, worstDiff, type ReferenceCase } from './helpers'
+import { expectSeedReproduces, ON_CPU, readF32, referenceRequest, SD_FIXTURE, worstDiff, type ReferenceCase } from './helpers'
 
 const FIXTURE = SD_FIXTURE
 const MODEL = join(FIXTURE, 'model')
@@ -40,12 +40,12 @@ let pipe: SdPipeline
 let turboDir: { dir: string; cleanup: () => void }
 let turbo: SdPipeline
 beforeAll(async () => {
-  pipe = await SdPipeline.open(MODEL)
+  pipe = await SdPipeline.open(MODEL, ON_CPU)
   // The same weights with SD-Turbo's scheduler_config.json, as a Turbo export has it.
   turboDir = tempDir('sd-turbo-')
   cpSync(MODEL, join(turboDir.dir, 'model'), { recursive: true })
   writeFileSync(join(turboDir.dir, 'model/scheduler/scheduler_config.json'), readFileSync(join(FIXTURE, 'reference', ref.turboScheduler)))
-  turbo = await SdPipeline.open(join(turboDir.dir, 'model'))
+  turbo = await SdPipeline.open(join(turboDir.dir, 'model'), ON_CPU)
 })
 afterAll(async () => {
   await pipe.dispose()
@@ -96,7 +96,7 @@ describe('ONNX Stable Diffusion pipeline', () => {
       vDir = tempDir('sd-vpred-')
       cpSync(MODEL, join(vDir.dir, 'model'), { recursive: true })
       writeFileSync(join(vDir.dir, 'model/scheduler/scheduler_config.json'), JSON.stringify({ ...pipe.folder.scheduler, prediction_type: 'v_prediction' }))
-      vpred = await SdPipeline.open(join(vDir.dir, 'model'))
+      vpred = await SdPipeline.open(join(vDir.dir, 'model'), ON_CPU)
     })
     afterAll(async () => {
       await vpred.dispose()

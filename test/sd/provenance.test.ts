@@ -11,7 +11,7 @@ import { openSdFolder } from '../../src-main/core/sd/folder'
 import { SdPipeline } from '../../src-main/core/sd/pipeline'
 import { hashedFiles, hashModelFolder } from '../../src-main/core/sd/provenance'
 import { tempDir } from '../store/helpers'
-import { SD_FIXTURE } from './helpers'
+import { ON_CPU, SD_FIXTURE } from './helpers'
 
 const MODEL = join(SD_FIXTURE, 'model')
 const SDXL = join(SD_FIXTURE, 'model-sdxl')
@@ -19,7 +19,7 @@ let tmp: { dir: string; cleanup: () => void }
 let pipe: SdPipeline
 beforeAll(async () => {
   tmp = tempDir('sd-prov-')
-  pipe = await SdPipeline.open(MODEL, { provider: 'cpu' })
+  pipe = await SdPipeline.open(MODEL, ON_CPU)
 })
 afterAll(async () => {
   await pipe.dispose()

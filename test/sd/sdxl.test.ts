@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SdPipeline } from '../../src-main/core/sd/pipeline'
 import { tempDir } from '../store/helpers'
-import { expectSeedReproduces, readF32, referenceRequest, SD_FIXTURE, worstDiff, type ReferenceCase } from './helpers'
+import { expectSeedReproduces, ON_CPU, readF32, referenceRequest, SD_FIXTURE, worstDiff, type ReferenceCase } from './helpers'
 
 const MODEL = join(SD_FIXTURE, 'model-sdxl')
 /** Largest |ours - diffusers| per pixel value in [0, 1]; measured 2.5e-6 and 1.6e-6. */
@@ -26,7 +26,7 @@ const f32 = (name: string): Float32Array => readF32(join(SD_FIXTURE, 'reference-
 
 let pipe: SdPipeline
 beforeAll(async () => {
-  pipe = await SdPipeline.open(MODEL)
+  pipe = await SdPipeline.open(MODEL, ON_CPU)
 })
 afterAll(async () => {
   await pipe.dispose()
@@ -66,7 +66,7 @@ describe('ONNX Stable Diffusion XL pipeline', () => {
         join(dir.dir, 'model/scheduler/scheduler_config.json'),
         JSON.stringify({ ...pipe.folder.scheduler, _class_name: 'EulerAncestralDiscreteScheduler', timestep_spacing: ref.turbo.timestepSpacing })
       )
-      const turbo = await SdPipeline.open(join(dir.dir, 'model'))
+      const turbo = await SdPipeline.open(join(dir.dir, 'model'), ON_CPU)
       try {
         expect(turbo.defaults()).toEqual({ scheduler: 'euler-ancestral', steps: 1, guidance: 0, fewStep: true })
         const out = await turbo.sample(referenceRequest(join(SD_FIXTURE, 'reference-sdxl'), ref.prompt, ref.size, ref.turbo))
