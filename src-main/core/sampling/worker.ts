@@ -6,6 +6,9 @@ import { diskStamp, openModelSampler, type ModelSampler } from './backends'
 import { modelKey } from './model'
 import { isSamplingRequest, type SamplingAnswer, type SamplingRequest } from './protocol'
 
+/** How long a released model stays open for the next caller of the same model. */
+const IDLE_CLOSE_MS = 60_000
+
 interface Open {
   sampler: ModelSampler
   key: string | null
@@ -14,8 +17,16 @@ interface Open {
 export function serveSampling(port: MessagePort): void {
   const open = new Map<number, Open>()
   const running = new Map<number, AbortController>()
-  /** The last released model on disk, kept open until another replaces it. */
+  /** The last released model on disk, kept open until another replaces it or it has been idle a while. */
   let idle: Open | null = null
+  let idleTimer: ReturnType<typeof setTimeout> | undefined
+  /** Takes the idle model out of the cache (to reuse or dispose it). */
+  const takeIdle = (): Open | null => {
+    clearTimeout(idleTimer)
+    const m = idle
+    idle = null
+    return m
+  }
   let nextHandle = 1
   const answer = (m: SamplingAnswer, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer)
   const failed = (id: number, err: unknown): void => {
@@ -30,8 +41,7 @@ export function serveSampling(port: MessagePort): void {
         let entry: Open
         let fallback: string | null = null
         if (idle && key !== null && idle.key === key) {
-          entry = idle
-          idle = null
+          entry = takeIdle() as Open
         } else {
           entry = { key, sampler: await openModelSampler(m.model, m.options, (reason) => (fallback = reason)) }
         }
@@ -60,10 +70,15 @@ export function serveSampling(port: MessagePort): void {
         const entry = open.get(m.handle)
         open.delete(m.handle)
         if (entry) {
-          const previous = idle
-          idle = entry.key === null ? null : entry
-          if (previous) await previous.sampler.dispose()
+          const previous = takeIdle()
           if (entry.key === null) await entry.sampler.dispose()
+          else {
+            idle = entry
+            // A Stable Diffusion model holds gigabytes: an unused one is closed after a while.
+            idleTimer = setTimeout(() => void takeIdle()?.sampler.dispose(), IDLE_CLOSE_MS)
+            idleTimer.unref()
+          }
+          if (previous) await previous.sampler.dispose()
         }
         answer({ type: 'released', id: m.id })
         return

@@ -74,6 +74,23 @@ describe('Stable Diffusion folders as models', () => {
     }
   })
 
+  it('stop sampling when their job is cancelled, mid-image', async () => {
+    const s = await open(ws)
+    try {
+      // 1000 UNet steps per image take about a minute on the tiny model; the cancel lands within the first image.
+      const job = await s.call('sample.start', { projectId, model: 'sd:tiny-sd', prompts: ['a photo of a farmer'], seedStart: 9, count: 2, steps: 1000, sampler: 'ddim', guidance: 7.5 })
+      await new Promise((r) => setTimeout(r, 1500))
+      const started = performance.now()
+      await s.call('jobs.cancel', { jobId: job.id })
+      const done = await finished(s, job.id, 20_000)
+      expect(done.state).toBe('cancelled')
+      expect(done.done).toBe(0)
+      expect(performance.now() - started).toBeLessThan(5000)
+    } finally {
+      await s.close()
+    }
+  })
+
   it('are audited by a report job like a built-in model', async () => {
     const s = await open(ws)
     try {
