@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './browser'
 import { checkScreen } from './screen-check'
 import { startServe, type ServeProcess } from './serve-process'
+import { serveApi } from '../renderer/serve-api'
 
 const DIR = 'second-hour'
 let root: string
@@ -165,16 +166,35 @@ describe('the second hour, against the real serve mode', () => {
   it('the New report form puts each check box beside its words', async () => {
     await go('reports')
     const form = page.getByRole('form', { name: 'New report' })
-    const boxes = form.locator('input[type=checkbox], input[type=radio]')
-    await expect.poll(() => boxes.count()).toBeGreaterThanOrEqual(4)
-    for (const box of await boxes.all()) {
-      const b = (await box.boundingBox())!
-      const label = (await box.locator('xpath=..').boundingBox())!
+    // The model list arrives after the form: wait for it, then measure every box at one moment.
+    await form.getByRole('checkbox', { name: /Base model/ }).waitFor()
+    const boxes = await form.evaluate((f) =>
+      Array.from(f.querySelectorAll('input[type=checkbox], input[type=radio]')).map((box) => {
+        const b = box.getBoundingClientRect()
+        const label = (box.closest('label') ?? box.parentElement!).getBoundingClientRect()
+        return { width: b.width, top: b.top, labelTop: label.top }
+      })
+    )
+    expect(boxes.length).toBeGreaterThanOrEqual(4)
+    for (const b of boxes) {
       // A box as wide as a box, on the first line of its label (not stretched across the form above it).
       expect(b.width).toBeLessThan(30)
-      expect(b.y).toBeLessThan(label.y + 12)
+      expect(b.top).toBeLessThan(b.labelTop + 12)
     }
     await check('09-reports')
-    expect(pageErrors).toEqual([])
   })
+
+  it('the Runs list shows a run started elsewhere, and its end, without a reload', async () => {
+    await go('train')
+    const list = page.getByText('No training runs in this project yet.')
+    await list.waitFor()
+    // Started by a script (or another tab): this page only hears the studio's job events.
+    const api = serveApi(server.origin, server.token)
+    const job = await api.call('train.start', { projectId: demoId, config: { size: 'tiny', steps: 4, batchSize: 4, learningRate: 2e-3, seed: 4, checkpointEvery: 4 } })
+    const row = page.getByTestId('runs-list').locator('tbody tr', { hasText: `Run ${job.number}` })
+    await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1)
+    await expect.poll(() => row.locator('td').nth(6).textContent(), { timeout: 90_000 }).toBe('done')
+    await check('10-train-runs')
+    expect(pageErrors).toEqual([])
+  }, 120_000)
 })
