@@ -160,7 +160,7 @@ describe('report view against the real serve mode', () => {
 
   it('lets the user choose a foreign ONNX classifier, whose paths the server checks', async () => {
     const form = page.getByRole('form', { name: 'New report' })
-    await form.getByRole('radio', { name: /Foreign ONNX classifier/ }).check()
+    await form.getByRole('radio', { name: /Another classifier from its mapping file/ }).check()
     await form.getByLabel(/^Mapping file/).fill('relative/mapping.json')
     await form.getByRole('button', { name: 'Create report' }).click()
     await expect.poll(() => form.getByRole('alert').first().textContent()).toContain('The mapping path must be absolute')

@@ -2,7 +2,7 @@
 // row, and the confusion table is laid out so that agreement runs down the diagonal; and the classifier
 // picker's three choices as the API takes them.
 import { describe, expect, it } from 'vitest'
-import { toClassifierChoice } from '../../src-renderer/src/lib/prefs/classifier-choice'
+import { toClassifierChoice } from '../../src-renderer/src/lib/classifier-choice'
 import { alphaText, confusionView, detectionRows, percentText, refKey, type PairAgreement } from '../../src-renderer/src/lib/prefs/pair-agreement-view'
 
 const result: PairAgreement = {
@@ -46,8 +46,12 @@ describe('toClassifierChoice', () => {
     expect(toClassifierChoice('photo', '/ignored', '')).toEqual({ ok: true, choice: 'photo' })
     expect(toClassifierChoice('mapping', ' /m/gear.json ', '')).toEqual({ ok: true, choice: { mappingPath: '/m/gear.json' } })
     expect(toClassifierChoice('mapping', '/m/f.json', '/m/f.onnx')).toEqual({ ok: true, choice: { mappingPath: '/m/f.json', onnxPath: '/m/f.onnx' } })
-    const missing = toClassifierChoice('mapping', '  ', '/m/f.onnx')
-    expect(missing.ok).toBe(false)
-    expect(!missing.ok && missing.error).toMatch(/absolute path of the mapping file/)
+    const refusal = (mapping: string, onnx: string): string | false => {
+      const r = toClassifierChoice('mapping', mapping, onnx)
+      return !r.ok && r.error
+    }
+    expect(refusal('  ', '/m/f.onnx')).toMatch(/absolute path of the mapping file/)
+    expect(refusal('m/f.json', '')).toBe('The mapping path must be absolute: m/f.json')
+    expect(refusal('C:\\m\\f.json', 'f.onnx')).toBe('The ONNX path must be absolute: f.onnx')
   })
 })
