@@ -52,19 +52,13 @@ describe.skipIf('skip' in cluster)('real-model fine-tune on a loopback Slurm clu
   let modelDir: string
   let workspaceDir: string
 
-  beforeAll(async () => {
-    const envDir = requireTestEnv()
-    tmp = tempDir('popalign-slurm-run-')
-    modelDir = join(tmp.dir, 'tiny-sd')
-    const built = spawnSync(envPython(envDir), ['-m', 'popalign_trainer.tiny_models', modelDir], { env: trainerEnv(TRAINER_SOURCE), encoding: 'utf8' })
-    if (built.status !== 0) throw new Error(`building the tiny model failed: ${built.stderr}`)
-    toy = await toyPreference(tmp.dir, 4)
-    runner = createJobRunner({ db: toy.ws.db, throttleMs: 0 })
-    workspaceDir = join(tmp.dir, 'workspace')
+  /** The studio's job runner and train jobs over the test workspace, as one start of the studio makes them. */
+  const openStudio = (envDir: string): { runner: JobRunner; train: TrainJobs } => {
+    const r = createJobRunner({ db: toy.ws.db, throttleMs: 0 })
     const catalog = createCatalog({ workspaceDir, baseModelDir: join(tmp.dir, 'no-base'), runName: () => null })
-    train = createTrainJobs({
+    const t = createTrainJobs({
       ws: toy.ws,
-      runner,
+      runner: r,
       catalog,
       workspaceDir,
       emit: () => {},
@@ -72,6 +66,18 @@ describe.skipIf('skip' in cluster)('real-model fine-tune on a loopback Slurm clu
       qualityChecks: false,
       realTrainer: { envDir, sourceDir: TRAINER_SOURCE, slurm: { client: createSlurmClient({ env: slurm.env }), pollMs: 300 } }
     })
+    return { runner: r, train: t }
+  }
+
+  beforeAll(async () => {
+    const envDir = requireTestEnv()
+    tmp = tempDir('popalign-slurm-run-')
+    modelDir = join(tmp.dir, 'tiny-sd')
+    const built = spawnSync(envPython(envDir), ['-m', 'popalign_trainer.tiny_models', modelDir], { env: trainerEnv(TRAINER_SOURCE), encoding: 'utf8' })
+    if (built.status !== 0) throw new Error(`building the tiny model failed: ${built.stderr}`)
+    toy = await toyPreference(tmp.dir, 4)
+    workspaceDir = join(tmp.dir, 'workspace')
+    ;({ runner, train } = openStudio(envDir))
   }, 300_000)
 
   afterAll(async () => {
@@ -92,11 +98,23 @@ describe.skipIf('skip' in cluster)('real-model fine-tune on a loopback Slurm clu
     }
   }
 
-  it('runs a β sweep as a job array to completion, each task followed into its own curve', async () => {
+  it('runs a β sweep as a job array to completion, each task followed into its own curve, across a studio restart', async () => {
     const t0 = Date.now()
     const job = train.startReal(toy.projectId, { modelDir, snapshotId: toy.snapshotId, settings: SETTINGS, slurm: { ...CPU_NODE, sweepBetas: [250, 1000] } })
-    const done = await waitFor(job.id, (j) => j.state === 'done', 240_000)
     const runDir = runDirOf(workspaceDir, job.id)
+    // The studio closes while the cluster trains: the Slurm job keeps running, and the next start
+    // follows the same job (no second submission) to the end.
+    await waitFor(job.id, (j) => j.done >= 1, 200_000)
+    await runner.shutdown()
+    expect(runner.get(job.id).state).toBe('running')
+    ;({ runner, train } = openStudio(requireTestEnv()))
+    runner.resumePending()
+    const done = await waitFor(job.id, (j) => j.state === 'done', 240_000)
+    expect(
+      readFileSync(join(runDir, 'slurm', 'submissions.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+    ).toHaveLength(1)
     expect(done.state).toBe('done')
     expect(done.message).toMatch(/^Slurm job \d+: 2 tasks trained 4 steps each \(β 250, 1000\)$/)
     const slurmJobId = /^Slurm job (\d+)/.exec(done.message ?? '')![1]

@@ -2,13 +2,14 @@
 // array on one machine, two machines of four GPUs each in bf16, the per-machine node.sh, the plain
 // multi-machine launch command and its Accelerate config; the parsers of squeue, scontrol and sacct
 // on lines those commands printed on the loopback cluster; and settings that could break the script.
-import { readFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { parseRealSettings, PAPER_SETTINGS } from '../../src-main/core/features/fine-tuning/real/settings'
 import { clusterAccelerateConfig, multiNodeLaunchCommand, slurmBatchScript, slurmNodeScript } from '../../src-main/core/features/fine-tuning/real/slurm/script'
 import { parseSlurmSettings } from '../../src-main/core/features/fine-tuning/real/slurm/settings'
-import { expandTaskIds, isLiveState, parseSacct, parseScontrolJobs, parseSqueue } from '../../src-main/core/features/fine-tuning/real/slurm/client'
+import { createSlurmClient, expandTaskIds, isLiveState, parseSacct, parseScontrolJobs, parseSqueue } from '../../src-main/core/features/fine-tuning/real/slurm/client'
 
 const golden = (name: string): string => readFileSync(join(__dirname, 'golden', name), 'utf8')
 const paths = { runDir: '/home/ana/.popalign-studio/runs/12', envDir: '/home/ana/.popalign-studio/python-env', sourceDir: '/opt/popalign/resources/python' }
@@ -84,5 +85,24 @@ describe("Slurm's answers", () => {
     ])
     expect(isLiveState('COMPLETING')).toBe(true)
     expect(isLiveState('TIMEOUT')).toBe(false)
+  })
+
+  it('says where the script is when sbatch is not on this machine, and what Slurm said when it refuses', async () => {
+    const missing = createSlurmClient({ binDir: '/nonexistent-slurm-bin' })
+    await expect(missing.submit('/runs/12/slurm/popalign.sbatch')).rejects.toThrow("sbatch is not on this machine's PATH; submit the script on the cluster with: sbatch /runs/12/slurm/popalign.sbatch")
+    expect(() => missing.cancel('41')).toThrow("scancel is not on this machine's PATH, so the studio cannot cancel job 41")
+    await expect(missing.tasks('41', 1)).rejects.toThrow("squeue is not on this machine's PATH, so the studio cannot follow the job")
+    // Commands that fail as they do when the controller cannot be reached.
+    const bin = mkdtempSync(join(tmpdir(), 'popalign-fake-slurm-'))
+    try {
+      for (const name of ['sbatch', 'squeue', 'scontrol', 'sacct']) {
+        writeFileSync(join(bin, name), `#!/bin/sh\necho "${name}: error: Unable to contact slurm controller (connect failure)" >&2\nexit 1\n`, { mode: 0o755 })
+      }
+      const unreachable = createSlurmClient({ binDir: bin })
+      await expect(unreachable.submit('/runs/12/slurm/popalign.sbatch')).rejects.toThrow('sbatch refused the job: sbatch: error: Unable to contact slurm controller (connect failure)')
+      await expect(unreachable.tasks('41', 2)).rejects.toThrow('Slurm did not answer about job 41: squeue: error: Unable to contact slurm controller (connect failure)')
+    } finally {
+      rmSync(bin, { recursive: true, force: true })
+    }
   })
 })

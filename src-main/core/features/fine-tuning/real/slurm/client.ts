@@ -127,14 +127,21 @@ export function createSlurmClient(o: SlurmClientOptions = {}): SlurmClient {
       const queued = await run('squeue', ['-h', '-r', '-j', jobId, '-o', '%K|%T|%r'])
       if (queued.missing) throw new SlurmCommandError("squeue is not on this machine's PATH, so the studio cannot follow the job")
       if (queued.ok) add(parseSqueue(queued.stdout))
+      // "Invalid job id" is an answer too: the controller no longer knows the job.
+      const knowsNot = (r: { stderr: string }): boolean => /invalid job id/i.test(r.stderr)
+      let answered = queued.ok || knowsNot(queued)
       if (known.size < count) {
         const shown = await run('scontrol', ['show', 'job', '-o', jobId])
+        answered ||= shown.ok || knowsNot(shown)
         if (shown.ok) add(parseScontrolJobs(shown.stdout))
       }
       if (known.size < count) {
         const accounted = await run('sacct', ['-n', '-P', '-X', '-j', jobId, '-o', 'JobID,State'])
+        answered ||= accounted.ok
         if (accounted.ok) add(parseSacct(accounted.stdout))
       }
+      // None of the three answered: the controller is unreachable, which says nothing about the job.
+      if (!answered) throw new SlurmCommandError(`Slurm did not answer about job ${jobId}: ${queued.stderr || 'no reason given'}`)
       return Array.from({ length: count }, (_, task) => known.get(task) ?? { task, state: 'UNKNOWN', reason: 'Slurm no longer knows this task' })
     },
     cancel: (jobId) => runSync('scancel', [jobId], `cancel job ${jobId}`),

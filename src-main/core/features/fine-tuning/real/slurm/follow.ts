@@ -7,6 +7,9 @@ import type { TrainerEvent } from '../trainer-process'
 import { isLiveState, type SlurmClient, type TaskState } from './client'
 import { slurmLayout } from './script'
 
+/** Polls in a row that Slurm may fail to answer before following gives up (with the pollMs of 5 s, 5 minutes). */
+const MAX_FAILED_POLLS = 60
+
 export interface SlurmFollow {
   pause(): void
   resume(): void
@@ -68,11 +71,31 @@ export function followSlurmJob(o: FollowOptions): SlurmFollow {
     })
   )
   const readAll = (): void => tails.forEach((t) => t.read())
+  let failures = 0
+  const sleep = async (): Promise<void> => {
+    await new Promise<void>((r) => {
+      const timer = setTimeout(r, o.pollMs)
+      wake = () => {
+        clearTimeout(timer)
+        r()
+      }
+    })
+    wake = null
+  }
   const ended = (async (): Promise<TaskState[] | null> => {
     for (;;) {
       if (detached) return null
       readAll()
-      const states = await o.client.tasks(o.jobId, o.tasks)
+      let states: TaskState[]
+      try {
+        states = await o.client.tasks(o.jobId, o.tasks)
+        failures = 0
+      } catch (err) {
+        // A controller that is restarting or briefly unreachable is waited for; a lasting outage ends following.
+        if (++failures >= MAX_FAILED_POLLS) throw err
+        await sleep()
+        continue
+      }
       if (detached) return null
       o.onStates(states)
       // A task Slurm no longer knows (aged out of a cluster without accounting) cannot change any more either.
@@ -82,14 +105,7 @@ export function followSlurmJob(o: FollowOptions): SlurmFollow {
         tails.forEach((t) => t.end())
         return states
       }
-      await new Promise<void>((r) => {
-        const timer = setTimeout(r, o.pollMs)
-        wake = () => {
-          clearTimeout(timer)
-          r()
-        }
-      })
-      wake = null
+      await sleep()
     }
   })()
   return {
