@@ -74,6 +74,22 @@ describe('userMessage over the real contract errors', () => {
     expect(fieldLabel('items.3.fooBar')).toBe('Foo bar')
   })
 
+  it('renames and deletes are refused in words: the thing by what it is, the reason as the studio gave it', async () => {
+    for (const [method, input, words] of [
+      ['axes.rename', { axisId: 1, name: ' ' }, 'Name cannot be empty.'],
+      ['pairs.delete', { pairId: 0 }, 'Pair must be more than 0.'],
+      ['report.rename', { reportId: 'x', name: null }, 'Report must be a number.'],
+      ['team.renameAnnotator', { annotatorId: 1, name: 'x'.repeat(201) }, 'Name can be at most 200 characters long.']
+    ] as const) {
+      const text = userMessage(await refusal(method, input))
+      expect(text).toBe(words)
+      expectPlain(text)
+    }
+    const refused = userMessage({ code: 'conflict', message: 'the pair Set 1 and Set 2 cannot be deleted: 1 decision was recorded on it; they stay for the audit trail' })
+    expect(refused).toBe('The pair Set 1 and Set 2 cannot be deleted: 1 decision was recorded on it; they stay for the audit trail.')
+    expectPlain(refused)
+  })
+
   it("a handler's own message keeps its words, without the method or an HTTP code", () => {
     expect(userMessage({ code: 'conflict', message: 'a project called "P" already exists; choose another name' })).toBe('A project called "P" already exists; choose another name.')
     expect(userMessage({ code: 'internal', message: 'export.write: HTTP 500: disk full' })).toBe('Disk full.')

@@ -42,6 +42,12 @@ export const FIELD_LABELS: Readonly<Record<string, string>> = {
   model: 'Model',
   snapshotId: 'Snapshot',
   annotatorId: 'Annotator',
+  // The things renamed and deleted (housekeeping): said as what they are, never "pair id".
+  pairId: 'Pair',
+  setId: 'Set',
+  runId: 'Run',
+  axisId: 'Axis',
+  reportId: 'Report',
   ttlHours: 'Invite lifetime (hours)',
   label: 'Label',
   title: 'Title',
