@@ -114,6 +114,18 @@ describe('the second hour, against the real serve mode', () => {
     await go('pairs')
     await page.getByRole('button', { name: 'Create all pairs' }).click()
     await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^\d+ pairs over/)
+    // One pair is deleted through its confirmation, which says what goes and what stays; so is the result.
+    const pairs = Number((await page.getByTestId('pair-count').textContent())!.match(/^(\d+)/)![1])
+    await page
+      .getByRole('button', { name: /^Delete the pair Set \d and Set \d$/ })
+      .last()
+      .click()
+    const confirm = page.getByTestId('confirm-delete')
+    await expect.poll(() => confirm.textContent()).toMatch(/^Delete the pair Set \d and Set \d\? This removes the pair from the label queue\..*Kept: both sets and their images\./)
+    await confirm.getByRole('button', { name: 'Delete' }).click()
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Deleted the pair Set \d and Set \d; both sets stay\.$/)
+    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(new RegExp(`^${pairs - 1} pairs over`))
+    await check('03b-pairs-after-delete')
 
     await go('team')
     await page.getByLabel('Name', { exact: true }).fill('Ada')
