@@ -46,6 +46,9 @@ describe('Train and Sample screens against the real serve mode', () => {
 
     await expect.poll(() => page.getByTestId('training-backend').textContent(), { timeout: 30_000 }).toMatch(/tfjs|native/)
     expect(await page.getByTestId('sampling-backend').textContent()).toMatch(/onnxruntime-node/)
+    // onnxruntime is the default training engine, and the panel says where it runs (no GPU here: the CPU).
+    expect(await page.getByTestId('training-default').textContent()).toMatch(/^onnxruntime-node \S+ \(CPU, 2 threads/)
+    expect(await page.getByTestId('execution-provider').textContent()).toBe('CPU')
 
     await page.getByLabel('Steps').fill('3000')
     await page.getByLabel('Batch').fill('4')

@@ -14,8 +14,8 @@ import { toyDataSource } from '../engine/train/toy-source'
 import type { TrainConfig } from '../engine/train/config'
 import { DivergenceGuard, describeDivergence, MAX_ROLLBACKS, ROLLBACK_LR_FACTOR } from '../engine/train/divergence'
 import type { TrainState } from '../engine/train/trainer'
-import { parseTrainBackend, trainerFactory, type RunStepper, type RunTrainer } from './backends'
-import { parseProviderChoice, providerLabel } from '../engine/onnx/providers'
+import { parseTrainBackend, trainerFactory, type RunStepper, type RunTrainer, type TrainerFactory } from './backends'
+import { parseProviderChoice, providerLabel, ProviderUnavailableError } from '../engine/onnx/providers'
 import { metricsWindow } from './finetune/window'
 import type { StepMetrics } from './finetune/objective'
 
@@ -82,31 +82,56 @@ function guardedLearningRate(config: TrainConfig, state: TrainState): number {
 
 export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => void, control: RunControl): Promise<void> {
   const config = parseTrainConfig(job.config)
-  const factory = await trainerFactory(parseTrainBackend(job.backend), parseProviderChoice(job.provider))
+  const backend = parseTrainBackend(job.backend)
+  let factory = await trainerFactory(backend, parseProviderChoice(job.provider))
+  mkdirSync(job.runDir, { recursive: true })
+  const data = await resolveDataSource(job.data, config.model)
+  const found = job.resume ? latestCheckpoint(job.runDir) : null
+  if (found) for (const s of found.skipped) emit({ type: 'log', level: 'warn', message: `skipped unreadable checkpoint ${s}` })
+  // The learning rate the run is at: the config's, or lower after the divergence guard rolled back.
+  let learningRate = found ? guardedLearningRate(config, found.state) : config.learningRate
+  /** The trainer (from the newest checkpoint, else the starting weights) and, for a fine-tune, its stepper. */
+  const openWith = async (f: TrainerFactory): Promise<{ trainer: RunTrainer; stepper: RunStepper | null }> => {
+    const t = found
+      ? await f.open({ ...config, learningRate }, data, { state: found.state })
+      : await f.open(config, data, { initialParams: job.initFrom ? loadCheckpoint(job.initFrom).params : undefined })
+    try {
+      // Preference fine-tuning replaces the plain ε-MSE step; everything else (checkpoints, control) is shared.
+      return { trainer: t, stepper: job.finetune ? await f.openFinetune(t, job.finetune, job.initFrom) : null }
+    } catch (err) {
+      await t.dispose()
+      throw err
+    }
+  }
+  let opened: { trainer: RunTrainer; stepper: RunStepper | null }
+  try {
+    opened = await openWith(factory)
+  } catch (err) {
+    // tfjs is the fallback when onnxruntime cannot run the graphs; a provider the user named that cannot
+    // run is refused instead (never swapped), and an error tfjs repeats is the run's own (reported as is).
+    if (backend !== 'onnxruntime' || err instanceof ProviderUnavailableError) throw err
+    const tfjs = await trainerFactory('tfjs')
+    try {
+      opened = await openWith(tfjs)
+    } catch {
+      throw err
+    }
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 300)
+    factory = { ...tfjs, description: `${tfjs.description} (fallback: onnxruntime could not start: ${reason})` }
+    emit({ type: 'log', level: 'warn', message: `onnxruntime could not start (${reason}); training on tfjs, the fallback` })
+  }
+  let trainer = opened.trainer
+  let stepper = opened.stepper
   emit({ type: 'log', level: 'info', message: `backend: ${factory.description}` })
   for (const s of factory.skipped) emit({ type: 'log', level: 'info', message: `not on ${providerLabel(s.name)}: ${s.reason}` })
   emit({ type: 'backend', description: factory.description, executionProvider: factory.executionProvider })
-  mkdirSync(job.runDir, { recursive: true })
-  const data = await resolveDataSource(job.data, config.model)
-  let trainer: RunTrainer
-  const found = job.resume ? latestCheckpoint(job.runDir) : null
-  // The learning rate the run is at: the config's, or lower after the divergence guard rolled back.
-  let learningRate = config.learningRate
   if (found) {
-    for (const s of found.skipped) emit({ type: 'log', level: 'warn', message: `skipped unreadable checkpoint ${s}` })
-    learningRate = guardedLearningRate(config, found.state)
-    trainer = await factory.open({ ...config, learningRate }, data, { state: found.state })
     emit({
       type: 'log',
       level: 'info',
       message: `resumed from ${found.path} at step ${trainer.step}${learningRate !== config.learningRate ? ` with the learning rate the divergence guard lowered to ${learningRate}` : ''}`
     })
-  } else {
-    const initialParams = job.initFrom ? loadCheckpoint(job.initFrom).params : undefined
-    trainer = await factory.open(config, data, { initialParams })
   }
-  // Preference fine-tuning replaces the plain ε-MSE step; everything else (checkpoints, control) is shared.
-  let stepper: RunStepper | null = job.finetune ? await factory.openFinetune(trainer, job.finetune, job.initFrom) : null
   const guard = new DivergenceGuard()
   let rollbacks = Math.round(Math.log2(config.learningRate / learningRate))
   let stopped: string | undefined

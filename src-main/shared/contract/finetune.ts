@@ -105,8 +105,8 @@ export const finetuneMethods = {
         preset: FinetunePresetName.default('paper-scaled'),
         /** Overrides of the preset's settings. */
         settings: FinetuneSettings.partial().strict().default({}),
-        /** The engine, as on the Train screen: tfjs (the reference) or onnxruntime, and where onnxruntime runs. */
-        backend: TrainBackendName.default('tfjs'),
+        /** The engine, as on the Train screen: onnxruntime (default, tfjs its fallback) or tfjs (the reference), and where onnxruntime runs. */
+        backend: TrainBackendName.default('onnxruntime'),
         provider: ExecutionProviderChoice.default('auto')
       })
       .strict(),

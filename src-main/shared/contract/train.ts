@@ -26,8 +26,9 @@ export const TrainSettings = z
   .strict()
 export type TrainSettings = z.infer<typeof TrainSettings>
 /**
- * The engine a run trains on: tfjs (the reference) or onnxruntime (a loss-and-gradients ONNX graph,
- * several times faster on CPU). Checkpoints are the same; run.json and the metrics name the one used.
+ * The engine a run trains on: onnxruntime (the default: a loss-and-gradients ONNX graph, several times
+ * faster on CPU; tfjs takes over when onnxruntime cannot start) or tfjs (the reference). Checkpoints are
+ * the same; run.json and the metrics name the one used, and a fallback with its reason.
  */
 export const TrainBackendName = z.enum(['tfjs', 'onnxruntime'])
 export type TrainBackendName = z.infer<typeof TrainBackendName>
@@ -88,7 +89,7 @@ export const trainMethods = {
         /** Start from scratch, or fine-tune a model / checkpoint (its architecture wins over `size`). */
         init: z.union([z.literal('scratch'), ModelRef]).default('scratch'),
         data: z.literal('world').default('world'),
-        backend: TrainBackendName.default('tfjs'),
+        backend: TrainBackendName.default('onnxruntime'),
         provider: ExecutionProviderChoice.default('auto')
       })
       .strict(),

@@ -1,10 +1,13 @@
 // The worker loop (training/run.ts) with the backend as a job choice: an onnxruntime run names its
 // backend (the line run.json records), writes checkpoints, and a run paused on one backend continues
-// on the other from the same checkpoint with the same batches; a bad backend name is refused.
+// on the other from the same checkpoint with the same batches; tfjs takes over, saying why, when
+// onnxruntime cannot start, but a provider the user named is refused, never swapped; a bad backend name
+// is refused.
+import * as ort from 'onnxruntime-node'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import { listCheckpoints, loadCheckpoint } from '../../../src-main/core/engine/checkpoint/store'
 import { parseTrainConfig } from '../../../src-main/core/engine/train/config'
 import type { TrainJob, WorkerMessage } from '../../../src-main/core/training/protocol'
@@ -47,6 +50,22 @@ describe('training backend choice', () => {
     expect(losses.slice(0, 5)).toEqual(ortLosses.slice(0, 5))
     for (let i = 5; i < 10; i++) expect(Math.abs(losses[i] - ortLosses[i]) / ortLosses[i]).toBeLessThan(0.02)
     expect(loadCheckpoint(listCheckpoints(runDir).at(-1)!.path).step).toBe(10)
+  })
+
+  it('falls back to tfjs when onnxruntime cannot start, and says so; a named provider is refused instead', async () => {
+    const config = parseTrainConfig({ model: tinyModel, batchSize: 4, learningRate: 1e-3, steps: 3, seed: 4, checkpointEvery: 3 })
+    const broken = vi.spyOn(ort.InferenceSession, 'create').mockRejectedValue(new Error('simulated: this build has no kernel for the graph'))
+    let messages: WorkerMessage[]
+    try {
+      messages = await train({ config, runDir: join(root, 'fallback'), backend: 'onnxruntime' })
+    } finally {
+      broken.mockRestore()
+    }
+    const backend = messages.find((m) => m.type === 'backend')
+    expect(backend?.type === 'backend' && backend.description).toMatch(/^tfjs .*\(fallback: onnxruntime could not start: .*simulated: this build has no kernel for the graph\)$/)
+    expect(messages.some((m) => m.type === 'log' && m.level === 'warn' && /training on tfjs, the fallback/.test(m.message))).toBe(true)
+    expect(messages.at(-1)).toMatchObject({ type: 'done', step: 3, cancelled: false })
+    await expect(train({ config, runDir: join(root, 'named'), backend: 'onnxruntime', provider: 'cuda' })).rejects.toThrow(/The CUDA execution provider cannot be used/)
   })
 
   it('refuses an unknown backend by name', async () => {

@@ -65,7 +65,8 @@ describe('fine-tune runs', () => {
         data: { source: 'snapshot', snapshotId, contentSha256: snapshot.contentSha256, images: 18, pairs: 9 },
         finetune: { method: 'popalign', beta: 1000, alpha: 0.5, preset: 'paper-scaled' }
       })
-      expect(record.backend).toMatch(/tfjs|native/)
+      expect(record.backend).toMatch(/^onnxruntime-node \S+ \(CPU, 2 threads/)
+      expect(record.executionProvider).toBe('cpu')
       expect(record.codeVersion).toMatch(/^popalign-studio@/)
       expect(record.config).toMatchObject({ condDropout: 0.2, batchSize: 8, learningRate: 1e-4, weighting: 'constant' })
       // The fine-tuned checkpoint is a model like any other.

@@ -43,7 +43,8 @@ describe('train jobs', () => {
       expect(m.points.length).toBeGreaterThan(1)
       expect(m.points.at(-1)!.step).toBe(24)
       expect(m.points.every((p) => Number.isFinite(p.loss))).toBe(true)
-      expect(m.backend).toMatch(/tfjs|native/)
+      // No engine named: the default, onnxruntime (engine/train/backend-name.ts DEFAULT_TRAIN_BACKEND).
+      expect(m.backend).toMatch(/^onnxruntime-node \S+ \(CPU, 2 threads/)
       expect(m.checkpoint).toEqual({ step: 24, modelId: `run:${job.id}@24` })
 
       const runDir = join(root.dir, 'a', 'runs', String(job.id))

@@ -88,7 +88,7 @@ describe('report lineage of fine-tuned runs', () => {
       seed: 3,
       base: { model: 'base', step: baseStep }
     })
-    expect(l.training?.backend).toMatch(/tfjs|native/)
+    expect(l.training?.backend).toMatch(/^onnxruntime-node /)
     expect(l.training?.codeVersion).toMatch(/^popalign-studio@/)
     expect(l.training?.base?.checkpoint).toBe(join(baseDir, 'base.ckpt'))
     const snap = l.training!.snapshot!

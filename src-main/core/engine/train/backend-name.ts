@@ -4,8 +4,14 @@ import { checkProviderChoice, providerLabel, ProviderUnavailableError, type Prov
 
 export const TRAIN_BACKENDS = ['tfjs', 'onnxruntime'] as const
 export type TrainBackend = (typeof TRAIN_BACKENDS)[number]
+/**
+ * What a new run trains on unless told otherwise: onnxruntime, since its gradients match tfjs's (float64
+ * and float32 checks, test/engine/onnx-train) and its loss curve follows tfjs's within noise at 2.5-3x
+ * the speed (docs/engine-speed.md); tfjs is the reference and takes over when onnxruntime cannot start.
+ */
+export const DEFAULT_TRAIN_BACKEND: TrainBackend = 'onnxruntime'
 
-/** Absent means tfjs, the reference engine; anything else unknown is refused by name. */
+/** Absent means tfjs: a job payload without the field was queued before the choice existed, on tfjs. Anything else unknown is refused by name. */
 export function parseTrainBackend(v: unknown): TrainBackend {
   if (v === undefined) return 'tfjs'
   if (typeof v === 'string' && (TRAIN_BACKENDS as readonly string[]).includes(v)) return v as TrainBackend

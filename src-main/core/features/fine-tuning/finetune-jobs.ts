@@ -20,7 +20,7 @@ import { runSettingsFields } from '../models/model-presets'
 import { runDirOf } from '../models/paths'
 import { readRunRecord, type RunSnapshotData } from '../models/run-record'
 import { checkEngineChoice, parsePayload, type FinetunePayload, type TrainJobs, type TrainPayload } from '../models/train-jobs'
-import type { TrainBackend } from '../../engine/train/backend-name'
+import { DEFAULT_TRAIN_BACKEND, type TrainBackend } from '../../engine/train/backend-name'
 import type { ProviderChoice } from '../../engine/onnx/providers'
 
 export interface FinetuneJobsDeps {
@@ -38,7 +38,7 @@ export interface FinetuneStartInput {
   method: FinetuneMethodName
   preset: string
   settings: Partial<FinetuneSettings>
-  /** The engine and onnxruntime's execution provider (default tfjs, 'auto'). */
+  /** The engine and onnxruntime's execution provider (default onnxruntime, 'auto'). */
   backend?: TrainBackend
   provider?: ProviderChoice
 }
@@ -124,7 +124,7 @@ export function createFinetuneJobs(deps: FinetuneJobsDeps) {
     /** Validates everything the run needs up front, so a bad request fails here and not in the worker. */
     start(input: FinetuneStartInput): Job {
       if (!ws.projects.get(input.projectId)) throw new ApiFailure('not_found', `project ${input.projectId} does not exist`)
-      const backend = input.backend ?? 'tfjs'
+      const backend = input.backend ?? DEFAULT_TRAIN_BACKEND
       const provider = input.provider ?? 'auto'
       checkEngineChoice(backend, provider)
       const snapshot = snapshotErrors(() => getSnapshot(ws, input.snapshotId))

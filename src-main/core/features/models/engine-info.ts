@@ -5,6 +5,7 @@
 import type { EngineInfo } from '@shared/contract'
 import { describeBackend, loadTf } from '../../engine/tf/backend'
 import { installedProviders, resolveProvider, providerLabel } from '../../engine/onnx/providers'
+import { describeOrtTraining } from '../../engine/onnx-train/grad-session'
 
 let cached: Promise<EngineInfo> | null = null
 
@@ -27,7 +28,7 @@ export async function providerInfo(): Promise<EngineInfo['providers']> {
     const reason = s.reason ?? startFailure.get(s.name) ?? null
     return { name: s.name, label: s.label, usable: reason === null, reason }
   })
-  return { auto: auto.provider, autoLabel: providerLabel(auto.provider), list }
+  return { auto: auto.provider, autoLabel: providerLabel(auto.provider), trainingDescription: describeOrtTraining({ provider: auto.provider }), list }
 }
 
 async function probe(): Promise<EngineInfo> {

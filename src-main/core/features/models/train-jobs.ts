@@ -11,7 +11,7 @@ import { publicJob } from '../../store/repos/jobs'
 import { listCheckpoints } from '../../engine/checkpoint/store'
 import type { DiTConfig } from '../../engine/model/dit-spec'
 import { parseTrainConfig, type TrainConfig } from '../../engine/train/config'
-import { checkBackendProvider, parseTrainBackend, type TrainBackend } from '../../engine/train/backend-name'
+import { checkBackendProvider, DEFAULT_TRAIN_BACKEND, parseTrainBackend, type TrainBackend } from '../../engine/train/backend-name'
 import { parseProviderChoice, type ProviderChoice } from '../../engine/onnx/providers'
 import { startTraining, type TrainHandle } from '../../training/host'
 import type { WorkerMessage } from '../../training/protocol'
@@ -301,7 +301,7 @@ export function createTrainJobs(deps: TrainJobsDeps) {
   runner.register('train', runTrain)
 
   return {
-    start(projectId: number, settings: TrainSettings, init: string, backend: TrainBackend = 'tfjs', provider: ProviderChoice = 'auto'): Job {
+    start(projectId: number, settings: TrainSettings, init: string, backend: TrainBackend = DEFAULT_TRAIN_BACKEND, provider: ProviderChoice = 'auto'): Job {
       if (!ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
       checkEngineChoice(backend, provider)
       let initRecord: RunRecord['init'] = { model: 'scratch' }

@@ -7,7 +7,7 @@ export class TrainRun extends TrainingJobFollower<TrainMetrics> {
     return this.api.call('train.metrics', { jobId })
   }
 
-  start = async (projectId: number, config: TrainSettings, init: string, backend: TrainBackendName = 'tfjs', provider: ExecutionProviderChoice = 'auto'): Promise<void> => {
+  start = async (projectId: number, config: TrainSettings, init: string, backend: TrainBackendName = 'onnxruntime', provider: ExecutionProviderChoice = 'auto'): Promise<void> => {
     this.error = null
     this.busy = true
     await this.followStarted(await this.api.call('train.start', { projectId, config, init, backend, provider }))
