@@ -151,6 +151,11 @@ describe('Fine-tune real model screen', () => {
       await page.getByRole('button', { name: 'Cancel' }).click()
       await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 90_000 }).toBe('cancelled')
       await shot('5-cancelled')
+      // Reopened, the screen shows the project's newest real-model run again.
+      await page.getByRole('link', { name: 'Train', exact: true }).click()
+      await page.getByRole('link', { name: 'Fine-tune real model', exact: true }).click()
+      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 10_000 }).toBe('cancelled')
+      expect(await page.locator('#rft-run-title').textContent()).toMatch(/^Run 2 · popalign/)
       expect(pageErrors).toEqual([])
     },
     420_000

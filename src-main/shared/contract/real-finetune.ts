@@ -48,6 +48,7 @@ export const RealSettingsInput = z
     warmupSteps: z.number(),
     seed: z.number(),
     loraRank: z.number().nullable(),
+    loraLayers: z.enum(['attention', 'all']),
     resolution: z.number(),
     mixedPrecision: z.enum(['no', 'fp16', 'bf16']),
     gradientCheckpointing: z.boolean(),
@@ -115,5 +116,7 @@ export const realFinetuneMethods = {
       .strict(),
     Job
   ),
+  /** The project's real-model fine-tunes, newest first (the screen shows the newest again when reopened). */
+  'train.realRuns': method(z.object({ projectId: Id }).strict(), z.array(Job)),
   'train.realMetrics': method(z.object({ jobId: Id, maxPoints: z.number().int().min(10).max(5000).default(500) }).strict(), RealMetrics)
 } as const

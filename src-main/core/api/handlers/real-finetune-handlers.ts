@@ -5,7 +5,7 @@ import type { Handlers } from '../dispatch'
 import { ApiFailure } from '../dispatch'
 import type { EngineService } from '../../features/models'
 
-type Methods = 'python.status' | 'python.install' | 'train.startReal' | 'train.realMetrics'
+type Methods = 'python.status' | 'python.install' | 'train.startReal' | 'train.realRuns' | 'train.realMetrics'
 
 export function realFinetuneHandlers(engine: EngineService | undefined): Pick<Handlers, Methods> {
   const e = (): EngineService => {
@@ -16,6 +16,7 @@ export function realFinetuneHandlers(engine: EngineService | undefined): Pick<Ha
     'python.status': ({ probe }) => e().real.status(probe),
     'python.install': () => e().real.install(),
     'train.startReal': ({ projectId, modelDir, snapshotId, settings, slurm }) => e().train.startReal(projectId, { modelDir, snapshotId, settings, slurm }),
+    'train.realRuns': ({ projectId }) => e().real.runs(projectId),
     'train.realMetrics': ({ jobId, maxPoints }) => e().real.metrics(jobId, maxPoints)
   }
 }

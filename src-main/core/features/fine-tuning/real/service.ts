@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process'
 import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FinetunePoint, PythonEnvStatus, PythonProbe, RealMetrics } from '@shared/contract'
+import type { FinetunePoint, Job, PythonEnvStatus, PythonProbe, RealMetrics } from '@shared/contract'
 import { ApiFailure } from '../../../errors/api-failure'
 import { ensurePythonEnv, envStatus, type EnvProgress } from '../../../python-env/env'
 import { describeProbe, probeEnv } from '../../../python-env/probe'
@@ -12,6 +12,7 @@ import { readMetrics, thin, type MetricsLine } from '../../models/metrics-log'
 import { runDirOf } from '../../models/paths'
 import type { TrainJobs } from '../../models/train-jobs'
 import type { Workspace } from '../../../store/workspace'
+import { publicJob } from '../../../store/repos/jobs'
 import { isRealPayload, LINEAGE_FILE, RESULT_FILE } from './job'
 import { isSlurmPayload, taskRecordDir } from './slurm/job'
 import { parseSlurmSettings, taskBetas } from './slurm/settings'
@@ -131,6 +132,15 @@ export function createRealFinetuneService(deps: RealFinetuneServiceDeps) {
     }
   }
 
-  return { status, install, metrics }
+  function runs(projectId: number): Job[] {
+    if (!deps.ws.projects.get(projectId)) throw new ApiFailure('not_found', `project ${projectId} does not exist`)
+    return deps.ws.jobs
+      .list(projectId)
+      .filter((j) => j.kind === 'train' && isRealPayload(j.payload))
+      .sort((a, b) => b.id - a.id)
+      .map(publicJob)
+  }
+
+  return { status, install, metrics, runs }
 }
 export type RealFinetuneService = ReturnType<typeof createRealFinetuneService>
