@@ -1,10 +1,11 @@
-// Turns an image file (PNG, JPEG, WebP...) into the input tensor a mapping describes: resized to the
-// model's size, laid out NHWC or NCHW, and scaled from [0, 255] onto the mapping's range. For the world
-// sample's nearest-upscaled PNGs, 'area' resizing by an integer factor returns the render exactly
-// (up to 8-bit quantisation).
+// Image file bytes -> a classifier's input: decoded by sharp (any format it reads, alpha dropped,
+// greyscale expanded to RGB), resized to the model's size, normalised ([0, 255] onto a range, or
+// mean/std per channel), laid out NHWC or NCHW. An integer 'area' downscale is an exact box average, so
+// the built-in world's nearest-upscaled PNGs come back as their 16x16 renders (up to 8-bit quantisation).
 
 import sharp from 'sharp'
 import type { ClassifierMapping } from './mapping'
+import type { InputSpec } from './mapping-file'
 
 /** The file could not be turned into pixels; the message says why. */
 export class DecodeError extends Error {}
@@ -53,18 +54,40 @@ export async function decodeRgbAt(bytes: Uint8Array, width: number, height: numb
   return Float32Array.from(resized)
 }
 
-/** Decodes one image file into the model's input for one image; throws a clear error on unreadable files. */
-export async function decodeForClassifier(bytes: Uint8Array, input: ClassifierMapping['input']): Promise<Float32Array> {
-  const hwc = await decodeRgbAt(bytes, input.width, input.height, input.resize)
-  const [lo, hi] = input.range
-  const scale = (hi - lo) / 255
+/** RGB values in [0, 255], HWC, at the model's size; an empty file is refused before sharp sees it. */
+export async function decodeRgb(bytes: Uint8Array, input: InputSpec): Promise<Float32Array> {
+  if (bytes.length === 0) throw new DecodeError('empty file')
+  return decodeRgbAt(bytes, input.width, input.height, input.resize)
+}
+
+/** Normalises HWC [0, 255] RGB into `out` at image slot `index`, in the spec's layout. */
+export function writeNormalised(rgb: Float32Array, input: InputSpec, out: Float32Array, index: number): void {
   const n = input.width * input.height
-  const out = new Float32Array(n * 3)
+  if (rgb.length !== n * 3) throw new Error(`expected ${n * 3} RGB values, got ${rgb.length}`)
+  const base = index * n * 3
+  const norm = input.normalize
+  const scale = norm.kind === 'range' ? [0, 1, 2].map(() => (norm.range[1] - norm.range[0]) / 255) : norm.std.map((s) => 1 / (255 * s))
+  const shift = norm.kind === 'range' ? [0, 1, 2].map(() => norm.range[0]) : norm.mean.map((m, c) => -m / norm.std[c])
   for (let p = 0; p < n; p++)
     for (let c = 0; c < 3; c++) {
-      const v = lo + hwc[p * 3 + c] * scale
-      if (input.layout === 'NHWC') out[p * 3 + c] = v
-      else out[c * n + p] = v
+      const v = rgb[p * 3 + c] * scale[c] + shift[c]
+      if (input.layout === 'NHWC') out[base + p * 3 + c] = v
+      else out[base + c * n + p] = v
     }
+}
+
+export function imageValues(input: Pick<InputSpec, 'width' | 'height'>): number {
+  return input.width * input.height * 3
+}
+
+export function inputDims(input: InputSpec, n: number): number[] {
+  return input.layout === 'NHWC' ? [n, input.height, input.width, 3] : [n, 3, input.height, input.width]
+}
+
+/** Decodes one image file into a format-1 input (a [min, max] range) for one image; throws DecodeError on unreadable files. */
+export async function decodeForClassifier(bytes: Uint8Array, input: ClassifierMapping['input']): Promise<Float32Array> {
+  const spec: InputSpec = { name: input.name, width: input.width, height: input.height, layout: input.layout, normalize: { kind: 'range', range: input.range }, resize: input.resize }
+  const out = new Float32Array(imageValues(spec))
+  writeNormalised(await decodeRgbAt(bytes, input.width, input.height, input.resize), spec, out, 0)
   return out
 }

@@ -13,7 +13,7 @@ import { OrtRunner, type FloatTensor } from '../engine/onnx/ort-runner'
 import { errorClassification, type Classification, type ClassifierAxis, type ImageClassifier } from './classifier'
 import { MappingError, parseMapping, type Activation, type ClassifierSpec, type HeadSpec, type InputSpec } from './mapping-file'
 import { mappingModelFile } from './model-files'
-import { DecodeError, decodeRgb, imageValues, inputDims, writeNormalised } from './preprocess'
+import { DecodeError, decodeRgb, imageValues, inputDims, writeNormalised } from './decode'
 
 const PROB_TOLERANCE = 1e-3
 /** Images per onnxruntime call: bounds the memory of one run on large batches. */
