@@ -113,18 +113,16 @@ describe('the second hour, against the real serve mode', () => {
     await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(4)
     await go('pairs')
     await page.getByRole('button', { name: 'Create all pairs' }).click()
-    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^\d+ pairs over/)
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Created \d+ pairs\.$/)
+    const pairs = Number((await page.getByTestId('pair-count').textContent())!.match(/^(\d+) pairs over 2 prompts/)![1])
     // One pair is deleted through its confirmation, which says what goes and what stays; so is the result.
-    const pairs = Number((await page.getByTestId('pair-count').textContent())!.match(/^(\d+)/)![1])
-    await page
-      .getByRole('button', { name: /^Delete the pair Set \d and Set \d$/ })
-      .last()
-      .click()
+    const unlabelled = page.locator('table.pairs-table tbody tr', { hasText: 'Not labelled yet' }).last()
+    await unlabelled.getByRole('button', { name: /^Delete the pair Set \d and Set \d$/ }).click()
     const confirm = page.getByTestId('confirm-delete')
     await expect.poll(() => confirm.textContent()).toMatch(/^Delete the pair Set \d and Set \d\? This removes the pair from the label queue\..*Kept: both sets and their images\./)
     await confirm.getByRole('button', { name: 'Delete' }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Deleted the pair Set \d and Set \d; both sets stay\.$/)
-    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(new RegExp(`^${pairs - 1} pairs over`))
+    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(new RegExp(`^${pairs - 1} pairs over 2 prompts`))
     await check('03b-pairs-after-delete')
 
     await go('team')
@@ -195,6 +193,26 @@ describe('the second hour, against the real serve mode', () => {
     }
     await check('09-reports')
   })
+
+  it('renames a report in its list and deletes it through the confirmation', async () => {
+    const form = page.getByRole('form', { name: 'New report' })
+    await form.getByLabel('Prompts (one per line)').fill('a photo of a doctor')
+    await form.getByLabel('Title (optional)').fill('Doctors in the demo')
+    await form.getByRole('button', { name: 'Create report' }).click()
+    await page.getByRole('article', { name: 'Report' }).waitFor({ timeout: 90_000 })
+    await page.getByRole('button', { name: 'Rename report Doctors in the demo' }).click()
+    await page.getByLabel('New name for the report').fill('Doctors before the fine-tune')
+    await page.getByRole('button', { name: 'Save' }).click()
+    const list = page.locator('.report-list')
+    await expect.poll(() => list.textContent()).toContain('Doctors before the fine-tune')
+    await page.getByRole('button', { name: 'Delete report “Doctors before the fine-tune”' }).click()
+    const confirm = page.getByTestId('confirm-delete')
+    await expect.poll(() => confirm.textContent()).toMatch(/This removes the report and its stored figures\..*Kept: files already exported from it; the images and classifier verdicts it read\./)
+    await confirm.getByRole('button', { name: 'Delete' }).click()
+    await page.getByText('No report yet. Create one below.').waitFor()
+    await expect.poll(() => page.getByRole('article', { name: 'Report' }).count()).toBe(0)
+    await check('09b-reports-after-delete')
+  }, 120_000)
 
   it('the Runs list shows a run started elsewhere, and its end, without a reload', async () => {
     await go('train')
