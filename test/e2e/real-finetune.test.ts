@@ -16,6 +16,7 @@ import { judgedSnapshot } from '../features/fine-tuning/fixture'
 import { envPython, trainerEnv } from '../../src-main/core/python-env'
 import { requireTestEnv, SKIP_PYTHON, TEST_ENV_DIR, TRAINER_SOURCE } from '../helpers/python-env'
 import { launchBrowser } from './browser'
+import { checkScreen } from './screen-check'
 import { startServe, type ServeProcess } from './serve-process'
 
 let root: string
@@ -142,6 +143,8 @@ describe('Fine-tune real model screen', () => {
       expect(await page.getByTestId('real-snapshot-hash').textContent()).toBe(snapshotSha)
       expect(await page.getByTestId('real-result').textContent()).toMatch(/Trained LoRA: .*pytorch_lora_weights\.safetensors/)
       await shot('4-done-with-lineage')
+      // Where a person reads it (issue 10): no raw ids, method names or ISO timestamps, no stray errors.
+      await checkScreen(page, 'real-finetune', 'done-with-lineage')
 
       // A second, long run: cancel stops it (with a checkpoint) and the screen says so.
       await page.locator('input[name=steps]').fill('400')

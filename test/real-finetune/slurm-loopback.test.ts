@@ -116,8 +116,8 @@ describe.skipIf('skip' in cluster)('real-model fine-tune on a loopback Slurm clu
         .split('\n')
     ).toHaveLength(1)
     expect(done.state).toBe('done')
-    expect(done.message).toMatch(/^Slurm job \d+: 2 tasks trained 4 steps each \(β 250, 1000\)$/)
-    const slurmJobId = /^Slurm job (\d+)/.exec(done.message ?? '')![1]
+    expect(done.message).toMatch(/^Slurm job id \d+: 2 tasks trained 4 steps each \(β 250, 1000\)$/)
+    const slurmJobId = /^Slurm job id (\d+)/.exec(done.message ?? '')![1]
 
     // Each array task trained its own β and wrote its own curve and LoRA.
     for (const [task, beta] of [250, 1000].entries()) {

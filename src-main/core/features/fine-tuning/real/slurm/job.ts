@@ -137,7 +137,7 @@ export async function runSlurmFinetune(ctx: JobContext, deps: SlurmDeps, live: M
 
   const last: Array<TrainerEvent | null> = betas.map(() => null)
   let states: TaskState[] = []
-  const report = (): void => ctx.progress({ done: Math.min(...steps), total: settings.steps, message: `Slurm job ${jobId}: ${summary(states, steps, betas, settings.steps)}` })
+  const report = (): void => ctx.progress({ done: Math.min(...steps), total: settings.steps, message: `Slurm job id ${jobId}: ${summary(states, steps, betas, settings.steps)}` })
   const follow = followSlurmJob({
     client,
     jobId,
@@ -175,17 +175,17 @@ export async function runSlurmFinetune(ctx: JobContext, deps: SlurmDeps, live: M
   if (ctx.signal.aborted) onAbort()
   try {
     const final = await follow.ended
-    if (!final) throw new Error(`stopped following Slurm job ${jobId}; it keeps running on the cluster`)
+    if (!final) throw new Error(`stopped following Slurm job id ${jobId}; it keeps running on the cluster`)
     const failed = final.filter((s, task) => s.state !== 'COMPLETED' || last[task]?.event !== 'done')
     if (failed.length === 0) {
-      return { message: `Slurm job ${jobId}: ${betas.length === 1 ? `trained ${settings.steps} steps` : `${betas.length} tasks trained ${settings.steps} steps each (β ${betas.join(', ')})`}` }
+      return { message: `Slurm job id ${jobId}: ${betas.length === 1 ? `trained ${settings.steps} steps` : `${betas.length} tasks trained ${settings.steps} steps each (β ${betas.join(', ')})`}` }
     }
     const words = failed.map((s) => {
       const ev = last[s.task]
       const why = ev?.event === 'error' ? String(ev.message) : ev?.event === 'stopped' ? `stopped at step ${ev.step} (checkpointed)` : stderrTail(runDir, s.task) || 'no output'
       return `${betas.length > 1 ? `task ${s.task} (β ${betas[s.task]}) ` : ''}${s.state.toLowerCase()}: ${why}`
     })
-    throw new Error(`Slurm job ${jobId}: ${words.join('; ')}`)
+    throw new Error(`Slurm job id ${jobId}: ${words.join('; ')}`)
   } finally {
     ctx.signal.removeEventListener('abort', onAbort)
     live.delete(ctx.jobId)
