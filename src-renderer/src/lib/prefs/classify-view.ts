@@ -16,7 +16,7 @@ export interface CountRow {
 
 const STATUS_TEXT: Record<StatusKey, { label: string; hint: string }> = {
   ok: { label: 'ok', hint: 'attributes read with enough confidence' },
-  no_detection: { label: 'no detection', hint: 'no figure found, so no attribute was read' },
+  no_detection: { label: 'no detection', hint: 'no figure or face found, so no attribute was read (counted, not dropped)' },
   low_confidence: { label: 'low confidence', hint: 'below the mapping’s confidence threshold' },
   error: { label: 'error', hint: 'the file could not be read or the model failed on it' },
   unclassified: { label: 'not yet classified', hint: 'images this classifier has not seen yet' }
