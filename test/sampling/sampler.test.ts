@@ -153,6 +153,21 @@ describe('the one sampler', () => {
     }
   })
 
+  it('reopens its model in a fresh worker after the worker was terminated (a cancel it did not honour)', async () => {
+    const model = ditModel({}, 6)
+    const batch = { prompts: ['a photo of a chef'], seeds: [4], sampler: 'ddim' as const, steps: 3, guidance: 2 }
+    const s = await host.open(model)
+    try {
+      const before = await s.sample(batch)
+      const generation = host.generation
+      await host.kill()
+      expect(host.generation).toBe(generation + 1)
+      expect(await s.sample(batch)).toEqual(before)
+    } finally {
+      await s.dispose()
+    }
+  })
+
   it('refuses what a model cannot do, in words', async () => {
     await expect(host.open({ kind: 'checkpoint', path: '/nonexistent/step-1.ckpt' })).rejects.toThrow(/cannot load checkpoint \/nonexistent\/step-1\.ckpt/)
     await expect(host.open({ kind: 'sd-folder', dir: __dirname })).rejects.toThrow(/not a complete ONNX Stable Diffusion export/)
