@@ -65,10 +65,17 @@ def _text_config(vocab_size: int, projection_dim: int = TEXT_HIDDEN):
     )
 
 
-def _vae():
+# The posterior's log-variance of the tiny VAE: a trained SD VAE's posterior is nearly deterministic
+# (std far below the latents' spread), a randomly initialised one has std ~1, which buries the image
+# under sampling noise so that nothing about it (a preference included) can be learned from latents.
+POSTERIOR_LOGVAR = -12.0
+
+
+def _vae(seed: int):
+    import torch
     from diffusers import AutoencoderKL
 
-    return AutoencoderKL(
+    vae = AutoencoderKL(
         in_channels=3,
         out_channels=3,
         down_block_types=("DownEncoderBlock2D",) * 4,
@@ -78,8 +85,21 @@ def _vae():
         latent_channels=LATENT_CHANNELS,
         norm_num_groups=8,
         sample_size=RESOLUTION,
-        scaling_factor=0.18215,
     )
+    with torch.no_grad():
+        # quant_conv's second half of output channels is the posterior's log-variance.
+        vae.quant_conv.weight[LATENT_CHANNELS:] = 0
+        vae.quant_conv.bias[LATENT_CHANNELS:] = POSTERIOR_LOGVAR
+        # SD's 0.18215 is 1 / (std of its VAE's latents), so scaled latents have unit variance, the
+        # scale the noise schedule assumes. The same rule for this VAE, measured on seeded images
+        # with large-scale structure (halves, quadrants, gradients) as well as noise.
+        g = torch.Generator().manual_seed(seed)
+        coarse = torch.rand(32, 3, 4, 4, generator=g) * 2 - 1
+        images = torch.nn.functional.interpolate(coarse, size=RESOLUTION, mode="bilinear", align_corners=False)
+        images = (images + 0.1 * torch.randn(images.shape, generator=g)).clamp(-1, 1)
+        std = float(vae.encode(images).latent_dist.mean.std())
+    vae.register_to_config(scaling_factor=round(1.0 / std, 5))
+    return vae
 
 
 def _unet(cross_attention_dim: int, sdxl: bool):
@@ -133,7 +153,7 @@ def build_tiny_sd(out_dir: str | Path, seed: int = 0) -> Path:
     torch.manual_seed(seed)
     unet = _unet(cross_attention_dim=TEXT_HIDDEN, sdxl=False)
     torch.manual_seed(seed + 1)
-    vae = _vae()
+    vae = _vae(seed)
     torch.manual_seed(seed + 2)
     text_encoder = CLIPTextModel(_text_config(len(tokenizer)))
     pipe = StableDiffusionPipeline(
@@ -161,7 +181,7 @@ def build_tiny_sdxl(out_dir: str | Path, seed: int = 0) -> Path:
     # SDXL's UNet cross-attends to the two encoders' hidden states concatenated on features.
     unet = _unet(cross_attention_dim=2 * TEXT_HIDDEN, sdxl=True)
     torch.manual_seed(seed + 1)
-    vae = _vae()
+    vae = _vae(seed)
     torch.manual_seed(seed + 2)
     text_encoder = CLIPTextModel(_text_config(len(tokenizer)))
     torch.manual_seed(seed + 3)

@@ -193,7 +193,7 @@ def train(config_path: str) -> int:
 
         unet.requires_grad_(False)
         # B starts at zero (peft's default init), so the policy starts equal to the reference.
-        unet.add_adapter(LoraConfig(r=cfg.lora.rank, lora_alpha=cfg.lora.alpha, target_modules=list(cfg.lora.targets), init_lora_weights=True))
+        unet.add_adapter(LoraConfig(r=cfg.lora.rank, lora_alpha=cfg.lora.alpha, target_modules=cfg.lora.target_modules(), init_lora_weights=True))
     elif cfg.method != "sft":
         import copy
 
@@ -384,12 +384,17 @@ def train(config_path: str) -> int:
         final = raw_unet()
         if cfg.lora is not None:
             from diffusers import StableDiffusionPipeline, StableDiffusionXLPipeline
-            from diffusers.utils import convert_state_dict_to_diffusers
             from peft.utils import get_peft_model_state_dict
 
             lora_dir = out / "lora"
-            layers = convert_state_dict_to_diffusers(get_peft_model_state_dict(final))
-            (StableDiffusionXLPipeline if sdxl else StableDiffusionPipeline).save_lora_weights(str(lora_dir), unet_lora_layers=layers, safe_serialization=True)
+            # PEFT's key format with the adapter's config (rank, alpha, targets) as metadata, which
+            # load_lora_weights reads as it is. Not convert_state_dict_to_diffusers: it rewrites only the
+            # attention keys to the old lora.down/up names, and a file mixing both formats loads without
+            # its attention layers (diffusers warns and samples a different model).
+            layers = get_peft_model_state_dict(final)
+            meta = final.peft_config["default"].to_dict()
+            (StableDiffusionXLPipeline if sdxl else StableDiffusionPipeline).save_lora_weights(
+                str(lora_dir), unet_lora_layers=layers, unet_lora_adapter_metadata=meta, safe_serialization=True)
             result["lora"] = str(lora_dir / "pytorch_lora_weights.safetensors")
         else:
             final.save_pretrained(str(out / "unet"), safe_serialization=True)

@@ -8,6 +8,8 @@ import { envBin } from '../../../python-env/paths'
 export const REAL_METHODS = ['popalign', 'dpo', 'sft'] as const
 export const REAL_WEIGHTINGS = ['constant', 'debias', 'min_snr'] as const
 export const MIXED_PRECISION = ['no', 'fp16', 'bf16'] as const
+/** Which UNet layers a LoRA adapts (popalign_trainer/config.py LORA_LAYERS names the modules). */
+export const LORA_LAYERS = ['attention', 'all'] as const
 
 export interface RealFinetuneSettings {
   method: (typeof REAL_METHODS)[number]
@@ -23,6 +25,8 @@ export interface RealFinetuneSettings {
   seed: number
   /** LoRA rank; null fine-tunes the full UNet. */
   loraRank: number | null
+  /** 'attention': the attention projections (the usual SD LoRA); 'all': every linear and convolution layer. */
+  loraLayers: (typeof LORA_LAYERS)[number]
   resolution: number
   mixedPrecision: (typeof MIXED_PRECISION)[number]
   gradientCheckpointing: boolean
@@ -46,6 +50,7 @@ export const PAPER_SETTINGS: RealFinetuneSettings = {
   warmupSteps: 200,
   seed: 0,
   loraRank: null,
+  loraLayers: 'attention',
   resolution: 1024,
   mixedPrecision: 'bf16',
   gradientCheckpointing: true,
@@ -74,6 +79,7 @@ export function parseRealSettings(input: unknown): RealFinetuneSettings {
   check(typeof o.learningRate === 'number' && o.learningRate > 0, 'learningRate', 'a positive number', o.learningRate)
   check(o.loraRank === null || wholeAtLeast(o.loraRank, 1), 'loraRank', 'null (full weights) or a whole number >= 1', o.loraRank)
   check(wholeAtLeast(o.resolution, 8) && o.resolution % 8 === 0, 'resolution', 'a multiple of 8', o.resolution)
+  check((LORA_LAYERS as readonly string[]).includes(o.loraLayers), 'loraLayers', LORA_LAYERS.join(', '), o.loraLayers)
   check((MIXED_PRECISION as readonly string[]).includes(o.mixedPrecision), 'mixedPrecision', MIXED_PRECISION.join(', '), o.mixedPrecision)
   check(typeof o.gradientCheckpointing === 'boolean', 'gradientCheckpointing', 'true or false', o.gradientCheckpointing)
   check(typeof o.cpu === 'boolean', 'cpu', 'true or false', o.cpu)
@@ -99,7 +105,7 @@ export function runFile(s: RealFinetuneSettings, paths: { model: string; data: s
     learningRate: s.learningRate,
     warmupSteps: s.warmupSteps,
     seed: s.seed,
-    lora: s.loraRank === null ? null : { rank: s.loraRank, alpha: s.loraRank },
+    lora: s.loraRank === null ? null : { rank: s.loraRank, alpha: s.loraRank, layers: s.loraLayers },
     resolution: s.resolution,
     mixedPrecision: s.mixedPrecision,
     gradientCheckpointing: s.gradientCheckpointing,
