@@ -51,5 +51,8 @@ describe('a Stable Diffusion folder in the model pickers', () => {
     await page.waitForURL(new RegExp(`#/p/${projectId}/sample`))
     const select = page.locator('select[name="model"]')
     await expect.poll(() => select.locator('optgroup[label="Stable Diffusion (workspace models/ folder)"] option').allTextContents(), { timeout: 30_000 }).toEqual(['tiny-sd (Stable Diffusion)'])
+    // Choosing it leaves only the samplers it has.
+    await select.selectOption('sd:tiny-sd')
+    expect(await page.locator('select[name="sampler"] option[value="ddpm"]').isDisabled()).toBe(true)
   })
 })
