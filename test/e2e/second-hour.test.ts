@@ -43,7 +43,13 @@ beforeAll(async () => {
   await demo.click()
   await page.waitForURL(/#\/p\/\d+\/browse$/)
   demoId = Number(page.url().match(/#\/p\/(\d+)\//)![1])
-}, 60_000)
+  // The demo's import runs in the background: its four prompts of 20 images each are in before the journey starts.
+  const api = serveApi(server.origin, server.token)
+  for (let waited = 0; (await api.call('images.list', { projectId: demoId, limit: 1 })).total < 80; waited += 250) {
+    if (waited > 45_000) throw new Error('the demo import did not bring its 80 images in 45 s')
+    await new Promise((r) => setTimeout(r, 250))
+  }
+}, 90_000)
 
 afterAll(async () => {
   await browser?.close()
@@ -114,6 +120,8 @@ describe('the second hour, against the real serve mode', () => {
     await go('pairs')
     await page.getByRole('button', { name: 'Create all pairs' }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Created \d+ pairs\.$/)
+    // The count is read once the list shows the nurse's pairs too (the line above comes before the reload).
+    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^\d+ pairs over 2 prompts/)
     const pairs = Number((await page.getByTestId('pair-count').textContent())!.match(/^(\d+) pairs over 2 prompts/)![1])
     // One pair is deleted through its confirmation, which says what goes and what stays; so is the result.
     const unlabelled = page.locator('table.pairs-table tbody tr', { hasText: 'Not labelled yet' }).last()
