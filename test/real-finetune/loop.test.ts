@@ -1,88 +1,41 @@
 // The whole real-model loop on the CPU (issue 14): a judged snapshot -> the studio's train job exports
 // it as the PopAlignSDXL CSV -> `accelerate launch` of the managed trainer (PopAlign, LoRA, tiny SD
 // model with diffusers' real classes) -> the JSON-lines progress followed into metrics.jsonl ->
-// lineage and the LoRA brought back. Also pause (the process group stops), resume, and cancel.
-import { spawnSync } from 'node:child_process'
-import { existsSync, readFileSync } from 'node:fs'
+// lineage and the LoRA brought back -> sampled with the LoRA -> imported with the run's provenance ->
+// audited by the studio's report code. Also pause (the process group stops), resume, and cancel.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Job } from '@shared/contract'
-import { tempDir } from '../store/helpers'
-import { createJobRunner, type JobRunner } from '../../src-main/core/jobs/runner'
-import { createCatalog } from '../../src-main/core/features/models/catalog'
-import { createTrainJobs, type TrainJobs } from '../../src-main/core/features/models/train-jobs'
 import { readMetrics } from '../../src-main/core/features/models/metrics-log'
-import { runDirOf } from '../../src-main/core/features/models/paths'
-import { envPython, trainerEnv } from '../../src-main/core/python-env'
 import { trainerCheckpointStep } from '../../src-main/core/features/fine-tuning/real/job'
-import type { RealFinetuneSettings } from '../../src-main/core/features/fine-tuning/real/settings'
-import { requireTestEnv, SKIP_PYTHON, TRAINER_SOURCE } from '../helpers/python-env'
-import { toyPreference, type ToyPreference } from './fixture'
+import { sampleRealRun } from '../../src-main/core/features/fine-tuning/real/sample'
+import { createImportService } from '../../src-main/core/features/import/import-service'
+import { parseAuditArgs } from '../../src-main/core/features/reports/cli-args'
+import { runHeadlessAudit } from '../../src-main/core/features/reports/headless'
+import { createProgressBar } from '../../src-main/core/features/reports/progress-bar'
+import { SKIP_PYTHON, TRAINER_SOURCE } from '../helpers/python-env'
+import { realHarness, TINY_SETTINGS, type RealHarness } from './harness'
 
-const SETTINGS: Partial<RealFinetuneSettings> = {
-  method: 'popalign',
-  beta: 500,
-  alpha: 0.5,
-  weighting: 'constant',
-  captionDropout: 0,
-  steps: 20,
-  pairsPerStep: 4,
-  learningRate: 1e-2,
-  warmupSteps: 0,
-  seed: 3,
-  loraRank: 4,
-  resolution: 64,
-  mixedPrecision: 'no',
-  gradientCheckpointing: false,
-  checkpointEvery: 10,
-  processes: 1,
-  cpu: true
-}
+const SETTINGS = TINY_SETTINGS
 
 describe.skipIf(SKIP_PYTHON)('real-model fine-tune job (tiny SD, CPU)', () => {
-  let tmp: ReturnType<typeof tempDir>
-  let toy: ToyPreference
-  let runner: JobRunner
-  let train: TrainJobs
-  let modelDir: string
-  const logs: string[] = []
+  let h: RealHarness
+  let trainedRun: string | null = null
 
   beforeAll(async () => {
-    const envDir = requireTestEnv()
-    tmp = tempDir('popalign-real-')
-    modelDir = join(tmp.dir, 'tiny-sd')
-    const built = spawnSync(envPython(envDir), ['-m', 'popalign_trainer.tiny_models', modelDir], { env: trainerEnv(TRAINER_SOURCE), encoding: 'utf8' })
-    if (built.status !== 0) throw new Error(`building the tiny model failed: ${built.stderr}`)
-    toy = await toyPreference(tmp.dir)
-    runner = createJobRunner({ db: toy.ws.db, throttleMs: 0 })
-    const workspaceDir = join(tmp.dir, 'workspace')
-    const catalog = createCatalog({ workspaceDir, baseModelDir: join(tmp.dir, 'no-base'), runName: () => null })
-    train = createTrainJobs({ ws: toy.ws, runner, catalog, workspaceDir, emit: () => {}, log: (l) => logs.push(l), qualityChecks: false, realTrainer: { envDir, sourceDir: TRAINER_SOURCE } })
+    h = await realHarness('popalign-real-')
   }, 300_000)
 
   afterAll(async () => {
-    await runner?.shutdown()
-    toy?.close()
-    tmp?.cleanup()
+    await h?.close()
   })
 
-  const waitFor = async (jobId: number, pred: (j: Job) => boolean, timeoutMs: number): Promise<Job> => {
-    const t0 = Date.now()
-    for (;;) {
-      const j = runner.get(jobId)
-      if (pred(j)) return j
-      if (j.state === 'failed') throw new Error(`job failed: ${j.error ?? ''} ${logs.slice(-5).join(' | ')}`)
-      if (Date.now() - t0 > timeoutMs) throw new Error(`timed out; job is ${j.state} at ${j.done}/${j.total}: ${j.message ?? ''} ${j.error ?? ''} ${logs.slice(-5).join(' | ')}`)
-      await new Promise((r) => setTimeout(r, 200))
-    }
-  }
-
   it('trains a PopAlign LoRA for 20 steps from log 2, followed into metrics.jsonl, with lineage and the LoRA brought back', async () => {
-    const job = train.startReal(toy.projectId, { modelDir, snapshotId: toy.snapshotId, settings: SETTINGS })
-    const done = await waitFor(job.id, (j) => j.state !== 'running', 280_000)
+    const job = h.train.startReal(h.toy.projectId, { modelDir: h.modelDir, snapshotId: h.toy.snapshotId, settings: SETTINGS })
+    const done = await h.waitFor(job.id, (j) => j.state !== 'running', 280_000)
     expect(done.error ?? null).toBeNull()
     expect(done.state).toBe('done')
-    const runDir = runDirOf(join(tmp.dir, 'workspace'), job.id)
+    const runDir = h.runDir(job.id)
 
     // The same curve file the built-in runs write, one point per step, with the preference metrics.
     const lines = readMetrics(runDir)
@@ -93,20 +46,29 @@ describe.skipIf(SKIP_PYTHON)('real-model fine-tune job (tiny SD, CPU)', () => {
     expect(lines[0].rewardMargin).toBe(0)
     // Afterwards the LoRA moves the policy away from the reference.
     expect(lines.slice(1).some((l) => Math.abs(l.loss - Math.LN2) > 1e-4)).toBe(true)
+    // It learns the toy preference (images lit from above win). Thresholds from development seeds
+    // 0, 1, 3 of the trainer (median loss of the last 10 steps 0.18-0.38, implicit accuracy 0.88-0.91)
+    // and checked on seeds 4, 5, 6 (median 0.47-0.53, accuracy 0.83-0.84) and on this test's data
+    // (0.42-0.54, 0.81-0.84 over runs: float summation order differs run to run and Adam amplifies
+    // it, see multiprocess.test.ts); chance is log 2 (0.693) and 0.5. The median, not the mean:
+    // single steps with a large margin on one wrong image spike the loss.
     const mean = (xs: number[]): number => xs.reduce((s, v) => s + v, 0) / xs.length
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
     const late = lines.slice(-10)
-    // Printed, not asserted: on 8x8 latents the per-image spread of g = r - m outweighs the class
-    // separation within 20 steps (see the report of issue 14), so the loss is not yet below log 2.
+    const lateLoss = median(late.map((l) => l.loss))
+    const lateAcc = mean(late.map((l) => l.implicitAccuracy as number))
     console.log(
-      `[real-finetune] loss first ${lines[0].loss.toFixed(4)} last-10 mean ${mean(late.map((l) => l.loss)).toFixed(4)} · implicit accuracy last-10 mean ${mean(late.map((l) => l.implicitAccuracy as number)).toFixed(3)} · reward margin last-10 mean ${mean(late.map((l) => l.rewardMargin as number)).toFixed(3)}`
+      `[real-finetune] loss step 1 ${lines[0].loss.toFixed(4)} · last-10 median ${lateLoss.toFixed(4)} · implicit accuracy last-10 mean ${lateAcc.toFixed(3)} · reward margin last-10 mean ${mean(late.map((l) => l.rewardMargin as number)).toFixed(3)}`
     )
+    expect(lateLoss).toBeLessThan(0.62)
+    expect(lateAcc).toBeGreaterThanOrEqual(0.7)
 
     // Lineage: the command that ran, its environment, versions, the snapshot and the exported data.
     const lineage = JSON.parse(readFileSync(join(runDir, 'lineage.json'), 'utf8'))
     expect(lineage.command.slice(1, 2)).toEqual(['launch'])
     expect(lineage.command).toContain('popalign_trainer.train')
     expect(lineage.versions.torch).toMatch(/^2\.13\.0/)
-    expect(lineage.snapshot).toEqual({ id: toy.snapshotId, contentSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
+    expect(lineage.snapshot).toEqual({ id: h.toy.snapshotId, contentSha256: expect.stringMatching(/^[0-9a-f]{64}$/) })
     expect(lineage.data.pairs).toBe(16)
     expect(lineage.environment.HF_HUB_OFFLINE).toBe('1')
     const csv = readFileSync(join(runDir, 'data', 'annotation_train.csv'), 'utf8')
@@ -121,23 +83,66 @@ describe.skipIf(SKIP_PYTHON)('real-model fine-tune job (tiny SD, CPU)', () => {
     expect(existsSync(result.path)).toBe(true)
     expect(result.sha256).toMatch(/^[0-9a-f]{64}$/)
     expect(trainerCheckpointStep(join(runDir, 'trainer'))).toBe(20)
-    expect(train.metrics(job.id, 100).totalSteps).toBe(20)
+    expect(h.train.metrics(job.id, 100).totalSteps).toBe(20)
+    trainedRun = runDir
+  }, 300_000)
+
+  it("samples the fine-tune with its LoRA, imports the images with the run's provenance, and audits them", async () => {
+    if (!trainedRun) throw new Error('the training test above did not finish')
+    const runDir = trainedRun
+    const prompts = ['a photo of a doctor', 'a photo of a nurse']
+    const sampled = await sampleRealRun({ envDir: h.envDir, sourceDir: TRAINER_SOURCE }, runDir, { name: 'audit', prompts, seeds: [0, 1, 2], steps: 4, guidance: 7.5, cpu: true })
+    expect(sampled.images).toBe(6)
+    expect(sampled.weights.kind).toBe('lora')
+    // Every layer the LoRA file adapts was loaded into the sampling pipeline (the script checks it).
+    expect(sampled.weights.layers).toBeGreaterThan(0)
+    const result = JSON.parse(readFileSync(join(runDir, 'result.json'), 'utf8'))
+    // The weights sampled are the ones the run brought back.
+    expect(sampled.weights.sha256).toBe(result.sha256)
+    expect(readdirSync(sampled.folder).filter((f) => f.endsWith('.png'))).toHaveLength(6)
+
+    // Import: the studio's folder import reads the sidecars; every image carries the fine-tune it came from.
+    const importer = createImportService({ ws: h.toy.ws, runner: h.runner, workspaceDir: h.workspaceDir })
+    const imp = importer.start(h.toy.projectId, sampled.folder)
+    await h.waitFor(imp.id, (j) => j.state === 'done', 120_000)
+    const rows = h.toy.ws.db
+      .prepare<[string], { seed: number; generator: string; provenance: string }>('SELECT seed, generator, provenance FROM images WHERE root_path = ? ORDER BY id')
+      .all(sampled.folder)
+    expect(rows).toHaveLength(6)
+    const lineage = JSON.parse(readFileSync(join(runDir, 'lineage.json'), 'utf8'))
+    for (const r of rows) {
+      const p = JSON.parse(r.provenance)
+      expect(p.fineTuneJob).toBe(lineage.jobId)
+      expect(p.weights.sha256).toBe(result.sha256)
+      expect(p.lineageSha256).toMatch(/^[0-9a-f]{64}$/)
+    }
+    expect(rows.map((r) => r.seed).sort()).toEqual([0, 0, 1, 1, 2, 2])
+
+    // Audit: the studio's report code over the sampled folder (the shipped classifier).
+    writeFileSync(join(h.dir, 'audit-prompts.txt'), prompts.join('\n') + '\n')
+    const plan = parseAuditArgs(['--prompts', join(h.dir, 'audit-prompts.txt'), '--images', sampled.folder, '--out', join(h.dir, 'audit'), '--formats', 'json', '--resamples', '20'], h.dir)
+    if (plan === 'help') throw new Error('unexpected help')
+    const { report, images } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }))
+    expect(images).toBe(6)
+    expect(report.models).toHaveLength(1)
+    expect(report.models[0].lineage.seeds).toEqual([0, 1, 2])
+    expect(existsSync(join(h.dir, 'audit', 'report.json'))).toBe(true)
   }, 300_000)
 
   it('pauses the process group, resumes it, and a cancel checkpoints and stops', async () => {
-    const job = train.startReal(toy.projectId, { modelDir, snapshotId: toy.snapshotId, settings: { ...SETTINGS, steps: 200, checkpointEvery: 1000 } })
-    await waitFor(job.id, (j) => j.done >= 1, 200_000)
-    train.pause(job.id)
+    const job = h.train.startReal(h.toy.projectId, { modelDir: h.modelDir, snapshotId: h.toy.snapshotId, settings: { ...SETTINGS, steps: 200, checkpointEvery: 1000 } })
+    await h.waitFor(job.id, (j) => j.done >= 1, 200_000)
+    h.train.pause(job.id)
     await new Promise((r) => setTimeout(r, 500))
-    const runDir = runDirOf(join(tmp.dir, 'workspace'), job.id)
+    const runDir = h.runDir(job.id)
     const stepsAtPause = readMetrics(runDir).length
     await new Promise((r) => setTimeout(r, 3000))
     expect(readMetrics(runDir).length).toBe(stepsAtPause)
-    train.resume(job.id)
-    await waitFor(job.id, (j) => j.done > stepsAtPause, 120_000)
-    train.cancel(job.id)
-    await runner.idle()
-    expect(runner.get(job.id).state).toBe('cancelled')
+    h.train.resume(job.id)
+    await h.waitFor(job.id, (j) => j.done > stepsAtPause, 120_000)
+    h.train.cancel(job.id)
+    await h.runner.idle()
+    expect(h.runner.get(job.id).state).toBe('cancelled')
     // The trainer saw SIGTERM, wrote a checkpoint at the step it had reached, and exited.
     expect(trainerCheckpointStep(join(runDir, 'trainer'))).toBeGreaterThan(stepsAtPause)
   }, 300_000)
