@@ -107,6 +107,8 @@ describe('the second hour, against the real serve mode', () => {
       await expect.poll(() => page.getByTestId('save-state').getAttribute('data-save-seq')).toBe(String(++saved))
     }
     await expect.poll(() => page.getByTestId('chain-log').locator('tbody tr').count()).toBe(3)
+    // Newest first, counted as the Steps figure counts them.
+    expect(await page.getByTestId('chain-log').locator('tbody tr td:first-child').allTextContents()).toEqual(['3', '2', '1'])
     expect(await page.getByTestId('chain-log').textContent()).toContain('owner')
     await check('03-refine')
   })
