@@ -193,7 +193,7 @@ describe('audit CLI arguments', () => {
     bad(['--checkpoint', 'a', '--formats', 'html,docx'], /unknown format "docx"/)
     bad(['--checkpoint', 'a', '--onnx', 'm.onnx'], /--onnx needs --mapping/)
     bad(['--checkpoint', 'a', '--classifier', 'fairface'], /--classifier must be "builtin"/)
-    bad(['--checkpoint', 'a', '--bogus', '1'], /unknown option --bogus/)
+    bad(['--checkpoint', 'a', '--bogus', '1'], /unknown option "--bogus"/)
     bad(['--checkpoint'], /--checkpoint needs a value/)
     expect(() => parseSeeds('5:5')).toThrow(UsageError)
     expect(parseSeeds('1,5,9')).toEqual([1, 5, 9])

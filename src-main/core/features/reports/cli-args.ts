@@ -1,5 +1,6 @@
 // Arguments of the headless audit (src-main/cli/audit.ts), parsed into a checked plan. Every mistake is
 // reported with the flag it concerns, before any model or image is loaded.
+import { readFlags, UsageError } from '../../cli-flags'
 import { isAbsolute, resolve } from 'node:path'
 import { REPORT_FORMATS, type ReportFormat } from './writers/write-report-files'
 import type { SamplerKind } from '../../engine/diffusion/sample-loop'
@@ -27,7 +28,7 @@ export type AuditCliPlan = {
   classifier: 'builtin' | 'photo' | { mappingPath: string; onnxPath?: string }
 } & ({ source: 'checkpoints'; checkpoints: string[]; seeds: number[]; steps: number; sampler: SamplerKind; guidance: number; size?: number } | { source: 'images'; folder: string })
 
-export class UsageError extends Error {}
+export { UsageError }
 
 const VALUE_FLAGS = ['prompts', 'checkpoint', 'images', 'seeds', 'steps', 'sampler', 'guidance', 'size', 'classifier', 'onnx', 'mapping', 'out', 'formats', 'title', 'resamples'] as const
 type ValueFlag = (typeof VALUE_FLAGS)[number]
@@ -36,28 +37,10 @@ const MAX_SEEDS = 100_000
 
 /** `cwd` resolves relative paths; the CLI passes its working directory (core never reads it itself). */
 export function parseAuditArgs(argv: readonly string[], cwd: string): AuditCliPlan | 'help' {
-  const values = new Map<ValueFlag, string>()
-  const compare: string[] = []
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--help' || a === '-h') return 'help'
-    if (!a.startsWith('--')) throw new UsageError(`unexpected argument "${a}"`)
-    const name = a.slice(2)
-    if (name === 'compare') {
-      // Takes every following value up to the next flag.
-      let j = i + 1
-      while (j < argv.length && !argv[j].startsWith('--')) compare.push(argv[j++])
-      if (j === i + 1) throw new UsageError('--compare needs at least one checkpoint path')
-      i = j - 1
-      continue
-    }
-    if (!(VALUE_FLAGS as readonly string[]).includes(name)) throw new UsageError(`unknown option ${a}`)
-    const value = argv[i + 1]
-    if (value === undefined || value.startsWith('--')) throw new UsageError(`${a} needs a value`)
-    if (values.has(name as ValueFlag)) throw new UsageError(`${a} is given twice`)
-    values.set(name as ValueFlag, value)
-    i++
-  }
+  const read = readFlags(argv, { values: VALUE_FLAGS, lists: ['compare'] })
+  if (read.help) return 'help'
+  const values = new Map(Object.entries(read.values) as [ValueFlag, string][])
+  const compare = read.lists.compare ?? []
   const path = (p: string): string => (isAbsolute(p) ? p : resolve(cwd, p))
   const need = (flag: ValueFlag): string => {
     const v = values.get(flag)
