@@ -19,6 +19,9 @@ export interface MetricsLine {
   rewardMargin?: number | null
   Z?: number | null
   window?: number
+  /** Real-model fine-tunes: mean ε-MSE of the policy and of the frozen reference on the step's batch (the reference's depends on the batch alone). */
+  mseModel?: number | null
+  mseRef?: number | null
 }
 
 export function appendMetrics(runDir: string, line: MetricsLine): void {

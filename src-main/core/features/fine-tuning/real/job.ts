@@ -118,7 +118,9 @@ export function stepMetrics(e: TrainerEvent, lastStep: number, totalSteps: numbe
       implicitAccuracy: acc,
       rewardMargin: num(e.rewardMargin),
       Z: num(e.Z),
-      window: 1
+      window: 1,
+      mseModel: num(e.mseModel),
+      mseRef: num(e.mseRef)
     },
     message: `step ${step} of ${totalSteps} · loss ${(num(e.loss) ?? 0).toFixed(4)}${acc !== null ? ` · acc ${acc.toFixed(2)}` : ''}`
   }
