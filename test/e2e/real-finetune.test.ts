@@ -158,7 +158,7 @@ describe('Fine-tune real model screen', () => {
       await page.getByRole('link', { name: 'Train', exact: true }).click()
       await page.getByRole('link', { name: 'Fine-tune real model', exact: true }).click()
       await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 10_000 }).toBe('cancelled')
-      expect(await page.locator('#rft-run-title').textContent()).toMatch(/^Run 2 · popalign/)
+      await expect.poll(() => page.locator('#real-run-title').textContent()).toMatch(/^Run 2 · popalign/)
       expect(pageErrors).toEqual([])
     },
     420_000
