@@ -11,8 +11,9 @@ Run it with the studio's managed environment on a machine with CUDA (and a CUDA 
 Each run is the trainer's own command (python -m popalign_trainer.train --config run.json) in a process
 of its own, the CPU one with CUDA hidden. What it checks, and why these tolerances:
 - step 1 is log 2 on both devices (policy = reference before the first update) within 1e-5;
-- the first 5 steps agree within 0.05 in fp32 (different kernels sum in different orders; Adam's first
-  steps amplify the differences a little; bf16/fp16 are not compared step by step);
+- the first 6 steps agree within 0.03 in fp32, as 2 CPU processes and 1 do (multiprocess.test.ts);
+  kernels sum in different orders and Adam amplifies that, so later steps part (bf16/fp16 are not
+  compared step by step);
 - both runs learn: median loss of the last quarter below log 2, mean implicit accuracy of the last
   quarter above 0.6 (chance is 0.5; the median because single steps spike, see loop.test.ts);
 - the GPU is faster per step than the CPU (reported, a failure only with --require-speedup).
@@ -40,8 +41,10 @@ from popalign_trainer.tiny_models import build_tiny_sd  # noqa: E402
 from popalign_trainer.toy import write_toy_preference  # noqa: E402
 
 # The CI's learning settings (test/real-finetune/harness.ts TINY_SETTINGS), longer.
+# A 10-step warm-up as in multiprocess.test.ts: without it Adam's first steps turn the cancellation noise
+# of a preference gradient into +-lr steps, and two runs on the same CPU already part after step 2.
 SETTINGS = dict(method="popalign", beta=50, alpha=0.5, captionDropout=0.0, pairsPerStep=4, learningRate=1e-2,
-                warmupSteps=0, seed=3, lora={"rank": 4, "alpha": 4, "layers": "all"}, resolution=64, logEvery=1)
+                warmupSteps=10, seed=3, lora={"rank": 4, "alpha": 4, "layers": "all"}, resolution=64, logEvery=1)
 
 
 def run(name: str, work: Path, model: Path, data: Path, steps: int, cpu: bool, mixed: str) -> dict:
@@ -100,10 +103,10 @@ def main() -> int:
         q_loss, q_acc = quarter(r["loss"], statistics.median), quarter(r["acc"])
         checks.append((f"{r['name']}: last-quarter median loss < log 2", q_loss < math.log(2), f"{q_loss:.4f}"))
         checks.append((f"{r['name']}: last-quarter implicit accuracy > 0.6", q_acc > 0.6, f"{q_acc:.3f}"))
-    n = min(5, len(gpu["loss"]), len(cpu["loss"]))
+    n = min(6, len(gpu["loss"]), len(cpu["loss"]))
     early = max(abs(g - c) for g, c in zip(gpu["loss"][:n], cpu["loss"][:n]))
     if a.mixed_precision == "no":
-        checks.append((f"first {n} steps agree within 0.05 (fp32)", early < 0.05, f"worst {early:.2e}"))
+        checks.append((f"first {n} steps agree within 0.03 (fp32)", early < 0.03, f"worst {early:.2e}"))
     speedup = gpu["itPerSec"] / cpu["itPerSec"] if cpu["itPerSec"] > 0 else float("inf")
     checks.append(("GPU faster per step than CPU", speedup > 1 or not a.require_speedup, f"{speedup:.1f}x"))
 
