@@ -15,11 +15,12 @@ const STEPS = 6
  * convolutions, the all-reduce), and a preference gradient is a difference of winner and loser terms
  * that share noise and timestep, so many of its components are cancellation noise; Adam's first steps
  * turn each such component into a step of ±lr whatever its size. A warm-up keeps those steps small
- * (measured worst difference 5.9e-3 over the 6 steps; 0.03 leaves a margin for other machines'
- * kernels). The exact check is the reference's MSE: it depends on
- * the batch alone, so equal values step by step mean both runs drew and split the same global batches.
+ * (measured worst difference over the 6 steps 5.9e-3 and 1.6e-2 in two runs: it varies run to run;
+ * 0.05 leaves room for that spread, about what 6 warm-up steps move the loss by, so the loss alone
+ * is a loose check). The exact check is the reference's MSE: it depends on the batch alone, so equal
+ * values step by step mean both runs drew and split the same global batches.
  */
-const TOLERANCE = 0.03
+const TOLERANCE = 0.05
 
 describe.skipIf(SKIP_PYTHON)('real-model fine-tune on two CPU processes (gloo)', () => {
   let h: RealHarness
