@@ -16,7 +16,7 @@ import { createEngineService, type EngineServiceDeps } from './features/models'
 import { imagesRepo } from './store/repos/images'
 import { createImportService, thumbsDirOf } from './features/import/import-service'
 import { writeFileAtomicSync } from './fs/atomic-write'
-import type { RevealFile } from './fs/reveal'
+import type { PickFolder, RevealFile } from './fs/reveal'
 import { createJobRunner, type JobRunner } from './jobs/runner'
 import type { ImageFileLookup } from './serve/image-files'
 import type { ImageAllowed, RedeemInvite } from './serve/server'
@@ -81,6 +81,8 @@ export interface OpenStudioOptions {
   browseRoots?: string[]
   /** The desktop shell's "show in folder" (files.reveal); serve mode has none. */
   revealFile?: RevealFile
+  /** The desktop shell's folder dialog (files.pickFolder); serve mode has none. */
+  pickFolder?: PickFolder
 }
 
 export async function openStudio(opts: OpenStudioOptions): Promise<Studio> {
@@ -260,7 +262,21 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   const handlers = withDamageCheck(
     withDiskFullCheck(
       withProjectScope(
-        createHandlers({ ws: workspace, imports, jobs: runner, engine, team, classify, acquire, exports, audit, maintenance, browseRoots: opts.browseRoots ?? [homedir()], reveal: opts.revealFile }),
+        createHandlers({
+          ws: workspace,
+          imports,
+          jobs: runner,
+          engine,
+          team,
+          classify,
+          acquire,
+          exports,
+          audit,
+          maintenance,
+          browseRoots: opts.browseRoots ?? [homedir()],
+          reveal: opts.revealFile,
+          pickFolder: opts.pickFolder
+        }),
         projectOf
       ),
       workspaceDir

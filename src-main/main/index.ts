@@ -46,7 +46,13 @@ async function start(): Promise<void> {
     browseRoots: browseRootsFrom(process.env, homedir()),
     resourcesDir,
     demoResourcesDir: resourcesDir,
-    revealFile: (path) => shell.showItemInFolder(path)
+    revealFile: (path) => shell.showItemInFolder(path),
+    // The system's folder dialog, on top of the studio window (import folders, export destinations, model folders).
+    pickFolder: async (purpose) => {
+      const options = { title: `Choose the folder to ${purpose}`, properties: ['openDirectory' as const, 'createDirectory' as const] }
+      const chosen = mainWindow && !mainWindow.isDestroyed() ? await dialog.showOpenDialog(mainWindow, options) : await dialog.showOpenDialog(options)
+      return chosen.canceled ? null : (chosen.filePaths[0] ?? null)
+    }
   })
   const owner = await studio.verifyToken(studio.ownerToken)
   if (!owner) throw new Error('the workspace owner token does not verify')

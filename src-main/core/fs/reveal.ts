@@ -8,6 +8,9 @@ import { isAbsolute, normalize } from 'node:path'
 /** Shows a file in the system's file manager (Electron's shell.showItemInFolder). */
 export type RevealFile = (path: string) => void
 
+/** The system's folder dialog (Electron's dialog.showOpenDialog); resolves null when the user closes it. */
+export type PickFolder = (purpose: string) => Promise<string | null>
+
 export class RevealRefused extends Error {
   override readonly name = 'RevealRefused'
 }

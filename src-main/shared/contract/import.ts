@@ -34,6 +34,11 @@ export const importMethods = {
   'import.report': method(z.object({ jobId: Id }).strict(), ImportReport),
   /** Owner only: a folder of the studio's machine, inside its allowed roots (import folders, export destinations); no path: the first root. */
   'files.browse': method(z.object({ path: FsPath.optional() }).strict(), FolderListing),
+  /**
+   * Owner only, desktop app: the system's own folder dialog (`purpose` completes "Choose the folder to …").
+   * `path` is null when the user closed it. Serve mode refuses: its browser cannot see that machine's screen.
+   */
+  'files.pickFolder': method(z.object({ purpose: z.string().trim().min(1).max(80) }).strict(), z.object({ path: z.string().nullable() })),
   /** Owner only, desktop app: shows a file the studio wrote (an export) in the system's file manager. */
   'files.reveal': method(z.object({ path: FsPath }).strict(), z.object({ revealed: z.literal(true) }))
 } as const

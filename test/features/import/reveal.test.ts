@@ -56,4 +56,40 @@ describe('revealFile', () => {
       t.dispose()
     }
   })
+
+  it("opens the desktop's folder dialog through the API; serve mode points at its folder browser", async () => {
+    const t = openTempWorkspace()
+    const unused = () => {
+      throw new Error('not used in this test')
+    }
+    try {
+      const owner = { annotatorId: 1, scope: 'owner' as const }
+      const asked: string[] = []
+      let answer: string | null = '/home/u/photos'
+      const desktop = createHandlers({
+        ws: t.ws,
+        imports: { start: unused, report: unused },
+        jobs: { cancel: unused },
+        pickFolder: (purpose) => {
+          asked.push(purpose)
+          return Promise.resolve(answer)
+        }
+      })
+      expect(await dispatch(desktop, 'files.pickFolder', { purpose: 'import' }, owner, { checkOutputs: true })).toEqual({ ok: true, value: { path: '/home/u/photos' } })
+      answer = null // the user closed the dialog
+      expect(await dispatch(desktop, 'files.pickFolder', { purpose: 'import' }, owner, { checkOutputs: true })).toEqual({ ok: true, value: { path: null } })
+      expect(asked).toEqual(['import', 'import'])
+      expect(await dispatch(desktop, 'files.pickFolder', { purpose: '' }, owner)).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+      expect(await dispatch(desktop, 'files.pickFolder', { purpose: 'x'.repeat(81) }, owner)).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+      expect(await dispatch(desktop, 'files.pickFolder', { purpose: 'import' }, { annotatorId: 2, scope: 'annotate', projects: [1] })).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+      expect(asked).toHaveLength(2)
+      const served = createHandlers({ ws: t.ws, imports: { start: unused, report: unused }, jobs: { cancel: unused } })
+      expect(await dispatch(served, 'files.pickFolder', { purpose: 'import' }, owner)).toMatchObject({
+        ok: false,
+        error: { code: 'bad_request', message: expect.stringMatching(/desktop app; in a browser, use Browse/) }
+      })
+    } finally {
+      t.dispose()
+    }
+  })
 })

@@ -8,7 +8,7 @@ import type { Criterion, ImageSet, ImportReport, Job, Judgement, PairTask, Progr
 import { ApiFailure, type CallContext, type Handlers } from '../dispatch'
 import type { Workspace } from '../../store/open'
 import { BrowseRefused, browseFolder } from '../../features/import/folder-browser'
-import { RevealRefused, revealFile, type RevealFile } from '../../fs/reveal'
+import { RevealRefused, revealFile, type PickFolder, type RevealFile } from '../../fs/reveal'
 import { AxisError } from '../../store/repos/axes'
 import { publicJob } from '../../store/repos/jobs'
 import { JudgementConflict, type StoredJudgement } from '../../store/repos/judgements'
@@ -66,6 +66,8 @@ export interface HandlerDeps {
   browseRoots?: readonly string[]
   /** The desktop shell's "show in folder"; absent in serve mode, where files.reveal says where the file is. */
   reveal?: RevealFile
+  /** The desktop shell's folder dialog; absent in serve mode, whose folder browser is files.browse. */
+  pickFolder?: PickFolder
   /** The workspace's health and restore (core/studio.ts); workspace.restore answers 'not available' when left out. */
   maintenance?: WorkspaceMaintenance
 }
@@ -164,6 +166,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         if (err instanceof BrowseRefused) throw new ApiFailure('bad_request', err.message)
         throw err
       }
+    },
+    'files.pickFolder': async ({ purpose }) => {
+      if (!deps.pickFolder) throw new ApiFailure('bad_request', 'The system folder dialog is in the desktop app; in a browser, use Browse… to choose a folder')
+      return { path: await deps.pickFolder(purpose) }
     },
     'files.reveal': ({ path }) => {
       try {
