@@ -13,32 +13,10 @@ import { envPython, trainerEnv } from '../../src-main/core/python-env'
 import type { RealFinetuneSettings } from '../../src-main/core/features/fine-tuning/real/settings'
 import { requireTestEnv, TRAINER_SOURCE } from '../helpers/python-env'
 import { toyPreference, type ToyPreference } from './fixture'
+import { REAL_FINETUNE_PRESETS } from '../../src-main/shared/real-finetune-presets'
 
-/**
- * PopAlign with LoRA on the tiny model, 20 steps on the CPU: the settings the loop test holds to
- * "loss decreasing, implicit accuracy clearly above chance" (chosen on development seeds, see
- * loop.test.ts). Smaller β than the paper's 5000: the tiny model's MSE gaps are ~1e-2, not ~1e-4.
- */
-export const TINY_SETTINGS: Partial<RealFinetuneSettings> = {
-  method: 'popalign',
-  beta: 50,
-  alpha: 0.5,
-  weighting: 'constant',
-  captionDropout: 0,
-  steps: 20,
-  pairsPerStep: 4,
-  learningRate: 1e-2,
-  warmupSteps: 0,
-  seed: 3,
-  loraRank: 4,
-  loraLayers: 'all',
-  resolution: 64,
-  mixedPrecision: 'no',
-  gradientCheckpointing: false,
-  checkpointEvery: 10,
-  processes: 1,
-  cpu: true
-}
+/** The screen's "quick check" preset on the tiny model, seed 3 (a development seed, see loop.test.ts). */
+export const TINY_SETTINGS: Partial<RealFinetuneSettings> = { ...REAL_FINETUNE_PRESETS.quick.settings, seed: 3 }
 
 export interface RealHarness {
   dir: string
