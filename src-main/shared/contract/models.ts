@@ -8,6 +8,9 @@ export const ScheduleName = z.enum(['linear', 'cosine'])
 export const ModelSize = z.enum(['tiny', 'small', 'base'])
 export type ModelSize = z.infer<typeof ModelSize>
 export const SamplerName = z.enum(['ddpm', 'ddim'])
+/** What the Sample screen may ask for: the DiT's samplers, and Euler / Euler ancestral for Stable Diffusion folders. */
+export const ImageSamplerName = z.enum(['ddpm', 'ddim', 'euler', 'euler-ancestral'])
+export type ImageSamplerName = z.infer<typeof ImageSamplerName>
 /** A model by id, never by path: "base" (the shipped model) or "run:<jobId>" / "run:<jobId>@<step>" (newest checkpoint when no step). */
 export const ModelRef = z.string().regex(/^(base|run:[1-9][0-9]{0,15}(@[0-9]{1,12}(-ema)?)?)$/, 'a model id: "base" or "run:<jobId>[@<step>[-ema]]"')
 /**

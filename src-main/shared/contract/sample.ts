@@ -2,7 +2,7 @@
 import { z } from 'zod'
 import { Count, Id, method } from './common'
 import { Job } from './jobs'
-import { SampleModelRef, SamplerName } from './models'
+import { ImageSamplerName, SampleModelRef } from './models'
 
 export const SampleProvenance = z.object({
   model: z.string(),
@@ -11,7 +11,7 @@ export const SampleProvenance = z.object({
   step: Count,
   prompt: z.string(),
   seed: z.number().int(),
-  sampler: SamplerName,
+  sampler: ImageSamplerName,
   steps: Count,
   guidance: z.number(),
   backend: z.string(),
@@ -36,7 +36,7 @@ export const sampleMethods = {
           .default(0),
         count: z.number().int().min(1).max(256).default(4),
         steps: z.number().int().min(1).max(1000).default(50),
-        sampler: SamplerName.default('ddim'),
+        sampler: ImageSamplerName.default('ddim'),
         guidance: z.number().min(0).max(30).default(3)
       })
       .strict()

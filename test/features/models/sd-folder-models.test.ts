@@ -67,6 +67,13 @@ describe('Stable Diffusion folders as models', () => {
       expect((await s.call('sample.results', { jobId: again.id }))[0].imageId).toBe(results[1].imageId)
 
       await expect(s.call('sample.start', { projectId, model: 'sd:tiny-sd', prompts, sampler: 'ddpm' })).rejects.toThrow(/not ddpm/)
+      await expect(s.call('sample.start', { projectId, model: 'base', prompts, sampler: 'euler' })).rejects.toThrow(/ddim or ddpm; euler is for Stable Diffusion folders/)
+      // Euler ancestral from the Sample screen: its own image for the same seed, recorded as such.
+      const ancestral = await s.call('sample.start', { projectId, model: 'sd:tiny-sd', prompts: [prompts[1]], seedStart: 3, count: 1, steps: 2, sampler: 'euler-ancestral', guidance: 7.5 })
+      expect((await finished(s, ancestral.id)).state).toBe('done')
+      const [drawn] = await s.call('sample.results', { jobId: ancestral.id })
+      expect(drawn.provenance).toMatchObject({ sampler: 'euler-ancestral', seed: 3, steps: 2 })
+      expect(drawn.imageId).not.toBe(results[1].imageId)
       await expect(s.call('sample.start', { projectId, model: 'sd:missing', prompts })).rejects.toThrow(/no Stable Diffusion model folder "missing"/)
       await expect(s.call('sample.start', { projectId, model: 'sd:../etc', prompts })).rejects.toThrow(/model id/)
     } finally {

@@ -11,7 +11,7 @@ import type { Job, SampleProvenance, SampleResult } from '@shared/contract'
 import { ApiFailure } from '../../errors/api-failure'
 import { imagesRepo } from '../../store/repos/images'
 import type { Workspace } from '../../store/workspace'
-import type { SamplerKind } from '../../engine/diffusion/sample-loop'
+import { ImageSamplerName } from '@shared/contract'
 import { writeFileAtomicSync } from '../../fs/atomic-write'
 import { thumbsDirOf } from '../import/import-service'
 import { writeThumbnail } from '../import/image-file'
@@ -30,7 +30,7 @@ export interface SampleRequest {
   seedStart: number
   count: number
   steps: number
-  sampler: SamplerKind
+  sampler: ImageSamplerName
   guidance: number
 }
 
@@ -214,9 +214,12 @@ export function createSampleJobs(deps: SampleJobsDeps) {
   return {
     start(req: SampleRequest): Job {
       if (!ws.projects.get(req.projectId)) throw new ApiFailure('not_found', `project ${req.projectId} does not exist`)
+      // Checked on the id first: a wrong sampler is the request's mistake whatever is installed.
+      const sdId = req.model.startsWith('sd:')
+      if (!sdId && req.sampler !== 'ddim' && req.sampler !== 'ddpm') throw new ApiFailure('bad_request', `${req.model} samples with ddim or ddpm; ${req.sampler} is for Stable Diffusion folders`)
       const entry = catalog.resolve(req.model)
       const folder = entry.source === 'folder'
-      if (folder && req.sampler === 'ddpm') throw new ApiFailure('bad_request', `${entry.label} samples with ddim (or its own schedulers), not ddpm`)
+      if (folder && req.sampler === 'ddpm') throw new ApiFailure('bad_request', `${entry.label} samples with ddim, euler or euler-ancestral, not ddpm`)
       const { projectId, ...rest } = req
       const payload: SamplePayload = { ...rest, model: entry.id, modelLabel: entry.label, checkpoint: entry.path, step: entry.step, ...(folder ? { folder } : {}), done: 0, imageIds: [] }
       const total = req.prompts.length * req.count
@@ -245,7 +248,7 @@ export function createSampleJobs(deps: SampleJobsDeps) {
             step: Number(p.step ?? payload.step),
             prompt: String(p.prompt ?? ''),
             seed: Number(p.seed ?? image.seed ?? 0),
-            sampler: p.sampler === 'ddpm' ? 'ddpm' : 'ddim',
+            sampler: ImageSamplerName.options.find((name) => name === p.sampler) ?? 'ddim',
             steps: Number(p.steps ?? payload.steps),
             guidance: Number(p.guidance ?? payload.guidance),
             backend: String(p.backend ?? ''),
