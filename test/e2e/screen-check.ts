@@ -30,12 +30,32 @@ export async function checkScreen(page: Page, dir: string, name: string, opts: {
   await expect
     .poll(() => page.evaluate(() => Array.from(document.querySelectorAll('img')).filter((img) => !img.complete).length), { timeout: 20_000, message: `${name}: images still loading` })
     .toBe(0)
-  const broken = await page.evaluate(() =>
-    Array.from(document.querySelectorAll('img'))
-      .filter((img) => img.naturalWidth === 0)
-      .map((img) => img.getAttribute('src'))
-  )
-  expect(broken, `${name}: images that did not load`).toEqual([])
+  const brokenNow = (): Promise<string[]> =>
+    page.evaluate(() =>
+      Array.from(document.querySelectorAll('img'))
+        .filter((img) => img.naturalWidth === 0)
+        .map((img) => img.getAttribute('src') ?? '')
+    )
+  let broken = await brokenNow()
+  if (broken.length > 0) {
+    // Seen about once in three whole-suite runs on a loaded 2-core machine, never alone: a few
+    // thumbnails come back broken although the server serves them. Ask the server again and load them
+    // once more; a thumbnail the server does not serve (the bug this check exists for) still fails,
+    // with the server's answers in the message. The line below keeps each occurrence visible.
+    const answers = await page.evaluate((srcs) => Promise.all(srcs.map(async (src) => (await fetch(src, { cache: 'no-store' })).status)), broken)
+    console.warn(`${name}: ${broken.length} image(s) came back broken; the server now answers ${answers.join(', ')}; loading them again`)
+    await page.evaluate(() => {
+      for (const img of Array.from(document.querySelectorAll('img'))) {
+        if (img.naturalWidth > 0) continue
+        const src = img.src
+        img.src = ''
+        img.src = src
+      }
+    })
+    await expect.poll(() => page.evaluate(() => Array.from(document.querySelectorAll('img')).filter((img) => !img.complete).length), { timeout: 20_000 }).toBe(0)
+    broken = await brokenNow()
+    expect(broken, `${name}: images that did not load (the server answered ${answers.join(', ')})`).toEqual([])
+  }
   const alerts = (await page.locator('[role=alert]:visible').allTextContents()).map((t) => t.trim()).filter((t) => t && !(opts.allowAlerts && opts.allowAlerts.test(t)))
   expect(alerts, `${name}: errors shown`).toEqual([])
   const text = await page.evaluate(() => document.body.innerText)
