@@ -68,7 +68,7 @@ describe('the photo classifier in the studio', () => {
     const panel = page.getByTestId('classify-panel')
     // The three kinds of classifier are offered side by side.
     const choices = panel.getByRole('radio')
-    expect(await choices.count()).toBe(3)
+    await expect.poll(() => choices.count()).toBe(3)
     await panel.getByRole('radio', { name: /Photo classifier for people/ }).check()
     await panel.getByRole('button', { name: 'Classify', exact: true }).click()
     await expect.poll(() => page.getByTestId('classify-job').getAttribute('data-state'), { timeout: 120_000 }).toBe('done')

@@ -106,9 +106,10 @@ describe('the one sampler', () => {
       const stallHere = await longestStall(async () => (b = await inProcess.sample(batch, { signal: new AbortController().signal })))
       const stallWorker = await longestStall(async () => (a = await inWorker.sample(batch)))
       expect(a).toEqual(b)
-      // Measured on 2 cores: about 1000 ms in-process, 30 ms with the worker.
-      expect(stallHere).toBeGreaterThan(400)
-      expect(stallWorker).toBeLessThan(Math.min(250, stallHere / 2))
+      // Measured on 2 cores: about 1000 ms in-process (330 ms under a loaded whole-suite run), 30 ms with
+      // the worker. Compared with each other, not with a clock: the same batch, one after the other.
+      expect(stallHere).toBeGreaterThan(150)
+      expect(stallWorker).toBeLessThan(stallHere / 2)
     } finally {
       await inWorker.dispose()
       await inProcess.dispose()
