@@ -3,7 +3,8 @@
 import type { RealSettingsInput } from './contract/real-finetune'
 import type { z } from 'zod'
 
-type RealSettings = z.infer<typeof RealSettingsInput>
+/** Every field given: a preset is a whole recipe, and the trainer's own defaults are the paper preset. */
+type RealSettings = Required<z.infer<typeof RealSettingsInput>>
 
 export type RealPresetName = 'paper' | 'quick'
 
@@ -21,7 +22,9 @@ export const REAL_FINETUNE_PRESETS: Record<RealPresetName, { label: string; sett
       pairsPerStep: 1,
       learningRate: 5e-7,
       warmupSteps: 200,
+      seed: 0,
       loraRank: 16,
+      loraLayers: 'attention',
       resolution: 1024,
       mixedPrecision: 'bf16',
       gradientCheckpointing: true,
@@ -48,6 +51,7 @@ export const REAL_FINETUNE_PRESETS: Record<RealPresetName, { label: string; sett
       pairsPerStep: 4,
       learningRate: 1e-2,
       warmupSteps: 0,
+      seed: 0,
       loraRank: 4,
       loraLayers: 'all',
       resolution: 64,

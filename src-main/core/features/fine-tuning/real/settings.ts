@@ -4,6 +4,7 @@
 // the command recorded in the run's lineage is the one that ran.
 import { join } from 'node:path'
 import { envBin } from '../../../python-env/paths'
+import { REAL_FINETUNE_PRESETS } from '@shared/real-finetune-presets'
 
 export const REAL_METHODS = ['popalign', 'dpo', 'sft'] as const
 export const REAL_WEIGHTINGS = ['constant', 'debias', 'min_snr'] as const
@@ -37,27 +38,8 @@ export interface RealFinetuneSettings {
   cpu: boolean
 }
 
-/** PopAlignSDXL's 4_train.sh recipe (docs/methods/popalign.md), LoRA instead of full weights by default. */
-export const PAPER_SETTINGS: RealFinetuneSettings = {
-  method: 'popalign',
-  beta: 5000,
-  alpha: 0.5,
-  weighting: 'constant',
-  captionDropout: 0.2,
-  steps: 750,
-  pairsPerStep: 1,
-  learningRate: 5e-7,
-  warmupSteps: 200,
-  seed: 0,
-  loraRank: null,
-  loraLayers: 'attention',
-  resolution: 1024,
-  mixedPrecision: 'bf16',
-  gradientCheckpointing: true,
-  checkpointEvery: 100,
-  processes: 1,
-  cpu: false
-}
+/** PopAlignSDXL's 4_train.sh recipe (docs/methods/popalign.md): the screen's paper preset, with full weights by default. */
+export const PAPER_SETTINGS: RealFinetuneSettings = { ...REAL_FINETUNE_PRESETS.paper.settings, loraRank: null }
 
 function check(ok: boolean, field: string, want: string, got: unknown): void {
   if (!ok) throw new Error(`real-model fine-tune: ${field} must be ${want}, got ${JSON.stringify(got)}`)
