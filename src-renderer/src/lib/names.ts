@@ -3,6 +3,12 @@
 
 export const setLabel = (s: { name: string | null; number: number }): string => s.name ?? `Set ${s.number}`
 
+/**
+ * A snapshot by its name and version, each said once: the default name is "v<version>" already, so a
+ * snapshot called "v1" reads "v1", not "v1 · v1"; a given name keeps its version ("balanced · v2").
+ */
+export const snapshotLabel = (s: { name: string; version: number }): string => (s.name.trim() === `v${s.version}` ? s.name.trim() : `${s.name} · v${s.version}`)
+
 export const runLabel = (r: { name: string | null; number: number }): string => r.name ?? `Run ${r.number}`
 
 const JOB_WORDS: Record<string, string> = {
