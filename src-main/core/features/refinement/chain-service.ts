@@ -291,15 +291,16 @@ export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
   }
 
   /**
-   * Classifies the images this chain sampled itself (its generated start, its fresh proposals) that
-   * its classifier has not read yet, so the classifier judges them on what it sees rather than as
-   * unseen. Pool images are left to the classification job.
+   * Classifies what the judge is about to read that the chain's classifier has not read yet: the
+   * current set and the entering image, sampled by the chain or drawn from the pool alike. Judged on
+   * the verdicts it happened to find, the classifier measured only the members someone had classified
+   * (an unmeasurable set then lost to any swap), and it saw its own fresh images as unseen.
    */
-  async function classifyFresh(chainId: number): Promise<void> {
+  async function classifyUnread(chainId: number): Promise<void> {
     const chain = chainOrFail(chainId)
-    if (chain.judge === 'human' || !deps.classify) return
+    if (chain.judge === 'human' || chain.state !== 'running' || !deps.classify) return
     const ids = chain.proposal ? [...chain.members, chain.proposal.inImageId] : chain.members
-    const unread = ids.filter((id) => verdict(chain, id) === null && ws.images.get(id)?.provenance.source === 'mcmc-sample')
+    const unread = ids.filter((id) => verdict(chain, id) === null)
     if (unread.length === 0) return
     try {
       await deps.classify(chain.projectId, chain.classifierId, unread)
@@ -309,12 +310,12 @@ export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
     }
   }
 
-  /** One sampling (then classification of what it sampled) per chain at a time; later callers wait for the one in flight. */
+  /** One sampling (then classification of what the judge reads) per chain at a time; later callers wait for the one in flight. */
   function fulfil(chainId: number): Promise<void> {
     const running = inFlight.get(chainId)
     if (running) return running
     const p = sampleOnce(chainId)
-      .then(() => classifyFresh(chainId))
+      .then(() => classifyUnread(chainId))
       .finally(() => inFlight.delete(chainId))
     inFlight.set(chainId, p)
     return p
@@ -389,7 +390,7 @@ export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
       let decided = 0
       let needsHuman = false
       for (;;) {
-        // Samples a pending draw and classifies fresh images before they are judged.
+        // Samples a pending draw and classifies what is about to be judged.
         if (chain.state === 'running') {
           await fulfil(chain.id)
           chain = chainOrFail(chain.id)
