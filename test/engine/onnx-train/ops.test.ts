@@ -43,6 +43,17 @@ const cases: Record<string, OpCase> = {
   Softplus: { params: { x: [6] }, init: (_n, i) => i - 3, build: (d, p) => d.softplus(p.x) }
 }
 
+// alpha·op(a)·op(b) in every transpose combination: float64 graphs state it as Transpose/MatMul/Mul,
+// float32 graphs as onnxruntime's FusedMatMul with its own backward rule; both are checked.
+const fusedCases: Record<string, OpCase> = {}
+for (const transA of [false, true]) {
+  for (const transB of [false, true]) {
+    const a = transA ? [2, 3, 4, 5] : [2, 3, 5, 4]
+    const b = transB ? [2, 3, 6, 4] : [2, 3, 4, 6]
+    fusedCases[`FusedMatMul transA=${transA} transB=${transB} alpha=0.5`] = { params: { a, b }, build: (d, p) => d.fusedMatMul(p.a, p.b, { transA, transB, alpha: 0.5 }) }
+  }
+}
+
 // ORT's CPU provider has no double kernel for Softplus; they are checked in float32 (h = 1e-2).
 const float32Only = new Set(['Softplus'])
 
@@ -54,6 +65,25 @@ describe('ONNX reverse mode: vector-Jacobian rules against central differences',
       expect(err).toBeLessThan(precision === 'float64' ? 1e-5 : 1e-4)
     })
   }
+
+  for (const [name, c] of Object.entries(fusedCases)) {
+    it(`${name} (float64: Transpose, MatMul, Mul)`, async () => {
+      expect(await gradCheck(c, 'float64')).toBeLessThan(1e-5)
+    })
+    it(`${name} (float32: one FusedMatMul node and its rule)`, async () => {
+      expect(await gradCheck(c, 'float32')).toBeLessThan(1e-4)
+    })
+  }
+
+  it('FusedMatMul: a float32 graph uses the contrib op, a float64 graph does not', () => {
+    const count = (precision: 'float32' | 'float64'): number => {
+      const d = new DiffGraph('fused', precision)
+      d.output(d.fusedMatMul(d.param('a', [2, 3, 4]), d.param('b', [2, 5, 4]), { transB: true }), 'y')
+      return (new TextDecoder('latin1').decode(d.toBytes('fused')).match(/FusedMatMul/g) ?? []).length
+    }
+    expect(count('float32')).toBe(1)
+    expect(count('float64')).toBe(0)
+  })
 
   it('Gather: the table gradient scatter-adds repeated indices', async () => {
     const err = await gradCheck({

@@ -11,7 +11,7 @@
 // float64 for the central-difference checks (ORT runs most of these ops in double).
 
 import { DataType, type ElemType } from '../onnx/proto'
-import { floatAttr, GraphBuilder, type AttrInput } from '../onnx/graph'
+import { floatAttr, GraphBuilder, MS_DOMAIN, type AttrInput } from '../onnx/graph'
 
 export type Shape = readonly number[]
 export type Precision = 'float32' | 'float64'
@@ -116,8 +116,8 @@ export class DiffGraph {
 
   // ---- recording ---------------------------------------------------------------------------------
 
-  private emit(opType: string, inputs: readonly string[], attrs: Record<string, AttrInput>, shapes: readonly Shape[], vjp: Vjp | null): string[] {
-    const outs = this.g.node(opType, inputs, attrs, shapes.length)
+  private emit(opType: string, inputs: readonly string[], attrs: Record<string, AttrInput>, shapes: readonly Shape[], vjp: Vjp | null, domain = ''): string[] {
+    const outs = this.g.node(opType, inputs, attrs, shapes.length, opType.toLowerCase(), domain)
     outs.forEach((o, i) => this.shapes.set(o, [...shapes[i]]))
     if (vjp && inputs.some((i) => this.live.has(i))) {
       for (const o of outs) this.live.add(o)
@@ -275,6 +275,47 @@ export class DiffGraph {
       }
       return [ga, gb]
     })
+  }
+
+  /**
+   * alpha · op(a) @ op(b) over the last two axes, op = transpose where asked, with equal leading (batch)
+   * axes on both sides: attention's q·kᵀ/√d and its backward, without Transpose nodes or a separate scale.
+   * float32 graphs run onnxruntime's contrib FusedMatMul, whose backward is FusedMatMuls again; it has no
+   * float64 kernel, so float64 graphs (the central-difference checks) state the same product as
+   * Transpose, MatMul and Mul.
+   */
+  fusedMatMul(a: string, b: string, o: { transA?: boolean; transB?: boolean; alpha?: number } = {}): string {
+    const [sa, sb] = [this.shape(a), this.shape(b)]
+    const transA = o.transA ?? false
+    const transB = o.transB ?? false
+    const alpha = o.alpha ?? 1
+    if (sa.length < 2 || sa.length !== sb.length || !sameShape(sa.slice(0, -2), sb.slice(0, -2))) {
+      throw new Error(`autodiff: fusedMatMul needs operands with the same leading axes, got [${sa.join(',')}] and [${sb.join(',')}]`)
+    }
+    const r = sa.length
+    const [m, k] = transA ? [sa[r - 1], sa[r - 2]] : [sa[r - 2], sa[r - 1]]
+    const [k2, n] = transB ? [sb[r - 1], sb[r - 2]] : [sb[r - 2], sb[r - 1]]
+    if (k !== k2) throw new Error(`autodiff: fusedMatMul inner dimensions differ ([${sa.join(',')}] x [${sb.join(',')}])`)
+    if (this.precision === 'float64') {
+      const swap = [...sa.slice(0, -2).map((_, i) => i), r - 1, r - 2]
+      const y = this.matmul(transA ? this.transpose(a, swap) : a, transB ? this.transpose(b, swap) : b)
+      return alpha === 1 ? y : this.mul(y, this.scalar(alpha))
+    }
+    const out = [...sa.slice(0, -2), m, n]
+    const fused = (x: string, y: string, tA: boolean, tB: boolean, shape: Shape): string =>
+      this.emit('FusedMatMul', [x, y], { transA: tA ? 1 : 0, transB: tB ? 1 : 0, alpha: floatAttr(alpha) }, [shape], null, MS_DOMAIN)[0]
+    return this.emit(
+      'FusedMatMul',
+      [a, b],
+      { transA: transA ? 1 : 0, transB: transB ? 1 : 0, alpha: floatAttr(alpha) },
+      [out],
+      ([g]) => [
+        // C = α·op(A)·op(B): dA = α·g·op(B)ᵀ (or α·op(B)·gᵀ when A was transposed), and likewise for B.
+        this.live.has(a) ? (transA ? fused(b, g!, transB, true, sa) : fused(g!, b, false, !transB, sa)) : null,
+        this.live.has(b) ? (transB ? fused(g!, a, true, transA, sb) : fused(a, g!, !transA, false, sb)) : null
+      ],
+      MS_DOMAIN
+    )[0]
   }
 
   /** Gemm y = a @ b + c with a [m, k], b [k, n], c broadcastable to [m, n] (no transposes, alpha = beta = 1). */

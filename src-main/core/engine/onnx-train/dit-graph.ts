@@ -44,17 +44,14 @@ export function ditForward(d: DiffGraph, config: DiTConfig, w: Readonly<Record<s
   const one = d.scalar(1)
   const modulate = (x: string, shift: string, scale: string): string => d.add(d.mul(d.layerNorm(x, LN_EPS), d.add(scale, one)), shift)
   let x = d.add(d.linear(xp, w['stem.w'], w['stem.b']), w['pos'])
-  const invSqrtHd = d.scalar(1 / Math.sqrt(hd))
   for (let i = 0; i < config.depth; i++) {
     const b = `blocks.${i}`
     const [shift1, scale1, gate1, shift2, scale2, gate2] = chunks(`${b}.ada`, 6)
     const [q, k, v] = d.split(d.linear(modulate(x, shift1, scale1), w[`${b}.qkv.w`], w[`${b}.qkv.b`]), 3, 2)
-    const heads = (t: string): string => d.reshape(t, [B, T, H, hd])
-    const qh = d.transpose(d.mul(heads(q), invSqrtHd), [0, 2, 1, 3])
-    const kt = d.transpose(heads(k), [0, 2, 3, 1])
-    const vh = d.transpose(heads(v), [0, 2, 1, 3])
-    const attn = d.softmax(d.matmul(qh, kt), -1)
-    const o = d.reshape(d.transpose(d.matmul(attn, vh), [0, 2, 1, 3]), [B, T, D])
+    // [B, H, T, hd] heads; q·kᵀ/√hd and attn·v as FusedMatMuls, whose backward needs no Transposes.
+    const heads = (t: string): string => d.transpose(d.reshape(t, [B, T, H, hd]), [0, 2, 1, 3])
+    const attn = d.softmax(d.fusedMatMul(heads(q), heads(k), { transB: true, alpha: 1 / Math.sqrt(hd) }), -1)
+    const o = d.reshape(d.transpose(d.fusedMatMul(attn, heads(v)), [0, 2, 1, 3]), [B, T, D])
     x = d.add(x, d.mul(gate1, d.linear(o, w[`${b}.out.w`], w[`${b}.out.b`])))
     const hidden = d.silu(d.linear(modulate(x, shift2, scale2), w[`${b}.mlp.w1`], w[`${b}.mlp.b1`]))
     x = d.add(x, d.mul(gate2, d.linear(hidden, w[`${b}.mlp.w2`], w[`${b}.mlp.b2`])))

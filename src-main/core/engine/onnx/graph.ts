@@ -14,6 +14,9 @@
 
 import { DataType, encodeModel, type AttributeValue, type Dim, type ElemType, type NodeSpec, type TensorSpec, type ValueInfoSpec } from './proto'
 
+/** onnxruntime's contrib operator domain (FusedMatMul and friends); CPU kernels ship with onnxruntime-node. */
+export const MS_DOMAIN = 'com.microsoft'
+
 export type AttrInput = number | readonly number[] | string | AttributeValue
 
 export function floatAttr(value: number): AttributeValue {
@@ -54,6 +57,8 @@ export class GraphBuilder {
   private readonly counters = new Map<string, number>()
   // Scalar and shape constants are shared so repeated helpers do not duplicate initializers.
   private readonly constCache = new Map<string, string>()
+  // Operator domains beyond ONNX's own (e.g. com.microsoft for onnxruntime's contrib ops) that nodes use.
+  private readonly domains = new Set<string>()
 
   constructor(readonly name = 'graph') {}
 
@@ -127,8 +132,11 @@ export class GraphBuilder {
     return name
   }
 
-  /** Adds a node with `outputCount` outputs and returns their names. */
-  node(opType: string, inputs: readonly string[], attrs: Record<string, AttrInput> = {}, outputCount = 1, hint = opType.toLowerCase()): string[] {
+  /**
+   * Adds a node with `outputCount` outputs and returns their names. `domain` names an operator set other
+   * than ONNX's (MS_DOMAIN for onnxruntime's contrib ops); the model then imports it.
+   */
+  node(opType: string, inputs: readonly string[], attrs: Record<string, AttrInput> = {}, outputCount = 1, hint = opType.toLowerCase(), domain = ''): string[] {
     for (const i of inputs) {
       // '' is ONNX's marker for an omitted optional input.
       if (i !== '' && !this.used.has(i)) throw new Error(`onnx graph ${this.name}: ${opType} input "${i}" does not exist`)
@@ -136,7 +144,8 @@ export class GraphBuilder {
     const outputs = Array.from({ length: outputCount }, () => this.fresh(hint))
     const attributes: Record<string, AttributeValue> = {}
     for (const [k, v] of Object.entries(attrs)) attributes[k] = toAttribute(k, v)
-    this.nodes.push({ opType, inputs, outputs, name: this.fresh(`n_${hint}`), attributes })
+    if (domain) this.domains.add(domain)
+    this.nodes.push({ opType, inputs, outputs, name: this.fresh(`n_${hint}`), attributes, ...(domain ? { domain } : {}) })
     return outputs
   }
 
@@ -219,11 +228,12 @@ export class GraphBuilder {
     return this.nodes.length
   }
 
-  /** Serialises the graph as an ONNX ModelProto (IR 8, opset 17). */
+  /** Serialises the graph as an ONNX ModelProto (IR 8, opset 17, plus version 1 of any contrib domain used). */
   toBytes(meta: ModelMetadata = {}): Uint8Array {
     if (this.outputs.length === 0) throw new Error(`onnx graph ${this.name}: no outputs declared`)
     return encodeModel({
       graph: { name: this.name, nodes: this.nodes, initializers: this.initializers, inputs: this.inputs, outputs: this.outputs },
+      opsets: [{ domain: '', version: 17 }, ...[...this.domains].map((domain) => ({ domain, version: 1 }))],
       producerVersion: meta.producerVersion,
       docString: meta.docString,
       metadata: meta.metadata
