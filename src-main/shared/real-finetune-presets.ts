@@ -30,7 +30,8 @@ export const REAL_FINETUNE_PRESETS: Record<RealPresetName, { label: string; sett
       gradientCheckpointing: true,
       checkpointEvery: 100,
       processes: 1,
-      cpu: false
+      cpu: false,
+      deepspeedStage: null
     }
   },
   /**
@@ -59,7 +60,8 @@ export const REAL_FINETUNE_PRESETS: Record<RealPresetName, { label: string; sett
       gradientCheckpointing: false,
       checkpointEvery: 10,
       processes: 1,
-      cpu: true
+      cpu: true,
+      deepspeedStage: null
     }
   }
 }

@@ -11,6 +11,7 @@ import { createTrainJobs, type TrainJobs } from '../../src-main/core/features/mo
 import { runDirOf } from '../../src-main/core/features/models/paths'
 import { envPython, trainerEnv } from '../../src-main/core/python-env'
 import type { RealFinetuneSettings } from '../../src-main/core/features/fine-tuning/real/settings'
+import type { SlurmDeps } from '../../src-main/core/features/fine-tuning/real/slurm/job'
 import { requireTestEnv, TRAINER_SOURCE } from '../helpers/python-env'
 import { toyPreference, type ToyPreference } from './fixture'
 import { REAL_FINETUNE_PRESETS } from '../../src-main/shared/real-finetune-presets'
@@ -33,7 +34,8 @@ export interface RealHarness {
   close(): Promise<void>
 }
 
-export async function realHarness(prefix: string): Promise<RealHarness> {
+/** slurm: how the train jobs reach Slurm (a test cluster's client, or one whose PATH lacks sbatch). */
+export async function realHarness(prefix: string, opts: { slurm?: SlurmDeps['slurm'] } = {}): Promise<RealHarness> {
   const envDir = requireTestEnv()
   const tmp = tempDir(prefix)
   const modelDir = join(tmp.dir, 'tiny-sd')
@@ -44,7 +46,16 @@ export async function realHarness(prefix: string): Promise<RealHarness> {
   const workspaceDir = join(tmp.dir, 'workspace')
   const logs: string[] = []
   const catalog = createCatalog({ workspaceDir, baseModelDir: join(tmp.dir, 'no-base'), runName: () => null })
-  const train = createTrainJobs({ ws: toy.ws, runner, catalog, workspaceDir, emit: () => {}, log: (l) => logs.push(l), qualityChecks: false, realTrainer: { envDir, sourceDir: TRAINER_SOURCE } })
+  const train = createTrainJobs({
+    ws: toy.ws,
+    runner,
+    catalog,
+    workspaceDir,
+    emit: () => {},
+    log: (l) => logs.push(l),
+    qualityChecks: false,
+    realTrainer: { envDir, sourceDir: TRAINER_SOURCE, slurm: opts.slurm }
+  })
   return {
     dir: tmp.dir,
     envDir,

@@ -18,12 +18,23 @@ def _version(name: str) -> str | None:
         return f"error: {type(err).__name__}: {err}"
 
 
+def _optional_version(name: str) -> str | None:
+    """An optional package: None when it is not installed at all, else its version (or why it fails to import)."""
+    import importlib.util
+
+    if importlib.util.find_spec(name) is None:
+        return None
+    return _version(name)
+
+
 def probe() -> dict:
     out: dict = {
         "python": platform.python_version(),
         "executable": sys.executable,
         "platform": platform.platform(),
         "packages": {n: _version(n) for n in ("torch", "diffusers", "transformers", "accelerate", "peft", "safetensors")},
+        # Optional: DeepSpeed ZeRO is offered only where this says it imports.
+        "deepspeed": _optional_version("deepspeed"),
         "cuda": None,
         "gpus": [],
         "mps": False,

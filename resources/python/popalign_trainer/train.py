@@ -204,6 +204,12 @@ def train(config_path: str) -> int:
     params = [p for p in unet.parameters() if p.requires_grad]
     optimizer = torch.optim.AdamW(params, lr=cfg.learningRate, betas=(cfg.adamBeta1, cfg.adamBeta2), eps=cfg.adamEpsilon, weight_decay=cfg.weightDecay)
     lr_scheduler = get_scheduler("constant_with_warmup", optimizer=optimizer, num_warmup_steps=cfg.warmupSteps)
+    ds_plugin = getattr(accelerator.state, "deepspeed_plugin", None)
+    if ds_plugin is not None:
+        # DeepSpeed (the studio's Accelerate config chose it) sizes its engine from the micro-batch,
+        # which Accelerate reads from a data loader; the trainer draws its own batches, so it says the
+        # size itself: 2 x pairsPerStep images per process (winners and losers; SFT draws as many).
+        ds_plugin.deepspeed_config["train_micro_batch_size_per_gpu"] = 2 * cfg.pairsPerStep
     unet, optimizer, lr_scheduler = accelerator.prepare(unet, optimizer, lr_scheduler)
 
     def raw_unet():

@@ -1,5 +1,6 @@
 // What the managed environment holds, from the environment itself (popalign_trainer/probe.py):
 // Python and library versions, CUDA, the GPUs with their free memory, the machine's free memory.
+import { spawnSync } from 'node:child_process'
 import { runLines } from './lines'
 import { envPython } from './paths'
 
@@ -8,6 +9,8 @@ export interface EnvProbe {
   executable: string
   platform: string
   packages: Record<string, string | null>
+  /** The optional deepspeed package: its version, "error: …" when it fails to import, null when absent. */
+  deepspeed: string | null
   /** CUDA version when a CUDA device is usable, else null. */
   cuda: string | null
   cudaBuild?: string | null
@@ -29,6 +32,19 @@ export async function probeEnv(envDir: string, sourceDir: string): Promise<EnvPr
   const r = await runLines(envPython(envDir), ['-m', 'popalign_trainer.probe'], { env: trainerEnv(sourceDir), onStdout: (l) => (json = l.startsWith('{') ? l : json) })
   if (r.code !== 0 || !json) throw new Error(`probing the trainer environment failed: ${r.tail.slice(-3).join(' | ')}`)
   return JSON.parse(json) as EnvProbe
+}
+
+/**
+ * Whether a package is importable in the environment, asked without importing it (no torch start-up):
+ * the quick check behind refusing DeepSpeed before a run starts.
+ */
+export function hasPackage(envDir: string, name: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a package name: ${name}`)
+  const r = spawnSync(envPython(envDir), ['-c', `import importlib.util, sys; sys.exit(0 if importlib.util.find_spec("${name}") else 3)`], {
+    env: { ...env, PYTHONNOUSERSITE: '1' },
+    timeout: 30_000
+  })
+  return r.status === 0
 }
 
 /** One line for the screen: "Python 3.11.7 · torch 2.13.0+cpu · CPU only" or the GPUs. */

@@ -16,6 +16,8 @@ export const PythonProbe = z.object({
   cuda: z.string().nullable(),
   gpus: z.array(z.object({ name: z.string(), freeBytes: z.number(), totalBytes: z.number() })),
   memory: z.object({ freeBytes: z.number(), totalBytes: z.number() }).nullable(),
+  /** The deepspeed package's version where it is importable (optional; the studio never installs it), else null. */
+  deepspeed: z.string().nullable(),
   /** One line: "Python 3.11.7 · torch 2.13.0+cpu · CPU only · 20.1 GiB RAM free". */
   summary: z.string()
 })
@@ -54,7 +56,9 @@ export const RealSettingsInput = z
     gradientCheckpointing: z.boolean(),
     checkpointEvery: z.number(),
     processes: z.number(),
-    cpu: z.boolean()
+    cpu: z.boolean(),
+    /** DeepSpeed ZeRO stage (1 or 2) where the deepspeed package is installed; null: plain data parallel. */
+    deepspeedStage: z.number().nullable()
   })
   .partial()
   .strict()
@@ -94,7 +98,17 @@ export const RealMetrics = TrainMetrics.extend({
   /** A Slurm β sweep: each array task's β and curve (task 0's curve is also finetunePoints). */
   tasks: z.array(z.object({ task: Count, beta: z.number(), points: z.array(FinetunePoint) })),
   /** Where the trained LoRA or UNet is, once the run is done. */
-  result: z.object({ kind: z.string(), path: z.string() }).nullable()
+  result: z.object({ kind: z.string(), path: z.string() }).nullable(),
+  /** A Slurm run on a computer without sbatch: its files were written, not submitted; what to copy and type. */
+  written: z
+    .object({
+      runDir: z.string(),
+      files: z.array(z.object({ label: z.string(), path: z.string() })),
+      submit: z.string(),
+      launch: z.string(),
+      note: z.string()
+    })
+    .nullable()
 })
 export type RealMetrics = z.infer<typeof RealMetrics>
 

@@ -15,7 +15,10 @@ export function realFinetuneHandlers(engine: EngineService | undefined): Pick<Ha
   return {
     'python.status': ({ probe }) => e().real.status(probe),
     'python.install': () => e().real.install(),
-    'train.startReal': ({ projectId, modelDir, snapshotId, settings, slurm }) => e().train.startReal(projectId, { modelDir, snapshotId, settings, slurm }),
+    'train.startReal': ({ projectId, modelDir, snapshotId, settings, slurm }) => {
+      e().real.checkStart(settings, slurm)
+      return e().train.startReal(projectId, { modelDir, snapshotId, settings, slurm })
+    },
     'train.realRuns': ({ projectId }) => e().real.runs(projectId),
     'train.realMetrics': ({ jobId, maxPoints }) => e().real.metrics(jobId, maxPoints)
   }

@@ -19,7 +19,8 @@ import { writePopalignCsv } from '../../preference-data/export/popalign-csv'
 import { writeFileAtomicSync } from '../../../fs/atomic-write'
 import type { JobContext } from '../../../jobs/runner'
 import { ensurePythonEnv } from '../../../python-env/env'
-import { trainerEnv } from '../../../python-env/probe'
+import { hasPackage, trainerEnv } from '../../../python-env/probe'
+import { envBin, envPython } from '../../../python-env/paths'
 import { loadSnapshotContent } from '../../preference-data/snapshots/service'
 import { accelerateConfig, launchCommand, parseRealSettings, runFile, type RealFinetuneSettings } from './settings'
 import { startTrainerProcess, type RunControl, type TrainerEvent } from './trainer-process'
@@ -47,6 +48,8 @@ export interface RealFinetuneDeps {
   log: (line: string) => void
 }
 
+const envPip = (envDir: string): string => envBin(envDir, 'pip')
+
 export const LINEAGE_FILE = 'lineage.json'
 export const RESULT_FILE = 'result.json'
 
@@ -71,6 +74,20 @@ export function checkModelFolder(modelDir: string): void {
   const missing = ['model_index.json', 'unet/config.json', 'vae/config.json', 'text_encoder/config.json', 'scheduler/scheduler_config.json'].filter((f) => !existsSync(join(modelDir, f)))
   if (!existsSync(join(modelDir, 'tokenizer'))) missing.push('tokenizer/')
   if (missing.length) throw new Error(`${modelDir} is not a diffusers model folder: missing ${missing.join(', ')}`)
+}
+
+/**
+ * DeepSpeed is optional and never installed by the studio: a run asking for it where the environment
+ * it runs in lacks the package is refused before anything starts. A cluster's own environment
+ * (Slurm envDir) cannot be looked into from here, so that case is left to the cluster.
+ */
+export function checkDeepSpeed(settings: RealFinetuneSettings, envDir: string | null): void {
+  if (settings.deepspeedStage === null || envDir === null) return
+  if (!existsSync(envPython(envDir)) || !hasPackage(envDir, 'deepspeed'))
+    throw new Error(
+      `DeepSpeed ZeRO stage ${settings.deepspeedStage} was chosen, but the deepspeed package is not installed in the trainer environment (${envDir}). ` +
+        `Turn DeepSpeed off, or install it there yourself (${envPip(envDir)} install deepspeed) and start again.`
+    )
 }
 
 /** Installs or checks the managed environment, reporting the installer's progress as the job's. */

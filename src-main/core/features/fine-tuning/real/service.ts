@@ -13,9 +13,12 @@ import { runDirOf } from '../../models/paths'
 import type { TrainJobs } from '../../models/train-jobs'
 import type { Workspace } from '../../../store/workspace'
 import { publicJob } from '../../../store/repos/jobs'
-import { isRealPayload, LINEAGE_FILE, RESULT_FILE } from './job'
+import { checkDeepSpeed, isRealPayload, LINEAGE_FILE, RESULT_FILE } from './job'
+import { parseRealSettings } from './settings'
+import { clusterSettings } from './slurm/script'
 import { isSlurmPayload, taskRecordDir } from './slurm/job'
 import { parseSlurmSettings, taskBetas } from './slurm/settings'
+import { readWritten } from './slurm/written'
 
 export interface RealFinetuneServiceDeps {
   ws: Workspace
@@ -41,6 +44,12 @@ function hasSbatch(): boolean {
 }
 
 const pointOf = (l: MetricsLine): FinetunePoint => ({ step: l.step, loss: l.loss, implicitAccuracy: l.implicitAccuracy ?? null, rewardMargin: l.rewardMargin ?? null, Z: l.Z ?? null })
+
+/** The contract's view of a written, not submitted run (the record's time stays in the file). */
+function writtenOf(runDir: string): RealMetrics['written'] {
+  const w = readWritten(runDir)
+  return w ? { runDir: w.runDir, files: w.files, submit: w.submit, launch: w.launch, note: w.note } : null
+}
 
 export function createRealFinetuneService(deps: RealFinetuneServiceDeps) {
   const requirements = join(deps.sourceDir, 'requirements.txt')
@@ -75,6 +84,7 @@ export function createRealFinetuneService(deps: RealFinetuneServiceDeps) {
             cuda: p.cuda,
             gpus: p.gpus.map((g) => ({ name: g.name, freeBytes: g.freeBytes, totalBytes: g.totalBytes })),
             memory: p.memory,
+            deepspeed: p.deepspeed ?? null,
             summary: describeProbe(p)
           }
         }
@@ -128,7 +138,8 @@ export function createRealFinetuneService(deps: RealFinetuneServiceDeps) {
           }
         : null,
       tasks: betas.map((beta, task) => ({ task, beta, points: thin(readMetrics(taskRecordDir(runDir, task)), maxPoints).map(pointOf) })),
-      result: result && typeof result.path === 'string' && existsSync(result.path) ? { kind: String(result.kind), path: result.path } : null
+      result: result && typeof result.path === 'string' && existsSync(result.path) ? { kind: String(result.kind), path: result.path } : null,
+      written: slurm ? writtenOf(runDir) : null
     }
   }
 
@@ -141,6 +152,22 @@ export function createRealFinetuneService(deps: RealFinetuneServiceDeps) {
       .map(publicJob)
   }
 
-  return { status, install, metrics, runs }
+  /**
+   * What a start is refused for beyond the settings' own checks (train.startReal runs those): the
+   * cluster's view of the settings (DeepSpeed on machines without GPUs), and DeepSpeed where the
+   * environment the run uses lacks it. Called before the job is created, so nothing runs.
+   */
+  function checkStart(settingsInput: unknown, slurmInput: unknown): void {
+    try {
+      const settings = parseRealSettings(settingsInput)
+      const slurm = slurmInput === undefined || slurmInput === null ? null : parseSlurmSettings(slurmInput)
+      if (slurm) clusterSettings(settings, slurm)
+      checkDeepSpeed(settings, slurm?.envDir ? null : deps.envDir)
+    } catch (err) {
+      throw new ApiFailure('bad_request', (err as Error).message)
+    }
+  }
+
+  return { status, install, metrics, runs, checkStart }
 }
 export type RealFinetuneService = ReturnType<typeof createRealFinetuneService>

@@ -11,6 +11,9 @@ export const REAL_WEIGHTINGS = ['constant', 'debias', 'min_snr'] as const
 export const MIXED_PRECISION = ['no', 'fp16', 'bf16'] as const
 /** Which UNet layers a LoRA adapts (popalign_trainer/config.py LORA_LAYERS names the modules). */
 export const LORA_LAYERS = ['attention', 'all'] as const
+/** DeepSpeed ZeRO stages the studio writes: 1 shards the optimizer state, 2 the gradients too. Stage 3
+ * would shard the parameters, the frozen reference's included, which the trainer does not handle. */
+export const DEEPSPEED_STAGES = [1, 2] as const
 
 export interface RealFinetuneSettings {
   method: (typeof REAL_METHODS)[number]
@@ -36,6 +39,8 @@ export interface RealFinetuneSettings {
   processes: number
   /** Train on the CPU even where a GPU is present (tests, machines without CUDA). */
   cpu: boolean
+  /** DeepSpeed ZeRO stage (one of DEEPSPEED_STAGES) through Accelerate, or null for plain data parallel; optional and GPU only. */
+  deepspeedStage: number | null
 }
 
 /** PopAlignSDXL's 4_train.sh recipe (docs/methods/popalign.md): the screen's paper preset, with full weights by default. */
@@ -66,6 +71,8 @@ export function parseRealSettings(input: unknown): RealFinetuneSettings {
   check(typeof o.gradientCheckpointing === 'boolean', 'gradientCheckpointing', 'true or false', o.gradientCheckpointing)
   check(typeof o.cpu === 'boolean', 'cpu', 'true or false', o.cpu)
   check(!(o.cpu && o.mixedPrecision === 'fp16'), 'mixedPrecision', 'no or bf16 on the CPU (fp16 needs a GPU)', o.mixedPrecision)
+  check(o.deepspeedStage === null || (DEEPSPEED_STAGES as readonly unknown[]).includes(o.deepspeedStage), 'deepspeedStage', 'null (no DeepSpeed), 1 or 2', o.deepspeedStage)
+  check(!(o.cpu && o.deepspeedStage !== null), 'deepspeedStage', 'null on the CPU (DeepSpeed trains on GPUs; turn CPU only off or DeepSpeed off)', o.deepspeedStage)
   return o
 }
 
@@ -102,11 +109,12 @@ export function accelerateConfig(s: RealFinetuneSettings): string {
   // starts num_processes workers. Its MULTI_CPU type starts ONE process unless mpirun wraps the launch,
   // so two "processes" trained alone. The workers stay on the CPU, with gloo, because the trainer's run
   // file says cpu (Accelerator(cpu=True)); use_cpu records the same for a reader of this file.
-  const distributed = s.processes === 1 ? 'NO' : 'MULTI_GPU'
+  const distributed = s.deepspeedStage !== null ? 'DEEPSPEED' : s.processes === 1 ? 'NO' : 'MULTI_GPU'
   return [
     '# Written by PopAlign Studio for this run; `accelerate launch --config_file` reads it.',
     ...(s.cpu && s.processes > 1 ? ['# CPU processes: MULTI_GPU picks the torchrun launcher; the run file\'s "cpu": true keeps each one on the CPU (gloo).'] : []),
     'compute_environment: LOCAL_MACHINE',
+    ...(s.deepspeedStage !== null ? deepspeedSection(s.deepspeedStage) : []),
     `distributed_type: ${distributed}`,
     'downcast_bf16: "no"',
     // Quoted: YAML 1.1 reads a bare no as false, which Accelerate rejects.
@@ -121,6 +129,25 @@ export function accelerateConfig(s: RealFinetuneSettings): string {
     ...(s.processes > 1 ? ['main_process_ip: 127.0.0.1', 'main_process_port: 29511'] : []),
     ''
   ].join('\n')
+}
+
+/**
+ * Accelerate's DeepSpeed section. The launcher is 'standard' (torchrun on each machine) because the
+ * studio, or the Slurm script's srun, starts one launch per machine itself; Accelerate's default, pdsh,
+ * would ssh into the other machines. The micro-batch size is left to the trainer, which sets it from
+ * pairsPerStep (it hands Accelerate no data loader to read it from).
+ */
+function deepspeedSection(stage: number): string[] {
+  return [
+    '# DeepSpeed ZeRO through Accelerate; needs the deepspeed package in the trainer environment (optional, not installed by the studio).',
+    'deepspeed_config:',
+    '  deepspeed_multinode_launcher: standard',
+    '  gradient_accumulation_steps: 1',
+    '  offload_optimizer_device: none',
+    '  offload_param_device: none',
+    '  zero3_init_flag: false',
+    `  zero_stage: ${stage}`
+  ]
 }
 
 export interface LaunchCommand {

@@ -19,6 +19,8 @@ export function isLiveState(state: string): boolean {
 }
 
 export class SlurmCommandError extends Error {}
+/** sbatch is not on this machine: the run's files are written for the user to submit on the cluster. */
+export class SbatchMissingError extends SlurmCommandError {}
 
 /** "3", "0-4", "1,3-5" or "0-9%2" (a throttle) as task numbers. */
 export function expandTaskIds(spec: string): number[] {
@@ -112,7 +114,7 @@ export function createSlurmClient(o: SlurmClientOptions = {}): SlurmClient {
   return {
     async submit(script) {
       const r = await run('sbatch', ['--parsable', script])
-      if (r.missing) throw new SlurmCommandError(`sbatch is not on this machine's PATH; submit the script on the cluster with: sbatch ${script}`)
+      if (r.missing) throw new SbatchMissingError(`sbatch is not on this machine's PATH; submit the script on the cluster with: sbatch ${script}`)
       if (!r.ok) throw new SlurmCommandError(`sbatch refused the job: ${r.stderr || 'no reason given'}`)
       const id = r.stdout.trim().split(';')[0]
       if (!/^\d+$/.test(id)) throw new SlurmCommandError(`sbatch answered ${JSON.stringify(r.stdout.trim())} instead of a job id`)

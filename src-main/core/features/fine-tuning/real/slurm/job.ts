@@ -27,7 +27,8 @@ import {
 } from '../job'
 import { parseRealSettings, runFile } from '../settings'
 import type { RunControl, TrainerEvent } from '../trainer-process'
-import { createSlurmClient, type SlurmClient, type TaskState } from './client'
+import { createSlurmClient, SbatchMissingError, type SlurmClient, type TaskState } from './client'
+import { recordWritten, writtenMessage } from './written'
 import { followSlurmJob, stderrTail } from './follow'
 import { clusterAccelerateConfig, clusterSettings, multiNodeLaunchCommand, slurmBatchScript, slurmLayout, slurmNodeScript } from './script'
 import { parseSlurmSettings, taskBetas, type SlurmSettings } from './settings'
@@ -113,7 +114,14 @@ export async function runSlurmFinetune(ctx: JobContext, deps: SlurmDeps, live: M
   }
   if (!jobId) {
     ctx.progress({ done: Math.min(...steps), total: settings.steps, message: `submitting ${script} with sbatch` })
-    jobId = await client.submit(script)
+    try {
+      jobId = await client.submit(script)
+    } catch (err) {
+      // No sbatch here: the files are what the user needs; the run ends written, not failed.
+      if (!(err instanceof SbatchMissingError)) throw err
+      const written = recordWritten(runDir, betas.length, dataFile, { envDir, sourceDir, modelDir: real.modelDir })
+      return { message: writtenMessage(written) }
+    }
     appendJsonLine(join(runDir, 'slurm', SUBMISSIONS_FILE), { slurmJobId: jobId, script, at: new Date().toISOString() })
     ctx.savePayload({ ...payload, real: { ...real, slurmJobId: jobId } } satisfies SlurmPayload)
   }
