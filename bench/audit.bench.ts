@@ -17,6 +17,7 @@ import { neutralPrompt } from '../src-main/core/world/prompts'
 import { renderFigureInto, CHANNELS } from '../src-main/core/world/renderer'
 import { writeWorldSample } from '../src-main/core/world/sample-folder'
 import { SILHOUETTES, TONES, VISIBLE_CONCEPTS } from '../src-main/core/world/taxonomy'
+import { processConfig } from '../src-main/cli/process-config'
 
 const TOTAL = Number(process.env.AUDIT_BENCH_IMAGES ?? 10_000)
 const PROMPTS = VISIBLE_CONCEPTS.slice(0, 8).map((c) => neutralPrompt(c))
@@ -30,7 +31,7 @@ const row = (what: string, value: string): void => {
 const seconds = (ms: number): string => `${(ms / 1000).toFixed(2)} s`
 
 async function classificationThroughput(): Promise<void> {
-  const classifier = await openClassifier('builtin')
+  const classifier = await openClassifier('builtin', processConfig().resourcesDir)
   try {
     const n = 4096
     const size = classifier.imageSize
@@ -79,7 +80,7 @@ async function endToEnd(): Promise<void> {
       finish: () => {}
     }
     t = performance.now()
-    const result = await runHeadlessAudit(plan, sink)
+    const result = await runHeadlessAudit(plan, sink, { resourcesDir: processConfig().resourcesDir })
     const auditMs = performance.now() - t
     const classify = stages.get('classifying')
     const build = stages.get('building the report')

@@ -41,6 +41,7 @@ import type { DataSource } from '../src-main/core/engine/train/data-source'
 import type { TrainConfig } from '../src-main/core/engine/train/config'
 import { parseProviderChoice, providerLabel, type ExecutionProvider } from '../src-main/core/engine/onnx/providers'
 import type { Tf } from '../src-main/core/engine/tf/backend'
+import { processConfig } from '../src-main/cli/process-config'
 
 const { values } = parseArgs({
   options: {
@@ -189,7 +190,7 @@ async function main(): Promise<void> {
 
   if (!values['skip-finetune'] && !against) {
     const f = fullSettings(1).finetune
-    const base = loadCheckpoint(join(defaultBaseModelDir(), BASE_CHECKPOINT_FILE))
+    const base = loadCheckpoint(join(defaultBaseModelDir(processConfig().resourcesDir), BASE_CHECKPOINT_FILE))
     const model = base.config.model
     const config = parseTrainConfig({
       model,

@@ -8,6 +8,7 @@
 import { AUDIT_USAGE, parseAuditArgs, UsageError } from '../core/features/reports/cli-args'
 import { runHeadlessAudit } from '../core/features/reports/headless'
 import { createProgressBar } from '../core/features/reports/progress-bar'
+import { processConfig } from './process-config'
 
 async function main(): Promise<number> {
   let plan
@@ -27,7 +28,7 @@ async function main(): Promise<number> {
   const sink = createProgressBar(process.stderr)
   const started = Date.now()
   try {
-    const result = await runHeadlessAudit(plan, sink)
+    const result = await runHeadlessAudit(plan, sink, { resourcesDir: processConfig().resourcesDir })
     sink.line(`audited ${result.images} images of ${result.report.models.length} model(s) in ${((Date.now() - started) / 1000).toFixed(1)} s`)
     for (const f of result.files) process.stdout.write(f + '\n')
     return 0

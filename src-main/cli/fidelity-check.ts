@@ -7,12 +7,13 @@ import { openClassifier } from '../core/classifier/open'
 import { fidelityResponse } from '../core/features/reports/fidelity-check'
 import { openWorldFidelity } from '../core/features/reports/world-fidelity'
 import type { Estimate } from '../core/features/reports/figures/report-model'
+import { processConfig } from './process-config'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { images: { type: 'string', default: '160' } } })
   const count = Number(values.images)
   if (!Number.isInteger(count) || count < 8) throw new Error(`--images must be an integer of at least 8, got ${values.images}`)
-  const classifier = await openClassifier('builtin')
+  const classifier = await openClassifier('builtin', processConfig().resourcesDir)
   try {
     const fidelity = await openWorldFidelity(classifier)
     if (!fidelity) throw new Error('the built-in classifier could not be opened for the fidelity check')

@@ -18,6 +18,7 @@ import { isFinalJobState } from '@shared/job-states'
 import type { CallContext } from '../core/api/dispatch'
 import { openStudio } from '../core/studio'
 import { parseFlags } from './flags'
+import { processConfig } from './process-config'
 
 const VALUE_FLAGS = [
   'workspace',
@@ -80,6 +81,7 @@ async function main(): Promise<void> {
   if (!args.workspace) throw new Error('--workspace DIR is required')
   const studio = await openStudio({
     workspaceDir: resolve(args.workspace),
+    config: processConfig(),
     log: (l) => console.error(`  ${l}`),
     engine: { progressIntervalMs: 1000, ...(args['base-dir'] ? { baseModelDir: resolve(args['base-dir']) } : {}) }
   })

@@ -9,6 +9,7 @@ import { checkPreset } from './experiments/preset-check'
 import { openQualityTools } from '../core/features/models/quality-check'
 import { FINETUNE_PRESETS } from '../core/features/fine-tuning/presets'
 import { isFinetuneMethod } from '../core/training/finetune/spec'
+import { processClassifierDir } from './process-config'
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -34,7 +35,7 @@ async function main(): Promise<void> {
   const seed = number('seed', values.seed) as number
   const presets = values.preset ? FINETUNE_PRESETS.filter((p) => p.name === values.preset) : FINETUNE_PRESETS
   if (presets.length === 0) throw new Error(`no preset "${values.preset}" (expected ${FINETUNE_PRESETS.map((p) => p.name).join(', ')})`)
-  const tools = await openQualityTools()
+  const tools = await openQualityTools(processClassifierDir())
   try {
     console.log(`| preset | method | seed | lr | steps | fidelity gap base -> tuned | change | silhouette disc. | tone disc. | passed | s |`)
     console.log('|---|---|---|---|---|---|---|---|---|---|---|')

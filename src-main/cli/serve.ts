@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { homedir } from 'node:os'
 import { join } from 'node:path'
-import { browseRootsFrom } from '../core/features/import/folder-browser'
+import { processConfig } from './process-config'
 import { openStudio } from '../core/studio'
 import { UsageError, parseServeArgs } from '../core/serve/args'
 import { openInBrowser } from '../core/serve/open-browser'
@@ -23,13 +23,11 @@ async function main(): Promise<void> {
   if (!existsSync(join(rendererDir, 'index.html'))) throw new Error(`the built UI is missing at ${rendererDir}; run "npm run build" first`)
 
   // Built layout: out/main/serve.js, two levels below the repository's resources/ folder.
-  const resourcesDir = process.env.POPALIGN_RESOURCES ?? join(__dirname, '../../resources')
-  process.env.POPALIGN_RESOURCES = resourcesDir
+  const config = processConfig(join(__dirname, '../../resources'))
   const studio = await openStudio({
     workspaceDir: args.workspaceDir,
-    resourcesDir,
-    browseRoots: browseRootsFrom(process.env, homedir()),
-    demoResourcesDir: process.env.POPALIGN_DEMO === '1' ? resourcesDir : undefined
+    config,
+    demoResourcesDir: process.env.POPALIGN_DEMO === '1' ? config.resourcesDir : undefined
   })
   let server: Awaited<ReturnType<typeof startServeMode>>
   const bind = portToBind(args.port, studio.workspaceDir)

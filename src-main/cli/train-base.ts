@@ -35,6 +35,7 @@ import { encodeContactSheet } from '../core/world/png'
 import { neutralPromptSet, specificPrompt } from '../core/world/prompts'
 import type { Concept, Silhouette, Tone } from '../core/world/taxonomy'
 import { parseFlags } from './flags'
+import { processClassifierDir } from './process-config'
 
 const FLAGS = [
   'steps',
@@ -99,6 +100,7 @@ async function evaluateAndWrite(config: TrainConfig, params: Readonly<Record<str
     params,
     perPrompt: Math.floor(numFlag(args, 'eval-per-prompt', 8)),
     sampling,
+    classifierDir: processClassifierDir(),
     onLog: (l) => console.log(l)
   })
   await writeFileAtomic(`${outDir}/evaluation.json`, JSON.stringify({ checkpoint: 'base.ckpt', ...evaluation }, null, 2) + '\n')

@@ -2,7 +2,6 @@
 // handlers, image lookup by id, token verification, pushed events). Electron's main process and the
 // plain-Node serve entry both start here, so the desktop app and serve mode run the same core.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
-import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { methodNames, type EventName, type EventPayload, type MethodName } from '@shared/contract'
 import { ApiFailure, type CallContext, type Handlers } from './api/dispatch'
@@ -31,8 +30,8 @@ import { seedDemoProject } from './demo-seed'
 import { createTeamService } from './features/team/team-service'
 import { createClassifyService } from './classifier/classify-job'
 import { createAcquireService, defaultResolveModel } from './features/preference-data/acquire/service'
-import { defaultBaseModelDir } from './features/models/paths'
 import { createExportService } from './features/preference-data/export/export-service'
+import type { StudioConfig } from './config'
 
 export const WORKSPACE_DB_FILE = 'workspace.db'
 /** What a caller other than the owner is told while the workspace is damaged (their token cannot be checked). */
@@ -70,15 +69,10 @@ export interface OpenStudioOptions {
   /** Folder of the shipped world sample, classifier and base model; when set, a new workspace gets the demo project. */
   demoResourcesDir?: string
   /**
-   * The shipped resources folder (base model, world classifier), decided by the entry point
-   * (resourcesDirFrom in core/resources.ts). Absent: the services fall back to defaultResourcesDir().
+   * Resources folder, export and browse roots, managed Python venv: decided once by the entry point
+   * (configFromEnvironment in core/config.ts) and handed to every service that needs one of them.
    */
-  resourcesDir?: string
-  /**
-   * The folders serve mode's folder browser may list; the entry points read them from
-   * POPALIGN_BROWSE_ROOTS (browseRootsFrom). Absent: the owner's home folder.
-   */
-  browseRoots?: string[]
+  config: StudioConfig
   /** The desktop shell's "show in folder" (files.reveal); serve mode has none. */
   revealFile?: RevealFile
   /** The desktop shell's folder dialog (files.pickFolder); serve mode has none. */
@@ -241,19 +235,20 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   }
   const health = new WorkspaceHealth()
   const imports = createImportService({ ws: workspace, runner, workspaceDir })
-  const resourcesDir = opts.resourcesDir
-  const baseModelDir = opts.engine?.baseModelDir ?? (resourcesDir === undefined ? undefined : defaultBaseModelDir(resourcesDir))
-  const engine = createEngineService({ ...opts.engine, baseModelDir, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
+  const { config } = opts
+  const { resourcesDir } = config
+  const engine = createEngineService({ ...opts.engine, config, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
   const team = createTeamService(workspace)
   const classify = createClassifyService({ ws: workspace, runner, resourcesDir })
   const acquire = createAcquireService({ ws: workspace, runner, classify, workspaceDir, resolveModel: (model) => defaultResolveModel(model, resourcesDir) })
-  const exports = createExportService({ ws: workspace, runner })
+  const exports = createExportService({ ws: workspace, runner, exportRoots: config.exportRoots })
   // Bias reports sample their models through the engine's sampling jobs (issue 5).
   const audit = createAuditService({
     ws: workspace,
     runner,
     workspaceDir,
     resourcesDir,
+    exportRoots: config.exportRoots,
     sampler: { start: (req) => engine.sample.start(req), results: (id) => engine.sample.results(id), models: () => engine.models() }
   })
   // Every call of an invited annotator is checked against the projects of their invite (finding 6).
@@ -273,7 +268,7 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
           exports,
           audit,
           maintenance,
-          browseRoots: opts.browseRoots ?? [homedir()],
+          browseRoots: config.browseRoots,
           reveal: opts.revealFile,
           pickFolder: opts.pickFolder
         }),

@@ -1,12 +1,12 @@
 // Electron main process: wires the hardened shell to the studio core. Little logic lives here; the
 // security decisions are pure functions in ./security and ./harden.ts, tested under Node.
-import { homedir } from 'node:os'
+import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { BrowserWindow, Menu, app, dialog, ipcMain, session, shell } from 'electron'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '@shared/window-api'
 import { listBackups } from '../core/store/daily-backup'
 import { restoreClosedWorkspace } from '../core/store/restore'
-import { browseRootsFrom } from '../core/features/import/folder-browser'
+import { configFromEnvironment } from '../core/config'
 import { defaultWorkspaceDir } from '../core/serve/args'
 import { openStudio, WORKSPACE_DB_FILE, type Studio } from '../core/studio'
 import { hardenWebContents } from './harden'
@@ -38,14 +38,16 @@ async function start(): Promise<void> {
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({ isPackaged: app.isPackaged, platform: process.platform, appName: app.getName() })))
 
   // Packaged: the resources folder ships beside app.asar; from a build: the repository's resources/.
-  const resourcesDir = process.env.POPALIGN_RESOURCES ?? (app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources'))
-  process.env.POPALIGN_RESOURCES = resourcesDir
+  const config = configFromEnvironment(process.env, {
+    home: homedir(),
+    tmp: tmpdir(),
+    resourcesDir: app.isPackaged ? join(process.resourcesPath, 'resources') : join(__dirname, '../../resources')
+  })
   // "Reveal in folder" after an export: the path is checked by the core (an existing regular file) first.
   studio = await openStudio({
     workspaceDir: defaultWorkspaceDir(process.env, homedir()),
-    browseRoots: browseRootsFrom(process.env, homedir()),
-    resourcesDir,
-    demoResourcesDir: resourcesDir,
+    config,
+    demoResourcesDir: config.resourcesDir,
     revealFile: (path) => shell.showItemInFolder(path),
     // The system's folder dialog, on top of the studio window (import folders, export destinations, model folders).
     pickFolder: async (purpose) => {

@@ -14,6 +14,7 @@ import { encodePng } from '../../src-main/core/world/png'
 import { renderEmptyInto, renderFigure } from '../../src-main/core/world/renderer'
 import { tempDir } from '../store/helpers'
 import { foreignMapping, solidPng, writeForeignClassifier } from './fixtures'
+import { RESOURCES_DIR } from '../helpers/config'
 
 let tmp: ReturnType<typeof tempDir>
 let ws: Workspace
@@ -26,7 +27,7 @@ let events: Job[]
 function start(batchSize = 64): void {
   events = []
   runner = createJobRunner({ db: ws.db, onEvent: (_e, job) => events.push(job), throttleMs: 0 })
-  service = createClassifyService({ ws, runner, batchSize })
+  service = createClassifyService({ ws, runner, batchSize, resourcesDir: RESOURCES_DIR })
 }
 
 beforeEach(() => {

@@ -9,6 +9,7 @@ import { decodeForClassifier } from '../../src-main/core/classifier/decode'
 import { worldClassifierMapping } from '../../src-main/core/classifier/world-classifier'
 import { loadWorldClassifier } from '../../src-main/core/classifier/world-classifier'
 import { Rng } from '../../src-main/core/random/rng'
+import { WORLD_CLASSIFIER_DIR } from '../helpers/config'
 
 const tiny: ClassifierArchitecture = { imageSize: 8, channels: 3, hidden: 16, features: 8 }
 
@@ -85,7 +86,7 @@ describe('classifier mapping', () => {
 describe('classifying imported PNGs', () => {
   it('decodes the shipped sample folder and agrees with its ground truth', async () => {
     const dir = resolve(__dirname, '../../resources/world/sample')
-    const classifier = await loadWorldClassifier()
+    const classifier = await loadWorldClassifier(WORLD_CLASSIFIER_DIR)
     const input = parseClassifierMapping(readFileSync(resolve(__dirname, '../../resources/classifier/world-classifier.mapping.json'), 'utf8')).input
     const sidecars = readdirSync(dir)
       .filter((f) => f.endsWith('.json'))

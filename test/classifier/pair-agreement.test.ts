@@ -14,6 +14,7 @@ import { openWorkspace, type Workspace } from '../../src-main/core/store/open'
 import { createJobRunner, type JobRunner } from '../../src-main/core/jobs/runner'
 import { tempDir } from '../store/helpers'
 import { apiCallers } from '../api/handlers/workspace-handlers'
+import { RESOURCES_DIR } from '../helpers/config'
 
 const N = 40
 const A: ClassifierKey = { id: 'human-gear', version: '1+human-3.3.6' }
@@ -67,7 +68,7 @@ beforeEach(() => {
     throw new Error('not used')
   }
   current = {
-    handlers: createHandlers({ ws, imports: { start: refuse, report: refuse }, jobs: { cancel: refuse }, classify: createClassifyService({ ws, runner }) }),
+    handlers: createHandlers({ ws, imports: { start: refuse, report: refuse }, jobs: { cancel: refuse }, classify: createClassifyService({ ws, runner, resourcesDir: RESOURCES_DIR }) }),
     owner: { annotatorId: ws.annotators.owner().id, scope: 'owner' }
   }
 })

@@ -8,6 +8,7 @@ import { parseClassifierMapping } from '../../src-main/core/classifier/mapping'
 import { OnnxAttributeClassifier } from '../../src-main/core/classifier/onnx-classifier'
 import { classifyImages, WORLD_CLASSIFIER_ID } from '../../src-main/core/classifier/world-classifier'
 import { renderFigure } from '../../src-main/core/world/renderer'
+import { WORLD_CLASSIFIER_DIR } from '../helpers/config'
 
 const dir = resolve(__dirname, '../../resources/classifier')
 let classifier: OnnxAttributeClassifier
@@ -75,7 +76,7 @@ describe('shipped world classifier', () => {
 
   it('classifyImages uses the shipped classifier and checks the buffer size', async () => {
     const img = renderFigure({ concept: 'farmer', silhouette: 'angular', tone: 'olive' }, 9)
-    const [r] = await classifyImages(img, 1)
+    const [r] = await classifyImages(WORLD_CLASSIFIER_DIR, img, 1)
     expect([r.status, r.concept, r.axes.tone?.cls]).toEqual(['ok', 'farmer', 'olive'])
     await expect(classifier.classify(img, 2)).rejects.toThrow(/expected 2 images/)
   })

@@ -13,6 +13,7 @@ import { runHeadlessAudit } from '../../src-main/core/features/reports/headless'
 import { createProgressBar } from '../../src-main/core/features/reports/progress-bar'
 import { parsePromptText } from '../../src-main/core/features/reports/prompt-file'
 import { writeWorldSample, type SampleSidecar } from '../../src-main/core/world/sample-folder'
+import { RESOURCES_DIR } from '../helpers/config'
 
 const repo = resolve(__dirname, '../..')
 const root = mkdtempSync(join(tmpdir(), 'audit-cli-'))
@@ -125,7 +126,7 @@ describe('audit CLI', () => {
       root
     )
     if (plan === 'help') throw new Error('unexpected help')
-    const { report } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }))
+    const { report } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }), { resourcesDir: RESOURCES_DIR })
     const lineage = report.models[0].lineage
     expect(lineage.training).toMatchObject({ runId: 7, method: 'popalign', preset: 'paper-scaled', beta: 1000, alpha: 0.5, steps: 300, seed: 11, base: { model: 'base', step: 16500 }, snapshot: null })
     expect(lineage.run).toContain(`snapshot #3 (sha256 ${'ab'.repeat(32)}, 20 winner-loser image pairs)`)
@@ -139,7 +140,7 @@ describe('audit CLI', () => {
       repo
     )
     if (plan === 'help') throw new Error('unexpected help')
-    const { report, images } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }))
+    const { report, images } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }), { resourcesDir: RESOURCES_DIR })
     expect(images).toBe(6)
     expect(report.models[0].label).toBe('model (Stable Diffusion)')
     expect(report.models[0].lineage).toMatchObject({ checkpoint: sd, seeds: [0, 1], steps: 2, guidance: 7.5 })

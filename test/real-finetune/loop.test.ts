@@ -15,6 +15,7 @@ import { runHeadlessAudit } from '../../src-main/core/features/reports/headless'
 import { createProgressBar } from '../../src-main/core/features/reports/progress-bar'
 import { SKIP_PYTHON, TRAINER_SOURCE } from '../helpers/python-env'
 import { realHarness, TINY_SETTINGS, type RealHarness } from './harness'
+import { RESOURCES_DIR } from '../helpers/config'
 
 const SETTINGS = TINY_SETTINGS
 
@@ -122,7 +123,7 @@ describe.skipIf(SKIP_PYTHON)('real-model fine-tune job (tiny SD, CPU)', () => {
     writeFileSync(join(h.dir, 'audit-prompts.txt'), prompts.join('\n') + '\n')
     const plan = parseAuditArgs(['--prompts', join(h.dir, 'audit-prompts.txt'), '--images', sampled.folder, '--out', join(h.dir, 'audit'), '--formats', 'json', '--resamples', '20'], h.dir)
     if (plan === 'help') throw new Error('unexpected help')
-    const { report, images } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }))
+    const { report, images } = await runHeadlessAudit(plan, createProgressBar({ isTTY: false, write: () => true }), { resourcesDir: RESOURCES_DIR })
     expect(images).toBe(6)
     expect(report.models).toHaveLength(1)
     expect(report.models[0].lineage.seeds).toEqual([0, 1, 2])

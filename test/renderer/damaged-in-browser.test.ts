@@ -13,6 +13,7 @@ import { openStudio, type Studio } from '../../src-main/core/studio'
 import { damageOpenWorkspace } from '../store/damage-file'
 import { launchBrowser } from '../e2e/browser'
 import { builtRendererDir } from './renderer-dir'
+import { testConfig } from '../helpers/config'
 
 let dir: string
 let studio: Studio
@@ -23,7 +24,7 @@ const pageErrors: string[] = []
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'damaged-ui-'))
-  studio = await openStudio({ workspaceDir: join(dir, 'ws'), log: () => {} })
+  studio = await openStudio({ workspaceDir: join(dir, 'ws'), config: testConfig(), log: () => {} })
   studio.workspace.projects.create('Kept project', '')
   server = await startServeMode({
     handlers: studio.handlers,

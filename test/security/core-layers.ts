@@ -37,8 +37,9 @@ export const CORE_LAYERS: Record<string, number> = {
   random: 41,
   fs: 41,
   errors: 41,
-  // resources.ts: where the shipped resources folder is (a leaf: node:path only)
-  resources: 41,
+  // config.ts: the settings entry points decide (StudioConfig) and the rules that read them from the
+  // environment variables they are handed (a leaf: node:path only)
+  config: 41,
   // cli-flags.ts: reading command-line flags for every entry point (node:util only)
   'cli-flags': 41
 }

@@ -10,6 +10,7 @@ import { restoreClosedWorkspace } from '../../src-main/core/store/restore'
 import { openStudio, type Studio } from '../../src-main/core/studio'
 import { startFailureOffer } from '../../src-main/main/start-failure'
 import { tempDir } from '../store/helpers'
+import { testConfig } from '../helpers/config'
 
 const backup: BackupEntry = { file: '/ws/backups/workspace-20261202T030000000Z.db', kind: 'daily', takenAt: '2026-12-02T03:00:00.000Z', bytes: 4096 }
 
@@ -38,7 +39,7 @@ describe('start failure', () => {
 
   it('refuses to restore a workspace a studio has open', async () => {
     const dir = join(tmp.dir, 'ws')
-    studio = await openStudio({ workspaceDir: dir, log: () => {} })
+    studio = await openStudio({ workspaceDir: dir, config: testConfig(), log: () => {} })
     expect(() => restoreClosedWorkspace(dir, studio!.workspace.file, backup)).toThrow(/already open in another PopAlign Studio/)
   })
 })

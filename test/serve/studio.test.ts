@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { Job } from '@shared/contract'
 import { OWNER_TOKEN_FILE, openStudio } from '../../src-main/core/studio'
+import { testConfig } from '../helpers/config'
 
 const dir = mkdtempSync(join(tmpdir(), 'studio-test-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -12,7 +13,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }))
 describe('openStudio', () => {
   it('creates the workspace, an owner token (file mode 0600) that verifies as owner, and keeps it across opens', async () => {
     const ws = join(dir, 'a')
-    const first = await openStudio({ workspaceDir: ws })
+    const first = await openStudio({ workspaceDir: ws, config: testConfig() })
     const owner = await first.verifyToken(first.ownerToken)
     expect(owner).toMatchObject({ scope: 'owner' })
     expect(await first.verifyToken('x'.repeat(43))).toBeNull()
@@ -21,12 +22,12 @@ describe('openStudio', () => {
     await first.close()
     await first.close() // idempotent
 
-    const second = await openStudio({ workspaceDir: ws })
+    const second = await openStudio({ workspaceDir: ws, config: testConfig() })
     expect(second.ownerToken).toBe(first.ownerToken)
     // A revoked owner token is replaced on the next open.
     expect(second.workspace.tokens.revoke(second.ownerToken)).toBe(true)
     await second.close()
-    const third = await openStudio({ workspaceDir: ws })
+    const third = await openStudio({ workspaceDir: ws, config: testConfig() })
     expect(third.ownerToken).not.toBe(first.ownerToken)
     expect(readFileSync(join(ws, OWNER_TOKEN_FILE), 'utf8').trim()).toBe(third.ownerToken)
     expect(await third.verifyToken(first.ownerToken)).toBeNull()
@@ -37,14 +38,14 @@ describe('openStudio', () => {
     const ws = join(dir, 'b')
     mkdirSync(ws)
     writeFileSync(join(ws, OWNER_TOKEN_FILE), 'not-a-token\n')
-    const studio = await openStudio({ workspaceDir: ws })
+    const studio = await openStudio({ workspaceDir: ws, config: testConfig() })
     expect(studio.ownerToken).toMatch(/^[A-Za-z0-9_-]{43}$/)
     await studio.close()
   })
 
   it('forwards job progress events to listeners until they unsubscribe', async () => {
     const ws = join(dir, 'c')
-    const studio = await openStudio({ workspaceDir: ws })
+    const studio = await openStudio({ workspaceDir: ws, config: testConfig() })
     try {
       const owner = (await studio.verifyToken(studio.ownerToken))!
       const project = await studio.handlers['projects.create']({ name: 'Events', description: '' }, owner)

@@ -16,6 +16,7 @@ import { damageOpenWorkspace, type Damage } from '../store/damage-file'
 import { addImages } from '../store/fixtures'
 import { tempDir } from '../store/helpers'
 import { http, sessionHeaders } from './helpers'
+import { testConfig } from '../helpers/config'
 
 describe('a workspace damaged at runtime (issue 11, finding 9)', () => {
   let tmp: ReturnType<typeof tempDir>
@@ -28,7 +29,7 @@ describe('a workspace damaged at runtime (issue 11, finding 9)', () => {
 
   beforeEach(async () => {
     tmp = tempDir('ws-damaged-')
-    studio = await openStudio({ workspaceDir: join(tmp.dir, 'ws'), log: () => {} })
+    studio = await openStudio({ workspaceDir: join(tmp.dir, 'ws'), config: testConfig(), log: () => {} })
     const ws = studio.workspace
     projectId = ws.projects.create('P', '').id
     const promptId = ws.prompts.ensure({ projectId, text: 'a doctor' }).id

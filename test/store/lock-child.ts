@@ -3,12 +3,13 @@
 // open prints "REFUSED <message>" and exits 3.
 import { openStudio } from '../../src-main/core/studio'
 import { WorkspaceLockedError } from '../../src-main/core/store/workspace-lock'
+import { testConfig } from '../helpers/config'
 
 async function main(): Promise<void> {
   const dir = process.argv[2]
   let studio: Awaited<ReturnType<typeof openStudio>>
   try {
-    studio = await openStudio({ workspaceDir: dir, log: () => {} })
+    studio = await openStudio({ workspaceDir: dir, config: testConfig(), log: () => {} })
   } catch (err) {
     if (err instanceof WorkspaceLockedError) {
       process.stdout.write(`REFUSED ${err.message}\n`)

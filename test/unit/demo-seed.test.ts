@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { openStudio, type Studio } from '../../src-main/core/studio'
 import { DEMO_PROJECT_NAME } from '../../src-main/core/demo-seed'
+import { testConfig } from '../helpers/config'
 
 const resourcesDir = resolve(__dirname, '../../resources')
 const quiet = () => {}
@@ -24,7 +25,7 @@ describe('first start on the built-in world', () => {
 
   it('seeds one demo project with the world taxonomy and its sample images, once', async () => {
     dir = mkdtempSync(join(tmpdir(), 'popalign-demo-'))
-    const studio = await openStudio({ workspaceDir: dir, demoResourcesDir: resourcesDir, log: quiet })
+    const studio = await openStudio({ workspaceDir: dir, config: testConfig(), demoResourcesDir: resourcesDir, log: quiet })
     await waitForJobs(studio)
     const [project] = studio.workspace.projects.list()
     expect(project.name).toBe(DEMO_PROJECT_NAME)
@@ -38,14 +39,14 @@ describe('first start on the built-in world', () => {
     await studio.close()
 
     // Reopening (or deleting the demo and reopening) never seeds a second copy.
-    const again = await openStudio({ workspaceDir: dir, demoResourcesDir: resourcesDir, log: quiet })
+    const again = await openStudio({ workspaceDir: dir, config: testConfig(), demoResourcesDir: resourcesDir, log: quiet })
     expect(again.workspace.projects.list()).toHaveLength(1)
     await again.close()
   })
 
   it('leaves a workspace empty when no demo folder is given (tests, embedders)', async () => {
     dir = mkdtempSync(join(tmpdir(), 'popalign-demo-'))
-    const studio = await openStudio({ workspaceDir: dir, log: quiet })
+    const studio = await openStudio({ workspaceDir: dir, config: testConfig(), log: quiet })
     expect(studio.workspace.projects.list()).toHaveLength(0)
     await studio.close()
   })

@@ -22,8 +22,8 @@ export interface ClassifyPayload {
 export interface ClassifyServiceDeps {
   ws: Pick<Workspace, 'db' | 'axes' | 'projects' | 'prompts'>
   runner: JobRunner
-  /** The resources folder holding the built-in classifiers (default: core/resources.ts's rule). */
-  resourcesDir?: string
+  /** The resources folder holding the built-in classifiers (StudioConfig.resourcesDir). */
+  resourcesDir: string
   /** Images per ONNX run and per committed transaction. */
   batchSize?: number
 }

@@ -9,7 +9,6 @@ import type { ClassifierChoice } from '@shared/contract'
 import { ApiFailure } from '../errors/api-failure'
 import { MAX_MAPPING_BYTES, MAX_MODEL_BYTES, ownerFile, readOwnerFile } from '../fs/owner-file'
 import { FileRefusedError } from '../fs/read-regular'
-import { defaultResourcesDir } from '../resources'
 import type { ImageClassifier } from './classifier'
 import { checkAgainstTaxonomy, MappingError, type HeadSpec } from './mapping-file'
 import { mappingModelFile } from './model-files'
@@ -42,7 +41,7 @@ export interface ResolvedClassifier {
 }
 
 /** The mapping (and model override) a choice stands for; `resourcesDir` holds the built-in classifiers. */
-export function classifierFiles(choice: ClassifierChoice, resourcesDir: string = defaultResourcesDir()): ClassifierFiles {
+export function classifierFiles(choice: ClassifierChoice, resourcesDir: string): ClassifierFiles {
   if (choice === 'builtin') return { mappingPath: join(worldClassifierDir(resourcesDir), WORLD_CLASSIFIER_MAPPING), modelPath: null }
   if (choice === 'photo') return { mappingPath: photoClassifierMapping(resourcesDir), modelPath: null }
   if (!isAbsolute(choice.mappingPath)) fail(`the classifier mapping path must be absolute: ${choice.mappingPath.slice(0, 200)}`)
@@ -55,7 +54,7 @@ export function classifierFiles(choice: ClassifierChoice, resourcesDir: string =
  * the mapping against the project's axes, and reads its id and version, without loading a model.
  * Refusals are ApiFailure('bad_request') in the user's words.
  */
-export function resolveClassifier(choice: ClassifierChoice, axes: readonly { name: string; classes: readonly string[] }[], resourcesDir?: string): ResolvedClassifier {
+export function resolveClassifier(choice: ClassifierChoice, axes: readonly { name: string; classes: readonly string[] }[], resourcesDir: string): ResolvedClassifier {
   const files = classifierFiles(choice, resourcesDir)
   const { mappingPath, modelPath } = files
   if (!existsSync(mappingPath)) fail(`classifier mapping file not found: ${mappingPath}`)
@@ -95,7 +94,7 @@ export async function openClassifierFiles(files: ClassifierFiles): Promise<Image
 }
 
 /** Opens the classifier a choice stands for. */
-export function openClassifier(choice: ClassifierChoice, resourcesDir?: string): Promise<ImageClassifier> {
+export function openClassifier(choice: ClassifierChoice, resourcesDir: string): Promise<ImageClassifier> {
   return openClassifierFiles(classifierFiles(choice, resourcesDir))
 }
 

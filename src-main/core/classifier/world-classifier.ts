@@ -2,7 +2,6 @@
 // the files live, and a one-call `classifyImages` for engine code that has HWC [-1, 1] renders/samples.
 
 import { resolve } from 'node:path'
-import { defaultResourcesDir } from '../resources'
 import { CONCEPTS, SILHOUETTES, TONES, AXIS_A, AXIS_B } from '../world/taxonomy'
 import { FEATURES_OUTPUT, INPUT_NAME } from './export-onnx'
 import type { Classification } from './classifier'
@@ -35,23 +34,20 @@ export function worldClassifierMapping(arch: ClassifierArchitecture): Classifier
   }
 }
 
-/**
- * Folder holding the shipped classifier: $POPALIGN_RESOURCES/classifier when set (the packaged app
- * points it at its resources), else resources/classifier under the working directory (repo checkouts).
- */
-export function worldClassifierDir(resourcesDir: string = defaultResourcesDir()): string {
+/** Folder holding the shipped classifier in the resources folder the entry point chose. */
+export function worldClassifierDir(resourcesDir: string): string {
   return resolve(resourcesDir, 'classifier')
 }
 
 /** Opens the shipped classifier from `dir` (the caller disposes it). */
-export function openWorldClassifier(dir: string = worldClassifierDir()): Promise<OnnxAttributeClassifier> {
+export function openWorldClassifier(dir: string): Promise<OnnxAttributeClassifier> {
   return OnnxAttributeClassifier.load(resolve(dir, WORLD_CLASSIFIER_MAPPING))
 }
 
 const loaded = new Map<string, Promise<OnnxAttributeClassifier>>()
 
 /** The shipped classifier from `dir`, loaded once per process and kept (a failed load is retried next time); never disposed by callers. */
-export function loadWorldClassifier(dir: string = worldClassifierDir()): Promise<OnnxAttributeClassifier> {
+export function loadWorldClassifier(dir: string): Promise<OnnxAttributeClassifier> {
   const key = resolve(dir)
   let pending = loaded.get(key)
   if (!pending) {
@@ -62,7 +58,7 @@ export function loadWorldClassifier(dir: string = worldClassifierDir()): Promise
   return pending
 }
 
-/** Classifies `n` HWC [-1, 1] images of the world with the shipped classifier. */
-export async function classifyImages(images: Float32Array, n: number): Promise<Classification[]> {
-  return (await loadWorldClassifier()).classify(images, n)
+/** Classifies `n` HWC [-1, 1] images of the world with the shipped classifier in `dir` (worldClassifierDir). */
+export async function classifyImages(dir: string, images: Float32Array, n: number): Promise<Classification[]> {
+  return (await loadWorldClassifier(dir)).classify(images, n)
 }

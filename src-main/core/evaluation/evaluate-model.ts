@@ -64,14 +64,15 @@ function perPromptColourShift(samples: Float32Array, reference: Float32Array, pr
 }
 
 /** The quality curve's point for one checkpoint (Debias experiment): neutral prompts, N images each. */
-export async function evaluateQuality(model: ModelUnderTest, perPrompt: number, sampling: SamplingSettings = defaultSampling): Promise<QualityMetrics> {
+/** `classifierDir`: the shipped world classifier's folder (worldClassifierDir of the entry point's resources folder). */
+export async function evaluateQuality(model: ModelUnderTest, perPrompt: number, classifierDir: string, sampling: SamplingSettings = defaultSampling): Promise<QualityMetrics> {
   const prompts = neutralPromptSet()
   const size = model.config.model.imageSize
   const samples = await samplePrompts({ config: model.config.model, schedule: model.config.schedule, timesteps: model.config.timesteps, params: model.params }, prompts, perPrompt, sampling)
   const reference = renderReference(prompts, perPrompt, sampling.seed, size)
   const floorSet = renderReference(prompts, perPrompt, sampling.seed + 1, size)
   const n = prompts.length * perPrompt
-  const [cs, cr, cf] = await Promise.all([classifyImages(samples, n), classifyImages(reference, n), classifyImages(floorSet, n)])
+  const [cs, cr, cf] = await Promise.all([classifyImages(classifierDir, samples, n), classifyImages(classifierDir, reference, n), classifyImages(classifierDir, floorSet, n)])
   const stats = statsByPrompt(prompts, cs, perPrompt)
   return {
     conceptAccuracy: mean(stats.map((s) => s.conceptAccuracy)),
@@ -123,6 +124,8 @@ function toRecord(classes: readonly string[], p: readonly number[]): Record<stri
 export interface BaseEvaluationOptions extends ModelUnderTest {
   perPrompt: number
   perPromptNeutral?: number
+  /** The shipped world classifier's folder (worldClassifierDir of the entry point's resources folder). */
+  classifierDir: string
   sampling?: Partial<SamplingSettings>
   onLog?: (line: string) => void
 }
@@ -137,17 +140,17 @@ export async function evaluateBaseModel(o: BaseEvaluationOptions): Promise<BaseM
   const specificPrompts = specificPromptSet(VISIBLE_CONCEPTS)
   log(`sampling ${specificPrompts.length} identity-specific prompts x ${o.perPrompt}`)
   const specImages = await samplePrompts(model, specificPrompts, o.perPrompt, sampling)
-  const specific = statsByPrompt(specificPrompts, await classifyImages(specImages, specificPrompts.length * o.perPrompt), o.perPrompt)
+  const specific = statsByPrompt(specificPrompts, await classifyImages(o.classifierDir, specImages, specificPrompts.length * o.perPrompt), o.perPrompt)
 
   const perNeutral = o.perPromptNeutral ?? 4 * o.perPrompt
   const neutralPrompts = neutralPromptSet()
   log(`sampling ${neutralPrompts.length} neutral prompts x ${perNeutral}`)
   const neutralImages = await samplePrompts(model, neutralPrompts, perNeutral, { ...sampling, seed: sampling.seed + 1 })
-  const neutralResults = await classifyImages(neutralImages, neutralPrompts.length * perNeutral)
+  const neutralResults = await classifyImages(o.classifierDir, neutralImages, neutralPrompts.length * perNeutral)
   const reference = renderReference(neutralPrompts, perNeutral, sampling.seed, size)
   const floorSet = renderReference(neutralPrompts, perNeutral, sampling.seed + 7, size)
   const n = neutralPrompts.length * perNeutral
-  const [refResults, floorResults] = await Promise.all([classifyImages(reference, n), classifyImages(floorSet, n)])
+  const [refResults, floorResults] = await Promise.all([classifyImages(o.classifierDir, reference, n), classifyImages(o.classifierDir, floorSet, n)])
 
   const neutral: NeutralPromptReport[] = statsByPrompt(neutralPrompts, neutralResults, perNeutral).map((s, i) => {
     const concept = CONCEPTS[i]

@@ -1,22 +1,13 @@
 // Where the managed trainer environment and the trainer's Python source live.
-import { homedir } from 'node:os'
+// The venv's folder itself is StudioConfig.pythonEnvDir (core/config.ts), decided by the entry point.
 import { join } from 'node:path'
-import { defaultResourcesDir } from '../resources'
 
-/**
- * The studio's own venv: $POPALIGN_PYTHON_ENV, else python-env in the studio's data folder
- * (~/.popalign-studio, where the default workspace also lives). Never a user's environment.
- */
-export function defaultEnvDir(env: NodeJS.ProcessEnv = process.env): string {
-  return env.POPALIGN_PYTHON_ENV ?? join(homedir(), '.popalign-studio', 'python-env')
-}
-
-/** resources/python (the popalign_trainer package and requirements.txt), by the shipped-resources rule. */
-export function trainerSourceDir(resourcesDir: string = defaultResourcesDir()): string {
+/** <resources>/python: the popalign_trainer package and requirements.txt. */
+export function trainerSourceDir(resourcesDir: string): string {
   return join(resourcesDir, 'python')
 }
 
-export function requirementsFile(resourcesDir: string = defaultResourcesDir()): string {
+export function requirementsFile(resourcesDir: string): string {
   return join(trainerSourceDir(resourcesDir), 'requirements.txt')
 }
 

@@ -9,6 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { ApiFailure, dispatch, type CallContext, type Handlers } from '../../../src-main/core/api/dispatch'
 import { DISK_FULL_BYTES, withDiskFullCheck } from '../../../src-main/core/api/disk-full'
 import { openStudio } from '../../../src-main/core/studio'
+import { testConfig } from '../../helpers/config'
 
 const ctx: CallContext = { annotatorId: 1, scope: 'owner' }
 // Rejects with exactly what it is given: the tests pass errno-like objects, as node:fs throws them.
@@ -45,7 +46,7 @@ describe('full disk', () => {
 
   it.skipIf(!mounted)('a job started on a really full disk says the disk is full', async () => {
     const ws = join(mountPoint, 'ws')
-    const studio = await openStudio({ workspaceDir: ws, log: () => {} })
+    const studio = await openStudio({ workspaceDir: ws, config: testConfig(), log: () => {} })
     try {
       const owner = { annotatorId: studio.workspace.annotators.owner().id, scope: 'owner' as const }
       const project = await dispatch(studio.handlers, 'projects.create', { name: 'P' }, owner, { checkOutputs: true })

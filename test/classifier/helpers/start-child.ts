@@ -5,6 +5,7 @@ import { ApiFailure } from '../../../src-main/core/errors/api-failure'
 import { createClassifyService } from '../../../src-main/core/classifier/classify-job'
 import { openWorkspace } from '../../../src-main/core/store/open'
 import { createJobRunner } from '../../../src-main/core/jobs/runner'
+import { RESOURCES_DIR } from '../../helpers/config'
 
 const [file, classifier] = process.argv.slice(2)
 const ws = openWorkspace(file)
@@ -13,7 +14,7 @@ ws.axes.save(projectId, 'gender', ['male', 'female'], null)
 ws.axes.save(projectId, 'race', ['asian', 'white', 'black'], null)
 const runner = createJobRunner({ db: ws.db })
 try {
-  createClassifyService({ ws, runner }).start(projectId, { classifier: JSON.parse(classifier) })
+  createClassifyService({ ws, runner, resourcesDir: RESOURCES_DIR }).start(projectId, { classifier: JSON.parse(classifier) })
   process.stdout.write('started\n')
 } catch (e) {
   if (!(e instanceof ApiFailure)) throw e

@@ -18,6 +18,7 @@ import { openClassifier } from '../../../src-main/core/classifier/open'
 import { toVerdict } from '../../../src-main/core/classifier/verdict-store'
 import { lineageRows } from '../../../src-main/shared/audit/lineage-rows'
 import { tempDir } from '../../store/helpers'
+import { RESOURCES_DIR } from '../../helpers/config'
 
 const root = path.resolve(__dirname, '../../..')
 const photos = path.join(root, 'test/fixtures/photos')
@@ -110,7 +111,7 @@ describe('photo classifier on real photos', () => {
 
 describe('photo classifier in an audit', () => {
   it("opens as the 'photo' choice and puts its notice on perceived attributes into the lineage rows", async () => {
-    const c = await openClassifier('photo')
+    const c = await openClassifier('photo', RESOURCES_DIR)
     try {
       expect([c.id, c.version]).toEqual(['human-gear', `1+human-${installedHumanVersion()}`])
       expect(c.axes).toEqual([
@@ -181,7 +182,7 @@ describe('photo classifier in the classification job', () => {
   beforeEach(() => {
     ws = openWorkspace(path.join(tmp.dir, `ws-${Date.now()}.sqlite`))
     runner = createJobRunner({ db: ws.db, onEvent: () => {}, throttleMs: 0 })
-    service = createClassifyService({ ws, runner })
+    service = createClassifyService({ ws, runner, resourcesDir: RESOURCES_DIR })
     projectId = ws.projects.create('photos').id
   })
   afterEach(async () => {

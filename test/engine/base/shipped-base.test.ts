@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest'
 import { loadCheckpoint } from '../../../src-main/core/engine/checkpoint/store'
 import { samplePrompts } from '../../../src-main/core/evaluation/sample-prompts'
 import { classifyImages } from '../../../src-main/core/classifier/world-classifier'
+import { WORLD_CLASSIFIER_DIR } from '../../helpers/config'
 
 const CKPT = resolve('resources/models/base/base.ckpt')
 
@@ -22,7 +23,7 @@ describe.skipIf(!existsSync(CKPT))('shipped base model (needs resources/models/b
       guidance: 3,
       seed: 99
     })
-    const results = await classifyImages(images, prompts.length * perPrompt)
+    const results = await classifyImages(WORLD_CLASSIFIER_DIR, images, prompts.length * perPrompt)
     const wanted = prompts.flatMap((p) => Array<string>(perPrompt).fill(p.split(' ').at(-1) as string))
     const right = results.filter((r, i) => r.concept === wanted[i]).length
     expect(right).toBeGreaterThanOrEqual(Math.ceil(0.7 * results.length))

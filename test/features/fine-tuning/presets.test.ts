@@ -7,12 +7,13 @@ import { resolve } from 'node:path'
 import { checkPreset } from '../../../src-main/cli/experiments/preset-check'
 import { openQualityTools, type QualityTools } from '../../../src-main/core/features/models/quality-check'
 import { FINETUNE_PRESETS } from '../../../src-main/core/features/fine-tuning/presets'
+import { WORLD_CLASSIFIER_DIR } from '../../helpers/config'
 
 const EVALUATION_SEED = 1
 const base = resolve(__dirname, '../../../resources/models/base/base.ckpt')
 let tools: QualityTools
 beforeAll(async () => {
-  tools = await openQualityTools()
+  tools = await openQualityTools(WORLD_CLASSIFIER_DIR)
 })
 afterAll(async () => {
   await tools.dispose()

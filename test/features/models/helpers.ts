@@ -7,6 +7,7 @@ import { contract } from '@shared/contract'
 import { isFinalJobState } from '@shared/job-states'
 import { outputMismatch, type CallContext } from '../../../src-main/core/api/dispatch'
 import { openStudio, type Studio, type StudioEngineOptions } from '../../../src-main/core/studio'
+import { testConfig } from '../../helpers/config'
 
 export interface TestStudio {
   studio: Studio
@@ -21,7 +22,7 @@ export function tempRoot(prefix: string): { dir: string; remove(): void } {
 }
 
 export async function open(workspaceDir: string, engine: StudioEngineOptions = {}): Promise<TestStudio> {
-  const studio = await openStudio({ workspaceDir, log: () => {}, engine: { progressIntervalMs: 30, baseModelDir: join(workspaceDir, 'no-base'), ...engine } })
+  const studio = await openStudio({ workspaceDir, config: testConfig(), log: () => {}, engine: { progressIntervalMs: 30, baseModelDir: join(workspaceDir, 'no-base'), ...engine } })
   const ctx: CallContext = (await studio.verifyToken(studio.ownerToken))!
   const events: Job[] = []
   studio.onEvent((_name, job) => events.push(job))

@@ -12,6 +12,7 @@ import { cleanSet, fidelityResponse, type ResponseRow } from '../../../src-main/
 import { openWorldFidelity, type WorldFidelity } from '../../../src-main/core/features/reports/world-fidelity'
 import { Rng } from '../../../src-main/core/random/rng'
 import { CHANNELS } from '../../../src-main/core/world/renderer'
+import { RESOURCES_DIR } from '../../helpers/config'
 
 const SIZE = 16
 const PER = SIZE * SIZE * CHANNELS
@@ -22,7 +23,7 @@ let fidelity: WorldFidelity
 let rows: ResponseRow[]
 
 beforeAll(async () => {
-  classifier = await openClassifier('builtin')
+  classifier = await openClassifier('builtin', RESOURCES_DIR)
   fidelity = (await openWorldFidelity(classifier)) as WorldFidelity
   rows = await fidelityResponse(classifier, fidelity, N)
 })

@@ -5,6 +5,7 @@ import { auditFromClassifications, promptConcept } from '../../../src-main/core/
 import { buildReport } from '../../../src-main/core/features/reports/figures/report'
 import { CONCEPTS, WORLD_AXES, renderFigure, type FigureSpec } from '../../../src-main/core/world'
 import { lineage } from './fixtures'
+import { WORLD_CLASSIFIER_DIR } from '../../helpers/config'
 
 function verdict(over: Partial<Classification>): Classification {
   return { status: 'ok', concept: 'doctor', conceptP: 0.9, detectionP: 0.99, axes: {}, features: null, ...over }
@@ -63,14 +64,14 @@ describe('headless audit of the built-in world (real classifier)', () => {
     pixels.fill(Number.NaN, specs.length * per, specs.length * per + 5)
     const images = [...specs.map((s, i) => ({ imageId: `img-${i}`, promptId: s.promptId, promptText: s.promptText })), { imageId: 'broken', promptId: 'doctor', promptText: 'a photo of a doctor' }]
 
-    const classifications = await classifyImages(pixels, images.length)
+    const classifications = await classifyImages(WORLD_CLASSIFIER_DIR, pixels, images.length)
     const records = auditFromClassifications({ modelId: 'biased', axes: WORLD_AXES, images, classifications, concepts: CONCEPTS })
 
     const fair: Float32Array[] = []
     const fairPixels = new Float32Array(48 * per)
     for (let i = 0; i < 48; i++)
       fairPixels.set(renderFigure({ concept: 'doctor', silhouette: i % 2 ? 'round' : 'angular', tone: (['amber', 'teal', 'violet', 'rose', 'olive', 'slate'] as const)[i % 6] }, 5000 + i), i * per)
-    for (const c of await classifyImages(fairPixels, 48)) fair.push(c.features as Float32Array)
+    for (const c of await classifyImages(WORLD_CLASSIFIER_DIR, fairPixels, 48)) fair.push(c.features as Float32Array)
 
     const report = buildReport({
       title: 'world audit',

@@ -14,6 +14,7 @@ import { createJobRunner } from '../../../src-main/core/jobs/runner'
 import { WORKSPACE_DB_FILE } from '../../../src-main/core/studio'
 import { writeWorldSample } from '../../../src-main/core/world/sample-folder'
 import { jobFinished, open, tempRoot, type TestStudio } from '../models/helpers'
+import { testConfig } from '../../helpers/config'
 
 const root = tempRoot('report-job-')
 const ws = join(root.dir, 'ws')
@@ -105,6 +106,7 @@ describe('report jobs', () => {
       ws: workspace,
       runner,
       workspaceDir: ws,
+      ...testConfig(),
       batchSize: 8,
       afterBatch: ({ signal }) => {
         batches++

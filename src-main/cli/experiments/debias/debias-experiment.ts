@@ -40,6 +40,7 @@ import { meanRgb } from '../../../core/evaluation/colour'
 import { promptStats } from '../../../core/evaluation/prompt-metrics'
 import { renderReference } from '../../../core/evaluation/reference'
 import type { SamplingSettings } from '../../../core/evaluation/sample-prompts'
+import { processClassifierDir } from '../../process-config'
 
 export interface NamedSampling extends SamplingSettings {
   /** Key in the results, e.g. "ddpm100". */
@@ -358,7 +359,7 @@ export class ArmEvaluator {
     const n = prompts.length * p.perPrompt
     const renders = renderReference(prompts, p.perPrompt, seed, size)
     const floorSet = renderReference(prompts, p.perPrompt, seed + 1, size)
-    const [cr, cf] = await Promise.all([classifyImages(renders, n), classifyImages(floorSet, n)])
+    const [cr, cf] = await Promise.all([classifyImages(processClassifierDir(), renders, n), classifyImages(processClassifierDir(), floorSet, n)])
     const prepared = prepareReference(fitOf(cr, allIndices(n)))
     const per = size * size * CHANNELS * p.perPrompt
     const rendersRgb = prompts.map((_, k) => meanRgb(renders.subarray(k * per, (k + 1) * per), p.perPrompt))
@@ -410,7 +411,7 @@ export class ArmEvaluator {
     const n = P * per
     const size = p.config.model.imageSize
     const px = size * size * CHANNELS
-    const results = await classifyImages(images, n)
+    const results = await classifyImages(processClassifierDir(), images, n)
     const hit = results.map((r, i) => promptStats(ref.prompts[Math.floor(i / per)], [r]).conceptAccuracy)
     const rgb = Array.from({ length: n }, (_, i) => meanRgb(images.subarray(i * px, (i + 1) * px), 1))
     const dim = results[0]?.features?.length ?? 0

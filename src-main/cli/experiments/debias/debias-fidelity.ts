@@ -13,6 +13,7 @@ import { ditParameters } from '../../../core/engine/model/dit-spec'
 import type { DiTParams } from '../../../core/engine/model/dit-tf'
 import { openSampler } from '../../../core/sampling/host'
 import { samplePlanPrompts, type DebiasPlan, type Estimate } from './debias-experiment'
+import { processConfig } from '../../process-config'
 
 export interface ArmFidelity {
   step: number
@@ -36,7 +37,7 @@ const estimate = (e: { value: number | null; ciLow: number | null; ciHigh: numbe
 
 /** Samples the plan's prompts with every sampler from `params` and measures the fidelity figures. */
 export async function armFidelity(plan: DebiasPlan, params: DiTParams, step: number, label: string): Promise<ArmFidelity> {
-  const classifier = await openClassifier('builtin')
+  const classifier = await openClassifier('builtin', processConfig().resourcesDir)
   try {
     const fidelity = await openWorldFidelity(classifier)
     if (!fidelity) throw new Error('the built-in classifier gives no fidelity references')

@@ -13,6 +13,7 @@ import { imageSeeds } from '../../../core/engine/onnx/sample-images'
 import { openSampler, type Sampler } from '../../../core/sampling/host'
 import { resolveWorldBias, uniformBias } from '../../../core/world'
 import type { SamplingChoice } from './options'
+import { processClassifierDir } from '../../process-config'
 
 /** One classified image, as kept on disk. */
 export interface ImageVerdict {
@@ -103,7 +104,7 @@ async function sampleBlock(
     images.set(out, start * per)
     progress(start + texts.length, total)
   }
-  return { prompts: [...prompts], perPrompt, images: verdicts(await classifyImages(images, total)), pixels: encodeFeatures(images) ?? undefined }
+  return { prompts: [...prompts], perPrompt, images: verdicts(await classifyImages(processClassifierDir(), images, total)), pixels: encodeFeatures(images) ?? undefined }
 }
 
 /** The block's pixels (HWC [-1, 1], images in order), or null for a block kept without them. */
@@ -152,7 +153,7 @@ export async function evaluateModel(r: EvaluateRequest): Promise<string> {
 
 async function renderBlock(prompts: readonly string[], perPrompt: number, seed: number, bias: ReturnType<typeof resolveWorldBias>): Promise<PromptBlock> {
   const images = renderReference(prompts, perPrompt, seed, 16, bias)
-  return { prompts: [...prompts], perPrompt, images: verdicts(await classifyImages(images, prompts.length * perPrompt)) }
+  return { prompts: [...prompts], perPrompt, images: verdicts(await classifyImages(processClassifierDir(), images, prompts.length * perPrompt)) }
 }
 
 /** Real renders of the evaluation prompts, classified; kept in <outDir>/<fileName>.json. */

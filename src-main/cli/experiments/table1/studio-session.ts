@@ -4,6 +4,7 @@
 import { contract, type Input, type Job, type MethodName, type Output } from '@shared/contract'
 import type { CallContext } from '../../../core/api/dispatch'
 import { openStudio, type Studio } from '../../../core/studio'
+import { processConfig } from '../../process-config'
 
 export interface StudioSession {
   studio: Studio
@@ -15,7 +16,7 @@ export interface StudioSession {
 
 export async function openSession(workspaceDir: string, baseModelDir: string, log: (line: string) => void): Promise<StudioSession> {
   // Job-runner chatter goes to the log as indented lines; the experiment's own lines stay readable.
-  const studio = await openStudio({ workspaceDir, log: (l) => log(`  studio: ${l}`), engine: { progressIntervalMs: 2000, baseModelDir } })
+  const studio = await openStudio({ workspaceDir, config: processConfig(), log: (l) => log(`  studio: ${l}`), engine: { progressIntervalMs: 2000, baseModelDir } })
   const ctx: CallContext | null = await studio.verifyToken(studio.ownerToken)
   if (!ctx) {
     await studio.close()

@@ -9,6 +9,7 @@ import { openWorldFidelity, type WorldFidelity } from '../../../core/features/re
 import type { FidelityEvidence } from '../../../core/features/reports/figures'
 import type { Classification } from '../../../core/classifier/classifier'
 import { blockPixels, decodeFeatures, type ImageVerdict, type ModelEvaluation, type PromptBlock, type ReferenceSet } from './evaluate'
+import { processConfig } from '../../process-config'
 
 export interface Value {
   value: number | null
@@ -144,7 +145,7 @@ export async function buildRows(evals: readonly ModelEvaluation[], ref: Referenc
     }
   }))
   const bootstrap = { resamples: b.resamples, frechetResamples: b.frechetResamples, seed: b.seed }
-  const classifier = await openClassifier('builtin')
+  const classifier = await openClassifier('builtin', processConfig().resourcesDir)
   let neutralEvidence: Map<string, FidelityEvidence>[]
   let specificEvidence: Map<string, FidelityEvidence>[]
   let scale: WorldFidelity['scale']

@@ -5,17 +5,8 @@
 // one that is not a plain folder is refused, and links and special files are never listed, so the
 // browser cannot be walked out of its roots or made to block on a FIFO.
 import { lstatSync, readdirSync, realpathSync } from 'node:fs'
-import { delimiter, dirname, extname, isAbsolute, resolve, sep } from 'node:path'
+import { dirname, extname, isAbsolute, resolve, sep } from 'node:path'
 import { IMPORT_IMAGE_EXTENSIONS } from './limits'
-
-/** The allowed roots: POPALIGN_BROWSE_ROOTS (folders separated like PATH), else the owner's home folder. */
-export function browseRootsFrom(env: Readonly<Record<string, string | undefined>>, home: string): string[] {
-  const listed = (env.POPALIGN_BROWSE_ROOTS ?? '')
-    .split(delimiter)
-    .map((p) => p.trim())
-    .filter((p) => p !== '' && isAbsolute(p))
-  return listed.length > 0 ? listed : [home]
-}
 
 /** At most this many sub-folders are listed (sorted by name; the rest are counted). */
 export const MAX_LISTED_FOLDERS = 2000

@@ -7,7 +7,9 @@ import type { JobRunner } from '../../jobs/runner'
 import { createCatalog } from './catalog'
 import { engineInfo } from './engine-info'
 import { defaultBaseModelDir } from './paths'
-import { defaultEnvDir, trainerSourceDir } from '../../python-env/paths'
+import { trainerSourceDir } from '../../python-env/paths'
+import { worldClassifierDir } from '../../classifier/world-classifier'
+import type { StudioConfig } from '../../config'
 import { createSampleJobs, type SampleJobs } from './sample-jobs'
 import { createTrainJobs, type TrainJobs } from './train-jobs'
 import { createFinetuneJobs, createFinetunePreparer, type FinetuneJobs } from '../fine-tuning/finetune-jobs'
@@ -17,7 +19,9 @@ export interface EngineServiceDeps {
   ws: Workspace
   runner: JobRunner
   workspaceDir: string
-  /** Folder of the shipped base model; $POPALIGN_RESOURCES/models/base or ./resources/models/base by default. */
+  /** The entry point's resources folder (base model, world classifier, trainer source) and managed venv. */
+  config: Pick<StudioConfig, 'resourcesDir' | 'pythonEnvDir'>
+  /** Folder of the shipped base model; <resourcesDir>/models/base by default (tests point it elsewhere). */
   baseModelDir?: string
   /** Fan-out of job changes made outside the runner (pause, resume). */
   emit: (job: Job) => void
@@ -27,7 +31,7 @@ export interface EngineServiceDeps {
   progressIntervalMs?: number
   sampleChunk?: number
   samplePrefer?: 'ort' | 'tfjs'
-  /** Real-model fine-tunes: the managed venv and the trainer's source (defaults: python-env/paths). */
+  /** Real-model fine-tunes: the managed venv and the trainer's source (default: config's pythonEnvDir, <resourcesDir>/python). */
   realTrainer?: { envDir: string; sourceDir: string }
 }
 
@@ -46,14 +50,14 @@ export interface EngineService {
 export function createEngineService(deps: EngineServiceDeps): EngineService {
   const catalog = createCatalog({
     workspaceDir: deps.workspaceDir,
-    baseModelDir: deps.baseModelDir ?? defaultBaseModelDir(),
+    baseModelDir: deps.baseModelDir ?? defaultBaseModelDir(deps.config.resourcesDir),
     log: deps.log,
     runName: (jobId) => {
       const job = deps.ws.jobs.get(jobId)
       return job ? (job.name ?? `Run ${job.number}`) : null
     }
   })
-  const realTrainer = deps.realTrainer ?? { envDir: defaultEnvDir(), sourceDir: trainerSourceDir() }
+  const realTrainer = deps.realTrainer ?? { envDir: deps.config.pythonEnvDir, sourceDir: trainerSourceDir(deps.config.resourcesDir) }
   const train = createTrainJobs({
     ws: deps.ws,
     runner: deps.runner,
@@ -64,6 +68,7 @@ export function createEngineService(deps: EngineServiceDeps): EngineService {
     workerPath: deps.workerPath,
     progressIntervalMs: deps.progressIntervalMs,
     prepareFinetune: createFinetunePreparer(deps.ws),
+    qualityChecks: { classifierDir: worldClassifierDir(deps.config.resourcesDir) },
     realTrainer
   })
   const sample = createSampleJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, log: deps.log, chunk: deps.sampleChunk, prefer: deps.samplePrefer })

@@ -1,7 +1,6 @@
 // Where the engine service keeps its files inside a workspace folder. One folder per job, named by
 // the job id, so a run or a sample batch is never written over by another one.
 import { join } from 'node:path'
-import { defaultResourcesDir } from '../../resources'
 
 /** <workspace>/runs/<jobId>: checkpoints, run.json, metrics.jsonl of one training job. */
 export function runDirOf(workspaceDir: string, jobId: number): string {
@@ -22,12 +21,8 @@ export function modelFoldersOf(workspaceDir: string): string {
   return join(workspaceDir, 'models')
 }
 
-/**
- * The shipped base model: $POPALIGN_RESOURCES/models/base when set (the packaged app points it at
- * its resources), else resources/models/base under the working directory (repo checkouts), the same
- * rule the shipped classifier follows.
- */
-export function defaultBaseModelDir(resourcesDir: string = defaultResourcesDir()): string {
+/** The shipped base model in the resources folder the entry point chose (StudioConfig.resourcesDir). */
+export function defaultBaseModelDir(resourcesDir: string): string {
   return join(resourcesDir, 'models', 'base')
 }
 

@@ -35,7 +35,7 @@ export interface QualityTools {
 }
 
 /** The built-in classifier and its fidelity references, opened once per run. */
-export async function openQualityTools(classifierDir?: string): Promise<QualityTools> {
+export async function openQualityTools(classifierDir: string): Promise<QualityTools> {
   const classifier = await openWorldClassifier(classifierDir)
   const fidelity = await openWorldFidelity(classifier)
   if (!fidelity) {

@@ -46,8 +46,8 @@ export interface TrainJobsDeps {
   workerPath?: string
   /** Least milliseconds between two worker progress reports (default 200). */
   progressIntervalMs?: number
-  /** Run the quick quality check on every checkpoint (default true; needs the built-in classifier). */
-  qualityChecks?: boolean
+  /** The quick quality check on every checkpoint, with the built-in classifier in `classifierDir`; false: none. */
+  qualityChecks: { classifierDir: string } | false
   /** Turns a fine-tune job's snapshot reference into decoded training images (finetune-jobs.ts). */
   prepareFinetune?: (f: FinetunePayload, config: TrainConfig) => Promise<{ spec: FinetuneSpec; data: RunSnapshotData }>
   /** Real-model fine-tunes (issue 14): the managed venv and resources/python; absent, they are refused. */
@@ -253,7 +253,7 @@ export function createTrainJobs(deps: TrainJobsDeps) {
     if (deps.qualityChecks === false) return null
     let tools: QualityTools
     try {
-      tools = await openQualityTools()
+      tools = await openQualityTools(deps.qualityChecks.classifierDir)
     } catch (err) {
       deps.log(`train job ${jobId}: no quality checks: ${(err as Error).message}`)
       return null

@@ -32,7 +32,7 @@ export interface HeadlessResult {
   images: number
 }
 
-export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, opts: { resourcesDir?: string; createdAt?: string } = {}): Promise<HeadlessResult> {
+export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, opts: { resourcesDir: string; createdAt?: string }): Promise<HeadlessResult> {
   const prompts = readPromptFile(plan.prompts)
   const ids = promptIds(prompts)
   checkInputs(plan)
@@ -159,7 +159,7 @@ function checkInputs(plan: AuditCliPlan): void {
   }
 }
 
-async function openPlanClassifier(plan: AuditCliPlan, resourcesDir?: string): Promise<ImageClassifier> {
+async function openPlanClassifier(plan: AuditCliPlan, resourcesDir: string): Promise<ImageClassifier> {
   try {
     return await openClassifier(plan.classifier, resourcesDir)
   } catch (e) {

@@ -36,8 +36,10 @@ export interface AuditServiceDeps {
   workspaceDir: string
   /** Without it, reports can only audit workspace images. */
   sampler?: ReportSampler
-  /** The resources folder holding the built-in classifiers (default: core/resources.ts's rule). */
-  resourcesDir?: string
+  /** The resources folder holding the built-in classifiers (StudioConfig.resourcesDir). */
+  resourcesDir: string
+  /** Folders report exports may be written under (StudioConfig.exportRoots). */
+  exportRoots: readonly string[]
   /** How often a report waiting on a sampling job looks at it. */
   pollMs?: number
   /** Images per classifier run and per committed transaction. */
@@ -381,7 +383,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       // The same check as export.start: never the workspace's own files, never a device or FIFO.
       let target: string
       try {
-        target = checkOutPath(outPath, { workspaceDbFile: ws.file, overwrite })
+        target = checkOutPath(outPath, { workspaceDbFile: ws.file, overwrite, allowedRoots: deps.exportRoots })
       } catch (e) {
         if (e instanceof OutPathError) fail(e.code, e.message)
         throw e

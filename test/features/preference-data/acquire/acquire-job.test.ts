@@ -5,7 +5,7 @@ import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Job } from '@shared/contract'
-import { createAcquireService, type AcquireRequest, type AcquireService } from '../../../../src-main/core/features/preference-data/acquire/service'
+import { createAcquireService, defaultResolveModel, type AcquireRequest, type AcquireService } from '../../../../src-main/core/features/preference-data/acquire/service'
 import { createClassifyService } from '../../../../src-main/core/classifier/classify-job'
 import { migration0006 } from '../../../../src-main/core/store/migrations/0006_acquire'
 import { migrations } from '../../../../src-main/core/store/migrations'
@@ -18,6 +18,7 @@ import { VOCAB_SIZE } from '../../../../src-main/core/world/vocabulary'
 import { foreignMapping, writeForeignClassifier } from '../../../classifier/fixtures'
 import { tempDir } from '../../../store/helpers'
 import { randomParams } from '../../../engine/onnx/helpers'
+import { RESOURCES_DIR } from '../../../helpers/config'
 
 const model = { imageSize: 8, channels: 3, patch: 2, width: 16, depth: 1, heads: 2, mlpRatio: 2, timeFeatures: 8, vocabSize: VOCAB_SIZE }
 
@@ -53,8 +54,8 @@ const envs: Env[] = []
 function services(e: Pick<Env, 'ws' | 'tmp'>): Pick<Env, 'runner' | 'acquire' | 'events'> {
   const events: Job[] = []
   const runner = createJobRunner({ db: e.ws.db, onEvent: (_n, job) => events.push(job), throttleMs: 0 })
-  const classify = createClassifyService({ ws: e.ws, runner })
-  return { runner, events, acquire: createAcquireService({ ws: e.ws, runner, classify, workspaceDir: e.tmp.dir, classifyBatch: 16 }) }
+  const classify = createClassifyService({ ws: e.ws, runner, resourcesDir: RESOURCES_DIR })
+  return { runner, events, acquire: createAcquireService({ ws: e.ws, runner, classify, workspaceDir: e.tmp.dir, resolveModel: (m) => defaultResolveModel(m, RESOURCES_DIR), classifyBatch: 16 }) }
 }
 
 function env(): Env {

@@ -9,6 +9,7 @@ import { createExportService, type ExportService } from '../../../../src-main/co
 import { createJobRunner, type JobRunner } from '../../../../src-main/core/jobs/runner'
 import { createSnapshot } from '../../../../src-main/core/features/preference-data/snapshots/service'
 import { judgedProject, NEUTRAL_TEXT, type JudgedProject } from '../snapshots/fixture'
+import { testConfig } from '../../../helpers/config'
 
 /** RFC 4180, strictly: quoted fields with doubled quotes, CRLF or LF records, nothing after a closing quote. */
 function parseCsv(text: string): string[][] {
@@ -63,7 +64,7 @@ describe('exports for external trainers', () => {
   beforeEach(() => {
     f = judgedProject()
     runner = createJobRunner({ db: f.ws.db, throttleMs: 0 })
-    exports = createExportService({ ws: f.ws, runner })
+    exports = createExportService({ ws: f.ws, runner, exportRoots: testConfig().exportRoots })
     out = join(f.dir, 'out')
     mkdirSync(out)
   })
@@ -227,7 +228,12 @@ describe('exports for external trainers', () => {
         }
       }
     })
-    const job = createExportService({ ws: f.ws, runner: cancelling }).start({ source: { snapshotId: snapshot.id }, format: 'pickapic_parquet', outPath: file, overwrite: false })
+    const job = createExportService({ ws: f.ws, runner: cancelling, exportRoots: testConfig().exportRoots }).start({
+      source: { snapshotId: snapshot.id },
+      format: 'pickapic_parquet',
+      outPath: file,
+      overwrite: false
+    })
     await cancelling.idle()
     expect(cancelledAt).toBe(2)
     expect(cancelling.get(job.id).state).toBe('cancelled')

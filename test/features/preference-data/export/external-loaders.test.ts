@@ -16,6 +16,7 @@ import { envPython } from '../../../../src-main/core/python-env'
 import { createSnapshot } from '../../../../src-main/core/features/preference-data/snapshots/service'
 import { requireTestEnv, SKIP_PYTHON } from '../../../helpers/python-env'
 import { judgedProject, NEUTRAL_TEXT, type JudgedProject } from '../snapshots/fixture'
+import { testConfig } from '../../../helpers/config'
 
 interface LoaderRow {
   winner: string
@@ -35,7 +36,7 @@ describe.skipIf(SKIP_PYTHON)('exports as the external trainers read them', () =>
   beforeEach(async () => {
     f = judgedProject()
     runner = createJobRunner({ db: f.ws.db, throttleMs: 0 })
-    exports = createExportService({ ws: f.ws, runner })
+    exports = createExportService({ ws: f.ws, runner, exportRoots: testConfig().exportRoots })
     out = join(f.dir, 'out')
     mkdirSync(out)
     // The fixture's images are placeholder bytes; the trainers decode them, so each becomes a real,

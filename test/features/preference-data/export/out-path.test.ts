@@ -4,9 +4,11 @@
 // must be refused, whatever the overwrite flag says.
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
+import { homedir, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { checkOutPath, defaultExportRoots } from '../../../../src-main/core/features/preference-data/export/out-path'
+import { exportRootsFrom } from '../../../../src-main/core/config'
+import { checkOutPath } from '../../../../src-main/core/features/preference-data/export/out-path'
 import { tempDir } from '../../../store/helpers'
 
 let tmp: ReturnType<typeof tempDir>
@@ -69,7 +71,7 @@ describe('checkOutPath', () => {
   it('refuses paths outside the allowed roots', () => {
     expect(check('/dev/null')).toThrow(/outside the folders exports may be written to/)
     expect(check('/etc/popalign.csv')).toThrow(/outside the folders exports may be written to/)
-    expect(() => checkOutPath('/etc/popalign.csv', { workspaceDbFile: dbFile, overwrite: true })).toThrow(/outside/)
+    expect(() => checkOutPath('/etc/popalign.csv', { workspaceDbFile: dbFile, overwrite: true, allowedRoots: exportRootsFrom({}, homedir(), tmpdir()) })).toThrow(/outside/)
   })
 
   it('allows a new file or, when asked, replacing an old one, under an allowed root', () => {
@@ -81,7 +83,7 @@ describe('checkOutPath', () => {
   })
 
   it('takes its roots from $POPALIGN_EXPORT_ROOTS when set, else home, temp and media mounts', () => {
-    expect(defaultExportRoots({ POPALIGN_EXPORT_ROOTS: '/data/a:relative:/data/b' })).toEqual(['/data/a', '/data/b'])
-    expect(defaultExportRoots({})).toEqual(expect.arrayContaining(['/media', '/mnt']))
+    expect(exportRootsFrom({ POPALIGN_EXPORT_ROOTS: '/data/a:relative:/data/b' }, '/home/me', '/tmp')).toEqual(['/data/a', '/data/b'])
+    expect(exportRootsFrom({}, '/home/me', '/tmp')).toEqual(['/home/me', '/tmp', '/media', '/mnt', '/run/media', '/Volumes'])
   })
 })

@@ -7,6 +7,7 @@ import { createExportService } from '../../../../src-main/core/features/preferen
 import { createJobRunner, type JobRunner } from '../../../../src-main/core/jobs/runner'
 import { createHandlers } from '../../../../src-main/core/api/handlers/handlers'
 import { judgedProject, type JudgedProject } from './fixture'
+import { testConfig } from '../../../helpers/config'
 
 describe('snapshot and export methods', () => {
   let f: JudgedProject
@@ -26,7 +27,7 @@ describe('snapshot and export methods', () => {
           throw new Error('unused')
         }
       },
-      exports: createExportService({ ws: f.ws, runner })
+      exports: createExportService({ ws: f.ws, runner, exportRoots: testConfig().exportRoots })
     })
     const owner: CallContext = { annotatorId: f.annotators.owner, scope: 'owner' }
     call = (method, input, ctx = owner) => dispatch(handlers, method, input, ctx, { checkOutputs: true })

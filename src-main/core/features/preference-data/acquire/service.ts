@@ -80,8 +80,8 @@ export interface AcquireDeps {
   runner: JobRunner
   classify: ClassifyService
   workspaceDir: string
-  /** Model id -> checkpoint path (the engine's catalog when present). */
-  resolveModel?: (model: string) => string
+  /** Model id -> checkpoint path (defaultResolveModel over the entry point's resources folder). */
+  resolveModel: (model: string) => string
   classifyBatch?: number
 }
 
@@ -93,7 +93,7 @@ export function defaultPerSpecific(n: number, specificPrompts: number): number {
   return Math.max(1, Math.ceil((1.2 * n) / specificPrompts))
 }
 
-export function defaultResolveModel(model: string, resourcesDir?: string): string {
+export function defaultResolveModel(model: string, resourcesDir: string): string {
   if (model !== 'base') throw new ApiFailure('bad_request', `unknown model "${model.slice(0, 80)}"; give a checkpoint path or "base"`)
   return join(defaultBaseModelDir(resourcesDir), BASE_CHECKPOINT_FILE)
 }
@@ -140,7 +140,7 @@ export function createAcquireService(deps: AcquireDeps) {
         if (unknown.length > 0) throw new ApiFailure('bad_request', `class "${cls}" of axis "${axis.name}" has words the model does not know (${unknown.join(', ')}); it cannot be prompted for`)
       }
     }
-    const checkpoint = req.checkpoint ?? (deps.resolveModel ?? defaultResolveModel)(req.model ?? 'base')
+    const checkpoint = req.checkpoint ?? deps.resolveModel(req.model ?? 'base')
     if (!isAbsolute(checkpoint)) throw new ApiFailure('bad_request', `checkpoint must be an absolute path: ${checkpoint.slice(0, 200)}`)
     if (!existsSync(checkpoint)) throw new ApiFailure('bad_request', `checkpoint not found: ${checkpoint}`)
     try {

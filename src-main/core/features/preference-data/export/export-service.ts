@@ -37,7 +37,8 @@ export interface ExportService {
   start(request: ExportRequest): Job
 }
 
-export function createExportService(deps: { ws: Workspace; runner: JobRunner }): ExportService {
+/** `exportRoots`: the folders exports may be written under (StudioConfig.exportRoots). */
+export function createExportService(deps: { ws: Workspace; runner: JobRunner; exportRoots: readonly string[] }): ExportService {
   const { ws, runner } = deps
 
   const contentOf = (source: ExportSource): { content: SnapshotContent; snapshotId: number | null; version: number | null; sha: string } => {
@@ -81,7 +82,7 @@ export function createExportService(deps: { ws: Workspace; runner: JobRunner }):
   return {
     start(request) {
       const projectId = projectOf(request.source)
-      const outPath = userErrors(() => checkOutPath(request.outPath, { workspaceDbFile: ws.file, overwrite: request.overwrite }))
+      const outPath = userErrors(() => checkOutPath(request.outPath, { workspaceDbFile: ws.file, overwrite: request.overwrite, allowedRoots: deps.exportRoots }))
       const { content } = userErrors(() => contentOf(request.source))
       const usable = exportPairs(content, { includeUndecided: !isPopalignCsv(request.format) })
       if ((request.format === 'jsonl' ? content.pairs.length : usable.length) === 0) {

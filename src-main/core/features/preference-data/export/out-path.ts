@@ -5,16 +5,16 @@
 // check, and "overwrite" renamed the report onto the database): the workspace lost its projects and
 // could not be opened again. So one function decides, for both:
 //   - the path is absolute, has no NUL byte, and its folder exists;
-//   - it lies under an allowed root (the home folder, the temp folder, removable media; or
-//     $POPALIGN_EXPORT_ROOTS), compared by real path so a symlinked folder cannot lead elsewhere;
+//   - it lies under an allowed root (the entry point's exportRoots: the home folder, the temp folder,
+//     removable media, or $POPALIGN_EXPORT_ROOTS; core/config.ts), compared by real path so a symlinked
+//     folder cannot lead elsewhere;
 //   - it is none of the workspace's own files: the database and its -wal/-shm/-journal files, open
 //     marker and pre-upgrade backups, token files, and nothing inside the thumbnails, reports, backups
 //     or damaged (restored-from) folders;
 //   - an existing target must be a regular file (not a folder, device, FIFO, socket or symlink),
 //     and is replaced only when overwriting was asked for.
 import { lstatSync, realpathSync, statSync, type Stats } from 'node:fs'
-import { homedir, tmpdir } from 'node:os'
-import { basename, delimiter, dirname, isAbsolute, join, resolve } from 'node:path'
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path'
 import { isBackupOf } from '../../../store/backup'
 import { BACKUP_FOLDER } from '../../../store/daily-backup'
 import { DAMAGED_FOLDER } from '../../../store/restore'
@@ -36,21 +36,14 @@ export interface OutPathOptions {
   /** The open workspace's database file; its folder's own files are refused. */
   workspaceDbFile: string
   overwrite: boolean
-  /** Folders exports may go under; defaults to defaultExportRoots(). */
-  allowedRoots?: readonly string[]
+  /** Folders exports may go under (StudioConfig.exportRoots, decided by the entry point). */
+  allowedRoots: readonly string[]
 }
 
 /** Names in the workspace folder that belong to the studio, whatever the database file is called. */
 const WORKSPACE_FILE = /^(workspace\.db|owner-token)(-wal|-shm|-journal|\.running)?$|^workspace\.lock$|token/i
 const WORKSPACE_FOLDERS = ['thumbs', 'reports', BACKUP_FOLDER, DAMAGED_FOLDER]
 const SHOWN = 200
-
-/** Home, temp and the usual mount points of removable media, or $POPALIGN_EXPORT_ROOTS when set. */
-export function defaultExportRoots(env: NodeJS.ProcessEnv = process.env): string[] {
-  const fromEnv = env.POPALIGN_EXPORT_ROOTS?.split(delimiter).filter((p) => isAbsolute(p))
-  if (fromEnv && fromEnv.length > 0) return fromEnv
-  return [homedir(), tmpdir(), '/media', '/mnt', '/run/media', '/Volumes']
-}
 
 /** The real path to write to, or an OutPathError naming the problem. */
 export function checkOutPath(outPath: string, opts: OutPathOptions): string {
@@ -63,7 +56,7 @@ export function checkOutPath(outPath: string, opts: OutPathOptions): string {
   // Compare real locations, so a symlinked folder cannot smuggle the path onto the database.
   const real = join(realpathSync(parent), basename(target))
 
-  const roots = (opts.allowedRoots ?? defaultExportRoots()).filter(isFolder).map((r) => realpathSync(r))
+  const roots = opts.allowedRoots.filter(isFolder).map((r) => realpathSync(r))
   if (!roots.some((root) => isStrictlyInside(root, real))) {
     throw new OutPathError(`"${shown}" is outside the folders exports may be written to (${roots.join(', ') || 'none'}); choose a file in your home folder`)
   }
