@@ -5,6 +5,16 @@
 //    normalisation, heads whose own labels ("Man", "Woman") are mapped onto the project's classes,
 //    raw logits or probabilities, a detection head inside the model and/or a separate detector model.
 // Both become one normalised `ClassifierSpec`, which is all the runner sees.
+//
+// Why format 1 is converted on read and never rewritten to format 2 (issue 12, "one mapping format"):
+//  - it is not an older edition of format 2 but the world classifier's own description: its concept
+//    head and penultimate features (the fidelity and Frechet figures) have no place in format 2;
+//  - the only format-1 files are the ones the studio ships, written next to their ONNX model by
+//    `npm run train-classifier`; they live in the resources folder, which is read-only in the packaged
+//    app, so a rewrite on open could not be stored there;
+//  - a mapping a user chooses is their file (given by absolute path, maybe shared or versioned); the
+//    studio only reads it (fs/owner-file.ts) and never changes a file the user did not ask it to.
+// So there is one reader (`parseMapping`) and one in-memory form; the two spellings on disk meet here.
 
 import { z } from 'zod'
 import { parseClassifierMapping } from './mapping'
