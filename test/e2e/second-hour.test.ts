@@ -1,7 +1,9 @@
 // The second hour with the studio (issue 10), as a newcomer walks on from the first: the real built UI
 // in the bundled Chromium against the real serve mode on a fresh workspace with the demo project.
 // Acquisition (start it from the Preference data screen; its images' thumbnails load in the ledger and
-// in Browse) -> refinement judged by a person (a few decisions by keyboard) -> the team (invite an
+// in Browse) -> refinement judged by a person (a few decisions by keyboard) -> refinement judged by the
+// classifier with a starting set and proposals freshly sampled from the base model (swaps accepted, the
+// distance to the target falls, the refined set wins a pair) -> the team (invite an
 // annotator; a second browser context accepts the invite and labels) -> the studio is killed in the
 // middle of that labelling and started again as a user does -> the annotator goes on labelling and the
 // owner sees the work. On every screen (test/e2e/screen-check.ts): every image loaded, no error the step
@@ -112,6 +114,65 @@ describe('the second hour, against the real serve mode', () => {
     expect(await page.getByTestId('chain-log').textContent()).toContain('owner')
     await check('03-refine')
   })
+
+  it('refines with the classifier as judge and freshly sampled proposals: swaps are accepted and the distance moves', async () => {
+    await go('refine')
+    const form = page.getByRole('form', { name: 'Start a chain' })
+    // The labels wrap their selects, so the selects are found by name (a label's text includes its options').
+    const doctor = await form.locator('select[name=prompt] option', { hasText: /^a photo of a doctor \(/ }).textContent()
+    await form.locator('select[name=prompt]').selectOption({ label: doctor! })
+    await form.getByLabel('Set size').fill('6')
+    await form.locator('select[name=judge]').selectOption({ label: 'The classifier (automatic)' })
+    await form.locator('select[name=proposals]').selectOption({ label: 'Freshly sampled from a model' })
+    // The model's own images, refined: the starting set is sampled too (the base model leans to some tones).
+    await form.locator('select[name=start]').selectOption({ label: 'Freshly sampled from a model' })
+    await expect.poll(() => form.locator('select[name=model] option:checked').textContent()).toBe('Base model (built in)')
+    await form.getByLabel('Sampling steps').fill('10')
+    await form.getByLabel('Seed').fill('7')
+    await form.getByRole('button', { name: 'Start chain' }).click()
+    await page.waitForURL(/#\/p\/\d+\/refine\/\d+$/)
+    await expect.poll(() => page.locator('.prompt-line').textContent()).toBe('Chain 2 · judged by the classifier')
+    await check('03c-refine-auto-start')
+
+    const auto = page.getByTestId('auto-run')
+    await auto.getByLabel('Proposals').fill('20')
+    await auto.getByRole('button', { name: 'Run automatically' }).click()
+    await expect.poll(() => page.getByTestId('auto-progress').textContent(), { timeout: 90_000 }).toMatch(/^\s*20 of 20 proposals judged\./)
+    const log = page.getByTestId('chain-log').locator('tbody tr')
+    await expect.poll(() => log.count()).toBe(20)
+    // Every fresh proposal was read by the classifier before it was judged: swaps are accepted, each
+    // accepted one brings the set closer to the target, and the distance it started from moved.
+    const rows = await log.evaluateAll((trs) =>
+      trs.map((tr) => ({ decision: tr.getAttribute('data-decision'), cells: Array.from(tr.querySelectorAll('td')).map((td) => (td.textContent ?? '').trim()) }))
+    )
+    const distances = rows.map((r) => r.cells[4].match(/^(\d+\.\d{3}) → (\d+\.\d{3})$/)).map((m) => m && { before: Number(m[1]), after: Number(m[2]) })
+    expect(distances.every((d) => d !== null)).toBe(true)
+    const accepted = rows.flatMap((r, i) => (r.decision === 'accept' ? [distances[i]!] : []))
+    expect(accepted.length).toBeGreaterThan(0)
+    for (const d of accepted) expect(d.after).toBeLessThan(d.before)
+    const oldest = distances[distances.length - 1]!
+    await expect.poll(() => page.getByTestId('chain-distance').textContent()).toMatch(/^\d+\.\d{3} → \d+\.\d{3}$/)
+    const [from, to] = (await page.getByTestId('chain-distance').textContent())!.split(' → ').map(Number)
+    expect(from).toBe(oldest.before)
+    expect(to).toBeLessThan(from)
+    // The entering image is named by its model and the step the log will give it, not by a catalogue id.
+    expect(await page.getByTestId('incoming-provenance').textContent()).toMatch(/^The entering image was sampled by this chain for step 21 from Base model \(built in\), seed \d+\.$/)
+    await check('03d-refine-auto')
+
+    // Stopped, the refined set is saved and named as the Sets screen names it, and wins a pair.
+    await page.keyboard.press('Escape')
+    await expect.poll(() => page.getByTestId('chain-state').textContent()).toBe('finished')
+    await expect.poll(() => page.getByTestId('winning-set-name').textContent()).toMatch(/^Set \d+$/)
+    const refined = await page.getByTestId('winning-set-name').textContent()
+    await page.getByRole('button', { name: 'Pair: chain set wins' }).click()
+    await expect.poll(() => page.getByTestId('winning-pair').textContent()).toMatch(new RegExp(`^Pair saved: ${refined} is recorded as fairer than Set \\d+\\.`))
+    await check('03e-refine-auto-finished')
+    await go('refine')
+    const listed = page.getByTestId('chain-list').locator('tbody tr', { hasText: 'Open chain 2' })
+    await expect
+      .poll(() => listed.locator('td').allTextContents())
+      .toEqual(['2', 'a photo of a doctor', 'The classifier · freshly sampled proposals · generated start', 'finished', '20', expect.stringMatching(/^\d+%$/), 'Open chain 2'])
+  }, 150_000)
 
   it('makes sets and pairs, invites an annotator, and her browser accepts the invite and labels', async () => {
     await go('sets')

@@ -3,6 +3,9 @@
 
 export const setLabel = (s: { name: string | null; number: number }): string => s.name ?? `Set ${s.number}`
 
+/** Where a set came from, in words. */
+export const SET_ORIGIN_WORDS: Record<'random' | 'manual' | 'mcmc' | 'generated', string> = { random: 'drawn at random', manual: 'picked by hand', mcmc: 'refined by a chain', generated: 'generated' }
+
 /**
  * A snapshot by its name and version, each said once: the default name is "v<version>" already, so a
  * snapshot called "v1" reads "v1", not "v1 · v1"; a given name keeps its version ("balanced · v2").

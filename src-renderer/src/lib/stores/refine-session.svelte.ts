@@ -191,7 +191,7 @@ export class RefineSession {
   }
 
   private describe(decision: McmcDecision, chain: McmcChain): string {
-    if (decision === 'stop') return `Stopped after ${chain.accepted + chain.rejected} decisions. The set is saved as set ${chain.resultSetId ?? '?'}.`
+    if (decision === 'stop') return `Stopped after ${chain.accepted + chain.rejected} decisions. The set is saved as a new set of the prompt.`
     const next = chain.proposal ? 'Next proposal shown.' : 'No image left to propose: stop the chain.'
     return `${PAST[decision]}. Saved. Step ${chain.step}, acceptance rate ${percent(chain.acceptanceRate)}. ${next}`
   }
