@@ -237,7 +237,7 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   const imports = createImportService({ ws: workspace, runner, workspaceDir })
   const { config } = opts
   const { resourcesDir } = config
-  const engine = createEngineService({ ...opts.engine, config, ws: workspace, runner, workspaceDir, emit: (job) => fanOut('job.progress', job), log })
+  const engine = createEngineService({ ...opts.engine, config, ws: workspace, runner, workspaceDir, imports, emit: (job) => fanOut('job.progress', job), log })
   const team = createTeamService(workspace)
   const classify = createClassifyService({ ws: workspace, runner, resourcesDir })
   const acquire = createAcquireService({ ws: workspace, runner, classify, workspaceDir, resolveModel: (model) => defaultResolveModel(model, resourcesDir) })

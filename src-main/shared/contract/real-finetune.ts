@@ -112,6 +112,19 @@ export const RealMetrics = TrainMetrics.extend({
 })
 export type RealMetrics = z.infer<typeof RealMetrics>
 
+/** One set of images sampled from a finished real-model fine-tune (a job of kind 'sample'), with the images it brought into the project. */
+export const RealSampleSet = z.object({
+  job: Job,
+  runJobId: Id,
+  prompts: z.array(z.string()),
+  seeds: z.array(z.number()),
+  steps: z.number(),
+  guidance: z.number(),
+  /** Filled once the folder import has run; an image already in the project is listed with its existing id. */
+  images: z.array(z.object({ imageId: Id, seed: z.number().nullable(), prompt: z.string() }))
+})
+export type RealSampleSet = z.infer<typeof RealSampleSet>
+
 export const realFinetuneMethods = {
   'python.status': method(z.object({ probe: z.boolean().default(false) }).strict(), PythonEnvStatus),
   /** Starts installing the trainer environment (if needed) in the background; follow it with python.status. */
@@ -132,5 +145,35 @@ export const realFinetuneMethods = {
   ),
   /** The project's real-model fine-tunes, newest first (the screen shows the newest again when reopened). */
   'train.realRuns': method(z.object({ projectId: Id }).strict(), z.array(Job)),
-  'train.realMetrics': method(z.object({ jobId: Id, maxPoints: z.number().int().min(10).max(5000).default(500) }).strict(), RealMetrics)
+  'train.realMetrics': method(z.object({ jobId: Id, maxPoints: z.number().int().min(10).max(5000).default(500) }).strict(), RealMetrics),
+  /**
+   * Samples a finished real-model fine-tune (jobId) with its trained weights, in the trainer's environment, for
+   * the prompts and seeds given, and brings the images into the project with the run's provenance: a job of kind
+   * 'sample' (follow it with jobs.get, stop it with jobs.cancel); its images are listed by train.realSamples.
+   */
+  'train.sampleReal': method(
+    z
+      .object({
+        projectId: Id,
+        jobId: Id,
+        prompts: z.array(z.string().trim().min(1).max(300)).min(1).max(16),
+        seeds: z
+          .array(
+            z
+              .number()
+              .int()
+              .min(0)
+              .max(2 ** 32 - 1)
+          )
+          .min(1)
+          .max(16),
+        steps: z.number().int().min(1).max(200).default(20),
+        guidance: z.number().min(0).max(30).default(7.5)
+      })
+      .strict()
+      .refine((o) => o.prompts.length * o.seeds.length <= 64, 'prompts x seeds must be at most 64 images'),
+    Job
+  ),
+  /** The sample sets of a real-model fine-tune, newest first. */
+  'train.realSamples': method(z.object({ jobId: Id }).strict(), z.array(RealSampleSet))
 } as const

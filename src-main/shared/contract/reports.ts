@@ -14,7 +14,15 @@ export const ReportSource = z.discriminatedUnion('kind', [
    * The project's images of the report's prompts, from the sources named in `from`: by default only the
    * imported pool, so images sampled, acquired or drawn in the studio never mix into it unasked (issue 10).
    */
-  z.object({ kind: z.literal('images'), label: Name.default('workspace images'), from: z.array(ImageSource).min(1).max(4).default(['imported']) }).strict()
+  z
+    .object({
+      kind: z.literal('images'),
+      label: Name.default('workspace images'),
+      from: z.array(ImageSource).min(1).max(4).default(['imported']),
+      /** Exactly these images instead (e.g. the samples of a real-model fine-tune); each must be of one of the report's prompts. */
+      imageIds: z.array(Id).min(1).max(4096).optional()
+    })
+    .strict()
 ])
 export type ReportSource = z.infer<typeof ReportSource>
 export const ReportFormat = z.enum(['html', 'pdf', 'json', 'csv'])

@@ -5,7 +5,7 @@ import type { Handlers } from '../dispatch'
 import { ApiFailure } from '../dispatch'
 import type { EngineService } from '../../features/models'
 
-type Methods = 'python.status' | 'python.install' | 'train.startReal' | 'train.realRuns' | 'train.realMetrics'
+type Methods = 'python.status' | 'python.install' | 'train.startReal' | 'train.realRuns' | 'train.realMetrics' | 'train.sampleReal' | 'train.realSamples'
 
 export function realFinetuneHandlers(engine: EngineService | undefined): Pick<Handlers, Methods> {
   const e = (): EngineService => {
@@ -20,6 +20,8 @@ export function realFinetuneHandlers(engine: EngineService | undefined): Pick<Ha
       return e().train.startReal(projectId, { modelDir, snapshotId, settings, slurm })
     },
     'train.realRuns': ({ projectId }) => e().real.runs(projectId),
-    'train.realMetrics': ({ jobId, maxPoints }) => e().real.metrics(jobId, maxPoints)
+    'train.realMetrics': ({ jobId, maxPoints }) => e().real.metrics(jobId, maxPoints),
+    'train.sampleReal': ({ projectId, jobId, prompts, seeds, steps, guidance }) => e().realSamples.start(projectId, { runJobId: jobId, prompts, seeds, steps, guidance }),
+    'train.realSamples': ({ jobId }) => e().realSamples.list(jobId)
   }
 }

@@ -14,6 +14,7 @@ import { createSampleJobs, type SampleJobs } from './sample-jobs'
 import { createTrainJobs, type TrainJobs } from './train-jobs'
 import { createFinetuneJobs, createFinetunePreparer, type FinetuneJobs } from '../fine-tuning/finetune-jobs'
 import { createRealFinetuneService, type RealFinetuneService } from '../fine-tuning/real/service'
+import { createRealSampleJobs, type RealSampleJobs } from '../fine-tuning/real/sample-job'
 
 export interface EngineServiceDeps {
   ws: Workspace
@@ -33,6 +34,8 @@ export interface EngineServiceDeps {
   samplePrefer?: 'ort' | 'tfjs'
   /** Real-model fine-tunes: the managed venv and the trainer's source (default: config's pythonEnvDir, <resourcesDir>/python). */
   realTrainer?: { envDir: string; sourceDir: string }
+  /** The folder import, which brings a real-model fine-tune's samples into the project; without it they are refused. */
+  imports?: { start(projectId: number, folder: string): Job }
 }
 
 export interface EngineService {
@@ -44,6 +47,8 @@ export interface EngineService {
   readonly finetune: FinetuneJobs
   /** Real diffusers models with the managed PyTorch trainer: its environment and a run's curves and lineage. */
   readonly real: RealFinetuneService
+  /** Sampling a finished real-model fine-tune into the project (jobs of kind 'sample'). */
+  readonly realSamples: RealSampleJobs
 }
 
 /** Registers the 'train' (plain and fine-tuning) and 'sample' job kinds on the runner; call before runner.resumePending(). */
@@ -71,10 +76,20 @@ export function createEngineService(deps: EngineServiceDeps): EngineService {
     qualityChecks: { classifierDir: worldClassifierDir(deps.config.resourcesDir) },
     realTrainer
   })
-  const sample = createSampleJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, log: deps.log, chunk: deps.sampleChunk, prefer: deps.samplePrefer })
+  const realSamples = createRealSampleJobs({ ws: deps.ws, runner: deps.runner, workspaceDir: deps.workspaceDir, ...realTrainer, imports: deps.imports })
+  const sample = createSampleJobs({
+    ws: deps.ws,
+    runner: deps.runner,
+    catalog,
+    workspaceDir: deps.workspaceDir,
+    log: deps.log,
+    chunk: deps.sampleChunk,
+    prefer: deps.samplePrefer,
+    handOver: realSamples
+  })
   const finetune = createFinetuneJobs({ ws: deps.ws, runner: deps.runner, catalog, workspaceDir: deps.workspaceDir, train })
   // A run names its project, so model lists can show the current project's runs first.
   const withProject = (m: ModelEntry): ModelEntry => (m.jobId === null ? { ...m, projectId: null } : { ...m, projectId: deps.ws.jobs.get(m.jobId)?.projectId ?? null })
   const real = createRealFinetuneService({ ws: deps.ws, workspaceDir: deps.workspaceDir, ...realTrainer, train, log: deps.log })
-  return { info: engineInfo, models: () => catalog.list().map(withProject), train, sample, finetune, real }
+  return { info: engineInfo, models: () => catalog.list().map(withProject), train, sample, finetune, real, realSamples }
 }

@@ -57,6 +57,8 @@ export interface SampleJobsDeps {
   scale?: number
   /** 'tfjs' skips onnxruntime-node (tests of the fallback). */
   prefer?: 'ort' | 'tfjs'
+  /** Sampling jobs another feature runs, known by their payload (a real-model fine-tune's samples, fine-tuning/real/sample-job.ts). */
+  handOver?: { owns: (payload: unknown) => boolean; run: (ctx: JobContext) => Promise<{ message: string }> }
 }
 
 function parsePayload(raw: unknown): SamplePayload {
@@ -119,6 +121,7 @@ export function createSampleJobs(deps: SampleJobsDeps) {
   })
 
   async function runSample(ctx: JobContext): Promise<{ message: string }> {
+    if (deps.handOver?.owns(ctx.payload)) return deps.handOver.run(ctx)
     let payload = parsePayload(ctx.payload)
     const projectId = ctx.projectId
     if (projectId === null) throw new Error('sample job has no project')

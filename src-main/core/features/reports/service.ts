@@ -56,7 +56,7 @@ export interface ReportStartInput extends Omit<AuditRequest, 'guidances'> {
   /** A guidance sweep: every model is sampled at each scale, and each (model, scale) is one point of the report. */
   guidances?: number[]
   title?: string
-  sources: ({ kind: 'model'; model: string; label?: string } | { kind: 'images'; label: string; from?: ImageSource[] })[]
+  sources: ({ kind: 'model'; model: string; label?: string } | { kind: 'images'; label: string; from?: ImageSource[]; imageIds?: number[] })[]
   classifier: ClassifierChoice
 }
 
@@ -95,6 +95,18 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       for (const id of some) ids.push(id)
     }
     return ids
+  }
+
+  /** The images named, each checked to be the project's and of one of the report's prompts. */
+  function namedImages(projectId: number, prompts: readonly string[], ids: readonly number[]): number[] {
+    const wanted = new Set(prompts)
+    for (const id of ids) {
+      const image = ws.images.get(id)
+      if (!image || image.projectId !== projectId) fail('bad_request', `image ${id} is not in this project`)
+      const text = ws.prompts.get(image.promptId)?.text
+      if (text === undefined || !wanted.has(text)) fail('bad_request', `image ${id} is of a prompt the report does not list ("${(text ?? '').slice(0, 120)}")`)
+    }
+    return [...new Set(ids)]
   }
 
   function checkModel(model: string): void {
@@ -314,7 +326,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
           return scales.map((guidance) => ({ kind: 'model', label: sweep ? `${label} · guidance ${guidance}` : label, model: s.model, imageIds: null, ...blank, guidance }))
         }
         labels.push(s.label)
-        return [{ kind: 'images', label: s.label, model: null, imageIds: workspaceImages(input.projectId, input.prompts, s.from ?? ['imported']), ...blank, guidance: null }]
+        const imageIds = s.imageIds ? namedImages(input.projectId, input.prompts, s.imageIds) : workspaceImages(input.projectId, input.prompts, s.from ?? ['imported'])
+        return [{ kind: 'images', label: s.label, model: null, imageIds, ...blank, guidance: null }]
       })
       const modelRefs = input.sources.filter((s) => s.kind === 'model').map((s) => s.model)
       if (new Set(modelRefs).size !== modelRefs.length) fail('bad_request', 'a model is listed twice')
