@@ -122,7 +122,7 @@ describe('housekeeping: rename and delete', () => {
     const { project } = await projectWithPairs()
     const next = (await call('label.next', { projectId: project.id }))!
     await call('label.judge', { pairId: next.pair.id, criterion: 'fairness', choice: 'b', shownLeft: next.shownLeft, responseMs: 500, idempotencyKey: 'k-000000002' })
-    expect((await call('housekeeping.impact', { entity: 'project', id: project.id })).keeps).toEqual(['its 1 recorded decision, images and runs stay in the workspace for the audit trail'])
+    expect((await call('housekeeping.impact', { entity: 'project', id: project.id })).keeps).toEqual(['its 1 recorded decision, images and runs, in the workspace for the audit trail'])
     await call('projects.rename', { projectId: project.id, name: 'Doctors (old)' })
     const log = await call('housekeeping.log', { projectId: project.id })
     await call('projects.delete', { projectId: project.id })

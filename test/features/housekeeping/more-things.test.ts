@@ -108,7 +108,7 @@ describe('housekeeping: pairs, axes, reports and team members', () => {
       expect(await call('housekeeping.impact', { entity: 'axis', id: tone.id })).toEqual({
         blockers: [],
         removes: ['the axis "colour" with its 2 classes and its ideal distribution'],
-        keeps: ['reports already built keep the axis as it was']
+        keeps: ['reports already built, with the axis as it was']
       })
       await call('axes.delete', { axisId: tone.id })
       expect((await call('axes.list', { projectId: project.id })).map((a) => a.name)).toEqual(['silhouette'])

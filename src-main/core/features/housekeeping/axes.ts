@@ -54,7 +54,7 @@ export function axisHousekeeping(ctx: HousekeepingContext) {
     return {
       blockers: dependants(axis),
       removes: [`the axis "${axis.name}" with its ${count(axis.classes.length, 'class', 'classes')} and its ideal distribution`],
-      keeps: ['reports already built keep the axis as it was']
+      keeps: ['reports already built, with the axis as it was']
     }
   }
 

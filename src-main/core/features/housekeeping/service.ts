@@ -55,8 +55,9 @@ export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
     const decisions = scalar('SELECT count(*) FROM judgements j JOIN set_pairs p ON p.id = j.pair_id WHERE p.project_id = ?', projectId)
     return {
       blockers,
-      removes: ['the project disappears from every list and screen'],
-      keeps: [`its ${count(decisions, 'recorded decision')}, images and runs stay in the workspace for the audit trail`]
+      // Worded to follow "This removes …" before the delete and "Removed …" after it.
+      removes: ['the project from every list and screen'],
+      keeps: [`its ${count(decisions, 'recorded decision')}, images and runs, in the workspace for the audit trail`]
     }
   }
 

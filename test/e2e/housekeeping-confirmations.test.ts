@@ -1,0 +1,109 @@
+// Every rename and delete says it is done, next to the control (issue 10, housekeeping): a rename
+// shows "Renamed to …" beside its button, a delete says what it removed and kept where the row was.
+// The real built UI in the bundled Chromium against the real serve mode with the demo project.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from './browser'
+import { startServe, type ServeProcess } from './serve-process'
+
+let root: string
+let browser: Browser
+let page: Page
+let server: ServeProcess | null = null
+let demoId = 0
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'popalign-housekeeping-'))
+  server = await startServe(join(root, 'workspace'), { env: { POPALIGN_DEMO: '1' } })
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  await page.goto(server.link)
+  const demo = page.getByRole('link', { name: /Synthetic Population \(demo\)/ })
+  await demo.waitFor()
+  demoId = Number((await demo.getAttribute('href'))!.match(/#\/p\/(\d+)\//)![1])
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.kill()
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+const go = (screen: string) => page.goto(`${server!.origin}/#/p/${demoId}/${screen}`)
+
+async function rename(button: string, field: string, name: string): Promise<void> {
+  await page.getByRole('button', { name: button }).click()
+  await page.getByLabel(field).fill(name)
+  await page.keyboard.press('Enter')
+}
+
+async function confirmDelete(button: string): Promise<void> {
+  await page.getByRole('button', { name: button }).click()
+  await page.getByTestId('confirm-delete').getByRole('button', { name: 'Delete', exact: true }).click()
+}
+
+describe('rename and delete confirmations', () => {
+  it('projects: the rename beside its button, the delete above the list', async () => {
+    await page.getByLabel('Name', { exact: true }).fill('Scratch')
+    await page.getByRole('button', { name: 'Create project' }).click()
+    await page.waitForURL(/#\/p\/\d+\/import$/)
+    await page.goto(`${server!.origin}/#/projects`)
+    await rename('Rename project Scratch', 'New name for the project', 'Scratch two')
+    const row = page.locator('.project-list li', { hasText: 'Scratch two' })
+    await expect.poll(() => row.getByTestId('rename-done').textContent()).toBe('Renamed to “Scratch two”.')
+    await confirmDelete('Delete project “Scratch two”')
+    await expect
+      .poll(() => page.getByTestId('delete-done').textContent())
+      .toBe('Deleted project “Scratch two”. Removed the project from every list and screen; kept its 0 recorded decisions, images and runs, in the workspace for the audit trail.')
+    await expect.poll(() => page.locator('.project-list').textContent()).not.toContain('Scratch two')
+  })
+
+  it('prompts in Browse', async () => {
+    await go('browse')
+    await page.getByRole('button', { name: /a photo of a nurse/ }).click()
+    await rename('Rename this prompt', 'New name for the prompt', 'a photo of a midwife')
+    await expect.poll(() => page.locator('.prompt-actions').getByTestId('rename-done').textContent()).toBe('Renamed to “a photo of a midwife”.')
+    // The confirmation belongs to that prompt: another prompt's actions do not show it.
+    await page.getByRole('button', { name: /a photo of a doctor/ }).click()
+    await expect.poll(() => page.getByTestId('rename-done').count()).toBe(0)
+    await page.getByRole('button', { name: /a photo of a midwife/ }).click()
+    await confirmDelete('Delete this prompt')
+    await expect
+      .poll(() => page.getByTestId('delete-done').textContent())
+      .toBe('Deleted the prompt “a photo of a midwife”. Removed the prompt, 20 images from the project (image files on disk are not touched).')
+  })
+
+  it('sets', async () => {
+    await go('sets')
+    await page.getByRole('button', { name: /a photo of a doctor/ }).click()
+    await page.getByLabel('Sets', { exact: true }).fill('2')
+    await page.getByRole('button', { name: 'Make random sets' }).click()
+    const list = page.getByTestId('set-list')
+    await expect.poll(() => list.locator('.set-item').count()).toBe(2)
+    await rename('Rename set Set 1', 'New name for the set', 'keeper')
+    await expect.poll(() => list.locator('.set-item', { hasText: 'keeper' }).getByTestId('rename-done').textContent()).toBe('Renamed to “keeper”.')
+    await confirmDelete('Delete Set 2')
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Deleted' }).textContent()).toBe('Deleted Set 2. Removed the set; kept its images.')
+  })
+
+  it('axes on the Preference data screen', async () => {
+    await go('preferences')
+    const taxonomy = page.getByTestId('taxonomy')
+    await taxonomy.getByLabel('Axis name').fill('mood')
+    await taxonomy.getByLabel('Classes (comma-separated)').fill('calm, busy')
+    await taxonomy.getByRole('button', { name: 'Save axis' }).click()
+    await taxonomy.getByRole('button', { name: 'Rename axis mood' }).waitFor()
+    await rename('Rename axis mood', 'New name for the axis', 'pace')
+    await expect.poll(() => taxonomy.locator('li', { hasText: 'pace' }).getByTestId('rename-done').textContent()).toBe('Renamed to “pace”.')
+    await confirmDelete('Delete the axis “pace”')
+    await expect
+      .poll(() => taxonomy.getByTestId('delete-done').textContent())
+      .toBe('Deleted the axis “pace”. Removed the axis "pace" with its 2 classes and its ideal distribution; kept reports already built, with the axis as it was.')
+    expect(pageErrors).toEqual([])
+  })
+})
