@@ -6,7 +6,8 @@
 // distance to the target falls, the refined set wins a pair) -> the team (invite an
 // annotator; a second browser context accepts the invite and labels) -> the studio is killed in the
 // middle of that labelling and started again as a user does -> the annotator goes on labelling and the
-// owner sees the work. On every screen (test/e2e/screen-check.ts): every image loaded, no error the step
+// owner sees the work -> the owner labels the same pairs and adjudicates the split ones (both sets side
+// by side, who chose which by name). On every screen (test/e2e/screen-check.ts): every image loaded, no error the step
 // did not cause, no raw id, method name or ISO timestamp; screenshots land in test-results/second-hour/.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -243,6 +244,50 @@ describe('the second hour, against the real serve mode', () => {
     await check('08-refine-after-restart')
     expect(pageErrors).toEqual([])
   }, 120_000)
+
+  it('the owner labels the same pairs, and adjudicates where she and Ada disagree, with the sets side by side and who chose what', async () => {
+    // The owner calls every pair in her queue a tie (the nurses' and the doctors' sets, and the two pairs
+    // the acquisition added): the two pairs Ada gave a side are now split decisions.
+    await go('label')
+    let saved = 0
+    for (;;) {
+      await expect.poll(async () => (await page.getByTestId('label-finished').count()) > 0 || (await page.getByRole('button', { name: /Left is fairer/ }).isEnabled()), { timeout: 20_000 }).toBe(true)
+      if ((await page.getByTestId('label-finished').count()) > 0) break
+      await page.getByTestId('set-left').locator('img').first().waitFor()
+      await page.keyboard.press('=')
+      await expect.poll(() => page.getByTestId('save-state').getAttribute('data-save-seq')).toBe(String(++saved))
+    }
+    expect(saved).toBeGreaterThanOrEqual(5)
+
+    await go('team')
+    const rows = page.getByTestId('adjudication').locator('tbody tr')
+    await expect.poll(() => rows.count(), { timeout: 20_000 }).toBe(2)
+    // Each split pair: its prompt, both sets' images side by side, and who chose which (names, not ids).
+    for (const row of await rows.all()) {
+      const cells = row.locator('td')
+      // An acquired pair also carries the classifier's verdict: said apart, it is not one of the people who chose.
+      await expect.poll(() => cells.nth(0).textContent()).toMatch(/^a photo of a (nurse|doctor)(The classifier (chose Set \d+|called it a tie|could not judge it)\.)?$/)
+      await expect.poll(() => row.locator('img').count()).toBeGreaterThanOrEqual(4)
+      const sides = [(await cells.nth(1).textContent())!, (await cells.nth(2).textContent())!].map((t) => t.trim())
+      for (const side of sides) expect(side).toMatch(/^Set \d+ · [01] chose it: (Ada|nobody)$/)
+      expect(sides.filter((s) => s.endsWith('Ada'))).toHaveLength(1)
+      expect(await cells.nth(3).textContent()).toBe("tie 1 (owner) · can't judge 0")
+    }
+    await check('08b-adjudication')
+
+    // Resolved as Ada saw it: the pair leaves the queue, and the confirmation names the sets.
+    const first = rows.first()
+    const adaSet = (await first.locator('td').nth(1).textContent())!.includes('Ada') ? 1 : 2
+    const setName = (await first.locator('td').nth(adaSet).locator('strong').textContent())!
+    await first.getByRole('button', { name: setName, exact: true }).click()
+    await expect.poll(() => rows.count()).toBe(1)
+    const resolved = new RegExp(`^Resolved “a photo of a (nurse|doctor)” \\(Set \\d+ or Set \\d+\\): ${setName}\\.`)
+    await expect.poll(() => page.getByTestId('announcer').textContent()).toMatch(resolved)
+    // Said where the row was, too, with what the answer is for: the row itself is gone.
+    expect(await page.getByTestId('adjudication-resolved').textContent()).toMatch(resolved)
+    await check('08c-adjudication-resolved')
+    expect(pageErrors).toEqual([])
+  })
 
   it('the New report form puts each check box beside its words', async () => {
     await go('reports')

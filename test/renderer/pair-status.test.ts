@@ -13,10 +13,10 @@ describe('pairStatus', () => {
       pairStatus({
         ...pair,
         decisions: [
-          { annotator: 'owner', criterion: 'fairness', choice: 'b' },
-          { annotator: 'alice', criterion: 'quality', choice: 'a' },
-          { annotator: 'bob', criterion: 'fairness', choice: 'tie' },
-          { annotator: 'carol', criterion: 'fairness', choice: 'cant_judge' }
+          { annotator: 'owner', kind: 'human' as const, criterion: 'fairness', choice: 'b' },
+          { annotator: 'alice', kind: 'human' as const, criterion: 'quality', choice: 'a' },
+          { annotator: 'bob', kind: 'human' as const, criterion: 'fairness', choice: 'tie' },
+          { annotator: 'carol', kind: 'human' as const, criterion: 'fairness', choice: 'cant_judge' }
         ]
       })
     ).toBe("owner: hand-picked fairer · alice: Set 2 better quality · bob: tie on fairness · carol: can't judge fairness")

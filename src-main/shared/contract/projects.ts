@@ -108,7 +108,8 @@ export const PairOverview = z.object({
   promptText: z.string(),
   setA: SetLabel,
   setB: SetLabel,
-  decisions: z.array(z.object({ annotator: z.string(), criterion: Criterion, choice: Choice }))
+  /** Every live decision, by name; `kind` tells the classifier's verdicts from people's (adjudication weighs only people). */
+  decisions: z.array(z.object({ annotator: z.string(), kind: z.enum(['human', 'classifier']), criterion: Criterion, choice: Choice }))
 })
 export type PairOverview = z.infer<typeof PairOverview>
 

@@ -59,8 +59,8 @@ describe('pairs.overview', () => {
           setA: { id: s1.id, label: 'Set 1', imageIds: [img[0], img[1]] },
           setB: { id: s2.id, label: 'hand-picked', imageIds: [img[2], img[3]] },
           decisions: [
-            { annotator: 'owner', criterion: 'fairness', choice: 'b' },
-            { annotator: 'alice', criterion: 'quality', choice: 'tie' }
+            { annotator: 'owner', kind: 'human', criterion: 'fairness', choice: 'b' },
+            { annotator: 'alice', kind: 'human', criterion: 'quality', choice: 'tie' }
           ]
         }
       ]

@@ -19,7 +19,7 @@ const members = (col: string) => `(SELECT group_concat(image_id) FROM (SELECT im
 const SQL = `SELECT p.id, pr.text AS prompt_text,
     a.id AS a_id, coalesce(a.name, 'Set ' || a.number) AS a_label, ${members('a.id')} AS a_members,
     b.id AS b_id, coalesce(b.name, 'Set ' || b.number) AS b_label, ${members('b.id')} AS b_members,
-    (SELECT json_group_array(json_object('annotator', n.name, 'criterion', j.criterion, 'choice', j.choice))
+    (SELECT json_group_array(json_object('annotator', n.name, 'kind', n.kind, 'criterion', j.criterion, 'choice', j.choice))
        FROM judgements j JOIN annotators n ON n.id = j.annotator_id WHERE j.pair_id = p.id AND j.undone_at IS NULL) AS decisions
   FROM set_pairs p JOIN prompts pr ON pr.id = p.prompt_id JOIN image_sets a ON a.id = p.set_a JOIN image_sets b ON b.id = p.set_b
   WHERE p.project_id = @projectId AND (@pairIds IS NULL OR p.id IN (SELECT value FROM json_each(@pairIds))) ORDER BY p.id LIMIT @limit OFFSET @offset`
