@@ -3,8 +3,10 @@
 // (Python, torch, CUDA, memory), a tiny SD model in the diffusers layout is picked with the folder
 // picker, a judged snapshot trains on it (PopAlign, LoRA) with the loss / implicit accuracy / reward
 // margin curves growing live, pause and resume, and the run's lineage (command, versions, snapshot
-// hash); a second run is cancelled. A studio on a machine without Python says so in plain words and
-// its Start button stays off. REAL_FT_SCREENSHOTS=<folder> saves a screenshot of each state.
+// hash); the finished run is sampled from the screen (thumbnails load) and audited into a report that
+// opens on Reports; a second run is cancelled. A studio on a machine without Python says so in plain
+// words and its Start button stays off; one without sbatch writes a Slurm run's files instead of
+// submitting them and shows them. REAL_FT_SCREENSHOTS=<folder> saves a screenshot of each state.
 import { spawnSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -146,6 +148,38 @@ describe('Fine-tune real model screen', () => {
       // Where a person reads it (issue 10): no raw ids, method names or ISO timestamps, no stray errors.
       await checkScreen(page, 'real-finetune', 'done-with-lineage')
 
+      // Sample the finished run with its LoRA (the trainer's environment draws, the images come into the
+      // project with the run's provenance), see the images, and audit them in a report.
+      const sampler = page.getByTestId('real-sample')
+      await sampler.waitFor()
+      expect(await sampler.getByRole('checkbox', { name: 'a photo of a doctor' }).isChecked()).toBe(true)
+      await sampler.locator('input[name=sample-seeds]').fill('0, 1, 2')
+      await sampler.locator('input[name=sample-steps]').fill('4')
+      await sampler.getByRole('button', { name: 'Sample it' }).click()
+      const thumbs = sampler.getByTestId('real-sample-images').locator('img')
+      await expect.poll(() => thumbs.count(), { timeout: 180_000 }).toBe(3)
+      // Every thumbnail loads (the server serves it and the browser decodes it).
+      await expect
+        .poll(() => thumbs.evaluateAll((imgs) => imgs.map((i) => (i as HTMLImageElement).complete && (i as HTMLImageElement).naturalWidth > 0)), { timeout: 20_000 })
+        .toEqual([true, true, true])
+      expect(await sampler.getByTestId('real-sample-state').textContent()).toBe('sampled 3 images of Run 1; 3 in the project')
+      expect(await thumbs.first().getAttribute('alt')).toMatch(/^a photo of a doctor, seed [012]$/)
+      await shot('4b-sampled')
+      await sampler.getByRole('button', { name: 'Audit it' }).click()
+      // The report on exactly those images opens on the Reports screen once its job is done.
+      await expect.poll(() => page.evaluate(() => window.location.hash), { timeout: 10_000 }).toBe(`#/p/${projectId}/reports`)
+      const reportTitle = page.getByRole('heading', { level: 2, name: 'Run 1: 3 sampled images' })
+      await reportTitle.waitFor({ timeout: 120_000 })
+      await page.getByRole('heading', { level: 3, name: 'Lineage' }).waitFor()
+      await shot('4c-audit-report')
+      expect(pageErrors).toEqual([])
+
+      // Back to the fine-tune screen: it shows the newest run (Run 1) again; the form is filled anew.
+      await page.getByRole('link', { name: 'Fine-tune real model', exact: true }).click()
+      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 10_000 }).toBe('done')
+      await page.locator('input[name=modelDir]').fill(modelDir)
+      await page.locator('select[name=preset]').selectOption('quick')
+
       // A second, long run: cancel stops it (with a checkpoint) and the screen says so.
       await page.locator('input[name=steps]').fill('400')
       await page.getByRole('button', { name: 'Start fine-tuning' }).click()
@@ -161,6 +195,41 @@ describe('Fine-tune real model screen', () => {
       await expect.poll(() => page.locator('#real-run-title').textContent()).toMatch(/^Run 2 · popalign/)
       expect(pageErrors).toEqual([])
     },
-    420_000
+    600_000
+  )
+
+  it.skipIf(SKIP_PYTHON)(
+    'without sbatch on this computer, a Slurm run is written, not submitted: the files and the commands are shown',
+    async () => {
+      // A PATH without Slurm's commands (this machine has slurm-wlm in /usr/bin); the trainer's environment is found by its own path.
+      for (const s of servers.splice(0)) await s.kill() // one studio per workspace
+      const noSlurm = join(root, 'no-slurm-path')
+      mkdirSync(noSlurm, { recursive: true })
+      const server = await startServe(join(root, 'workspace'), { env: { POPALIGN_PYTHON_ENV: TEST_ENV_DIR, POPALIGN_BROWSE_ROOTS: root, PATH: noSlurm } })
+      servers.push(server)
+      await page.goto(server.link)
+      await page.goto(`${server.origin}/#/p/${projectId}/realft`)
+      await expect.poll(() => page.getByTestId('python-env').getAttribute('data-state'), { timeout: 60_000 }).toBe('ready')
+      expect(await page.getByTestId('python-env').textContent()).toMatch(/sbatch is not on this machine; a Slurm run writes its batch script for you to submit on the cluster/)
+      await page.locator('input[name=modelDir]').fill(modelDir)
+      await page.locator('select[name=preset]').selectOption('quick')
+      await page.getByRole('radio', { name: 'Slurm cluster' }).check()
+      await page.locator('input[name=gpusPerNode]').fill('0')
+      await page.locator('input[name=sweep]').fill('500, 1000')
+      await page.getByRole('button', { name: 'Start fine-tuning' }).click()
+      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 60_000 }).toBe('written, not submitted')
+      const written = page.getByTestId('real-written')
+      await written.waitFor()
+      const submit = (await page.getByTestId('real-written-submit').textContent()) ?? ''
+      expect(submit).toMatch(/^sbatch '.*\/runs\/\d+\/slurm\/popalign\.sbatch'$/)
+      expect(await page.getByTestId('real-written-launch').textContent()).toMatch(/accelerate' launch --config_file '.*\/slurm\/accelerate\.yaml' .* -m popalign_trainer\.train/)
+      const text = (await written.textContent()) ?? ''
+      for (const label of ['Batch script', 'Per-machine script', 'Accelerate config', 'Multi-machine launch command', 'Trainer settings, task 0', 'Trainer settings, task 1', 'Training data'])
+        expect(text).toContain(label)
+      expect(await page.getByTestId('real-message').textContent()).toContain(`Copy the run's files to your cluster and run: ${submit}`)
+      await shot('6-written-not-submitted')
+      expect(pageErrors).toEqual([])
+    },
+    180_000
   )
 })

@@ -12,6 +12,16 @@ export interface Evidence {
   ids: string[]
 }
 
+/**
+ * A report another screen started and wants shown when the Reports screen opens next (the fine-tuned
+ * model's "Audit it"): the next store to load its list opens it. Kept here, not in the address, so the
+ * Reports screen's own address rules stay as they are.
+ */
+let openNext: number | null = null
+export function openReportNext(reportId: number): void {
+  openNext = reportId
+}
+
 export class ReportsStore {
   list = $state<ReportSummary[]>([])
   report = $state<Report | null>(null)
@@ -47,6 +57,11 @@ export class ReportsStore {
   refresh = async (): Promise<void> => {
     const r = await this.api.call('report.list', { projectId: this.projectId })
     if (this.listError.check(r)) this.list = r.value
+    const wanted = openNext
+    if (wanted !== null && this.list.some((s) => s.reportId === wanted)) {
+      openNext = null
+      await this.open(wanted)
+    }
   }
 
   start = async (input: Input<'report.start'>): Promise<Job | null> => {
