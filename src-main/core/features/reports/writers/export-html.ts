@@ -9,6 +9,7 @@ import { contactSheets } from '../../../../shared/audit/contact-sheet'
 import { betasDiffer, frontierPoints, guidanceScales, higherIsBetter, QUALITY_LABEL, QUALITY_METRICS } from '../../../../shared/audit/frontier'
 import { qualityFailures } from '../../../../shared/audit/quality-gate'
 import { lineageRows } from '../../../../shared/audit/lineage-rows'
+import { modelHeading, readableUtc } from '../../../../shared/audit/model-heading'
 import { ciChart, frontierChart, shareChart, type CiItem } from './svg-charts'
 
 export const HTML_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -62,7 +63,8 @@ function coverageBlock(c: Coverage, limit: number): string {
 
 function lineageTable(m: ModelReport): string {
   const rows = lineageRows(m.lineage)
-  return `<h3>${text(m.label)} <span class="meta">(${text(m.id)})</span></h3><table class="lineage" data-model="${text(m.id)}">${rows.map((r) => `<tr data-key="${text(r.key)}"><th>${text(r.label)}</th><td>${text(r.value)}</td></tr>`).join('')}</table>`
+  // The id is in the table's "model" row and the heading's tooltip; the heading itself reads as words.
+  return `<h3 title="model id: ${text(m.id)}">${text(modelHeading(m))}</h3><table class="lineage" data-model="${text(m.id)}">${rows.map((r) => `<tr data-key="${text(r.key)}"><th>${text(r.label)}</th><td>${text(r.value)}</td></tr>`).join('')}</table>`
 }
 
 /** The frontier charts of one axis (one per quality metric any model has) and the points as a table. */
@@ -178,7 +180,7 @@ function axisSection(report: Report, axisIndex: number, opts: Required<Omit<Html
   }
   if (promptItems.length) parts.push(ciChart(`${axis.name}: discrepancy per neutral prompt with 95% interval`, promptItems))
   for (const [pid, ptext] of prompts) {
-    parts.push(`<h3>Prompt: ${text(ptext)} <span class="meta">(${text(pid)})</span></h3>`)
+    parts.push(`<h3 title="prompt id: ${text(pid)}">Prompt: ${text(ptext)}</h3>`)
     const rows = perModel.map(({ m, a }) => {
       const p = a.prompts.find((x) => x.promptId === pid)
       return { label: m.label, shares: p ? sharesOf(p.distribution) : null }
@@ -204,14 +206,14 @@ export function renderReportHtml(report: Report, options: HtmlOptions = {}): str
   const s = report.settings
   const body: string[] = [
     `<h1>${text(report.title)}</h1>`,
-    `<p class="meta">${report.createdAt ? `created ${text(report.createdAt)}; ` : ''}95% bootstrap intervals from ${s.resamples} resamples (Frechet: ${s.frechetResamples}), seed ${s.seed}; schema ${text(report.schema)} v${report.schemaVersion}</p>`,
+    `<p class="meta">${report.createdAt ? `created ${text(readableUtc(report.createdAt))}; ` : ''}95% bootstrap intervals from ${s.resamples} resamples (Frechet: ${s.frechetResamples}), seed ${s.seed}; schema ${text(report.schema)} v${report.schemaVersion}</p>`,
     '<h2>Lineage</h2>',
     ...report.models.map(lineageTable),
     '<h2>Summary</h2>'
   ]
   const failures = qualityFailures(report)
   for (const m of report.models) {
-    body.push(`<h3>${text(m.label)} <span class="meta">${m.images} images</span></h3>`)
+    body.push(`<h3 title="model id: ${text(m.id)}">${text(modelHeading(m))} <span class="meta">${m.images} images</span></h3>`)
     const failure = failures.get(m.id)
     if (failure) body.push(`<p class="warn">Quality check failed: ${text(failure)}. Its fairness numbers describe damaged images.</p>`)
     body.push(coverageBlock(m.coverage, limit))

@@ -3,6 +3,7 @@
 
 import type { Estimate, Report } from '../figures/report-model'
 import { fmt } from '../figures/sentences'
+import { modelHeading } from '../../../../shared/audit/model-heading'
 
 /**
  * Escapes the inline Markdown syntax, table pipes, inline HTML and entities, so report strings render
@@ -32,7 +33,7 @@ export function modelCardSection(report: Report): string {
   lines.push('')
   for (const m of report.models) {
     const l = m.lineage
-    lines.push(`### ${escapeMarkdown(m.label)}`, '')
+    lines.push(`### ${escapeMarkdown(modelHeading(m))}`, '')
     for (const a of m.axes) if (a.pooled.discrepancy) lines.push(`- ${escapeMarkdown(a.pooled.discrepancy.sentence)}`)
     lines.push(`- ${escapeMarkdown(m.coverage.ratio.sentence)}`)
     lines.push(

@@ -8,6 +8,7 @@ import { frontierPoints, higherIsBetter, QUALITY_LABEL, QUALITY_METRICS } from '
 import { contactSheets } from '../../../../shared/audit/contact-sheet'
 import { qualityFailures } from '../../../../shared/audit/quality-gate'
 import { lineageRows } from '../../../../shared/audit/lineage-rows'
+import { modelHeading, readableUtc } from '../../../../shared/audit/model-heading'
 import { fmt } from '../figures/sentences'
 import { CLASS_COLOURS } from './svg-charts'
 
@@ -258,13 +259,18 @@ export function renderReportPdf(report: Report, options: PdfOptions = {}): Uint8
   const flow = new Flow(doc, report.title)
   flow.title(report.title, 18)
   const s = report.settings
-  flow.paragraph(`${report.createdAt ? `Created ${report.createdAt}. ` : ''}95% bootstrap intervals from ${s.resamples} resamples (Frechet ${s.frechetResamples}), seed ${s.seed}.`, BODY, {
-    colour: GREY
-  })
+  flow.paragraph(
+    `${report.createdAt ? `Created ${readableUtc(report.createdAt)}. ` : ''}95% bootstrap intervals from ${s.resamples} resamples (Frechet ${s.frechetResamples}), seed ${s.seed}.`,
+    BODY,
+    {
+      colour: GREY
+    }
+  )
   flow.y += 6
   flow.title('Lineage', 13)
   for (const m of report.models) {
-    flow.paragraph(`${m.label} (${m.id}), ${m.images} images`, 10, { bold: true })
+    // The id is in the lineage's "model" line below; the heading reads as words.
+    flow.paragraph(`${modelHeading(m)}, ${m.images} images`, 10, { bold: true })
     for (const line of lineageLines(m)) flow.paragraph(line, BODY, { indent: 10 })
     flow.y += 4
   }
@@ -272,7 +278,7 @@ export function renderReportPdf(report: Report, options: PdfOptions = {}): Uint8
   flow.title('Summary', 13)
   const failures = qualityFailures(report)
   for (const m of report.models) {
-    flow.paragraph(m.label, 10, { bold: true })
+    flow.paragraph(modelHeading(m), 10, { bold: true })
     const failure = failures.get(m.id)
     if (failure) flow.paragraph(`Quality check failed: ${failure}. Its fairness numbers describe damaged images.`, BODY, { indent: 10, bold: true, colour: WARN })
     for (const e of [m.coverage.ratio, m.conceptAccuracy, m.fidelity ?? null, m.featureFidelity ?? null, m.frechet, m.recallOverall]) if (e) flow.paragraph(e.sentence, BODY, { indent: 10 })
