@@ -1,7 +1,8 @@
 // The first hour with the studio (issue 10), as a newcomer walks it: the real built UI in the bundled
 // Chromium against the real serve mode on a fresh workspace with the demo project. Demo -> image
 // detail -> import -> sets -> pairs -> label -> snapshot -> fine-tune (quick preset) -> sample from the
-// checkpoint -> report. On every screen (test/e2e/screen-check.ts): every image loaded, no error the
+// checkpoint -> refine a set with the classifier as judge and proposals freshly sampled from that
+// checkpoint (swaps accepted, the distance to the target falls) -> report. On every screen (test/e2e/screen-check.ts): every image loaded, no error the
 // step did not cause, no raw id, method name or ISO timestamp; a screenshot of each lands in
 // test-results/first-hour/.
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -146,6 +147,45 @@ describe('the first hour, against the real serve mode', () => {
     await expect.poll(() => page.getByTestId('sample-run').getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
     await check('11-sample')
   }, 240_000)
+
+  it('refines a set of the demo with the classifier as judge and proposals freshly sampled from the checkpoint', async () => {
+    await go('refine')
+    const form = page.getByRole('form', { name: 'Start a chain' })
+    // The labels wrap their selects, so the selects are found by name (a label's text includes its options').
+    await expect.poll(() => form.locator('select[name=prompt] option').count()).toBeGreaterThan(0)
+    const doctor = await form.locator('select[name=prompt] option', { hasText: /^a photo of a doctor \(/ }).textContent()
+    await form.locator('select[name=prompt]').selectOption({ label: doctor! })
+    await form.getByLabel('Set size').fill('6')
+    await form.locator('select[name=judge]').selectOption({ label: 'The classifier (automatic)' })
+    await form.locator('select[name=proposals]').selectOption({ label: 'Freshly sampled from a model' })
+    // The model offered first is this project's newest checkpoint, grouped apart from the built-in one.
+    const model = form.locator('select[name=model]')
+    await expect.poll(() => model.locator('option:checked').textContent()).toMatch(/^Run 1 · step 20$/)
+    expect(await model.locator('optgroup').evaluateAll((groups) => groups.map((g) => g.getAttribute('label')))).toEqual(['This project', 'Built in'])
+    await form.getByLabel('Sampling steps').fill('10')
+    await form.getByLabel('Seed').fill('3')
+    await form.getByRole('button', { name: 'Start chain' }).click()
+    await page.waitForURL(/#\/p\/\d+\/refine\/\d+$/)
+    await expect
+      .poll(() => page.getByTestId('incoming-provenance').textContent(), { timeout: 30_000 })
+      .toMatch(/^The entering image was sampled by this chain for step 1 from Run 1 · step 20, seed \d+\.$/)
+    await check('11b-refine-start')
+
+    // The demo's doctors were never classified: the judge reads the set and each fresh image itself.
+    const auto = page.getByTestId('auto-run')
+    await auto.getByLabel('Proposals').fill('16')
+    await auto.getByRole('button', { name: 'Run automatically' }).click()
+    await expect.poll(() => page.getByTestId('auto-progress').textContent(), { timeout: 90_000 }).toMatch(/^\s*16 of 16 proposals judged\./)
+    const log = page.getByTestId('chain-log').locator('tbody tr')
+    await expect.poll(() => log.count()).toBe(16)
+    const cells = await log.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-decision'), tr.querySelectorAll('td')[4].textContent]))
+    // Every decision measured over the whole set, and the distance moved.
+    for (const [, distance] of cells) expect(distance).toMatch(/^\d+\.\d{3} → \d+\.\d{3}$/)
+    expect(cells.filter(([decision]) => decision === 'accept').length).toBeGreaterThan(0)
+    const [from, to] = (await page.getByTestId('chain-distance').textContent())!.split(' → ').map(Number)
+    expect(to).toBeLessThan(from)
+    await check('11c-refine-auto')
+  }, 120_000)
 
   it('writes a report of the imported images, without the sampled ones', async () => {
     await go('reports')
