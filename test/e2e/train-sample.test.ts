@@ -142,7 +142,10 @@ describe('Train and Sample screens against the real serve mode', () => {
     const provenance = page.getByTestId('sample-provenance')
     await expect.poll(() => provenance.textContent()).toContain('a photo of a round teal nurse')
     const text = (await provenance.textContent()) ?? ''
-    expect(text).toContain(newest!)
+    // The model by its name and step, its id only in the tooltip (issue 10).
+    expect(text).toMatch(/Run \d+ · step \d+/)
+    expect(text).not.toContain(newest!)
+    expect(await provenance.locator(`dd[title="model id: ${newest!}"]`).count()).toBe(1)
     expect(text).toMatch(/ddim, 10 steps, guidance 3/)
     expect(text).toContain('onnxruntime-node')
 
