@@ -213,6 +213,21 @@ describe('Fine-tune real model screen', () => {
       expect(await page.getByTestId('python-env').textContent()).toMatch(/sbatch is not on this machine; a Slurm run writes its batch script for you to submit on the cluster/)
       await page.locator('input[name=modelDir]').fill(modelDir)
       await page.locator('select[name=preset]').selectOption('quick')
+      // DeepSpeed is optional and not installed in the test environment: the panel says so, and a start
+      // asking for it is refused in words before any run exists.
+      expect(await page.getByTestId('python-deepspeed').textContent()).toBe('not installed (optional)')
+      await page.locator('select[name=deepspeed]').selectOption({ label: 'ZeRO stage 2' })
+      await page.locator('input[name=cpu]').uncheck()
+      expect(await page.locator('#deepspeed-help').textContent()).toMatch(/it is not installed there now/)
+      const runsBefore = await page.locator('#real-run-title').textContent()
+      await page.getByRole('button', { name: 'Start fine-tuning' }).click()
+      await expect
+        .poll(() => page.getByRole('alert').first().textContent(), { timeout: 10_000 })
+        .toMatch(/DeepSpeed ZeRO stage 2 was chosen, but the deepspeed package is not installed in the trainer environment .* Turn DeepSpeed off, or install it there yourself/)
+      expect(await page.locator('#real-run-title').textContent()).toBe(runsBefore)
+      await shot('5b-deepspeed-refused')
+      await page.locator('select[name=deepspeed]').selectOption({ label: 'off' })
+      await page.locator('input[name=cpu]').check()
       await page.getByRole('radio', { name: 'Slurm cluster' }).check()
       await page.locator('input[name=gpusPerNode]').fill('0')
       await page.locator('input[name=sweep]').fill('500, 1000')
