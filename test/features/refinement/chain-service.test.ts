@@ -2,12 +2,12 @@
 // and the automatic and mixed judges reading the classifications table.
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type MethodName, type Output } from '@shared/contract'
+import { contract } from '@shared/contract'
 import { dispatch, type CallContext } from '../../../src-main/core/api/dispatch'
 import { openWorkspace, type Workspace } from '../../../src-main/core/store/open'
 import { classificationsRepo } from '../../../src-main/core/store/repos/classifications'
 import { createMcmcService } from '../../../src-main/core/features/refinement/chain-service'
-import { createHandlers } from '../../../src-main/core/api/handlers/handlers'
+import { apiCallers, workspaceOnlyHandlers } from '../../api/handlers/workspace-handlers'
 import { addImages } from '../../store/fixtures'
 import { tempDir } from '../../store/helpers'
 
@@ -83,22 +83,7 @@ describe('MCMC chains over the workspace', () => {
     expect(mcmc.log(chain.id).at(-1)).toMatchObject({ decision: 'stop', proposal: before.proposal })
 
     const other = ws.sets.create(projectId, promptId, 'random', images.slice(0, 4))
-    const handlers = createHandlers({
-      ws,
-      imports: {
-        start: () => {
-          throw new Error('unused')
-        },
-        report: () => {
-          throw new Error('unused')
-        }
-      },
-      jobs: {
-        cancel: () => {
-          throw new Error('unused')
-        }
-      }
-    })
+    const { handlers } = workspaceOnlyHandlers(ws)
     const ctx: CallContext = { annotatorId: ownerId, scope: 'owner' }
     const made = await dispatch(handlers, 'mcmc.makePair', { chainId: chain.id, loserSetId: other.id, idempotencyKey: 'make-pair-1' }, ctx, { checkOutputs: true })
     expect(made.ok).toBe(true)
@@ -222,30 +207,11 @@ describe('MCMC chains over the workspace', () => {
   })
 
   it('through the API: annotators may judge but not start chains; bad input names the problem', async () => {
-    const handlers = createHandlers({
-      ws,
-      imports: {
-        start: () => {
-          throw new Error('unused')
-        },
-        report: () => {
-          throw new Error('unused')
-        }
-      },
-      jobs: {
-        cancel: () => {
-          throw new Error('unused')
-        }
-      }
-    })
+    const { handlers } = workspaceOnlyHandlers(ws)
     const alice = ws.annotators.create('alice')
     const annotate: CallContext = { annotatorId: alice.id, scope: 'annotate' }
     const owner: CallContext = { annotatorId: ownerId, scope: 'owner' }
-    const call = async <M extends MethodName>(m: M, input: unknown, ctx: CallContext): Promise<Output<M>> => {
-      const r = await dispatch(handlers, m, input, ctx, { checkOutputs: true })
-      if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`)
-      return contract[m].output.parse(r.value) as Output<M>
-    }
+    const { call } = apiCallers(() => ({ handlers, owner }))
     await expect(call('mcmc.start', { projectId, promptId }, annotate)).rejects.toThrow(/forbidden/)
     const chain = await call('mcmc.start', { projectId, promptId, size: 3, seed: 5 }, owner)
     const next = await call('mcmc.decide', { chainId: chain.id, decision: 'accept', step: 0, idempotencyKey: 'alice-key-1' }, annotate)

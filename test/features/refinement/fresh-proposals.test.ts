@@ -5,7 +5,8 @@
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createMcmcService } from '../../../src-main/core/features/refinement/chain-service'
-import { open, samplePool, tempRoot, trainTinyModel } from '../models/helpers'
+import { open, tempRoot } from '../models/helpers'
+import { sampledProject } from './sampled-project'
 
 const root = tempRoot('mcmc-fresh-')
 const wsDir = join(root.dir, 'ws')
@@ -18,17 +19,8 @@ let pool: number[] = []
 afterAll(() => root.remove())
 
 beforeAll(async () => {
-  const s = await open(wsDir)
-  try {
-    projectId = (await s.call('projects.create', { name: 'Fresh' })).id
-    modelId = await trainTinyModel(s, projectId, { steps: 8, batchSize: 4, seed: 5 })
-    // The pool: three images of the prompt, sampled by an ordinary sample job.
-    const pooled = await samplePool(s, projectId, modelId, PROMPT, 1000, 3)
-    pool = pooled.imageIds
-    promptId = pooled.promptId
-  } finally {
-    await s.close()
-  }
+  // The pool: three images of the prompt.
+  ;({ projectId, modelId, promptId, pool } = await sampledProject(wsDir, { name: 'Fresh', prompt: PROMPT, seedStart: 1000, count: 3 }))
 }, 120_000)
 
 const sampling = () => ({ model: modelId, steps: 3 })

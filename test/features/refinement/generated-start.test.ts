@@ -6,7 +6,8 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ModelEntry } from '../../../src-main/shared/contract'
 import { createMcmcService } from '../../../src-main/core/features/refinement/chain-service'
-import { open, samplePool, tempRoot, trainTinyModel } from '../models/helpers'
+import { open, tempRoot } from '../models/helpers'
+import { sampledProject } from './sampled-project'
 
 const root = tempRoot('mcmc-genstart-')
 const wsDir = join(root.dir, 'ws')
@@ -19,17 +20,8 @@ let pool: number[] = []
 afterAll(() => root.remove())
 
 beforeAll(async () => {
-  const s = await open(wsDir)
-  try {
-    projectId = (await s.call('projects.create', { name: 'Generated start' })).id
-    modelId = await trainTinyModel(s, projectId, { steps: 8, batchSize: 4, seed: 5 })
-    // A small pool, so pool proposals have something to propose once the generated set is full.
-    const pooled = await samplePool(s, projectId, modelId, PROMPT, 2000, 2)
-    pool = pooled.imageIds
-    promptId = pooled.promptId
-  } finally {
-    await s.close()
-  }
+  // A small pool, so pool proposals have something to propose once the generated set is full.
+  ;({ projectId, modelId, promptId, pool } = await sampledProject(wsDir, { name: 'Generated start', prompt: PROMPT, seedStart: 2000, count: 2 }))
 }, 120_000)
 
 const sampling = () => ({ model: modelId, steps: 3, sampler: 'ddim' as const, guidance: 3 })

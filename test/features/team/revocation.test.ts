@@ -1,19 +1,13 @@
 // Invite revocation and listing, release and re-routing of a revoked annotator's unfinished pairs,
 // and agreement between the classifier annotator and the people's majority, through the real
 // dispatcher and handlers over a real workspace.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type Choice, type MethodName, type Output, type TeamMember } from '@shared/contract'
-import { dispatch, type CallContext, type Handlers } from '../../../src-main/core/api/dispatch'
+import { beforeEach, describe, expect, it } from 'vitest'
+import type { Choice } from '@shared/contract'
 import type { Workspace } from '../../../src-main/core/store/open'
 import { assignmentsRepo } from '../../../src-main/core/store/repos/assignments'
-import { createHandlers } from '../../../src-main/core/api/handlers/handlers'
 import { majorityAgreement, majorityChoice } from '../../../src-main/core/features/team/classifier-agreement'
 import { createTeamService } from '../../../src-main/core/features/team/team-service'
-import { addImages, openTempWorkspace } from '../../store/fixtures'
-
-const unused = () => {
-  throw new Error('not used in this test')
-}
+import { teamWorkspaceEachTest } from './team-workspace'
 
 describe('classifier vs majority (hand-computed)', () => {
   it('takes the strict plurality of usable answers; a split or no answer is no majority', () => {
@@ -42,37 +36,10 @@ describe('classifier vs majority (hand-computed)', () => {
 })
 
 describe('revocation and classifier agreement over the workspace', () => {
-  let t: ReturnType<typeof openTempWorkspace>
+  const { call, as, team, current } = teamWorkspaceEachTest()
   let ws: Workspace
-  let handlers: Handlers
-  let owner: CallContext
   let projectId: number
-
-  async function call<M extends MethodName>(method: M, payload: unknown, ctx: CallContext = owner): Promise<Output<M>> {
-    const result = await dispatch(handlers, method, payload, ctx, { checkOutputs: true })
-    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
-    return contract[method].output.parse(result.value) as Output<M>
-  }
-  const as = (id: number): CallContext => ({ annotatorId: id, scope: 'annotate' })
-
-  beforeEach(async () => {
-    t = openTempWorkspace()
-    ws = t.ws
-    handlers = createHandlers({ ws, imports: { start: unused, report: unused }, jobs: { cancel: unused } })
-    owner = { annotatorId: ws.annotators.owner().id, scope: 'owner' }
-    projectId = (await call('projects.create', { name: 'P' })).id
-    const prompt = ws.prompts.ensure({ projectId, text: 'a doctor' })
-    addImages(ws, projectId, prompt.id, 12)
-    await call('sets.createRandom', { projectId, promptId: prompt.id, k: 2, count: 5, seed: 3 })
-    await call('pairs.createAll', { projectId }) // 10 pairs
-  })
-  afterEach(() => t.dispose())
-
-  async function team(n: number) {
-    const people: TeamMember[] = []
-    for (let i = 0; i < n; i++) people.push(await call('team.createAnnotator', { name: `annotator ${i + 1}` }))
-    return people
-  }
+  beforeEach(() => ({ ws, projectId } = current()))
 
   async function label(annotatorId: number, count: number, choose: (pairId: number) => Choice): Promise<number[]> {
     const served: number[] = []

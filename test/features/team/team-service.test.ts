@@ -1,17 +1,10 @@
 // Team annotation through the real dispatcher and handlers over a real workspace.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { contract, type MethodName, type Output, type TeamMember } from '@shared/contract'
-import { dispatch, type CallContext, type Handlers } from '../../../src-main/core/api/dispatch'
+import { beforeEach, describe, expect, it } from 'vitest'
 import type { Workspace } from '../../../src-main/core/store/open'
-import { createHandlers } from '../../../src-main/core/api/handlers/handlers'
 import { planRouting } from '../../../src-main/core/features/team/routing'
 import { adjudicationQueue } from '../../../src-main/core/features/team/disagreement'
 import { seededRandom } from '../../../src-main/core/random/rng'
-import { addImages, openTempWorkspace } from '../../store/fixtures'
-
-const unused = () => {
-  throw new Error('not used in this test')
-}
+import { teamWorkspaceEachTest } from './team-workspace'
 
 describe('routing plan', () => {
   it('gives each pair k distinct annotators, balances load, and tops up without repeating anyone', () => {
@@ -53,37 +46,10 @@ describe('routing plan', () => {
 })
 
 describe('team annotation over the workspace', () => {
-  let t: ReturnType<typeof openTempWorkspace>
+  const { call, as, team, current } = teamWorkspaceEachTest()
   let ws: Workspace
-  let handlers: Handlers
-  let owner: CallContext
   let projectId: number
-
-  async function call<M extends MethodName>(method: M, payload: unknown, ctx: CallContext = owner): Promise<Output<M>> {
-    const result = await dispatch(handlers, method, payload, ctx, { checkOutputs: true })
-    if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`)
-    return contract[method].output.parse(result.value) as Output<M>
-  }
-  const as = (id: number): CallContext => ({ annotatorId: id, scope: 'annotate' })
-
-  beforeEach(async () => {
-    t = openTempWorkspace()
-    ws = t.ws
-    handlers = createHandlers({ ws, imports: { start: unused, report: unused }, jobs: { cancel: unused } })
-    owner = { annotatorId: ws.annotators.owner().id, scope: 'owner' }
-    projectId = (await call('projects.create', { name: 'P' })).id
-    const prompt = ws.prompts.ensure({ projectId, text: 'a doctor' })
-    addImages(ws, projectId, prompt.id, 12)
-    await call('sets.createRandom', { projectId, promptId: prompt.id, k: 2, count: 5, seed: 3 })
-    await call('pairs.createAll', { projectId }) // 10 pairs
-  })
-  afterEach(() => t.dispose())
-
-  async function team(n: number) {
-    const people: TeamMember[] = []
-    for (let i = 0; i < n; i++) people.push(await call('team.createAnnotator', { name: `annotator ${i + 1}` }))
-    return people
-  }
+  beforeEach(() => ({ ws, projectId } = current()))
 
   /** Labels every pair served to the annotator; returns the pair ids in the order served. */
   async function labelAll(annotatorId: number, choose: (pairId: number, shownLeft: 'a' | 'b') => 'a' | 'b' | 'tie' | 'cant_judge') {
