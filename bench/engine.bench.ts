@@ -1,30 +1,35 @@
-// `npm run bench:engine`: the training engine's speed on this machine, from one run.
+// `npm run bench:engine`: the studio's engines against each other and a PyTorch peer, in one run.
 //   1. the tfjs backend's raw matMul GFLOP/s;
-//   2. a training step (forward + backward + Adam) of the default DiT at batch 64, with its effective
-//      GFLOP/s counted as docs/methods/engine-performance.md §FLOP count does (model FLOPs, forward x3);
-//   3. sampling images/s through tfjs and, when the ONNX engine is present, through onnxruntime-node.
-// Targets: training step >= 50% of the matMul rate; ORT sampling >= 3x tfjs.
-import { existsSync } from 'node:fs'
-import { resolve } from 'node:path'
+//   2. a training step (draw the batch, forward, backward, Adam) of the chosen config at batch 64 on the
+//      default engine (onnxruntime-node, engine/onnx-train) beside tfjs and the PyTorch peer
+//      (bench/torch_peer.py, skipped with a line when no Python with torch is found), interleaved over
+//      rounds, with median times and median per-round ratios;
+//   3. sampling images/s (10-step DDIM, no guidance, batch 64) through tfjs, onnxruntime-node and the
+//      peer, the last two interleaved over rounds.
+// Every figure line carries the 1-minute load: other work slows the engines unequally (PyTorch's
+// OpenMP threads most), so compare figures taken near idle. Figures, never assertions.
+// Targets (issue 15): training step <= 0.8x PyTorch's time on base, <= 0.7x on large; sampling >= 1.5x
+// PyTorch's images/s.
+//
+//   npm run bench:engine -- [--config base|large] [--rounds 5] [--python /tmp/torchvenv/bin/python]
+import { cpus, loadavg } from 'node:os'
+import { parseArgs } from 'node:util'
 import { loadTf, describeBackend, type Tf } from '../src-main/core/engine/tf/backend'
-import { defaultDiTConfig, ditParameters, patchDim, tokenCount, type DiTConfig } from '../src-main/core/engine/model/dit-spec'
+import { ditParameters, patchDim, tokenCount, type DiTConfig } from '../src-main/core/engine/model/dit-spec'
 import { createTfjsDenoiser, initDiTParams } from '../src-main/core/engine/model/dit-tf'
 import { Trainer } from '../src-main/core/engine/train/trainer'
-import { parseTrainConfig } from '../src-main/core/engine/train/config'
 import { toyDataSource } from '../src-main/core/engine/train/toy-source'
+import { OrtTrainer } from '../src-main/core/engine/onnx-train/trainer'
 import { sampleLoop } from '../src-main/core/engine/diffusion/sample-loop'
 import { makeSchedule } from '../src-main/core/engine/diffusion/schedule'
 import { timeFeatures } from '../src-main/core/engine/model/dit-spec'
+import { benchOrtSampling } from '../src-main/core/evaluation/onnx-bench'
 import { Rng } from '../src-main/core/random/rng'
+import { configFor, DEFAULT_PYTHON, median, TorchPeer } from './torch-peer'
 
 const BATCH = 64
 const SAMPLE_STEPS = 10
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b)
-  const m = s.length >> 1
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
-}
+const TORCH_THREADS = 2
 
 function timeIt(repeats: number, warmup: number, f: () => void): number {
   for (let i = 0; i < warmup; i++) f()
@@ -32,6 +37,16 @@ function timeIt(repeats: number, warmup: number, f: () => void): number {
   for (let i = 0; i < repeats; i++) {
     const t0 = performance.now()
     f()
+    times.push(performance.now() - t0)
+  }
+  return median(times)
+}
+
+async function timeAsync(repeats: number, f: () => Promise<unknown>): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < repeats; i++) {
+    const t0 = performance.now()
+    await f()
     times.push(performance.now() - t0)
   }
   return median(times)
@@ -65,26 +80,11 @@ export function forwardFlopsPerSample(c: DiTConfig): number {
   return 2 * perToken * T + c.depth * 4 * T * T * c.width + 2 * perSample
 }
 
-async function main(): Promise<void> {
-  const { tf, info } = await loadTf()
-  console.log(`backend: ${describeBackend(info)}`)
-  for (const s of info.skipped) console.log(`  (skipped ${s.package}: ${s.reason})`)
-  const mm1024 = matMulRate(tf, 1024, 1024, 1024)
-  const mmDense = matMulRate(tf, 4096, 128, 512)
-  const mmRate = Math.max(mm1024, mmDense)
-  console.log(`matMul 1024^2: ${mm1024.toFixed(1)} GFLOP/s; [4096,128]x[128,512]: ${mmDense.toFixed(1)} GFLOP/s`)
+const load = (): string => loadavg()[0].toFixed(1)
+const fmt = (v: number | null, d = 2): string => (v === null ? 'n/a' : v.toFixed(d))
 
-  const config = defaultDiTConfig
-  const trainConfig = parseTrainConfig({ model: config, batchSize: BATCH, steps: 1000, seed: 1 })
-  const trainer = new Trainer(tf, trainConfig, toyDataSource(config))
-  const stepMs = timeIt(5, 2, () => trainer.trainStep())
-  trainer.dispose()
-  const stepFlops = 3 * BATCH * forwardFlopsPerSample(config)
-  const stepRate = stepFlops / stepMs / 1e6
-  console.log(
-    `training step (default DiT, B=${BATCH}): ${stepMs.toFixed(0)} ms, ${(stepFlops / 1e9).toFixed(2)} GFLOP, ${stepRate.toFixed(1)} GFLOP/s effective = ${((100 * stepRate) / mmRate).toFixed(0)}% of matMul (target >= 50%)`
-  )
-
+/** tfjs's 10-step DDIM images/s at BATCH (slow, so measured once). */
+async function tfjsSampling(tf: Tf, config: DiTConfig): Promise<number> {
   const rng = new Rng(3)
   const params = initDiTParams(config, () => rng.normal())
   // Non-zero adaLN/output weights so the timed graph does the same work as a trained model's.
@@ -96,8 +96,6 @@ async function main(): Promise<void> {
   const nullCond = new Float32Array(V)
   nullCond[0] = 1
   const sampleSize = tokenCount(config) * patchDim(config)
-  const xp = new Rng(4).fillNormal(new Float32Array(BATCH * sampleSize))
-  const forwardMs = timeIt(5, 1, () => denoiser.forward(xp, timeFeatures(new Array(BATCH).fill(500), config.timeFeatures), cond, BATCH))
   const t0 = performance.now()
   await sampleLoop({
     denoise: async (x, t, c, batch) => denoiser.forward(x, timeFeatures(t, config.timeFeatures), c, batch),
@@ -112,29 +110,95 @@ async function main(): Promise<void> {
     seed: 1,
     clipX0: true // as the app's sampler runs (core/sampling/backends.ts)
   })
-  const tfjsSampleMs = performance.now() - t0
+  const ms = performance.now() - t0
   denoiser.dispose()
-  const tfjsImagesPerSec = (BATCH * 1000) / tfjsSampleMs
+  return (BATCH * 1000) / ms
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      config: { type: 'string', default: 'base' },
+      rounds: { type: 'string', default: '5' },
+      python: { type: 'string', default: DEFAULT_PYTHON }
+    }
+  })
+  const rounds = Number(values.rounds)
+  if (!(Number.isInteger(rounds) && rounds > 0)) throw new Error('--rounds must be a positive integer')
+  const trainConfig = configFor(values.config, BATCH)
+  const config = trainConfig.model
+  const { tf, info } = await loadTf()
+  const peer = await TorchPeer.open(values.python)
+  const data = toyDataSource(config)
+  const ort = await OrtTrainer.create(trainConfig, data)
+  console.log(`default training engine: ${ort.description}; reference: ${describeBackend(info)}`)
+  for (const s of info.skipped) console.log(`  (skipped ${s.package}: ${s.reason})`)
+  console.log(typeof peer === 'string' ? `PyTorch peer skipped: ${peer}` : `PyTorch peer: torch ${peer.version}, ${TORCH_THREADS} intra-op threads`)
   console.log(
-    `sampling via tfjs: forward B=${BATCH} ${forwardMs.toFixed(0)} ms (${((BATCH * forwardFlopsPerSample(config)) / forwardMs / 1e6).toFixed(1)} GFLOP/s); ${SAMPLE_STEPS}-step DDIM ${tfjsImagesPerSec.toFixed(2)} images/s`
+    `machine: ${cpus().length} cores, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`
+  )
+  console.log(`config ${values.config} (patch ${config.patch}, width ${config.width}, depth ${config.depth}), batch ${BATCH}, ${rounds} rounds`)
+
+  const mm1024 = matMulRate(tf, 1024, 1024, 1024)
+  const mmDense = matMulRate(tf, 4096, 128, 512)
+  console.log(`tfjs matMul 1024^2: ${mm1024.toFixed(1)} GFLOP/s; [4096,128]x[128,512]: ${mmDense.toFixed(1)} GFLOP/s (load ${load()})`)
+
+  // Training step, interleaved: each round times 3 steps of every engine in turn.
+  const tfjs = new Trainer(tf, trainConfig, data)
+  if (typeof peer !== 'string') await peer.ask({ cmd: 'init', config, batch: BATCH, threads: TORCH_THREADS })
+  for (let i = 0; i < 2; i++) {
+    tfjs.trainStep()
+    await ort.trainStep()
+  }
+  if (typeof peer !== 'string') await peer.ask({ cmd: 'train', steps: 2 })
+  const loadStart = load()
+  const rows: { ort: number; tfjs: number; torch: number | null; draw: number }[] = []
+  for (let r = 0; r < rounds; r++) {
+    const o = await timeAsync(3, () => ort.trainStep())
+    const t = await timeAsync(3, async () => tfjs.trainStep())
+    const p = typeof peer === 'string' ? null : median((await peer.ask({ cmd: 'train', steps: 3 })).ms as number[])
+    const draw = await timeAsync(3, async () => ort.nextBatch())
+    rows.push({ ort: o, tfjs: t, torch: p, draw })
+  }
+  tfjs.dispose()
+  await ort.dispose()
+  const stepFlops = 3 * BATCH * forwardFlopsPerSample(config)
+  const ortMs = median(rows.map((r) => r.ort))
+  const torchMs = rows.some((r) => r.torch === null) ? null : median(rows.map((r) => r.torch!))
+  const vsTorch = torchMs === null ? null : median(rows.map((r) => r.ort / r.torch!))
+  console.log(
+    `training step B=${BATCH}: onnxruntime ${ortMs.toFixed(1)} ms (of which drawing the batch ${median(rows.map((r) => r.draw)).toFixed(1)} ms; ${(stepFlops / ortMs / 1e6).toFixed(1)} GFLOP/s effective), ` +
+      `tfjs ${median(rows.map((r) => r.tfjs)).toFixed(1)} ms, PyTorch ${fmt(torchMs, 1)} ms | median ratios: onnxruntime/PyTorch ${fmt(vsTorch)}x (target <= ${values.config === 'large' ? '0.7' : '0.8'}x), ` +
+      `onnxruntime/tfjs ${median(rows.map((r) => r.ort / r.tfjs)).toFixed(2)}x, tfjs/PyTorch ${fmt(torchMs === null ? null : median(rows.map((r) => r.tfjs / r.torch!)))}x (load ${loadStart} -> ${load()})`
   )
 
-  const ortBench = resolve(__dirname, '../src-main/core/evaluation/onnx-bench.ts')
-  if (existsSync(ortBench)) {
-    const { benchOrtSampling } = (await import(ortBench)) as typeof import('../src-main/core/evaluation/onnx-bench')
-    const ort = await benchOrtSampling(config, BATCH, SAMPLE_STEPS)
-    console.log(
-      `sampling via onnxruntime-node: forward B=${ort.forwardBatch} ${ort.forwardMs.toFixed(0)} ms; ${SAMPLE_STEPS}-step DDIM ${ort.imagesPerSecond.toFixed(2)} images/s = ${(ort.imagesPerSecond / tfjsImagesPerSec).toFixed(1)}x tfjs (target >= 3x)`
-    )
-  } else {
-    console.log('sampling via onnxruntime-node: not measured (src-main/core/evaluation/onnx-bench.ts is absent)')
+  // Sampling.
+  const sampleLoadStart = load()
+  const tfjsIps = await tfjsSampling(tf, config)
+  console.log(`sampling via tfjs: ${SAMPLE_STEPS}-step DDIM B=${BATCH} ${tfjsIps.toFixed(1)} images/s (load ${sampleLoadStart} -> ${load()})`)
+  const sampleRounds = Math.max(3, Math.ceil(rounds / 2))
+  const srows: { ort: number; torch: number | null; forwardMs: number }[] = []
+  const sLoad = load()
+  for (let r = 0; r < sampleRounds; r++) {
+    const o = await benchOrtSampling(config, BATCH, SAMPLE_STEPS, { forwardRepeats: 3 })
+    const p = typeof peer === 'string' ? null : (BATCH * 1000) / ((await peer.ask({ cmd: 'sample', batch: BATCH, steps: SAMPLE_STEPS })).ms as number)
+    srows.push({ ort: o.imagesPerSecond, torch: p, forwardMs: o.forwardMs })
   }
+  const ortIps = median(srows.map((r) => r.ort))
+  const torchIps = srows.some((r) => r.torch === null) ? null : median(srows.map((r) => r.torch!))
+  console.log(
+    `sampling via onnxruntime-node: forward B=${BATCH} ${median(srows.map((r) => r.forwardMs)).toFixed(1)} ms; ${SAMPLE_STEPS}-step DDIM ${ortIps.toFixed(1)} images/s, PyTorch ${fmt(torchIps, 1)} images/s | ` +
+      `median ratios: onnxruntime/PyTorch ${fmt(torchIps === null ? null : median(srows.map((r) => r.ort / r.torch!)))}x images/s (target >= 1.5x), onnxruntime/tfjs ${(ortIps / tfjsIps).toFixed(1)}x (${sampleRounds} rounds, load ${sLoad} -> ${load()})`
+  )
+  if (typeof peer !== 'string') peer.close()
 }
 
 main().then(
-  () => process.exit(0),
+  () => process.exit(0), // tfjs-wasm's threaded build keeps workers alive
   (err: unknown) => {
-    console.error(err)
+    console.error(err instanceof Error ? err.message : err)
     process.exit(1)
   }
 )

@@ -6,6 +6,9 @@ step time is measured. Driven over stdin/stdout, one JSON object a line, so the 
 interleave it with its own engines:
   {"cmd": "init", "config": {...DiTConfig}, "batch": 64, "threads": 2}  -> {"ok": true, "torch": "2.13.0"}
   {"cmd": "train", "steps": 3}                                          -> {"ms": [..per step..]}
+  {"cmd": "sample", "batch": 64, "steps": 10}                            -> {"ms": ..}
+"sample" times a full deterministic DDIM run (cosine schedule, x0 clipped to [-1, 1], no guidance) of
+`batch` images with the model's current weights under inference mode: the studio's sampling loop.
 """
 import json
 import math
@@ -66,6 +69,43 @@ class DiT(nn.Module):
         return self.final(F.layer_norm(x, (x.shape[-1],), eps=1e-6) * (1 + scale) + shift)
 
 
+def time_features(t, n):
+    """Sinusoidal features of integer timesteps, cos half then sin half (dit-spec.ts timeFeatures)."""
+    half = n // 2
+    freqs = torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float32) / half)
+    a = t.float()[:, None] * freqs[None, :]
+    return torch.cat([torch.cos(a), torch.sin(a)], dim=1)
+
+
+def cosine_alphas_cumprod(T=1000, s=0.008):
+    f = lambda u: math.cos((u + s) / (1 + s) * math.pi / 2) ** 2
+    betas = [min(1 - f((t + 1) / T) / f(t / T), 0.999) for t in range(T)]
+    out, acc = [], 1.0
+    for b in betas:
+        acc *= 1 - b
+        out.append(acc)
+    return out
+
+
+def ddim_sample(model, c, batch, steps):
+    T = (c["imageSize"] // c["patch"]) ** 2
+    P = c["patch"] * c["patch"] * c["channels"]
+    ab = cosine_alphas_cumprod()
+    ts = [round(i * (len(ab) - 1) / (steps - 1)) for i in range(steps)][::-1] if steps > 1 else [len(ab) - 1]
+    cond = torch.zeros(batch, c["vocabSize"])
+    cond[torch.arange(batch), 1 + torch.arange(batch) % (c["vocabSize"] - 1)] = 1
+    x = torch.randn(batch, T, P)
+    with torch.inference_mode():
+        for i, t in enumerate(ts):
+            a = ab[t]
+            eps = model(x, time_features(torch.full((batch,), t), c["timeFeatures"]), cond)
+            x0 = ((x - math.sqrt(1 - a) * eps) / math.sqrt(a)).clamp(-1, 1)
+            a_prev = ab[ts[i + 1]] if i + 1 < len(ts) else 1.0
+            eps = (x - math.sqrt(a) * x0) / math.sqrt(1 - a)
+            x = math.sqrt(a_prev) * x0 + math.sqrt(1 - a_prev) * eps
+    return x
+
+
 def main():
     state = {}
     for line in sys.stdin:
@@ -79,6 +119,7 @@ def main():
             P = c["patch"] * c["patch"] * c["channels"]
             model = DiT(c)
             state = {
+                "config": c,
                 "model": model,
                 "opt": torch.optim.Adam(model.parameters(), lr=1e-4),
                 "xp": torch.randn(B, T, P),
@@ -101,6 +142,14 @@ def main():
                 s["opt"].step()
                 times.append((time.perf_counter() - t0) * 1000)
             print(json.dumps({"ms": times}), flush=True)
+        elif msg["cmd"] == "sample":
+            s = state
+            batch = int(msg["batch"])
+            ddim_sample(s["model"], s["config"], batch, 2)  # warm-up at this batch size
+            t0 = time.perf_counter()
+            ddim_sample(s["model"], s["config"], batch, int(msg["steps"]))
+            ms = (time.perf_counter() - t0) * 1000
+            print(json.dumps({"ms": ms}), flush=True)
         else:
             print(json.dumps({"error": f"unknown command {msg['cmd']}"}), flush=True)
 

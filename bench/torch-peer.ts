@@ -1,0 +1,64 @@
+// The PyTorch peer (bench/torch_peer.py) as a child process speaking one JSON object a line, and the
+// two model configs the engine benches compare on. Shared by `npm run bench:train` and `bench:engine`.
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { createInterface } from 'node:readline'
+import { baseTrainConfig } from '../src-main/core/evaluation/base-recipe'
+import { parseTrainConfig, type TrainConfig } from '../src-main/core/engine/train/config'
+
+export const DEFAULT_PYTHON = '/tmp/torchvenv/bin/python'
+
+/** base = the shipped base model (base-recipe.ts: patch 4, width 96, depth 4); large = patch 2, width 128, depth 6. */
+export function configFor(name: string, batch: number): TrainConfig {
+  const base = baseTrainConfig({ batch: String(batch) })
+  if (name === 'base') return base
+  if (name === 'large') return parseTrainConfig({ ...base, model: { ...base.model, patch: 2, width: 128, depth: 6 } })
+  throw new Error(`unknown config "${name}" (base or large)`)
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b)
+  const m = s.length >> 1
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+export class TorchPeer {
+  private readonly lines: AsyncIterator<string>
+  private constructor(
+    private readonly proc: ChildProcessWithoutNullStreams,
+    /** e.g. "2.13.0+cpu" */
+    readonly version: string
+  ) {
+    this.lines = createInterface({ input: proc.stdout })[Symbol.asyncIterator]()
+  }
+
+  /** The peer, or a sentence saying why it is skipped (no such Python, no torch, a crash at start). */
+  static async open(python: string): Promise<TorchPeer | string> {
+    if (!existsSync(python)) return `no Python at ${python} (python3 -m venv /tmp/torchvenv && /tmp/torchvenv/bin/pip install torch==2.13.0)`
+    const proc = spawn(python, [resolve(__dirname, 'torch_peer.py')], { stdio: ['pipe', 'pipe', 'pipe'] })
+    let err = ''
+    proc.stderr.on('data', (d) => (err += d))
+    const peer = new TorchPeer(proc, '')
+    try {
+      const hello = await peer.ask({ cmd: 'init', config: { imageSize: 8, channels: 3, patch: 2, width: 8, depth: 1, heads: 2, mlpRatio: 2, timeFeatures: 4, vocabSize: 3 }, batch: 2, threads: 1 })
+      return Object.assign(peer, { version: String(hello.torch) })
+    } catch (e) {
+      proc.kill()
+      return `the PyTorch peer did not start: ${(e as Error).message} ${err.trim().split('\n').at(-1) ?? ''}`
+    }
+  }
+
+  async ask(msg: object): Promise<Record<string, unknown>> {
+    this.proc.stdin.write(JSON.stringify(msg) + '\n')
+    const next = await this.lines.next()
+    if (next.done) throw new Error('the peer exited')
+    const out = JSON.parse(next.value) as Record<string, unknown>
+    if (out.error) throw new Error(typeof out.error === 'string' ? out.error : JSON.stringify(out.error))
+    return out
+  }
+
+  close(): void {
+    this.proc.stdin.end()
+  }
+}
