@@ -1,9 +1,10 @@
 // Time from asking for a pair (label.next) to both sets' thumbnails painted, measured in the bundled
 // Chromium against the real serve mode with a few hundred imported images. Prints one table row.
-// Run: npx electron-vite build && npx tsx bench/paint.bench.ts [pairs=40]
+// Run: npx electron-vite build && npx tsx bench/paint.bench.ts [--pairs 40]
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { readFlags } from '../src-main/core/cli-flags'
 import { launchBrowser } from '../test/e2e/browser'
 import { writeFixtureFolder } from '../test/e2e/fixture-folder'
 import { startServe, type ServeProcess } from '../test/e2e/serve-process'
@@ -26,8 +27,13 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]
 }
 
+const USAGE = 'usage: npx tsx bench/paint.bench.ts [--pairs N]   (pairs asked for and timed; default 40)'
+
 async function main(): Promise<void> {
-  const wanted = Number(process.argv[2] ?? 40)
+  const flags = readFlags(process.argv.slice(2), { values: ['pairs'] })
+  if (flags.help) return console.log(USAGE)
+  const wanted = Number(flags.values.pairs ?? 40)
+  if (!Number.isInteger(wanted) || wanted < 1) throw new Error(`--pairs must be a whole number of at least 1, got ${flags.values.pairs}`)
   const root = mkdtempSync(join(tmpdir(), 'popalign-paint-bench-'))
   let server: ServeProcess | null = null
   const browser = await launchBrowser()

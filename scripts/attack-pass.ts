@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import Database from 'better-sqlite3'
 import sharp from 'sharp'
+import { readFlags } from '../src-main/core/cli-flags'
 
 const REPO = resolve(__dirname, '..')
 const SERVE = join(REPO, 'out/main/serve.js')
@@ -385,7 +386,7 @@ export function summaryTable(result: AttackResult): string {
 }
 
 if (require.main === module) {
-  runAttackPass({ keep: process.argv.includes('--keep'), log: (l) => console.error(l) }).then(
+  runAttackPass({ keep: readFlags(process.argv.slice(2), { values: [], switches: ['keep'] }).switches.keep === true, log: (l) => console.error(l) }).then(
     (result) => {
       console.log(summaryTable(result))
       process.exit(result.lost === 0 && result.cases.every((c) => c.refused) ? 0 : 1)
