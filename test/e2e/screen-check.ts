@@ -61,5 +61,7 @@ export async function checkScreen(page: Page, dir: string, name: string, opts: {
   const text = await page.evaluate(() => document.body.innerText)
   expect(rawBits(text), `${name}: raw ids, method names or timestamps on screen`).toEqual([])
   mkdirSync(join(ARTEFACTS, dir), { recursive: true })
+  // From the top: a full-page capture of a scrolled page draws the sticky sidebar wherever the scroll left it.
+  await page.evaluate(() => window.scrollTo(0, 0))
   await page.screenshot({ path: join(ARTEFACTS, dir, `${name}.png`), fullPage: true })
 }

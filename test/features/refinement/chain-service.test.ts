@@ -7,6 +7,7 @@ import { dispatch, type CallContext } from '../../../src-main/core/api/dispatch'
 import { openWorkspace, type Workspace } from '../../../src-main/core/store/open'
 import { classificationsRepo } from '../../../src-main/core/store/repos/classifications'
 import { createMcmcService } from '../../../src-main/core/features/refinement/chain-service'
+import { createTeamService } from '../../../src-main/core/features/team/team-service'
 import { apiCallers, workspaceOnlyHandlers } from '../../api/handlers/workspace-handlers'
 import { addImages } from '../../store/fixtures'
 import { tempDir } from '../../store/helpers'
@@ -90,6 +91,20 @@ describe('MCMC chains over the workspace', () => {
     const { pair, judgement } = contract['mcmc.makePair'].output.parse((made as { value: unknown }).value)
     const winnerSide = pair.setA === stopped.resultSetId ? 'a' : 'b'
     expect(judgement).toMatchObject({ pairId: pair.id, criterion: 'fairness', choice: winnerSide, annotatorId: ownerId })
+
+    // No screen showed the two sets: the team's side-bias and response-time check leaves this decision
+    // out (it read as the owner's only sided decision, 100% "left", and a 0 ms time outlier), while a
+    // decision made on the labelling screen still counts.
+    const team = createTeamService(ws)
+    expect(team.biasCheck(projectId, 'fairness')).toEqual([])
+    const third = ws.sets.create(projectId, promptId, 'random', images.slice(4, 8))
+    const shown = ws.pairs.create(other.id, third.id)!
+    ws.judgements.record({ pairId: shown.id, annotatorId: ownerId, criterion: 'fairness', choice: 'b', shownLeft: 'a', responseMs: 2400, idempotencyKey: 'label-1' })
+    expect(team.biasCheck(projectId, 'fairness')).toEqual([expect.objectContaining({ sidedDecisions: 1, leftChosen: 0, medianResponseMs: 2400, responseOutliers: [] })])
+    // A retried pairing is still stored once.
+    const again = await dispatch(handlers, 'mcmc.makePair', { chainId: chain.id, loserSetId: other.id, idempotencyKey: 'make-pair-1' }, ctx, { checkOutputs: true })
+    expect(again.ok).toBe(true)
+    expect(ws.judgements.listForProject(projectId)).toHaveLength(2)
   })
 
   it('survives closing the workspace mid-chain: the pending proposal comes back and the chain continues as if never interrupted', () => {

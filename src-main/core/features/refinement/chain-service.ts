@@ -12,7 +12,7 @@ import type { Judgement, McmcChain, McmcDecision, McmcIncoming, McmcLogEntry, Mc
 import { ApiFailure } from '../../errors/api-failure'
 import type { Workspace } from '../../store/open'
 import { classificationsRepo } from '../../store/repos/classifications'
-import { JudgementConflict } from '../../store/repos/judgements'
+import { JudgementConflict, NOT_SHOWN_KEY_PREFIX } from '../../store/repos/judgements'
 import { mcmcChainsRepo, type ChainRecord } from '../../store/repos/mcmc-chains'
 import { SetMembershipError } from '../../store/repos/sets'
 import { classifierCannotSee, judgeAutomatically, tallySet, targetOf, type TargetAxis, type Verdict } from './auto-judge'
@@ -443,7 +443,16 @@ export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
           const pair = ws.pairs.create(winner, loserSetId) ?? ws.pairs.list(chain.projectId).find((p) => (p.setA === winner && p.setB === loserSetId) || (p.setA === loserSetId && p.setB === winner))!
           const side = pair.setA === winner ? 'a' : 'b'
           try {
-            const { judgement } = ws.judgements.record({ pairId: pair.id, annotatorId, criterion: 'fairness', choice: side, shownLeft: side, responseMs: 0, idempotencyKey })
+            // No screen showed the two sets: the key says so, so the bias check does not count a "left" choice made in 0 ms.
+            const { judgement } = ws.judgements.record({
+              pairId: pair.id,
+              annotatorId,
+              criterion: 'fairness',
+              choice: side,
+              shownLeft: side,
+              responseMs: 0,
+              idempotencyKey: NOT_SHOWN_KEY_PREFIX + idempotencyKey
+            })
             const { idempotencyKey: _k, undoneAt: _u, ...pub } = judgement
             return { pair, judgement: pub }
           } catch (err) {

@@ -9,7 +9,7 @@ import { adjudicationsRepo } from '../../store/repos/adjudications'
 import { assignmentsRepo } from '../../store/repos/assignments'
 import { invitesRepo, type InviteRecord, type RedeemFailure } from '../../store/repos/invites'
 import { judgementEditsRepo } from '../../store/repos/judgement-edits'
-import type { StoredJudgement } from '../../store/repos/judgements'
+import { wasShownSideBySide, type StoredJudgement } from '../../store/repos/judgements'
 import { seededRandom } from '../../random/rng'
 import { bootstrapAlpha, krippendorffAlphaNominal, percentAgreement } from '../../stats/agreement'
 import { majorityAgreement } from './classifier-agreement'
@@ -264,7 +264,8 @@ export function createTeamService(ws: Workspace, opts: { now?: () => Date } = {}
     biasCheck(projectId: number, criterion: Criterion) {
       project(projectId)
       const byAnnotator = new Map<number, StoredJudgement[]>()
-      for (const j of humanJudgements(projectId, criterion)) {
+      // Side and speed are only measured where the two sets were shown left and right.
+      for (const j of humanJudgements(projectId, criterion).filter(wasShownSideBySide)) {
         if (!byAnnotator.has(j.annotatorId)) byAnnotator.set(j.annotatorId, [])
         byAnnotator.get(j.annotatorId)!.push(j)
       }

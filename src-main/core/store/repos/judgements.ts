@@ -33,6 +33,16 @@ export interface StoredJudgement extends Judgement {
   undoneAt: string | null
 }
 
+/**
+ * A decision recorded without the two sets shown side by side (the owner pairing a finished refinement
+ * chain's set as the winner) keeps its idempotency key under this prefix. Its stored side and its zero
+ * response time describe no screen, so the side-bias and response-time checks leave it out.
+ */
+export const NOT_SHOWN_KEY_PREFIX = 'not-shown:'
+
+/** Whether a person saw this pair's two sets, left and right, when deciding it. */
+export const wasShownSideBySide = (j: Pick<StoredJudgement, 'idempotencyKey'>): boolean => !j.idempotencyKey.startsWith(NOT_SHOWN_KEY_PREFIX)
+
 /** Why a judgement could not be recorded; the API maps these to user-facing failures. */
 export class JudgementConflict extends Error {
   constructor(
