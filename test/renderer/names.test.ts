@@ -1,7 +1,8 @@
 // How sets, runs, jobs and times read on screen (issue 10): names or per-project numbers, never ids;
 // local date and time, never the stored ISO stamp.
 import { describe, expect, it } from 'vitest'
-import { jobLabel, ordinal, runLabel, setLabel, snapshotLabel, startedFrom } from '../../src-renderer/src/lib/names'
+import { WORLD_CLASSIFIER_ID } from '../../src-main/core/classifier/world-classifier'
+import { WORLD_CLASSIFIER, classifierName, jobLabel, ordinal, runLabel, setLabel, snapshotLabel, startedFrom } from '../../src-renderer/src/lib/names'
 import { formatLocalDate, formatLocalTime } from '../../src-renderer/src/lib/local-time'
 
 describe('names and times on screen', () => {
@@ -18,6 +19,11 @@ describe('names and times on screen', () => {
     expect(snapshotLabel({ name: 'balanced', version: 2 })).toBe('balanced · v2')
     // A name that only looks like another version keeps the real one beside it.
     expect(snapshotLabel({ name: 'v1', version: 3 })).toBe('v1 · v3')
+  })
+  it('calls the built-in classifier by the name its choice has, and a foreign one by its id', () => {
+    expect(WORLD_CLASSIFIER).toBe(WORLD_CLASSIFIER_ID)
+    expect(classifierName(WORLD_CLASSIFIER_ID)).toBe('Built-in world classifier')
+    expect(classifierName('human-gear')).toBe('human-gear')
   })
   it('names a place in a set as an ordinal, so it never reads like an id', () => {
     expect([1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111].map(ordinal)).toEqual(['1st', '2nd', '3rd', '4th', '11th', '12th', '13th', '21st', '22nd', '23rd', '101st', '111th'])

@@ -43,3 +43,9 @@ export function ordinal(n: number): string {
   const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th')
   return `${n}${suffix}`
 }
+
+/** The built-in classifier's id as the core records it (core/classifier/world-classifier.ts; names.test.ts holds them equal). */
+export const WORLD_CLASSIFIER = 'popalign-world-classifier'
+
+/** A classifier as the choice that made it is called ("Built-in world classifier"); a foreign one by the id its mapping gives. */
+export const classifierName = (id: string): string => (id === WORLD_CLASSIFIER ? 'Built-in world classifier' : id)

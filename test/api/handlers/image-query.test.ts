@@ -110,5 +110,9 @@ describe('image filters and detail', () => {
     expect(modelLabel('run:7@300-ema', runs)).toBe('Run 2 · step 300 · averaged weights')
     expect(modelLabel('run:8', runs)).toBe('a deleted run')
     expect(modelLabel(null, runs)).toBeNull()
+    // Imported images: the generator tag of their sidecars (the demo's renderer), and model folders.
+    expect(modelLabel('synthetic-population-renderer@1', runs)).toBe('Synthetic population renderer (version 1)')
+    expect(modelLabel('sd:tiny-sd', runs)).toBe('tiny-sd (Stable Diffusion)')
+    expect(modelLabel('my model', runs)).toBe('my model')
   })
 })

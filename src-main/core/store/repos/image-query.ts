@@ -44,11 +44,16 @@ const toSummary = (r: SummaryRow): ImageSummary => ({ id: r.id, promptId: r.prom
 
 /**
  * How a model id reads: "Base model (built in)", "Run 2 · step 200" (the run's per-project number or
- * name), "averaged weights" for EMA checkpoints; anything else as written.
+ * name), "averaged weights" for EMA checkpoints, "tiny (Stable Diffusion)" for a model folder, and a
+ * generator tag from an imported sidecar ("synthetic-population-renderer@1") as words with its version;
+ * anything else as written.
  */
 export function modelLabel(model: string | null, runName: (jobId: number) => string | null): string | null {
   if (model === null) return null
   if (model === 'base') return 'Base model (built in)'
+  if (model.startsWith('sd:')) return `${model.slice(3)} (Stable Diffusion)`
+  const tag = /^([a-z][a-z0-9]*(?:-[a-z0-9]+)+)@([\w.]+)$/.exec(model)
+  if (tag) return `${tag[1].charAt(0).toUpperCase()}${tag[1].slice(1).replace(/-/g, ' ')} (version ${tag[2]})`
   const run = /^run:(\d+)(?:@(\d+))?(-ema)?$/.exec(model)
   if (!run) return model
   const name = runName(Number(run[1])) ?? 'a deleted run'
