@@ -273,6 +273,8 @@ describe('the second hour, against the real serve mode', () => {
       expect(sides.filter((s) => s.endsWith('Ada'))).toHaveLength(1)
       expect(await cells.nth(3).textContent()).toBe("tie 1 (owner) · can't judge 0")
     }
+    // The owner's sided decisions are none: she called every pair a tie, and pairing the chain's set showed no sides.
+    expect(await page.getByTestId('bias').locator('tr[data-annotator="owner"] td').nth(1).textContent()).toBe('0')
     await check('08b-adjudication')
 
     // Resolved as Ada saw it: the pair leaves the queue, and the confirmation names the sets.
