@@ -6,7 +6,13 @@ import type { ApiClient } from '../../src-renderer/src/lib/api'
 import { formatRoute, parseRoute } from '../../src-renderer/src/lib/route'
 import { formatTick, linearScale, linePath, nearestIndex, niceStep, ticks, yTop } from '../../src-renderer/src/lib/sandbox1d/plot-geometry'
 import { SandboxRun } from '../../src-renderer/src/lib/sandbox1d/sandbox-run.svelte'
-import { checkForm, DEFAULTS, exportName, MAX_STEPS, PRESETS } from '../../src-renderer/src/lib/sandbox1d/settings'
+import { checkForm, DEFAULTS, exportName, MAX_STEPS, PRESETS, VARIANTS } from '../../src-renderer/src/lib/sandbox1d/settings'
+
+describe('words on the screen', () => {
+  it('name no file of the source tree (issue 10: a newcomer cannot open docs/…)', () => {
+    for (const text of [...VARIANTS.flatMap((v) => [v.label, v.detail]), ...PRESETS.flatMap((p) => [p.label, p.why])]) expect(text).not.toMatch(/docs\/|\.md\b|§/)
+  })
+})
 
 describe('plot geometry', () => {
   it('maps domains to ranges, inverted y included', () => {

@@ -35,7 +35,9 @@ export const VARIANTS: ReadonlyArray<{ value: Sandbox1dVariant; label: string; d
   {
     value: 'diffusion',
     label: 'Diffusion ε-loss',
-    detail: "The same ε-prediction loss as the image model (docs/methods/sandbox1d.md §Which variant reproduces Fig. 3). This is the variant that reproduces the paper's Fig. 3."
+    // The reasoning is in docs/methods/sandbox1d.md (§Which variant reproduces Fig. 3); a path to the
+    // source tree means nothing on screen.
+    detail: "The same ε-prediction loss as the image model: the variant that reproduces the paper's Fig. 3."
   },
   {
     value: 'likelihood',
