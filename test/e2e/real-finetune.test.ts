@@ -193,6 +193,12 @@ describe('Fine-tune real model screen', () => {
       await page.getByRole('link', { name: 'Fine-tune real model', exact: true }).click()
       await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 10_000 }).toBe('cancelled')
       await expect.poll(() => page.locator('#real-run-title').textContent()).toMatch(/^Run 2 · popalign/)
+      // Any run can be shown again: Run 1, finished, with the set sampled from it earlier.
+      await page.locator('select[name=show-run]').selectOption({ label: 'Run 1 · done' })
+      await expect.poll(() => page.locator('#real-run-title').textContent()).toMatch(/^Run 1 · popalign/)
+      await expect.poll(() => page.getByTestId('real-sample-images').locator('img').count(), { timeout: 10_000 }).toBe(3)
+      expect(await page.getByTestId('real-sample-state').textContent()).toBe('sampled 3 images of Run 1; 3 in the project')
+      await shot('5c-run-1-shown-again')
       expect(pageErrors).toEqual([])
     },
     600_000
