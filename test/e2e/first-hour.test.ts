@@ -172,12 +172,14 @@ describe('the first hour, against the real serve mode', () => {
     await check('11b-refine-start')
 
     // The demo's doctors were never classified: the judge reads the set and each fresh image itself.
+    // The starting set depends on the order the demo's import stored its images, so the run is long
+    // enough that some swap improves it (about one in five did in the runs looked at).
     const auto = page.getByTestId('auto-run')
-    await auto.getByLabel('Proposals').fill('16')
+    await auto.getByLabel('Proposals').fill('30')
     await auto.getByRole('button', { name: 'Run automatically' }).click()
-    await expect.poll(() => page.getByTestId('auto-progress').textContent(), { timeout: 90_000 }).toMatch(/^\s*16 of 16 proposals judged\./)
+    await expect.poll(() => page.getByTestId('auto-progress').textContent(), { timeout: 90_000 }).toMatch(/^\s*30 of 30 proposals judged\./)
     const log = page.getByTestId('chain-log').locator('tbody tr')
-    await expect.poll(() => log.count()).toBe(16)
+    await expect.poll(() => log.count()).toBe(30)
     const cells = await log.evaluateAll((trs) => trs.map((tr) => [tr.getAttribute('data-decision'), tr.querySelectorAll('td')[4].textContent]))
     // Every decision measured over the whole set, and the distance moved.
     for (const [, distance] of cells) expect(distance).toMatch(/^\d+\.\d{3} → \d+\.\d{3}$/)
