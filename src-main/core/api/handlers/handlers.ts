@@ -3,7 +3,6 @@
 // is what only the database knows (does it exist, does it belong together). User errors are thrown
 // as ApiFailure so both transports show the message.
 import { randomInt } from 'node:crypto'
-import { homedir } from 'node:os'
 import type { Criterion, ImageSet, ImportReport, Job, Judgement, PairTask, Progress, Project, SetPair } from '@shared/contract'
 import { ApiFailure, type CallContext, type Handlers } from '../dispatch'
 import type { Workspace } from '../../store/open'
@@ -62,7 +61,7 @@ export interface HandlerDeps {
   exports?: ExportService
   /** Bias reports (audit jobs); report.* answer 'not running' when left out. */
   audit?: AuditService
-  /** Folders files.browse may show (serve mode's folder picker); the owner's home folder when left out. */
+  /** Folders files.browse may show (serve mode's folder picker; StudioConfig.browseRoots); none when left out. */
   browseRoots?: readonly string[]
   /** The desktop shell's "show in folder"; absent in serve mode, where files.reveal says where the file is. */
   reveal?: RevealFile
@@ -161,7 +160,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     'files.browse': ({ path }) => {
       try {
-        return browseFolder(deps.browseRoots ?? [homedir()], path ?? null)
+        return browseFolder(deps.browseRoots ?? [], path ?? null)
       } catch (err) {
         if (err instanceof BrowseRefused) throw new ApiFailure('bad_request', err.message)
         throw err
