@@ -1,8 +1,8 @@
 // Configuration is decided by the entry points (src-main/main, src-main/cli, bench, scripts) and passed
-// into src-main/core as a StudioConfig (core/config.ts); core code never reads process.env or
-// process.cwd(), so it behaves the same for every caller and can be tested with any settings. The only
-// reads left pass the environment on to a child process (the Python interpreter, pip, the trainer):
-// they are listed below, each with its reason, and a new one anywhere else fails this test.
+// into src-main/core as a StudioConfig (core/config.ts); core code never reads process.env,
+// process.cwd() or os.homedir(), so it behaves the same for every caller and can be tested with any
+// settings. The only reads left pass the environment on to a child process (the Python interpreter,
+// pip, the trainer): they are listed below, each with its reason, and a new one elsewhere fails this test.
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -25,10 +25,10 @@ function sourceFiles(dir: string): string[] {
   })
 }
 
-/** Lines that read process.env or process.cwd(), comments left out (so a comment may name them). */
+/** Lines that read process.env, process.cwd() or the home folder, comments left out (so a comment may name them). */
 export function configReads(source: string): number[] {
   const code = source.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/\/\/.*$/gm, '')
-  return code.split('\n').flatMap((line, i) => (/\bprocess\.env\b|\bprocess\.cwd\s*\(|\bprocess\s*\[\s*['"](env|cwd)['"]\s*\]/.test(line) ? [i + 1] : []))
+  return code.split('\n').flatMap((line, i) => (/\bprocess\.env\b|\bprocess\.cwd\s*\(|\bprocess\s*\[\s*['"](env|cwd)['"]\s*\]|\bhomedir\s*\(/.test(line) ? [i + 1] : []))
 }
 
 /** `file:lines` of every read outside the allow-list, among `sources` (core-relative path -> text). */
@@ -49,6 +49,8 @@ describe('configuration is passed explicitly into src-main/core', () => {
     expect(configReads('// process.env.X is read by the entry point\n/* process.cwd() */\nconst a = 1\n')).toEqual([])
     expect(configReads('f(process.cwd ())')).toEqual([1])
     expect(configReads("const e = process['env']")).toEqual([1])
+    // The home folder is configuration too (where the studio's data lives): entry points decide it.
+    expect(configReads("import { homedir } from 'node:os'\nconst dir = join(homedir(), '.popalign-studio')")).toEqual([2])
   })
 
   it('fails on a deliberate read outside the allow-list', () => {
