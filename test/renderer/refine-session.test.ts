@@ -6,30 +6,9 @@ import type { McmcChain, MethodName, Result } from '@shared/contract'
 import type { ApiClient } from '../../src-renderer/src/lib/api'
 import { unansweredError } from '../../src-renderer/src/lib/api'
 import { RefineSession } from '../../src-renderer/src/lib/stores/refine-session.svelte'
+import { mcmcChain } from './mcmc-chain'
 
-function chain(over: Partial<McmcChain> = {}): McmcChain {
-  return {
-    id: 1,
-    number: 1,
-    projectId: 1,
-    promptId: 1,
-    judge: 'human',
-    state: 'running',
-    setSize: 3,
-    imageIds: [1, 2, 3],
-    proposal: { position: 0, outImageId: 1, inImageId: 4 },
-    awaiting: 'human',
-    step: 0,
-    accepted: 0,
-    rejected: 0,
-    acceptanceRate: null,
-    resultSetId: null,
-    createdAt: '',
-    updatedAt: '',
-    tally: null,
-    ...over
-  }
-}
+const chain = mcmcChain
 
 class Scripted {
   calls: Array<{ method: MethodName; input: Record<string, unknown> }> = []

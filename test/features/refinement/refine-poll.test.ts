@@ -5,31 +5,10 @@ import { describe, expect, it } from 'vitest'
 import type { McmcChain, MethodName, Result } from '@shared/contract'
 import type { ApiClient } from '../../../src-renderer/src/lib/api'
 import { RefineSession } from '../../../src-renderer/src/lib/stores/refine-session.svelte'
+import { mcmcChain } from '../../renderer/mcmc-chain'
 
-function chain(over: Partial<McmcChain> = {}): McmcChain {
-  return {
-    id: 1,
-    number: 1,
-    projectId: 1,
-    promptId: 1,
-    judge: 'human',
-    state: 'running',
-    setSize: 3,
-    imageIds: [1, 2, 3],
-    proposal: null,
-    awaiting: null,
-    step: 0,
-    accepted: 0,
-    rejected: 0,
-    acceptanceRate: null,
-    resultSetId: null,
-    createdAt: '',
-    updatedAt: '',
-    tally: null,
-    proposalPending: true,
-    ...over
-  }
-}
+/** A chain whose proposal is still being sampled: nothing to judge yet. */
+const chain = (over: Partial<McmcChain> = {}): McmcChain => mcmcChain({ proposal: null, awaiting: null, proposalPending: true, ...over })
 
 function scripted(answers: McmcChain[]) {
   let gets = 0
