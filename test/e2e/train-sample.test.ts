@@ -49,6 +49,11 @@ describe('Train and Sample screens against the real serve mode', () => {
     // onnxruntime is the default training engine, and the panel says where it runs (no GPU here: the CPU).
     expect(await page.getByTestId('training-default').textContent()).toMatch(/^onnxruntime-node \S+ \(CPU, 2 threads/)
     expect(await page.getByTestId('execution-provider').textContent()).toBe('CPU')
+    // One line reads on screen; the fallback engine and skipped backends wait behind "Backend details" (issue 10).
+    const badge = page.getByTestId('engine-backend')
+    expect(await badge.innerText()).not.toMatch(/tfjs|kernel shim/)
+    await badge.getByText('Backend details').click()
+    expect(await badge.innerText()).toMatch(/falls back to tfjs/)
 
     await page.getByLabel('Steps').fill('3000')
     await page.getByLabel('Batch').fill('4')
