@@ -58,19 +58,30 @@ function paramFeeds(config: DiTConfig, params: Readonly<Record<string, Float32Ar
 }
 
 export class OrtGradSession {
+  /** Output buffers reused by every run (onnxruntime writes into them). */
+  private readonly out: { loss: FloatTensor; mse: FloatTensor; grads: Record<string, FloatTensor> }
+
   private constructor(
     private readonly runner: OrtRunner,
     readonly config: DiTConfig,
     readonly batch: number,
     readonly head: LossHead
-  ) {}
+  ) {
+    const grads: Record<string, FloatTensor> = {}
+    for (const s of ditParameters(config)) grads[s.name] = { data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)), dims: s.shape }
+    this.out = { loss: { data: new Float32Array(1), dims: [] }, mse: { data: new Float32Array(batch), dims: [batch] }, grads }
+  }
 
   static async create(config: DiTConfig, batch: number, head: LossHead, opts: OrtTrainingOptions = {}): Promise<OrtGradSession> {
     const runner = await OrtRunner.fromBytes(buildTrainingGraph(config, batch, head), trainingSessionOptions(opts))
     return new OrtGradSession(runner, config, batch, head)
   }
 
-  /** One loss-and-gradients pass; `extra` holds the head's per-sample inputs (see headInputs). */
+  /**
+   * One loss-and-gradients pass; `extra` holds the head's per-sample inputs (see headInputs). The
+   * returned `mse` and `grads` arrays belong to the session and are overwritten by its next run: copy
+   * what must outlive it.
+   */
   async run(params: Readonly<Record<string, Float32Array>>, batch: GraphBatch, extra: Readonly<Record<string, Float32Array>>): Promise<GradResult> {
     const feeds = { ...paramFeeds(this.config, params), ...batchFeeds(this.config, this.batch, batch) }
     for (const k of headInputs(this.head)) {
@@ -78,10 +89,12 @@ export class OrtGradSession {
       if (!v || v.length !== this.batch) throw new Error(`onnx training: the ${this.head.kind} loss needs "${k}" with ${this.batch} values`)
       feeds[k] = { data: v, dims: [this.batch] }
     }
-    const out = await this.runner.run(feeds)
+    const fetches: Record<string, FloatTensor> = { loss: this.out.loss, mse: this.out.mse }
+    for (const [name, t] of Object.entries(this.out.grads)) fetches[`${GRAD_PREFIX}${name}`] = t
+    await this.runner.runInto(feeds, fetches)
     const grads: Record<string, Float32Array> = {}
-    for (const s of ditParameters(this.config)) grads[s.name] = out[`${GRAD_PREFIX}${s.name}`].data
-    return { loss: out.loss.data[0], mse: out.mse.data, grads }
+    for (const [name, t] of Object.entries(this.out.grads)) grads[name] = t.data
+    return { loss: this.out.loss.data[0], mse: this.out.mse.data, grads }
   }
 
   async dispose(): Promise<void> {

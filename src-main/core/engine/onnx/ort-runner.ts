@@ -115,8 +115,7 @@ export class OrtRunner {
     return this.session.outputNames
   }
 
-  /** Runs the graph once. All outputs are returned unless `outputs` names a subset. */
-  async run(inputs: Readonly<Record<string, FloatTensor>>, outputs?: readonly string[]): Promise<Record<string, FloatTensor>> {
+  private feedsFor(inputs: Readonly<Record<string, FloatTensor>>): Record<string, ort.Tensor> {
     const feeds: Record<string, ort.Tensor> = {}
     for (const name of this.session.inputNames) {
       const t = inputs[name]
@@ -129,6 +128,12 @@ export class OrtRunner {
     for (const name of Object.keys(inputs)) {
       if (!this.session.inputNames.includes(name)) throw new Error(`onnx runner: the model has no input "${name}"`)
     }
+    return feeds
+  }
+
+  /** Runs the graph once. All outputs are returned unless `outputs` names a subset. */
+  async run(inputs: Readonly<Record<string, FloatTensor>>, outputs?: readonly string[]): Promise<Record<string, FloatTensor>> {
+    const feeds = this.feedsFor(inputs)
     const wanted = outputs ?? this.session.outputNames
     for (const name of wanted) {
       if (!this.session.outputNames.includes(name)) throw new Error(`onnx runner: the model has no output "${name}"`)
@@ -141,6 +146,22 @@ export class OrtRunner {
       out[name] = { data: t.data as Float32Array, dims: t.dims }
     }
     return out
+  }
+
+  /**
+   * Runs the graph once, writing the named outputs into the caller's buffers instead of fresh arrays:
+   * a training step's gradients are megabytes per run, and reusing one set of buffers spares their
+   * allocation and the copy out of onnxruntime's own.
+   */
+  async runInto(inputs: Readonly<Record<string, FloatTensor>>, outputs: Readonly<Record<string, FloatTensor>>): Promise<void> {
+    const feeds = this.feedsFor(inputs)
+    const fetches: Record<string, ort.Tensor> = {}
+    for (const [name, t] of Object.entries(outputs)) {
+      if (!this.session.outputNames.includes(name)) throw new Error(`onnx runner: the model has no output "${name}"`)
+      if (t.data.length !== elementCount(t.dims)) throw new Error(`onnx runner: output buffer "${name}" has ${t.data.length} values but dims [${t.dims.join(',')}]`)
+      fetches[name] = new ort.Tensor('float32', t.data, t.dims)
+    }
+    await this.session.run(feeds, fetches)
   }
 
   /**
