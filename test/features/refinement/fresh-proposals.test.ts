@@ -2,31 +2,21 @@
 // image is in the workspace with its provenance before the proposal is shown, a seed from the chain's
 // RNG makes a replay draw the same image, a restart while the proposal is being sampled samples the
 // same image again, and a mixed chain samples only once its pool is exhausted.
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createMcmcService } from '../../../src-main/core/features/refinement/chain-service'
-import { open, tempRoot } from '../models/helpers'
-import { sampledProject } from './sampled-project'
+import { open } from '../models/helpers'
+import { sampledProjectForFile } from './sampled-project'
 
-const root = tempRoot('mcmc-fresh-')
-const wsDir = join(root.dir, 'ws')
 const PROMPT = 'a photo of a doctor'
-let modelId = ''
-let projectId = 0
-let promptId = 0
-let pool: number[] = []
+// The pool: three images of the prompt.
+const project = sampledProjectForFile('mcmc-fresh-', { name: 'Fresh', prompt: PROMPT, seedStart: 1000, count: 3 })
+const { wsDir } = project
 
-afterAll(() => root.remove())
-
-beforeAll(async () => {
-  // The pool: three images of the prompt.
-  ;({ projectId, modelId, promptId, pool } = await sampledProject(wsDir, { name: 'Fresh', prompt: PROMPT, seedStart: 1000, count: 3 }))
-}, 120_000)
-
-const sampling = () => ({ model: modelId, steps: 3 })
+const sampling = () => ({ model: project.get().modelId, steps: 3 })
 
 describe('freshly sampled proposals', () => {
   it('are inserted with provenance before they are shown, and replay the same for the same seed', async () => {
+    const { projectId, modelId, promptId, pool } = project.get()
     const s = await open(wsDir)
     try {
       const chain = await s.call('mcmc.start', { projectId, promptId, size: 3, judge: 'human', seed: 77, proposals: 'sample', sampling: sampling() })
@@ -54,6 +44,7 @@ describe('freshly sampled proposals', () => {
   }, 60_000)
 
   it('survive a restart while the proposal is being sampled: the same image is sampled again', async () => {
+    const { projectId, modelId, promptId } = project.get()
     let chainId = 0
     let drawn = { position: -1, seed: -1 }
     {
@@ -95,6 +86,7 @@ describe('freshly sampled proposals', () => {
   }, 60_000)
 
   it('mixed: proposes the pool first and samples once every pool image has been proposed', async () => {
+    const { projectId, promptId } = project.get()
     const s = await open(wsDir)
     try {
       // Only pool images and no earlier fresh ones: a prompt of its own, filled from the pool's files.
@@ -122,6 +114,7 @@ describe('freshly sampled proposals', () => {
   }, 60_000)
 
   it('bad input names the problem', async () => {
+    const { projectId, promptId } = project.get()
     const s = await open(wsDir)
     try {
       await expect(s.call('mcmc.start', { projectId, promptId, size: 3, proposals: 'sample' })).rejects.toThrow(/need `sampling`/)

@@ -2,34 +2,24 @@
 // the N starting images are in the workspace with their provenance (chain id, "start" role) before the
 // first proposal is shown, the seeds come from the chain's RNG (same seed, same set), and a restart
 // after some of them were sampled completes the missing ones with the same seeds.
-import { join } from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { ModelEntry } from '../../../src-main/shared/contract'
 import { createMcmcService } from '../../../src-main/core/features/refinement/chain-service'
-import { open, tempRoot } from '../models/helpers'
-import { sampledProject } from './sampled-project'
+import { open } from '../models/helpers'
+import { sampledProjectForFile } from './sampled-project'
 
-const root = tempRoot('mcmc-genstart-')
-const wsDir = join(root.dir, 'ws')
 const PROMPT = 'a photo of a nurse'
-let modelId = ''
-let projectId = 0
-let promptId = 0
-let pool: number[] = []
+// A small pool, so pool proposals have something to propose once the generated set is full.
+const project = sampledProjectForFile('mcmc-genstart-', { name: 'Generated start', prompt: PROMPT, seedStart: 2000, count: 2 })
+const { wsDir } = project
 
-afterAll(() => root.remove())
-
-beforeAll(async () => {
-  // A small pool, so pool proposals have something to propose once the generated set is full.
-  ;({ projectId, modelId, promptId, pool } = await sampledProject(wsDir, { name: 'Generated start', prompt: PROMPT, seedStart: 2000, count: 2 }))
-}, 120_000)
-
-const sampling = () => ({ model: modelId, steps: 3, sampler: 'ddim' as const, guidance: 3 })
+const sampling = () => ({ model: project.get().modelId, steps: 3, sampler: 'ddim' as const, guidance: 3 })
 
 describe('a generated starting set', () => {
   let reference: number[] = []
 
   it('is sampled with provenance before the first proposal, and replays the same for the same seed', async () => {
+    const { projectId, modelId, promptId, pool } = project.get()
     const s = await open(wsDir)
     try {
       const models = await s.call('models.list', {})
@@ -69,6 +59,7 @@ describe('a generated starting set', () => {
   }, 90_000)
 
   it('survives a restart mid-way: the next get completes the missing images with the same seeds', async () => {
+    const { projectId, modelId, promptId } = project.get()
     let chainId = 0
     {
       const s = await open(wsDir)
@@ -108,6 +99,7 @@ describe('a generated starting set', () => {
   }, 90_000)
 
   it('bad input names the problem', async () => {
+    const { projectId, promptId } = project.get()
     const s = await open(wsDir)
     try {
       await expect(s.call('mcmc.start', { projectId, promptId, size: 3, start: 'generate' })).rejects.toThrow(/generated starting set needs `sampling`/)
@@ -123,6 +115,7 @@ describe('a generated starting set', () => {
 
 describe('a generated starting set through the API', () => {
   it('mcmc.start passes start: generate through to the chain', async () => {
+    const { projectId, promptId, pool } = project.get()
     const s = await open(wsDir)
     try {
       const chain = await s.call('mcmc.start', { projectId, promptId, size: 2, judge: 'human', seed: 77, start: 'generate', sampling: sampling() })

@@ -1,7 +1,9 @@
 // The workspace the sampled-chain tests start from: a project with a tiny model trained on the built-in
 // world (8 steps, batch 4, seed 5) and a pool of images of one prompt sampled from it by an ordinary
 // sample job. Made once per test file, in a workspace folder the file owns.
-import { open, samplePool, trainTinyModel } from '../models/helpers'
+import { join } from 'node:path'
+import { afterAll, beforeAll } from 'vitest'
+import { open, samplePool, tempRoot, trainTinyModel } from '../models/helpers'
 
 export interface SampledProject {
   projectId: number
@@ -20,5 +22,26 @@ export async function sampledProject(wsDir: string, o: { name: string; prompt: s
     return { projectId, modelId, promptId: pooled.promptId, pool: pooled.imageIds }
   } finally {
     await s.close()
+  }
+}
+
+/**
+ * The sampled project of one test file: made once before its tests (in a temporary folder removed after
+ * them); `get()` gives the project while they run.
+ */
+export function sampledProjectForFile(tempPrefix: string, o: { name: string; prompt: string; seedStart: number; count: number }): { wsDir: string; get(): SampledProject } {
+  const root = tempRoot(tempPrefix)
+  const wsDir = join(root.dir, 'ws')
+  let made: SampledProject | null = null
+  beforeAll(async () => {
+    made = await sampledProject(wsDir, o)
+  }, 120_000)
+  afterAll(() => root.remove())
+  return {
+    wsDir,
+    get: () => {
+      if (!made) throw new Error('the sampled project is made before the tests run')
+      return made
+    }
   }
 }
