@@ -1,0 +1,48 @@
+// Empty states give a next step (issue 10): on the demo project before any labelling, the Fine-tune
+// screen says there is no snapshot and links to where one is made, and its snapshot list says so too.
+// The real built UI in the bundled Chromium against the real serve mode.
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Browser, Page } from 'playwright'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser } from './browser'
+import { startServe, type ServeProcess } from './serve-process'
+
+let root: string
+let browser: Browser
+let page: Page
+let server: ServeProcess | null = null
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'popalign-empty-states-'))
+  server = await startServe(join(root, 'workspace'), { env: { POPALIGN_DEMO: '1' } })
+  browser = await launchBrowser()
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await server?.kill()
+  if (root) rmSync(root, { recursive: true, force: true })
+})
+
+describe('empty states with a next step', () => {
+  it('Fine-tune without a snapshot links to labelling and to the snapshot form', async () => {
+    await page.goto(server!.link)
+    const demo = page.getByRole('link', { name: /Synthetic Population \(demo\)/ })
+    await demo.waitFor()
+    const id = Number((await demo.getAttribute('href'))!.match(/#\/p\/(\d+)\//)![1])
+    await page.goto(`${server!.origin}/#/p/${id}/finetune`)
+    const note = page.getByTestId('no-snapshot')
+    await note.waitFor()
+    expect(await note.getByRole('link', { name: 'Judge some set pairs' }).getAttribute('href')).toBe(`#/p/${id}/label`)
+    expect(await note.getByRole('link', { name: 'take a snapshot' }).getAttribute('href')).toBe(`#/p/${id}/preferences`)
+    expect(await page.locator('select[name=snapshot] option').allTextContents()).toEqual(['No snapshot yet'])
+    await note.getByRole('link', { name: 'take a snapshot' }).click()
+    await page.getByTestId('snapshots-panel').waitFor()
+    expect(pageErrors).toEqual([])
+  })
+})
