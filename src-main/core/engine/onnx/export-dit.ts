@@ -8,7 +8,7 @@
 
 import { checkDiTParams } from '../model/dit-reference'
 import { ditParameters, patchDim, tokenCount, validateDiTConfig, type DiTConfig } from '../model/dit-spec'
-import { GraphBuilder } from './graph'
+import { floatAttr, GraphBuilder, MS_DOMAIN } from './graph'
 
 export const DIT_INPUTS = { xp: 'xp', tfeat: 'tfeat', cond: 'cond' } as const
 export const DIT_OUTPUT = 'eps'
@@ -62,18 +62,17 @@ export function exportDiTOnnx(config: DiTConfig, params: Readonly<Record<string,
 
   let x = g.add(tokenLinear(xp, P, D, 'stem.w', 'stem.b'), w['pos'])
 
-  const invSqrtHd = g.constFloat(1 / Math.sqrt(hd))
   for (let i = 0; i < config.depth; i++) {
     const b = `blocks.${i}`
     const [shift1, scale1, gate1, shift2, scale2, gate2] = modulationChunks(`${b}.ada.w`, `${b}.ada.b`, 6)
 
     // qkv [N, T, 3D] is laid out [N, T, 3, H, hd]: the first D columns are q, then k, then v.
     const [q, k, v] = g.split(tokenLinear(modulate(x, shift1, scale1), D, 3 * D, `${b}.qkv.w`, `${b}.qkv.b`), 3, 2)
-    const heads = (t: string): string => g.reshape(t, [-1, T, H, hd])
-    const qh = g.transpose(g.mul(heads(q), invSqrtHd), [0, 2, 1, 3]) // [N, H, T, hd]
-    const kt = g.transpose(heads(k), [0, 2, 3, 1]) // [N, H, hd, T]
-    const vh = g.transpose(heads(v), [0, 2, 1, 3]) // [N, H, T, hd]
-    const attn = g.softmax(g.matmul(qh, kt), -1) // [N, H, T, T]
+    const heads = (t: string): string => g.transpose(g.reshape(t, [-1, T, H, hd]), [0, 2, 1, 3]) // [N, H, T, hd]
+    // q·kᵀ/√hd in one contrib FusedMatMul (transB, alpha): no scale Mul and no [N, H, hd, T] Transpose.
+    const scores = g.op('FusedMatMul', [heads(q), heads(k)], { transB: 1, alpha: floatAttr(1 / Math.sqrt(hd)) }, 'fusedmatmul', MS_DOMAIN)
+    const vh = heads(v)
+    const attn = g.softmax(scores, -1) // [N, H, T, T]
     const o = g.reshape(g.transpose(g.matmul(attn, vh), [0, 2, 1, 3]), [-1, T, D])
     x = g.add(x, g.mul(gate1, tokenLinear(o, D, D, `${b}.out.w`, `${b}.out.b`)))
 

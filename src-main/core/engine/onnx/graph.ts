@@ -150,8 +150,8 @@ export class GraphBuilder {
   }
 
   /** Adds a single-output node and returns its output name. */
-  op(opType: string, inputs: readonly string[], attrs: Record<string, AttrInput> = {}, hint?: string): string {
-    return this.node(opType, inputs, attrs, 1, hint)[0]
+  op(opType: string, inputs: readonly string[], attrs: Record<string, AttrInput> = {}, hint?: string, domain = ''): string {
+    return this.node(opType, inputs, attrs, 1, hint, domain)[0]
   }
 
   // ---- helpers for the common layers ------------------------------------------------------------
