@@ -117,6 +117,8 @@ describe('rename and delete confirmations', () => {
     // The report opens on top (issue 10), under the list, not below the form it was made with.
     const [reportBox, formBox] = await Promise.all([report.boundingBox(), form.boundingBox()])
     expect(reportBox!.y).toBeLessThan(formBox!.y)
+    // Its line in the list in words: "ready", one prompt, no "prompt(s)", when it was made.
+    await expect.poll(() => page.getByTestId('report-facts').textContent()).toMatch(/^ready · 1 prompt · imported images · \w/)
     await rename('Rename report Doctors', 'New name for the report', 'Doctors, imported')
     await expect.poll(() => page.locator('.report-list').getByTestId('rename-done').textContent()).toBe('Renamed to “Doctors, imported”.')
     await confirmDelete('Delete report “Doctors, imported”')

@@ -343,7 +343,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
       }
       const payload: AuditPayload = {
         version: 1,
-        title: input.title ?? `${labels.join(' vs ')}${sweep ? ` at guidance ${scales.join(', ')}` : ''} on ${input.prompts.length} prompt(s) of ${p.name}`,
+        title: input.title ?? `${labels.join(' vs ')}${sweep ? ` at guidance ${scales.join(', ')}` : ''} on ${input.prompts.length} prompt${input.prompts.length === 1 ? '' : 's'} of ${p.name}`,
         request,
         classifier: { choice: input.classifier, ...classifier },
         sources,
