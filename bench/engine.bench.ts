@@ -25,7 +25,7 @@ import { makeSchedule } from '../src-main/core/engine/diffusion/schedule'
 import { timeFeatures } from '../src-main/core/engine/model/dit-spec'
 import { benchOrtSampling } from '../src-main/core/evaluation/onnx-bench'
 import { Rng } from '../src-main/core/random/rng'
-import { configFor, DEFAULT_PYTHON, median, TorchPeer } from './torch-peer'
+import { configFor, DEFAULT_PYTHON, loadWarning, median, TorchPeer } from './torch-peer'
 
 const BATCH = 64
 const SAMPLE_STEPS = 10
@@ -192,6 +192,8 @@ async function main(): Promise<void> {
     `sampling via onnxruntime-node: forward B=${BATCH} ${median(srows.map((r) => r.forwardMs)).toFixed(1)} ms; ${SAMPLE_STEPS}-step DDIM ${ortIps.toFixed(1)} images/s, PyTorch ${fmt(torchIps, 1)} images/s | ` +
       `median ratios: onnxruntime/PyTorch ${fmt(torchIps === null ? null : median(srows.map((r) => r.ort / r.torch!)))}x images/s (target >= 1.5x), onnxruntime/tfjs ${(ortIps / tfjsIps).toFixed(1)}x (${sampleRounds} rounds, load ${sLoad} -> ${load()})`
   )
+  const warning = loadWarning()
+  if (warning) console.log(warning)
   if (typeof peer !== 'string') peer.close()
 }
 

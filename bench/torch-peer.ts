@@ -2,6 +2,7 @@
 // two model configs the engine benches compare on. Shared by `npm run bench:train` and `bench:engine`.
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
 import { existsSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { createInterface } from 'node:readline'
 import { baseTrainConfig } from '../src-main/core/evaluation/base-recipe'
@@ -21,6 +22,19 @@ export function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b)
   const m = s.length >> 1
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
+}
+
+/**
+ * A warning line when the machine is busier than its cores (1-minute load above the core count), or
+ * null: PyTorch's OpenMP threads lose far more than onnxruntime's under load (31 ms idle, 1-2.5 s at a
+ * load of 8 on 2 cores for the base B=64 step), so ratios taken then flatter the studio.
+ */
+export function loadWarning(): string | null {
+  const [l] = loadavg()
+  const n = cpus().length
+  return l > n
+    ? `warning: load ${l.toFixed(1)} on ${n} cores; ratios against PyTorch are not comparable with idle figures (its threads slow down most under load), rerun near idle for the targets`
+    : null
 }
 
 export class TorchPeer {

@@ -20,7 +20,7 @@ import { Trainer } from '../src-main/core/engine/train/trainer'
 import { OrtTrainer } from '../src-main/core/engine/onnx-train/trainer'
 import { describeOrtTraining } from '../src-main/core/engine/onnx-train/grad-session'
 import { tokenCount, type DiTConfig } from '../src-main/core/engine/model/dit-spec'
-import { configFor, DEFAULT_PYTHON, median, TorchPeer } from './torch-peer'
+import { configFor, DEFAULT_PYTHON, loadWarning, median, TorchPeer } from './torch-peer'
 
 // tfjs-wasm aborts the whole process (an uncatchable Aborted()) when a step's activations outgrow its
 // heap: seen at large B=256 (16,384 tokens); base B=256 and large B=64 (4,096) run.
@@ -123,6 +123,8 @@ async function main(): Promise<void> {
       )
     }
   }
+  const warning = loadWarning()
+  if (warning) console.log(warning)
   if (typeof peer !== 'string') peer.close()
   if (values.write) {
     const f = (v: number | null, d = 2) => (v === null ? 'n/a' : v.toFixed(d))
