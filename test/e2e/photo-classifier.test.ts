@@ -126,7 +126,7 @@ describe('the photo classifier in the studio', () => {
     expect(await notice.textContent()).toMatch(/Classifier human-gear, version 1\+human-\d/)
     // Detections and the photos without a face, counted.
     expect(await view.getByTestId('detections').first().textContent()).toMatch(/Detections: 4 of 5 images; no detection: 1 \(counted, never dropped\); unreadable: 0\./)
-    expect(await view.getByRole('button', { name: /^no_detection 1$/ }).count()).toBe(1)
+    expect(await view.getByRole('button', { name: /^no detection 1$/ }).count()).toBe(1)
     // Perceived-attribute shares for the prompt, on both axes.
     expect(await view.locator(`svg[aria-label="${PROMPT}"] rect.seg`).count()).toBeGreaterThan(0)
     await view.getByRole('button', { name: 'ethnicity', exact: true }).click()

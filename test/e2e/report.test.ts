@@ -108,7 +108,7 @@ describe('report view against the real serve mode', () => {
     // Thumbnails really load from serve mode.
     await expect.poll(() => images.first().evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true)
 
-    await view.getByRole('button', { name: /^no_detection 0$/ }).click()
+    await view.getByRole('button', { name: /^no detection 0$/ }).click()
     await expect.poll(() => panel.textContent()).toContain('No images are behind this number.')
   })
 
