@@ -32,6 +32,8 @@ afterAll(async () => {
 describe('empty states with a next step', () => {
   it('Fine-tune without a snapshot links to labelling and to the snapshot form', async () => {
     await page.goto(server!.link)
+    // Who is signed in, in words: not "Annotator owner · served".
+    await expect.poll(() => page.locator('.sidebar-foot').innerText()).toMatch(/^Signed in as owner\s+owner of this studio · in the browser$/)
     const demo = page.getByRole('link', { name: /Synthetic Population \(demo\)/ })
     await demo.waitFor()
     const id = Number((await demo.getAttribute('href'))!.match(/#\/p\/(\d+)\//)![1])
