@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createJobRunner, type JobRunner } from '../../src-main/core/jobs/runner'
 import { createImportService } from '../../src-main/core/features/import/import-service'
+import { createHousekeeping } from '../../src-main/core/features/housekeeping/service'
 import { createRealSampleJobs, type RealSampleJobs } from '../../src-main/core/features/fine-tuning/real/sample-job'
 import { SKIP_PYTHON, TRAINER_SOURCE } from '../helpers/python-env'
 import { realHarness, TINY_SETTINGS, type RealHarness } from './harness'
@@ -69,6 +70,9 @@ describe.skipIf(SKIP_PYTHON)('sampling a real-model fine-tune as a job', () => {
       expect(p.weights.sha256).toBe(result.sha256)
       expect(row.thumbPath).toBeTruthy()
     }
+    // The images are files in the run's folder: deleting the run is refused while they are in the project.
+    const impact = createHousekeeping(h.toy.ws, { workspaceDir: h.workspaceDir }).impact('run', runJobId)
+    expect(impact.blockers).toContain('4 images were sampled from it and kept in its folder')
   }, 240_000)
 
   it('finishes the same set after the studio closed mid-draw, with one import; a cancel ends a set', async () => {

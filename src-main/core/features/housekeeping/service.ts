@@ -116,6 +116,13 @@ export function createHousekeeping(ws: Workspace, opts: HousekeepingOptions) {
     const model = `run:${jobId}`
     const sampled = scalar("SELECT count(*) FROM images WHERE generator = ? OR generator LIKE ? ESCAPE '\\'", `popalign-studio/${model}`, `popalign-studio/${model}@%`)
     if (sampled > 0) blockers.push(`${count(sampled, 'image was', 'images were')} sampled from it and name it as their model`)
+    // A real-model fine-tune's samples (fine-tuning/real/sample-job.ts) are files in its folder, which a delete removes.
+    const inFolder = scalar(
+      "SELECT count(*) FROM images WHERE json_extract(provenance, '$.fineTuneJob') = ? AND instr(replace(root_path, char(92), '/'), '/runs/' || CAST(? AS INTEGER) || '/samples/') > 0",
+      jobId,
+      jobId
+    )
+    if (inFolder > 0) blockers.push(`${count(inFolder, 'image was', 'images were')} sampled from it and kept in its folder`)
     const children = scalar(
       "SELECT count(*) FROM jobs WHERE kind = 'train' AND id <> ? AND (json_extract(payload, '$.init.model') = ? OR json_extract(payload, '$.init.model') LIKE ?)",
       jobId,
