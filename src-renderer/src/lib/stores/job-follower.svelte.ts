@@ -112,3 +112,54 @@ export class JobFollower {
     this.poll = null
   }
 }
+
+/**
+ * A screen's store over one followed job (import, sampling, training): the follower's job, error,
+ * starting/running and percent are the store's own, and what the job produces is the subclass's, loaded
+ * in `loadBeside` (every poll), judged complete by `complete` and finished in `finished` (once, at the end).
+ */
+export abstract class FollowedJob {
+  protected readonly follower: JobFollower
+
+  constructor(
+    protected readonly api: ApiClient,
+    options: Pick<FollowHooks, 'pollMs' | 'pollOnProgress'> = {}
+  ) {
+    this.follower = new JobFollower(api, {
+      ...options,
+      onPoll: (job) => this.loadBeside(job),
+      settled: (pollsAfterEnd) => this.complete(pollsAfterEnd),
+      onFinal: (job) => this.finished(job)
+    })
+  }
+
+  get job(): Job | null {
+    return this.follower.job
+  }
+  get error(): string | null {
+    return this.follower.error
+  }
+  get starting(): boolean {
+    return this.follower.starting
+  }
+  get running(): boolean {
+    return this.follower.running
+  }
+  get percent(): number {
+    return this.follower.percent
+  }
+
+  /** What the job produces, loaded beside every poll of the job (nothing by default). */
+  protected loadBeside(_job: Job): Promise<void> {
+    return Promise.resolve()
+  }
+  /** After the end, whether what the job produced is complete (1 on the first poll that saw the end). */
+  protected complete(_pollsAfterEnd: number): boolean {
+    return true
+  }
+  /** Runs once when the job has ended and `complete` agreed. */
+  protected finished(_job: Job): void | Promise<void> {}
+
+  refresh = (): Promise<void> => this.follower.refresh()
+  stop = (): void => this.follower.stop()
+}

@@ -2,31 +2,13 @@
 // so samples appear in the grid while the job runs.
 import type { Input, Job, SampleResult } from '@shared/contract'
 import type { ApiClient } from '../api'
-import { JobFollower } from './job-follower.svelte'
+import { FollowedJob } from './job-follower.svelte'
 
-export class SampleJob {
+export class SampleJob extends FollowedJob {
   results = $state<SampleResult[]>([])
-  private readonly follower: JobFollower
 
-  constructor(private readonly api: ApiClient) {
-    // The results are read once more at the end: the poll that saw the job end may have read them before its last chunk.
-    this.follower = new JobFollower(api, { pollOnProgress: true, onPoll: (job) => this.loadResults(job), onFinal: (job) => this.loadResults(job) })
-  }
-
-  get job(): Job | null {
-    return this.follower.job
-  }
-  get error(): string | null {
-    return this.follower.error
-  }
-  get starting(): boolean {
-    return this.follower.starting
-  }
-  get running(): boolean {
-    return this.follower.running
-  }
-  get percent(): number {
-    return this.follower.percent
+  constructor(api: ApiClient) {
+    super(api, { pollOnProgress: true })
   }
 
   start = async (input: Input<'sample.start'>): Promise<void> => {
@@ -40,8 +22,14 @@ export class SampleJob {
   }
 
   cancel = (): Promise<void> => this.follower.cancel()
-  refresh = (): Promise<void> => this.follower.refresh()
-  stop = (): void => this.follower.stop()
+
+  protected override loadBeside(job: Job): Promise<void> {
+    return this.loadResults(job)
+  }
+  // The results are read once more at the end: the poll that saw the job end may have read them before its last chunk.
+  protected override finished(job: Job): Promise<void> {
+    return this.loadResults(job)
+  }
 
   private loadResults = async (job: Job): Promise<void> => {
     const res = await this.api.call('sample.results', { jobId: job.id })

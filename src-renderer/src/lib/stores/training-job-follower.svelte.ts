@@ -5,30 +5,21 @@ import type { Job, Result } from '@shared/contract'
 import { isFinalJobState } from '@shared/job-states'
 import type { ApiClient } from '../api'
 import { userMessage } from '../errors/wording'
-import { JobFollower } from './job-follower.svelte'
+import { FollowedJob } from './job-follower.svelte'
 
-export abstract class TrainingJobFollower<M> {
+export abstract class TrainingJobFollower<M> extends FollowedJob {
   metrics = $state<M | null>(null)
   busy = $state(false)
-  private readonly follower: JobFollower
 
   constructor(
-    protected readonly api: ApiClient,
+    api: ApiClient,
     /** Told when a followed job ends, e.g. so a runs table can refresh. */
-    onFinished: () => void = () => {}
+    private readonly onFinished: () => void = () => {}
   ) {
-    this.follower = new JobFollower(api, {
-      pollMs: 700,
-      onPoll: (job) => this.loadMetrics(job),
-      settled: (pollsAfterEnd) => this.metricsSettled(this.metrics, pollsAfterEnd),
-      onFinal: onFinished
-    })
+    super(api, { pollMs: 700 })
   }
 
-  get job(): Job | null {
-    return this.follower.job
-  }
-  get error(): string | null {
+  override get error(): string | null {
     return this.follower.error
   }
   set error(message: string | null) {
@@ -50,6 +41,16 @@ export abstract class TrainingJobFollower<M> {
    */
   protected metricsSettled(_metrics: M | null, _pollsAfterEnd: number): boolean {
     return true
+  }
+
+  protected override loadBeside(job: Job): Promise<void> {
+    return this.loadMetrics(job)
+  }
+  protected override complete(pollsAfterEnd: number): boolean {
+    return this.metricsSettled(this.metrics, pollsAfterEnd)
+  }
+  protected override finished(): void {
+    this.onFinished()
   }
 
   /** Shows an existing job (e.g. the project's newest one when the screen opens). */
@@ -83,9 +84,6 @@ export abstract class TrainingJobFollower<M> {
   pause = (): Promise<void> => this.control('train.pause')
   resume = (): Promise<void> => this.control('train.resume')
   cancel = (): Promise<void> => this.control('train.cancel')
-
-  refresh = (): Promise<void> => this.follower.refresh()
-  stop = (): void => this.follower.stop()
 
   private loadMetrics = async (job: Job): Promise<void> => {
     const m = await this.fetchMetrics(job.id)
