@@ -1,6 +1,7 @@
 // Screens opened before an import ends catch up with it without a reload (issue 10): the acquisition
 // form's neutral prompts, Browse's prompt list and grid, and the Sets screen's prompts, in the real
-// built UI against the real serve mode with the demo project. The import is started from a second tab,
+// built UI against the real serve mode with the demo project; the classification summary follows a
+// classification run in another tab the same way. The import is started from a second tab,
 // as a user with two tabs would, so the open screens only hear of it through the job's events.
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -66,6 +67,13 @@ describe('lists follow imports', () => {
     await pilotInBrowse.click()
     await expect.poll(() => browse.locator('[data-testid=image-grid] img').count(), { timeout: 10_000 }).toBe(4)
     await sets.getByRole('button', { name: /a photo of a pilot/ }).waitFor({ timeout: 10_000 })
+    // The classification panel's prompt choice too; and a classification run in the other tab fills its summary.
+    const classify = first.getByTestId('classify-panel')
+    await expect.poll(() => classify.locator('option').allTextContents(), { timeout: 10_000 }).toContain('a photo of a pilot (4)')
+    expect(await first.getByText('No image of this project has been classified yet.').count()).toBe(1)
+    await importer.goto(`${server!.origin}/#/p/${projectId}/preferences`)
+    await importer.getByTestId('classify-panel').getByRole('button', { name: 'Classify' }).click()
+    await expect.poll(() => first.getByTestId('classifier-summary').count(), { timeout: 60_000 }).toBe(1)
     expect(pageErrors).toEqual([])
   }, 120_000)
 })
