@@ -22,7 +22,7 @@ export abstract class TrainingJobFollower<M> extends FollowedJob {
   override get error(): string | null {
     return this.follower.error
   }
-  set error(message: string | null) {
+  override set error(message: string | null) {
     this.follower.error = message
   }
   get active(): boolean {
