@@ -92,7 +92,7 @@ describe('Fine-tune screen against the real serve mode', () => {
     await page.getByRole('button', { name: /Compare 2 selected/ }).click()
     const table = page.getByTestId('runs-compare')
     await table.waitFor()
-    expect(await table.locator('tr', { hasText: 'Method' }).textContent()).toMatch(/popalign.*plain training|plain training.*popalign/)
+    expect(await table.locator('tr', { hasText: 'Method' }).textContent()).toMatch(/PopAlign.*plain training|plain training.*PopAlign/)
     expect(await table.locator('tr', { hasText: 'β' }).textContent()).toContain('1000')
     expect(await table.locator('tr', { hasText: 'Final implicit accuracy' }).textContent()).toMatch(/0\.\d+/)
     expect(pageErrors).toEqual([])

@@ -341,7 +341,7 @@ describe('the second hour, against the real serve mode', () => {
     const job = await api.call('train.start', { projectId: demoId, config: { size: 'tiny', steps: 4, batchSize: 4, learningRate: 2e-3, seed: 4, checkpointEvery: 4 } })
     const row = page.getByTestId('runs-list').locator('tbody tr', { hasText: `Run ${job.number}` })
     await expect.poll(() => row.count(), { timeout: 20_000 }).toBe(1)
-    await expect.poll(() => row.locator('td').nth(6).textContent(), { timeout: 90_000 }).toBe('done')
+    await expect.poll(() => row.locator('td').nth(6).textContent(), { timeout: 90_000 }).toBe('finished')
     await check('10-train-runs')
     expect(pageErrors).toEqual([])
   }, 120_000)

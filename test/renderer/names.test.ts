@@ -1,8 +1,10 @@
 // How sets, runs, jobs and times read on screen (issue 10): names or per-project numbers, never ids;
 // local date and time, never the stored ISO stamp.
+import { readdirSync, readFileSync } from 'node:fs'
+import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { WORLD_CLASSIFIER_ID } from '../../src-main/core/classifier/world-classifier'
-import { WORLD_CLASSIFIER, classifierName, jobLabel, ordinal, runLabel, setLabel, snapshotLabel, startedFrom } from '../../src-renderer/src/lib/names'
+import { SET_ORIGIN_WORDS, WORLD_CLASSIFIER, classifierName, jobLabel, jobStateLabel, methodLabel, ordinal, runLabel, setLabel, snapshotLabel, startedFrom } from '../../src-renderer/src/lib/names'
 import { formatLocalDate, formatLocalTime } from '../../src-renderer/src/lib/local-time'
 
 describe('names and times on screen', () => {
@@ -41,5 +43,22 @@ describe('names and times on screen', () => {
     expect(shown).not.toContain('T18')
     expect(formatLocalDate('2026-12-02T18:40:00.000Z', 'en-GB')).toMatch(/^\d{1,2} Dec 2026$/)
     expect(formatLocalTime('not a time')).toBe('not a time')
+  })
+  it('calls a fine-tuning method by its published name and a job state in words', () => {
+    expect(['popalign', 'dpo', 'sft', null].map((m) => methodLabel(m as 'popalign' | null))).toEqual(['PopAlign', 'Diffusion-DPO', 'SFT', 'plain training'])
+    expect((['queued', 'running', 'paused', 'done', 'failed', 'cancelled'] as const).map(jobStateLabel)).toEqual(['waiting to start', 'running', 'paused', 'finished', 'failed', 'cancelled'])
+  })
+})
+
+describe('one home for the words sets are described by', () => {
+  const SRC = resolve(__dirname, '../../src-renderer/src')
+  const files = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : /\.(ts|svelte)$/.test(e.name) ? [join(dir, e.name)] : []))
+  it('keeps where a set came from ("drawn at random", "refined by a chain") in names.ts only', () => {
+    const copies = files(SRC)
+      .filter((f) => !f.endsWith(join('lib', 'names.ts')))
+      .filter((f) => Object.values(SET_ORIGIN_WORDS).some((words) => words.includes(' ') && readFileSync(f, 'utf8').includes(`'${words}'`)))
+      .map((f) => relative(SRC, f))
+    expect(copies).toEqual([])
   })
 })

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import type { RunComparison } from '@shared/contract'
 import { runsListStale } from '../../src-renderer/src/lib/finetune/runs-stale'
 import { compareRows } from '../../src-renderer/src/lib/finetune/compare-rows'
+import { withFollowedRun } from '../../src-renderer/src/lib/finetune/runs-followed'
 
 describe('runsListStale', () => {
   const runs = [{ jobId: 12, state: 'running' as const }]
@@ -47,5 +48,30 @@ describe('compareRows', () => {
     expect(rows.Snapshot).toEqual(['Doctors · v2 · abcdef0123', '–'])
     expect(rows['Started from']).toEqual(['Run 1 · step 40', 'Base model (built in) · step 8000'])
     expect(JSON.stringify(rows)).not.toMatch(/#3|run:11/)
+  })
+
+  it('says the method and the state in words, not as stored', () => {
+    const rows = Object.fromEntries(compareRows([run({}), run({ jobId: 13, method: null, state: 'queued' })], names).map((r) => [r.label, r.values]))
+    expect(rows.Method).toEqual(['PopAlign', 'plain training'])
+    expect(rows.State).toEqual(['finished', 'waiting to start'])
+  })
+})
+
+describe('withFollowedRun', () => {
+  // The list was read while the run started; the header above it has followed the run to its end.
+  const listed = [
+    { jobId: 12, state: 'running' as const, step: 0 },
+    { jobId: 11, state: 'done' as const, step: 40 }
+  ]
+  it('shows the followed run as its header does, and leaves the other runs as listed', () => {
+    expect(withFollowedRun(listed, { job: { id: 12, state: 'done' }, step: 20 })).toEqual([
+      { jobId: 12, state: 'done', step: 20 },
+      { jobId: 11, state: 'done', step: 40 }
+    ])
+  })
+  it('keeps the list when no run is followed, or the followed one is not in it yet', () => {
+    expect(withFollowedRun(listed, undefined)).toEqual(listed)
+    expect(withFollowedRun(listed, { job: null, step: null })).toEqual(listed)
+    expect(withFollowedRun(listed, { job: { id: 99, state: 'running' }, step: 3 })).toEqual(listed)
   })
 })

@@ -1,10 +1,12 @@
 // How sets, runs and jobs are called on screen (issue 10, "meaning, not ids"): the name a person gave
-// them, else their per-project number, never a database id.
+// them, else their per-project number, never a database id; methods and states in words, never enum values.
+import type { FinetuneMethodName, ImageSet } from '@shared/contract'
+import type { JobStateName } from '@shared/job-states'
 
 export const setLabel = (s: { name: string | null; number: number }): string => s.name ?? `Set ${s.number}`
 
 /** Where a set came from, in words. */
-export const SET_ORIGIN_WORDS: Record<'random' | 'manual' | 'mcmc' | 'generated', string> = { random: 'drawn at random', manual: 'picked by hand', mcmc: 'refined by a chain', generated: 'generated' }
+export const SET_ORIGIN_WORDS: Record<ImageSet['origin'], string> = { random: 'drawn at random', manual: 'picked by hand', mcmc: 'refined by a chain', generated: 'generated' }
 
 /**
  * A snapshot by its name and version, each said once: the default name is "v<version>" already, so a
@@ -13,6 +15,16 @@ export const SET_ORIGIN_WORDS: Record<'random' | 'manual' | 'mcmc' | 'generated'
 export const snapshotLabel = (s: { name: string; version: number }): string => (s.name.trim() === `v${s.version}` ? s.name.trim() : `${s.name} · v${s.version}`)
 
 export const runLabel = (r: { name: string | null; number: number }): string => r.name ?? `Run ${r.number}`
+
+const METHOD_WORDS: Record<FinetuneMethodName, string> = { popalign: 'PopAlign', dpo: 'Diffusion-DPO', sft: 'SFT' }
+
+/** A run's training objective as the papers call it ("PopAlign", "Diffusion-DPO", "SFT"); null is a Train-screen run. Takes a string: the real trainer's metrics carry the method as one. */
+export const methodLabel = (method: string | null): string => (method === null ? 'plain training' : (METHOD_WORDS[method as FinetuneMethodName] ?? method))
+
+const JOB_STATE_WORDS: Record<JobStateName, string> = { queued: 'waiting to start', running: 'running', paused: 'paused', done: 'finished', failed: 'failed', cancelled: 'cancelled' }
+
+/** A job's or run's state as a person says it ("finished", "waiting to start"). */
+export const jobStateLabel = (state: JobStateName): string => JOB_STATE_WORDS[state]
 
 const JOB_WORDS: Record<string, string> = {
   import: 'Import',

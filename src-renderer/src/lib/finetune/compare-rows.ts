@@ -1,7 +1,7 @@
 // The rows of the runs comparison table: one row per setting or final metric, one column per run.
 // A value that differs between the selected runs is flagged so the eye finds what changed.
 import type { RunComparison, RunSummary } from '@shared/contract'
-import { startedFrom } from '../names'
+import { jobStateLabel, methodLabel, startedFrom } from '../names'
 
 export interface CompareRow {
   label: string
@@ -27,8 +27,8 @@ function startedAt(r: RunComparison, names: CompareNames): string {
 
 export function compareRows(runs: readonly RunComparison[], names: CompareNames): CompareRow[] {
   const rows: [string, (r: RunComparison) => string][] = [
-    ['Method', (r) => r.method ?? 'plain training'],
-    ['State', (r) => r.state],
+    ['Method', (r) => methodLabel(r.method)],
+    ['State', (r) => jobStateLabel(r.state)],
     // By name and version, with the start of its content hash so two snapshots of one name still differ.
     ['Snapshot', (r) => (r.snapshotId === null ? '–' : `${names.snapshots.get(r.snapshotId) ?? 'a deleted snapshot'}${r.snapshotSha256 ? ` · ${r.snapshotSha256.slice(0, 10)}` : ''}`)],
     ['Started from', (r) => startedAt(r, names)],
