@@ -31,6 +31,8 @@ beforeAll(async () => {
   projectId = await projectWithImages(api, 'Refine', fixture.dir)
   const [prompt] = await api.call('prompts.list', { projectId })
   await api.call('sets.createRandom', { projectId, promptId: prompt.id, k: 5, count: 2, seed: 3 })
+  // A set of another size, which the chain's set of 5 must not be paired against (issue 10).
+  await api.call('sets.createRandom', { projectId, promptId: prompt.id, k: 2, count: 1, seed: 4 })
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
   page.on('pageerror', (e) => pageErrors.push(e.message))
@@ -126,11 +128,18 @@ describe('MCMC refinement judged by a person', () => {
     expect(resultSet.origin).toBe('mcmc')
     expect(resultSet.imageIds).toEqual(chain.imageIds)
 
+    // Only the two sets of 5 are offered; the set of 2 is left out, and the screen says why.
+    const offered = await page.locator('select[name=loser] option').allTextContents()
+    expect(offered).toHaveLength(2)
+    for (const option of offered) expect(option).toMatch(/, 5 images\)$/)
+    expect(await page.getByTestId('other-sizes').textContent()).toBe('1 other set of this prompt is not offered: it holds 2 images, and a pair compares two sets of the same size (5).')
     await page.getByRole('button', { name: 'Pair: chain set wins' }).click()
     await page.getByTestId('winning-pair').waitFor()
     const pairs = await api.call('pairs.list', { projectId })
     const pair = pairs.find((p) => p.setA === chain.resultSetId || p.setB === chain.resultSetId)!
     expect(pair).toBeDefined()
+    const loser = (await api.call('sets.list', { projectId })).find((s) => s.id === (pair.setA === chain.resultSetId ? pair.setB : pair.setA))!
+    expect(loser.imageIds).toHaveLength(5)
     expect(pageErrors).toEqual([])
   })
 })
