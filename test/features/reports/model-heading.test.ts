@@ -65,6 +65,6 @@ describe('model headings in reports', () => {
 
     const rows = parseReportCsv(reportToCsv(report))
     expect(new Set(rows.map((r) => r.model_id))).toEqual(new Set(['run:1@10']))
-    expect(new Set(rows.map((r) => r.model_label))).toEqual(new Set(['PopAlign']))
+    expect(new Set(rows.map((r) => r.model_label))).toEqual(new Set(['PopAlign (Run 1 · step 10)']))
   })
 })

@@ -4,6 +4,7 @@
 import { lineageRows } from '../../../../shared/audit/lineage-rows'
 import { csvText, parseCsv } from '../../../formats/csv'
 import type { Distribution, Estimate, Report } from '../figures/report-model'
+import { modelHeading } from '../../../../shared/audit/model-heading'
 
 /** Lineage goes above the header as comment lines, "# lineage,<model_id>,<key>,<value>" (CSV after the "# "). */
 const LINEAGE_PREFIX = '# '
@@ -34,7 +35,8 @@ export function reportRows(report: Report): CsvRow[] {
       if (!e) return
       rows.push({
         model_id: m.id,
-        model_label: m.label,
+        // The same readable name as the HTML and PDF headings; model_id is the column tools key on.
+        model_label: modelHeading(m),
         axis,
         scope: promptId === null ? 'pooled' : 'prompt',
         prompt_id: promptId ?? '',
