@@ -66,13 +66,19 @@ describe('acquisition on the Preference data screen (fake server)', () => {
   })
 
   it('shows the current step as the job moves on', async () => {
-    fake.setJob({ message: 'sampled "a photo of a round amber doctor"', done: 10 })
+    // The job's done/total count network passes: the line shows a percentage and the job's own words
+    // (issue 10: it used to read "10 of 100 units of work").
+    const progress = () => page.getByTestId('acquire-job-progress').textContent()
+    fake.setJob({ message: 'sampled 12 of 56 images (last: “a photo of a round amber doctor”)', done: 10 })
     await expect.poll(() => currentStep()).toContain('Sample')
-    fake.setJob({ message: 'classifying', done: 40 })
+    expect((await progress())!.trim()).toBe('10% · sampled 12 of 56 images (last: “a photo of a round amber doctor”)')
+    fake.setJob({ message: 'classifying images: 16 of 56 read by the classifier', done: 40 })
     await expect.poll(() => currentStep()).toContain('Classify')
     expect(await page.getByTestId('acquire-steps').locator('li.done').count()).toBe(2)
-    fake.setJob({ message: 'building pairs', done: 90 })
+    fake.setJob({ message: 'building pairs: 1 of 2 prompts done', done: 90 })
     await expect.poll(() => currentStep()).toContain('Build pairs')
+    expect((await progress())!.trim()).toBe('90% · building pairs: 1 of 2 prompts done')
+    expect(await page.getByTestId('acquire-panel').textContent()).not.toContain('units of work')
   })
 
   it('shows the ledger when the job ends: kept per pool, pairs, and every drop under its reason', async () => {

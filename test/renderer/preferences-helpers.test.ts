@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Job } from '@shared/contract'
 import { axisViews, percent, statusRows } from '../../src-renderer/src/lib/prefs/classify-view'
+import { sampledWords, stepWords } from '../../src-main/core/features/preference-data/acquire/progress-words'
 import { groupDrops, lines, reasonLabel, stepOf, toAcquireInput, type AcquireFormValues } from '../../src-renderer/src/lib/prefs/acquire-form'
 import { suggestedName, withFormatExtension } from '../../src-renderer/src/lib/prefs/export-form'
 import { pickLatest } from '../../src-renderer/src/lib/prefs/latest-job'
@@ -104,6 +105,14 @@ describe('acquisition form', () => {
     expect(stepOf('step gate')).toBe('gate')
     expect(stepOf('building pairs')).toBe('pairs')
     expect(stepOf('something else')).toBeNull()
+  })
+  it('reads the step from every message the acquisition job words (issue 10: images and prompts, not units of work)', () => {
+    const c = { planned: 56, sampled: 24, toClassify: 54, classified: 16, promptsPaired: 1, prompts: 2 }
+    for (const step of ['plan', 'sample', 'classify', 'gate', 'pairs'] as const) expect(stepOf(stepWords(step, c))).toBe(step)
+    expect(sampledWords(c, 'a photo of a round amber doctor with pairs of glasses')).toBe('sampled 24 of 56 images (last: “a photo of a round amber doctor with pairs of glasses”)')
+    expect(stepOf(sampledWords(c, 'a photo of a round amber doctor with pairs of glasses'))).toBe('sample')
+    expect(stepWords('classify', c)).toBe('classifying images: 16 of 54 read by the classifier')
+    expect(stepWords('pairs', c)).toBe('building pairs: 1 of 2 prompts done')
   })
 })
 

@@ -66,7 +66,7 @@ export const ACQUIRE_STEPS = [
 ] as const
 export type AcquireStep = (typeof ACQUIRE_STEPS)[number]['key']
 
-/** The step a running acquisition is in, read from its progress message; null when it cannot tell. */
+/** The step a running acquisition is in, read from its progress message (core acquire/progress-words.ts words them; older jobs said "step sample"); null when it cannot tell. */
 export function stepOf(message: string): AcquireStep | null {
   const m = message.toLowerCase()
   const named = /^step (plan|sample|classify|gate|pairs)\b/.exec(m)
@@ -75,7 +75,7 @@ export function stepOf(message: string): AcquireStep | null {
   if (m.startsWith('classif')) return 'classify'
   if (m.startsWith('gat')) return 'gate'
   if (m.includes('pairs')) return 'pairs'
-  if (m.startsWith('acquiring') || m.startsWith('queued')) return 'plan'
+  if (m.startsWith('acquiring') || m.startsWith('planning') || m.startsWith('queued')) return 'plan'
   return null
 }
 

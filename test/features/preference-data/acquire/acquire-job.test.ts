@@ -117,6 +117,13 @@ describe('acquisition job', () => {
     // Progress counts network passes (a sampled image weighs its sampler steps), and ends at its total.
     expect(done.total).toBeGreaterThan(56 * 2)
     expect(done.done).toBe(done.total)
+    // On the way it says what it does in a person's words (issue 10): images sampled and read, prompts paired.
+    const said = e.events.filter((j) => j.id === job.id && j.state === 'running').map((j) => j.message)
+    expect(said.filter((m) => /^sampled \d+ of 56 images \(last: “a photo of a .*”\)$/.test(m)).length).toBeGreaterThan(1)
+    expect(said).toContain('classifying images: 0 of 56 read by the classifier')
+    expect(said.some((m) => /^classifying images: [1-9]\d* of 56 read by the classifier$/.test(m))).toBe(true)
+    expect(said.at(-1)).toBe('building pairs: 2 of 2 prompts done')
+    expect(said.filter((m) => /^step |units/.test(m))).toEqual([])
     const ledger = e.acquire.ledger(job.id)
     // 2 neutral prompts x (12 + 4 combos x 4) = 56 images; each is kept or has exactly one gate drop.
     const gateDrops = ledger.drops.filter((d) => d.stage === 'gate')

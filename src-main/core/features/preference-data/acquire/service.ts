@@ -31,6 +31,7 @@ import { gateImage } from './gate'
 import { buildSetPair, type AugmentedImage, type PoolImage } from './pairs'
 import { openSampler } from '../../../sampling/host'
 import { acquisitionSeed, checkpointConfig, DEFAULT_SAMPLING, type SamplingSettings } from './sample-model'
+import { sampledWords, stepWords, type AcquireCounts, type AcquireStepName } from './progress-words'
 
 export interface AcquireRequest {
   neutralPrompts: string[]
@@ -47,7 +48,7 @@ export interface AcquireRequest {
   classifier?: ClassifierChoice
 }
 
-type Step = 'plan' | 'sample' | 'classify' | 'gate' | 'pairs'
+type Step = AcquireStepName
 
 interface Payload {
   neutralPrompts: string[]
@@ -190,7 +191,7 @@ export function createAcquireService(deps: AcquireDeps) {
     save(jobId, { ...p, step: 'sample' })
   })
 
-  async function sampleStep(ctx: JobContext, projectId: number, p: Payload, progress: (msg: string) => void): Promise<boolean> {
+  async function sampleStep(ctx: JobContext, projectId: number, p: Payload, progress: (promptText: string) => void): Promise<boolean> {
     const dir = acquireDirOf(deps.workspaceDir, ctx.jobId)
     mkdirSync(dir, { recursive: true })
     mkdirSync(ws.thumbDir, { recursive: true })
@@ -264,7 +265,7 @@ export function createAcquireService(deps: AcquireDeps) {
           }
           repo.markSampled(ctx.jobId, row.ord)
         })()
-        progress(`sampled "${prompt.text}"`)
+        progress(prompt.text)
       }
     } finally {
       await model.dispose()
@@ -335,26 +336,36 @@ export function createAcquireService(deps: AcquireDeps) {
     // Progress in network evaluations, so the bar moves evenly: a sampled image costs one denoiser
     // pass per sampler step (two with guidance), a classification one pass, a pair about nothing.
     const perSample = p.sampling.steps * (p.sampling.guidance === 1 ? 1 : 2)
-    const report = (message: string): void => {
-      const sampled = plan()
-        .filter((r) => r.sampled)
-        .reduce((s, r) => s + r.images, 0)
+    /** The progress so far, and what it is in words (progress-words.ts) from the counts. */
+    const report = (say: (c: AcquireCounts) => string): void => {
+      const rows = plan()
+      const sampled = rows.filter((r) => r.sampled).reduce((s, r) => s + r.images, 0)
       const classified = repo.classifiedCount(ctx.jobId, p.classifier)
       const done = sampled * perSample + classified + repo.pairStats(ctx.jobId).pairs
-      ctx.progress({ done, total: imagesTotal() * (perSample + 1) + pairsTotal, message })
+      const counts: AcquireCounts = {
+        planned: imagesTotal(),
+        sampled,
+        toClassify: repo.images(ctx.jobId).length,
+        classified,
+        promptsPaired: p.pairsDone.length,
+        prompts: rows.filter((r) => r.pool === 'neutral').length
+      }
+      ctx.progress({ done, total: imagesTotal() * (perSample + 1) + pairsTotal, message: say(counts) })
     }
 
     if (p.step === 'plan') {
       planStep(ctx.jobId, projectId, p)
       reload()
     }
-    report(`step ${p.step}`)
+    report((c) => stepWords(p.step, c))
     if (p.step === 'sample') {
-      if (!(await sampleStep(ctx, projectId, p, (m) => report(m)))) return { message: 'stopped while sampling' }
+      if (!(await sampleStep(ctx, projectId, p, (prompt) => report((c) => sampledWords(c, prompt))))) return { message: 'stopped while sampling' }
       save(ctx.jobId, { ...p, step: 'classify' })
       reload()
     }
     if (p.step === 'classify') {
+      // Said before the classifier opens (that can take a while), so the screen leaves "sampled …" behind.
+      report((c) => stepWords('classify', c))
       const classifier = await openClassifierFiles(p.classifier.files)
       try {
         if (classifier.id !== p.classifier.id || classifier.version !== p.classifier.version) {
@@ -366,7 +377,7 @@ export function createAcquireService(deps: AcquireDeps) {
           (limit) => repo.unclassified(ctx.jobId, p.classifier, limit),
           batch,
           ctx.signal,
-          () => report('classifying')
+          () => report((c) => stepWords('classify', c))
         )
       } finally {
         await classifier.dispose()
@@ -376,6 +387,7 @@ export function createAcquireService(deps: AcquireDeps) {
       reload()
     }
     if (p.step === 'gate') {
+      report((c) => stepWords('gate', c))
       gateStep(ctx.jobId, p)
       reload()
     }
@@ -384,7 +396,7 @@ export function createAcquireService(deps: AcquireDeps) {
       if (p.pairsDone.includes(row.neutralPromptId)) continue
       pairsOfPrompt(ctx.jobId, projectId, p, row.neutralPromptId)
       reload()
-      report('building pairs')
+      report((c) => stepWords('pairs', c))
     }
     const l = ledger(ctx.jobId)
     const dropped = Object.values(l.counts).reduce((a, b) => a + b, 0)
