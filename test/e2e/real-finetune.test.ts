@@ -133,7 +133,7 @@ describe('Fine-tune real model screen', () => {
       expect(await points('real-curve-loss')).toBeLessThanOrEqual(atPause + 1)
       await shot('3-paused')
       await page.getByRole('button', { name: 'Resume' }).click()
-      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 120_000 }).toBe('done')
+      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 120_000 }).toBe('finished')
       await expect.poll(() => points('real-curve-loss'), { timeout: 10_000 }).toBe(12)
       expect(await points('real-curve-accuracy')).toBe(12)
       expect(await points('real-curve-margin')).toBe(12)
@@ -165,18 +165,24 @@ describe('Fine-tune real model screen', () => {
       expect(await sampler.getByTestId('real-sample-state').textContent()).toBe('sampled 3 images of Run 1; 3 in the project')
       expect(await thumbs.first().getAttribute('alt')).toMatch(/^a photo of a doctor, seed [012]$/)
       await shot('4b-sampled')
+      await checkScreen(page, 'real-finetune', 'sampled')
       await sampler.getByRole('button', { name: 'Audit it' }).click()
       // The report on exactly those images opens on the Reports screen once its job is done.
       await expect.poll(() => page.evaluate(() => window.location.hash), { timeout: 10_000 }).toBe(`#/p/${projectId}/reports`)
       const reportTitle = page.getByRole('heading', { level: 2, name: 'Run 1: 3 sampled images' })
       await reportTitle.waitFor({ timeout: 120_000 })
       await page.getByRole('heading', { level: 3, name: 'Lineage' }).waitFor()
+      // The report is on those 3 images, not on every image of the prompt (the fixture's 18 are in the project too).
+      await page
+        .getByText(/\d+ of 3 images classified/)
+        .first()
+        .waitFor()
       await shot('4c-audit-report')
       expect(pageErrors).toEqual([])
 
       // Back to the fine-tune screen: it shows the newest run (Run 1) again; the form is filled anew.
       await page.getByRole('link', { name: 'Fine-tune real model', exact: true }).click()
-      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 10_000 }).toBe('done')
+      await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 10_000 }).toBe('finished')
       await page.locator('input[name=modelDir]').fill(modelDir)
       await page.locator('select[name=preset]').selectOption('quick')
 
@@ -192,10 +198,10 @@ describe('Fine-tune real model screen', () => {
       await page.getByRole('link', { name: 'Train', exact: true }).click()
       await page.getByRole('link', { name: 'Fine-tune real model', exact: true }).click()
       await expect.poll(() => page.getByTestId('real-state').textContent(), { timeout: 10_000 }).toBe('cancelled')
-      await expect.poll(() => page.locator('#real-run-title').textContent()).toMatch(/^Run 2 · popalign/)
+      await expect.poll(() => page.locator('#real-run-title').textContent()).toMatch(/^Run 2 · PopAlign/)
       // Any run can be shown again: Run 1, finished, with the set sampled from it earlier.
-      await page.locator('select[name=show-run]').selectOption({ label: 'Run 1 · done' })
-      await expect.poll(() => page.locator('#real-run-title').textContent()).toMatch(/^Run 1 · popalign/)
+      await page.locator('select[name=show-run]').selectOption({ label: 'Run 1 · finished' })
+      await expect.poll(() => page.locator('#real-run-title').textContent()).toMatch(/^Run 1 · PopAlign/)
       await expect.poll(() => page.getByTestId('real-sample-images').locator('img').count(), { timeout: 10_000 }).toBe(3)
       expect(await page.getByTestId('real-sample-state').textContent()).toBe('sampled 3 images of Run 1; 3 in the project')
       await shot('5c-run-1-shown-again')
