@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser } from './browser'
 import { startServe, type ServeProcess } from './serve-process'
+import { serveApi } from '../renderer/serve-api'
 
 let root: string
 let browser: Browser
@@ -45,6 +46,22 @@ describe('empty states with a next step', () => {
     expect(await page.locator('select[name=snapshot] option').allTextContents()).toEqual(['No snapshot yet'])
     await note.getByRole('link', { name: 'take a snapshot' }).click()
     await page.getByTestId('snapshots-panel').waitFor()
+    expect(pageErrors).toEqual([])
+  })
+
+  it('an image the classifier found nobody in says so, without a confidence of 0%', async () => {
+    const api = serveApi(server!.origin, server!.token)
+    const [demo] = await api.call('projects.list', {})
+    const job = await api.call('classify.start', { projectId: demo.id, classifier: 'builtin' })
+    await expect.poll(async () => (await api.call('jobs.get', { jobId: job.id })).state, { timeout: 60_000, interval: 500 }).toBe('done')
+    const astronaut = (await api.call('prompts.list', { projectId: demo.id })).find((p) => p.text === 'a photo of an astronaut')!
+    await page.goto(`${server!.origin}/#/p/${demo.id}/browse`)
+    await page.getByRole('button', { name: /a photo of an astronaut/ }).click()
+    await page.locator('.grid-cell').first().click()
+    const detail = page.getByTestId('image-detail')
+    await expect.poll(() => detail.textContent()).toContain('no person found')
+    expect(await detail.textContent()).not.toMatch(/no person found\s*\(\d+% sure\)/)
+    expect(astronaut.imageCount).toBe(20)
     expect(pageErrors).toEqual([])
   })
 })
