@@ -59,6 +59,9 @@ describe('report jobs', () => {
       expect(m).toMatchObject({ label: 'world sample', images: 80 })
       expect(m.lineage.classifier.id).toBe('popalign-world-classifier')
       expect(m.lineage.seeds).toEqual([2])
+      // Counted in words, not "2 prompt(s)"; and the default title counts the same way.
+      expect(m.lineage.prompts).toMatch(/^2 prompts of project "/)
+      expect(list[0].title).toMatch(/^world sample on 2 prompts of /)
       expect(m.frechet?.value).not.toBeNull()
 
       // Hand count from the verdict table: pooled tone counts over the 80 images.

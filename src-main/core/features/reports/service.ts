@@ -266,7 +266,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         ...legacyLineage(s, trainingLineage(ws, deps.workspaceDir, s.model ?? '', s.step)),
         checkpoint: s.checkpoint ? `${s.checkpoint}${s.step !== null ? ` (step ${s.step})` : ''}` : null,
         classifier: classifierLineage(classifier),
-        prompts: `${r.prompts.length} prompt(s) of project "${projectName}"`,
+        prompts: `${r.prompts.length} prompt${r.prompts.length === 1 ? '' : 's'} of project "${projectName}"`,
         promptTexts: [...r.prompts],
         seeds,
         sampler: s.kind === 'model' ? `${r.sampler} ${r.steps} steps${s.backend ? ` (${s.backend})` : ''}` : null,
