@@ -92,6 +92,13 @@ describe('the first hour, against the real serve mode', () => {
     await page.getByRole('button', { name: 'Make random sets' }).click()
     await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(3)
     expect(await page.getByTestId('set-list').textContent()).toContain('Set 1')
+    // Counts with their unit, not a bare "20 · 3 sets".
+    expect(
+      await page
+        .getByRole('button', { name: /a photo of a doctor/ })
+        .locator('.count')
+        .textContent()
+    ).toBe('20 images · 3 sets')
     await check('05-sets')
 
     await go('pairs')
@@ -132,6 +139,12 @@ describe('the first hour, against the real serve mode', () => {
     await page.getByRole('button', { name: 'Start fine-tuning' }).click()
     const run = page.getByTestId('finetune-run')
     await expect.poll(() => run.getAttribute('data-state'), { timeout: 150_000 }).toBe('done')
+    // The run and its row in the Runs table say the same, in words (issue 10: "Run 1 · popalign: done" above "0 / 20 running").
+    await expect.poll(() => page.locator('#finetune-run-title').textContent()).toBe('Run 1 · PopAlign: finished')
+    const row = page.getByTestId('runs-list').locator('tbody tr', { hasText: 'Run 1' })
+    await expect
+      .poll(() => row.locator('td').evaluateAll((tds) => tds.slice(1, 7).map((td) => td.textContent)))
+      .toEqual(['Run 1', 'PopAlign', 'Base model (built in)', 'v1', '20 of 20 steps', 'finished'])
     const sampleLink = page.locator('p', { hasText: 'newest checkpoint' }).getByRole('link', { name: /sample from it/ })
     await sampleLink.waitFor({ timeout: 20_000 })
     // The quick check's warning is this step's own finding (a short run from the base moves the model), not a stray error.

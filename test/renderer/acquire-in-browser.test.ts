@@ -95,7 +95,10 @@ describe('acquisition on the Preference data screen (fake server)', () => {
     expect(await note.getByRole('link', { name: 'label queue' }).getAttribute('href')).toBe('#/p/1/label')
     const groups = ledger.getByTestId('drop-group')
     expect(await groups.evaluateAll((els) => els.map((e) => e.getAttribute('data-reason')))).toEqual(['low_confidence', 'no_detection', 'pool_too_small'])
-    expect(await groups.nth(0).locator('h3').textContent()).toMatch(/low confidence\s*3/)
+    // Where each drop happened in words, not the ledger's stage names ("(gate)"); no image ids on hover.
+    expect(await groups.nth(0).locator('h3').textContent()).toMatch(/^low confidence\s*3\s*at the gate$/)
+    expect(await groups.nth(2).locator('h3').textContent()).toMatch(/^pool too small\s*1\s*while pairing$/)
+    expect(await ledger.locator('img[title], img[alt*="Image"]').count()).toBe(0)
     expect(
       await groups
         .nth(0)

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { Job } from '@shared/contract'
 import { axisViews, percent, statusRows } from '../../src-renderer/src/lib/prefs/classify-view'
 import { sampledWords, stepWords } from '../../src-main/core/features/preference-data/acquire/progress-words'
-import { groupDrops, lines, reasonLabel, stepOf, toAcquireInput, type AcquireFormValues } from '../../src-renderer/src/lib/prefs/acquire-form'
+import { groupDrops, lines, reasonLabel, stagesLabel, stepOf, toAcquireInput, type AcquireFormValues } from '../../src-renderer/src/lib/prefs/acquire-form'
 import { suggestedName, withFormatExtension } from '../../src-renderer/src/lib/prefs/export-form'
 import { pickLatest } from '../../src-renderer/src/lib/prefs/latest-job'
 
@@ -105,6 +105,10 @@ describe('acquisition form', () => {
     expect(stepOf('step gate')).toBe('gate')
     expect(stepOf('building pairs')).toBe('pairs')
     expect(stepOf('something else')).toBeNull()
+  })
+  it('says where drops happened in words', () => {
+    expect(stagesLabel(['gate'])).toBe('at the gate')
+    expect(stagesLabel(['sample', 'gate', 'pairs'])).toBe('while sampling, at the gate and while pairing')
   })
   it('reads the step from every message the acquisition job words (issue 10: images and prompts, not units of work)', () => {
     const c = { planned: 56, sampled: 24, toClassify: 54, classified: 16, promptsPaired: 1, prompts: 2 }

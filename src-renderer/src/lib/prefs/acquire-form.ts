@@ -81,7 +81,7 @@ export function stepOf(message: string): AcquireStep | null {
 
 export interface DropGroup {
   reason: string
-  stages: string[]
+  stages: AcquireLedger['drops'][number]['stage'][]
   count: number
   /** Images behind the reason (drops of whole prompts have none). */
   imageIds: number[]
@@ -104,6 +104,14 @@ export function groupDrops(drops: AcquireLedger['drops']): DropGroup[] {
     }
   }
   return [...groups.values()].sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+}
+
+const STAGE_WORDS: Record<DropGroup['stages'][number], string> = { sample: 'while sampling', gate: 'at the gate', pairs: 'while pairing' }
+
+/** Where drops happened, in words: "at the gate", "while sampling and at the gate". */
+export function stagesLabel(stages: readonly DropGroup['stages'][number][]): string {
+  const words = stages.map((s) => STAGE_WORDS[s] ?? s)
+  return words.length <= 1 ? (words[0] ?? '') : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`
 }
 
 /** "no_detection" -> "no detection". */
