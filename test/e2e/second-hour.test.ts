@@ -160,11 +160,22 @@ describe('the second hour, against the real serve mode', () => {
     expect(await page.getByTestId('incoming-provenance').textContent()).toMatch(/^The entering image was sampled by this chain for step 21 from Base model \(built in\), seed \d+\.$/)
     await check('03d-refine-auto')
 
+    // A pair compares two sets of one size (issue 10: an annotator was shown 2 images against 6): the
+    // doctor's other sets hold 2 (acquired) or 3 images, so a set of 6 is made to pair the refined one with.
+    const api = serveApi(server.origin, server.token)
+    const doctors = (await api.call('prompts.list', { projectId: demoId })).find((p) => p.text === 'a photo of a doctor')!
+    await api.call('sets.createRandom', { projectId: demoId, promptId: doctors.id, k: 6, count: 1, seed: 5 })
+
     // Stopped, the refined set is saved and named as the Sets screen names it, and wins a pair.
     await page.keyboard.press('Escape')
     await expect.poll(() => page.getByTestId('chain-state').textContent()).toBe('finished')
     await expect.poll(() => page.getByTestId('winning-set-name').textContent()).toMatch(/^Set \d+$/)
     const refined = await page.getByTestId('winning-set-name').textContent()
+    // Only the set of 6 is offered; the screen says why the smaller ones are not.
+    await expect.poll(() => page.locator('select[name=loser] option').allTextContents()).toEqual([expect.stringMatching(/^Set \d+ \(drawn at random, 6 images\)$/)])
+    await expect
+      .poll(() => page.getByTestId('other-sizes').textContent())
+      .toMatch(/^\d+ other sets of this prompt are not offered: they hold 2( or 3|, 3)? images, and a pair compares two sets of the same size \(6\)\.$/)
     await page.getByRole('button', { name: 'Pair: chain set wins' }).click()
     await expect.poll(() => page.getByTestId('winning-pair').textContent()).toMatch(new RegExp(`^Pair saved: ${refined} is recorded as fairer than Set \\d+\\.`))
     await check('03e-refine-auto-finished')
@@ -189,11 +200,11 @@ describe('the second hour, against the real serve mode', () => {
     const pairs = Number((await page.getByTestId('pair-count').textContent())!.match(/^(\d+) pairs over 2 prompts/)![1])
     // One pair is deleted through its confirmation, which says what goes and what stays; so is the result.
     const unlabelled = page.locator('table.pairs-table tbody tr', { hasText: 'Not labelled yet' }).last()
-    await unlabelled.getByRole('button', { name: /^Delete the pair Set \d and Set \d$/ }).click()
+    await unlabelled.getByRole('button', { name: /^Delete the pair Set \d+ and Set \d+$/ }).click()
     const confirm = page.getByTestId('confirm-delete')
-    await expect.poll(() => confirm.textContent()).toMatch(/^Delete the pair Set \d and Set \d\? This removes the pair from the label queue\..*Kept: both sets and their images\./)
+    await expect.poll(() => confirm.textContent()).toMatch(/^Delete the pair Set \d+ and Set \d+\? This removes the pair from the label queue\..*Kept: both sets and their images\./)
     await confirm.getByRole('button', { name: 'Delete' }).click()
-    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Deleted the pair Set \d and Set \d; both sets stay\.$/)
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Deleted the pair Set \d+ and Set \d+; both sets stay\.$/)
     await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(new RegExp(`^${pairs - 1} pairs over 2 prompts`))
     await check('03b-pairs-after-delete')
 

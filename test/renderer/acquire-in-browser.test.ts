@@ -85,6 +85,8 @@ describe('acquisition on the Preference data screen (fake server)', () => {
     fake.setJob({ state: 'done', done: 100, message: '20 pairs' })
     const ledger = page.getByTestId('acquire-ledger')
     await ledger.waitFor()
+    // Finished, the line is the job's summary alone (a "100%" beside it says nothing).
+    expect((await page.getByTestId('acquire-job-progress').textContent())!.trim()).toBe('20 pairs')
     expect(await ledger.getByTestId('ledger-pairs').textContent()).toBe('20')
     expect(await ledger.getByTestId('ledger-kept-neutral').textContent()).toBe('20')
     expect(await ledger.getByTestId('ledger-kept-augmented').textContent()).toBe('17')
