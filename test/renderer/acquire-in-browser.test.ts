@@ -55,7 +55,7 @@ describe('acquisition on the Preference data screen (fake server)', () => {
     // The specific prompt is not offered as a neutral one.
     expect(await panel.getByLabel(/round amber doctor/).count()).toBe(0)
     await panel.getByLabel('More neutral prompts (one per line)').fill('a photo of a nurse\n\n')
-    await panel.getByLabel('N per neutral').fill('12')
+    await panel.getByLabel('Images per neutral prompt').fill('12')
     await panel.getByLabel('Pairs per prompt').fill('4')
     // The classifier is one of three equal choices here too (issue 13); the one picked is sent.
     await panel.getByRole('radio', { name: /Photo classifier for people/ }).check()

@@ -88,9 +88,9 @@ describe('acquisition form', () => {
   it.each([
     [{ neutralPrompts: [] }, /neutral prompt/],
     [{ model: '' }, /model/],
-    [{ k: '0' }, /k \(set size\) must be between 1 and 64/],
+    [{ k: '0' }, /^Images per set must be between 1 and 64\.$/],
     [{ k: '2.5' }, /whole number/],
-    [{ nPerNeutral: 'many' }, /N \(images per neutral prompt\)/],
+    [{ nPerNeutral: 'many' }, /^Images per neutral prompt must be a whole number\.$/],
     [{ seed: '-1' }, /Seed must be a whole number/]
   ])('refuses %o', (patch, message) => {
     const r = toAcquireInput(1, { ...base, ...patch })

@@ -38,9 +38,9 @@ export function toAcquireInput(projectId: number, f: AcquireFormValues): { ok: t
   if (prompts.length === 0) return { ok: false, error: 'Choose or type at least one identity-neutral prompt.' }
   if (!f.model) return { ok: false, error: 'Choose the model to sample from.' }
   const fields: Array<[keyof AcquireInput, string, string, number, number, boolean]> = [
-    ['nPerNeutral', 'N (images per neutral prompt)', f.nPerNeutral, 1, 1000, true],
-    ['mPerSpecific', 'M (images per specific prompt)', f.mPerSpecific, 1, 1000, true],
-    ['k', 'k (set size)', f.k, 1, 64, false],
+    ['nPerNeutral', 'Images per neutral prompt', f.nPerNeutral, 1, 1000, true],
+    ['mPerSpecific', 'Images per specific prompt', f.mPerSpecific, 1, 1000, true],
+    ['k', 'Images per set', f.k, 1, 64, false],
     ['pairsPerPrompt', 'Pairs per prompt', f.pairsPerPrompt, 1, 10_000, false],
     ['seed', 'Seed', f.seed, 0, 2 ** 32 - 1, false]
   ]
