@@ -9,6 +9,7 @@ import { imagesRepo } from './repos/images'
 import { importFilesRepo } from './repos/import-files'
 import { jobsRepo } from './repos/jobs'
 import { judgementsRepo } from './repos/judgements'
+import { projectCountsRepo } from './repos/project-counts'
 import { projectsRepo } from './repos/projects'
 import { promptsRepo } from './repos/prompts'
 import { pairsRepo, setsRepo } from './repos/sets'
@@ -25,6 +26,7 @@ export interface CheckpointResult {
 export function workspaceRepos(db: Database.Database, thumbDir: string) {
   return {
     projects: projectsRepo(db),
+    projectCounts: projectCountsRepo(db),
     prompts: promptsRepo(db),
     axes: axesRepo(db),
     images: imagesRepo(db, thumbDir),

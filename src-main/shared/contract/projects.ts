@@ -11,6 +11,18 @@ export const Project = z.object({
 })
 export type Project = z.infer<typeof Project>
 
+/** What a project holds, for its card on the Projects screen; a pair is labelled once a person decided it. */
+export const ProjectCounts = z.object({
+  images: z.number().int().nonnegative(),
+  sets: z.number().int().nonnegative(),
+  pairs: z.number().int().nonnegative(),
+  labelledPairs: z.number().int().nonnegative()
+})
+export type ProjectCounts = z.infer<typeof ProjectCounts>
+/** A project as the project list gives it: with its counts. */
+export const ProjectCard = Project.extend({ counts: ProjectCounts })
+export type ProjectCard = z.infer<typeof ProjectCard>
+
 export const Prompt = z.object({
   id: Id,
   projectId: Id,
@@ -114,7 +126,7 @@ export const PairOverview = z.object({
 export type PairOverview = z.infer<typeof PairOverview>
 
 export const projectMethods = {
-  'projects.list': method(none, z.array(Project), 'annotate'),
+  'projects.list': method(none, z.array(ProjectCard), 'annotate'),
   'projects.create': method(z.object({ name: Name, description: LongText.default('') }).strict(), Project),
   'projects.get': method(z.object({ projectId: Id }).strict(), Project, 'annotate'),
 

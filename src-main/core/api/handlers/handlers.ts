@@ -108,7 +108,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { annotator, scope: ctx.scope }
     },
 
-    'projects.list': () => ws.projects.list(),
+    'projects.list': () => {
+      const counts = ws.projectCounts.all()
+      return ws.projects.list().map((p) => ({ ...p, counts: counts.get(p.id) ?? { images: 0, sets: 0, pairs: 0, labelledPairs: 0 } }))
+    },
     'projects.create': ({ name, description }) => {
       try {
         return ws.projects.create(name, description)

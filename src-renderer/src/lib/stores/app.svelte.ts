@@ -1,5 +1,5 @@
 // App-wide state: who is signed in, the project list, the current route and the error notices.
-import type { ApiError, Project, Result, Session, WorkspaceHealthReport } from '@shared/contract'
+import type { ApiError, ProjectCard, Result, Session, WorkspaceHealthReport } from '@shared/contract'
 import type { ApiClient } from '../api'
 import { userMessage, type WordingOptions } from '../errors/wording'
 import { PanelError } from '../errors/panel-error.svelte'
@@ -13,7 +13,7 @@ export interface Notice {
 export class AppStore {
   session = $state<Session | null>(null)
   sessionError = $state<string | null>(null)
-  projects = $state<Project[]>([])
+  projects = $state<ProjectCard[]>([])
   route = $state<Route>({ screen: 'projects' })
   notices = $state<Notice[]>([])
   /**

@@ -1,0 +1,32 @@
+// The words on a project card (issue 10, "project cards with counts and progress"): what the project
+// holds, and the one step that moves it on, so a newcomer knows where to go without opening it.
+import type { ProjectCounts } from '@shared/contract'
+import type { ProjectScreen } from './route'
+
+const counted = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`
+
+/** "120 images · 6 sets · 3 pairs, 1 labelled". */
+export function projectCountsLine(c: ProjectCounts): string {
+  const pairs = c.pairs === 0 ? 'no pairs yet' : `${counted(c.pairs, 'pair', 'pairs')}, ${c.labelledPairs.toLocaleString('en')} labelled`
+  return `${counted(c.images, 'image', 'images')} · ${counted(c.sets, 'set', 'sets')} · ${pairs}`
+}
+
+export interface NextStep {
+  text: string
+  screen: ProjectScreen
+}
+
+/**
+ * The step the workflow asks for next (import -> sets -> pairs -> label -> preference data). An
+ * annotator can only label, so they are sent to their queue.
+ */
+export function projectNextStep(c: ProjectCounts, isOwner: boolean): NextStep {
+  const left = c.pairs - c.labelledPairs
+  // The counts are everyone's; an annotator's own queue is on the Label screen.
+  if (!isOwner) return { text: 'Open your label queue', screen: 'label' }
+  if (c.images === 0) return { text: 'Import images', screen: 'import' }
+  if (c.sets < 2) return { text: 'Make sets of images', screen: 'sets' }
+  if (c.pairs === 0) return { text: 'Pair the sets', screen: 'pairs' }
+  if (left > 0) return { text: `Label ${counted(left, 'pair', 'pairs')}`, screen: 'label' }
+  return { text: 'Take a snapshot of the labels', screen: 'preferences' }
+}

@@ -1,0 +1,61 @@
+// projects.list gives each project's counts for its card (issue 10): images, sets, pairs, and pairs a
+// person has labelled; a classifier's verdict or an undone decision does not make a pair labelled.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { CallContext, Handlers } from '../../../src-main/core/api/dispatch'
+import type { Workspace } from '../../../src-main/core/store/open'
+import { withProjectScope } from '../../../src-main/core/api/project-scope'
+import { projectOfRepo } from '../../../src-main/core/store/repos/project-of'
+import { apiCallers, workspaceOnlyHandlers } from './workspace-handlers'
+import { addImages, openTempWorkspace } from '../../store/fixtures'
+
+describe('projects.list counts', () => {
+  let t: ReturnType<typeof openTempWorkspace>
+  let ws: Workspace
+  let current: { handlers: Handlers; owner: CallContext }
+  const { call } = apiCallers(() => current)
+
+  beforeEach(() => {
+    t = openTempWorkspace()
+    ws = t.ws
+    current = workspaceOnlyHandlers(ws)
+  })
+  afterEach(() => t.dispose())
+
+  const judge = (pairId: number, annotatorId: number, key: string, criterion: 'fairness' | 'quality' = 'fairness') =>
+    call('label.judge', { pairId, criterion, choice: 'a', shownLeft: 'a', responseMs: 5, idempotencyKey: key }, { annotatorId, scope: 'owner' })
+
+  it('counts images, sets, pairs and the pairs a person labelled, per project', async () => {
+    const empty = ws.projects.create('Empty')
+    const project = ws.projects.create('Doctors')
+    const prompt = ws.prompts.ensure({ projectId: project.id, text: 'a photo of a doctor' })
+    const other = ws.prompts.ensure({ projectId: project.id, text: 'a photo of a nurse' })
+    const img = addImages(ws, project.id, prompt.id, 6)
+    addImages(ws, project.id, other.id, 3)
+    const s = [0, 1, 2, 3].map((i) => ws.sets.create(project.id, prompt.id, 'manual', [img[i], img[i + 1]]))
+    const pairs = [ws.pairs.create(s[0].id, s[1].id)!, ws.pairs.create(s[0].id, s[2].id)!, ws.pairs.create(s[1].id, s[2].id)!, ws.pairs.create(s[2].id, s[3].id)!]
+    const owner = ws.annotators.owner().id
+    const alice = ws.annotators.create('alice').id
+    await judge(pairs[0].id, owner, 'k-00000001')
+    // Two people and two criteria on one pair still make one labelled pair.
+    await judge(pairs[0].id, alice, 'k-00000002', 'quality')
+    await judge(pairs[1].id, alice, 'k-00000003')
+    // The classifier's verdict does not count: the pair still waits for a person.
+    await judge(pairs[2].id, ws.annotators.classifier().id, 'k-00000004')
+    // An undone decision does not count either.
+    await judge(pairs[3].id, owner, 'k-00000005', 'quality')
+    await call('label.undo', { projectId: project.id, criterion: 'quality' })
+
+    const list = await call('projects.list', {})
+    expect(list.map((p) => [p.name, p.counts])).toEqual([
+      ['Empty', { images: 0, sets: 0, pairs: 0, labelledPairs: 0 }],
+      ['Doctors', { images: 9, sets: 4, pairs: 4, labelledPairs: 2 }]
+    ])
+
+    // A deleted project has no card; an invited annotator sees only their projects' cards.
+    ws.projects.markDeleted(empty.id)
+    expect((await call('projects.list', {})).map((p) => p.name)).toEqual(['Doctors'])
+    current = { handlers: withProjectScope(current.handlers, projectOfRepo(ws.db)), owner: current.owner }
+    const scoped = await call('projects.list', {}, { annotatorId: alice, scope: 'annotate', projects: [project.id] })
+    expect(scoped.map((p) => [p.name, p.counts.labelledPairs])).toEqual([['Doctors', 2]])
+  })
+})
