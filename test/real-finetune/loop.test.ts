@@ -127,6 +127,10 @@ describe.skipIf(SKIP_PYTHON)('real-model fine-tune job (tiny SD, CPU)', () => {
     expect(images).toBe(6)
     expect(report.models).toHaveLength(1)
     expect(report.models[0].lineage.seeds).toEqual([0, 1, 2])
+    // The report names the fine-tune that drew the folder and the weights it sampled, from the sidecars.
+    expect(report.models[0].lineage.origin).toContain(`fine-tune job ${lineage.jobId} (popalign`)
+    expect(report.models[0].lineage.origin).toContain(`weights sha256 ${result.sha256}`)
+    expect(report.models[0].lineage.origin).toMatch(/: all 6 images$/)
     expect(existsSync(join(h.dir, 'audit', 'report.json'))).toBe(true)
   }, 300_000)
 

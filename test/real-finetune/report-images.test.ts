@@ -42,6 +42,28 @@ describe('report on named images', () => {
     expect(report.models[0].coverage.total).toBe(5)
   }, 120_000)
 
+  it("names the fine-tune that drew the images in the report's lineage, by the run's name in this project", async () => {
+    const run = toy.ws.jobs.create({ projectId: toy.projectId, kind: 'train' })
+    const img = toy.ws.images.get(ids[0])!
+    const weights = 'e'.repeat(64)
+    const drawn = [1, 2].map(
+      (k) =>
+        toy.ws.images.add({
+          ...img,
+          sha256: String(k).repeat(64),
+          generator: 'popalign_trainer.sample',
+          provenance: { fineTuneJob: run.id, fineTuneMethod: 'popalign', fineTuneBeta: 2500, fineTuneStep: 20, weights: { sha256: weights }, lineageSha256: 'd'.repeat(64) }
+        }).image.id
+    )
+    const job = audit.start({ ...base, projectId: toy.projectId, prompts: ['a photo of a doctor'], sources: [{ kind: 'images', label: 'Run samples', imageIds: [...drawn, ids[0]] }] })
+    await runner.idle()
+    expect(runner.get(job.id).error).toBeNull()
+    const origin = audit.get(job.id).models[0].lineage.origin
+    expect(origin).toContain(`Run ${run.number} (popalign, beta 2500, step 20), weights sha256 ${weights}, lineage sha256 ${'d'.repeat(64)} (2 images)`)
+    // The toy image that was not drawn by the run is counted apart, under its own origin.
+    expect(origin).toMatch(/\(1 image\)/)
+  }, 120_000)
+
   it('refuses an image of another project or of a prompt the report does not list', () => {
     const other = toy.ws.projects.create('Other', '').id
     const otherPrompt = toy.ws.prompts.ensure({ projectId: other, text: 'a photo of a doctor' }).id

@@ -48,6 +48,7 @@ export function lineageRows(l: Lineage): LineageRow[] {
   const rows: LineageRow[] = []
   const add = (key: string, label: string, value: string): void => void rows.push({ key, label, value })
   if (l.model !== undefined) add('model', 'model', l.model ?? 'image set (no model)')
+  if (l.origin) add('origin', 'images drawn by', l.origin)
   add('checkpoint', 'checkpoint', l.checkpoint ?? 'none')
   const t = l.training
   if (t) {

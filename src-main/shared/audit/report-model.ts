@@ -31,6 +31,11 @@ export interface Lineage {
   // Added in schema 2 (absent in reports written by schema 1):
   /** The model reference audited ("base", "run:12@60"), null for image sets; points of one model share it. */
   model?: string | null
+  /**
+   * Added after schema 3 (optional): for an image set, where its images came from as their provenance
+   * records it (the fine-tune run with its weights and lineage hashes, or the generator); absent otherwise.
+   */
+  origin?: string | null
   /** Sampling steps (null for image sets). */
   steps?: number | null
   /** Every prompt text, in report order. */

@@ -4,6 +4,7 @@
 // become 'error' images of their prompt, and images of other prompts or with no prompt are reported.
 import { buildManifest } from '../import/manifest'
 import { DEFAULT_IMPORT_LIMITS } from '../import/limits'
+import type { ImageProvenance } from './image-origin'
 
 export interface SourceImage {
   /** Id in the report: the file's path relative to the folder. */
@@ -26,6 +27,8 @@ export interface FolderSource {
   /** Audited prompts the folder has no image of. */
   emptyPrompts: string[]
   generators: string[]
+  /** Generator and provenance of each audited image, for the report's "images drawn by" line. */
+  origins: ImageProvenance[]
   seeds: number[]
 }
 
@@ -36,6 +39,7 @@ export async function folderSource(folder: string, prompts: readonly string[]): 
   let otherPrompts = 0
   let withoutPrompt = 0
   const generators = new Set<string>()
+  const origins: ImageProvenance[] = []
   const seeds = new Set<number>()
   for (const e of manifest.entries) {
     if (e.prompt === null) {
@@ -48,6 +52,7 @@ export async function folderSource(folder: string, prompts: readonly string[]): 
       continue
     }
     if (e.generator) generators.add(e.generator)
+    origins.push({ generator: e.generator, provenance: e.provenance })
     if (e.seed !== null) seeds.add(e.seed)
     images.push({ id: e.relPath, promptIndex, path: e.problem === null ? e.absPath : null, problem: e.problem, seed: e.seed })
   }
@@ -67,6 +72,7 @@ export async function folderSource(folder: string, prompts: readonly string[]): 
     withoutPrompt,
     emptyPrompts: prompts.filter((_, i) => !seen.has(i)),
     generators: [...generators].sort(),
+    origins,
     seeds: [...seeds].sort((a, b) => a - b)
   }
 }

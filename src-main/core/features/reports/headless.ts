@@ -20,6 +20,7 @@ import { recordLineage } from './run-lineage'
 import { pictureOptions } from './thumbnails'
 import { worldReference } from './world-reference'
 import { openWorldFidelity } from './world-fidelity'
+import { imageSetOrigin } from './image-origin'
 
 /** Images classified per runner call. */
 const CLASSIFY_BATCH = 256
@@ -55,7 +56,9 @@ export async function runHeadlessAudit(plan: AuditCliPlan, sink: ProgressSink, o
             sampler: null,
             steps: null,
             guidance: null,
-            run: src.generators.length ? `generator: ${src.generators.join(', ')}` : null
+            run: src.generators.length ? `generator: ${src.generators.join(', ')}` : null,
+            // Outside a workspace a run is known only by its job number.
+            origin: imageSetOrigin(src.origins, () => null)
           })
         },
         images: src.images
@@ -183,7 +186,12 @@ export async function classifyImages(classifier: ImageClassifier, images: readon
   return out
 }
 
-function lineageOf(plan: AuditCliPlan, classifier: ImageClassifier, promptTexts: readonly string[], over: Pick<Lineage, 'checkpoint' | 'run' | 'seeds' | 'sampler' | 'steps' | 'guidance'>): Lineage {
+function lineageOf(
+  plan: AuditCliPlan,
+  classifier: ImageClassifier,
+  promptTexts: readonly string[],
+  over: Pick<Lineage, 'checkpoint' | 'run' | 'seeds' | 'sampler' | 'steps' | 'guidance' | 'origin'>
+): Lineage {
   return {
     snapshot: null,
     annotators: [],

@@ -20,6 +20,7 @@ import { parseAuditPayload, totalWork, type AuditPayload, type AuditRequest, typ
 import { createReportStore } from './report-store'
 import { pictureOptions } from './thumbnails'
 import { legacyLineage, trainingLineage } from './run-lineage'
+import { imageSetOrigin, type ImageProvenance } from './image-origin'
 import { worldReference } from './world-reference'
 import { openWorldFidelity } from './world-fidelity'
 
@@ -217,6 +218,18 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     }
   }
 
+  function provenanceOf(imageId: number): ImageProvenance {
+    const image = ws.images.get(imageId)
+    if (!image) throw new Error(`image ${imageId} was deleted while the report was being made`)
+    return { generator: image.generator, provenance: image.provenance }
+  }
+
+  /** A run of this project by the name its screens use; null for a job of another project or none. */
+  function runNameIn(projectId: number, jobId: number): string | null {
+    const job = ws.jobs.get(jobId)
+    return job && job.projectId === projectId ? (job.name ?? `Run ${job.number}`) : null
+  }
+
   function imageFile(imageId: number): string {
     const image = ws.images.get(imageId)
     if (!image) throw new Error(`image ${imageId} was deleted while the report was being made`)
@@ -272,7 +285,8 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         sampler: s.kind === 'model' ? `${r.sampler} ${r.steps} steps${s.backend ? ` (${s.backend})` : ''}` : null,
         steps: s.kind === 'model' ? r.steps : null,
         guidance,
-        model: s.model
+        model: s.model,
+        ...(s.kind === 'images' ? { origin: imageSetOrigin(ids.map(provenanceOf), (jobId) => runNameIn(projectId, jobId)) } : {})
       }
       const sweep = (r.guidances?.length ?? 0) > 1
       const id = s.kind === 'model' ? `${s.model as string}${sweep ? ` g${guidance}` : ''}` : `images-${sources.length + 1}`

@@ -79,6 +79,7 @@ const LineageSchema = z
     sampler: z.string().nullable(),
     guidance: nullableNumber,
     model: z.string().nullable().optional(),
+    origin: z.string().nullable().optional(),
     steps: z.number().int().nullable().optional(),
     promptTexts: z.array(z.string()).optional(),
     training: TrainingSchema.nullable().optional()
