@@ -86,6 +86,11 @@ describe('MCMC chains over the workspace', () => {
     const other = ws.sets.create(projectId, promptId, 'random', images.slice(0, 4))
     const { handlers } = workspaceOnlyHandlers(ws)
     const ctx: CallContext = { annotatorId: ownerId, scope: 'owner' }
+    // A set of another size is refused in words, and nothing is stored.
+    const smaller = ws.sets.create(projectId, promptId, 'random', images.slice(0, 2))
+    const refused = await dispatch(handlers, 'mcmc.makePair', { chainId: chain.id, loserSetId: smaller.id, idempotencyKey: 'make-pair-0' }, ctx, { checkOutputs: true })
+    expect(refused).toMatchObject({ ok: false, error: { message: "that set holds 2 images and the chain's set 4; pair it with a set of 4 images" } })
+    expect(ws.pairs.list(projectId).some((p) => p.setA === smaller.id || p.setB === smaller.id)).toBe(false)
     const made = await dispatch(handlers, 'mcmc.makePair', { chainId: chain.id, loserSetId: other.id, idempotencyKey: 'make-pair-1' }, ctx, { checkOutputs: true })
     expect(made.ok).toBe(true)
     const { pair, judgement } = contract['mcmc.makePair'].output.parse((made as { value: unknown }).value)

@@ -438,6 +438,9 @@ export function createMcmcService(ws: Workspace, deps: McmcDeps = {}) {
       if (loserSetId === winner) fail('bad_request', 'the chain set cannot be paired with itself')
       const loser = ws.sets.get(loserSetId) ?? fail('not_found', `set ${loserSetId} does not exist`)
       if (loser.projectId !== chain.projectId || loser.promptId !== chain.promptId) fail('bad_request', `set ${loserSetId} is not a set of the chain's prompt`)
+      // A population judgement compares sets of one size: 2 images against 6 is not a fair question.
+      const size = ws.sets.get(winner)?.imageIds.length ?? 0
+      if (loser.imageIds.length !== size) fail('bad_request', `that set holds ${loser.imageIds.length} images and the chain's set ${size}; pair it with a set of ${size} images`)
       return ws.db
         .transaction(() => {
           const pair = ws.pairs.create(winner, loserSetId) ?? ws.pairs.list(chain.projectId).find((p) => (p.setA === winner && p.setB === loserSetId) || (p.setA === loserSetId && p.setB === winner))!
