@@ -106,6 +106,17 @@ describe('rename and delete confirmations', () => {
       .toBe('Deleted the axis “pace”. Removed the axis "pace" with its 2 classes and its ideal distribution; kept reports already built, with the axis as it was.')
   })
 
+  it("team: an annotator's rename is said once, beside its button (the screen's own announcement no longer repeats it)", async () => {
+    await go('team')
+    const form = page.getByRole('form', { name: 'New annotator' })
+    await form.getByLabel('Name').fill('Ada')
+    await form.getByRole('button', { name: 'Add annotator' }).click()
+    await rename('Rename annotator Ada', 'New name for the annotator', 'Ada L.')
+    const row = page.locator('[data-member="Ada L."]')
+    await expect.poll(() => row.getByTestId('rename-done').textContent()).toBe('Renamed to “Ada L.”.')
+    expect(await page.getByTestId('announcer').textContent()).not.toMatch(/Renamed/)
+  })
+
   it('reports: the open report sits above the form, and its rename and delete say they are done', async () => {
     await go('reports')
     const form = page.getByRole('form', { name: 'New report' })
