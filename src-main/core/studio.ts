@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { methodNames, type EventName, type EventPayload, type MethodName } from '@shared/contract'
-import { ApiFailure, type CallContext, type Handlers } from './api/dispatch'
+import { ApiFailure, dispatch, type CallContext, type Handlers } from './api/dispatch'
 import { withDamageCheck } from './api/damage-check'
 import { damagedMessage, WorkspaceHealth } from './store/damage'
 import { listBackups, scheduleDailyBackups, takeBackup, type BackupEntry } from './store/daily-backup'
@@ -26,7 +26,7 @@ import { allowsProject, withProjectScope } from './api/project-scope'
 import { withDiskFullCheck } from './api/disk-full'
 import { projectOfRepo } from './store/repos/project-of'
 import { createAuditService } from './features/reports/service'
-import { seedDemoProject } from './demo-seed'
+import { keepDemoReadying, seedDemoProject, type DemoReadying } from './demo-seed'
 import { createTeamService } from './features/team/team-service'
 import { createClassifyService } from './classifier/classify-job'
 import { createAcquireService, defaultResolveModel } from './features/preference-data/acquire/service'
@@ -227,8 +227,17 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   const { log, workspaceDir } = opts
   const workspace = openWorkspace(join(workspaceDir, WORKSPACE_DB_FILE))
   let runner: JobRunner
+  // Set below once the handlers exist: the demo's sets are made when its import finishes.
+  let demo: DemoReadying | null = null
   try {
-    runner = createJobRunner({ db: workspace.db, log, onEvent: fanOut })
+    runner = createJobRunner({
+      db: workspace.db,
+      log,
+      onEvent: (name, job) => {
+        fanOut(name, job)
+        demo?.afterJob(job)
+      }
+    })
   } catch (err) {
     workspace.close()
     throw err
@@ -285,7 +294,23 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
   const owner = workspace.tokens.verify(ownerToken)!
   // Jobs left running by a killed process carry on, now that every kind is registered.
   runner.resumePending()
-  if (opts.demoResourcesDir) seedDemoProject({ ws: workspace, workspaceDir, resourcesDir: opts.demoResourcesDir, imports })
+  if (opts.demoResourcesDir) {
+    seedDemoProject({ ws: workspace, workspaceDir, resourcesDir: opts.demoResourcesDir, imports })
+    // Through the same calls as the Sets and Pairs screens, as the owner.
+    const ctx: CallContext = { annotatorId: workspace.annotators.owner().id, scope: 'owner' }
+    const call = async (method: MethodName, input: unknown): Promise<unknown> => {
+      const result = await dispatch(handlers, method, input, ctx)
+      if (!result.ok) throw new Error(result.error.message)
+      return result.value
+    }
+    demo = keepDemoReadying({
+      ws: workspace,
+      workspaceDir,
+      log,
+      makeRandomSets: (projectId, promptId, k, count, seed) => call('sets.createRandom', { projectId, promptId, k, count, seed }),
+      pairAll: (projectId) => call('pairs.createAll', { projectId })
+    })
+  }
   // The copies a damaged workspace is restored from: one a day, a few generations (finding 9).
   const backups = scheduleDailyBackups({ db: workspace.db, dbFile: workspace.file, log, skip: () => health.damage !== null })
 
@@ -327,6 +352,7 @@ async function openCore(opts: OpenStudioOptions & { log: (line: string) => void 
       if (closed) return
       closed = true
       await backups.stop()
+      await demo?.settled()
       await runner.shutdown()
       workspace.close()
     }

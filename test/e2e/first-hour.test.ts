@@ -88,31 +88,38 @@ describe('the first hour, against the real serve mode', () => {
   it('makes sets and pairs of the demo, and labels them by keyboard with a visible confirmation', async () => {
     await go('sets')
     await page.getByRole('button', { name: /a photo of a doctor/ }).click()
-    await page.getByLabel('Sets', { exact: true }).fill('3')
-    await page.getByRole('button', { name: 'Make random sets' }).click()
+    // The demo comes ready to label (issue 10): three random sets per prompt, paired. One more set here.
     await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(3)
-    expect(await page.getByTestId('set-list').textContent()).toContain('Set 1')
-    // Counts with their unit, not a bare "20 · 3 sets".
-    expect(
-      await page
-        .getByRole('button', { name: /a photo of a doctor/ })
-        .locator('.count')
-        .textContent()
-    ).toBe('20 images · 3 sets')
+    await page.getByLabel('Sets', { exact: true }).fill('1')
+    await page.getByRole('button', { name: 'Make random sets' }).click()
+    await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(4)
+    expect(await page.getByTestId('set-list').textContent()).toMatch(/Set \d+/)
+    // Counts with their unit, not a bare "20 · 4 sets".
+    await expect
+      .poll(() =>
+        page
+          .getByRole('button', { name: /a photo of a doctor/ })
+          .locator('.count')
+          .textContent()
+      )
+      .toBe('20 images · 4 sets')
     await check('05-sets')
 
     await go('pairs')
+    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^12 pairs over 4 prompts/)
     await page.getByRole('button', { name: 'Create all pairs' }).click()
-    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^3 pairs over 1 prompt/)
+    // The new set paired with the doctor's three demo sets.
+    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^15 pairs over 4 prompts/)
     expect(await page.getByTestId('pair-status').first().textContent()).toBe('Not labelled yet')
     await check('06-pairs')
 
     await go('label')
-    for (const [i, key] of ['ArrowLeft', 'ArrowRight', 'ArrowLeft'].entries()) {
+    const keys = Array.from({ length: 15 }, (_, i) => (i % 3 === 1 ? 'ArrowRight' : 'ArrowLeft'))
+    for (const [i, key] of keys.entries()) {
       await expect.poll(() => page.getByRole('button', { name: /Left is fairer/ }).isEnabled()).toBe(true)
       await page.getByTestId('set-left').locator('img').first().waitFor()
       await page.keyboard.press(key)
-      await expect.poll(() => page.getByTestId('announcer').textContent()).toContain(`Saved, ${i + 1} of 3`)
+      await expect.poll(() => page.getByTestId('announcer').textContent()).toContain(`Saved, ${i + 1} of 15`)
       if (i === 0) {
         expect(await page.getByTestId('announcer').isVisible()).toBe(true)
         await check('07-label')
@@ -121,7 +128,7 @@ describe('the first hour, against the real serve mode', () => {
     await page.getByTestId('label-finished').waitFor()
     await check('08-label-done')
     await go('pairs')
-    await expect.poll(() => page.getByTestId('pair-status').first().textContent()).toMatch(/^owner: Set \d fairer$/)
+    await expect.poll(() => page.getByTestId('pair-status').first().textContent()).toMatch(/^owner: Set \d+ fairer$/)
   })
 
   it('takes a snapshot, fine-tunes the base model on it (quick preset) and samples from the checkpoint', async () => {
@@ -223,8 +230,13 @@ describe('the first hour, against the real serve mode', () => {
     await page.getByLabel('Sets', { exact: true }).fill('1')
     await page.getByRole('button', { name: 'Make random sets' }).click()
     const list = page.getByTestId('set-list')
-    await expect.poll(() => list.locator('.set-item').count()).toBe(4)
-    await page.getByRole('button', { name: 'Rename set Set 4' }).click()
+    // The doctor's three demo sets, the one made above, and this one (numbered after the demo's 12).
+    await expect.poll(() => list.locator('.set-item').count()).toBe(5)
+    await list
+      .locator('.set-item')
+      .last()
+      .getByRole('button', { name: /^Rename set Set \d+$/ })
+      .click()
     await page.getByLabel('New name for the set').fill('spare')
     await page.keyboard.press('Enter')
     await expect.poll(() => list.textContent()).toContain('spare')
@@ -233,9 +245,13 @@ describe('the first hour, against the real serve mode', () => {
     expect(await confirm.textContent()).toContain('Delete spare? This removes the set.')
     await check('13-delete-confirmation')
     await confirm.getByRole('button', { name: 'Delete', exact: true }).click()
-    await expect.poll(() => list.locator('.set-item').count()).toBe(3)
-    await page.getByRole('button', { name: 'Delete Set 1' }).click()
-    await expect.poll(() => confirm.textContent()).toMatch(/Set 1 cannot be deleted:.*decisions? (was|were) recorded on pairs with this set/)
+    await expect.poll(() => list.locator('.set-item').count()).toBe(4)
+    await list
+      .locator('.set-item')
+      .first()
+      .getByRole('button', { name: /^Delete Set \d+$/ })
+      .click()
+    await expect.poll(() => confirm.textContent()).toMatch(/Set \d+ cannot be deleted:.*decisions? (was|were) recorded on pairs with this set/)
     expect(await confirm.getByRole('button', { name: 'Delete', exact: true }).count()).toBe(0)
     await check('14-delete-refused')
   })

@@ -75,7 +75,8 @@ describe('rename and delete confirmations', () => {
     await confirmDelete('Delete this prompt')
     await expect
       .poll(() => page.getByTestId('delete-done').textContent())
-      .toBe('Deleted the prompt “a photo of a midwife”. Removed the prompt, 20 images from the project (image files on disk are not touched).')
+      // The demo comes with three sets and their pairs per prompt (issue 10); they go with the prompt.
+      .toBe('Deleted the prompt “a photo of a midwife”. Removed the prompt, 20 images from the project (image files on disk are not touched), 3 sets, 3 unlabelled pairs.')
   })
 
   it('sets', async () => {
@@ -84,11 +85,12 @@ describe('rename and delete confirmations', () => {
     await page.getByLabel('Sets', { exact: true }).fill('2')
     await page.getByRole('button', { name: 'Make random sets' }).click()
     const list = page.getByTestId('set-list')
-    await expect.poll(() => list.locator('.set-item').count()).toBe(2)
-    await rename('Rename set Set 1', 'New name for the set', 'keeper')
+    // After the demo's three doctor sets; numbered after the demo's 12 sets (numbers are never reused).
+    await expect.poll(() => list.locator('.set-item').count()).toBe(5)
+    await rename('Rename set Set 13', 'New name for the set', 'keeper')
     await expect.poll(() => list.locator('.set-item', { hasText: 'keeper' }).getByTestId('rename-done').textContent()).toBe('Renamed to “keeper”.')
-    await confirmDelete('Delete Set 2')
-    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Deleted' }).textContent()).toBe('Deleted Set 2. Removed the set; kept its images.')
+    await confirmDelete('Delete Set 14')
+    await expect.poll(() => page.getByRole('status').filter({ hasText: 'Deleted' }).textContent()).toBe('Deleted Set 14. Removed the set; kept its images.')
   })
 
   it('axes on the Preference data screen', async () => {
