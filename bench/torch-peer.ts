@@ -37,6 +37,20 @@ export function loadWarning(): string | null {
     : null
 }
 
+/**
+ * Runs the timed jobs of one round starting at a different one each round (round r starts at job
+ * r mod n). An engine timed right after another can inherit its leftovers (threads still spinning,
+ * caches full of its data), so a fixed order biases the ratios.
+ */
+export async function inRotation<T>(round: number, jobs: readonly (() => Promise<T>)[]): Promise<T[]> {
+  const out = new Array<T>(jobs.length)
+  for (let k = 0; k < jobs.length; k++) {
+    const i = (round + k) % jobs.length
+    out[i] = await jobs[i]()
+  }
+  return out
+}
+
 export class TorchPeer {
   private readonly lines: AsyncIterator<string>
   private constructor(
