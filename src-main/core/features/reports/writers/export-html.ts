@@ -10,6 +10,7 @@ import { betasDiffer, frontierPoints, guidanceScales, higherIsBetter, QUALITY_LA
 import { qualityFailures } from '../../../../shared/audit/quality-gate'
 import { lineageRows } from '../../../../shared/audit/lineage-rows'
 import { modelHeading, readableUtc } from '../../../../shared/audit/model-heading'
+import { reportSummary } from '../../../../shared/audit/report-summary'
 import { ciChart, frontierChart, shareChart, type CiItem } from './svg-charts'
 
 export const HTML_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -27,7 +28,7 @@ const STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",sans-serif;color:#1b1b1b;margin:24px auto;max-width:1100px;padding:0 16px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:19px;margin-top:32px;border-bottom:1px solid #ddd}h3{font-size:15px;margin:20px 0 6px}
 table{border-collapse:collapse;margin:8px 0}td,th{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}th{background:#f4f4f4}
-.meta{color:#555}.sentence{color:#333;margin:2px 0 8px}.num{font-variant-numeric:tabular-nums;font-weight:600}
+.meta{color:#555}.headline{font-size:16px;font-weight:600;margin:4px 0}.sentence{color:#333;margin:2px 0 8px}.num{font-variant-numeric:tabular-nums;font-weight:600}
 .chart{display:block;margin:8px 0}.chart-title{font-weight:600;font-size:13px}.label,.value,.tick,.legend,.na{font-size:12px}.na{fill:#888}
 details{margin:0 0 6px}summary{cursor:pointer;color:#36c}.ids{font:11px ui-monospace,monospace;word-break:break-all;color:#444}
 .thumbs{display:flex;flex-wrap:wrap;gap:4px}.thumbs figure{margin:0;text-align:center;font-size:10px;color:#666}
@@ -206,6 +207,7 @@ export function renderReportHtml(report: Report, options: HtmlOptions = {}): str
   const s = report.settings
   const body: string[] = [
     `<h1>${text(report.title)}</h1>`,
+    `<p class="headline">${text(reportSummary(report))}</p>`,
     `<p class="meta">${report.createdAt ? `created ${text(readableUtc(report.createdAt))}; ` : ''}95% bootstrap intervals from ${s.resamples} resamples (Frechet: ${s.frechetResamples}), seed ${s.seed}; schema ${text(report.schema)} v${report.schemaVersion}</p>`,
     '<h2>Lineage</h2>',
     ...report.models.map(lineageTable),
