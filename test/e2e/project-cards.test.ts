@@ -56,6 +56,14 @@ describe('project cards', () => {
 
     await card('Doctors').getByTestId('project-next-step').click()
     await expect.poll(() => page.url()).toContain(`#/p/${doctors}/label`)
+    // A decision made on the Label screen shows on the card when the user comes back.
+    await expect.poll(() => page.getByRole('button', { name: /Left is fairer/ }).isEnabled()).toBe(true)
+    await page.getByTestId('set-left').locator('img').first().waitFor()
+    await page.keyboard.press('ArrowLeft')
+    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-save-seq')).toBe('1')
+    await page.getByRole('link', { name: 'Projects', exact: true }).click()
+    await expect.poll(() => card('Doctors').getByTestId('project-counts').textContent()).toBe('12 images · 4 sets · 6 pairs, 2 labelled')
+    expect(await card('Doctors').getByTestId('project-next-step').textContent()).toBe('Next: Label 4 pairs →')
     expect(pageErrors).toEqual([])
   })
 })
