@@ -74,7 +74,8 @@ describe('first start on the built-in world', () => {
       images: 80,
       sets: 12,
       pairs: 12,
-      labelledPairs: 0
+      labelledPairs: 0,
+      importsRunning: 0
     })
     await studio.close()
     expect(logged.filter((l) => l.includes('could not be made'))).toEqual([])

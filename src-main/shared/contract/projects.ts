@@ -16,7 +16,9 @@ export const ProjectCounts = z.object({
   images: z.number().int().nonnegative(),
   sets: z.number().int().nonnegative(),
   pairs: z.number().int().nonnegative(),
-  labelledPairs: z.number().int().nonnegative()
+  labelledPairs: z.number().int().nonnegative(),
+  /** Imports queued or running now: a project at 0 images may be filling (the demo, on first start). */
+  importsRunning: z.number().int().nonnegative()
 })
 export type ProjectCounts = z.infer<typeof ProjectCounts>
 /** A project as the project list gives it: with its counts. */

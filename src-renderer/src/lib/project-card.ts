@@ -8,7 +8,8 @@ const counted = (n: number, one: string, many: string): string => `${n.toLocaleS
 /** "120 images · 6 sets · 3 pairs, 1 labelled". */
 export function projectCountsLine(c: ProjectCounts): string {
   const pairs = c.pairs === 0 ? 'no pairs yet' : `${counted(c.pairs, 'pair', 'pairs')}, ${c.labelledPairs.toLocaleString('en')} labelled`
-  return `${counted(c.images, 'image', 'images')} · ${counted(c.sets, 'set', 'sets')} · ${pairs}`
+  const importing = c.importsRunning > 0 ? ' · importing…' : ''
+  return `${counted(c.images, 'image', 'images')} · ${counted(c.sets, 'set', 'sets')} · ${pairs}${importing}`
 }
 
 export interface NextStep {
@@ -24,7 +25,8 @@ export function projectNextStep(c: ProjectCounts, isOwner: boolean): NextStep {
   const left = c.pairs - c.labelledPairs
   // The counts are everyone's; an annotator's own queue is on the Label screen.
   if (!isOwner) return { text: 'Open your label queue', screen: 'label' }
-  if (c.images === 0) return { text: 'Import images', screen: 'import' }
+  // An import under way (the demo's, on first start) is waited for, not started again.
+  if (c.images === 0) return c.importsRunning > 0 ? { text: 'Watch the images arrive', screen: 'browse' } : { text: 'Import images', screen: 'import' }
   if (c.sets < 2) return { text: 'Make sets of images', screen: 'sets' }
   if (c.pairs === 0) return { text: 'Pair the sets', screen: 'pairs' }
   if (left > 0) return { text: `Label ${counted(left, 'pair', 'pairs')}`, screen: 'label' }

@@ -45,11 +45,18 @@ describe('projects.list counts', () => {
     await judge(pairs[3].id, owner, 'k-00000005', 'quality')
     await call('label.undo', { projectId: project.id, criterion: 'quality' })
 
+    // An import under way is counted until it ends (a finished one, or another kind of job, is not).
+    const running = ws.jobs.create({ projectId: empty.id, kind: 'import' })
+    ws.jobs.update(ws.jobs.create({ projectId: project.id, kind: 'import' }).id, { state: 'done' })
+    ws.jobs.create({ projectId: project.id, kind: 'export' })
+
     const list = await call('projects.list', {})
     expect(list.map((p) => [p.name, p.counts])).toEqual([
-      ['Empty', { images: 0, sets: 0, pairs: 0, labelledPairs: 0 }],
-      ['Doctors', { images: 9, sets: 4, pairs: 4, labelledPairs: 2 }]
+      ['Empty', { images: 0, sets: 0, pairs: 0, labelledPairs: 0, importsRunning: 1 }],
+      ['Doctors', { images: 9, sets: 4, pairs: 4, labelledPairs: 2, importsRunning: 0 }]
     ])
+    ws.jobs.update(running.id, { state: 'failed' })
+    expect((await call('projects.list', {}))[0].counts.importsRunning).toBe(0)
 
     // A deleted project has no card; an invited annotator sees only their projects' cards.
     ws.projects.markDeleted(empty.id)

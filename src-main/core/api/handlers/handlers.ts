@@ -110,7 +110,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
     'projects.list': () => {
       const counts = ws.projectCounts.all()
-      return ws.projects.list().map((p) => ({ ...p, counts: counts.get(p.id) ?? { images: 0, sets: 0, pairs: 0, labelledPairs: 0 } }))
+      return ws.projects.list().map((p) => ({ ...p, counts: counts.get(p.id) ?? { images: 0, sets: 0, pairs: 0, labelledPairs: 0, importsRunning: 0 } }))
     },
     'projects.create': ({ name, description }) => {
       try {

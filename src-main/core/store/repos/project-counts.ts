@@ -10,6 +10,7 @@ interface CountsRow {
   sets: number
   pairs: number
   labelled: number
+  importing: number
 }
 
 export function projectCountsRepo(db: Database.Database) {
@@ -22,13 +23,14 @@ export function projectCountsRepo(db: Database.Database) {
        (SELECT count(*) FROM set_pairs sp WHERE sp.project_id = p.id) AS pairs,
        (SELECT count(*) FROM set_pairs sp WHERE sp.project_id = p.id AND EXISTS (
           SELECT 1 FROM judgements j JOIN annotators a ON a.id = j.annotator_id
-          WHERE j.pair_id = sp.id AND j.undone_at IS NULL AND a.kind = 'human')) AS labelled
+          WHERE j.pair_id = sp.id AND j.undone_at IS NULL AND a.kind = 'human')) AS labelled,
+       (SELECT count(*) FROM jobs jb WHERE jb.project_id = p.id AND jb.kind = 'import' AND jb.state IN ('queued', 'running')) AS importing
      FROM projects p WHERE p.deleted_at IS NULL`
   )
   return {
     /** Counts of every live project, by project id. */
     all(): Map<number, ProjectCounts> {
-      return new Map(all.all().map((r) => [r.id, { images: r.images, sets: r.sets, pairs: r.pairs, labelledPairs: r.labelled }]))
+      return new Map(all.all().map((r) => [r.id, { images: r.images, sets: r.sets, pairs: r.pairs, labelledPairs: r.labelled, importsRunning: r.importing }]))
     }
   }
 }
