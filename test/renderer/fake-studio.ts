@@ -52,7 +52,15 @@ export async function startFakeStudio(opts: FakeStudioOptions): Promise<FakeStud
   const progress = () => ({ done: new Set(judgements.map((j) => j.pairId)).size, total: pairs.length })
   const handlers: Record<string, (input: Record<string, unknown>) => unknown> = {
     'session.whoami': () => ({ annotator: { id: 1, name: 'owner', kind: 'human' }, scope: 'owner' }),
-    'projects.list': () => [{ id: 1, name: 'Doctors', description: 'fake', createdAt: '2026-11-23T00:00:00Z' }],
+    'projects.list': () => [
+      {
+        id: 1,
+        name: 'Doctors',
+        description: 'fake',
+        createdAt: '2026-11-23T00:00:00Z',
+        counts: { images: images.length, sets: sets.length, pairs: pairs.length, labelledPairs: progress().done, importsRunning: 0 }
+      }
+    ],
     'prompts.list': () => prompts,
     'images.list': (i) => {
       const all = images.filter((im) => i.promptId === undefined || im.promptId === i.promptId)
