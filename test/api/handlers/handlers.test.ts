@@ -95,7 +95,8 @@ describe('API handlers over the workspace', () => {
   it('projects, prompts, axes, images: create, list, and not_found for unknown ids', async () => {
     const p = await call('projects.create', { name: 'Doctors' })
     expect(p.description).toBe('')
-    expect(await call('projects.list', {})).toEqual([p])
+    // The list's card carries the project's counts; a new project has none of anything yet.
+    expect(await call('projects.list', {})).toEqual([{ ...p, counts: { images: 0, importsRunning: 0, labelledPairs: 0, pairs: 0, sets: 0 } }])
     expect(await call('projects.get', { projectId: p.id })).toEqual(p)
     expect(await failure('projects.get', { projectId: 42 })).toEqual({ code: 'not_found', message: 'project 42 does not exist' })
     const prompt = ws.prompts.ensure({ projectId: p.id, text: 'a doctor' })

@@ -72,7 +72,10 @@ describe('fine-tune backend choice', () => {
     expect(backend?.type === 'backend' && backend.description).toMatch(/^onnxruntime-node \S+ \(CPU, 2 threads/)
     expect(tfjs.losses).toHaveLength(8)
     expect(ort.losses).toHaveLength(8)
-    expect(Math.abs(ort.losses[0] - tfjs.losses[0])).toBeLessThan(1e-5 * Math.max(1, Math.abs(tfjs.losses[0])))
+    // Same weights, same batch: the first loss differs by float32 rounding only. onnxruntime's attention
+    // is one FusedMatMul with the 1/sqrt(hd) scale inside the product (7cef179), tfjs scales after it,
+    // so their rounding differs: 1.1e-5 measured (under 1e-5 before that change); a wrong op is off by far more.
+    expect(Math.abs(ort.losses[0] - tfjs.losses[0])).toBeLessThan(5e-5 * Math.max(1, Math.abs(tfjs.losses[0])))
     for (let i = 0; i < 8; i++) expect(Math.abs(ort.losses[i] - tfjs.losses[i]), `step ${i + 1}`).toBeLessThan(1e-3 * Math.max(1, Math.abs(tfjs.losses[i])))
     // The averaged weights agree too, tensor by tensor, except the attention key bias: its gradient is
     // exactly zero (softmax ignores a shift shared by all keys), so both backends feed Adam float noise
