@@ -41,6 +41,7 @@ export function toWinAnsi(text: string): string {
     const code = ch.codePointAt(0) as number
     if (code === 0x2014 || code === 0x2013) out += '-'
     else if (code === 0x2026) out += '...'
+    else if (code === 0x2192) out += '->'
     else if (code === 0x2018 || code === 0x2019) out += "'"
     else if (code === 0x201c || code === 0x201d) out += '"'
     else if ((code >= 32 && code <= 126) || (code >= 0xa0 && code <= 0xff)) out += ch

@@ -13,6 +13,7 @@ import { buildReport } from '../../../src-main/core/features/reports/figures/rep
 import { writeReportFiles } from '../../../src-main/core/features/reports/writers/write-report-files'
 import { handInput } from './fixtures'
 import { inspectPdf } from './pdf-inspect'
+import { reportSummary } from '../../../src-main/shared/audit/report-summary'
 
 const HOSTILE = '<script>alert("x")</script> & \'quote\' =SUM(A1)'
 
@@ -140,6 +141,11 @@ describe('PDF export', () => {
     // Title + lineage page, then one page per axis.
     expect(pdf.pageCount).toBe(1 + report.axes.length)
     expect(pdf.pageTexts[0]).toContain('Lineage')
+    // It opens with the same headline line as the report view and the HTML, arrows spelt for the PDF's font.
+    const headline = reportSummary(report).replaceAll('→', '->')
+    expect(headline).toMatch(/ discrepancy /)
+    expect(pdf.pageTexts[0].replace(/\n/g, ' ')).toContain(headline.slice(0, 60))
+    expect(pdf.pageTexts[0].indexOf(headline.slice(0, 30))).toBeLessThan(pdf.pageTexts[0].indexOf('Lineage'))
     expect(pdf.pageTexts[0]).toContain('audit classifier: popalign-world-classifier 1.0.0\nprompts: world-neutral-v1')
     expect(pdf.pageTexts[0]).toContain('Audit <script>alert("x")</script>')
     expect(pdf.pageTexts[1]).toMatch(/^Axis silhouette/)

@@ -9,6 +9,7 @@ import { contactSheets } from '../../../../shared/audit/contact-sheet'
 import { qualityFailures } from '../../../../shared/audit/quality-gate'
 import { lineageRows } from '../../../../shared/audit/lineage-rows'
 import { modelHeading, readableUtc } from '../../../../shared/audit/model-heading'
+import { reportSummary } from '../../../../shared/audit/report-summary'
 import { fmt } from '../figures/sentences'
 import { CLASS_COLOURS } from './svg-charts'
 
@@ -266,6 +267,8 @@ export function renderReportPdf(report: Report, options: PdfOptions = {}): Uint8
       colour: GREY
     }
   )
+  // The headline figures first, as the report view and the HTML open with them.
+  flow.paragraph(reportSummary(report), 10, { bold: true })
   flow.y += 6
   flow.title('Lineage', 13)
   for (const m of report.models) {
