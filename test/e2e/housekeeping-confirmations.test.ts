@@ -1,40 +1,29 @@
 // Every rename and delete says it is done, next to the control (issue 10, housekeeping): a rename
 // shows "Renamed to …" beside its button, a delete says what it removed and kept where the row was.
 // The real built UI in the bundled Chromium against the real serve mode with the demo project.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Browser, Page } from 'playwright'
+import type { Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from './browser'
-import { startServe, type ServeProcess } from './serve-process'
+import type { ServeProcess } from './serve-process'
+import { openStudioPage, type StudioPage } from './studio-page'
 
-let root: string
-let browser: Browser
+let studio: StudioPage | null = null
 let page: Page
-let server: ServeProcess | null = null
+let server: ServeProcess
+let pageErrors: string[] = []
 let demoId = 0
-const pageErrors: string[] = []
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'popalign-housekeeping-'))
-  server = await startServe(join(root, 'workspace'), { env: { POPALIGN_DEMO: '1' } })
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+  studio = await openStudioPage('housekeeping', { env: { POPALIGN_DEMO: '1' }, viewport: { width: 1440, height: 900 } })
+  ;({ page, server, pageErrors } = studio)
   await page.goto(server.link)
   const demo = page.getByRole('link', { name: /Synthetic Population \(demo\)/ })
   await demo.waitFor()
   demoId = Number((await demo.getAttribute('href'))!.match(/#\/p\/(\d+)\//)![1])
 }, 60_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await server?.kill()
-  if (root) rmSync(root, { recursive: true, force: true })
-})
+afterAll(() => studio?.close())
 
-const go = (screen: string) => page.goto(`${server!.origin}/#/p/${demoId}/${screen}`)
+const go = (screen: string) => page.goto(`${server.origin}/#/p/${demoId}/${screen}`)
 
 async function rename(button: string, field: string, name: string): Promise<void> {
   await page.getByRole('button', { name: button }).click()
@@ -52,7 +41,7 @@ describe('rename and delete confirmations', () => {
     await page.getByLabel('Name', { exact: true }).fill('Scratch')
     await page.getByRole('button', { name: 'Create project' }).click()
     await page.waitForURL(/#\/p\/\d+\/import$/)
-    await page.goto(`${server!.origin}/#/projects`)
+    await page.goto(`${server.origin}/#/projects`)
     await rename('Rename project Scratch', 'New name for the project', 'Scratch two')
     const row = page.locator('.project-list li', { hasText: 'Scratch two' })
     await expect.poll(() => row.getByTestId('rename-done').textContent()).toBe('Renamed to “Scratch two”.')

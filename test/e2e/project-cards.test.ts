@@ -1,40 +1,31 @@
 // Project cards (issue 10): the Projects screen shows what each project holds and the next step, in
 // the real built UI in Chromium against the real serve mode and its SQLite workspace.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { Browser, Page } from 'playwright'
+import type { Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchBrowser } from './browser'
 import { writeFixtureFolder } from './fixture-folder'
-import { startServe, type ServeProcess } from './serve-process'
+import type { ServeProcess } from './serve-process'
+import { openStudioPage, type StudioPage } from './studio-page'
 import { projectWithImages, serveApi } from '../renderer/serve-api'
 
-let root: string
-let browser: Browser
+let studio: StudioPage | null = null
 let page: Page
-let server: ServeProcess | null = null
-const pageErrors: string[] = []
+let server: ServeProcess
+let pageErrors: string[] = []
+let root: string
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'popalign-project-cards-'))
-  server = await startServe(join(root, 'workspace'))
-  browser = await launchBrowser()
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  page.on('pageerror', (e) => pageErrors.push(e.message))
+  studio = await openStudioPage('project-cards', { viewport: { width: 1440, height: 900 } })
+  ;({ page, server, pageErrors, root } = studio)
 }, 60_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await server?.kill()
-  if (root) rmSync(root, { recursive: true, force: true })
-})
+afterAll(() => studio?.close())
 
 const card = (name: string) => page.getByTestId('project-card').filter({ hasText: name })
 
 describe('project cards', () => {
   it('show images, sets, pairs and labelled pairs, and link the next step', async () => {
-    const api = serveApi(server!.origin, server!.token)
+    const api = serveApi(server.origin, server.token)
     const folder = await writeFixtureFolder(join(root, 'import'), { 'a photo of a doctor': 12 })
     const doctors = await projectWithImages(api, 'Doctors', folder.dir)
     const [prompt] = await api.call('prompts.list', { projectId: doctors })
@@ -45,7 +36,7 @@ describe('project cards', () => {
     await api.call('label.judge', { pairId: first.id, criterion: 'fairness', choice: 'a', shownLeft: 'a', responseMs: 900, idempotencyKey: 'card-test-0001' })
     const empty = await api.call('projects.create', { name: 'Nurses' })
 
-    await page.goto(server!.link)
+    await page.goto(server.link)
     await expect.poll(() => card('Doctors').getByTestId('project-counts').textContent()).toBe('12 images · 4 sets · 6 pairs, 1 labelled')
     expect(await card('Doctors').getByTestId('project-next-step').textContent()).toBe('Next: Label 5 pairs →')
     expect(await card('Nurses').getByTestId('project-counts').textContent()).toBe('0 images · 0 sets · no pairs yet')

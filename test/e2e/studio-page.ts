@@ -19,7 +19,15 @@ export interface StudioPage {
   close(): Promise<void>
 }
 
-export async function openStudioPage(prefix: string, opts: { prepare?: (root: string) => Promise<void>; browseRoot?: boolean } = {}): Promise<StudioPage> {
+export interface StudioPageOptions {
+  prepare?: (root: string) => Promise<void>
+  browseRoot?: boolean
+  /** Extra environment of the server, e.g. POPALIGN_DEMO=1 for a workspace with the demo project. */
+  env?: Record<string, string>
+  viewport?: { width: number; height: number }
+}
+
+export async function openStudioPage(prefix: string, opts: StudioPageOptions = {}): Promise<StudioPage> {
   const root = mkdtempSync(join(tmpdir(), `popalign-e2e-${prefix}-`))
   let server: ServeProcess | null = null
   let browser: Browser | null = null
@@ -30,9 +38,9 @@ export async function openStudioPage(prefix: string, opts: { prepare?: (root: st
   }
   try {
     await opts.prepare?.(root)
-    server = await startServe(join(root, 'workspace'), opts.browseRoot ? { env: { POPALIGN_BROWSE_ROOTS: root } } : {})
+    server = await startServe(join(root, 'workspace'), { env: { ...(opts.browseRoot ? { POPALIGN_BROWSE_ROOTS: root } : {}), ...opts.env } })
     browser = await launchBrowser()
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } })
+    const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 900 } })
     const pageErrors: string[] = []
     page.on('pageerror', (e) => pageErrors.push(e.message))
     return { root, server, browser, page, pageErrors, close }
