@@ -69,10 +69,15 @@ export class ReportsStore {
     const r = await this.api.call('report.start', input)
     this.starting = false
     if (!this.startError.check(r)) return null
-    this.reportId = r.value.id
+    const id = r.value.id
+    this.reportId = id
     this.report = null
     this.evidence = null
     await this.refresh()
+    // A quick report can finish before this answer arrives: its last progress event then found no
+    // report open and the screen would wait for ever. Open it now if the list already says it is done.
+    const mine = this.list.find((s) => s.reportId === id)
+    if (mine && isFinalJobState(mine.state) && this.reportId === id && this.report === null) await this.open(id)
     return r.value
   }
 
