@@ -194,11 +194,15 @@ describe('the second hour, against the real serve mode', () => {
     // After the three sets the demo comes with (issue 10: the demo is ready to label).
     await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(7)
     await go('pairs')
+    const countOf = async (): Promise<number> => Number(((await page.getByTestId('pair-count').textContent()) ?? '').match(/^(\d+) pairs over/)?.[1] ?? NaN)
+    await expect.poll(countOf).toBeGreaterThan(0)
+    const before = await countOf()
     await page.getByRole('button', { name: 'Create all pairs' }).click()
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/^Created \d+ pairs\.$/)
-    // The count is read once the list shows the nurse's pairs too (the line above comes before the reload).
-    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^\d+ pairs over 4 prompts/)
-    const pairs = Number((await page.getByTestId('pair-count').textContent())!.match(/^(\d+) pairs over 4 prompts/)![1])
+    const created = Number((await page.getByRole('status').textContent())!.match(/^Created (\d+) pairs/)![1])
+    // The count is read once the list shows the new pairs too (the status line comes before the reload).
+    const pairs = before + created
+    await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(new RegExp(`^${pairs} pairs over 4 prompts`))
     // One pair is deleted through its confirmation, which says what goes and what stays; so is the result.
     const unlabelled = page.locator('table.pairs-table tbody tr', { hasText: 'Not labelled yet' }).last()
     await unlabelled.getByRole('button', { name: /^Delete the pair Set \d+ and Set \d+$/ }).click()
