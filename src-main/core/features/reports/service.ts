@@ -20,7 +20,7 @@ import { parseAuditPayload, totalWork, type AuditPayload, type AuditRequest, typ
 import { createReportStore } from './report-store'
 import { pictureOptions } from './thumbnails'
 import { legacyLineage, trainingLineage } from './run-lineage'
-import { imageSetOrigin, type ImageProvenance } from './image-origin'
+import { imageSetOrigin } from './image-origin'
 import { worldReference } from './world-reference'
 import { openWorldFidelity } from './world-fidelity'
 
@@ -218,12 +218,6 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
     }
   }
 
-  function provenanceOf(imageId: number): ImageProvenance {
-    const image = ws.images.get(imageId)
-    if (!image) throw new Error(`image ${imageId} was deleted while the report was being made`)
-    return { generator: image.generator, provenance: image.provenance }
-  }
-
   /** A run of this project by the name its screens use; null for a job of another project or none. */
   function runNameIn(projectId: number, jobId: number): string | null {
     const job = ws.jobs.get(jobId)
@@ -254,9 +248,13 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
           part.forEach((c, k) => (fresh[i + k] = c))
         }
       }
-      const images = ids.map((id) => {
+      const rows = ids.map((id) => {
         const image = ws.images.get(id)
         if (!image) throw new Error(`image ${id} was deleted while the report was being made`)
+        return image
+      })
+      const images = rows.map((image, i) => {
+        const id = ids[i]
         const prompt = ws.prompts.get(image.promptId)
         return { imageId: String(id), promptId: String(image.promptId), promptText: prompt?.text ?? `prompt ${image.promptId}`, seed: image.seed }
       })
@@ -286,7 +284,7 @@ export function createAuditService(deps: AuditServiceDeps): AuditService {
         steps: s.kind === 'model' ? r.steps : null,
         guidance,
         model: s.model,
-        ...(s.kind === 'images' ? { origin: imageSetOrigin(ids.map(provenanceOf), (jobId) => runNameIn(projectId, jobId)) } : {})
+        ...(s.kind === 'images' ? { origin: imageSetOrigin(rows, (jobId) => runNameIn(projectId, jobId)) } : {})
       }
       const sweep = (r.guidances?.length ?? 0) > 1
       const id = s.kind === 'model' ? `${s.model as string}${sweep ? ` g${guidance}` : ''}` : `images-${sources.length + 1}`
