@@ -3,7 +3,8 @@
 //   2. a training step (draw the batch, forward, backward, Adam) of the chosen config at batch 64 on the
 //      default engine (onnxruntime-node, engine/onnx-train) beside tfjs and the PyTorch peer
 //      (bench/torch_peer.py, skipped with a line when no Python with torch is found), interleaved over
-//      rounds (each round starting with the next engine), with median times and median per-round ratios;
+//      rounds (each round starting with the next engine; every turn one untimed step, then timed warm
+//      ones), with median times and median per-round ratios;
 //   3. sampling images/s (10-step DDIM, no guidance, batch 64) through tfjs, onnxruntime-node and the
 //      peer, the last two interleaved over rounds.
 // Every figure line carries the 1-minute load: other work slows the engines unequally (PyTorch's
@@ -25,7 +26,7 @@ import { makeSchedule } from '../src-main/core/engine/diffusion/schedule'
 import { timeFeatures } from '../src-main/core/engine/model/dit-spec'
 import { benchOrtSampling } from '../src-main/core/evaluation/onnx-bench'
 import { Rng } from '../src-main/core/random/rng'
-import { configFor, DEFAULT_PYTHON, inRotation, loadWarning, median, TorchPeer } from './torch-peer'
+import { configFor, DEFAULT_PYTHON, inRotation, loadWarning, median, peerWarmTurn, timeWarmTurn, TorchPeer } from './torch-peer'
 
 const BATCH = 64
 const SAMPLE_STEPS = 10
@@ -157,9 +158,9 @@ async function main(): Promise<void> {
   const rows: { ort: number; tfjs: number; torch: number | null; draw: number }[] = []
   for (let r = 0; r < rounds; r++) {
     const [o, t, p] = await inRotation<number | null>(r, [
-      () => timeAsync(3, () => ort.trainStep()),
-      () => timeAsync(3, async () => tfjs.trainStep()),
-      async () => (typeof peer === 'string' ? null : median((await peer.ask({ cmd: 'train', steps: 3 })).ms as number[]))
+      () => timeWarmTurn(3, () => ort.trainStep()),
+      () => timeWarmTurn(3, () => tfjs.trainStep()),
+      async () => (typeof peer === 'string' ? null : peerWarmTurn(peer, 3))
     ])
     const draw = await timeAsync(3, async () => ort.nextBatch())
     rows.push({ ort: o!, tfjs: t!, torch: p, draw })

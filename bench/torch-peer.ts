@@ -51,6 +51,28 @@ export async function inRotation<T>(round: number, jobs: readonly (() => Promise
   return out
 }
 
+/**
+ * Median time of `steps` calls of `f` after one untimed call. Each engine's turn in a round starts
+ * cold (the other engines have just filled the caches and put its threads to sleep); a training run
+ * steps back to back, so the untimed call lets every engine be timed warm, the way it trains.
+ */
+export async function timeWarmTurn(steps: number, f: () => unknown): Promise<number> {
+  await f()
+  const times: number[] = []
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now()
+    await f()
+    times.push(performance.now() - t0)
+  }
+  return median(times)
+}
+
+/** The PyTorch peer's turn, timed like timeWarmTurn: one untimed step, then the median of `steps`. */
+export async function peerWarmTurn(peer: TorchPeer, steps: number): Promise<number> {
+  const ms = (await peer.ask({ cmd: 'train', steps: steps + 1 })).ms as number[]
+  return median(ms.slice(1))
+}
+
 export class TorchPeer {
   private readonly lines: AsyncIterator<string>
   private constructor(

@@ -1,8 +1,8 @@
 // `npm run bench:train`: training-step time of the studio's two backends, tfjs (reference) and
 // onnxruntime-node (engine/onnx-train), and of a PyTorch peer of the same architecture
 // (bench/torch_peer.py) when a Python with torch is available, measured interleaved in one run:
-// each round times a few steps of every engine in turn (each round starting with the next engine), and
-// the ratios are medians over rounds. Other
+// each round gives every engine a turn (each round starting with the next engine): one untimed step,
+// then a few timed ones, so every engine is timed warm as it trains; the ratios are medians over rounds. Other
 // work on the machine does not slow the engines alike (PyTorch's OpenMP threads suffered most here:
 // 31 ms idle, 1-2.5 s at a load of 8 on 2 cores), so every line carries the load; compare figures
 // taken near idle. The studio's steps include drawing their batch (noise, timesteps, the toy images);
@@ -21,7 +21,7 @@ import { Trainer } from '../src-main/core/engine/train/trainer'
 import { OrtTrainer } from '../src-main/core/engine/onnx-train/trainer'
 import { describeOrtTraining } from '../src-main/core/engine/onnx-train/grad-session'
 import { tokenCount, type DiTConfig } from '../src-main/core/engine/model/dit-spec'
-import { configFor, DEFAULT_PYTHON, inRotation, loadWarning, median, TorchPeer } from './torch-peer'
+import { configFor, DEFAULT_PYTHON, inRotation, loadWarning, median, peerWarmTurn, timeWarmTurn, TorchPeer } from './torch-peer'
 
 // tfjs-wasm aborts the whole process (an uncatchable Aborted()) when a step's activations outgrow its
 // heap: seen at large B=256 (16,384 tokens); base B=256 and large B=64 (4,096) run.
@@ -37,16 +37,6 @@ interface Row {
   ortVsTorch: number | null
   tfjsVsTorch: number | null
   load: string
-}
-
-async function timeSteps(steps: number, f: () => unknown): Promise<number> {
-  const times: number[] = []
-  for (let i = 0; i < steps; i++) {
-    const t0 = performance.now()
-    await f()
-    times.push(performance.now() - t0)
-  }
-  return median(times)
 }
 
 async function main(): Promise<void> {
@@ -98,9 +88,9 @@ async function main(): Promise<void> {
       const loadStart = loadavg()[0]
       for (let r = 0; r < rounds; r++) {
         const [a, b, c] = await inRotation<number | null>(r, [
-          async () => (tfjs ? await timeSteps(steps, () => tfjs.trainStep()) : null),
-          () => timeSteps(steps, () => ort.trainStep()),
-          async () => (typeof peer === 'string' ? null : median((await peer.ask({ cmd: 'train', steps })).ms as number[]))
+          async () => (tfjs ? await timeWarmTurn(steps, () => tfjs.trainStep()) : null),
+          () => timeWarmTurn(steps, () => ort.trainStep()),
+          async () => (typeof peer === 'string' ? null : peerWarmTurn(peer, steps))
         ])
         perRound.push({ tfjs: a, ort: b!, torch: c })
       }
