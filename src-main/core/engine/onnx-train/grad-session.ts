@@ -65,16 +65,26 @@ export class OrtGradSession {
     private readonly runner: OrtRunner,
     readonly config: DiTConfig,
     readonly batch: number,
-    readonly head: LossHead
+    readonly head: LossHead,
+    gradBuffers?: Readonly<Record<string, Float32Array>>
   ) {
     const grads: Record<string, FloatTensor> = {}
-    for (const s of ditParameters(config)) grads[s.name] = { data: new Float32Array(s.shape.reduce((a, b) => a * b, 1)), dims: s.shape }
+    for (const s of ditParameters(config)) {
+      const n = s.shape.reduce((a, b) => a * b, 1)
+      const given = gradBuffers?.[s.name]
+      if (given && given.length !== n) throw new Error(`onnx training: the gradient buffer for ${s.name} holds ${given.length} values, not ${n}`)
+      grads[s.name] = { data: given ?? new Float32Array(n), dims: s.shape }
+    }
     this.out = { loss: { data: new Float32Array(1), dims: [] }, mse: { data: new Float32Array(batch), dims: [batch] }, grads }
   }
 
-  static async create(config: DiTConfig, batch: number, head: LossHead, opts: OrtTrainingOptions = {}): Promise<OrtGradSession> {
+  /**
+   * A session on the training graph. `gradBuffers` (by parameter name) are where it writes the gradients,
+   * e.g. the optimiser's own (ArrayAdam.grads), which then need no copy; otherwise it allocates its own.
+   */
+  static async create(config: DiTConfig, batch: number, head: LossHead, opts: OrtTrainingOptions = {}, gradBuffers?: Readonly<Record<string, Float32Array>>): Promise<OrtGradSession> {
     const runner = await OrtRunner.fromBytes(buildTrainingGraph(config, batch, head), trainingSessionOptions(opts))
-    return new OrtGradSession(runner, config, batch, head)
+    return new OrtGradSession(runner, config, batch, head, gradBuffers)
   }
 
   /**

@@ -31,7 +31,6 @@ export class OrtTrainer extends RunBase {
   /** Current weights by name, in ditParameters() order; updated in place by every step. */
   readonly params: DiTParams
   private readonly adam: ArrayAdam
-  private readonly average: DiTParams | null
   private session: OrtGradSession | null = null
 
   private constructor(
@@ -44,15 +43,16 @@ export class OrtTrainer extends RunBase {
   ) {
     super(config, data, from)
     const start = this.startingParams(from)
-    this.params = {}
+    const initial: DiTParams = {}
     for (const s of ditParameters(this.config.model)) {
       const v = start[s.name]
       if (!v || v.length !== s.shape.reduce((a, b) => a * b, 1)) throw new Error(`trainer: the starting weights lack ${s.name} or have the wrong size`)
-      this.params[s.name] = v.slice()
+      initial[s.name] = v
     }
     const c = this.config
-    this.adam = new ArrayAdam(this.params, { learningRate: c.learningRate, beta1: c.beta1, beta2: c.beta2, eps: c.adamEps })
-    this.average = (c.emaDecay ?? 0) > 0 ? copyParams(from?.state?.ema ?? this.params) : null
+    this.adam = new ArrayAdam(initial, { learningRate: c.learningRate, beta1: c.beta1, beta2: c.beta2, eps: c.adamEps }, (c.emaDecay ?? 0) > 0)
+    this.params = this.adam.params
+    if (from?.state?.ema) this.adam.loadAverage(from.state.ema)
     if (from?.state) this.adam.loadState(from.state.adam)
   }
 
@@ -60,13 +60,18 @@ export class OrtTrainer extends RunBase {
   static async create(config: TrainConfig, data: DataSource, from?: TrainFrom, opts: OrtTrainerOptions = {}): Promise<OrtTrainer> {
     const { provider } = await resolveProvider(opts.provider ?? 'auto')
     const t = new OrtTrainer(config, data, opts.threads ?? 2, provider, from)
-    t.session = await OrtGradSession.create(t.config.model, t.config.batchSize, { kind: 'linear' }, t.sessionOptions)
+    t.session = await OrtGradSession.create(t.config.model, t.config.batchSize, { kind: 'linear' }, t.sessionOptions, t.gradientBuffers)
     return t
   }
 
   /** Threads and provider for every session of this run. */
   get sessionOptions(): OrtTrainingOptions {
     return { threads: this.threads, provider: this.provider }
+  }
+
+  /** Where a gradient pass should write, so Adam reads the gradients without a copy. */
+  get gradientBuffers(): Readonly<Record<string, Float32Array>> {
+    return this.adam.grads
   }
 
   /** What run.json and the UI show as the backend. */
@@ -91,19 +96,13 @@ export class OrtTrainer extends RunBase {
     const loss = result.loss
     if (!Number.isFinite(loss)) throw new Error(`trainer: loss became ${loss} at step ${this.step}; lower the learning rate or check the data`)
     this.adam.apply(result.grads)
-    if (this.average) {
-      const d = emaDecayAt(this.step, this.config.emaDecay ?? 0)
-      for (const [name, p] of Object.entries(this.params)) {
-        const e = this.average[name]
-        for (let i = 0; i < p.length; i++) e[i] = e[i] * d + p[i] * (1 - d)
-      }
-    }
+    if (this.adam.average) this.adam.updateAverage(emaDecayAt(this.step, this.config.emaDecay ?? 0))
     this.losses.push(loss)
     return loss
   }
 
   snapshot(): TrainState {
-    return this.stateWith(copyParams(this.params), this.adam.exportState(), this.average ? copyParams(this.average) : null)
+    return this.stateWith(copyParams(this.params), this.adam.exportState(), this.adam.average ? copyParams(this.adam.average) : null)
   }
 
   async dispose(): Promise<void> {

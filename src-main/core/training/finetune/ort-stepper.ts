@@ -60,7 +60,7 @@ export class OrtFinetuneStepper {
   /** `initialParams`: the base model's weights, the reference for the whole run (and its resumes). */
   static async create(trainer: OrtTrainer, data: PreferenceData, objective: FinetuneObjective, initialParams: DiTParams): Promise<OrtFinetuneStepper> {
     const c = trainer.config
-    const grad = await OrtGradSession.create(c.model, c.batchSize, lossHeadFor(objective), trainer.sessionOptions)
+    const grad = await OrtGradSession.create(c.model, c.batchSize, lossHeadFor(objective), trainer.sessionOptions, trainer.gradientBuffers)
     const needsRef = objective.method !== 'sft'
     const refSession = needsRef ? await OrtMseSession.create(c.model, c.batchSize, trainer.sessionOptions) : null
     return new OrtFinetuneStepper(trainer, data, objective, needsRef ? initialParams : null, grad, refSession)
