@@ -1,6 +1,10 @@
 // Turns clean images into one diffusion training batch on plain arrays: timesteps, noise, noisy
 // patches, time features, condition dropout and per-sample loss weights. The draw order from the RNG
-// is fixed (data, timesteps, dropout, noise) because resumed runs must replay it exactly.
+// is fixed (data, timesteps, dropout, noise) because resumed runs must replay it exactly. The noise is
+// the bulk of the draw (B x 768 normals at the base config), so it comes from the ziggurat
+// (`fillNormalZiggurat`), not Box-Muller: about 3x faster per normal, the same distribution, and
+// replayed from the checkpointed RNG state like every other draw. Both training backends draw through
+// here, so they stay in step.
 import type { Rng } from '../../random/rng'
 import { patchDim, patchify, timeFeatures, tokenCount } from '../model/dit-spec'
 import type { NoiseSchedule } from '../diffusion/schedule'
@@ -39,7 +43,7 @@ export function prepareBatch(config: TrainConfig, schedule: NoiseSchedule, weigh
   }
   const sample = tokenCount(m) * patchDim(m)
   // Noise is drawn directly in patch layout: i.i.d. normals are the same distribution in any order.
-  const eps = rng.fillNormal(new Float32Array(B * sample))
+  const eps = rng.fillNormalZiggurat(new Float32Array(B * sample))
   const x0 = patchify(clean.images, B, m)
   const xt = qSample(schedule, x0, eps, t, sample)
   const weights = new Float32Array(B)

@@ -2,7 +2,9 @@
 // winners first then losers (docs/methods/diffusion-dpo.md §Code form): a pair's two images share one noise draw, one
 // timestep and one caption-dropout decision. SFT draws winners only, each with its own noise and
 // timestep, as plain diffusion training does. The draw order (data, timesteps, dropout, noise) is
-// fixed because a resumed run replays it from the checkpointed RNG.
+// fixed because a resumed run replays it from the checkpointed RNG. The noise stays Box-Muller
+// (`fillNormal`), unlike base training's ziggurat: a fine-tune step draws only a few thousand normals,
+// and the presets were judged by the quality check on this stream (docs/quality.md).
 import { qSample } from '../../engine/diffusion/forward'
 import type { NoiseSchedule } from '../../engine/diffusion/schedule'
 import { patchDim, patchify, timeFeatures, tokenCount, type DiTConfig } from '../../engine/model/dit-spec'
