@@ -24,12 +24,14 @@ import { OrtTrainer } from '../src-main/core/engine/onnx-train/trainer'
 import { sampleLoop } from '../src-main/core/engine/diffusion/sample-loop'
 import { makeSchedule } from '../src-main/core/engine/diffusion/schedule'
 import { timeFeatures } from '../src-main/core/engine/model/dit-spec'
-import { benchOrtSampling } from '../src-main/core/evaluation/onnx-bench'
+import { benchOrtSampling, type OrtSamplingBench } from '../src-main/core/evaluation/onnx-bench'
 import { Rng } from '../src-main/core/random/rng'
 import { configFor, DEFAULT_PYTHON, inRotation, loadWarning, median, peerWarmTurn, timeWarmTurn, TorchPeer } from './torch-peer'
 
 const BATCH = 64
 const SAMPLE_STEPS = 10
+/** Timed sampling runs per engine per round, after one untimed run. */
+const SAMPLE_REPEATS = 3
 const TORCH_THREADS = 2
 
 function timeIt(repeats: number, warmup: number, f: () => void): number {
@@ -185,9 +187,13 @@ async function main(): Promise<void> {
   const srows: { ort: number; torch: number | null; forwardMs: number }[] = []
   const sLoad = load()
   for (let r = 0; r < sampleRounds; r++) {
-    const o = await benchOrtSampling(config, BATCH, SAMPLE_STEPS, { forwardRepeats: 3 })
-    const p = typeof peer === 'string' ? null : (BATCH * 1000) / ((await peer.ask({ cmd: 'sample', batch: BATCH, steps: SAMPLE_STEPS })).ms as number)
-    srows.push({ ort: o.imagesPerSecond, torch: p, forwardMs: o.forwardMs })
+    // Each engine: one untimed sampling run, then the median of SAMPLE_REPEATS; the order rotates per round.
+    const [o, p] = await inRotation<OrtSamplingBench | number | null>(r, [
+      () => benchOrtSampling(config, BATCH, SAMPLE_STEPS, { forwardRepeats: 3, sampleRepeats: SAMPLE_REPEATS }),
+      async () => (typeof peer === 'string' ? null : (BATCH * 1000) / median((await peer.ask({ cmd: 'sample', batch: BATCH, steps: SAMPLE_STEPS, repeats: SAMPLE_REPEATS })).ms as number[]))
+    ])
+    const ort = o as OrtSamplingBench
+    srows.push({ ort: ort.imagesPerSecond, torch: p as number | null, forwardMs: ort.forwardMs })
   }
   const ortIps = median(srows.map((r) => r.ort))
   const torchIps = srows.some((r) => r.torch === null) ? null : median(srows.map((r) => r.torch!))

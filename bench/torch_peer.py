@@ -6,7 +6,7 @@ step time is measured. Driven over stdin/stdout, one JSON object a line, so the 
 interleave it with its own engines:
   {"cmd": "init", "config": {...DiTConfig}, "batch": 64, "threads": 2}  -> {"ok": true, "torch": "2.13.0"}
   {"cmd": "train", "steps": 3}                                          -> {"ms": [..per step..]}
-  {"cmd": "sample", "batch": 64, "steps": 10}                            -> {"ms": ..}
+  {"cmd": "sample", "batch": 64, "steps": 10, "repeats": 3}             -> {"ms": [..per run..]}
 "sample" times a full deterministic DDIM run (cosine schedule, x0 clipped to [-1, 1], no guidance) of
 `batch` images with the model's current weights under inference mode: the studio's sampling loop.
 """
@@ -146,10 +146,12 @@ def main():
             s = state
             batch = int(msg["batch"])
             ddim_sample(s["model"], s["config"], batch, 2)  # warm-up at this batch size
-            t0 = time.perf_counter()
-            ddim_sample(s["model"], s["config"], batch, int(msg["steps"]))
-            ms = (time.perf_counter() - t0) * 1000
-            print(json.dumps({"ms": ms}), flush=True)
+            times = []
+            for _ in range(int(msg.get("repeats", 1))):
+                t0 = time.perf_counter()
+                ddim_sample(s["model"], s["config"], batch, int(msg["steps"]))
+                times.append((time.perf_counter() - t0) * 1000)
+            print(json.dumps({"ms": times}), flush=True)
         else:
             print(json.dumps({"error": f"unknown command {msg['cmd']}"}), flush=True)
 
