@@ -1,8 +1,8 @@
 // The WebAssembly SIMD kernels of kernels.wat (Adam, weight averaging, the DDIM and DDPM steps) and the
 // fixed-size memories they work in. The kernels give the same bits as the TypeScript loops they stand
-// in for (float64 arithmetic in the same order, float32 on store), two elements at a time and without
-// the branch on the x0 clip; a runtime without WebAssembly SIMD gets null from kernelArena() and the
-// callers keep their loops.
+// in for (the same operations in the same order and precision), several elements at a time and without
+// the branch on the x0 clip; a runtime without WebAssembly SIMD gets null from KernelArena.forArrays()
+// and the callers keep their loops.
 import { KERNELS_WASM_BASE64 } from './kernels-wasm'
 
 export interface KernelExports {

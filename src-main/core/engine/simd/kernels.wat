@@ -1,66 +1,71 @@
-;; Element-wise loops of the training and sampling steps as WebAssembly SIMD (two float64 lanes).
+;; Element-wise loops of the training and sampling steps as WebAssembly SIMD.
 ;;
-;; Loads and stores are written out in place (a helper function per load cost a call per element in
-;; V8). Every kernel reads float32 arrays, computes in float64 in exactly the order the plain TypeScript loops
-;; do (engine/onnx-train/adam.ts, engine/diffusion/steps.ts) and rounds to float32 on store, so its
-;; results are bit for bit those loops' results: checkpoints, resumed runs and sampled images do not
-;; change. What it removes is the scalar loop's cost: V8 runs those loops one element at a time and
-;; the clip of x0 as an unpredictable branch. No fused multiply-add is used (wasm has none outside
-;; relaxed SIMD), so each multiply and add rounds exactly as in JavaScript.
+;; Each kernel does exactly the arithmetic of a plain TypeScript loop (engine/onnx-train/adam.ts,
+;; engine/diffusion/steps.ts), operation for operation, so its results are bit for bit that loop's,
+;; which stays as the fallback and the reference. Adam and the average work in float32, four lanes at
+;; a time (the loop rounds every operation with Math.fround: for +, -, *, / and sqrt on float32 values,
+;; computing in float64 and rounding once gives the float32 result). The sampling steps work in float64
+;; pairs, as the sampler always has, and round on store. What the kernels remove is the scalar loop's
+;; cost: V8 runs those loops one element at a time and the clip of x0 as an unpredictable branch. No
+;; fused multiply-add is used (wasm has none outside relaxed SIMD), so each operation rounds on its own.
+;; Loads and stores are written out in place (a helper function per load cost a call per element).
 ;;
 ;; Arrays are byte offsets into the imported memory (offset 0 means "no array"); `n` counts floats and
-;; the caller rounds it up to an even number (two floats per iteration), padding the arrays to match.
+;; the caller rounds it up to a multiple of four (Adam, average) or two (steps), padding the arrays.
 ;; Assembled by scripts/build-simd.mjs into kernels-wasm.ts.
 (module
   (import "env" "memory" (memory 1))
 
-  ;; Adam, per element (adam.ts ArrayAdam.apply):
+  ;; Adam, per element (adam.ts ArrayAdam.apply), in float32 like the parameters, four lanes at a time:
   ;;   m = m*beta1 + g*c1;  v = v*beta2 + (g*g)*c2;  p = p - (alpha*m) / (sqrt(v) + epsHat)
-  ;; with the update using m and v in float64, before they are stored as float32.
+  ;; every operation rounded to float32 (the loop does the same with Math.fround), constants given as
+  ;; float32 values.
   (func (export "adam")
     (param $p i32) (param $m i32) (param $v i32) (param $g i32) (param $n i32)
-    (param $beta1 f64) (param $beta2 f64) (param $c1 f64) (param $c2 f64) (param $alpha f64) (param $epsHat f64)
+    (param $beta1 f32) (param $beta2 f32) (param $c1 f32) (param $c2 f32) (param $alpha f32) (param $epsHat f32)
     (local $end i32) (local $b1 v128) (local $b2 v128) (local $k1 v128) (local $k2 v128) (local $a v128) (local $e v128)
     (local $gv v128) (local $mv v128) (local $vv v128)
     (local.set $end (i32.add (local.get $p) (i32.shl (local.get $n) (i32.const 2))))
-    (local.set $b1 (f64x2.splat (local.get $beta1)))
-    (local.set $b2 (f64x2.splat (local.get $beta2)))
-    (local.set $k1 (f64x2.splat (local.get $c1)))
-    (local.set $k2 (f64x2.splat (local.get $c2)))
-    (local.set $a (f64x2.splat (local.get $alpha)))
-    (local.set $e (f64x2.splat (local.get $epsHat)))
+    (local.set $b1 (f32x4.splat (local.get $beta1)))
+    (local.set $b2 (f32x4.splat (local.get $beta2)))
+    (local.set $k1 (f32x4.splat (local.get $c1)))
+    (local.set $k2 (f32x4.splat (local.get $c2)))
+    (local.set $a (f32x4.splat (local.get $alpha)))
+    (local.set $e (f32x4.splat (local.get $epsHat)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $p) (local.get $end)))
-        (local.set $gv (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $g))))
-        (local.set $mv (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $m))) (local.get $b1)) (f64x2.mul (local.get $gv) (local.get $k1))))
-        (local.set $vv (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $v))) (local.get $b2))
-                                  (f64x2.mul (f64x2.mul (local.get $gv) (local.get $gv)) (local.get $k2))))
-        (v128.store64_lane 0 (local.get $m) (f32x4.demote_f64x2_zero (local.get $mv)))
-        (v128.store64_lane 0 (local.get $v) (f32x4.demote_f64x2_zero (local.get $vv)))
-        (v128.store64_lane 0 (local.get $p) (f32x4.demote_f64x2_zero (f64x2.sub (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p)))
-                     (f64x2.div (f64x2.mul (local.get $a) (local.get $mv))
-                                (f64x2.add (f64x2.sqrt (local.get $vv)) (local.get $e))))))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
-        (local.set $m (i32.add (local.get $m) (i32.const 8)))
-        (local.set $v (i32.add (local.get $v) (i32.const 8)))
-        (local.set $g (i32.add (local.get $g) (i32.const 8)))
+        (local.set $gv (v128.load (local.get $g)))
+        (local.set $mv (f32x4.add (f32x4.mul (v128.load (local.get $m)) (local.get $b1)) (f32x4.mul (local.get $gv) (local.get $k1))))
+        (local.set $vv (f32x4.add (f32x4.mul (v128.load (local.get $v)) (local.get $b2))
+                                  (f32x4.mul (f32x4.mul (local.get $gv) (local.get $gv)) (local.get $k2))))
+        (v128.store (local.get $m) (local.get $mv))
+        (v128.store (local.get $v) (local.get $vv))
+        (v128.store (local.get $p)
+          (f32x4.sub (v128.load (local.get $p))
+                     (f32x4.div (f32x4.mul (local.get $a) (local.get $mv))
+                                (f32x4.add (f32x4.sqrt (local.get $vv)) (local.get $e)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
+        (local.set $m (i32.add (local.get $m) (i32.const 16)))
+        (local.set $v (i32.add (local.get $v) (i32.const 16)))
+        (local.set $g (i32.add (local.get $g) (i32.const 16)))
         (br $next))))
 
-  ;; Weight averaging (onnx-train/trainer.ts): avg = avg*d + p*(1 - d), with 1 - d passed in.
+  ;; Weight averaging (onnx-train/trainer.ts): avg = avg*d + p*(1 - d) in float32, 1 - d passed in.
   (func (export "average")
-    (param $avg i32) (param $p i32) (param $n i32) (param $d f64) (param $oneMinusD f64)
+    (param $avg i32) (param $p i32) (param $n i32) (param $d f32) (param $oneMinusD f32)
     (local $end i32) (local $dv v128) (local $ov v128)
     (local.set $end (i32.add (local.get $avg) (i32.shl (local.get $n) (i32.const 2))))
-    (local.set $dv (f64x2.splat (local.get $d)))
-    (local.set $ov (f64x2.splat (local.get $oneMinusD)))
+    (local.set $dv (f32x4.splat (local.get $d)))
+    (local.set $ov (f32x4.splat (local.get $oneMinusD)))
     (block $done
       (loop $next
         (br_if $done (i32.ge_u (local.get $avg) (local.get $end)))
-        (v128.store64_lane 0 (local.get $avg) (f32x4.demote_f64x2_zero (f64x2.add (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $avg))) (local.get $dv))
-                     (f64x2.mul (f64x2.promote_low_f32x4 (v128.load64_zero (local.get $p))) (local.get $ov)))))
-        (local.set $avg (i32.add (local.get $avg) (i32.const 8)))
-        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (v128.store (local.get $avg)
+          (f32x4.add (f32x4.mul (v128.load (local.get $avg)) (local.get $dv))
+                     (f32x4.mul (v128.load (local.get $p)) (local.get $ov))))
+        (local.set $avg (i32.add (local.get $avg) (i32.const 16)))
+        (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next))))
 
   ;; DDIM step (steps.ts ddimStep): x0 = (xt - s1a*eps) / sa; with $clip, x0 is clipped to [-1, 1] and,
