@@ -45,16 +45,6 @@ function timeIt(repeats: number, warmup: number, f: () => void): number {
   return median(times)
 }
 
-async function timeAsync(repeats: number, f: () => Promise<unknown>): Promise<number> {
-  const times: number[] = []
-  for (let i = 0; i < repeats; i++) {
-    const t0 = performance.now()
-    await f()
-    times.push(performance.now() - t0)
-  }
-  return median(times)
-}
-
 function matMulRate(tf: Tf, M: number, K: number, N: number): number {
   const a = tf.randomNormal([M, K])
   const b = tf.randomNormal([K, N])
@@ -164,7 +154,7 @@ async function main(): Promise<void> {
       () => timeWarmTurn(3, () => tfjs.trainStep()),
       async () => (typeof peer === 'string' ? null : peerWarmTurn(peer, 3))
     ])
-    const draw = await timeAsync(3, async () => ort.nextBatch())
+    const draw = await timeWarmTurn(3, () => ort.nextBatch())
     rows.push({ ort: o!, tfjs: t!, torch: p, draw })
   }
   tfjs.dispose()
