@@ -89,7 +89,18 @@ describe('Train and Sample screens against the real serve mode', () => {
     const history = page.getByTestId('runs-list')
     await expect.poll(() => history.locator('tbody tr').count(), { timeout: 20_000 }).toBe(1)
     await expect.poll(() => history.locator('tbody tr').first().textContent()).toContain('cancelled')
-    if (process.env.TRAIN_SCREENSHOT) await page.screenshot({ path: process.env.TRAIN_SCREENSHOT, fullPage: true })
+    // "Start from" names checkpoints in words; the architecture and weighting wait in the option's tooltip.
+    const init = page.locator('select[name=init]')
+    await expect.poll(() => init.locator('option[value^="run:"]').count(), { timeout: 20_000 }).toBeGreaterThan(0)
+    const initRun = init.locator('option[value^="run:"]').first()
+    expect(await initRun.textContent()).toMatch(/^Run 1 · step \d+$/)
+    expect(await initRun.getAttribute('title')).toMatch(/^Model size: patch \d+, width \d+, depth \d+, .* · loss weighting 1\/√SNR · /)
+    expect(await init.locator('option[value=base]').textContent()).toBe('Base model (built in)')
+    if (process.env.TRAIN_SCREENSHOT) {
+      await init.selectOption(await initRun.getAttribute('value'))
+      await page.screenshot({ path: process.env.TRAIN_SCREENSHOT, fullPage: true })
+      await init.selectOption('scratch')
+    }
 
     // "sample from it ->" opens Sample with that checkpoint selected (it used to select the base model).
     // The newest checkpoint can still move once (the one written at the cancel) before the screen's
@@ -113,6 +124,11 @@ describe('Train and Sample screens against the real serve mode', () => {
     await expect.poll(() => select.inputValue()).toMatch(new RegExp(`^run:\\d+@${step}$`))
     // This project's runs are listed first, apart from the built-in model.
     expect(await select.locator('optgroup').evaluateAll((gs) => gs.map((g) => g.getAttribute('label')))).toEqual(['This project', 'Built in'])
+    // Models by name in words, not "96w×4 · constant" (the details are the option's tooltip).
+    const optionTexts = await select.locator('option').allTextContents()
+    expect(optionTexts.at(-1)).toBe('Base model (built in)')
+    for (const text of optionTexts.slice(0, -1)) expect(text).toMatch(/^Run 1 · step \d+$/)
+    expect(await select.locator('option[value=base]').getAttribute('title')).toMatch(/^Model size: patch \d+, width \d+, depth \d+, /)
     if (process.env.SAMPLE_SCREENSHOT) await page.screenshot({ path: process.env.SAMPLE_SCREENSHOT, fullPage: true })
   })
 

@@ -4,7 +4,22 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { WORLD_CLASSIFIER_ID } from '../../src-main/core/classifier/world-classifier'
-import { SET_ORIGIN_WORDS, WORLD_CLASSIFIER, classifierName, jobLabel, jobStateLabel, methodLabel, ordinal, runLabel, setLabel, snapshotLabel, startedFrom } from '../../src-renderer/src/lib/names'
+import type { ModelEntry } from '@shared/contract'
+import {
+  SET_ORIGIN_WORDS,
+  WORLD_CLASSIFIER,
+  classifierName,
+  jobLabel,
+  jobStateLabel,
+  methodLabel,
+  modelChoiceLabels,
+  modelDetails,
+  ordinal,
+  runLabel,
+  setLabel,
+  snapshotLabel,
+  startedFrom
+} from '../../src-renderer/src/lib/names'
 import { formatLocalDate, formatLocalTime } from '../../src-renderer/src/lib/local-time'
 
 describe('names and times on screen', () => {
@@ -60,5 +75,59 @@ describe('one home for the words sets are described by', () => {
       .filter((f) => Object.values(SET_ORIGIN_WORDS).some((words) => words.includes(' ') && readFileSync(f, 'utf8').includes(`'${words}'`)))
       .map((f) => relative(SRC, f))
     expect(copies).toEqual([])
+  })
+})
+
+describe('models in pickers (Sample, Train)', () => {
+  const model = (id: string, label: string, over: Partial<ModelEntry> = {}): ModelEntry => ({
+    id,
+    label,
+    source: id === 'base' ? 'builtin' : 'run',
+    jobId: id === 'base' ? null : 7,
+    projectId: id === 'base' ? null : 1,
+    step: 200,
+    totalSteps: 200,
+    arch: { imageSize: 16, patch: 4, width: 96, depth: 4, heads: 4 },
+    weighting: 'constant',
+    schedule: 'cosine',
+    seed: 0,
+    path: `/models/${id}`,
+    ...over
+  })
+  const base = model('base', 'Base model (built in)', { step: 8000, totalSteps: 8000, method: null })
+
+  it("names a model in words, with a fine-tune's method next to its run, and no engineering codes", () => {
+    const names = modelChoiceLabels([
+      base,
+      model('run:7@200', 'Run 3 · step 200', { method: 'popalign' }),
+      model('run:7@200-ema', 'Run 3 · step 200 · weight average (EMA)', { method: 'popalign' }),
+      model('run:5@100', 'Run 2 · step 100', { method: null }),
+      model('sd:tiny', 'tiny (Stable Diffusion)', { source: 'folder', jobId: null })
+    ])
+    expect([...names.values()]).toEqual(['Base model (built in)', 'Run 3 · PopAlign · step 200', 'Run 3 · PopAlign · step 200 · weight average (EMA)', 'Run 2 · step 100', 'tiny (Stable Diffusion)'])
+    for (const name of names.values()) expect(name).not.toMatch(/\d+w×|constant|cosine/)
+  })
+
+  it('tells apart two entries that would read the same by what differs, in words', () => {
+    // Two projects' runs can both be "Run 1 · step 200": here they differ in loss weighting only.
+    const names = modelChoiceLabels([
+      base,
+      model('run:7@200', 'Run 1 · step 200', { method: 'dpo' }),
+      model('run:9@200', 'Run 1 · step 200', { method: 'dpo', weighting: 'debias', projectId: 2 }),
+      model('run:11@200', 'Run 1 · step 200', { method: null, weighting: 'debias' })
+    ])
+    expect(names.get('run:7@200')).toBe('Run 1 · Diffusion-DPO · step 200 · constant loss weighting')
+    expect(names.get('run:9@200')).toBe('Run 1 · Diffusion-DPO · step 200 · loss weighting 1/√SNR')
+    // The plain run already reads differently (no method), so it gains nothing.
+    expect(names.get('run:11@200')).toBe('Run 1 · step 200')
+    const sizes = modelChoiceLabels([model('run:1@5', 'big', { arch: { imageSize: 16, patch: 4, width: 192, depth: 8, heads: 4 } }), model('run:2@5', 'big')])
+    expect([...sizes.values()]).toEqual(['big · width 192, depth 8', 'big · width 96, depth 4'])
+  })
+
+  it('keeps the technical details for the tooltip', () => {
+    expect(modelDetails(model('run:7@200', 'Run 3 · step 200', { weighting: 'min_snr', totalSteps: 400 }))).toBe(
+      'Model size: patch 4, width 96, depth 4, 4 heads, 16×16 images · loss weighting Min-SNR-γ · cosine noise schedule · seed 0 · step 200 of 400 · model id run:7@200'
+    )
+    expect(modelDetails(model('sd:tiny', 'tiny (Stable Diffusion)', { source: 'folder' }))).toBe('Stable Diffusion ONNX export (model id sd:tiny)')
   })
 })

@@ -68,6 +68,8 @@ export const ModelEntry = z.object({
   jobId: Id.nullable(),
   /** The project that job belongs to (models.list fills it for runs), so lists can put the current project's runs first. */
   projectId: Id.nullable().optional(),
+  /** A fine-tune's objective ('popalign', 'dpo' or 'sft'; models.list fills it for runs); null: plain training or not a run. */
+  method: z.string().nullable().optional(),
   step: Count,
   totalSteps: Count,
   arch: ModelArch,

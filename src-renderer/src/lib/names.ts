@@ -1,6 +1,6 @@
 // How sets, runs and jobs are called on screen (issue 10, "meaning, not ids"): the name a person gave
 // them, else their per-project number, never a database id; methods and states in words, never enum values.
-import type { FinetuneMethodName, ImageSet } from '@shared/contract'
+import type { FinetuneMethodName, ImageSet, ModelEntry } from '@shared/contract'
 import type { JobStateName } from '@shared/job-states'
 
 export const setLabel = (s: { name: string | null; number: number }): string => s.name ?? `Set ${s.number}`
@@ -20,6 +20,65 @@ const METHOD_WORDS: Record<FinetuneMethodName, string> = { popalign: 'PopAlign',
 
 /** A run's training objective as the papers call it ("PopAlign", "Diffusion-DPO", "SFT"); null is a Train-screen run. Takes a string: the real trainer's metrics carry the method as one. */
 export const methodLabel = (method: string | null): string => (method === null ? 'plain training' : (METHOD_WORDS[method as FinetuneMethodName] ?? method))
+
+const WEIGHTING_WORDS: Record<string, string> = {
+  constant: 'constant loss weighting',
+  debias: 'loss weighting 1/√SNR',
+  min_snr: 'loss weighting Min-SNR-γ',
+  p2: 'loss weighting P2'
+}
+const weightingWords = (w: string): string => WEIGHTING_WORDS[w] ?? `loss weighting ${w}`
+
+/** The catalogue's run label, "<run> · step N[ · weight average (EMA)]" (core/features/models/catalog.ts). */
+const RUN_LABEL = /^(.*) · (step \d+(?: · weight average \(EMA\))?)$/
+
+/** The label with a fine-tune's method next to its run's name: "Run 3 · PopAlign · step 200". */
+function labelWithMethod(m: ModelEntry): string {
+  if (m.source !== 'run' || !m.method) return m.label
+  const hit = RUN_LABEL.exec(m.label)
+  return hit ? `${hit[1]} · ${methodLabel(m.method)} · ${hit[2]}` : `${m.label} · ${methodLabel(m.method)}`
+}
+
+/** What can tell two models apart, in words, in the order a reader compares them. */
+const DISTINGUISHERS: ReadonlyArray<(m: ModelEntry) => string> = [
+  (m) => weightingWords(m.weighting),
+  (m) => `width ${m.arch.width}, depth ${m.arch.depth}`,
+  (m) => `${m.schedule} noise schedule`,
+  (m) => `seed ${m.seed}`
+]
+
+/**
+ * How a picker (Sample, Train) offers each model, by id: its name in words, e.g. "Base model (built in)"
+ * or "Run 3 · PopAlign · step 200". Only where two entries would read the same does a name gain what
+ * differs between them ("loss weighting 1/√SNR"); the full technical detail is modelDetails, for a tooltip.
+ */
+export function modelChoiceLabels(all: readonly ModelEntry[]): Map<string, string> {
+  const byName = new Map<string, ModelEntry[]>()
+  for (const m of all) {
+    const name = labelWithMethod(m)
+    byName.set(name, [...(byName.get(name) ?? []), m])
+  }
+  const out = new Map<string, string>()
+  for (const [name, twins] of byName) {
+    const differing = twins.length < 2 ? [] : DISTINGUISHERS.filter((words) => new Set(twins.map((t) => words(t))).size > 1)
+    for (const m of twins) out.set(m.id, [name, ...differing.map((words) => words(m))].join(' · '))
+  }
+  return out
+}
+
+/** A model's technical detail, for its tooltip: architecture, weighting, schedule, seed, step and id. */
+export function modelDetails(m: ModelEntry): string {
+  if (m.source === 'folder') return `Stable Diffusion ONNX export (model id ${m.id})`
+  const a = m.arch
+  return [
+    `Model size: patch ${a.patch}, width ${a.width}, depth ${a.depth}, ${a.heads} heads, ${a.imageSize}×${a.imageSize} images`,
+    weightingWords(m.weighting),
+    `${m.schedule} noise schedule`,
+    `seed ${m.seed}`,
+    `step ${m.step} of ${m.totalSteps}`,
+    `model id ${m.id}`
+  ].join(' · ')
+}
 
 const JOB_STATE_WORDS: Record<JobStateName, string> = { queued: 'waiting to start', running: 'running', paused: 'paused', done: 'finished', failed: 'failed', cancelled: 'cancelled' }
 

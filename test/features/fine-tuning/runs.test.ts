@@ -70,7 +70,9 @@ describe('fine-tune runs', () => {
       expect(record.codeVersion).toMatch(/^popalign-studio@/)
       expect(record.config).toMatchObject({ condDropout: 0.2, batchSize: 8, learningRate: 1e-4, weighting: 'constant' })
       // The fine-tuned checkpoint is a model like any other.
-      expect((await s.call('models.list', {})).map((x) => x.id)).toContain(`run:${job.id}@60`)
+      const tuned = (await s.call('models.list', {})).find((x) => x.id === `run:${job.id}@60`)
+      // It says which objective made it, so pickers can call it "Run 1 · PopAlign · step 60".
+      expect(tuned).toMatchObject({ source: 'run', label: 'Run 1 · step 60', method: 'popalign' })
 
       // SFT and DPO from the same snapshot and base, then all three side by side.
       const sft = await s.call('finetune.start', { projectId, snapshotId, base: 'base', method: 'sft', preset: 'quick', settings: { steps: 10, checkpointEvery: 10 } })

@@ -56,7 +56,7 @@ describe('train jobs', () => {
       const models = await s.call('models.list', {})
       expect(models.map((x) => x.id)).toEqual([`run:${job.id}@24`, `run:${job.id}@16`, `run:${job.id}@8`])
       // A run names its project, so model lists can put the current project's runs first.
-      expect(models[0]).toMatchObject({ source: 'run', jobId: job.id, projectId, step: 24, totalSteps: 24, weighting: 'constant', seed: 7 })
+      expect(models[0]).toMatchObject({ source: 'run', jobId: job.id, projectId, step: 24, totalSteps: 24, weighting: 'constant', seed: 7, method: null })
       referenceLosses = loadCheckpoint(models[0].path).losses
       expect(referenceLosses).toHaveLength(24)
 

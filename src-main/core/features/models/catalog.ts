@@ -18,6 +18,8 @@ export interface CatalogOptions {
   log?: (line: string) => void
   /** How a run is called on screen ("Run 2", its per-project number, or the name given to it); "Run <jobId>" when left out. */
   runName?: (jobId: number) => string | null
+  /** A run's fine-tuning objective ('popalign', 'dpo', 'sft'), so lists can say what kind of model it is; null for plain training. */
+  runMethod?: (jobId: number) => string | null
 }
 
 function entryOf(id: string, label: string, source: ModelEntry['source'], jobId: number | null, path: string, meta: CheckpointMeta): ModelEntry {
@@ -95,11 +97,13 @@ export function createCatalog(opts: CatalogOptions) {
     const files = [...listCheckpoints(dir).map((c) => ({ ...c, ema: false })), ...listEmaCheckpoints(dir).map((c) => ({ ...c, ema: true }))]
     // In step order, each step's averaged weights right after its plain ones.
     files.sort((a, b) => a.step - b.step || Number(a.ema) - Number(b.ema))
+    const name = files.length > 0 ? (opts.runName?.(jobId) ?? `Run ${jobId}`) : ''
+    const method = files.length > 0 ? (opts.runMethod?.(jobId) ?? null) : null
     for (const c of files) {
       try {
         const id = `run:${jobId}@${c.step}${c.ema ? '-ema' : ''}`
-        const name = opts.runName?.(jobId) ?? `Run ${jobId}`
-        out.push(entryOf(id, `${name} · step ${c.step}${c.ema ? ' · weight average (EMA)' : ''}`, 'run', jobId, c.path, readCheckpointMeta(c.path)))
+        const entry = entryOf(id, `${name} · step ${c.step}${c.ema ? ' · weight average (EMA)' : ''}`, 'run', jobId, c.path, readCheckpointMeta(c.path))
+        out.push({ ...entry, method })
       } catch (err) {
         // A half-written or foreign file in a run folder is skipped here; loading it would say why.
         log(`skipped checkpoint ${c.path}: ${err instanceof Error ? err.message : String(err)}`)

@@ -11,7 +11,7 @@ import { trainerSourceDir } from '../../python-env/paths'
 import { worldClassifierDir } from '../../classifier/world-classifier'
 import type { StudioConfig } from '../../config'
 import { createSampleJobs, type SampleJobs } from './sample-jobs'
-import { createTrainJobs, type TrainJobs } from './train-jobs'
+import { createTrainJobs, parsePayload, type TrainJobs } from './train-jobs'
 import { createFinetuneJobs, createFinetunePreparer, type FinetuneJobs } from '../fine-tuning/finetune-jobs'
 import { createRealFinetuneService, type RealFinetuneService } from '../fine-tuning/real/service'
 import { createRealSampleJobs, type RealSampleJobs } from '../fine-tuning/real/sample-job'
@@ -60,6 +60,16 @@ export function createEngineService(deps: EngineServiceDeps): EngineService {
     runName: (jobId) => {
       const job = deps.ws.jobs.get(jobId)
       return job ? (job.name ?? `Run ${job.number}`) : null
+    },
+    runMethod: (jobId) => {
+      const job = deps.ws.jobs.get(jobId)
+      if (!job || job.kind !== 'train') return null
+      try {
+        return parsePayload(job.payload).finetune?.objective.method ?? null
+      } catch {
+        // A damaged payload only loses the word in model lists; starting or resuming the run says what is wrong.
+        return null
+      }
     }
   })
   const realTrainer = deps.realTrainer ?? { envDir: deps.config.pythonEnvDir, sourceDir: trainerSourceDir(deps.config.resourcesDir) }
