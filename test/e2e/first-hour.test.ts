@@ -90,6 +90,8 @@ describe('the first hour, against the real serve mode', () => {
     await page.getByRole('button', { name: /a photo of a doctor/ }).click()
     // The demo comes ready to label (issue 10): three random sets per prompt, paired. One more set here.
     await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(3)
+    // Of the demo sets' size (4): a pair compares two sets of one size, so a set of 5 would stay unpaired.
+    await page.getByLabel('Images per set (k)').fill('4')
     await page.getByLabel('Sets', { exact: true }).fill('1')
     await page.getByRole('button', { name: 'Make random sets' }).click()
     await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(4)
@@ -109,6 +111,7 @@ describe('the first hour, against the real serve mode', () => {
     await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^12 pairs over 4 prompts/)
     await page.getByRole('button', { name: 'Create all pairs' }).click()
     // The new set paired with the doctor's three demo sets.
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('Created 3 pairs.')
     await expect.poll(() => page.getByTestId('pair-count').textContent()).toMatch(/^15 pairs over 4 prompts/)
     expect(await page.getByTestId('pair-status').first().textContent()).toBe('Not labelled yet')
     await check('06-pairs')

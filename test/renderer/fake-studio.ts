@@ -85,11 +85,13 @@ export async function startFakeStudio(opts: FakeStudioOptions): Promise<FakeStud
       let created = 0
       for (const a of sets)
         for (const b of sets)
-          if (a.id < b.id && a.promptId === b.promptId && !pairs.some((p) => p.setA === a.id && p.setB === b.id)) {
+          if (a.id < b.id && a.promptId === b.promptId && a.imageIds.length === b.imageIds.length && !pairs.some((p) => p.setA === a.id && p.setB === b.id)) {
             pairs.push({ id: pairs.length + 1, projectId: 1, promptId: a.promptId, setA: a.id, setB: b.id })
             created++
           }
-      return { created }
+      // As the studio does: a set no other set of its prompt matches in size stays unpaired.
+      const unpaired = sets.filter((a) => !sets.some((b) => b.id !== a.id && b.promptId === a.promptId && b.imageIds.length === a.imageIds.length)).length
+      return { created, unpaired }
     },
     'pairs.list': () => pairs,
     'pairs.overview': () => {

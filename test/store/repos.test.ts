@@ -94,11 +94,44 @@ describe('repositories', () => {
     expect(ws.pairs.create(s2.id, s1.id)).toMatchObject({ setA: s2.id, setB: s1.id, promptId: pr1.id })
     expect(ws.pairs.create(s1.id, s2.id)).toBeNull()
     expect(() => ws.pairs.create(s1.id, t1.id)).toThrow(/same prompt/)
-    expect(ws.pairs.createAllMissing(p.id, pr1.id)).toBe(2) // s1-s3, s2-s3
-    expect(ws.pairs.createAllMissing(p.id)).toBe(1) // t1-t2
-    expect(ws.pairs.createAllMissing(p.id)).toBe(0)
+    expect(ws.pairs.createAllMissing(p.id, pr1.id)).toEqual({ created: 2, unpaired: 0 }) // s1-s3, s2-s3
+    expect(ws.pairs.createAllMissing(p.id)).toEqual({ created: 1, unpaired: 0 }) // t1-t2
+    expect(ws.pairs.createAllMissing(p.id)).toEqual({ created: 0, unpaired: 0 })
     const keys = ws.pairs.list(p.id).map((x) => [Math.min(x.setA, x.setB), Math.max(x.setA, x.setB)].join('-'))
     expect(keys.sort()).toEqual([`${s1.id}-${s2.id}`, `${s1.id}-${s3.id}`, `${s2.id}-${s3.id}`, `${t1.id}-${t2.id}`].sort())
+  })
+
+  it('pairs: only sets of the same size; the rest are counted as unpaired, and old mixed pairs stay', () => {
+    const p = ws.projects.create('p')
+    const pr1 = ws.prompts.ensure({ projectId: p.id, text: 'one' })
+    const pr2 = ws.prompts.ensure({ projectId: p.id, text: 'two' })
+    const a = addImages(ws, p.id, pr1.id, 8)
+    const b = addImages(ws, p.id, pr2.id, 8)
+    // Prompt one: sizes 2, 6, 2, 6, 3 -> pairs 2-2 and 6-6; the set of 3 has no partner.
+    const [two1, six1, two2, six2, three] = [a.slice(0, 2), a.slice(0, 6), a.slice(2, 4), a.slice(2, 8), a.slice(5, 8)].map((ids) => ws.sets.create(p.id, pr1.id, 'manual', ids))
+    // Prompt two: sizes 2 and 6, no partner for either.
+    const [t2, t6] = [b.slice(0, 2), b.slice(2, 8)].map((ids) => ws.sets.create(p.id, pr2.id, 'manual', ids))
+
+    const before = ws.pairs.list(p.id)
+    expect(() => ws.pairs.create(two1.id, six1.id)).toThrow('these two sets hold 2 and 6 images; a pair compares two sets of the same size')
+    expect(() => ws.pairs.create(t6.id, t2.id)).toThrow(/hold 6 and 2 images/)
+    expect(ws.pairs.list(p.id)).toEqual(before) // a refused pair saves nothing
+
+    expect(ws.pairs.createAllMissing(p.id, pr2.id)).toEqual({ created: 0, unpaired: 2 })
+    expect(ws.pairs.createAllMissing(p.id)).toEqual({ created: 2, unpaired: 3 })
+    const keys = ws.pairs.list(p.id).map((x) => `${x.setA}-${x.setB}`)
+    expect(keys).toEqual([`${two1.id}-${two2.id}`, `${six1.id}-${six2.id}`]) // lowest ids first, as before
+    // Nothing new the second time; the unpaired count is still what it is.
+    expect(ws.pairs.createAllMissing(p.id)).toEqual({ created: 0, unpaired: 3 })
+    // A set of 3 more gives the odd one a partner.
+    ws.sets.create(p.id, pr1.id, 'manual', a.slice(0, 3))
+    expect(ws.pairs.createAllMissing(p.id, pr1.id)).toEqual({ created: 1, unpaired: 0 })
+    expect(three.id).toBe(ws.pairs.list(p.id).at(-1)!.setA)
+
+    // A pair of different sizes from an older workspace is kept and not paired again.
+    ws.db.prepare('INSERT INTO set_pairs (project_id, prompt_id, set_a, set_b) VALUES (?, ?, ?, ?)').run(p.id, pr2.id, t2.id, t6.id)
+    expect(ws.pairs.createAllMissing(p.id)).toEqual({ created: 0, unpaired: 2 })
+    expect(ws.pairs.list(p.id)).toHaveLength(4)
   })
 
   it('annotators: owner and classifier are seeded', () => {

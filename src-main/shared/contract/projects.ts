@@ -153,8 +153,11 @@ export const projectMethods = {
     z.array(ImageSet)
   ),
 
-  /** Pairs every two sets of the same prompt that are not yet paired; returns how many were created. */
-  'pairs.createAll': method(z.object({ projectId: Id, promptId: Id.optional() }).strict(), z.object({ created: z.number().int().nonnegative() })),
+  /**
+   * Pairs every two sets of the same prompt and size that are not yet paired; returns how many were created
+   * and how many sets stay unpaired because no other set of their prompt has their size.
+   */
+  'pairs.createAll': method(z.object({ projectId: Id, promptId: Id.optional() }).strict(), z.object({ created: z.number().int().nonnegative(), unpaired: z.number().int().nonnegative() })),
   'pairs.list': method(z.object({ projectId: Id }).strict(), z.array(SetPair)),
   'pairs.overview': method(
     z

@@ -173,7 +173,20 @@ describe('API handlers over the workspace', () => {
   it('pairs.createAll pairs sets of the same prompt once', async () => {
     const { project } = await labelledProject(6, 4)
     expect(await call('pairs.list', { projectId: project.id })).toHaveLength(6)
-    expect(await call('pairs.createAll', { projectId: project.id })).toEqual({ created: 0 })
+    expect(await call('pairs.createAll', { projectId: project.id })).toEqual({ created: 0, unpaired: 0 })
+  })
+
+  it('pairs.createAll pairs only sets of one size and says how many sets stay unpaired', async () => {
+    const { project, prompt } = await labelledProject(8, 3) // three sets of 2, paired
+    const sixes = await call('sets.createRandom', { projectId: project.id, promptId: prompt.id, k: 6, count: 2, seed: 1 })
+    const [odd] = await call('sets.createRandom', { projectId: project.id, promptId: prompt.id, k: 4, count: 1, seed: 2 })
+    expect(await call('pairs.createAll', { projectId: project.id })).toEqual({ created: 1, unpaired: 1 })
+    const pairs = await call('pairs.list', { projectId: project.id })
+    expect(pairs).toHaveLength(4)
+    expect(pairs.at(-1)).toMatchObject({ setA: sixes[0].id, setB: sixes[1].id })
+    expect(pairs.some((p) => p.setA === odd.id || p.setB === odd.id)).toBe(false)
+    for (const p of pairs) expect(ws.sets.get(p.setA)!.imageIds).toHaveLength(ws.sets.get(p.setB)!.imageIds.length)
+    expect(await call('pairs.createAll', { projectId: project.id, promptId: prompt.id })).toEqual({ created: 0, unpaired: 1 })
   })
 
   it('label.next walks the unjudged pairs with progress and a random side', async () => {

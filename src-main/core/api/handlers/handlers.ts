@@ -214,7 +214,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'pairs.createAll': ({ projectId, promptId }) => {
       project(projectId)
       if (promptId !== undefined) promptOf(projectId, promptId)
-      return { created: ws.pairs.createAllMissing(projectId, promptId) }
+      return ws.pairs.createAllMissing(projectId, promptId)
     },
     'pairs.list': ({ projectId }) => {
       project(projectId)

@@ -92,14 +92,26 @@ export function pairsRepo(db: Database.Database) {
   const countOf = db.prepare<[number], number>('SELECT count(*) FROM set_pairs WHERE project_id = ?').pluck()
   const setInfo = db.prepare<[number], { project_id: number; prompt_id: number }>('SELECT project_id, prompt_id FROM image_sets WHERE id = ?')
   const insert = db.prepare<[number, number, number, number], PairRow>('INSERT INTO set_pairs (project_id, prompt_id, set_a, set_b) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING *')
-  // Every unordered pair of sets of the same prompt that has no pair row yet, lowest ids first.
-  const missingSql = `INSERT INTO set_pairs (project_id, prompt_id, set_a, set_b)
-    SELECT a.project_id, a.prompt_id, a.id, b.id FROM image_sets a
-    JOIN image_sets b ON b.project_id = a.project_id AND b.prompt_id = a.prompt_id AND b.id > a.id
-    WHERE a.project_id = @projectId AND (@promptId IS NULL OR a.prompt_id = @promptId)
-      AND NOT EXISTS (SELECT 1 FROM set_pairs p WHERE min(p.set_a, p.set_b) = a.id AND max(p.set_a, p.set_b) = b.id)
+  const sizeOf = db.prepare<[number], number>('SELECT count(*) FROM set_members WHERE set_id = ?').pluck()
+  // The sets in scope with their sizes. A pair compares two populations of one size: a larger set
+  // shows more variety by size alone, so 2 images against 6 is not a fair question.
+  const sized = `WITH sized AS (SELECT s.id, s.project_id, s.prompt_id, (SELECT count(*) FROM set_members m WHERE m.set_id = s.id) AS n
+    FROM image_sets s WHERE s.project_id = @projectId AND (@promptId IS NULL OR s.prompt_id = @promptId))`
+  // Every unordered pair of sets of the same prompt and size that has no pair row yet, lowest ids first.
+  const missingSql = `${sized}
+    INSERT INTO set_pairs (project_id, prompt_id, set_a, set_b)
+    SELECT a.project_id, a.prompt_id, a.id, b.id FROM sized a
+    JOIN sized b ON b.prompt_id = a.prompt_id AND b.n = a.n AND b.id > a.id
+    WHERE NOT EXISTS (SELECT 1 FROM set_pairs p WHERE min(p.set_a, p.set_b) = a.id AND max(p.set_a, p.set_b) = b.id)
     ORDER BY a.id, b.id`
+  // Sets no other set of their prompt matches in size: no pair can ever hold them.
+  const unmatched = db
+    .prepare<{ projectId: number; promptId: number | null }, number>(
+      `${sized} SELECT count(*) FROM sized a WHERE NOT EXISTS (SELECT 1 FROM sized b WHERE b.prompt_id = a.prompt_id AND b.n = a.n AND b.id <> a.id)`
+    )
+    .pluck()
   const insertMissing = db.prepare<{ projectId: number; promptId: number | null }>(missingSql)
+  const createAll = db.transaction((scope: { projectId: number; promptId: number | null }) => ({ created: insertMissing.run(scope).changes, unpaired: unmatched.get(scope)! }))
 
   return {
     get(id: number): SetPair | null {
@@ -112,19 +124,24 @@ export function pairsRepo(db: Database.Database) {
     count(projectId: number): number {
       return countOf.get(projectId)!
     },
-    /** Pairs two sets of the same prompt; returns null when this unordered pair already exists. */
+    /** Pairs two sets of the same prompt and size; returns null when this unordered pair already exists. */
     create(setA: number, setB: number): SetPair | null {
       if (setA === setB) throw new SetMembershipError('a set cannot be paired with itself')
       const a = setInfo.get(setA)
       const b = setInfo.get(setB)
       if (!a || !b) throw new SetMembershipError(`set ${a ? setB : setA} does not exist`)
       if (a.project_id !== b.project_id || a.prompt_id !== b.prompt_id) throw new SetMembershipError('only sets of the same prompt can be paired')
+      const [sizeA, sizeB] = [sizeOf.get(setA)!, sizeOf.get(setB)!]
+      if (sizeA !== sizeB) throw new SetMembershipError(`these two sets hold ${sizeA} and ${sizeB} images; a pair compares two sets of the same size`)
       const row = insert.get(a.project_id, a.prompt_id, setA, setB)
       return row ? toPair(row) : null
     },
-    /** Pairs every two sets of the same prompt not yet paired; returns how many pairs were made. */
-    createAllMissing(projectId: number, promptId?: number): number {
-      return insertMissing.run({ projectId, promptId: promptId ?? null }).changes
+    /**
+     * Pairs every two sets of the same prompt and size not yet paired. Returns how many pairs were made
+     * and how many sets in scope stay unpaired because no other set of their prompt has their size.
+     */
+    createAllMissing(projectId: number, promptId?: number): { created: number; unpaired: number } {
+      return createAll.immediate({ projectId, promptId: promptId ?? null })
     }
   }
 }
