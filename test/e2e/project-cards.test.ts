@@ -57,4 +57,40 @@ describe('project cards', () => {
     expect(await card('Doctors').getByTestId('project-next-step').textContent()).toBe('Next: Label 4 pairs →')
     expect(pageErrors).toEqual([])
   })
+
+  it("show an annotator their own progress, not the project's totals", async () => {
+    const api = serveApi(server.origin, server.token)
+    const doctors = (await api.call('projects.list', {})).find((p) => p.name === 'Doctors')!.id
+    const ada = await api.call('team.createAnnotator', { name: 'Ada' })
+    const invite = await api.call('team.invite', { annotatorId: ada.id, projectIds: [doctors] })
+    const context = await studio!.browser.newContext({ viewport: { width: 1440, height: 900 } })
+    try {
+      const annotator = await context.newPage()
+      annotator.on('pageerror', (e) => pageErrors.push(`Ada: ${e.message}`))
+      await annotator.goto(`${server.origin}${invite.path}`)
+      await expect.poll(() => annotator.locator('.sidebar-foot').textContent()).toContain('Ada')
+      const adaCard = annotator.getByTestId('project-card').filter({ hasText: 'Doctors' })
+      // The owner labelled 2 of the 6 pairs; Ada has labelled none of hers (no routing: all 6 are hers to do).
+      await expect.poll(() => adaCard.getByTestId('project-counts').textContent()).toBe('You: 0 of 6 pairs labelled')
+      expect(await adaCard.getByTestId('project-next-step').textContent()).toBe('Next: Label 6 pairs →')
+
+      await adaCard.getByTestId('project-next-step').click()
+      await expect.poll(() => annotator.url()).toContain(`#/p/${doctors}/label`)
+      await expect.poll(() => annotator.getByRole('button', { name: /Left is fairer/ }).isEnabled()).toBe(true)
+      await annotator.getByTestId('set-left').locator('img').first().waitFor()
+      await annotator.keyboard.press('ArrowLeft')
+      await expect.poll(() => annotator.getByTestId('save-state').getAttribute('data-save-seq')).toBe('1')
+      await annotator.getByRole('link', { name: 'Projects', exact: true }).click()
+      await expect.poll(() => adaCard.getByTestId('project-counts').textContent()).toBe('You: 1 of 6 pairs labelled')
+      expect(await adaCard.getByTestId('project-next-step').textContent()).toBe('Next: Label 5 pairs →')
+      if (process.env.ANNOTATOR_CARD_SCREENSHOT) await annotator.screenshot({ path: process.env.ANNOTATOR_CARD_SCREENSHOT, fullPage: true })
+    } finally {
+      await context.close()
+    }
+    // The owner's card keeps the project's totals: Ada's queue started at the first pair, which the owner had labelled already.
+    await page.reload()
+    await expect.poll(() => card('Doctors').getByTestId('project-counts').textContent()).toBe('12 images · 4 sets · 6 pairs, 2 labelled')
+    expect(await card('Doctors').getByTestId('project-next-step').textContent()).toBe('Next: Label 4 pairs →')
+    expect(pageErrors).toEqual([])
+  })
 })

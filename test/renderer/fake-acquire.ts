@@ -31,7 +31,9 @@ export async function startFakeAcquire(rendererDir: string, ledger: Output<'acqu
   ]
   const handlers: Record<string, (input: Record<string, unknown>) => unknown> = {
     'session.whoami': () => ({ annotator: { id: 1, name: 'owner', kind: 'human' }, scope: 'owner' }),
-    'projects.list': () => [{ id: 1, name: 'World', description: '', createdAt: '2026-11-23T00:00:00Z', counts: { images: 0, sets: 0, pairs: 0, labelledPairs: 0, importsRunning: 0 } }],
+    'projects.list': () => [
+      { id: 1, name: 'World', description: '', createdAt: '2026-11-23T00:00:00Z', counts: { images: 0, sets: 0, pairs: 0, labelledPairs: 0, importsRunning: 0, mine: { pairs: 0, labelledPairs: 0 } } }
+    ],
     'prompts.list': () => [
       { id: 1, projectId: 1, text: 'a photo of a doctor', kind: 'neutral', neutralPromptId: null, imageCount: 10 },
       { id: 2, projectId: 1, text: 'a photo of a round amber doctor', kind: 'specific', neutralPromptId: 1, imageCount: 3 }

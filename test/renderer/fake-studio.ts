@@ -58,7 +58,7 @@ export async function startFakeStudio(opts: FakeStudioOptions): Promise<FakeStud
         name: 'Doctors',
         description: 'fake',
         createdAt: '2026-11-23T00:00:00Z',
-        counts: { images: images.length, sets: sets.length, pairs: pairs.length, labelledPairs: progress().done, importsRunning: 0 }
+        counts: { images: images.length, sets: sets.length, pairs: pairs.length, labelledPairs: progress().done, importsRunning: 0, mine: { pairs: pairs.length, labelledPairs: progress().done } }
       }
     ],
     'prompts.list': () => prompts,

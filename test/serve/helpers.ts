@@ -58,7 +58,7 @@ export function fakeStudioHandlers(): { handlers: Handlers; projects: Project[] 
   const handlers: Handlers = {
     ...base,
     'session.whoami': (_input, ctx) => ({ annotator: { id: ctx.annotatorId, name: ctx.annotatorId === 1 ? 'Owner' : `Annotator ${ctx.annotatorId}`, kind: 'human' }, scope: ctx.scope }),
-    'projects.list': () => projects.map((p) => ({ ...p, counts: { images: 0, sets: 0, pairs: 0, labelledPairs: 0, importsRunning: 0 } })),
+    'projects.list': () => projects.map((p) => ({ ...p, counts: { images: 0, sets: 0, pairs: 0, labelledPairs: 0, importsRunning: 0, mine: { pairs: 0, labelledPairs: 0 } } })),
     'projects.create': (input) => {
       const p: Project = { id: projects.length + 1, name: input.name, description: input.description, createdAt: new Date(0).toISOString() }
       projects.push(p)

@@ -75,7 +75,8 @@ describe('first start on the built-in world', () => {
       sets: 12,
       pairs: 12,
       labelledPairs: 0,
-      importsRunning: 0
+      importsRunning: 0,
+      mine: { pairs: 12, labelledPairs: 0 }
     })
     await studio.close()
     expect(logged.filter((l) => l.includes('could not be made'))).toEqual([])

@@ -18,7 +18,12 @@ export const ProjectCounts = z.object({
   pairs: z.number().int().nonnegative(),
   labelledPairs: z.number().int().nonnegative(),
   /** Imports queued or running now: a project at 0 images may be filling (the demo, on first start). */
-  importsRunning: z.number().int().nonnegative()
+  importsRunning: z.number().int().nonnegative(),
+  /**
+   * The signed-in person's own share, for an annotator's card: the pairs open to them (under routing,
+   * the ones assigned to them; else all) and how many of those they hold a live decision on.
+   */
+  mine: z.object({ pairs: z.number().int().nonnegative(), labelledPairs: z.number().int().nonnegative() })
 })
 export type ProjectCounts = z.infer<typeof ProjectCounts>
 /** A project as the project list gives it: with its counts. */

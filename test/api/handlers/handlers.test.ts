@@ -96,7 +96,7 @@ describe('API handlers over the workspace', () => {
     const p = await call('projects.create', { name: 'Doctors' })
     expect(p.description).toBe('')
     // The list's card carries the project's counts; a new project has none of anything yet.
-    expect(await call('projects.list', {})).toEqual([{ ...p, counts: { images: 0, importsRunning: 0, labelledPairs: 0, pairs: 0, sets: 0 } }])
+    expect(await call('projects.list', {})).toEqual([{ ...p, counts: { images: 0, importsRunning: 0, labelledPairs: 0, pairs: 0, sets: 0, mine: { pairs: 0, labelledPairs: 0 } } }])
     expect(await call('projects.get', { projectId: p.id })).toEqual(p)
     expect(await failure('projects.get', { projectId: 42 })).toEqual({ code: 'not_found', message: 'project 42 does not exist' })
     const prompt = ws.prompts.ensure({ projectId: p.id, text: 'a doctor' })

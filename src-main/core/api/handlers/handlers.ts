@@ -108,9 +108,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { annotator, scope: ctx.scope }
     },
 
-    'projects.list': () => {
-      const counts = ws.projectCounts.all()
-      return ws.projects.list().map((p) => ({ ...p, counts: counts.get(p.id) ?? { images: 0, sets: 0, pairs: 0, labelledPairs: 0, importsRunning: 0 } }))
+    'projects.list': (_input, ctx) => {
+      const counts = ws.projectCounts.all(ctx.annotatorId)
+      return ws.projects.list().map((p) => ({ ...p, counts: counts.get(p.id) ?? { images: 0, sets: 0, pairs: 0, labelledPairs: 0, importsRunning: 0, mine: { pairs: 0, labelledPairs: 0 } } }))
     },
     'projects.create': ({ name, description }) => {
       try {
