@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest'
 import type { RunComparison } from '@shared/contract'
 import { runsListStale } from '../../src-renderer/src/lib/finetune/runs-stale'
-import { compareRows } from '../../src-renderer/src/lib/finetune/compare-rows'
+import { compareRows, modelSizeWords } from '../../src-renderer/src/lib/finetune/compare-rows'
 import { withFollowedRun } from '../../src-renderer/src/lib/finetune/runs-followed'
 
 describe('runsListStale', () => {
@@ -54,6 +54,74 @@ describe('compareRows', () => {
     const rows = Object.fromEntries(compareRows([run({}), run({ jobId: 13, method: null, state: 'queued' })], names).map((r) => [r.label, r.values]))
     expect(rows.Method).toEqual(['PopAlign', 'plain training'])
     expect(rows.State).toEqual(['finished', 'waiting to start'])
+  })
+})
+
+describe('compareRows: technical details', () => {
+  const config = { steps: 10, batchSize: 8, learningRate: 1e-4, beta: 1000, alpha: 0.5, weighting: 'constant', condDropout: 0.2, seed: 3, schedule: 'cosine', arch: '16px p4 w96 d4' }
+  const compared = (jobId: number, over: Partial<RunComparison>): RunComparison =>
+    ({
+      jobId,
+      projectId: 1,
+      number: jobId,
+      name: null,
+      method: 'popalign',
+      state: 'done',
+      init: 'base',
+      snapshotId: null,
+      snapshotSha256: null,
+      step: 10,
+      totalSteps: 10,
+      config,
+      baseCheckpoint: { model: 'base', step: 8000 },
+      backend: 'onnxruntime-node 1.30.0 (CPU, 2 threads, basic optimisation)',
+      codeVersion: 'popalign-studio@0.1.0+abc1234',
+      final: { step: 10, loss: 0.5, implicitAccuracy: 0.8, rewardMargin: 2.5, Z: 0.25, points: 5 },
+      ...over
+    }) as RunComparison
+
+  it('puts model size, engine, code version and the normaliser Z apart, in words, after the rows researchers read', () => {
+    const rows = compareRows(
+      [compared(1, {}), compared(2, { config: { ...config, arch: '16px p4 w192 d8' }, final: { step: 10, loss: 0.4, implicitAccuracy: 0.9, rewardMargin: 3, Z: 0.5, points: 5 } })],
+      {
+        snapshots: new Map(),
+        runs: []
+      }
+    )
+    const technical = rows.filter((r) => r.technical)
+    expect(technical.map((r) => [r.label, r.values, r.differs])).toEqual([
+      ['Model size', ['patch 4, width 96, depth 4 (16×16 images)', 'patch 4, width 192, depth 8 (16×16 images)'], true],
+      ['Training engine', ['onnxruntime-node 1.30.0 (CPU, 2 threads, basic optimisation)', 'onnxruntime-node 1.30.0 (CPU, 2 threads, basic optimisation)'], false],
+      ['Code version', ['popalign-studio@0.1.0+abc1234', 'popalign-studio@0.1.0+abc1234'], false],
+      ['Final normaliser Z', ['0.2500', '0.5000'], true]
+    ])
+    // The rows a researcher reads keep their order and hold none of the engineering codes.
+    const main = rows.filter((r) => !r.technical)
+    expect(main.map((r) => r.label)).toEqual([
+      'Method',
+      'State',
+      'Snapshot',
+      'Started from',
+      'β',
+      'α',
+      'Learning rate',
+      'Steps',
+      'Batch (images)',
+      'Weighting',
+      'Caption dropout',
+      'Seed',
+      'Final loss',
+      'Final implicit accuracy',
+      'Final reward margin'
+    ])
+    expect(JSON.stringify(main)).not.toMatch(/p4 w96|popalign-studio@|onnxruntime/)
+    expect(rows.slice(-technical.length).every((r) => r.technical)).toBe(true)
+  })
+
+  it('reads an unknown architecture string as recorded, and a run that never started as a dash', () => {
+    expect(modelSizeWords('16px p4 w96 d4')).toBe('patch 4, width 96, depth 4 (16×16 images)')
+    expect(modelSizeWords('something else')).toBe('something else')
+    expect(modelSizeWords(undefined)).toBe('–')
   })
 })
 

@@ -7,6 +7,8 @@ export interface CompareRow {
   label: string
   values: string[]
   differs: boolean
+  /** An engineer's row (model size, engine, code version, normaliser): shown under "Technical details", not among the rows a researcher reads. */
+  technical: boolean
 }
 
 const fmt = (v: number | null | undefined, digits = 4): string => (v === null || v === undefined ? '–' : Number.isInteger(v) ? String(v) : v.toPrecision(digits))
@@ -25,8 +27,15 @@ function startedAt(r: RunComparison, names: CompareNames): string {
   return from.includes(' · step ') ? from : `${from} · step ${base.step}`
 }
 
+/** The record's "16px p4 w96 d4" in words: "patch 4, width 96, depth 4 (16×16 images)". */
+export function modelSizeWords(arch: string | undefined): string {
+  if (arch === undefined) return '–'
+  const m = /^(\d+)px p(\d+) w(\d+) d(\d+)$/.exec(arch)
+  return m ? `patch ${m[2]}, width ${m[3]}, depth ${m[4]} (${m[1]}×${m[1]} images)` : arch
+}
+
 export function compareRows(runs: readonly RunComparison[], names: CompareNames): CompareRow[] {
-  const rows: [string, (r: RunComparison) => string][] = [
+  const rows: [string, (r: RunComparison) => string, 'technical'?][] = [
     ['Method', (r) => methodLabel(r.method)],
     ['State', (r) => jobStateLabel(r.state)],
     // By name and version, with the start of its content hash so two snapshots of one name still differ.
@@ -40,16 +49,16 @@ export function compareRows(runs: readonly RunComparison[], names: CompareNames)
     ['Weighting', (r) => r.config?.weighting ?? '–'],
     ['Caption dropout', (r) => fmt(r.config?.condDropout)],
     ['Seed', (r) => fmt(r.config?.seed)],
-    ['Architecture', (r) => r.config?.arch ?? '–'],
-    ['Backend', (r) => r.backend ?? '–'],
-    ['Code version', (r) => r.codeVersion ?? '–'],
     ['Final loss', (r) => fmt(r.final.loss)],
     ['Final implicit accuracy', (r) => fmt(r.final.implicitAccuracy, 3)],
     ['Final reward margin', (r) => fmt(r.final.rewardMargin)],
-    ['Final Z', (r) => fmt(r.final.Z)]
+    ['Model size', (r) => modelSizeWords(r.config?.arch), 'technical'],
+    ['Training engine', (r) => r.backend ?? '–', 'technical'],
+    ['Code version', (r) => r.codeVersion ?? '–', 'technical'],
+    ['Final normaliser Z', (r) => fmt(r.final.Z), 'technical']
   ]
-  return rows.map(([label, get]) => {
+  return rows.map(([label, get, kind]) => {
     const values = runs.map(get)
-    return { label, values, differs: new Set(values).size > 1 }
+    return { label, values, differs: new Set(values).size > 1, technical: kind === 'technical' }
   })
 }
