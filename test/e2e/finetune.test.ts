@@ -107,6 +107,18 @@ describe('Fine-tune screen against the real serve mode', () => {
     expect(await technical.locator('tr', { hasText: 'Code version' }).textContent()).toMatch(/popalign-studio@/)
     expect(await technical.locator('tr', { hasText: 'Final normaliser Z' }).count()).toBe(1)
     if (process.env.COMPARE_SCREENSHOT) await page.screenshot({ path: process.env.COMPARE_SCREENSHOT, fullPage: true })
+
+    // The Sample screen's picker says which checkpoints are PopAlign fine-tunes, in words.
+    await page.getByRole('link', { name: 'Sample', exact: true }).click()
+    const model = page.locator('select[name=model]')
+    await expect.poll(() => model.locator('option[value^="run:"]').count()).toBeGreaterThan(1)
+    const texts = await model.locator('option').allTextContents()
+    expect(texts.filter((t) => t.startsWith('Run 2')).every((t) => /^Run 2 · PopAlign · step \d+$/.test(t))).toBe(true)
+    expect(texts).toContain('Run 1 · step 20')
+    if (process.env.SAMPLE_PICKER_SCREENSHOT) {
+      await model.selectOption({ label: texts.find((t) => t.startsWith('Run 2'))! })
+      await page.screenshot({ path: process.env.SAMPLE_PICKER_SCREENSHOT })
+    }
     expect(pageErrors).toEqual([])
   })
 })
