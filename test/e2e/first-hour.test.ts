@@ -90,8 +90,13 @@ describe('the first hour, against the real serve mode', () => {
     await page.getByRole('button', { name: /a photo of a doctor/ }).click()
     // The demo comes ready to label (issue 10): three random sets per prompt, paired. One more set here.
     await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(3)
-    // Of the demo sets' size (4): a pair compares two sets of one size, so a set of 5 would stay unpaired.
+    // k starts at the demo sets' size (4): a pair compares two sets of one size, so a set of another
+    // size would stay unpaired; typing another size says so.
+    await expect.poll(() => page.getByLabel('Images per set (k)').inputValue()).toBe('4')
+    await page.getByLabel('Images per set (k)').fill('5')
+    await expect.poll(() => page.getByTestId('k-hint').textContent()).toBe("This prompt's sets hold 4 images; a set of 5 can only be paired with other sets of 5.")
     await page.getByLabel('Images per set (k)').fill('4')
+    await expect.poll(() => page.getByTestId('k-hint').count()).toBe(0)
     await page.getByLabel('Sets', { exact: true }).fill('1')
     await page.getByRole('button', { name: 'Make random sets' }).click()
     await expect.poll(() => page.getByTestId('set-list').locator('.set-item').count()).toBe(4)
