@@ -121,7 +121,11 @@ describe('the one sampler', () => {
     try {
       const ctrl = new AbortController()
       const started = performance.now()
-      const run = s.sample({ prompts: ['a photo of a pilot'], seeds: [1], sampler: 'ddpm', steps: 1000, guidance: 3 }, { signal: ctrl.signal })
+      // 64 images for 1000 steps: about 1.8 s here even with the SIMD sampler steps, so the cancel at
+      // 150 ms lands mid-batch (one image took 146 ms, and a fresh-clone run finished it before the cancel).
+      const prompts = new Array<string>(64).fill('a photo of a pilot')
+      const seeds = prompts.map((_, i) => i + 1)
+      const run = s.sample({ prompts, seeds, sampler: 'ddpm', steps: 1000, guidance: 3 }, { signal: ctrl.signal })
       setTimeout(() => ctrl.abort(), 150)
       await expect(run).rejects.toMatchObject({ name: 'AbortError' })
       // Stopped between steps by the worker itself, well before the grace time that would terminate it.
