@@ -107,7 +107,7 @@ describe('compareRows: technical details', () => {
       'Learning rate',
       'Steps',
       'Batch (images)',
-      'Weighting',
+      'Loss weighting',
       'Caption dropout',
       'Seed',
       'Final loss',
@@ -115,7 +115,13 @@ describe('compareRows: technical details', () => {
       'Final reward margin'
     ])
     expect(JSON.stringify(main)).not.toMatch(/p4 w96|popalign-studio@|onnxruntime/)
+    expect(main.find((r) => r.label === 'Loss weighting')?.values).toEqual(['constant', 'constant'])
     expect(rows.slice(-technical.length).every((r) => r.technical)).toBe(true)
+  })
+
+  it('names the loss weighting as the papers write it, not by its stored name', () => {
+    const rows = compareRows([compared(1, { config: { ...config, weighting: 'debias' } }), compared(2, { config: { ...config, weighting: 'min_snr' } })], { snapshots: new Map(), runs: [] })
+    expect(rows.find((r) => r.label === 'Loss weighting')).toMatchObject({ values: ['1/√SNR', 'Min-SNR-γ'], differs: true })
   })
 
   it('reads an unknown architecture string as recorded, and a run that never started as a dash', () => {

@@ -21,13 +21,11 @@ const METHOD_WORDS: Record<FinetuneMethodName, string> = { popalign: 'PopAlign',
 /** A run's training objective as the papers call it ("PopAlign", "Diffusion-DPO", "SFT"); null is a Train-screen run. Takes a string: the real trainer's metrics carry the method as one. */
 export const methodLabel = (method: string | null): string => (method === null ? 'plain training' : (METHOD_WORDS[method as FinetuneMethodName] ?? method))
 
-const WEIGHTING_WORDS: Record<string, string> = {
-  constant: 'constant loss weighting',
-  debias: 'loss weighting 1/√SNR',
-  min_snr: 'loss weighting Min-SNR-γ',
-  p2: 'loss weighting P2'
-}
-const weightingWords = (w: string): string => WEIGHTING_WORDS[w] ?? `loss weighting ${w}`
+const WEIGHTING_NAMES: Record<string, string> = { constant: 'constant', debias: '1/√SNR', min_snr: 'Min-SNR-γ', p2: 'P2' }
+
+/** A timestep loss weighting as the papers write it ("1/√SNR", "Min-SNR-γ"), from its stored name ("debias", "min_snr"). */
+export const weightingName = (w: string): string => WEIGHTING_NAMES[w] ?? w
+const weightingWords = (w: string): string => (w === 'constant' ? 'constant loss weighting' : `loss weighting ${weightingName(w)}`)
 
 /** The catalogue's run label, "<run> · step N[ · weight average (EMA)]" (core/features/models/catalog.ts). */
 const RUN_LABEL = /^(.*) · (step \d+(?: · weight average \(EMA\))?)$/

@@ -1,7 +1,7 @@
 // The rows of the runs comparison table: one row per setting or final metric, one column per run.
 // A value that differs between the selected runs is flagged so the eye finds what changed.
 import type { RunComparison, RunSummary } from '@shared/contract'
-import { jobStateLabel, methodLabel, startedFrom } from '../names'
+import { jobStateLabel, methodLabel, startedFrom, weightingName } from '../names'
 
 export interface CompareRow {
   label: string
@@ -46,7 +46,7 @@ export function compareRows(runs: readonly RunComparison[], names: CompareNames)
     ['Learning rate', (r) => fmt(r.config?.learningRate)],
     ['Steps', (r) => `${r.step} of ${r.config?.steps ?? r.totalSteps}`],
     ['Batch (images)', (r) => fmt(r.config?.batchSize)],
-    ['Weighting', (r) => r.config?.weighting ?? '–'],
+    ['Loss weighting', (r) => (r.config?.weighting ? weightingName(r.config.weighting) : '–')],
     ['Caption dropout', (r) => fmt(r.config?.condDropout)],
     ['Seed', (r) => fmt(r.config?.seed)],
     ['Final loss', (r) => fmt(r.final.loss)],
