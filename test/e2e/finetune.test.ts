@@ -107,6 +107,10 @@ describe('Fine-tune screen against the real serve mode', () => {
     expect(await technical.locator('tr', { hasText: 'Code version' }).textContent()).toMatch(/popalign-studio@/)
     expect(await technical.locator('tr', { hasText: 'Final normaliser Z' }).count()).toBe(1)
     if (process.env.COMPARE_SCREENSHOT) await page.screenshot({ path: process.env.COMPARE_SCREENSHOT, fullPage: true })
+    // The starting-model picker names models as the Sample screen does, with the details in a tooltip.
+    const base = page.locator('select[name=base]')
+    expect(await base.locator('option').allTextContents()).toEqual(['Base model (built in)', 'Run 1 · step 20'])
+    expect(await base.locator('option').last().getAttribute('title')).toMatch(/^Model size: patch \d+, width \d+, depth \d+/)
 
     // The Sample screen's picker says which checkpoints are PopAlign fine-tunes, in words.
     await page.getByRole('link', { name: 'Sample', exact: true }).click()
