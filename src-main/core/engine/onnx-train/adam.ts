@@ -10,7 +10,7 @@
 // are plain and the loop below runs, rounding every operation to float32 with Math.fround, which gives
 // the kernel's bits exactly.
 import type { AdamSettings, AdamState } from '../train/adam'
-import { KernelArena } from '../simd/kernels'
+import { KernelArena, paddedFloats } from '../simd/kernels'
 
 type Tensors = Record<string, Float32Array>
 
@@ -58,8 +58,8 @@ export class ArrayAdam {
   ) {
     const sizes = Object.entries(initial).map(([name, p]) => [name, p.length] as const)
     const total = sizes.reduce((t, [, n]) => t + n, 0)
-    // A multiple of four: the kernel works four floats at a time; the padding is never read back.
-    const n = Math.ceil(total / 4) * 4
+    // The kernel's length (four floats at a time); the padding is never read back.
+    const n = paddedFloats(total)
     const roles = withAverage ? 5 : 4
     this.arena = simd ? KernelArena.forArrays(new Array<number>(roles).fill(n)) : null
     const alloc = (): Float32Array => (this.arena ? this.arena.alloc(n) : new Float32Array(n))

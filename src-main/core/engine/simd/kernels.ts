@@ -40,8 +40,11 @@ function kernelModule(): WasmModule | null {
   return compiled
 }
 
-/** Floats rounded up to whole 16-byte blocks, so every array starts aligned and holds an even count. */
-function paddedFloats(n: number): number {
+/**
+ * n floats rounded up to whole 16-byte blocks: the length every kernel works on (Adam four floats at a
+ * time, the steps two), and the room alloc() gives an array, so arrays start aligned.
+ */
+export function paddedFloats(n: number): number {
   return Math.ceil(n / 4) * 4
 }
 
@@ -94,11 +97,11 @@ export class KernelScratch {
   private size = -1
 
   /**
-   * `count` zeroed-or-reused arrays of n floats each (padded to an even length), and the arena holding
+   * `count` zeroed-or-reused arrays of n floats each (padded with paddedFloats), and the arena holding
    * them; null without WebAssembly SIMD. The arrays are reused by the next call.
    */
   arraysFor(n: number, count: number): { arena: KernelArena; arrays: Float32Array[] } | null {
-    const padded = n + (n % 2)
+    const padded = paddedFloats(n)
     if (this.arena === null || this.size < padded || this.arrays.length < count) {
       const arena = KernelArena.forArrays(new Array<number>(count).fill(padded))
       if (!arena) return null
