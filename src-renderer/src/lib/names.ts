@@ -14,6 +14,9 @@ export const SET_ORIGIN_WORDS: Record<ImageSet['origin'], string> = { random: 'd
  */
 export const snapshotLabel = (s: { name: string; version: number }): string => (s.name.trim() === `v${s.version}` ? s.name.trim() : `${s.name} · v${s.version}`)
 
+/** A count with its noun: "1 pair", "1,200 images". */
+export const counted = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`
+
 export const runLabel = (r: { name: string | null; number: number }): string => r.name ?? `Run ${r.number}`
 
 const METHOD_WORDS: Record<FinetuneMethodName, string> = { popalign: 'PopAlign', dpo: 'Diffusion-DPO', sft: 'SFT' }

@@ -2,6 +2,7 @@
 // their label instead of the stored a/b side, issue 10, "meaning, not ids"), what "Create all pairs"
 // did, and which old pairs compare sets of different sizes.
 import type { PairOverview } from '@shared/contract'
+import { counted } from './names'
 
 const criterionWord = { fairness: 'fairer', quality: 'better quality' } as const
 
@@ -23,15 +24,13 @@ export function pairStatus(pair: PairOverview): string {
   return pair.decisions.map((d) => decisionText(pair, d)).join(' · ')
 }
 
-const plural = (n: number, one: string, many: string): string => `${n} ${n === 1 ? one : many}`
-
 /**
  * The status line after "Create all pairs". A pair compares two sets of the same size, so a set no
  * other set of its prompt matches in size stays unpaired, and the line says so instead of leaving the
  * person to wonder why it is missing from the queue.
  */
 export function createdPairsText({ created, unpaired }: { created: number; unpaired: number }): string {
-  const made = created === 0 ? 'No new pairs: every two sets of the same prompt and size are already paired.' : `Created ${plural(created, 'pair', 'pairs')}.`
+  const made = created === 0 ? 'No new pairs: every two sets of the same prompt and size are already paired.' : `Created ${counted(created, 'pair', 'pairs')}.`
   if (unpaired === 0) return made
   const left =
     unpaired === 1

@@ -2,8 +2,7 @@
 // holds, and the one step that moves it on, so a newcomer knows where to go without opening it.
 import type { ProjectCounts } from '@shared/contract'
 import type { ProjectScreen } from './route'
-
-const counted = (n: number, one: string, many: string): string => `${n.toLocaleString('en')} ${n === 1 ? one : many}`
+import { counted } from './names'
 
 /**
  * The owner's card: "120 images · 6 sets · 3 pairs, 1 labelled". An annotator's card: their own
