@@ -1,7 +1,7 @@
 // Project cards (issue 10): the Projects screen shows what each project holds and the next step, in
 // the real built UI in Chromium against the real serve mode and its SQLite workspace.
 import { join } from 'node:path'
-import type { Page } from 'playwright'
+import type { Locator, Page } from 'playwright'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeFixtureFolder } from './fixture-folder'
 import type { ServeProcess } from './serve-process'
@@ -22,6 +22,17 @@ beforeAll(async () => {
 afterAll(() => studio?.close())
 
 const card = (name: string) => page.getByTestId('project-card').filter({ hasText: name })
+
+/** From a project card's next step to the Label screen, one decision by keyboard, and back to Projects. */
+async function labelOnePairFromCard(p: Page, projectCard: Locator, projectId: number): Promise<void> {
+  await projectCard.getByTestId('project-next-step').click()
+  await expect.poll(() => p.url()).toContain(`#/p/${projectId}/label`)
+  await expect.poll(() => p.getByRole('button', { name: /Left is fairer/ }).isEnabled()).toBe(true)
+  await p.getByTestId('set-left').locator('img').first().waitFor()
+  await p.keyboard.press('ArrowLeft')
+  await expect.poll(() => p.getByTestId('save-state').getAttribute('data-save-seq')).toBe('1')
+  await p.getByRole('link', { name: 'Projects', exact: true }).click()
+}
 
 describe('project cards', () => {
   it('show images, sets, pairs and labelled pairs, and link the next step', async () => {
@@ -45,14 +56,8 @@ describe('project cards', () => {
     expect(await importStep.getAttribute('href')).toBe(`#/p/${empty.id}/import`)
     if (process.env.PROJECT_CARDS_SCREENSHOT) await page.screenshot({ path: process.env.PROJECT_CARDS_SCREENSHOT, fullPage: true })
 
-    await card('Doctors').getByTestId('project-next-step').click()
-    await expect.poll(() => page.url()).toContain(`#/p/${doctors}/label`)
     // A decision made on the Label screen shows on the card when the user comes back.
-    await expect.poll(() => page.getByRole('button', { name: /Left is fairer/ }).isEnabled()).toBe(true)
-    await page.getByTestId('set-left').locator('img').first().waitFor()
-    await page.keyboard.press('ArrowLeft')
-    await expect.poll(() => page.getByTestId('save-state').getAttribute('data-save-seq')).toBe('1')
-    await page.getByRole('link', { name: 'Projects', exact: true }).click()
+    await labelOnePairFromCard(page, card('Doctors'), doctors)
     await expect.poll(() => card('Doctors').getByTestId('project-counts').textContent()).toBe('12 images · 4 sets · 6 pairs, 2 labelled')
     expect(await card('Doctors').getByTestId('project-next-step').textContent()).toBe('Next: Label 4 pairs →')
     expect(pageErrors).toEqual([])
@@ -74,13 +79,7 @@ describe('project cards', () => {
       await expect.poll(() => adaCard.getByTestId('project-counts').textContent()).toBe('You: 0 of 6 pairs labelled')
       expect(await adaCard.getByTestId('project-next-step').textContent()).toBe('Next: Label 6 pairs →')
 
-      await adaCard.getByTestId('project-next-step').click()
-      await expect.poll(() => annotator.url()).toContain(`#/p/${doctors}/label`)
-      await expect.poll(() => annotator.getByRole('button', { name: /Left is fairer/ }).isEnabled()).toBe(true)
-      await annotator.getByTestId('set-left').locator('img').first().waitFor()
-      await annotator.keyboard.press('ArrowLeft')
-      await expect.poll(() => annotator.getByTestId('save-state').getAttribute('data-save-seq')).toBe('1')
-      await annotator.getByRole('link', { name: 'Projects', exact: true }).click()
+      await labelOnePairFromCard(annotator, adaCard, doctors)
       await expect.poll(() => adaCard.getByTestId('project-counts').textContent()).toBe('You: 1 of 6 pairs labelled')
       expect(await adaCard.getByTestId('project-next-step').textContent()).toBe('Next: Label 5 pairs →')
       if (process.env.ANNOTATOR_CARD_SCREENSHOT) await annotator.screenshot({ path: process.env.ANNOTATOR_CARD_SCREENSHOT, fullPage: true })
