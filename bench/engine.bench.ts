@@ -4,7 +4,8 @@
 //      default engine (onnxruntime-node, engine/onnx-train) beside tfjs and the PyTorch peer
 //      (bench/torch_peer.py, skipped with a line when no Python with torch is found), interleaved over
 //      rounds (each round starting with the next engine; every turn one untimed step, then timed warm
-//      ones), with median times and median per-round ratios;
+//      ones), with median times and median per-round ratios; every engine draws its batches from the
+//      same kind of in-memory pool of examples (bench/memory-data.ts);
 //   3. sampling images/s (10-step DDIM, no guidance, batch 64) through tfjs, onnxruntime-node and the
 //      peer, the last two interleaved over rounds.
 // Every figure line carries the 1-minute load: other work slows the engines unequally (PyTorch's
@@ -20,6 +21,7 @@ import { ditParameters, patchDim, tokenCount, type DiTConfig } from '../src-main
 import { createTfjsDenoiser, initDiTParams } from '../src-main/core/engine/model/dit-tf'
 import { Trainer } from '../src-main/core/engine/train/trainer'
 import { toyDataSource } from '../src-main/core/engine/train/toy-source'
+import { BENCH_POOL, inMemoryData } from './memory-data'
 import { OrtTrainer } from '../src-main/core/engine/onnx-train/trainer'
 import { sampleLoop } from '../src-main/core/engine/diffusion/sample-loop'
 import { makeSchedule } from '../src-main/core/engine/diffusion/schedule'
@@ -122,7 +124,7 @@ async function main(): Promise<void> {
   const config = trainConfig.model
   const { tf, info } = await loadTf()
   const peer = await TorchPeer.open(values.python)
-  const data = toyDataSource(config)
+  const data = inMemoryData(toyDataSource(config), config)
   const ort = await OrtTrainer.create(trainConfig, data)
   console.log(`default training engine: ${ort.description}; reference: ${describeBackend(info)}`)
   for (const s of info.skipped) console.log(`  (skipped ${s.package}: ${s.reason})`)
@@ -140,22 +142,23 @@ async function main(): Promise<void> {
 
   // Training step, interleaved: each round times 3 steps of every engine in turn.
   const tfjs = new Trainer(tf, trainConfig, data)
-  if (typeof peer !== 'string') await peer.ask({ cmd: 'init', config, batch: BATCH, threads: TORCH_THREADS })
+  if (typeof peer !== 'string') await peer.ask({ cmd: 'init', config, batch: BATCH, threads: TORCH_THREADS, pool: BENCH_POOL })
   for (let i = 0; i < 2; i++) {
     tfjs.trainStep()
     await ort.trainStep()
   }
   if (typeof peer !== 'string') await peer.ask({ cmd: 'train', steps: 2 })
   const loadStart = load()
-  const rows: { ort: number; tfjs: number; torch: number | null; draw: number }[] = []
+  const rows: { ort: number; tfjs: number; torch: number | null; draw: number; torchDraw: number | null }[] = []
   for (let r = 0; r < rounds; r++) {
-    const [o, t, p] = await inRotation<number | null>(r, [
+    const [o, t, p] = await inRotation<number | { step: number; draw: number } | null>(r, [
       () => timeWarmTurn(3, () => ort.trainStep()),
       () => timeWarmTurn(3, () => tfjs.trainStep()),
       async () => (typeof peer === 'string' ? null : peerWarmTurn(peer, 3))
     ])
     const draw = await timeWarmTurn(3, () => ort.nextBatch())
-    rows.push({ ort: o!, tfjs: t!, torch: p, draw })
+    const torch = p as { step: number; draw: number } | null
+    rows.push({ ort: o as number, tfjs: t as number, torch: torch?.step ?? null, draw, torchDraw: torch?.draw ?? null })
   }
   tfjs.dispose()
   await ort.dispose()
@@ -165,7 +168,7 @@ async function main(): Promise<void> {
   const vsTorch = torchMs === null ? null : median(rows.map((r) => r.ort / r.torch!))
   console.log(
     `training step B=${BATCH}: onnxruntime ${ortMs.toFixed(1)} ms (of which drawing the batch ${median(rows.map((r) => r.draw)).toFixed(1)} ms; ${(stepFlops / ortMs / 1e6).toFixed(1)} GFLOP/s effective), ` +
-      `tfjs ${median(rows.map((r) => r.tfjs)).toFixed(1)} ms, PyTorch ${fmt(torchMs, 1)} ms | median ratios: onnxruntime/PyTorch ${fmt(vsTorch)}x (target <= ${values.config === 'large' ? '0.7' : '0.8'}x), ` +
+      `tfjs ${median(rows.map((r) => r.tfjs)).toFixed(1)} ms, PyTorch ${fmt(torchMs, 1)} ms (drawing ${fmt(torchMs === null ? null : median(rows.map((r) => r.torchDraw!)), 1)} ms) | median ratios: onnxruntime/PyTorch ${fmt(vsTorch)}x (target <= ${values.config === 'large' ? '0.7' : '0.8'}x), ` +
       `onnxruntime/tfjs ${median(rows.map((r) => r.ort / r.tfjs)).toFixed(2)}x, tfjs/PyTorch ${fmt(torchMs === null ? null : median(rows.map((r) => r.tfjs / r.torch!)))}x (load ${loadStart} -> ${load()})`
   )
 

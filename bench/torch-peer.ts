@@ -67,10 +67,13 @@ export async function timeWarmTurn(steps: number, f: () => unknown): Promise<num
   return median(times)
 }
 
-/** The PyTorch peer's turn, timed like timeWarmTurn: one untimed step, then the median of `steps`. */
-export async function peerWarmTurn(peer: TorchPeer, steps: number): Promise<number> {
-  const ms = (await peer.ask({ cmd: 'train', steps: steps + 1 })).ms as number[]
-  return median(ms.slice(1))
+/**
+ * The PyTorch peer's turn, timed like timeWarmTurn: one untimed step, then the median of `steps`
+ * (`draw`: the median time of those steps spent drawing the batch).
+ */
+export async function peerWarmTurn(peer: TorchPeer, steps: number): Promise<{ step: number; draw: number }> {
+  const out = await peer.ask({ cmd: 'train', steps: steps + 1 })
+  return { step: median((out.ms as number[]).slice(1)), draw: median((out.drawMs as number[]).slice(1)) }
 }
 
 export class TorchPeer {

@@ -2,10 +2,13 @@
 
 Same architecture (adaLN-Zero DiT, LayerNorm without affine, eps 1e-6, SiLU, bag-of-words prompt
 matMul), same loss (mean over the batch of w(t)·per-sample ε-MSE) and Adam, on random data: only the
-step time is measured. Driven over stdin/stdout, one JSON object a line, so the Node bench can
-interleave it with its own engines:
-  {"cmd": "init", "config": {...DiTConfig}, "batch": 64, "threads": 2}  -> {"ok": true, "torch": "2.13.0"}
-  {"cmd": "train", "steps": 3}                                          -> {"ms": [..per step..]}
+step time is measured. A step does what the studio's step does (bench/memory-data.ts): pick B clean
+examples by index from a pool held in memory, draw timesteps, noise and condition dropout, noise the
+batch (q_sample on the cosine schedule), forward, backward, Adam. Driven over stdin/stdout, one JSON
+object a line, so the Node bench can interleave it with its own engines:
+  {"cmd": "init", "config": {...DiTConfig}, "batch": 64, "threads": 2, "pool": 1024}
+                                                -> {"ok": true, "torch": "2.13.0"}
+  {"cmd": "train", "steps": 3}                  -> {"ms": [..per step..], "drawMs": [..of which drawing..]}
   {"cmd": "sample", "batch": 64, "steps": 10, "repeats": 3}             -> {"ms": [..per run..]}
 "sample" times a full deterministic DDIM run (cosine schedule, x0 clipped to [-1, 1], no guidance) of
 `batch` images with the model's current weights under inference mode: the studio's sampling loop.
@@ -106,6 +109,22 @@ def ddim_sample(model, c, batch, steps):
     return x
 
 
+def draw_batch(s):
+    """One training batch the way the studio draws it (engine/train/batch.ts): examples, timesteps,
+    condition dropout (10 %, to the null token 0), noise, q_sample, time features, loss weights."""
+    B = s["batch"]
+    idx = torch.randint(0, s["x0_pool"].shape[0], (B,))
+    x0 = s["x0_pool"][idx]
+    cond = s["cond_pool"][idx]
+    t = torch.randint(0, s["sqrt_ab"].shape[0], (B,))
+    drop = torch.rand(B) < 0.1
+    cond[drop] = 0
+    cond[drop, 0] = 1
+    eps = torch.randn_like(x0)
+    xt = s["sqrt_ab"][t][:, None, None] * x0 + s["sqrt_1mab"][t][:, None, None] * eps
+    return xt, time_features(t, s["config"]["timeFeatures"]), cond, eps, s["w_table"][t]
+
+
 def main():
     state = {}
     for line in sys.stdin:
@@ -118,30 +137,36 @@ def main():
             T = (c["imageSize"] // c["patch"]) ** 2
             P = c["patch"] * c["patch"] * c["channels"]
             model = DiT(c)
+            N = int(msg.get("pool", 1024))
+            ab = cosine_alphas_cumprod()
             state = {
                 "config": c,
                 "model": model,
                 "opt": torch.optim.Adam(model.parameters(), lr=1e-4),
-                "xp": torch.randn(B, T, P),
-                "eps": torch.randn(B, T, P),
-                "tfeat": torch.randn(B, c["timeFeatures"]),
-                "cond": torch.nn.functional.one_hot(torch.randint(0, c["vocabSize"], (B,)), c["vocabSize"]).float(),
-                "w": torch.ones(B),
+                "batch": B,
+                "x0_pool": torch.rand(N, T, P) * 2 - 1,
+                "cond_pool": F.one_hot(torch.randint(1, c["vocabSize"], (N,)), c["vocabSize"]).float(),
+                "sqrt_ab": torch.tensor(ab).sqrt(),
+                "sqrt_1mab": (1 - torch.tensor(ab)).sqrt(),
+                "w_table": torch.ones(len(ab)),
             }
             print(json.dumps({"ok": True, "torch": torch.__version__, "threads": torch.get_num_threads()}), flush=True)
         elif msg["cmd"] == "train":
             s = state
-            times = []
+            times, draws = [], []
             for _ in range(int(msg["steps"])):
                 t0 = time.perf_counter()
+                xt, tfeat, cond, eps, w = draw_batch(s)
+                t1 = time.perf_counter()
                 s["opt"].zero_grad(set_to_none=True)
-                pred = s["model"](s["xp"], s["tfeat"], s["cond"])
-                mse = ((pred - s["eps"]) ** 2).flatten(1).mean(1)
-                loss = (mse * s["w"]).mean()
+                pred = s["model"](xt, tfeat, cond)
+                mse = ((pred - eps) ** 2).flatten(1).mean(1)
+                loss = (mse * w).mean()
                 loss.backward()
                 s["opt"].step()
                 times.append((time.perf_counter() - t0) * 1000)
-            print(json.dumps({"ms": times}), flush=True)
+                draws.append((t1 - t0) * 1000)
+            print(json.dumps({"ms": times, "drawMs": draws}), flush=True)
         elif msg["cmd"] == "sample":
             s = state
             batch = int(msg["batch"])

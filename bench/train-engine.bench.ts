@@ -5,8 +5,9 @@
 // then a few timed ones, so every engine is timed warm as it trains; the ratios are medians over rounds. Other
 // work on the machine does not slow the engines alike (PyTorch's OpenMP threads suffered most here:
 // 31 ms idle, 1-2.5 s at a load of 8 on 2 cores), so every line carries the load; compare figures
-// taken near idle. The studio's steps include drawing their batch (noise, timesteps, the toy images);
-// the peer trains on one fixed batch. Speeds are figures, never assertions.
+// taken near idle. Every engine's step includes drawing its batch from the same kind of in-memory
+// pool of examples (bench/memory-data.ts): indices, timesteps, dropout, noise, noising. Speeds are
+// figures, never assertions.
 //
 //   npm run bench:train -- [--configs base,large] [--batches 64] [--rounds 5] [--steps 3]
 //                          [--python /tmp/torchvenv/bin/python] [--torch-threads 2] [--write FILE]
@@ -17,6 +18,7 @@ import { cpus, loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { loadTf, describeBackend } from '../src-main/core/engine/tf/backend'
 import { toyDataSource } from '../src-main/core/engine/train/toy-source'
+import { BENCH_POOL, inMemoryData } from './memory-data'
 import { Trainer } from '../src-main/core/engine/train/trainer'
 import { OrtTrainer } from '../src-main/core/engine/onnx-train/trainer'
 import { describeOrtTraining } from '../src-main/core/engine/onnx-train/grad-session'
@@ -72,12 +74,12 @@ async function main(): Promise<void> {
     for (const batch of batches) {
       const config = configFor(name, batch)
       const model: DiTConfig = config.model
-      const data = toyDataSource(model)
+      const data = inMemoryData(toyDataSource(model), model)
       const tokens = batch * tokenCount(model)
       const tfjs = tokens <= TFJS_MAX_TOKENS ? new Trainer(tf, config, data) : null
       if (!tfjs) console.log(`tfjs skipped at ${name} B=${batch}: ${tokens} tokens per step, above the ${TFJS_MAX_TOKENS} its wasm heap survives`)
       const ort = await OrtTrainer.create(config, data)
-      if (typeof peer !== 'string') await peer.ask({ cmd: 'init', config: model, batch, threads: torchThreads })
+      if (typeof peer !== 'string') await peer.ask({ cmd: 'init', config: model, batch, threads: torchThreads, pool: BENCH_POOL })
       // Warm-up: first steps allocate arenas and compile kernels.
       for (let i = 0; i < 2; i++) {
         tfjs?.trainStep()
@@ -87,12 +89,12 @@ async function main(): Promise<void> {
       const perRound: { tfjs: number | null; ort: number; torch: number | null }[] = []
       const loadStart = loadavg()[0]
       for (let r = 0; r < rounds; r++) {
-        const [a, b, c] = await inRotation<number | null>(r, [
+        const [a, b, c] = await inRotation<number | { step: number } | null>(r, [
           async () => (tfjs ? await timeWarmTurn(steps, () => tfjs.trainStep()) : null),
           () => timeWarmTurn(steps, () => ort.trainStep()),
           async () => (typeof peer === 'string' ? null : peerWarmTurn(peer, steps))
         ])
-        perRound.push({ tfjs: a, ort: b!, torch: c })
+        perRound.push({ tfjs: a as number | null, ort: b as number, torch: (c as { step: number } | null)?.step ?? null })
       }
       tfjs?.dispose()
       await ort.dispose()
