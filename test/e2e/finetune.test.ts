@@ -107,9 +107,16 @@ describe('Fine-tune screen against the real serve mode', () => {
     expect(await technical.locator('tr', { hasText: 'Code version' }).textContent()).toMatch(/popalign-studio@/)
     expect(await technical.locator('tr', { hasText: 'Final normaliser Z' }).count()).toBe(1)
     if (process.env.COMPARE_SCREENSHOT) await page.screenshot({ path: process.env.COMPARE_SCREENSHOT, fullPage: true })
-    // The starting-model picker names models as the Sample screen does, with the details in a tooltip.
+    // The starting-model picker offers the run that just ended, up to its newest checkpoint, without
+    // leaving the screen; it names models as the Sample screen does, with the details in a tooltip.
     const base = page.locator('select[name=base]')
-    expect(await base.locator('option').allTextContents()).toEqual(['Base model (built in)', 'Run 1 · step 20'])
+    const newestStep = async (): Promise<string | undefined> => /newest checkpoint: step (\d+)/.exec((await page.getByText(/newest checkpoint: step \d+/).textContent()) ?? '')?.[1]
+    await expect.poll(async () => (await base.locator('option').allTextContents()).includes(`Run 2 · PopAlign · step ${await newestStep()}`)).toBe(true)
+    const starting = await base.locator('option').allTextContents()
+    expect(starting.slice(0, 1)).toEqual(['Base model (built in)'])
+    expect(starting).toContain('Run 1 · step 20')
+    expect(starting.filter((t) => t.startsWith('Run 2')).every((t) => /^Run 2 · PopAlign · step \d+$/.test(t))).toBe(true)
+    expect(starting.length).toBe(2 + starting.filter((t) => t.startsWith('Run 2')).length)
     expect(await base.locator('option').last().getAttribute('title')).toMatch(/^Model size: patch \d+, width \d+, depth \d+/)
 
     // The Sample screen's picker says which checkpoints are PopAlign fine-tunes, in words.
@@ -123,6 +130,29 @@ describe('Fine-tune screen against the real serve mode', () => {
       await model.selectOption({ label: texts.find((t) => t.startsWith('Run 2'))! })
       await page.screenshot({ path: process.env.SAMPLE_PICKER_SCREENSHOT })
     }
+
+    // The Reports screen's check boxes name the models the same way, each box reachable by those words.
+    await page.getByRole('link', { name: 'Reports', exact: true }).click()
+    const compare = page.getByRole('form', { name: 'New report' }).getByRole('group', { name: 'Compare' })
+    const runBoxes = compare.locator('label', { has: page.locator('input[value^="run:"]') })
+    await expect.poll(() => runBoxes.count()).toBe(texts.filter((t) => t.startsWith('Run ')).length)
+    const boxTexts = (await runBoxes.allTextContents()).map((t) => t.trim())
+    expect(boxTexts.filter((t) => t.startsWith('Run 2')).every((t) => /^Run 2 · PopAlign · step \d+$/.test(t))).toBe(true)
+    expect(boxTexts).toContain('Run 1 · step 20')
+    expect(await compare.getByRole('checkbox', { name: 'Run 1 · step 20', exact: true }).count()).toBe(1)
+    expect(await compare.getByRole('checkbox', { name: 'Base model (built in)', exact: true }).count()).toBe(1)
+    expect(await runBoxes.first().getAttribute('title')).toMatch(/^Model size: patch \d+, width \d+, depth \d+/)
+    if (process.env.REPORTS_PICKER_SCREENSHOT) await page.screenshot({ path: process.env.REPORTS_PICKER_SCREENSHOT, fullPage: true })
+
+    // So does the Refine screen's picker of the model a chain samples from.
+    await page.getByRole('link', { name: 'Refine', exact: true }).click()
+    const chainForm = page.getByRole('form', { name: 'Start a chain' })
+    await chainForm.locator('select[name=proposals]').selectOption({ label: 'Freshly sampled from a model' })
+    const chainModel = chainForm.locator('select[name=model]')
+    await expect.poll(() => chainModel.locator('option').allTextContents()).toEqual(texts)
+    expect(await chainModel.locator('option:checked').textContent()).toMatch(/^Run 2 · PopAlign · step \d+$/)
+    expect(await chainModel.locator('option').last().getAttribute('title')).toMatch(/^Model size: patch \d+, width \d+, depth \d+/)
+    if (process.env.REFINE_PICKER_SCREENSHOT) await page.screenshot({ path: process.env.REFINE_PICKER_SCREENSHOT })
     expect(pageErrors).toEqual([])
   })
 })

@@ -188,7 +188,7 @@ describe('the first hour, against the real serve mode', () => {
     await form.locator('select[name=proposals]').selectOption({ label: 'Freshly sampled from a model' })
     // The model offered first is this project's newest checkpoint, grouped apart from the built-in one.
     const model = form.locator('select[name=model]')
-    await expect.poll(() => model.locator('option:checked').textContent()).toMatch(/^Run 1 · step 20$/)
+    await expect.poll(() => model.locator('option:checked').textContent()).toMatch(/^Run 1 · PopAlign · step 20$/)
     expect(await model.locator('optgroup').evaluateAll((groups) => groups.map((g) => g.getAttribute('label')))).toEqual(['This project', 'Built in'])
     await form.getByLabel('Sampling steps').fill('10')
     await form.getByLabel('Seed').fill('3')

@@ -49,7 +49,7 @@ const DISTINGUISHERS: ReadonlyArray<(m: ModelEntry) => string> = [
 ]
 
 /**
- * How a picker (Sample, Train) offers each model, by id: its name in words, e.g. "Base model (built in)"
+ * How every model picker offers each model, by id: its name in words, e.g. "Base model (built in)"
  * or "Run 3 · PopAlign · step 200". Only where two entries would read the same does a name gain what
  * differs between them ("loss weighting 1/√SNR"); the full technical detail is modelDetails, for a tooltip.
  */
