@@ -112,6 +112,19 @@ describe('a connection cut mid-decision', () => {
     const before = sent.length
     await context.setOffline(true)
     try {
+      // setOffline returns once the browser process has the order, which reaches Chromium's network
+      // stack by a separate message: a request sent in between would still reach the studio (saved
+      // at once, never resent). Press only once the page's own requests fail, as the decision's will.
+      await expect
+        .poll(() =>
+          page.evaluate(() =>
+            fetch(`/?offline-probe=${Date.now()}`, { cache: 'no-store' }).then(
+              () => 'online',
+              () => 'offline'
+            )
+          )
+        )
+        .toBe('offline')
       await page.keyboard.press('=')
       // The UI says the decision is not stored yet and is being resent; keys are ignored meanwhile.
       await page.getByTestId('resending').waitFor({ timeout: 10_000 })
