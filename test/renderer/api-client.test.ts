@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest'
-import { createElectronClient, createServeClient, CSRF_HEADER } from '../../src-renderer/src/lib/api'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterEach, describe, expect, it } from 'vitest'
+import { createElectronClient, createServeClient, CSRF_HEADER, isUnanswered } from '../../src-renderer/src/lib/api'
+import { sendUntilAnswered } from '../../src-renderer/src/lib/resend'
 import type { ApiEvent, WindowApi } from '@shared/window-api'
 
 function jsonResponse(status: number, body: unknown): Response {
@@ -84,6 +87,57 @@ describe('serve-mode client', () => {
     const client = createServeClient({ origin: 'http://h', fetch: globalThis.fetch })
     expect(client.imageUrl(42, 'thumb')).toBe('/img/42?variant=thumb')
   })
+})
+
+describe('serve-mode client on a connection that never answers', () => {
+  let server: Server | null = null
+  afterEach(() => {
+    server?.closeAllConnections()
+    server?.close()
+    server = null
+  })
+
+  /** A real HTTP studio that answers the session handshake and hands every POST to `onPost`. */
+  async function studio(onPost: (req: IncomingMessage, res: ServerResponse, body: string) => void): Promise<string> {
+    server = createServer((req, res) => {
+      if (req.url === '/api/session') return void res.end(JSON.stringify({ csrfToken: 't' }))
+      let body = ''
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      req.on('end', () => onPost(req, res, body))
+    })
+    await new Promise<void>((done) => server!.listen(0, '127.0.0.1', done))
+    return `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  }
+
+  const decision = { pairId: 1, criterion: 'fairness', choice: 'a', shownLeft: 'a', responseMs: 900, idempotencyKey: 'key-1' } as const
+
+  it('gives up after the timeout with an unanswered error, and closes the request', async () => {
+    let closed = false
+    const origin = await studio((req) => req.socket.on('close', () => (closed = true))) // never answers
+    const client = createServeClient({ origin, fetch: globalThis.fetch })
+    const started = Date.now()
+    const r = await client.call('label.judge', decision, { timeoutMs: 300 })
+    expect(Date.now() - started).toBeLessThan(3000)
+    expect(r.ok).toBe(false)
+    if (r.ok) return
+    expect(isUnanswered(r.error)).toBe(true)
+    expect(r.error.message).toBe('label.judge: the studio did not answer within 0.3 s')
+    await expect.poll(() => closed, { timeout: 2000 }).toBe(true)
+  }, 10_000)
+
+  it('resends a decision whose first copy hung, with the same key, and takes the answer to the second', async () => {
+    const bodies: string[] = []
+    const origin = await studio((_req, res, body) => {
+      bodies.push(body)
+      if (bodies.length === 1) return // the first copy hangs
+      res.setHeader('content-type', 'application/json')
+      res.end(JSON.stringify({ ok: true, value: { stored: bodies.length } }))
+    })
+    const client = createServeClient({ origin, fetch: globalThis.fetch })
+    const r = await sendUntilAnswered(() => client.call('label.judge', decision, { timeoutMs: 300 }), { delaysMs: [10] })
+    expect(r).toEqual({ ok: true, value: { stored: 2 } })
+    expect(bodies.map((b) => JSON.parse(b))).toEqual([decision, decision])
+  }, 10_000)
 })
 
 describe('electron client', () => {

@@ -2,7 +2,8 @@
 // idempotency key that survives a retry, and the next pair only appears once the server acknowledged.
 import { describe, expect, it } from 'vitest'
 import type { Input, MethodName, PairTask, Result } from '@shared/contract'
-import type { ApiClient } from '../../src-renderer/src/lib/api'
+import type { ApiClient, CallOptions } from '../../src-renderer/src/lib/api'
+import { DECISION_TIMEOUT_MS } from '../../src-renderer/src/lib/resend'
 import { LabelSession } from '../../src-renderer/src/lib/stores/label-session.svelte'
 
 function task(pairId: number, shownLeft: 'a' | 'b', done: number): PairTask {
@@ -18,7 +19,7 @@ function task(pairId: number, shownLeft: 'a' | 'b', done: number): PairTask {
 }
 
 class ScriptedApi {
-  calls: Array<{ method: MethodName; input: unknown }> = []
+  calls: Array<{ method: MethodName; input: unknown; options?: CallOptions }> = []
   queue: PairTask[] = [task(1, 'b', 0), task(2, 'a', 1), task(3, 'a', 2)]
   judged: Array<Input<'label.judge'>> = []
   failNextJudge: string | null = null
@@ -26,8 +27,8 @@ class ScriptedApi {
     transport: 'serve',
     imageUrl: () => '',
     onEvent: () => () => {},
-    call: (async (method: MethodName, input: unknown): Promise<Result<unknown>> => {
-      this.calls.push({ method, input })
+    call: (async (method: MethodName, input: unknown, options?: CallOptions): Promise<Result<unknown>> => {
+      this.calls.push({ method, input, options })
       const progress = { done: this.judged.length, total: 3 }
       switch (method) {
         case 'label.next':
@@ -94,6 +95,8 @@ describe('LabelSession', () => {
     ])
     expect(api.judged.map((j) => j.idempotencyKey)).toEqual(['key-1', 'key-2', 'key-3'])
     expect(api.judged.every((j) => j.responseMs === 250)).toBe(true)
+    // A copy lost on a dead connection stops waiting and is resent (api-client tests the timeout itself).
+    expect(api.calls.filter((c) => c.method === 'label.judge').map((c) => c.options)).toEqual(Array(3).fill({ timeoutMs: DECISION_TIMEOUT_MS }))
     expect(s.finished).toBe(true)
     expect(s.progress).toEqual({ done: 3, total: 3 })
     expect(s.save).toEqual({ kind: 'saved', seq: 3 })

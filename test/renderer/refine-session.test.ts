@@ -3,15 +3,16 @@
 // automatic judge runs in batches until a person is needed.
 import { describe, expect, it } from 'vitest'
 import type { McmcChain, MethodName, Result } from '@shared/contract'
-import type { ApiClient } from '../../src-renderer/src/lib/api'
+import type { ApiClient, CallOptions } from '../../src-renderer/src/lib/api'
 import { unansweredError } from '../../src-renderer/src/lib/api'
+import { DECISION_TIMEOUT_MS } from '../../src-renderer/src/lib/resend'
 import { RefineSession } from '../../src-renderer/src/lib/stores/refine-session.svelte'
 import { mcmcChain } from './mcmc-chain'
 
 const chain = mcmcChain
 
 class Scripted {
-  calls: Array<{ method: MethodName; input: Record<string, unknown> }> = []
+  calls: Array<{ method: MethodName; input: Record<string, unknown>; options?: CallOptions }> = []
   current = chain()
   decideResults: Array<Result<McmcChain>> = []
   autoResults: Array<Result<{ chain: McmcChain; decided: number; needsHuman: boolean }>> = []
@@ -19,8 +20,8 @@ class Scripted {
     transport: 'serve',
     imageUrl: () => '',
     onEvent: () => () => {},
-    call: (async (method: MethodName, input: Record<string, unknown>): Promise<Result<unknown>> => {
-      this.calls.push({ method, input })
+    call: (async (method: MethodName, input: Record<string, unknown>, options?: CallOptions): Promise<Result<unknown>> => {
+      this.calls.push({ method, input, options })
       switch (method) {
         case 'mcmc.get':
           return { ok: true, value: { ...this.current, tally: input.tally ? [{ axis: 'shape', counts: [{ cls: 'round', count: 3 }], unseen: 0 }] : null } }
@@ -52,6 +53,8 @@ describe('RefineSession', () => {
       { chainId: 1, decision: 'accept', step: 0, idempotencyKey: 'key-1-xxxxxxxx' },
       { chainId: 1, decision: 'accept', step: 0, idempotencyKey: 'key-1-xxxxxxxx' }
     ])
+    // Each copy stops waiting on a dead connection, so it is resent (api-client tests the timeout itself).
+    expect(api.calls.filter((c) => c.method === 'mcmc.decide').map((c) => c.options)).toEqual([{ timeoutMs: DECISION_TIMEOUT_MS }, { timeoutMs: DECISION_TIMEOUT_MS }])
     expect(s.save).toEqual({ kind: 'saved', seq: 1 })
     expect(s.chain?.step).toBe(1)
     expect(s.announcement).toContain('Accepted. Saved. Step 1, acceptance rate 100%')

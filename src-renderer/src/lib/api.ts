@@ -5,8 +5,19 @@
 import type { ApiError, EventName, EventPayload, ImageVariant, Input, MethodName, Output, Result } from '@shared/contract'
 import type { WindowApi } from '@shared/window-api'
 
+/** How one call is made. */
+export interface CallOptions {
+  /**
+   * Serve mode: stop waiting after this many ms and answer as unanswered, so that the call is resent.
+   * Only for calls safe to send twice (decisions carry an idempotency key): a request on a connection
+   * that died without closing (Wi-Fi gone mid-request) would otherwise wait for minutes on the OS.
+   * Electron's IPC does not cross a network and ignores it.
+   */
+  timeoutMs?: number
+}
+
 export interface ApiClient {
-  call<M extends MethodName>(method: M, input: Input<M>): Promise<Result<Output<M>>>
+  call<M extends MethodName>(method: M, input: Input<M>, options?: CallOptions): Promise<Result<Output<M>>>
   /** Subscribes to one server event; returns the unsubscribe function. */
   onEvent<E extends EventName>(name: E, handler: (payload: EventPayload<E>) => void): () => void
   imageUrl(imageId: number, variant: ImageVariant): string
@@ -131,21 +142,24 @@ export function createServeClient(env: ServeEnvironment): ApiClient {
     return csrf
   }
 
-  const post = async (method: string, input: unknown, token: string): Promise<Response> =>
+  const post = async (method: string, input: unknown, token: string, signal?: AbortSignal): Promise<Response> =>
     env.fetch(new URL(`/api/${method}`, env.origin), {
       method: 'POST',
       credentials: 'same-origin',
       headers: { 'content-type': 'application/json', [CSRF_HEADER]: token },
-      body: JSON.stringify(input ?? {})
+      body: JSON.stringify(input ?? {}),
+      signal
     })
 
-  const call = async (method: string, input: unknown): Promise<Result<unknown>> => {
+  const call = async (method: string, input: unknown, options: CallOptions = {}): Promise<Result<unknown>> => {
+    // Covers the request and the reading of its answer; aborting also frees the browser's connection.
+    const signal = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs)
     try {
-      let res = await post(method, input, await csrfToken())
+      let res = await post(method, input, await csrfToken(), signal)
       if (res.status === 403 || res.status === 401) {
         // The CSRF token may have been rotated by a server restart: fetch it once more and retry.
         csrf = null
-        res = await post(method, input, await csrfToken())
+        res = await post(method, input, await csrfToken(), signal)
       }
       const text = await res.text()
       let body: unknown
@@ -159,6 +173,7 @@ export function createServeClient(env: ServeEnvironment): ApiClient {
     } catch (err) {
       // A refused session is an answer (resending will not help); anything else never reached us.
       if (err instanceof SessionRefused) return err.answer ? { ok: false, error: err.answer } : transportError(`${method}: ${err.message}`)
+      if (signal?.aborted) return unansweredError(`${method}: the studio did not answer within ${(options.timeoutMs ?? 0) / 1000} s`)
       return unansweredError(`${method}: ${errorText(err)}`)
     }
   }

@@ -4,6 +4,12 @@
 import type { ApiError, Result } from '@shared/contract'
 import { isUnanswered } from './api'
 
+/**
+ * How long one copy of a decision may go unanswered before it counts as lost and is resent (same
+ * key). The studio stores a decision in milliseconds; this only ends waits on a dead connection.
+ */
+export const DECISION_TIMEOUT_MS = 15_000
+
 /** Waits before each resend: short at first (a blip), then every few seconds (a restart). */
 export const RESEND_DELAYS_MS: readonly number[] = [300, 700, 1500, 2000, 3000, 3000, 3000, 3000]
 

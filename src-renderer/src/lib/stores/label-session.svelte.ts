@@ -5,7 +5,7 @@ import type { Criterion, Input, PairTask, Progress } from '@shared/contract'
 import type { ApiClient } from '../api'
 import { labelActionForKey, type KeyLike, type ScreenChoice } from '../label-keys'
 import { choiceForScreen, describeChoice } from '../sides'
-import { sendUntilAnswered, type ResendOptions } from '../resend'
+import { DECISION_TIMEOUT_MS, sendUntilAnswered, type ResendOptions } from '../resend'
 import { userMessage } from '../errors/wording'
 
 export type SaveState =
@@ -138,7 +138,7 @@ export class LabelSession {
     if (!input || !choice) return
     this.save = { kind: 'saving' }
     // The same input, key included, goes out each time: the server stores the decision once.
-    const result = await sendUntilAnswered(() => this.api.call('label.judge', input), {
+    const result = await sendUntilAnswered(() => this.api.call('label.judge', input, { timeoutMs: DECISION_TIMEOUT_MS }), {
       ...this.resend,
       cancelled: () => this.disposed,
       onResend: (attempt) => {

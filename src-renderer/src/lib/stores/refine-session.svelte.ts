@@ -4,7 +4,7 @@
 // has acknowledged it: a resend after a lost answer is stored once, a stale one is refused.
 import type { McmcChain, McmcDecision, McmcLogEntry } from '@shared/contract'
 import type { ApiClient } from '../api'
-import { sendUntilAnswered, type ResendOptions } from '../resend'
+import { DECISION_TIMEOUT_MS, sendUntilAnswered, type ResendOptions } from '../resend'
 import { percent } from '../refine/swap'
 import type { SaveState } from './label-session.svelte'
 import { userMessage } from '../errors/wording'
@@ -162,7 +162,7 @@ export class RefineSession {
     const input = this.pending
     if (!input) return
     this.save = { kind: 'saving' }
-    const result = await sendUntilAnswered(() => this.api.call('mcmc.decide', input), {
+    const result = await sendUntilAnswered(() => this.api.call('mcmc.decide', input, { timeoutMs: DECISION_TIMEOUT_MS }), {
       ...this.resend,
       cancelled: () => this.disposed,
       onResend: (attempt) => {
