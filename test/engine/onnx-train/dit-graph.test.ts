@@ -9,6 +9,7 @@ import { ditParameters, patchDim, tokenCount } from '../../../src-main/core/engi
 import { perSampleMse, weightedMeanLoss } from '../../../src-main/core/engine/train/trainer'
 import type { PreparedBatch } from '../../../src-main/core/engine/train/batch'
 import { buildTrainingGraph } from '../../../src-main/core/engine/onnx-train/dit-graph'
+import { FOLD_BIAS_MIN_ROWS } from '../../../src-main/core/engine/onnx-train/autodiff'
 import { OrtGradSession, type GraphBatch } from '../../../src-main/core/engine/onnx-train/grad-session'
 import { evaluateObjective } from '../../../src-main/core/training/finetune/objective'
 import { seededRandom } from '../../../src-main/core/random/rng'
@@ -47,64 +48,87 @@ describe('DiT training graph on onnxruntime', () => {
     expect(out.loss).toBeCloseTo(mse.reduce((a, v) => a + v, 0) / B, 4)
   })
 
-  it('every parameter gradient matches the tfjs engine to 1e-4 (float32)', async () => {
-    const { tf } = await loadTf({ preferWasm: true })
-    const params = randomParams(smallConfig, 7)
-    const b = makeBatch(8)
-    const model = new DiTModel(tf, smallConfig, params)
-    const vars = [...model.params.values()]
-    const { value, grads } = tf.variableGrads(() => weightedMeanLoss(perSampleMse(tf, model, prepared(b)), prepared(b), tf), vars)
-    const tfLoss = value.dataSync()[0]
-    const tfGrads: Record<string, Float32Array> = {}
-    let i = 0
-    for (const name of model.params.keys()) tfGrads[name] = grads[vars[i++].name].dataSync() as Float32Array
-    const s = await OrtGradSession.create(smallConfig, B, { kind: 'linear' }, { threads: 1 })
-    const out = await s.run(params, b, { coef: b.weights.map((w) => w / B) })
-    await s.dispose()
-    expect(out.loss).toBeCloseTo(tfLoss, 5)
-    let worst = 0
-    for (const spec of ditParameters(smallConfig)) {
-      const err = maxRelError(out.grads[spec.name], tfGrads[spec.name])
-      worst = Math.max(worst, err)
-      expect(err, spec.name).toBeLessThan(1e-4)
-    }
-    expect(worst).toBeGreaterThan(0) // two engines never agree to the last bit; equality would mean a shared path
-    value.dispose()
-    tf.dispose(Object.values(grads))
-    model.dispose()
-  })
-
-  it('float64 graph: gradients agree with central differences on sampled coordinates of every tensor', async () => {
-    const params = randomParams(smallConfig, 11)
-    const b = makeBatch(12)
-    const s = await session(buildTrainingGraph(smallConfig, B, { kind: 'linear' }, 'float64'))
-    const f64 = (a: Float32Array) => Float64Array.from(a)
-    const feeds: Record<string, { data: Float64Array; dims: readonly number[] }> = {}
-    for (const spec of ditParameters(smallConfig)) feeds[spec.name] = { data: f64(params[spec.name]), dims: spec.shape }
+  /** Graph feeds for a batch: the parameters and the batch, in the graph's precision. */
+  function graphFeeds(
+    params: Record<string, Float32Array>,
+    b: ReturnType<typeof makeBatch>,
+    precision: 'float32' | 'float64'
+  ): Record<string, { data: Float32Array | Float64Array; dims: readonly number[] }> {
+    const cast = (a: Float32Array) => (precision === 'float64' ? Float64Array.from(a) : a.slice())
+    const feeds: Record<string, { data: Float32Array | Float64Array; dims: readonly number[] }> = {}
+    for (const spec of ditParameters(smallConfig)) feeds[spec.name] = { data: cast(params[spec.name]), dims: spec.shape }
     const T = tokenCount(smallConfig)
     const P = patchDim(smallConfig)
-    feeds.xp = { data: f64(b.xp), dims: [B, T, P] }
-    feeds.eps = { data: f64(b.eps), dims: [B, T, P] }
-    feeds.tfeat = { data: f64(b.tfeat), dims: [B, smallConfig.timeFeatures] }
-    feeds.cond = { data: f64(b.cond), dims: [B, smallConfig.vocabSize] }
-    feeds.coef = { data: f64(b.weights.map((w) => w / B)), dims: [B] }
-    const base = await run(s, feeds)
-    const r = seededRandom(5)
-    const h = 1e-6
-    let maxDiff = 0
-    let maxRef = 0
-    for (const spec of ditParameters(smallConfig)) {
-      const values = feeds[spec.name].data
-      for (let k = 0; k < 2; k++) {
-        const i = Math.floor(r() * values.length)
-        const numeric = await centralDifference(s, feeds, values, i, h)
-        maxDiff = Math.max(maxDiff, Math.abs(base[`grad.${spec.name}`][i] - numeric))
-        maxRef = Math.max(maxRef, Math.abs(numeric))
+    feeds.xp = { data: cast(b.xp), dims: [B, T, P] }
+    feeds.eps = { data: cast(b.eps), dims: [B, T, P] }
+    feeds.tfeat = { data: cast(b.tfeat), dims: [B, smallConfig.timeFeatures] }
+    feeds.cond = { data: cast(b.cond), dims: [B, smallConfig.vocabSize] }
+    feeds.coef = { data: cast(b.weights.map((w) => w / B)), dims: [B] }
+    return feeds
+  }
+
+  // Both layouts of a linear layer: the bias as Gemm's own input (small graphs) and folded into the
+  // weight against a ones column (FOLD_BIAS_MIN_ROWS, forced here from the first row).
+  for (const [layout, foldFromRows] of [
+    ['bias as Gemm input', FOLD_BIAS_MIN_ROWS],
+    ['bias folded into the weight', 1]
+  ] as const) {
+    it(`every parameter gradient matches the tfjs engine to 1e-4 (float32; ${layout})`, async () => {
+      const { tf } = await loadTf({ preferWasm: true })
+      const params = randomParams(smallConfig, 7)
+      const b = makeBatch(8)
+      const model = new DiTModel(tf, smallConfig, params)
+      const vars = [...model.params.values()]
+      const { value, grads } = tf.variableGrads(() => weightedMeanLoss(perSampleMse(tf, model, prepared(b)), prepared(b), tf), vars)
+      const tfLoss = value.dataSync()[0]
+      const tfGrads: Record<string, Float32Array> = {}
+      let i = 0
+      for (const name of model.params.keys()) tfGrads[name] = grads[vars[i++].name].dataSync() as Float32Array
+      const s = await session(buildTrainingGraph(smallConfig, B, { kind: 'linear' }, 'float32', foldFromRows))
+      const out = await run(s, graphFeeds(params, b, 'float32'))
+      await s.release()
+      expect(out.loss[0]).toBeCloseTo(tfLoss, 5)
+      let worst = 0
+      for (const spec of ditParameters(smallConfig)) {
+        const err = maxRelError(Float32Array.from(out[`grad.${spec.name}`]), tfGrads[spec.name])
+        worst = Math.max(worst, err)
+        expect(err, spec.name).toBeLessThan(1e-4)
       }
-    }
-    await s.release()
-    expect(maxRef).toBeGreaterThan(0)
-    expect(maxDiff / maxRef).toBeLessThan(1e-5)
+      expect(worst).toBeGreaterThan(0) // two engines never agree to the last bit; equality would mean a shared path
+      value.dispose()
+      tf.dispose(Object.values(grads))
+      model.dispose()
+    })
+
+    it(`float64 graph: gradients agree with central differences on sampled coordinates of every tensor (${layout})`, async () => {
+      const params = randomParams(smallConfig, 11)
+      const b = makeBatch(12)
+      const s = await session(buildTrainingGraph(smallConfig, B, { kind: 'linear' }, 'float64', foldFromRows))
+      const feeds = graphFeeds(params, b, 'float64') as Record<string, { data: Float64Array; dims: readonly number[] }>
+      const base = await run(s, feeds)
+      const r = seededRandom(5)
+      const h = 1e-6
+      let maxDiff = 0
+      let maxRef = 0
+      for (const spec of ditParameters(smallConfig)) {
+        const values = feeds[spec.name].data
+        for (let k = 0; k < 2; k++) {
+          const i = Math.floor(r() * values.length)
+          const numeric = await centralDifference(s, feeds, values, i, h)
+          maxDiff = Math.max(maxDiff, Math.abs(base[`grad.${spec.name}`][i] - numeric))
+          maxRef = Math.max(maxRef, Math.abs(numeric))
+        }
+      }
+      await s.release()
+      expect(maxRef).toBeGreaterThan(0)
+      expect(maxDiff / maxRef).toBeLessThan(1e-5)
+    })
+  }
+
+  it('the folded layout is used where it pays: a Concat per folded layer, none on small graphs', () => {
+    const count = (bytes: Uint8Array) => Buffer.from(bytes).toString('latin1').split('\x06Concat').length - 1
+    expect(count(buildTrainingGraph(smallConfig, B, { kind: 'linear' }))).toBe(count(buildTrainingGraph(smallConfig, B, { kind: 'linear' }, 'float32', Number.POSITIVE_INFINITY)))
+    expect(count(buildTrainingGraph(smallConfig, B, { kind: 'linear' }, 'float32', 1))).toBeGreaterThan(count(buildTrainingGraph(smallConfig, B, { kind: 'linear' })))
   })
 
   for (const method of ['popalign', 'dpo'] as const) {

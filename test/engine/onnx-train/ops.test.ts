@@ -10,6 +10,7 @@ const cases: Record<string, OpCase> = {
   'MatMul batched (attention) with batch broadcast': { params: { a: [2, 3, 3, 4], b: [1, 3, 4, 2] }, build: (d, p) => d.matmul(p.a, p.b) },
   Gemm: { params: { a: [3, 4], b: [4, 5], c: [5] }, build: (d, p) => d.gemm(p.a, p.b, p.c) },
   'linear on rank 3': { params: { x: [2, 3, 4], w: [4, 6], b: [6] }, build: (d, p) => d.linear(p.x, p.w, p.b) },
+  'Gemm with the bias folded into the weight': { params: { a: [3, 4], b: [4, 9], c: [9] }, build: (d, p) => d.gemmFoldedBias(p.a, p.b, p.c) },
   'Add with broadcasting': { params: { a: [2, 3, 4], b: [3, 1] }, build: (d, p) => d.add(p.a, p.b) },
   'Sub with broadcasting': { params: { a: [4], b: [2, 3, 4] }, build: (d, p) => d.sub(p.a, p.b) },
   'Mul with broadcasting': { params: { a: [2, 1, 4], b: [3, 1] }, build: (d, p) => d.mul(p.a, p.b) },

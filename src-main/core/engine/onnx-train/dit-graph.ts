@@ -14,7 +14,7 @@
 // which is engine/losses written as graph ops (the tests compare the two).
 
 import { ditParameters, patchDim, tokenCount, validateDiTConfig, type DiTConfig } from '../model/dit-spec'
-import { DiffGraph, type Precision } from './autodiff'
+import { DiffGraph, FOLD_BIAS_MIN_ROWS, type Precision } from './autodiff'
 
 const LN_EPS = 1e-6
 
@@ -67,10 +67,10 @@ interface Declared {
 }
 
 /** Declares parameters and the batch, and emits the per-sample ε-MSE [B]. */
-function declare(name: string, config: DiTConfig, batch: number, precision: Precision, trainable: boolean): Declared {
+function declare(name: string, config: DiTConfig, batch: number, precision: Precision, trainable: boolean, foldBiasFromRows = FOLD_BIAS_MIN_ROWS): Declared {
   validateDiTConfig(config)
   if (!Number.isInteger(batch) || batch <= 0) throw new Error(`training graph: batch must be a positive integer, got ${batch}`)
-  const d = new DiffGraph(name, precision)
+  const d = new DiffGraph(name, precision, foldBiasFromRows)
   const w: Record<string, string> = {}
   for (const s of ditParameters(config)) w[s.name] = trainable ? d.param(s.name, s.shape) : d.input(s.name, s.shape)
   const T = tokenCount(config)
@@ -104,9 +104,12 @@ function headLoss(d: DiffGraph, mse: string, B: number, head: LossHead): string 
   return d.reduceMean(d.softplus(d.neg(u)), [0])
 }
 
-/** Training graph: outputs "loss" (scalar), "mse" [B] and "grad.<name>" for every parameter. */
-export function buildTrainingGraph(config: DiTConfig, batch: number, head: LossHead, precision: Precision = 'float32'): Uint8Array {
-  const { d, mse, B } = declare('dit_train', config, batch, precision, true)
+/**
+ * Training graph: outputs "loss" (scalar), "mse" [B] and "grad.<name>" for every parameter.
+ * `foldBiasFromRows`: see FOLD_BIAS_MIN_ROWS (autodiff.ts); the tests lower it to cover both layouts.
+ */
+export function buildTrainingGraph(config: DiTConfig, batch: number, head: LossHead, precision: Precision = 'float32', foldBiasFromRows = FOLD_BIAS_MIN_ROWS): Uint8Array {
+  const { d, mse, B } = declare('dit_train', config, batch, precision, true, foldBiasFromRows)
   const loss = headLoss(d, mse, B, head)
   d.output(loss, 'loss')
   d.output(mse, 'mse')
