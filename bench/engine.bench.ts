@@ -28,6 +28,8 @@ import { makeSchedule } from '../src-main/core/engine/diffusion/schedule'
 import { timeFeatures } from '../src-main/core/engine/model/dit-spec'
 import { benchOrtSampling, type OrtSamplingBench } from '../src-main/core/evaluation/onnx-bench'
 import { Rng } from '../src-main/core/random/rng'
+import { createDataSource } from '../src-main/core/world/world-source'
+import { BASE_DATA_OPTIONS } from '../src-main/core/evaluation/base-recipe'
 import { configFor, DEFAULT_PYTHON, inRotation, loadWarning, median, peerWarmTurn, timeWarmTurn, TorchPeer } from './torch-peer'
 
 const BATCH = 64
@@ -171,6 +173,12 @@ async function main(): Promise<void> {
       `tfjs ${median(rows.map((r) => r.tfjs)).toFixed(1)} ms, PyTorch ${fmt(torchMs, 1)} ms (drawing ${fmt(torchMs === null ? null : median(rows.map((r) => r.torchDraw!)), 1)} ms) | median ratios: onnxruntime/PyTorch ${fmt(vsTorch)}x (target <= ${values.config === 'large' ? '0.7' : '0.8'}x), ` +
       `onnxruntime/tfjs ${median(rows.map((r) => r.ort / r.tfjs)).toFixed(2)}x, tfjs/PyTorch ${fmt(torchMs === null ? null : median(rows.map((r) => r.tfjs / r.torch!)))}x (load ${loadStart} -> ${load()})`
   )
+
+  // What the in-memory pool leaves out: base training on the built-in world renders its images every step.
+  const world = createDataSource(BASE_DATA_OPTIONS, config)
+  const worldRng = new Rng(3)
+  const worldMs = await timeWarmTurn(5, () => world.sampleBatch(worldRng, BATCH))
+  console.log(`rendering a B=${BATCH} batch of the built-in world: ${worldMs.toFixed(1)} ms, added to every step of base training on it (not to the steps above)`)
 
   // Sampling.
   const sampleLoadStart = load()

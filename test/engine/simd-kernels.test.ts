@@ -62,8 +62,8 @@ describe('SIMD kernels', () => {
     const shapes: Record<string, number> = { a: 7, b: 1, c: 1000, d: 33 } // odd sizes: views straddle pairs
     const initial = Object.fromEntries(Object.entries(shapes).map(([k, n], i) => [k, awkward(n, 10 + i, 0.5).map((v) => (Number.isFinite(v) ? v : 0.25))]))
     const settings = { learningRate: 3e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 }
-    const simd = new ArrayAdam(initial, settings, true, true)
-    const loop = new ArrayAdam(initial, settings, true, false)
+    const simd = new ArrayAdam(initial, settings, { average: true })
+    const loop = new ArrayAdam(initial, settings, { average: true, simd: false })
     for (let step = 0; step < 5; step++) {
       const grads = Object.fromEntries(Object.entries(shapes).map(([k, n], i) => [k, awkward(n, 100 * step + i, 3).map((v) => (Number.isNaN(v) ? 0 : Math.max(-1e6, Math.min(1e6, v))))]))
       simd.apply(grads)
@@ -79,6 +79,29 @@ describe('SIMD kernels', () => {
     }
     // And the update did something: the weights moved.
     expect(firstDifference(simd.params.c, initial.c)).not.toBe(-1)
+  })
+
+  it('micro-batch gradients: the accumulate kernel and the plain loop agree bit for bit', () => {
+    const shapes: Record<string, number> = { a: 7, b: 1, c: 1000, d: 33 }
+    const initial = Object.fromEntries(Object.entries(shapes).map(([k, n]) => [k, new Float32Array(n)]))
+    const settings = { learningRate: 3e-3, beta1: 0.9, beta2: 0.999, eps: 1e-8 }
+    const simd = new ArrayAdam(initial, settings, { partialGradients: true })
+    const loop = new ArrayAdam(initial, settings, { partialGradients: true, simd: false })
+    for (const [i, k] of Object.keys(shapes).entries()) {
+      for (const adam of [simd, loop]) {
+        adam.grads[k].set(awkward(shapes[k], 20 + i))
+        adam.partialGrads![k].set(awkward(shapes[k], 40 + i))
+      }
+    }
+    const before = simd.grads.c.slice()
+    for (let round = 0; round < 3; round++) {
+      simd.addPartialGradients()
+      loop.addPartialGradients()
+    }
+    for (const k of Object.keys(shapes)) expect(firstDifference(simd.grads[k], loop.grads[k]), `grads ${k}`).toBe(-1)
+    // Summed, not copied: a value and its partial differ, so three additions moved it.
+    expect(simd.grads.c[3]).toBe(Math.fround(Math.fround(Math.fround(before[3] + simd.partialGrads!.c[3]) + simd.partialGrads!.c[3]) + simd.partialGrads!.c[3]))
+    expect(() => new ArrayAdam(initial, settings).addPartialGradients()).toThrow(/no partial gradients/)
   })
 
   it('Adam reads gradients written into its own buffers without a copy, and copies any others in', () => {

@@ -7,7 +7,7 @@ import { parseTrainConfig } from '../../../src-main/core/engine/train/config'
 import { toyDataSource } from '../../../src-main/core/engine/train/toy-source'
 import { Trainer } from '../../../src-main/core/engine/train/trainer'
 import { decodeTrainState, encodeTrainState } from '../../../src-main/core/engine/checkpoint/train-checkpoint'
-import { OrtTrainer } from '../../../src-main/core/engine/onnx-train/trainer'
+import { CPU_TOKENS_PER_RUN, microBatchSizes, OrtTrainer } from '../../../src-main/core/engine/onnx-train/trainer'
 import { OrtFinetuneStepper } from '../../../src-main/core/training/finetune/ort-stepper'
 import { buildPreferenceData } from '../../../src-main/core/training/finetune/data'
 import { FinetuneStepper } from '../../../src-main/core/training/finetune/step'
@@ -69,6 +69,54 @@ describe('onnxruntime trainer', () => {
     tfjs.dispose()
     await straight.dispose()
     await resumed.dispose()
+  })
+
+  it('splits a step into the fewest micro-batches within the token budget, sizes as equal as possible', () => {
+    expect(microBatchSizes(64, 16, CPU_TOKENS_PER_RUN)).toEqual([64]) // base B=64: 1,024 tokens, whole
+    expect(microBatchSizes(256, 16, CPU_TOKENS_PER_RUN)).toEqual([128, 128])
+    expect(microBatchSizes(256, 64, CPU_TOKENS_PER_RUN)).toEqual(new Array(8).fill(32))
+    expect(microBatchSizes(37, 64, CPU_TOKENS_PER_RUN)).toEqual([19, 18])
+    expect(microBatchSizes(5, 1000, 10)).toEqual([1, 1, 1, 1, 1]) // never below one sample a run
+    expect(microBatchSizes(256, 64, Number.POSITIVE_INFINITY)).toEqual([256])
+    for (const [b, t, max] of [
+      [100, 64, 2048],
+      [7, 16, 40],
+      [256, 16, 1000]
+    ]) {
+      const sizes = microBatchSizes(b, t, max)
+      expect(sizes.reduce((x, y) => x + y, 0)).toBe(b)
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThanOrEqual(1)
+    }
+  })
+
+  it('a step run as micro-batches is the same step: same loss and weights within float32 rounding, resumable bit for bit', async () => {
+    const data = toyDataSource(tinyModel)
+    const tokens = 16 // tinyModel: 8x8 images in 2x2 patches
+    const whole = await OrtTrainer.create(config, data)
+    const split = await OrtTrainer.create(config, data, undefined, { tokensPerRun: 3 * tokens }) // B=8 as 3 + 3 + 2
+    expect(whole.microBatches).toEqual([8])
+    expect(split.microBatches).toEqual([3, 3, 2])
+    expect(split.description).toMatch(/; each step in 3 runs of 2-3 samples$/)
+    expect(whole.description).not.toMatch(/runs of/)
+    const a: number[] = []
+    const b: number[] = []
+    for (let i = 0; i < 6; i++) {
+      a.push(await whole.trainStep())
+      b.push(await split.trainStep())
+    }
+    for (let i = 0; i < 6; i++) expect(Math.abs(a[i] - b[i]) / a[i], `step ${i}`).toBeLessThan(1e-5)
+    const pw = whole.snapshot().params
+    const ps = split.snapshot().params
+    let worst = 0
+    for (const k of Object.keys(pw)) for (let i = 0; i < pw[k].length; i++) worst = Math.max(worst, Math.abs(pw[k][i] - ps[k][i]))
+    expect(worst).toBeLessThan(1e-5)
+    const first = await OrtTrainer.create(config, data, undefined, { tokensPerRun: 3 * tokens })
+    for (let i = 0; i < 3; i++) await first.trainStep()
+    const resumed = await OrtTrainer.create(config, data, { state: decodeTrainState(encodeTrainState(first.snapshot())) }, { tokensPerRun: 3 * tokens })
+    for (let i = 0; i < 3; i++) await resumed.trainStep()
+    expect(resumed.snapshot().losses).toEqual(split.snapshot().losses)
+    expect(bitsEqual(resumed.snapshot().params, split.snapshot().params)).toBe(true)
+    for (const t of [whole, split, first, resumed]) await t.dispose()
   })
 
   it('refuses a checkpoint of a different run', async () => {

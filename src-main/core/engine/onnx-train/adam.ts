@@ -21,6 +21,16 @@ interface Blocks {
   v: Float32Array
   grads: Float32Array
   average: Float32Array | null
+  partial: Float32Array | null
+}
+
+export interface ArrayAdamOptions {
+  /** Keep a running weight average (EMA). */
+  average?: boolean
+  /** A second gradient block for steps run as several micro-batches (addPartialGradients). */
+  partialGradients?: boolean
+  /** false runs the plain loops (the fallback, which the tests hold to the kernels' bits). */
+  simd?: boolean
 }
 
 function viewsOf(block: Float32Array, sizes: readonly (readonly [string, number])[]): Tensors {
@@ -40,35 +50,34 @@ export class ArrayAdam {
   readonly grads: Tensors
   /** The running weight average (EMA), when one was asked for. */
   readonly average: Tensors | null
+  /** Where a micro-batch's gradient pass writes before addPartialGradients() sums it in, when asked for. */
+  readonly partialGrads: Tensors | null
   private readonly m: Tensors
   private readonly v: Tensors
   private readonly blocks: Blocks
   private readonly arena: KernelArena | null
   private stepCount = 0
 
-  /**
-   * `initial` gives the parameters' names, order and starting values; `withAverage` keeps an EMA copy;
-   * `simd: false` runs the plain loop (the fallback, which the tests hold to the kernel's bits).
-   */
+  /** `initial` gives the parameters' names, order and starting values. */
   constructor(
     initial: Readonly<Tensors>,
     private readonly settings: AdamSettings,
-    withAverage = false,
-    simd = true
+    options: ArrayAdamOptions = {}
   ) {
     const sizes = Object.entries(initial).map(([name, p]) => [name, p.length] as const)
     const total = sizes.reduce((t, [, n]) => t + n, 0)
     // The kernel's length (four floats at a time); the padding is never read back.
     const n = paddedFloats(total)
-    const roles = withAverage ? 5 : 4
-    this.arena = simd ? KernelArena.forArrays(new Array<number>(roles).fill(n)) : null
+    const roles = 4 + (options.average ? 1 : 0) + (options.partialGradients ? 1 : 0)
+    this.arena = options.simd === false ? null : KernelArena.forArrays(new Array<number>(roles).fill(n))
     const alloc = (): Float32Array => (this.arena ? this.arena.alloc(n) : new Float32Array(n))
-    this.blocks = { params: alloc(), m: alloc(), v: alloc(), grads: alloc(), average: withAverage ? alloc() : null }
+    this.blocks = { params: alloc(), m: alloc(), v: alloc(), grads: alloc(), average: options.average ? alloc() : null, partial: options.partialGradients ? alloc() : null }
     this.params = viewsOf(this.blocks.params, sizes)
     this.m = viewsOf(this.blocks.m, sizes)
     this.v = viewsOf(this.blocks.v, sizes)
     this.grads = viewsOf(this.blocks.grads, sizes)
     this.average = this.blocks.average ? viewsOf(this.blocks.average, sizes) : null
+    this.partialGrads = this.blocks.partial ? viewsOf(this.blocks.partial, sizes) : null
     for (const [name, p] of Object.entries(initial)) {
       this.params[name].set(p)
       this.average?.[name].set(p)
@@ -109,6 +118,14 @@ export class ArrayAdam {
       }
     }
     this.stepCount = t
+  }
+
+  /** grads += partialGrads, in float32 (the next micro-batch's share of a step's gradient). */
+  addPartialGradients(): void {
+    const { grads: g, partial } = this.blocks
+    if (!partial) throw new Error('adam: this run keeps no partial gradients')
+    if (this.arena) this.arena.kernels.accumulate(this.arena.offsetOf(g), this.arena.offsetOf(partial), g.length)
+    else for (let i = 0; i < g.length; i++) g[i] = Math.fround(g[i] + partial[i])
   }
 
   /** Folds the current weights into the average: avg = avg·d + p·(1 − d), in float32. */

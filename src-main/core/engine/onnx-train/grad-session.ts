@@ -90,9 +90,10 @@ export class OrtGradSession {
   /**
    * One loss-and-gradients pass; `extra` holds the head's per-sample inputs (see headInputs). The
    * returned `mse` and `grads` arrays belong to the session and are overwritten by its next run: copy
-   * what must outlive it.
+   * what must outlive it. `into` (by parameter name) redirects this run's gradients, e.g. to the
+   * optimiser's partial block when a step runs as micro-batches.
    */
-  async run(params: Readonly<Record<string, Float32Array>>, batch: GraphBatch, extra: Readonly<Record<string, Float32Array>>): Promise<GradResult> {
+  async run(params: Readonly<Record<string, Float32Array>>, batch: GraphBatch, extra: Readonly<Record<string, Float32Array>>, into?: Readonly<Record<string, Float32Array>>): Promise<GradResult> {
     const feeds = { ...paramFeeds(this.config, params), ...batchFeeds(this.config, this.batch, batch) }
     for (const k of headInputs(this.head)) {
       const v = extra[k]
@@ -100,10 +101,14 @@ export class OrtGradSession {
       feeds[k] = { data: v, dims: [this.batch] }
     }
     const fetches: Record<string, FloatTensor> = { loss: this.out.loss, mse: this.out.mse }
-    for (const [name, t] of Object.entries(this.out.grads)) fetches[`${GRAD_PREFIX}${name}`] = t
-    await this.runner.runInto(feeds, fetches)
     const grads: Record<string, Float32Array> = {}
-    for (const [name, t] of Object.entries(this.out.grads)) grads[name] = t.data
+    for (const [name, t] of Object.entries(this.out.grads)) {
+      const target = into ? into[name] : t.data
+      if (!target || target.length !== t.data.length) throw new Error(`onnx training: no gradient buffer of the right size for ${name}`)
+      fetches[`${GRAD_PREFIX}${name}`] = { data: target, dims: t.dims }
+      grads[name] = target
+    }
+    await this.runner.runInto(feeds, fetches)
     return { loss: this.out.loss.data[0], mse: this.out.mse.data, grads }
   }
 

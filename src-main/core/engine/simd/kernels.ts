@@ -1,13 +1,14 @@
-// The WebAssembly SIMD kernels of kernels.wat (Adam, weight averaging, the DDIM and DDPM steps) and the
-// fixed-size memories they work in. The kernels give the same bits as the TypeScript loops they stand
-// in for (the same operations in the same order and precision), several elements at a time and without
-// the branch on the x0 clip; a runtime without WebAssembly SIMD gets null from KernelArena.forArrays()
-// and the callers keep their loops.
+// The WebAssembly SIMD kernels of kernels.wat (Adam, weight averaging, gradient accumulation, the DDIM and
+// DDPM steps) and the fixed-size memories they work in. The kernels give the same bits as the TypeScript
+// loops they stand in for (the same operations in the same order and precision), several elements at a
+// time and without the branch on the x0 clip; a runtime without WebAssembly SIMD gets null from
+// KernelArena.forArrays() and the callers keep their loops.
 import { KERNELS_WASM_BASE64 } from './kernels-wasm'
 
 export interface KernelExports {
   adam(p: number, m: number, v: number, g: number, n: number, beta1: number, beta2: number, c1: number, c2: number, alpha: number, epsHat: number): void
   average(avg: number, p: number, n: number, d: number, oneMinusD: number): void
+  accumulate(dst: number, src: number, n: number): void
   ddim(xt: number, eps: number, noise: number, out: number, n: number, clip: number, sa: number, s1a: number, saPrev: number, dirCoef: number, sigma: number): void
   ddpm(xt: number, eps: number, noise: number, out: number, n: number, clip: number, sa: number, s1a: number, c1: number, c2: number, std: number): void
 }

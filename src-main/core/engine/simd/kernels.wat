@@ -68,6 +68,20 @@
         (local.set $p (i32.add (local.get $p) (i32.const 16)))
         (br $next))))
 
+  ;; Gradient accumulation (adam.ts ArrayAdam.addPartialGradients): dst = dst + src in float32, four
+  ;; lanes at a time, for a training step run as several micro-batches.
+  (func (export "accumulate")
+    (param $dst i32) (param $src i32) (param $n i32)
+    (local $end i32)
+    (local.set $end (i32.add (local.get $dst) (i32.shl (local.get $n) (i32.const 2))))
+    (block $done
+      (loop $next
+        (br_if $done (i32.ge_u (local.get $dst) (local.get $end)))
+        (v128.store (local.get $dst) (f32x4.add (v128.load (local.get $dst)) (v128.load (local.get $src))))
+        (local.set $dst (i32.add (local.get $dst) (i32.const 16)))
+        (local.set $src (i32.add (local.get $src) (i32.const 16)))
+        (br $next))))
+
   ;; DDIM step (steps.ts ddimStep): x0 = (xt - s1a*eps) / sa; with $clip, x0 is clipped to [-1, 1] and,
   ;; where that moved it, eps is recomputed as (xt - sa*x0) / s1a; out = saPrev*x0 + dirCoef*eps, plus
   ;; sigma*noise when a noise array is given.
