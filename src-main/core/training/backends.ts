@@ -27,6 +27,8 @@ export interface RunTrainer {
   trainStep(): number | Promise<number>
   snapshot(): TrainState
   dispose(): void | Promise<void>
+  /** How trainStep splits a step, in words, when it does (onnxruntime's CPU micro-batches); else null. */
+  readonly stepSplit?: string | null
 }
 
 export interface RunStepper {

@@ -122,9 +122,11 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
   }
   let trainer = opened.trainer
   let stepper = opened.stepper
-  emit({ type: 'log', level: 'info', message: `backend: ${factory.description}` })
+  // A fine-tune's stepper runs its batch whole; only base training steps through trainStep's split.
+  const split = !stepper && trainer.stepSplit ? `; ${trainer.stepSplit}` : ''
+  emit({ type: 'log', level: 'info', message: `backend: ${factory.description}${split}` })
   for (const s of factory.skipped) emit({ type: 'log', level: 'info', message: `not on ${providerLabel(s.name)}: ${s.reason}` })
-  emit({ type: 'backend', description: factory.description, executionProvider: factory.executionProvider })
+  emit({ type: 'backend', description: factory.description + split, executionProvider: factory.executionProvider })
   if (found) {
     emit({
       type: 'log',

@@ -52,6 +52,15 @@ describe('training backend choice', () => {
     expect(loadCheckpoint(listCheckpoints(runDir).at(-1)!.path).step).toBe(10)
   })
 
+  it('a base-training step split into micro-batches says so in the backend line (run.json)', async () => {
+    // tinyModel has 16 tokens a sample: 160 samples are 2,560 tokens, two runs of 80 on the CPU.
+    const config = parseTrainConfig({ model: tinyModel, batchSize: 160, learningRate: 1e-3, steps: 1, seed: 4, checkpointEvery: 1 })
+    const messages = await train({ config, runDir: join(root, 'split'), backend: 'onnxruntime', provider: 'cpu' })
+    const backend = messages.find((m) => m.type === 'backend')
+    expect(backend?.type === 'backend' && backend.description).toMatch(/^onnxruntime-node .*\(CPU, 2 threads, basic optimisation\); each step in 2 runs of 80 samples$/)
+    expect(messages.at(-1)).toMatchObject({ type: 'done', step: 1, cancelled: false })
+  })
+
   it('falls back to tfjs when onnxruntime cannot start, and says so; a named provider is refused instead', async () => {
     const config = parseTrainConfig({ model: tinyModel, batchSize: 4, learningRate: 1e-3, steps: 3, seed: 4, checkpointEvery: 3 })
     const broken = vi.spyOn(ort.InferenceSession, 'create').mockRejectedValue(new Error('simulated: this build has no kernel for the graph'))

@@ -96,7 +96,9 @@ describe('onnxruntime trainer', () => {
     const split = await OrtTrainer.create(config, data, undefined, { tokensPerRun: 3 * tokens }) // B=8 as 3 + 3 + 2
     expect(whole.microBatches).toEqual([8])
     expect(split.microBatches).toEqual([3, 3, 2])
+    expect(split.stepSplit).toBe('each step in 3 runs of 2-3 samples')
     expect(split.description).toMatch(/; each step in 3 runs of 2-3 samples$/)
+    expect(whole.stepSplit).toBeNull()
     expect(whole.description).not.toMatch(/runs of/)
     const a: number[] = []
     const b: number[] = []

@@ -109,11 +109,18 @@ export class OrtTrainer extends RunBase {
     return this.adam.grads
   }
 
-  /** What run.json and the UI show as the backend (with the micro-batches, when a step is split). */
-  get description(): string {
+  /** "each step in 8 runs of 32 samples" when trainStep splits its batch (microBatches), else null. */
+  get stepSplit(): string | null {
     const runs = this.microBatches
-    const split = runs.length > 1 ? `; each step in ${runs.length} runs of ${runs[runs.length - 1] === runs[0] ? runs[0] : `${runs[runs.length - 1]}-${runs[0]}`} samples` : ''
-    return describeOrtTraining(this.sessionOptions) + split
+    if (runs.length === 1) return null
+    const smallest = runs[runs.length - 1]
+    return `each step in ${runs.length} runs of ${smallest === runs[0] ? smallest : `${smallest}-${runs[0]}`} samples`
+  }
+
+  /** The backend in words, with the split of a base-training step when there is one. */
+  get description(): string {
+    const split = this.stepSplit
+    return describeOrtTraining(this.sessionOptions) + (split ? `; ${split}` : '')
   }
 
   get step(): number {
