@@ -142,6 +142,9 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
   const meter = rateMeter()
   let lastCheckpoint: string | null = null
   let lastCheckpointStep = -1
+  /** The newest step reported, and the figures of the newest step taken: a run that stops between two throttled reports reports its last step (below). */
+  let reportedStep = -1
+  let lastStep: { loss: number; rate: number } | null = null
   const progress = (loss: number, itPerSec: number): Progress => ({
     step: trainer.step,
     totalSteps: config.steps,
@@ -157,6 +160,19 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
       : await factory.open(cfg, data, { initialParams: job.initFrom ? loadCheckpoint(job.initFrom).params : undefined })
     return { trainer: next, stepper: job.finetune ? await factory.openFinetune(next, job.finetune, job.initFrom) : null }
   }
+  const report = (loss: number, rate: number): void => {
+    const preference = stepper ? window.take() : null
+    emit({ type: 'progress', ...progress(loss, rate), ...(preference ? { preference } : {}) })
+    reportedStep = trainer.step
+  }
+  /**
+   * Reports the step a pause or cancel stopped on when the throttle held its report back, so the job's
+   * counter and the curve reach the step the stop checkpoint is written at (a cancelled run showed step
+   * 371 beside its checkpoint at 386).
+   */
+  const reportStop = (): void => {
+    if (lastStep && trainer.step > reportedStep) report(lastStep.loss, lastStep.rate)
+  }
   const checkpoint = (): void => {
     const state = trainer.snapshot()
     lastCheckpoint = saveCheckpoint(job.runDir, state)
@@ -168,6 +184,7 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
   try {
     while (!trainer.done && !control.cancelled) {
       if (control.paused) {
+        reportStop()
         emit({ type: 'paused', step: trainer.step })
         await control.waitWhilePaused()
         if (control.cancelled) break
@@ -209,14 +226,13 @@ export async function runTraining(job: TrainJob, emit: (m: WorkerMessage) => voi
       if (preferenceMetrics) window.add(preferenceMetrics)
       const now = performance.now()
       const rate = meter.tick(now)
-      if (throttle.due(now, trainer.done)) {
-        const preference = stepper ? window.take() : null
-        emit({ type: 'progress', ...progress(loss, rate), ...(preference ? { preference } : {}) })
-      }
+      lastStep = { loss, rate }
+      if (throttle.due(now, trainer.done)) report(loss, rate)
       if (trainer.step % config.checkpointEvery === 0 || trainer.done) checkpoint()
       await yieldToEvents() // let pause/resume/cancel messages in
     }
     // A cancelled run keeps its progress: the next resume starts where it stopped.
+    if (control.cancelled) reportStop()
     if (control.cancelled && trainer.step > 0 && lastCheckpointStep !== trainer.step) checkpoint()
     emit({ type: 'done', step: trainer.step, cancelled: control.cancelled, checkpoint: lastCheckpoint, losses: trainer.losses, ...(stopped ? { stopped } : {}) })
   } finally {

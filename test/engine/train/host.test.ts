@@ -56,6 +56,52 @@ describe('training host', () => {
     expect(messages.filter((x) => x.m.type === 'checkpoint').map((x) => (x.m as { step: number }).step)).toEqual([15, 30, 40])
   }, 60_000)
 
+  it('a run stopped between two throttled reports reports the step it stopped on', async () => {
+    // Reports at most once a minute: only step 1 goes out on its own, so every later step is held back.
+    const dir = join(root, 'e')
+    const progress: number[] = []
+    let paused: number | null = null
+    const handle = startTraining(
+      { config, runDir: dir, data: { module: 'toy' }, resume: false, progressIntervalMs: 60_000 },
+      {
+        onMessage: (m) => {
+          if (m.type === 'progress') progress.push(m.step)
+          if (m.type === 'checkpoint' && m.step === 15) handle.pause()
+          if (m.type === 'paused') {
+            paused = m.step
+            handle.cancel()
+          }
+        }
+      }
+    )
+    const done = await handle.result
+    expect(done.cancelled).toBe(true)
+    expect(paused).toBeGreaterThanOrEqual(15)
+    // The pause reported the step it stopped on (the cancel had nothing newer to add), and that is the
+    // step of the run's last checkpoint: the job's counter and curve reach it.
+    expect(progress).toEqual([1, paused])
+    expect(done.step).toBe(paused)
+    expect(listCheckpoints(dir).at(-1)?.step).toBe(paused)
+
+    // A cancel without a pause first reports its step too, before the checkpoint written at it.
+    const cancelDir = join(root, 'f')
+    const reported: number[] = []
+    const cancelled = startTraining(
+      { config, runDir: cancelDir, data: { module: 'toy' }, resume: false, progressIntervalMs: 60_000 },
+      {
+        onMessage: (m) => {
+          if (m.type === 'progress') reported.push(m.step)
+          if (m.type === 'checkpoint' && m.step === 15) cancelled.cancel()
+        }
+      }
+    )
+    const end = await cancelled.result
+    expect(end.cancelled).toBe(true)
+    expect(end.step).toBeGreaterThanOrEqual(15)
+    expect(reported).toEqual([1, end.step])
+    expect(listCheckpoints(cancelDir).at(-1)?.step).toBe(end.step)
+  }, 60_000)
+
   it('cancel stops early with a checkpoint at the stopping step; a bad job fails clearly', async () => {
     const dir = join(root, 'b')
     let cancelled = false
