@@ -53,6 +53,14 @@ describe('Fine-tune screen against the real serve mode', () => {
     await page.goto(server!.link)
     await page.goto(`${server!.origin}/#/p/${projectId}/finetune`)
     await page.getByRole('link', { name: 'Fine-tune', exact: true }).waitFor()
+    // A second tab on the Sample screen, opened before the run starts, with a model picked by hand.
+    const other = await browser.newPage()
+    other.on('pageerror', (e) => pageErrors.push(e.message))
+    await other.goto(server!.link)
+    await other.goto(`${server!.origin}/#/p/${projectId}/sample`)
+    const otherModel = other.locator('select[name=model]')
+    await expect.poll(() => otherModel.locator('option').allTextContents()).toContain('Run 1 · step 20')
+    await otherModel.selectOption({ label: 'Run 1 · step 20' })
     await expect.poll(() => page.locator('select[name=snapshot] option').count(), { timeout: 15_000 }).toBe(1)
     await page.locator('select[name=base]').selectOption(`run:${baseRun}@20`)
     await page.locator('select[name=method]').selectOption('popalign')
@@ -70,6 +78,9 @@ describe('Fine-tune screen against the real serve mode', () => {
     expect(await points('curve-margin')).toBeGreaterThanOrEqual(2)
     expect(await page.getByTestId('finetune-step').textContent()).toMatch(/^\d+ of 4000$/)
 
+    // A checkpoint of this run exists before it ends, so the other tab has something new to list.
+    await expect.poll(() => page.getByText(/newest checkpoint: step \d+/).count(), { timeout: 20_000 }).toBe(1)
+    expect((await otherModel.locator('option').allTextContents()).filter((t) => t.startsWith('Run 2'))).toEqual([])
     await page.getByRole('button', { name: 'Pause' }).click()
     await expect.poll(() => run.getAttribute('data-state')).toBe('paused')
     await page.getByRole('button', { name: 'Resume' }).click()
@@ -77,6 +88,10 @@ describe('Fine-tune screen against the real serve mode', () => {
     await page.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => run.getAttribute('data-state')).toBe('cancelled')
     await expect.poll(() => page.getByText(/newest checkpoint: step \d+/).count(), { timeout: 20_000 }).toBe(1)
+    // The other tab's picker lists the run that ended without being reopened, and keeps the pick.
+    await expect.poll(async () => (await otherModel.locator('option').allTextContents()).some((t) => /^Run 2 · PopAlign · step \d+$/.test(t))).toBe(true)
+    expect(await otherModel.locator('option:checked').textContent()).toBe('Run 1 · step 20')
+    await other.close()
 
     // Guard rails beside the loss: the starting model's quick check (its pictures load) and the curve.
     const quality = page.getByRole('region', { name: 'Quality checks' })
