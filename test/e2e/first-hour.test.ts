@@ -196,7 +196,7 @@ describe('the first hour, against the real serve mode', () => {
     await page.waitForURL(/#\/p\/\d+\/refine\/\d+$/)
     await expect
       .poll(() => page.getByTestId('incoming-provenance').textContent(), { timeout: 30_000 })
-      .toMatch(/^The entering image was sampled by this chain for step 1 from Run 1 · step 20, seed \d+\.$/)
+      .toMatch(/^The entering image was sampled by this chain for step 1 from Run 1 · PopAlign · step 20, seed \d+\.$/)
     await check('11b-refine-start')
 
     // The demo's doctors were never classified: the judge reads the set and each fresh image itself.

@@ -3,9 +3,10 @@
 // 0 beside a log that counts from 1; and, for a classifier-judged chain, where the distance to the
 // target started and where it stands now.
 import { describe, expect, it } from 'vitest'
-import type { McmcIncoming } from '@shared/contract'
+import type { McmcIncoming, ModelEntry } from '@shared/contract'
 import { chainJudgeText, chainTitle, decisionText, incomingText } from '../../src-renderer/src/lib/refine/chain-words'
 import { distanceText, distanceTrend } from '../../src-renderer/src/lib/refine/swap'
+import { modelChoiceLabels, recordedModelName } from '../../src-renderer/src/lib/names'
 
 const incoming = (over: Partial<McmcIncoming>): McmcIncoming => ({ imageId: 40, source: 'chain', model: 'run:12@40', modelLabel: 'Run 2 · step 40', seed: 77, chainStep: 0, role: 'proposal', ...over })
 
@@ -33,6 +34,32 @@ describe('a refinement chain in words', () => {
       'The entering image was sampled by a sample job from a model whose name was not recorded, seed 77.'
     )
     expect(incomingText(null)).toBeNull()
+  })
+
+  it("names the entering image's model as the pickers do while it is listed, by its saved label once deleted", () => {
+    const listed: ModelEntry = {
+      id: 'run:12@40',
+      label: 'Run 2 · step 40',
+      source: 'run',
+      jobId: 12,
+      projectId: 1,
+      method: 'popalign',
+      step: 40,
+      totalSteps: 40,
+      arch: { imageSize: 16, patch: 4, width: 96, depth: 4, heads: 4 },
+      weighting: 'constant',
+      schedule: 'cosine',
+      seed: 0,
+      path: '/models/run-12-40'
+    }
+    const names = modelChoiceLabels([listed])
+    expect(names.get('run:12@40')).toBe('Run 2 · PopAlign · step 40')
+    expect(incomingText(incoming({}), names)).toBe('The entering image was sampled by this chain for step 1 from Run 2 · PopAlign · step 40, seed 77.')
+    // The run was deleted: the catalogue no longer lists it, and the label saved with the image stands.
+    expect(incomingText(incoming({}), modelChoiceLabels([]))).toBe('The entering image was sampled by this chain for step 1 from Run 2 · step 40, seed 77.')
+    expect(recordedModelName('run:12@40', 'Run 2 · step 40', names)).toBe('Run 2 · PopAlign · step 40')
+    expect(recordedModelName('run:9@5', 'Run 1 · step 5', names)).toBe('Run 1 · step 5')
+    expect(recordedModelName('run:9@5', null, names)).toBeNull()
   })
 
   it('reads the distance to the target from the log: where it started and where it stands', () => {

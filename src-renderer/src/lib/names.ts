@@ -67,6 +67,15 @@ export function modelChoiceLabels(all: readonly ModelEntry[]): Map<string, strin
   return out
 }
 
+/**
+ * A model that a saved record names by its id and by the label stored with it (a sampled image, a
+ * chain's entering image): the pickers' name while the model is still in the catalogue (`names` is
+ * modelChoiceLabels over models.list), else the stored label (the model was deleted), else null.
+ */
+export function recordedModelName(id: string, stored: string | null, names: ReadonlyMap<string, string>): string | null {
+  return names.get(id) ?? stored
+}
+
 /** A model's technical detail, for its tooltip: architecture, weighting, schedule, seed, step and id. */
 export function modelDetails(m: ModelEntry): string {
   if (m.source === 'folder') return `Stable Diffusion ONNX export (model id ${m.id})`
