@@ -2,10 +2,10 @@
 // world with the tiny preset. A run reports progress and a loss curve, pauses, resumes, is cancelled
 // with a checkpoint, and continues after the studio is closed mid-run, reproducing the losses of an
 // uninterrupted run with the same seed.
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { loadCheckpoint } from '../../../src-main/core/engine/checkpoint/store'
+import { checkpointFileName, listCheckpoints, loadCheckpoint } from '../../../src-main/core/engine/checkpoint/store'
 import { jobFinished, open, tempRoot, waitFor, type TestStudio } from './helpers'
 
 const root = tempRoot('engine-train-')
@@ -93,6 +93,86 @@ describe('train jobs', () => {
       const ckpt = await waitFor('the cancel checkpoint', async () => (await s.call('train.metrics', { jobId: job.id })).checkpoint)
       expect(ckpt.step).toBeGreaterThan(at + 2)
       expect((await s.call('jobs.get', { jobId: job.id })).state).toBe('cancelled')
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('announces a cancelled run once more after its last checkpoint is written, and models.list lists it then', async () => {
+    const s = await open(join(root.dir, 'd'))
+    try {
+      const projectId = await project(s)
+      // No periodic checkpoint within reach: the cancel checkpoint is the run's only one.
+      const job = await s.call('train.start', { projectId, config: { ...settings, steps: 5000, checkpointEvery: 1000 } })
+      const runDir = join(root.dir, 'd', 'runs', String(job.id))
+      // At each cancelled event, what is on disk and what models.list answers (read then, as a screen would).
+      const seen: { message: string; onDisk: number[]; listed: Promise<string[]> }[] = []
+      s.studio.onEvent((_name, e) => {
+        if (e.id !== job.id || e.state !== 'cancelled') return
+        seen.push({
+          message: e.message,
+          onDisk: listCheckpoints(runDir).map((c) => c.step),
+          listed: s.call('models.list', {}).then((ms) => ms.filter((m) => m.jobId === job.id).map((m) => m.id))
+        })
+      })
+      await waitFor('a few steps', async () => (await s.call('train.metrics', { jobId: job.id })).step >= 3)
+      expect((await s.call('train.cancel', { jobId: job.id })).state).toBe('cancelled')
+      await waitFor('the worker to stop', () => seen.length >= 2, 10_000)
+      await new Promise((r) => setTimeout(r, 300)) // room for a third event, which must not come
+
+      const last = listCheckpoints(runDir).at(-1)!
+      expect(last.step).toBeGreaterThanOrEqual(3)
+      // The first event is the cancel itself, before the worker heard of it: no checkpoint yet.
+      expect(seen[0].onDisk).toEqual([])
+      expect(seen).toHaveLength(2)
+      expect(seen[1].message).toBe(`cancelled at step ${last.step} of 5000 · its checkpoint is saved`)
+      expect(seen[1].onDisk).toEqual([last.step])
+      expect(await seen[1].listed).toEqual([`run:${job.id}@${last.step}`])
+      expect(await s.call('jobs.get', { jobId: job.id })).toMatchObject({ state: 'cancelled', message: seen[1].message, error: null })
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a cancel whose checkpoint cannot be written still ends cancelled, says so, and keeps the checkpoints before it', async () => {
+    const ws = join(root.dir, 'e')
+    const s = await open(ws)
+    try {
+      const projectId = await project(s)
+      const job = await s.call('train.start', { projectId, config: { ...settings, steps: 5000, checkpointEvery: 4 } })
+      const runDir = join(ws, 'runs', String(job.id))
+      await waitFor('a periodic checkpoint and a few steps more', async () => (await s.call('train.metrics', { jobId: job.id })).step >= 6)
+      await s.call('train.pause', { jobId: job.id })
+      await new Promise((r) => setTimeout(r, 300)) // the step in flight lands
+      const at = (await s.call('train.metrics', { jobId: job.id })).step
+      const before = listCheckpoints(runDir).map((c) => c.step)
+      expect(before.length).toBeGreaterThan(0)
+      // A folder where the cancel checkpoint goes: the worker's write fails while it stops.
+      mkdirSync(join(runDir, checkpointFileName(at)))
+      await s.call('train.cancel', { jobId: job.id })
+      const failed = await waitFor('the failure to be announced', () => s.events.find((e) => e.id === job.id && e.message.startsWith('cancelled · the engine worker failed while stopping: ')), 10_000)
+      expect(failed.state).toBe('cancelled')
+      expect(failed.message).toMatch(/ · the checkpoints written before remain$/)
+      expect(await s.call('jobs.get', { jobId: job.id })).toMatchObject({ state: 'cancelled', message: failed.message, error: null })
+      expect(listCheckpoints(runDir).map((c) => c.step)).toEqual(expect.arrayContaining(before))
+      const listed = (await s.call('models.list', {})).filter((m) => m.jobId === job.id).map((m) => m.id)
+      expect(listed).toEqual(expect.arrayContaining(before.map((step) => `run:${job.id}@${step}`)))
+    } finally {
+      await s.close()
+    }
+  })
+
+  it('a run cancelled as it starts ends cancelled with no worker, no checkpoint and a single cancel event', async () => {
+    const ws = join(root.dir, 'f')
+    const s = await open(ws)
+    try {
+      const projectId = await project(s)
+      const job = await s.call('train.start', { projectId, config: settings })
+      await s.call('train.cancel', { jobId: job.id })
+      await new Promise((r) => setTimeout(r, 500))
+      expect(await s.call('jobs.get', { jobId: job.id })).toMatchObject({ state: 'cancelled', message: 'cancelled' })
+      expect(s.events.filter((e) => e.id === job.id).map((e) => e.state)).toEqual(['running', 'cancelled'])
+      expect(listCheckpoints(join(ws, 'runs', String(job.id)))).toEqual([])
     } finally {
       await s.close()
     }

@@ -202,6 +202,11 @@ export function createTrainJobs(deps: TrainJobsDeps) {
           return
       }
     }
+    // Cancelled while the snapshot was decoded or the checks loaded: no worker to start and stop again.
+    if (ctx.signal.aborted) {
+      await quality?.dispose()
+      return { message: 'cancelled before the engine worker started' }
+    }
     run.handle = startTraining(
       {
         config,
@@ -234,7 +239,8 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       const last = done.losses.at(-1)
       const rollbacks = readGuardEvents(runDir).filter((e) => e.action === 'rollback')
       const guardNote = rollbacks.length ? ` · the divergence guard rolled back ${rollbacks.length} time${rollbacks.length === 1 ? '' : 's'} (learning rate now ${rollbacks.at(-1)?.learningRate})` : ''
-      const drop = done.cancelled ? null : qualityDropNote(readQuality(runDir))
+      if (done.cancelled) return { message: `cancelled at step ${done.step} of ${config.steps}${done.checkpoint ? ' · its checkpoint is saved' : ''}` }
+      const drop = qualityDropNote(readQuality(runDir))
       return { message: `${drop ? `done, ${drop} · ` : ''}trained ${done.step} of ${config.steps} steps${last !== undefined ? ` · final loss ${last.toFixed(4)}` : ''}${guardNote}` }
     } finally {
       if (killTimer) clearTimeout(killTimer)
@@ -298,7 +304,36 @@ export function createTrainJobs(deps: TrainJobsDeps) {
     }
   }
 
-  runner.register('train', runTrain)
+  /**
+   * The runner announces a cancel at once, while the worker is still writing the checkpoint of the
+   * step it stopped on, so a screen that re-reads the models when a run ends would read them too early.
+   * Once the run has really stopped (worker gone, last checkpoint on disk, its quality check done), a
+   * cancelled job is announced once more, in the same state, saying where it stopped.
+   */
+  async function trainHandler(ctx: JobContext): Promise<{ message: string }> {
+    try {
+      const result = await runTrain(ctx)
+      announceStopped(ctx.jobId, result.message)
+      return result
+    } catch (err) {
+      // A real-model trainer ends a stop with an error of its own words (stopped at step N, checkpointed):
+      // no failure there, so its job keeps the message 'cancelled'.
+      const failure = isRealPayload(ctx.payload)
+        ? null
+        : `cancelled · the engine worker failed while stopping: ${err instanceof Error ? err.message : String(err)} · the checkpoints written before remain`
+      announceStopped(ctx.jobId, failure)
+      throw err
+    }
+  }
+
+  /** Only a cancelled job: one that ended otherwise is closed (and announced) by the runner. */
+  function announceStopped(jobId: number, message: string | null): void {
+    const job = ws.jobs.get(jobId)
+    if (job?.state !== 'cancelled') return
+    deps.emit(publicJob(message === null ? job : ws.jobs.update(jobId, { message: message.slice(0, 2000) })))
+  }
+
+  runner.register('train', trainHandler)
 
   return {
     start(projectId: number, settings: TrainSettings, init: string, backend: TrainBackend = DEFAULT_TRAIN_BACKEND, provider: ProviderChoice = 'auto'): Job {
