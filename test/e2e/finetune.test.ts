@@ -88,8 +88,10 @@ describe('Fine-tune screen against the real serve mode', () => {
     await page.getByRole('button', { name: 'Cancel' }).click()
     await expect.poll(() => run.getAttribute('data-state')).toBe('cancelled')
     await expect.poll(() => page.getByText(/newest checkpoint: step \d+/).count(), { timeout: 20_000 }).toBe(1)
-    // The other tab's picker lists the run that ended without being reopened, and keeps the pick.
-    await expect.poll(async () => (await otherModel.locator('option').allTextContents()).some((t) => /^Run 2 · PopAlign · step \d+$/.test(t))).toBe(true)
+    // The other tab's picker lists the run that ended without being reopened, up to the checkpoint the
+    // cancel wrote after it was announced (the job is announced again once that is on disk), and keeps the pick.
+    const newestStep = async (): Promise<string | undefined> => /newest checkpoint: step (\d+)/.exec((await page.getByText(/newest checkpoint: step \d+/).textContent()) ?? '')?.[1]
+    await expect.poll(async () => (await otherModel.locator('option').allTextContents()).includes(`Run 2 · PopAlign · step ${await newestStep()}`), { timeout: 20_000 }).toBe(true)
     expect(await otherModel.locator('option:checked').textContent()).toBe('Run 1 · step 20')
     await other.close()
 
@@ -125,7 +127,6 @@ describe('Fine-tune screen against the real serve mode', () => {
     // The starting-model picker offers the run that just ended, up to its newest checkpoint, without
     // leaving the screen; it names models as the Sample screen does, with the details in a tooltip.
     const base = page.locator('select[name=base]')
-    const newestStep = async (): Promise<string | undefined> => /newest checkpoint: step (\d+)/.exec((await page.getByText(/newest checkpoint: step \d+/).textContent()) ?? '')?.[1]
     await expect.poll(async () => (await base.locator('option').allTextContents()).includes(`Run 2 · PopAlign · step ${await newestStep()}`)).toBe(true)
     const starting = await base.locator('option').allTextContents()
     expect(starting.slice(0, 1)).toEqual(['Base model (built in)'])
