@@ -9,7 +9,15 @@ export function modelHeading(m: Pick<ModelReport, 'label' | 'lineage'>): string 
   if (!t) return m.label
   const run = t.label ?? `run ${t.runId}`
   const which = t.checkpointStep !== null ? `${run} · step ${t.checkpointStep}` : run
-  return m.label.includes(which) ? m.label : `${m.label} (${which})`
+  return m.label.includes(which) || namesRunAndStep(m.label, run, t.checkpointStep) ? m.label : `${m.label} (${which})`
+}
+
+/**
+ * A label that begins with the run's name and has the step as one of its parts, with words between
+ * ("Run 1 · PopAlign · step 20", as the Reports screen's check boxes name a fine-tune), says both already.
+ */
+function namesRunAndStep(label: string, run: string, step: number | null): boolean {
+  return step !== null && label.startsWith(`${run} · `) && label.split(' · ').includes(`step ${step}`)
 }
 
 /** A stored UTC stamp as words for a file read anywhere: "3 December 2026, 04:24 UTC"; one that does not parse as stored. */

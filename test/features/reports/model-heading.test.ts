@@ -37,6 +37,12 @@ describe('model headings in reports', () => {
   it('adds the run and step to a label that does not say them, and keeps one that does', () => {
     expect(modelHeading({ label: 'PopAlign', lineage: lineage({ training }) })).toBe('PopAlign (Run 1 · step 10)')
     expect(modelHeading({ label: 'Run 1 · step 10', lineage: lineage({ training }) })).toBe('Run 1 · step 10')
+    // The Reports screen sends the pickers' words, the method between the run and the step.
+    expect(modelHeading({ label: 'Run 1 · PopAlign · step 10', lineage: lineage({ training }) })).toBe('Run 1 · PopAlign · step 10')
+    expect(modelHeading({ label: 'Run 1 · PopAlign · step 10 · guidance 3', lineage: lineage({ training }) })).toBe('Run 1 · PopAlign · step 10 · guidance 3')
+    // Another run or step is not this one.
+    expect(modelHeading({ label: 'Run 11 · PopAlign · step 10', lineage: lineage({ training }) })).toBe('Run 11 · PopAlign · step 10 (Run 1 · step 10)')
+    expect(modelHeading({ label: 'Run 1 · PopAlign · step 100', lineage: lineage({ training }) })).toBe('Run 1 · PopAlign · step 100 (Run 1 · step 10)')
     expect(modelHeading({ label: 'Base model (built in)', lineage: lineage() })).toBe('Base model (built in)')
     expect(modelHeading({ label: 'x', lineage: lineage({ training: { ...training, label: undefined, checkpointStep: null } }) })).toBe('x (run 1)')
   })
