@@ -173,6 +173,11 @@ describe('the first hour, against the real serve mode', () => {
     await page.locator('input[name=steps]').fill('8')
     await page.getByRole('button', { name: 'Sample', exact: true }).click()
     await expect.poll(() => page.getByTestId('sample-run').getAttribute('data-state'), { timeout: 60_000 }).toBe('done')
+    // A sample's details name its model as the picker does, not by the catalogue label saved with it ('Run 1 · step 20').
+    const firstSample = page.getByTestId('sample-grid').locator('button').first()
+    expect(await firstSample.getAttribute('title')).toContain(' · Run 1 · PopAlign · step 20 · ')
+    await firstSample.click()
+    await expect.poll(() => page.getByTestId('sample-provenance').locator('dd[data-model]').textContent()).toBe('Run 1 · PopAlign · step 20')
     await check('11-sample')
   }, 240_000)
 
@@ -231,6 +236,31 @@ describe('the first hour, against the real serve mode', () => {
     await check('12-report')
     expect(pageErrors).toEqual([])
   }, 90_000)
+
+  it('writes a report of the fine-tuned checkpoint, named in its title and lineage as the model pickers name it', async () => {
+    await go('reports')
+    const form = page.getByRole('form', { name: 'New report' })
+    await expect.poll(() => form.getByLabel('Prompts (one per line)').inputValue()).toContain('a photo of a doctor')
+    await form.getByRole('checkbox', { name: 'Run 1 · PopAlign · step 20', exact: true }).check()
+    await form.getByRole('checkbox', { name: 'Imported images of these prompts' }).uncheck()
+    await form.getByLabel('Prompts (one per line)').fill('a photo of a doctor')
+    await form.getByLabel('Images per prompt').fill('4')
+    await form.getByLabel('Steps', { exact: true }).fill('8')
+    // The form keeps the title typed for the report before: cleared, the server names the report itself.
+    await form.getByLabel('Title (optional)').fill('')
+    await form.getByRole('button', { name: 'Create report' }).click()
+    const view = page.getByRole('article', { name: 'Report' })
+    // No title typed: the server makes one from the labels the screen sent (it saved 'Run 1 · step 20' before).
+    await expect.poll(() => view.getByRole('heading', { level: 2 }).textContent(), { timeout: 90_000 }).toMatch(/^Run 1 · PopAlign · step 20 on 1 prompt of /)
+    const lineage = view.getByRole('region', { name: 'Lineage' })
+    expect(await lineage.getByRole('table', { name: 'Lineage of Run 1 · PopAlign · step 20', exact: true }).count()).toBe(1)
+    // The heading says the run and step once: the label names them already.
+    expect(await lineage.locator('summary').first().textContent()).toBe('Run 1 · PopAlign · step 20')
+    // The lineage's "model" row shows the model id on purpose (for engineers); folded, the screen check reads the rest.
+    await lineage.locator('summary').first().click()
+    await check('12b-report-of-checkpoint')
+    expect(pageErrors).toEqual([])
+  }, 120_000)
 
   it('renames and deletes a set with a confirmation, and refuses to delete one that holds decisions', async () => {
     await go('sets')
