@@ -142,9 +142,18 @@ describe('train jobs', () => {
       const job = await s.call('train.start', { projectId, config: { ...settings, steps: 5000, checkpointEvery: 4 } })
       const runDir = join(ws, 'runs', String(job.id))
       await waitFor('a periodic checkpoint and a few steps more', async () => (await s.call('train.metrics', { jobId: job.id })).step >= 6)
-      await s.call('train.pause', { jobId: job.id })
-      await new Promise((r) => setTimeout(r, 300)) // the step in flight lands
-      const at = (await s.call('train.metrics', { jobId: job.id })).step
+      // Pause where no periodic checkpoint was written (a step that is not a multiple of 4), so the cancel
+      // has a checkpoint of its own to write; a pause landing on one is resumed and tried again.
+      let at = 0
+      for (let tries = 0; tries < 20; tries++) {
+        await s.call('train.pause', { jobId: job.id })
+        await new Promise((r) => setTimeout(r, 300)) // the step in flight lands
+        at = (await s.call('train.metrics', { jobId: job.id })).step
+        if (at % 4 !== 0) break
+        await s.call('train.resume', { jobId: job.id })
+        await new Promise((r) => setTimeout(r, 20 + 15 * tries))
+      }
+      expect(at % 4, 'a pause off the periodic checkpoints').not.toBe(0)
       const before = listCheckpoints(runDir).map((c) => c.step)
       expect(before.length).toBeGreaterThan(0)
       // A folder where the cancel checkpoint goes: the worker's write fails while it stops.
