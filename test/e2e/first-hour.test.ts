@@ -256,8 +256,24 @@ describe('the first hour, against the real serve mode', () => {
     expect(await lineage.getByRole('table', { name: 'Lineage of Run 1 · PopAlign · step 20', exact: true }).count()).toBe(1)
     // The heading says the run and step once: the label names them already.
     expect(await lineage.locator('summary').first().textContent()).toBe('Run 1 · PopAlign · step 20')
-    // The lineage's "model" row shows the model id on purpose (for engineers); folded, the screen check reads the rest.
-    await lineage.locator('summary').first().click()
+    // The lineage's "model" row names the model in words; its id stays in the cell's title for auditors.
+    const modelCell = lineage.locator('tr[data-key="model"] td').first()
+    expect(await modelCell.textContent()).toBe('Run 1 · PopAlign · step 20')
+    expect(await modelCell.getAttribute('title')).toMatch(/^model id: run:\d+@20$/)
+    // The frontier writes the point's whole name (on two lines where it is long), inside the chart.
+    const pointLabel = view.locator('svg[aria-label^="silhouette discrepancy against image fidelity gap"] text.point-label').first()
+    expect(await pointLabel.locator('tspan').allTextContents()).toEqual(['Run 1 · PopAlign · step 20,', 'β 1000, g 3'])
+    const chart = await view.locator('svg[aria-label^="silhouette discrepancy against image fidelity gap"]').boundingBox()
+    const label = await pointLabel.boundingBox()
+    expect(label!.x).toBeGreaterThanOrEqual(chart!.x)
+    expect(label!.x + label!.width).toBeLessThanOrEqual(chart!.x + chart!.width)
+    // A long title wraps inside its row: Rename and Delete stay beside it, not on a line of their own.
+    const row = page.locator('.report-list li').first()
+    const rowBox = await row.boundingBox()
+    const deleteBox = await row.getByRole('button', { name: /^Delete report/ }).boundingBox()
+    const renameBox = await row.getByRole('button', { name: /^Rename report/ }).boundingBox()
+    expect(Math.abs(deleteBox!.y - renameBox!.y)).toBeLessThan(2)
+    expect(deleteBox!.y).toBeLessThan(rowBox!.y + rowBox!.height / 2)
     await check('12b-report-of-checkpoint')
     expect(pageErrors).toEqual([])
   }, 120_000)
