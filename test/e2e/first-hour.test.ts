@@ -51,12 +51,19 @@ describe('the first hour, against the real serve mode', () => {
     await demo.click()
     await page.waitForURL(/#\/p\/\d+\/browse$/)
     demoId = Number(page.url().match(/#\/p\/(\d+)\//)![1])
-    // The demo's import runs in the background: wait for its 20 doctors.
+    // The demo's import runs in the background: wait for its 20 doctors. After each reload the grid is
+    // given a moment to render (counting right after the load event read 0 whenever the grid's own
+    // request came back a little later, every time, until the poll gave up).
+    const gridImages = page.locator('[data-testid=image-grid] img')
     await expect
       .poll(
         async () => {
           await page.reload()
-          return page.locator('[data-testid=image-grid] img').count()
+          await gridImages
+            .first()
+            .waitFor({ timeout: 3000 })
+            .catch(() => undefined)
+          return gridImages.count()
         },
         { timeout: 30_000, interval: 1000 }
       )
