@@ -236,10 +236,10 @@ export function createTrainJobs(deps: TrainJobsDeps) {
       const done = await run.handle.result
       await quality?.finish()
       if (done.stopped) throw new Error(`training stopped: ${done.stopped}`)
+      if (done.cancelled) return { message: `cancelled at step ${done.step} of ${config.steps}${done.checkpoint ? ' · its checkpoint is saved' : ''}` }
       const last = done.losses.at(-1)
       const rollbacks = readGuardEvents(runDir).filter((e) => e.action === 'rollback')
       const guardNote = rollbacks.length ? ` · the divergence guard rolled back ${rollbacks.length} time${rollbacks.length === 1 ? '' : 's'} (learning rate now ${rollbacks.at(-1)?.learningRate})` : ''
-      if (done.cancelled) return { message: `cancelled at step ${done.step} of ${config.steps}${done.checkpoint ? ' · its checkpoint is saved' : ''}` }
       const drop = qualityDropNote(readQuality(runDir))
       return { message: `${drop ? `done, ${drop} · ` : ''}trained ${done.step} of ${config.steps} steps${last !== undefined ? ` · final loss ${last.toFixed(4)}` : ''}${guardNote}` }
     } finally {
